@@ -1,0 +1,178 @@
+/**
+ * The one contract between the renderer and the main process.
+ *
+ * Every channel the renderer may call is named here once, with a runtime schema for its
+ * input (valibot) and the TypeScript type of its output. Every event the main process may
+ * push is named here once, with the type of its payload. Both transports (Electron IPC in
+ * main.ts/preload.ts, and the browser host in host/) carry exactly this and nothing else,
+ * and both validate input through `dispatch()` before a handler runs.
+ *
+ * The renderer imports this file type-only (a lint rule enforces it), so nothing here may
+ * be needed at run time by the renderer. Keep view models plain JSON-able data:
+ * strings, numbers, booleans, null, arrays, objects, and Uint8Array for file bytes.
+ */
+import * as v from 'valibot';
+
+// ---------------------------------------------------------------------------------------
+// Shared input pieces
+
+/** e-RS Unique Booking Reference Number: 12 digits. */
+export const Ubrn = v.pipe(v.string(), v.regex(/^\d{12}$/, 'A UBRN is 12 digits.'));
+/** A FHIR resource version as e-RS gives it (the `meta.versionId`), e.g. "8". */
+export const Version = v.pipe(v.string(), v.regex(/^\d{1,9}$/, 'A version is a whole number.'));
+/** Attachment (Binary) ids: a UUID, or e-RS's `att-` prefixed form. */
+export const AttachmentId = v.pipe(
+  v.string(),
+  v.maxLength(100),
+  v.regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'An attachment id holds letters, digits, dots, dashes and underscores only.'),
+);
+export const NoInput = v.strictObject({});
+export const ShortText = (max: number) => v.pipe(v.string(), v.maxLength(max));
+
+export const WorklistKind = v.picklist(['referrals', 'triage', 'advice']);
+export type WorklistKind = v.InferOutput<typeof WorklistKind>;
+
+// ---------------------------------------------------------------------------------------
+// View models (outputs). The renderer shows these; it never sees raw FHIR or tokens.
+
+export type EnvironmentName = 'local' | 'sandbox' | 'int' | 'production';
+
+export interface AppInfo {
+  name: string;
+  version: string;
+  environment: EnvironmentName;
+  /** A human label for the environment, e.g. "Local (training data)". */
+  environmentLabel: string;
+  /** True when a trust's configuration fixed the environment; the user cannot switch. */
+  managed: boolean;
+  /** Which transport is carrying the contract. */
+  transport: 'electron' | 'browser-host';
+}
+
+export type Priority = 'TWO_WEEK_WAIT' | 'URGENT' | 'ROUTINE';
+
+export type SessionPhase =
+  | 'signed-out'
+  | 'waiting-for-browser'
+  | 'choosing-role'
+  | 'signed-in'
+  | 'locked';
+
+export interface RoleOption {
+  /** Opaque id of this role choice (PractitionerRole id). */
+  id: string;
+  businessFunction: 'SERVICE_PROVIDER_CLINICIAN' | 'SERVICE_PROVIDER_CLINICIAN_ADMIN' | 'SERVICE_PROVIDER_ADMIN';
+  /** Human label of the role, e.g. "Service provider clinician". */
+  label: string;
+  organisationOds: string;
+  organisationName: string;
+  /** For SERVICE_PROVIDER_CLINICIAN_ADMIN: the clinicians this user may act for. */
+  actsFor: { userId: string; name: string }[];
+}
+
+export interface SessionView {
+  phase: SessionPhase;
+  environment: EnvironmentName;
+  /** Present once the user is identified. */
+  user: { id: string; name: string } | null;
+  /** Offered while choosing a role. */
+  roles: RoleOption[];
+  /** The role in use once signed in. */
+  role: {
+    businessFunction: RoleOption['businessFunction'];
+    label: string;
+    organisationOds: string;
+    organisationName: string;
+    onBehalfOf: { userId: string; name: string } | null;
+  } | null;
+  /** True in environments without sign-in (the NHS public sandbox). */
+  signInNotRequired: boolean;
+  /** A sentence for the user when the last step failed or needs attention. */
+  notice: { kind: 'error' | 'info'; message: string } | null;
+}
+
+export interface WorklistRow {
+  /** The item's id: a UBRN for referrals, the CommunicationRequest id for A&G. */
+  id: string;
+  ubrn: string;
+  version: string;
+  priority: Priority;
+  /** Formatted 3 3 4, e.g. "999 000 0001". */
+  nhsNumber: string;
+  patientName: string;
+  service: string;
+  specialty: string;
+  /** ISO date (yyyy-mm-dd). */
+  referralDate: string;
+  daysWaiting: number;
+  reviewStatus: string;
+  assignedClinician: string | null;
+}
+
+export interface WorklistView {
+  kind: WorklistKind;
+  rows: WorklistRow[];
+  /** ISO time the data came from e-RS. */
+  fetchedAt: string;
+  /** True when shown from the offline cache. */
+  stale: boolean;
+}
+
+export interface ApiErrorShape {
+  /** Stable machine code, e.g. 'INVALID_INPUT', 'UNKNOWN_CHANNEL', 'ERS_412'. */
+  code: string;
+  /** A sentence for the user: what happened and what to do. */
+  message: string;
+  /** The X-Correlation-ID of the e-RS call, where there was one. */
+  correlationId?: string;
+  /** Field-level problems with the input, for forms. */
+  issues?: { path: string; message: string }[];
+}
+
+// ---------------------------------------------------------------------------------------
+// Channels
+
+interface ChannelDef<I extends v.GenericSchema, O> {
+  readonly input: I;
+  /** Phantom: never set at run time, only carries the output type. */
+  readonly output?: O;
+}
+function channel<O>() {
+  return <I extends v.GenericSchema>(input: I): ChannelDef<I, O> => ({ input });
+}
+
+export const channels = {
+  /** The app's name, version and environment, for the sign-in screen and the header. */
+  'app.info': channel<AppInfo>()(NoInput),
+
+  // Later issues add their channels below, each with its input schema and output type.
+} as const;
+
+export type Channel = keyof typeof channels;
+export type ChannelInput<C extends Channel> = v.InferInput<(typeof channels)[C]['input']>;
+export type ChannelParsedInput<C extends Channel> = v.InferOutput<(typeof channels)[C]['input']>;
+export type ChannelOutput<C extends Channel> = (typeof channels)[C] extends ChannelDef<v.GenericSchema, infer O> ? O : never;
+
+export const channelNames = Object.keys(channels) as Channel[];
+
+// ---------------------------------------------------------------------------------------
+// Events pushed from main to the renderer
+
+export interface Events {
+  'session.changed': SessionView;
+}
+export type EventName = keyof Events;
+export const eventNames: readonly EventName[] = ['session.changed'];
+
+// ---------------------------------------------------------------------------------------
+// What crosses the boundary for each call
+
+export type CallResult<C extends Channel> =
+  | { ok: true; value: ChannelOutput<C> }
+  | { ok: false; error: ApiErrorShape };
+
+/** What the preload exposes as `window.triage`, and what the host client imitates. */
+export interface TriageBridge {
+  invoke<C extends Channel>(channel: C, input: ChannelInput<C>): Promise<CallResult<C>>;
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+}

@@ -1,0 +1,133 @@
+/**
+ * Where the app's settings come from, in order of authority:
+ *  1. the trust's machine configuration (a JSON file under ProgramData on Windows,
+ *     /etc/ers-triage on Linux, or the path in ERS_TRIAGE_CONFIG), set by IT per machine;
+ *  2. for unmanaged (developer) machines only, the ERS_ENVIRONMENT and ERS_BASE_URL
+ *     environment variables;
+ *  3. the defaults below: the `local` environment, which needs no network.
+ * A managed install cannot be switched to another environment by the user.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as v from 'valibot';
+import type { EnvironmentName } from './api';
+import { AppError } from './app-error';
+
+export const ENVIRONMENTS: Record<EnvironmentName, { label: string; ersBaseUrl: string | null; signIn: boolean }> = {
+  local: { label: 'Local (synthetic training data)', ersBaseUrl: null, signIn: true },
+  sandbox: { label: 'NHS sandbox (open access, example data)', ersBaseUrl: 'https://sandbox.api.service.nhs.uk/referrals', signIn: false },
+  int: { label: 'NHS integration (test data)', ersBaseUrl: 'https://int.api.service.nhs.uk/referrals', signIn: true },
+  production: { label: 'NHS production', ersBaseUrl: 'https://api.service.nhs.uk/referrals', signIn: true },
+};
+
+const EnvironmentSchema = v.picklist(['local', 'sandbox', 'int', 'production']);
+const Url = v.pipe(v.string(), v.url('must be a URL'));
+
+/** The trust configuration file. Every field is optional; unknown fields are refused. */
+export const MachineConfigSchema = v.strictObject({
+  environment: v.optional(EnvironmentSchema),
+  ersBaseUrl: v.optional(Url),
+  cis2: v.optional(
+    v.strictObject({
+      issuer: Url,
+      clientId: v.string(),
+      scopes: v.optional(v.string()),
+      acrValues: v.optional(v.string()),
+    }),
+  ),
+  apim: v.optional(
+    v.strictObject({
+      tokenEndpoint: Url,
+      clientId: v.string(),
+      /** Path of the PEM private key that signs client assertions. Never in the repository. */
+      privateKeyPath: v.string(),
+      keyId: v.string(),
+      /** 'separate' exchanges the CIS2 ID token (RFC 8693); 'combined' authorises at APIM directly. */
+      pattern: v.optional(v.picklist(['separate', 'combined'])),
+    }),
+  ),
+  sandboxRole: v.optional(
+    v.strictObject({ businessFunction: v.string(), organisationOds: v.string(), onBehalfOfUserId: v.optional(v.string()) }),
+  ),
+  idleLockMinutes: v.optional(v.pipe(v.number(), v.minValue(1), v.maxValue(240))),
+  cache: v.optional(
+    v.strictObject({
+      maxBytes: v.optional(v.pipe(v.number(), v.minValue(0))),
+      retentionDays: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(90))),
+      wipeOnSignOut: v.optional(v.boolean()),
+      prefetch: v.optional(v.picklist(['all', 'next', 'none'])),
+      prefetchNext: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+    }),
+  ),
+});
+export type MachineConfig = v.InferOutput<typeof MachineConfigSchema>;
+
+export interface AppConfig {
+  environment: EnvironmentName;
+  environmentLabel: string;
+  managed: boolean;
+  /** The e-RS base URL (without /FHIR); null for `local` until the emulator has started. */
+  ersBaseUrl: string | null;
+  signInRequired: boolean;
+  machine: MachineConfig;
+  /** Where the machine configuration was read from, if anywhere. */
+  configPath: string | null;
+}
+
+export function defaultConfigPath(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.ERS_TRIAGE_CONFIG) return env.ERS_TRIAGE_CONFIG;
+  if (platform === 'win32') return path.join(env.ProgramData ?? 'C:\\ProgramData', 'ers-triage', 'config.json');
+  return '/etc/ers-triage/config.json';
+}
+
+function readMachineConfig(file: string): MachineConfig | null {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new AppError('CONFIG_UNREADABLE', `The trust configuration at ${file} could not be read. Ask your IT service desk to check it.`, { cause: error });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new AppError('CONFIG_INVALID', `The trust configuration at ${file} is not valid JSON. Ask your IT service desk to correct it.`, { cause: error });
+  }
+  const parsed = v.safeParse(MachineConfigSchema, json);
+  if (!parsed.success) {
+    const first = parsed.issues[0];
+    const where = first ? v.getDotPath(first) ?? 'the file' : 'the file';
+    throw new AppError('CONFIG_INVALID', `The trust configuration at ${file} has a problem at "${where}": ${first?.message ?? 'unknown'}. Ask your IT service desk to correct it.`);
+  }
+  return parsed.output;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): AppConfig {
+  const configPath = defaultConfigPath(platform, env);
+  const machine = readMachineConfig(configPath);
+  const managed = machine?.environment !== undefined;
+  let environment: EnvironmentName = machine?.environment ?? 'local';
+  let ersBaseUrl = machine?.ersBaseUrl ?? null;
+  if (!managed) {
+    const requested = env.ERS_ENVIRONMENT;
+    if (requested !== undefined && requested !== '') {
+      const parsed = v.safeParse(EnvironmentSchema, requested);
+      if (!parsed.success) {
+        throw new AppError('CONFIG_INVALID', `ERS_ENVIRONMENT is "${requested}", which is not one of local, sandbox, int or production.`);
+      }
+      environment = parsed.output;
+    }
+    if (env.ERS_BASE_URL) ersBaseUrl = env.ERS_BASE_URL;
+  }
+  const preset = ENVIRONMENTS[environment];
+  return {
+    environment,
+    environmentLabel: preset.label,
+    managed,
+    ersBaseUrl: ersBaseUrl ?? preset.ersBaseUrl,
+    signInRequired: preset.signIn,
+    machine: machine ?? {},
+    configPath: machine ? configPath : null,
+  };
+}

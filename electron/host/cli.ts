@@ -1,0 +1,37 @@
+/**
+ * `npm run start:browser`: the app in any browser, for machines without the Electron
+ * runtime. Serves dist/renderer (built by the npm script first) on 127.0.0.1.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createApp } from '../app';
+import { AppError } from '../app-error';
+import { loadConfig } from '../config';
+import { stderrLogger } from '../log/logger';
+import { createNodePlatform } from '../platform/node-platform';
+import { startHost } from './server';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+async function main(): Promise<void> {
+  const log = stderrLogger(process.env.ERS_LOG_LEVEL === 'debug' ? 'debug' : 'info');
+  const config = loadConfig();
+  const app = await createApp({ config, platform: createNodePlatform(), log });
+  const port = process.env.PORT ? Number(process.env.PORT) : 0;
+  const host = await startHost({ handlers: app.handlers, events: app.events, staticDir: path.join(root, 'dist', 'renderer'), log, port });
+  process.stdout.write(`e-RS Triage (${config.environmentLabel}) is running.\nOpen: ${host.url}\n`);
+  const stop = async () => {
+    await host.close();
+    await app.dispose();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof AppError ? error.message : 'The app host could not start. Run it again; if it keeps failing, report the log above.';
+  process.stderr.write(`${message}\n`);
+  if (!(error instanceof AppError)) process.stderr.write(`${String(error)}\n`);
+  process.exit(1);
+});

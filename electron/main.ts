@@ -1,0 +1,104 @@
+/**
+ * The Electron main process: window, protocol, IPC transport. It composes the app through
+ * app.ts and holds no handler logic of its own.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, type BrowserWindowConstructorOptions } from 'electron';
+import { eventNames, type EventName, type Events } from './api';
+import { createApp, type TriageApp } from './app';
+import { AppError } from './app-error';
+import { loadConfig } from './config';
+import { SECURITY_HEADERS } from './csp';
+import { dispatch } from './dispatch';
+import { stderrLogger } from './log/logger';
+import { createElectronPlatform } from './platform/electron-platform';
+import { readStaticFile } from './static-files';
+import { APP_ORIGIN, APP_SCHEME, isAppUrl, windowOptions } from './window-options';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const rendererDir = path.join(here, '..', 'renderer');
+const log = stderrLogger();
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  let mainWindow: BrowserWindow | null = null;
+  let triage: TriageApp | null = null;
+
+  app.on('second-instance', () => {
+    if (mainWindow) {
+      if (mainWindow.isMinimized()) mainWindow.restore();
+      mainWindow.focus();
+    }
+  });
+
+  // Every web contents: no navigation away, no new windows, no webviews.
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (event, url) => {
+      if (!isAppUrl(url)) event.preventDefault();
+    });
+    contents.on('will-redirect', (event, url) => {
+      if (!isAppUrl(url)) event.preventDefault();
+    });
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+  });
+
+  app.whenReady().then(async () => {
+    session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+    session.defaultSession.setPermissionCheckHandler(() => false);
+
+    protocol.handle(APP_SCHEME, async (request) => {
+      const url = new URL(request.url);
+      if (url.origin !== APP_ORIGIN) return new Response('Not found', { status: 404 });
+      const file = await readStaticFile(rendererDir, url.pathname);
+      if (!file) return new Response('Not found', { status: 404, headers: SECURITY_HEADERS });
+      return new Response(new Uint8Array(file.body), { headers: { ...SECURITY_HEADERS, 'Content-Type': file.contentType } });
+    });
+
+    const config = loadConfig();
+    triage = await createApp({ config, platform: createElectronPlatform(), log });
+    const handlers = triage.handlers;
+
+    ipcMain.handle('triage:invoke', (event, channel: unknown, input: unknown) => {
+      // Only our own page may call; a frame from anywhere else gets nothing.
+      if (!event.senderFrame || !isAppUrl(event.senderFrame.url)) {
+        return { ok: false, error: { code: 'FORBIDDEN', message: 'Only the app itself may call the app.' } };
+      }
+      return dispatch(handlers, channel, input, log);
+    });
+
+    triage.events.subscribe(<E extends EventName>(event: E, payload: Events[E]) => {
+      if (eventNames.includes(event)) mainWindow?.webContents.send('triage:event', event, payload);
+    });
+
+    const options: BrowserWindowConstructorOptions = windowOptions({
+      preloadPath: path.join(here, 'preload.cjs'),
+      packaged: app.isPackaged,
+    });
+    mainWindow = new BrowserWindow(options);
+    mainWindow.once('ready-to-show', () => mainWindow?.show());
+    mainWindow.on('closed', () => {
+      mainWindow = null;
+    });
+    await mainWindow.loadURL(`${APP_ORIGIN}/`);
+  }).catch((error: unknown) => {
+    const message = error instanceof AppError ? error.message : 'e-RS Triage could not start. Restart it; if it keeps failing, contact your IT service desk.';
+    log.error('app.start_failed', { error });
+    dialog.showErrorBox('e-RS Triage', message);
+    app.exit(1);
+  });
+
+  app.on('window-all-closed', () => {
+    app.quit();
+  });
+
+  app.on('will-quit', () => {
+    void triage?.dispose();
+  });
+}

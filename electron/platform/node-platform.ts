@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Platform } from './platform';
+
+export function packageVersion(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const pkg = JSON.parse(readFileSync(path.join(here, '..', '..', 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/**
+ * The platform for the browser host and for tests: plain Node. Opening the system browser
+ * is injected, so a test can capture the URL and open it in a page of its own.
+ */
+export function createNodePlatform(options: {
+  userDataDir?: string;
+  openExternal?: (url: string) => Promise<void>;
+  appVersion?: string;
+} = {}): Platform {
+  return {
+    kind: 'browser-host',
+    appVersion: options.appVersion ?? packageVersion(),
+    userDataDir: options.userDataDir ?? path.join(os.homedir(), '.ers-triage', 'browser-host'),
+    openExternal:
+      options.openExternal ??
+      (async (url: string) => {
+        process.stdout.write(`Open this address in your browser to continue signing in:\n  ${url}\n`);
+      }),
+  };
+}

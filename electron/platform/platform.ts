@@ -1,0 +1,14 @@
+/**
+ * What the app needs from the desktop it runs on. Electron provides it in
+ * electron-platform.ts (the one adapter that imports `electron`); the browser host and the
+ * tests provide plain-Node versions. Nothing else in electron/ touches the desktop.
+ */
+export interface Platform {
+  readonly kind: 'electron' | 'browser-host';
+  /** The app's version as packaged. */
+  readonly appVersion: string;
+  /** A per-user directory for the app's private data (cache, outbox, audit log). */
+  readonly userDataDir: string;
+  /** Open a URL in the system browser (sign-in). Only https, or http on loopback. */
+  openExternal(url: string): Promise<void>;
+}

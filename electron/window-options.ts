@@ -1,0 +1,77 @@
+/**
+ * The options of the app's one window, as a plain function so a unit test can check them
+ * without Electron. main.ts passes the result to `new BrowserWindow()`; the type is
+ * checked there against Electron's own BrowserWindowConstructorOptions.
+ */
+export interface SecureWebPreferences {
+  preload: string;
+  contextIsolation: true;
+  sandbox: true;
+  nodeIntegration: false;
+  nodeIntegrationInWorker: false;
+  nodeIntegrationInSubFrames: false;
+  webSecurity: true;
+  allowRunningInsecureContent: false;
+  experimentalFeatures: false;
+  webviewTag: false;
+  navigateOnDragDrop: false;
+  safeDialogs: true;
+  spellcheck: false;
+  devTools: boolean;
+}
+
+export interface WindowOptions {
+  width: number;
+  height: number;
+  minWidth: number;
+  minHeight: number;
+  title: string;
+  show: false;
+  backgroundColor: string;
+  autoHideMenuBar: true;
+  webPreferences: SecureWebPreferences;
+}
+
+export function windowOptions(input: { preloadPath: string; packaged: boolean }): WindowOptions {
+  return {
+    width: 1440,
+    height: 900,
+    minWidth: 1024,
+    minHeight: 640,
+    title: 'e-RS Triage',
+    // Shown on 'ready-to-show' so the user never sees a blank frame.
+    show: false,
+    backgroundColor: '#f0f4f5',
+    autoHideMenuBar: true,
+    webPreferences: {
+      preload: input.preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      safeDialogs: true,
+      spellcheck: false,
+      // Developer tools only in development builds, never in what trusts install.
+      devTools: !input.packaged,
+    },
+  };
+}
+
+/** The origin the renderer is served from inside Electron (a privileged custom scheme). */
+export const APP_SCHEME = 'app';
+export const APP_ORIGIN = `${APP_SCHEME}://triage`;
+
+/** True only for URLs of the app's own pages: everything else is refused navigation. */
+export function isAppUrl(url: string): boolean {
+  try {
+    return new URL(url).origin === APP_ORIGIN;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,63 @@
+// `npm test`: every check the project has, in one run: types, lint, the renderer build the
+// end-to-end tests serve, then unit, component, conformance and e2e tests (vitest).
+// Writes test-results/summary.json and ends with the line `N passed, N failed`, counted
+// from the runners' own results (each static check counts as one).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+
+const results = [];
+mkdirSync('test-results', { recursive: true });
+
+function step(name, command, args) {
+  const started = Date.now();
+  console.log(`\n▶ ${name}: ${command} ${args.join(' ')}`);
+  const run = spawnSync(command, args, { stdio: 'inherit', shell: false });
+  const ok = run.status === 0;
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(`${ok ? '✔' : '✘'} ${name} (${seconds}s)`);
+  return ok;
+}
+
+const bin = (name) => `node_modules/.bin/${name}`;
+
+results.push({ name: 'types (electron)', ok: step('types (electron)', bin('tsc'), ['-p', 'tsconfig.electron.json', '--noEmit']) });
+results.push({ name: 'types (tests and tools)', ok: step('types (tests and tools)', bin('tsc'), ['-p', 'tsconfig.node.json', '--noEmit']) });
+results.push({ name: 'types (renderer, vue-tsc)', ok: step('types (renderer, vue-tsc)', bin('vue-tsc'), ['-p', 'tsconfig.renderer.json', '--noEmit']) });
+results.push({ name: 'lint', ok: step('lint', bin('eslint'), ['--max-warnings', '0', '.']) });
+const built = step('renderer build', bin('vite'), ['build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn']);
+results.push({ name: 'renderer build', ok: built });
+
+const vitestJson = 'test-results/vitest.json';
+rmSync(vitestJson, { force: true });
+step('tests (unit, component, conformance, e2e)', bin('vitest'), [
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${vitestJson}`,
+]);
+
+let testsPassed = 0;
+let testsFailed = 0;
+let testsSkipped = 0;
+if (existsSync(vitestJson)) {
+  const report = JSON.parse(readFileSync(vitestJson, 'utf8'));
+  testsPassed = report.numPassedTests;
+  testsFailed = report.numFailedTests + (report.numFailedTestSuites ?? 0);
+  testsSkipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+  if (report.numTotalTests === 0) testsFailed += 1;
+} else {
+  console.log('✘ vitest wrote no report: counting the test run as one failure.');
+  testsFailed = 1;
+}
+
+const checksPassed = results.filter((r) => r.ok).length;
+const checksFailed = results.length - checksPassed;
+const passed = checksPassed + testsPassed;
+const failed = checksFailed + testsFailed;
+writeFileSync('test-results/summary.json', JSON.stringify({ passed, failed, skipped: testsSkipped, checks: results }, null, 2));
+
+console.log('\nSummary');
+for (const r of results) console.log(`  ${r.ok ? '✔' : '✘'} ${r.name}`);
+console.log(`  tests: ${testsPassed} passed, ${testsFailed} failed${testsSkipped ? `, ${testsSkipped} skipped` : ''}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

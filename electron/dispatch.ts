@@ -27,8 +27,18 @@ export async function dispatch(
       message: 'The app asked for something it does not offer. Restart the app; if this keeps happening, tell your IT service desk.',
     });
   }
+  const input = rawInput ?? {};
+  // Every channel takes one plain object; arrays, class instances and other shapes never
+  // reach a schema, so no schema has to think about them.
+  if (!isPlainObject(input)) {
+    return fail({
+      code: 'INVALID_INPUT',
+      message: 'The app sent a request in the wrong shape. Reload the screen and try again.',
+      issues: [{ path: '', message: 'Expected an object.' }],
+    });
+  }
   const def = channels[channelName];
-  const parsed = v.safeParse(def.input, rawInput ?? {});
+  const parsed = v.safeParse(def.input, input);
   if (!parsed.success) {
     const issues = parsed.issues.slice(0, MAX_ISSUES).map((issue) => ({
       path: v.getDotPath(issue) ?? '',
@@ -52,6 +62,12 @@ export async function dispatch(
       message: 'Something went wrong in the app. Your work is kept; try again, and if it keeps happening tell your IT service desk.',
     });
   }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 function fail(error: ApiErrorShape): CallResult<Channel> {

@@ -54,9 +54,8 @@ if (!app.requestSingleInstanceLock()) {
     session.defaultSession.setPermissionCheckHandler(() => false);
 
     protocol.handle(APP_SCHEME, async (request) => {
-      const url = new URL(request.url);
-      if (url.origin !== APP_ORIGIN) return new Response('Not found', { status: 404 });
-      const file = await readStaticFile(rendererDir, url.pathname);
+      if (!isAppUrl(request.url)) return new Response('Not found', { status: 404 });
+      const file = await readStaticFile(rendererDir, new URL(request.url).pathname);
       if (!file) return new Response('Not found', { status: 404, headers: SECURITY_HEADERS });
       return new Response(new Uint8Array(file.body), { headers: { ...SECURITY_HEADERS, 'Content-Type': file.contentType } });
     });

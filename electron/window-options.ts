@@ -65,12 +65,15 @@ export function windowOptions(input: { preloadPath: string; packaged: boolean })
 
 /** The origin the renderer is served from inside Electron (a privileged custom scheme). */
 export const APP_SCHEME = 'app';
-export const APP_ORIGIN = `${APP_SCHEME}://triage`;
+export const APP_HOST = 'triage';
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 
 /** True only for URLs of the app's own pages: everything else is refused navigation. */
 export function isAppUrl(url: string): boolean {
   try {
-    return new URL(url).origin === APP_ORIGIN;
+    // Compared by parts: Node gives custom schemes an opaque origin, Electron does not.
+    const parsed = new URL(url);
+    return parsed.protocol === `${APP_SCHEME}:` && parsed.host === APP_HOST;
   } catch {
     return false;
   }

@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AppError } from '../../../electron/app-error';
+import { defaultConfigPath, loadConfig } from '../../../electron/config';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'config-test-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function withFile(content: string): NodeJS.ProcessEnv {
+  const file = path.join(dir, 'config.json');
+  writeFileSync(file, content);
+  return { ERS_TRIAGE_CONFIG: file };
+}
+
+describe('configuration', () => {
+  it('defaults to the local environment, unmanaged, when nothing is configured', () => {
+    const config = loadConfig({ ERS_TRIAGE_CONFIG: path.join(dir, 'missing.json') }, 'linux');
+    expect(config).toMatchObject({ environment: 'local', managed: false, signInRequired: true, ersBaseUrl: null, configPath: null });
+  });
+
+  it('reads the trust file from ProgramData on Windows and /etc on Linux', () => {
+    expect(defaultConfigPath('win32', { ProgramData: 'D:\\PD' })).toBe(path.join('D:\\PD', 'ers-triage', 'config.json'));
+    expect(defaultConfigPath('linux', {})).toBe('/etc/ers-triage/config.json');
+  });
+
+  it('lets a developer choose an environment and base URL when unmanaged', () => {
+    const config = loadConfig({ ERS_TRIAGE_CONFIG: path.join(dir, 'none.json'), ERS_ENVIRONMENT: 'sandbox', ERS_BASE_URL: 'http://127.0.0.1:9/referrals' }, 'linux');
+    expect(config).toMatchObject({ environment: 'sandbox', signInRequired: false, ersBaseUrl: 'http://127.0.0.1:9/referrals' });
+  });
+
+  it('does not let the user switch a managed install to another environment', () => {
+    const env = { ...withFile(JSON.stringify({ environment: 'int' })), ERS_ENVIRONMENT: 'local', ERS_BASE_URL: 'http://127.0.0.1:1/x' };
+    const config = loadConfig(env, 'linux');
+    expect(config).toMatchObject({ environment: 'int', managed: true, ersBaseUrl: 'https://int.api.service.nhs.uk/referrals' });
+  });
+
+  it('explains an invalid trust file in a sentence instead of crashing', () => {
+    for (const content of ['{not json', JSON.stringify({ environment: 'prod' }), JSON.stringify({ surprise: true }), JSON.stringify({ idleLockMinutes: -3 })]) {
+      let caught: unknown;
+      try {
+        loadConfig(withFile(content), 'linux');
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(AppError);
+      expect((caught as AppError).code).toBe('CONFIG_INVALID');
+      expect((caught as AppError).message).toMatch(/IT service desk/);
+    }
+  });
+
+  it('refuses an unknown ERS_ENVIRONMENT with a clear sentence', () => {
+    expect(() => loadConfig({ ERS_TRIAGE_CONFIG: path.join(dir, 'x.json'), ERS_ENVIRONMENT: 'staging' }, 'linux')).toThrow(/not one of local, sandbox, int or production/);
+  });
+});

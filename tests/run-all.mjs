@@ -37,7 +37,7 @@ step('tests (unit, component, conformance, e2e)', bin('vitest'), [
 ]);
 
 let testsPassed = 0;
-let testsFailed = 0;
+let testsFailed;
 let testsSkipped = 0;
 if (existsSync(vitestJson)) {
   const report = JSON.parse(readFileSync(vitestJson, 'utf8'));

@@ -127,7 +127,8 @@ describe('browser host', () => {
     const controller = new AbortController();
     const response = await fetch(`${host.origin}/api/events`, { headers: { 'X-Triage-Host-Key': 'test-secret-123' }, signal: controller.signal });
     expect(response.headers.get('content-type')).toContain('text/event-stream');
-    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    if (!response.body) throw new Error('no event stream body');
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     const payload: SessionView = { phase: 'signed-out', environment: 'local', user: null, roles: [], role: null, signInNotRequired: false, notice: null };
     let text = '';
     const deadline = Date.now() + 5000;

@@ -1,0 +1,17 @@
+/** What every operation module needs from the client: the transport and the environment's facts. */
+import type { ErsTransport } from './http';
+import type { OperationId } from './operations';
+
+export interface ErsContext {
+  transport: ErsTransport;
+  now(): Date;
+  /** The base of e-RS code-system URLs (what the NHS examples write as _baseUrl_). */
+  codeSystemBase(operation: OperationId): string;
+  /** A specialty's display name, if the SPECIALTY code system has been loaded. */
+  specialtyName(code: string): string | undefined;
+}
+
+/** The context an ErsError or a mapper reports against. */
+export function callContext(operation: OperationId, correlationId: string) {
+  return { operation, correlationId };
+}

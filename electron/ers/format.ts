@@ -1,0 +1,47 @@
+/**
+ * How e-RS values are shown: NHS numbers in 3 3 4, dates as UK calendar dates (a referral
+ * made at 00:30 BST belongs to that day, not the previous one in UTC), waiting in whole
+ * days, and e-RS codes as words where e-RS gives no display text.
+ */
+const UK = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
+const DAY_MS = 86_400_000;
+
+export function isNhsNumber(value: string): boolean {
+  return /^\d{10}$/.test(value);
+}
+
+export function formatNhsNumber(digits: string): string {
+  return `${digits.slice(0, 3)} ${digits.slice(3, 6)} ${digits.slice(6)}`;
+}
+
+/** The UK calendar date (yyyy-mm-dd) of an ISO date or date-time; null if unreadable. */
+export function ukDate(value: string | null | undefined): string | null {
+  if (!value) return null;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
+  const at = Date.parse(value);
+  if (Number.isNaN(at)) return null;
+  return UK.format(new Date(at));
+}
+
+/** Whole calendar days from `date` (yyyy-mm-dd) to today in the UK; never negative. */
+export function daysSince(date: string, now: Date): number {
+  const today = UK.format(now);
+  const from = Date.parse(`${date}T00:00:00Z`);
+  const to = Date.parse(`${today}T00:00:00Z`);
+  if (Number.isNaN(from) || Number.isNaN(to)) return 0;
+  return Math.max(0, Math.round((to - from) / DAY_MS));
+}
+
+/** NEVER_REVIEWED -> "Never reviewed". */
+export function humaniseCode(code: string): string {
+  const words = code.replace(/[_-]+/g, ' ').trim().toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+export function personName(names: readonly { text?: string | undefined; family?: string | undefined; given?: string[] | undefined; prefix?: string[] | undefined }[] | undefined): string | null {
+  const name = names?.[0];
+  if (!name) return null;
+  if (name.text) return name.text;
+  const parts = [...(name.prefix ?? []), ...(name.given ?? []), ...(name.family ? [name.family] : [])];
+  return parts.length > 0 ? parts.join(' ') : null;
+}

@@ -68,6 +68,11 @@ function what(context: ErsErrorContext): string {
   return context.operation ? OPERATION_NAMES[context.operation] : 'request';
 }
 
+function aWhat(context: ErsErrorContext): string {
+  const noun = what(context);
+  return /^[aeiou]/i.test(noun) ? `an ${noun}` : `a ${noun}`;
+}
+
 /** A sentence for each 422 code e-RS documents for the operations this app uses. */
 const UNPROCESSABLE: Record<string, string> = {
   INVALID_REQUEST_STATE: 'This item is no longer in a state where that can be done. Reload it to see where it stands now.',
@@ -173,7 +178,7 @@ export function timeoutError(context: ErsErrorContext, cause?: unknown): ErsErro
 export function malformedError(context: ErsErrorContext, detail: string, cause?: unknown): ErsError {
   return new ErsError(
     'ERS_MALFORMED',
-    `e-RS sent a ${what(context)} the app could not read safely (${detail}). Try again; if it keeps happening, tell your IT service desk and ${REFERENCE}.`,
+    `e-RS sent ${aWhat(context)} the app could not read safely (${detail}). Try again; if it keeps happening, tell your IT service desk and ${REFERENCE}.`,
     { ...context, cause },
   );
 }
@@ -182,7 +187,7 @@ export function tooLargeError(context: ErsErrorContext, limitBytes: number): Ers
   const mb = Math.round(limitBytes / (1024 * 1024));
   return new ErsError(
     'ERS_TOO_LARGE',
-    `e-RS sent a ${what(context)} larger than the app accepts (${mb} MB). Tell your IT service desk and ${REFERENCE}.`,
+    `e-RS sent ${aWhat(context)} larger than the app accepts (${mb} MB). Tell your IT service desk and ${REFERENCE}.`,
     context,
   );
 }

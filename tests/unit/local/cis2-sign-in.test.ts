@@ -73,7 +73,8 @@ describe('signing in at the mock CIS2 (authorization code + PKCE, loopback redir
   });
 
   it('sends the consultant back to a loopback callback on the port the app listens on, and the code gives a verified ID token with CIS2 claims', async () => {
-    const outcome = await authorizeAs(cis2, { uid: CONSULTANT_UID });
+    // As the app will ask: an assurance level, and a fresh sign-in even if the browser has a session.
+    const outcome = await authorizeAs(cis2, { uid: CONSULTANT_UID }, { extra: { acr_values: 'AAL3_ANY', prompt: 'login' } });
     expect(outcome.callback.origin).toBe(new URL(outcome.redirectUri).origin);
     expect(outcome.callback.port).not.toBe('');
     expect(outcome.callback.searchParams.get('state')).toBe(outcome.state);

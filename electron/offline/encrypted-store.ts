@@ -8,7 +8,10 @@
  *                                              /index.bin     sealed index: keys, sizes, times
  *                                              /objects/<hmac(logical key)>.obj
  * No user id, UBRN or NHS number appears in a path. The object files are the truth; the
- * index only saves opening every file, and is rebuilt from them when lost or damaged.
+ * index only saves opening every file, and is rebuilt from them when lost or damaged. So
+ * the index is written at most once a second while objects stream in (a prefetch writes
+ * thousands): a crash loses only access times, and the next open reads the few files whose
+ * size or on-disk identity (inode, modification time) the index does not know.
  *
  * A file that fails authentication (altered, cut short, moved, from another store) is
  * deleted, counted and never returned. Objects older than the retention period are deleted;
@@ -50,6 +53,8 @@ export interface StoreOptions extends StoreLocation {
   /** How long an object is kept after it was written; default 7 days. Infinity keeps it. */
   retentionMs?: number;
   now?: () => number;
+  /** Least time between index writes while objects stream in; default 1000 ms. */
+  indexWriteIntervalMs?: number;
   fs?: StoreFs;
   logger?: Logger;
 }
@@ -147,7 +152,8 @@ export async function openEncryptedStore(options: StoreOptions): Promise<Encrypt
     throw offlineErrors.writeFailed(error);
   }
   const { keys } = await loadOrCreateStoreKeys(fs, dir, options.keyProvider, logger);
-  const store = new Store({ dir, name, keys, fs, logger, now: options.now ?? Date.now, maxBytes, retentionMs });
+  const indexWriteIntervalMs = options.indexWriteIntervalMs ?? 1000;
+  const store = new Store({ dir, name, keys, fs, logger, now: options.now ?? Date.now, maxBytes, retentionMs, indexWriteIntervalMs });
   await store.load();
   return store;
 }
@@ -164,6 +170,8 @@ function checkKey(key: unknown): asserts key is string {
 interface Entry {
   key: string;
   size: number;
+  /** The file's identity on disk, to notice a rewrite the index missed. */
+  stamp: string;
   storedAt: number;
   lastAccess: number;
   meta: JsonObject | null;
@@ -215,11 +223,11 @@ function decodeIndex(plain: Buffer): Map<string, Entry> | null {
   if (!isJsonObject(value) || value.version !== 1 || !isJsonObject(value.entries)) return null;
   const entries = new Map<string, Entry>();
   for (const [id, raw] of Object.entries(value.entries)) {
-    if (!/^[0-9a-f]{32}$/.test(id) || !Array.isArray(raw) || raw.length !== 5) return null;
-    const [key, size, storedAt, lastAccess, meta] = raw;
-    if (typeof key !== 'string' || typeof size !== 'number' || typeof storedAt !== 'number' || typeof lastAccess !== 'number') return null;
-    if (!(meta === null || isJsonObject(meta))) return null;
-    entries.set(id, { key, size, storedAt, lastAccess, meta });
+    if (!/^[0-9a-f]{32}$/.test(id) || !Array.isArray(raw) || raw.length !== 6) return null;
+    const [key, size, stamp, storedAt, lastAccess, meta] = raw;
+    if (typeof key !== 'string' || typeof size !== 'number' || typeof stamp !== 'string') return null;
+    if (typeof storedAt !== 'number' || typeof lastAccess !== 'number' || !(meta === null || isJsonObject(meta))) return null;
+    entries.set(id, { key, size, stamp, storedAt, lastAccess, meta });
   }
   return entries;
 }
@@ -239,10 +247,23 @@ class Store implements EncryptedStore {
   #bytes = 0;
   #closed = false;
   #indexDirty = false;
+  #lastIndexWrite = -Infinity;
+  readonly #indexWriteIntervalMs: number;
   #queue: Promise<unknown> = Promise.resolve();
   readonly #counts = { discarded: 0, evicted: 0, expired: 0, indexRebuilt: false };
 
-  constructor(init: { dir: string; name: string; keys: StoreKeys; fs: StoreFs; logger: Logger; now: () => number; maxBytes: number; retentionMs: number }) {
+  constructor(init: {
+    dir: string;
+    name: string;
+    keys: StoreKeys;
+    fs: StoreFs;
+    logger: Logger;
+    now: () => number;
+    maxBytes: number;
+    retentionMs: number;
+    indexWriteIntervalMs: number;
+  }) {
+    this.#indexWriteIntervalMs = init.indexWriteIntervalMs;
     this.#dir = init.dir;
     this.#name = init.name;
     this.#keys = init.keys;
@@ -267,8 +288,9 @@ class Store implements EncryptedStore {
       const previous = this.#entries.get(id);
       await this.#evictToFit(sealed.length - (previous?.size ?? 0), id);
       await writeFileAtomic(this.#fs, this.#objectPath(id), sealed);
+      const stamp = await this.#fs.stat(this.#objectPath(id)).then((stat) => stat.stamp, () => '');
       this.#bytes += sealed.length - (this.#entries.get(id)?.size ?? 0);
-      this.#entries.set(id, { key, size: sealed.length, storedAt, lastAccess: storedAt, meta: cleanMeta });
+      this.#entries.set(id, { key, size: sealed.length, stamp, storedAt, lastAccess: storedAt, meta: cleanMeta });
       this.#indexDirty = true;
       // The object is durable now; if the index cannot be written the next open re-scans.
       await this.#persistIndex();
@@ -326,7 +348,8 @@ class Store implements EncryptedStore {
     const out: StoreEntry[] = [];
     for (const entry of this.#entries.values()) {
       if (!entry.key.startsWith(prefix) || this.#isExpired(entry)) continue;
-      out.push({ ...entry, meta: entry.meta === null ? null : cloneJsonObject(entry.meta) });
+      const { key, size, storedAt, lastAccess, meta } = entry;
+      out.push({ key, size, storedAt, lastAccess, meta: meta === null ? null : cloneJsonObject(meta) });
     }
     return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
@@ -351,12 +374,12 @@ class Store implements EncryptedStore {
       if (retentionMs !== undefined) this.retentionMs = retentionMs;
       await this.#removeExpired();
       await this.#evictToFit(0);
-      await this.#persistIndex();
+      await this.#persistIndex(true);
     });
   }
 
   async flush(): Promise<void> {
-    return this.#exclusive(() => this.#persistIndex());
+    return this.#exclusive(() => this.#persistIndex(true));
   }
 
   async wipe(): Promise<void> {
@@ -388,18 +411,19 @@ class Store implements EncryptedStore {
     await this.#removeLeftoverTemps(this.#dir);
     await this.#removeLeftoverTemps(objectsDir);
 
-    const indexed = await this.#readIndex();
-    if (indexed === null) {
-      this.#counts.indexRebuilt = true;
-      this.#indexDirty = true;
-    } else {
-      for (const [id, entry] of indexed) this.#entries.set(id, entry);
-    }
-
     const present = new Set<string>();
     for (const file of await this.#readdir(objectsDir)) {
       const match = OBJECT_FILE.exec(file);
       if (match?.[1]) present.add(match[1]);
+    }
+
+    const indexed = await this.#readIndex();
+    if (indexed instanceof Map) {
+      for (const [id, entry] of indexed) this.#entries.set(id, entry);
+    } else {
+      // A new store has no index and nothing to rebuild it from; anything else is a rebuild.
+      this.#counts.indexRebuilt = indexed === 'damaged' || present.size > 0;
+      this.#indexDirty = true;
     }
     for (const id of [...this.#entries.keys()]) {
       if (!present.has(id)) {
@@ -409,14 +433,14 @@ class Store implements EncryptedStore {
     }
     for (const id of present) {
       const known = this.#entries.get(id);
-      let size: number;
+      let stat: { size: number; stamp: string };
       try {
-        size = await this.#fs.size(this.#objectPath(id));
+        stat = await this.#fs.stat(this.#objectPath(id));
       } catch (error) {
         if (isMissing(error)) continue;
         throw offlineErrors.readFailed(error);
       }
-      if (known && known.size === size) continue;
+      if (known && known.size === stat.size && known.stamp === stat.stamp) continue;
       // New since the index was written (a crash between the two writes), or rewritten.
       this.#indexDirty = true;
       const data = await this.#fs.readFile(this.#objectPath(id)).catch((error: unknown) => {
@@ -429,26 +453,33 @@ class Store implements EncryptedStore {
         continue;
       }
       const { header } = opened;
-      this.#entries.set(id, { key: header.key, size: data.byteLength, storedAt: header.storedAt, lastAccess: known?.lastAccess ?? header.storedAt, meta: header.meta });
+      this.#entries.set(id, {
+        key: header.key,
+        size: data.byteLength,
+        stamp: stat.stamp,
+        storedAt: header.storedAt,
+        lastAccess: known?.lastAccess ?? header.storedAt,
+        meta: header.meta,
+      });
     }
     this.#bytes = [...this.#entries.values()].reduce((sum, entry) => sum + entry.size, 0);
     if (this.#counts.indexRebuilt) this.#logger.warn('offline.store.index-rebuilt', { store: this.#name, objects: this.#entries.size });
 
     await this.#removeExpired();
     await this.#evictToFit(0);
-    if (this.#indexDirty) await this.#persistIndex();
+    await this.#persistIndex(true);
   }
 
-  async #readIndex(): Promise<Map<string, Entry> | null> {
+  async #readIndex(): Promise<Map<string, Entry> | 'missing' | 'damaged'> {
     let data: Uint8Array;
     try {
       data = await this.#fs.readFile(path.join(this.#dir, INDEX_FILE));
     } catch (error) {
-      if (isMissing(error)) return null;
+      if (isMissing(error)) return 'missing';
       throw offlineErrors.readFailed(error);
     }
     const plain = unseal(this.#keys, 'index', INDEX_NAME, data);
-    return plain ? decodeIndex(plain) : null;
+    return (plain && decodeIndex(plain)) ?? 'damaged';
   }
 
   async #removeLeftoverTemps(dir: string): Promise<void> {
@@ -564,10 +595,13 @@ class Store implements EncryptedStore {
     if (evicted > 0) this.#logger.info('offline.store.evicted', { store: this.#name, count: evicted });
   }
 
-  async #persistIndex(): Promise<void> {
+  /** Unless forced, skipped while the last write is recent: the files stay the truth meanwhile. */
+  async #persistIndex(force = false): Promise<void> {
     if (!this.#indexDirty) return;
-    const entries: Record<string, [string, number, number, number, JsonObject | null]> = {};
-    for (const [id, e] of this.#entries) entries[id] = [e.key, e.size, e.storedAt, e.lastAccess, e.meta];
+    if (!force && performance.now() - this.#lastIndexWrite < this.#indexWriteIntervalMs) return;
+    this.#lastIndexWrite = performance.now();
+    const entries: Record<string, [string, number, string, number, number, JsonObject | null]> = {};
+    for (const [id, e] of this.#entries) entries[id] = [e.key, e.size, e.stamp, e.storedAt, e.lastAccess, e.meta];
     const plain = Buffer.from(JSON.stringify({ version: 1, entries }), 'utf8');
     try {
       await writeFileAtomic(this.#fs, path.join(this.#dir, INDEX_FILE), seal(this.#keys, 'index', INDEX_NAME, plain));

@@ -23,7 +23,8 @@ export interface StoreFs {
   removeTree(dir: string): Promise<void>;
   /** Remove a directory only if it is empty; a no-op otherwise. */
   removeEmptyDir(dir: string): Promise<void>;
-  size(file: string): Promise<number>;
+  /** `stamp` changes whenever the file is replaced (inode and modification time), so a stale index can tell. */
+  stat(file: string): Promise<{ size: number; stamp: string }>;
   /** Make a rename inside `dir` durable. */
   syncDir(dir: string): Promise<void>;
 }
@@ -50,7 +51,10 @@ export const nodeStoreFs: StoreFs = {
       if (!['ENOTEMPTY', 'EEXIST', 'ENOENT'].includes(errorCode(error) ?? '')) throw error;
     }
   },
-  size: async (file) => (await fsp.stat(file)).size,
+  stat: async (file) => {
+    const stat = await fsp.stat(file, { bigint: true });
+    return { size: Number(stat.size), stamp: `${stat.ino}-${stat.mtimeNs}` };
+  },
   syncDir: async (dir) => {
     let handle: fsp.FileHandle | undefined;
     try {

@@ -23,7 +23,7 @@ function setup(): { root: string; disk: ReturnType<typeof fillingDisk>; options:
   const { root, cleanup } = makeTempRoot('diskfull');
   cleanups.push(cleanup);
   const disk = fillingDisk();
-  return { root, disk, options: (extra = {}) => ({ root, userId: 'u1', environment: 'local', keyProvider: new TestKeyProvider(), fs: disk.fs, ...extra }) };
+  return { root, disk, options: (extra = {}) => ({ root, userId: 'u1', environment: 'local', keyProvider: new TestKeyProvider(), fs: disk.fs, indexWriteIntervalMs: 0, ...extra }) };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<AppError> {

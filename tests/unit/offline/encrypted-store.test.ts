@@ -9,6 +9,7 @@ import {
   type StoreOptions,
 } from '../../../electron/offline/encrypted-store';
 import { TestKeyProvider, type KeyProvider } from '../../../electron/offline/key-provider';
+import { nodeStoreFs, type StoreFs } from '../../../electron/offline/store-fs';
 import { diskContains, makeTempRoot, manualClock, objectFiles, tempFiles, walkFiles } from './store-test-kit';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -59,6 +60,7 @@ describe('round trip', () => {
     const root = tempRoot();
     const clock = manualClock();
     const store = await openEncryptedStore(options(root, { now: clock.now }));
+    expect(store.stats()).toEqual({ objects: 0, bytes: 0, discarded: 0, evicted: 0, expired: 0, indexRebuilt: false });
     const everyByte = Uint8Array.from({ length: 256 * 40 }, (_, i) => i % 256);
     await store.put(`attachment/${UBRN}/att-1`, everyByte, { contentType: 'application/pdf', pages: 3 });
     await store.put(`referral/${UBRN}`, Buffer.from('{"a":1}'));
@@ -300,22 +302,49 @@ describe('the index', () => {
     expect(Buffer.from((await afterDamage.get('item/3'))?.bytes ?? []).toString()).toBe('value 3');
   });
 
-  it('catches up with an object written just before a crash that lost the index update', async () => {
+  it('catches up with objects written or rewritten just before a crash that lost the index update', async () => {
     const root = tempRoot();
     const dir = storeDirectory({ root, userId: USER, environment: 'local' });
-    const store = await openEncryptedStore(options(root));
+    const store = await openEncryptedStore(options(root, { indexWriteIntervalMs: 0 }));
     await store.put('old', Buffer.from('old'));
+    await store.put('same-size', Buffer.from('aaaa'), { etag: 'v1' });
     const staleIndex = readFileSync(path.join(dir, 'index.bin'));
     await store.put('new', Buffer.from('new'));
     await store.put('old', Buffer.from('old, rewritten and longer'));
+    await store.put('same-size', Buffer.from('bbbb'), { etag: 'v2' });
     writeFileSync(path.join(dir, 'index.bin'), staleIndex);
     writeFileSync(path.join(dir, 'objects', 'leftover.obj.0123abcd.tmp'), 'half a write');
 
     const reopened = await openEncryptedStore(options(root));
-    expect(reopened.stats()).toMatchObject({ objects: 2, indexRebuilt: false, discarded: 0 });
+    expect(reopened.stats()).toMatchObject({ objects: 3, indexRebuilt: false, discarded: 0 });
     expect(Buffer.from((await reopened.get('new'))?.bytes ?? []).toString()).toBe('new');
     expect(Buffer.from((await reopened.get('old'))?.bytes ?? []).toString()).toBe('old, rewritten and longer');
+    expect((await reopened.list('same-size')).map((entry) => entry.meta)).toEqual([{ etag: 'v2' }]);
     expect(tempFiles(root)).toEqual([]);
+  });
+
+  it('is written at most once per interval while objects stream in, and a crash before it caught up loses nothing', async () => {
+    const root = tempRoot();
+    let indexWrites = 0;
+    const countingFs: StoreFs = {
+      ...nodeStoreFs,
+      createExclusive: (file) => {
+        if (path.basename(file).startsWith('index.bin')) indexWrites++;
+        return nodeStoreFs.createExclusive(file);
+      },
+    };
+    const store = await openEncryptedStore(options(root, { fs: countingFs, indexWriteIntervalMs: 60_000 }));
+    const writesAtOpen = indexWrites;
+    for (let i = 0; i < 20; i++) await store.put(`attachment/${i}`, Buffer.alloc(100, i), { n: i });
+    expect(indexWrites - writesAtOpen).toBe(0);
+
+    // No flush: as if the app were killed here.
+    const reopened = await openEncryptedStore(options(root));
+    expect(reopened.stats()).toMatchObject({ objects: 20, indexRebuilt: false, discarded: 0 });
+    expect((await reopened.get('attachment/19'))?.meta).toEqual({ n: 19 });
+
+    await store.flush();
+    expect(indexWrites - writesAtOpen).toBe(1);
   });
 });
 

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import type { JWK } from 'jose';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { silentLogger, type Logger } from '../../log/logger';
-import { findUser, SYNTHETIC_USERS, type SyntheticUser } from '../users';
+import { SYNTHETIC_USERS, type SyntheticUser } from '../users';
 import { CIS2_CLAIMS_BY_SCOPE, CIS2_SCOPES, cis2ClaimsFor } from './cis2-claims';
 import { idTokenTestHook, type Cis2TestHooks } from './id-token-test-hook';
 import { interactionRoutes, type Authentication } from './interaction-routes';
@@ -119,7 +119,7 @@ export async function startMockCis2(options: MockCis2Options = {}): Promise<Mock
     jwks: { keys: [key.privateJwk] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     findAccount: (_ctx, id, token) => {
-      const user = users.find((candidate) => candidate.uid === id) ?? findUser(id);
+      const user = users.find((candidate) => candidate.uid === id);
       if (!user) return undefined;
       // The code or token being redeemed knows its browser session; its uid serves as CIS2's
       // `sid`, so the API platform can tie access tokens to one sign-in.

@@ -237,7 +237,8 @@ export function createErsTransport(options: ErsTransportOptions): ErsTransport {
     const url = requestUrl(request);
     let body: RequestInit['body'];
     if (request.json !== undefined) body = JSON.stringify(request.json);
-    else if (request.file) body = request.file.bytes;
+    // A copy typed as ArrayBuffer-backed, which is what fetch's body type asks for.
+    else if (request.file) body = new Uint8Array(request.file.bytes);
     const response = await doFetch(url, { method: request.method, headers, body, redirect: 'manual', signal });
     if (request.followRedirect && REDIRECTS.has(response.status)) {
       return followRedirects(response, url, signal, limit, context);

@@ -35,18 +35,18 @@ async function fetchFile(ctx: ErsContext, request: ErsRequest, signal?: AbortSig
   return { bytes: result.bytes, contentType: result.contentType, fileName: result.fileName, correlationId: result.correlationId };
 }
 
-export function getAttachment(ctx: ErsContext, input: AttachmentFileInput, signal?: AbortSignal): Promise<ErsFile> {
+export async function getAttachment(ctx: ErsContext, input: AttachmentFileInput, signal?: AbortSignal): Promise<ErsFile> {
   return fetchFile(ctx, attachmentRequest(input), signal);
 }
 
-export function getAttachmentStu3(ctx: ErsContext, input: AttachmentFileInput, signal?: AbortSignal): Promise<ErsFile> {
+export async function getAttachmentStu3(ctx: ErsContext, input: AttachmentFileInput, signal?: AbortSignal): Promise<ErsFile> {
   return fetchFile(ctx, attachmentStu3Request(input), signal);
 }
 
-export function getClinicalInformation(ctx: ErsContext, input: { ubrn: string }, signal?: AbortSignal): Promise<ErsFile> {
+export async function getClinicalInformation(ctx: ErsContext, input: { ubrn: string }, signal?: AbortSignal): Promise<ErsFile> {
   return fetchFile(ctx, clinicalInformationRequest(input), signal);
 }
 
-export function getAdviceOverview(ctx: ErsContext, input: { ubrn: string }, signal?: AbortSignal): Promise<ErsFile> {
+export async function getAdviceOverview(ctx: ErsContext, input: { ubrn: string }, signal?: AbortSignal): Promise<ErsFile> {
   return fetchFile(ctx, adviceOverviewRequest(input), signal);
 }

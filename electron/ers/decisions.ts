@@ -121,14 +121,14 @@ async function decide(ctx: ErsContext, request: ErsRequest, ubrn: string, signal
   return { value, correlationId: result.correlationId };
 }
 
-export function acceptReferral(ctx: ErsContext, input: AcceptReferralInput, signal?: AbortSignal): Promise<DecisionResult<ReferralView>> {
+export async function acceptReferral(ctx: ErsContext, input: AcceptReferralInput, signal?: AbortSignal): Promise<DecisionResult<ReferralView>> {
   return decide(ctx, acceptReferralRequest(input), input.ubrn, signal);
 }
 
-export function rejectReferral(ctx: ErsContext, input: RejectReferralInput, signal?: AbortSignal): Promise<DecisionResult<ReferralView>> {
+export async function rejectReferral(ctx: ErsContext, input: RejectReferralInput, signal?: AbortSignal): Promise<DecisionResult<ReferralView>> {
   return decide(ctx, rejectReferralRequest(input, ctx.codeSystemBase('A014')), input.ubrn, signal);
 }
 
-export function recordTriageOutcome(ctx: ErsContext, input: TriageOutcomeInput, signal?: AbortSignal): Promise<DecisionResult<ReferralView>> {
+export async function recordTriageOutcome(ctx: ErsContext, input: TriageOutcomeInput, signal?: AbortSignal): Promise<DecisionResult<ReferralView>> {
   return decide(ctx, triageOutcomeRequest(input), input.ubrn, signal);
 }

@@ -53,6 +53,8 @@ export interface ErsTransportOptions {
   newCorrelationId?: () => string;
   /** Time limit for one attempt, response body included. */
   timeoutMs?: number;
+  /** The same for files (attachments, PDFs), which can take longer to arrive. */
+  fileTimeoutMs?: number;
   retry?: Partial<RetryPolicy>;
   /** Ceiling for a FHIR JSON answer. APIM refuses worklists over 10 MB, so more is wrong. */
   maxJsonBytes?: number;
@@ -100,6 +102,7 @@ export interface ErsTransport {
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_FILE_TIMEOUT_MS = 120_000;
 export const DEFAULT_MAX_JSON_BYTES = 12 * 1024 * 1024;
 export const DEFAULT_MAX_FILE_BYTES = 50 * 1024 * 1024;
 /** Error bodies are OperationOutcomes of a few hundred bytes; anything bigger is not worth reading. */
@@ -146,8 +149,6 @@ export function normaliseBaseUrl(baseUrl: string): string {
 interface Attempt {
   response: Response;
   bytes: Uint8Array;
-  /** The final URL the bytes came from (differs from the request after a redirect). */
-  url: string;
 }
 
 type Expect = 'json' | 'file' | 'empty';
@@ -160,6 +161,7 @@ export function createErsTransport(options: ErsTransportOptions): ErsTransport {
   const now = options.now ?? Date.now;
   const newCorrelationId = options.newCorrelationId ?? randomUUID;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const fileTimeoutMs = options.fileTimeoutMs ?? Math.max(timeoutMs, DEFAULT_FILE_TIMEOUT_MS);
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   const maxJsonBytes = options.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES;
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
@@ -211,8 +213,9 @@ export function createErsTransport(options: ErsTransportOptions): ErsTransport {
     let url = fromUrl;
     for (let hop = 0; REDIRECTS.has(response.status); hop += 1) {
       await response.body?.cancel().catch(() => undefined);
+      if (hop >= MAX_REDIRECTS) throw malformedError(context, 'too many redirects');
       const location = response.headers.get('location');
-      if (!location || hop >= MAX_REDIRECTS) throw malformedError(context, 'a redirect without a usable location');
+      if (!location) throw malformedError(context, 'a redirect without a usable location');
       const next = new URL(location, url);
       // Never step down from https: the file would travel in the clear.
       if (new URL(url).protocol === 'https:' && next.protocol !== 'https:') {
@@ -230,7 +233,7 @@ export function createErsTransport(options: ErsTransportOptions): ErsTransport {
         { ...context, status: response.status },
       );
     }
-    return { response, bytes: await readBodyLimited(response, limit), url };
+    return { response, bytes: await readBodyLimited(response, limit) };
   }
 
   async function attemptOnce(request: ErsRequest, headers: Record<string, string>, limit: number, signal: AbortSignal, context: ErsErrorContext): Promise<Attempt> {
@@ -245,10 +248,10 @@ export function createErsTransport(options: ErsTransportOptions): ErsTransport {
     }
     const bodyLimit = response.ok ? limit : MAX_ERROR_BYTES;
     try {
-      return { response, bytes: await readBodyLimited(response, bodyLimit), url };
+      return { response, bytes: await readBodyLimited(response, bodyLimit) };
     } catch (error) {
       // An oversized error body is not worth failing over; the status still speaks.
-      if (error instanceof BodyTooLarge && !response.ok) return { response, bytes: new Uint8Array(0), url };
+      if (error instanceof BodyTooLarge && !response.ok) return { response, bytes: new Uint8Array(0) };
       throw error;
     }
   }
@@ -285,7 +288,7 @@ export function createErsTransport(options: ErsTransportOptions): ErsTransport {
     for (;;) {
       if (request.signal?.aborted) throw cancelledError(context, request.signal.reason);
       const headers = { ...fixedHeaders, ...(await bearer(context)) };
-      const timeout = AbortSignal.timeout(timeoutMs);
+      const timeout = AbortSignal.timeout(expect === 'file' ? fileTimeoutMs : timeoutMs);
       const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
       const started = now();
       let attempt: Attempt;

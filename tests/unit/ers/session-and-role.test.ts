@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createErsClient, type ErsClientOptions, type ErsRole } from '../../../electron/ers/client';
 import { ErsError } from '../../../electron/ers/ers-error';
+import { createLogger } from '../../../electron/log/logger';
 import { json, noSleep, outcome, referral, startLoopback, type Loopback, type Responder } from './loopback';
 
 const UBRN = '000000070000';
@@ -161,5 +162,22 @@ describe('role headers', () => {
   it('can ask A030 before any role exists', async () => {
     const headers = await headersFor(null, 'roles');
     expect(headers['nhsd-ers-business-function']).toBeUndefined();
+  });
+});
+
+describe('logging', () => {
+  it('logs each call by operation, status and correlation id, and never the token or the patient', async () => {
+    const lines: string[] = [];
+    const s = session();
+    const client = await start(acceptsOnlyFresh, { ...s, log: createLogger((line) => lines.push(line), 'debug') });
+    await client.getReferral({ ubrn: UBRN });
+    const calls = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => entry.event === 'ers.call');
+    expect(calls.map((entry) => [entry.operation, entry.status])).toEqual([
+      ['A005', 401],
+      ['A005', 200],
+    ]);
+    expect(calls[0]?.correlationId).toBe(server?.requests[0]?.headers['x-correlation-id']);
+    const all = lines.join('\n');
+    expect(all).not.toMatch(/expired-token|fresh-token|Bearer|9990000018/);
   });
 });

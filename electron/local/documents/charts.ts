@@ -82,7 +82,7 @@ export function drawTrendChart(ctx: DocumentContext, rng: Rng, width = 560, heig
       raster.text(date, x - date.length * 3, bottom + 10, 1, AXIS);
     }
   }
-  raster.text('Red: outside the reference range (shaded)', left, height - 20, 1, AXIS);
+  if (trend.high > trend.low) raster.text('Red: outside the reference range (shaded)', left, height - 20, 1, AXIS);
   return raster;
 }
 

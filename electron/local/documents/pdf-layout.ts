@@ -32,6 +32,14 @@ export function makeSanitiser(font: PDFFont): (text: string) => string {
       .join('');
 }
 
+/** One line that must not run off the page: long text is cut short with an ellipsis. */
+export function fitLine(text: string, font: PDFFont, size: number, maxWidth: number): string {
+  if (font.widthOfTextAtSize(text, size) <= maxWidth) return text;
+  let kept = text;
+  while (kept.length > 0 && font.widthOfTextAtSize(`${kept}...`, size) > maxWidth) kept = kept.slice(0, Math.max(0, kept.length - Math.max(1, Math.floor(kept.length / 20))));
+  return `${kept.trimEnd()}...`;
+}
+
 export function wrapText(text: string, font: PDFFont, size: number, maxWidth: number): string[] {
   const space = font.widthOfTextAtSize(' ', size);
   const lines: string[] = [];

@@ -9,7 +9,7 @@ import { concatTransformationMatrix, drawObject, type PDFName, popGraphicsState,
 import { consultationHistory, labPanel, type CaseNotes } from './clinical-text';
 import { letterOutline, type LetterOutline } from './letter-outline';
 import { formatNhsNumber, formatUbrn, resolveContext, type DocumentContext } from './document-context';
-import { type Block, BlockBuilder, createDocument, flowPages, type Fonts, INK, makeSanitiser, MUTED, RULE } from './pdf-layout';
+import { type Block, BlockBuilder, createDocument, fitLine, flowPages, type Fonts, INK, makeSanitiser, MUTED, RULE } from './pdf-layout';
 import type { Rng } from './prng';
 import { drawScannedPage } from './scan-page';
 import type { DocumentSpec } from './spec';
@@ -34,13 +34,14 @@ async function embedFonts(doc: PDFDocument, rng: Rng): Promise<Fonts> {
 
 function drawFooter(page: PDFPage, fonts: Fonts, ctx: DocumentContext, clean: (text: string) => string, index: number, total: number): void {
   page.drawLine({ start: { x: MARGIN, y: 44 }, end: { x: A4.width - MARGIN, y: 44 }, thickness: 0.5, color: RULE });
-  page.drawText(clean(`${ctx.organisation} - synthetic record, not a real patient`), { x: MARGIN, y: 30, size: 8, font: fonts.regular, color: MUTED });
+  const note = fitLine(clean(`${ctx.organisation} - synthetic record, not a real patient`), fonts.regular, 8, A4.width - MARGIN * 2 - 70);
+  page.drawText(note, { x: MARGIN, y: 30, size: 8, font: fonts.regular, color: MUTED });
   const label = `Page ${index + 1} of ${total}`;
   page.drawText(label, { x: A4.width - MARGIN - fonts.regular.widthOfTextAtSize(label, 8), y: 30, size: 8, font: fonts.regular, color: MUTED });
 }
 
 function drawRunningHeader(page: PDFPage, fonts: Fonts, ctx: DocumentContext, clean: (text: string) => string): number {
-  const text = clean(`${ctx.patientName}   NHS No ${formatNhsNumber(ctx.nhsNumber)}   UBRN ${formatUbrn(ctx.ubrn)}`);
+  const text = fitLine(clean(`${ctx.patientName}   NHS No ${formatNhsNumber(ctx.nhsNumber)}   UBRN ${formatUbrn(ctx.ubrn)}`), fonts.regular, 8.5, A4.width - MARGIN * 2);
   page.drawText(text, { x: MARGIN, y: A4.height - 36, size: 8.5, font: fonts.regular, color: MUTED });
   page.drawLine({ start: { x: MARGIN, y: A4.height - 42 }, end: { x: A4.width - MARGIN, y: A4.height - 42 }, thickness: 0.5, color: RULE });
   return A4.height - 58;
@@ -52,7 +53,7 @@ function drawLetterhead(page: PDFPage, fonts: Fonts, outline: LetterOutline, cle
   const right = A4.width - MARGIN;
   const rightText = (text: string, y: number, size: number, bold = false) => {
     const font = bold ? fonts.bold : fonts.regular;
-    const line = clean(text);
+    const line = fitLine(clean(text), font, size, right - MARGIN);
     page.drawText(line, { x: right - font.widthOfTextAtSize(line, size), y, size, font, color: bold ? ACCENT : INK });
   };
   let y = A4.height - 60;
@@ -65,7 +66,7 @@ function drawLetterhead(page: PDFPage, fonts: Fonts, outline: LetterOutline, cle
   y -= 40;
 
   const left = (text: string, size = 10, font = fonts.regular) => {
-    page.drawText(clean(text), { x: MARGIN, y, size, font, color: INK });
+    page.drawText(fitLine(clean(text), font, size, right - MARGIN), { x: MARGIN, y, size, font, color: INK });
     y -= size * 1.4;
   };
   for (const [label, value] of outline.meta) left(`${label}: ${value}`, 10, label === 'Priority' ? fonts.bold : fonts.regular);

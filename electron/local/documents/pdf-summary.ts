@@ -7,7 +7,7 @@
 import { StandardFonts } from 'pdf-lib';
 import { adviceConversation, composeCase, consultationHistory, type CaseNotes } from './clinical-text';
 import { formatNhsNumber, formatUbrn, longDate, resolveContext, shortDate, type DocumentContext } from './document-context';
-import { type Block, BlockBuilder, createDocument, flowPages, type Fonts, INK, makeSanitiser, MUTED, RULE } from './pdf-layout';
+import { type Block, BlockBuilder, createDocument, fitLine, flowPages, type Fonts, INK, makeSanitiser, MUTED, RULE } from './pdf-layout';
 import type { Rng } from './prng';
 import type { DocumentSpec } from './spec';
 
@@ -129,16 +129,17 @@ async function renderSummary(kind: SummaryKind, spec: DocumentSpec, rng: Rng): P
       let top: number;
       if (index === 0) {
         page.drawText(clean(heading), { x: MARGIN, y: A4.height - 76, size: 17, font: fonts.bold, color: INK });
-        page.drawText(clean(spec.title), { x: MARGIN, y: A4.height - 94, size: 10.5, font: fonts.regular, color: MUTED });
+        page.drawText(fitLine(clean(spec.title), fonts.regular, 10.5, A4.width - MARGIN * 2), { x: MARGIN, y: A4.height - 94, size: 10.5, font: fonts.regular, color: MUTED });
         top = A4.height - 104;
       } else {
-        page.drawText(clean(`${ctx.patientName} - NHS number ${formatNhsNumber(ctx.nhsNumber)} - UBRN ${formatUbrn(ctx.ubrn)} (continued)`), { x: MARGIN, y: A4.height - 64, size: 9, font: fonts.regular, color: INK });
+        const continued = `${ctx.patientName} - NHS number ${formatNhsNumber(ctx.nhsNumber)} - UBRN ${formatUbrn(ctx.ubrn)} (continued)`;
+        page.drawText(fitLine(clean(continued), fonts.regular, 9, A4.width - MARGIN * 2), { x: MARGIN, y: A4.height - 64, size: 9, font: fonts.regular, color: INK });
         top = A4.height - 74;
       }
       page.drawLine({ start: { x: MARGIN, y: 42 }, end: { x: A4.width - MARGIN, y: 42 }, thickness: 0.5, color: RULE });
       const label = `Page ${index + 1} of ${pages}`;
       page.drawText(label, { x: A4.width - MARGIN - fonts.regular.widthOfTextAtSize(label, 8), y: 30, size: 8, font: fonts.regular, color: MUTED });
-      page.drawText(clean(`UBRN ${formatUbrn(ctx.ubrn)}`), { x: MARGIN, y: 30, size: 8, font: fonts.regular, color: MUTED });
+      page.drawText(fitLine(clean(`UBRN ${formatUbrn(ctx.ubrn)}`), fonts.regular, 8, A4.width - MARGIN * 2 - 70), { x: MARGIN, y: 30, size: 8, font: fonts.regular, color: MUTED });
       return { page, top, bottom: 56 };
     },
   });

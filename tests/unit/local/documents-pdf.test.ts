@@ -95,6 +95,15 @@ describe('PDF referral letter', () => {
     });
   }
 
+  it('keeps very long titles, names and organisations inside the page', async () => {
+    const long = { ...CONTEXT, patientName: 'Margaret '.repeat(12) + 'Hartley', organisation: 'The Very Long Named Surgery '.repeat(6) };
+    for (const kind of ['pdf-letter', 'pdf-clinical-info', 'pdf-advice-overview'] as const) {
+      const pdf = await readPdf(await renderDocument({ kind, seed: 8, title: 'A title that goes on '.repeat(15), context: long, pages: 2 }));
+      expect(pdf.numPages).toBe(2);
+      expectInsidePage(pdf);
+    }
+  });
+
   it('writes different letters for different seeds', async () => {
     const texts = new Set<string>();
     for (let seed = 10; seed < 16; seed++) texts.add((await readPdf(await renderDocument({ kind: 'pdf-letter', seed, title: 'Letter' }), [1])).pages[0]?.text ?? '');

@@ -53,6 +53,25 @@ describe('renderDocument', () => {
     });
   }
 
+  it('gives the same bytes in any time zone (zip entries carry local times)', async () => {
+    const original = process.env.TZ;
+    try {
+      const byZone = new Map<string, string>();
+      for (const zone of ['UTC', 'America/New_York', 'Asia/Kolkata']) {
+        process.env.TZ = zone;
+        for (const kind of ['docx', 'pdf-letter', 'tiff', 'rtf'] as const) {
+          const bytes = Buffer.from(await renderDocument(spec(kind, 5))).toString('base64');
+          const previous = byZone.get(kind);
+          if (previous !== undefined) expect(bytes === previous, `${kind} in ${zone}`).toBe(true);
+          byZone.set(kind, bytes);
+        }
+      }
+    } finally {
+      if (original === undefined) delete process.env.TZ;
+      else process.env.TZ = original;
+    }
+  });
+
   it('renders a document without any context, inventing a synthetic patient', async () => {
     const bytes = await renderDocument({ kind: 'txt', seed: 7, title: 'Letter' });
     const text = new TextDecoder().decode(bytes);

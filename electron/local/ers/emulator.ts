@@ -1,0 +1,287 @@
+/**
+ * The local e-RS: a stateful stand-in for the NHS e-Referral Service FHIR API on loopback.
+ * It serves the provider operations under `<origin>/referrals/FHIR/STU3/...` and
+ * `.../R4/...` (so the e-RS base URL is `<origin>/referrals`, as the NHS's is
+ * `https://sandbox.api.service.nhs.uk/referrals`), validates tokens and role headers as
+ * e-RS does, keeps its state in a data directory, and can be told to misbehave.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { silentLogger, type Logger } from '../../log/logger';
+import { type RenderDocument } from '../documents/spec';
+import { type SeedOptions } from '../seed/generate';
+import { type AdviceRequest, type BinaryRecord, type Referral } from '../seed/model';
+import { authenticate, authorise, type TokenVerifier } from './access';
+import { FaultInjector, type FaultConfig } from './faults';
+import { FileContent } from './file-content';
+import { accepts, header, jsonReply, writeReply, type Reply } from './http-io';
+import { startObjectStore } from './object-store';
+import { type OperationContext } from './operation-context';
+import { type OperationRecord } from './operation-ids';
+import { ErsError, operationOutcome, type FhirFlavour } from './outcome';
+import { matchRoute } from './routes';
+import { ErsStore } from './store';
+
+export interface ErsEmulatorOptions {
+  /** Where state and uploads are kept; survives restarts. */
+  dataDir: string;
+  /** Verifies bearer tokens (the local APIM's LocalTokenAuthority). */
+  tokens: TokenVerifier;
+  /** Renders seeded documents (electron/local/documents/render.ts). */
+  renderDocument: RenderDocument;
+  log?: Logger;
+  host?: string;
+  /** 0 (the default) lets the OS choose. */
+  port?: number;
+  objectStorePort?: number;
+  seed?: SeedOptions;
+  faults?: Partial<FaultConfig>;
+  /** How long an A042 redirect URL stays valid. */
+  signedUrlTtlSeconds?: number;
+  /** The emulator's clock (tests move it). */
+  now?: () => Date;
+  /** Source of chance for share-based faults. */
+  random?: () => number;
+  /** Operation records kept for inspection (oldest dropped first). */
+  maxOperationRecords?: number;
+}
+
+export interface ErsEmulator {
+  origin: string;
+  /** The e-RS base URL: `<origin>/referrals`. */
+  baseUrl: string;
+  /** The FHIR base, `<baseUrl>/FHIR`: what the NHS examples write as `_baseUrl_`. */
+  fhirBaseUrl: string;
+  objectStoreOrigin: string;
+  operations(): OperationRecord[];
+  clearOperations(): void;
+  faults(): FaultConfig;
+  setFaults(faults: Partial<FaultConfig>): void;
+  /** Copies of the current records, for inspection. */
+  referral(ubrn: string): Referral | undefined;
+  advice(ubrn: string): AdviceRequest | undefined;
+  binary(id: string): BinaryRecord | undefined;
+  /** Changes a referral behind the app's back (another user, a test's arrangement). */
+  updateReferral(ubrn: string, change: (referral: Referral) => void): Promise<Referral>;
+  updateAdvice(ubrn: string, change: (advice: AdviceRequest) => void): Promise<AdviceRequest>;
+  setReferralVersion(ubrn: string, version: number): Promise<void>;
+  /** Another user changed the referral: its version moves on. Returns the new version. */
+  touchReferral(ubrn: string): Promise<number>;
+  deleteReferral(ubrn: string): Promise<void>;
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const SERVER_ERRORS: Record<number, [string, string]> = {
+  500: ['INTERNAL_SERVER_ERROR', 'e-RS failed to process the request: try again shortly.'],
+  502: ['BAD_GATEWAY', 'e-RS could not reach a system it depends on: try again shortly.'],
+  503: ['SYSTEM_UNAVAILABLE', 'e-RS is temporarily unavailable: try again shortly.'],
+  504: ['GATEWAY_TIMEOUT', 'e-RS took too long to answer: try again shortly.'],
+};
+
+/** Operations that answer with something other than FHIR JSON. */
+const NON_JSON = new Set(['A006', 'A007', 'A042', 'A043']);
+
+export async function startErsEmulator(options: ErsEmulatorOptions): Promise<ErsEmulator> {
+  const logger = options.log ?? silentLogger;
+  const host = options.host ?? '127.0.0.1';
+  const now = options.now ?? (() => new Date());
+  const faults = new FaultInjector(options.faults ?? {}, options.random);
+  const store = await ErsStore.open(options.dataDir, options.seed ?? {}, logger);
+  const files = new FileContent(options.renderDocument, store);
+  const maxRecords = options.maxOperationRecords ?? 10_000;
+  let records: OperationRecord[] = [];
+  const record = (entry: OperationRecord) => {
+    records.push(entry);
+    if (records.length > maxRecords) records = records.slice(records.length - maxRecords);
+  };
+
+  const objectStore = await startObjectStore({
+    host,
+    port: options.objectStorePort ?? 0,
+    ttlSeconds: options.signedUrlTtlSeconds ?? 60,
+    now,
+    logger,
+    faults,
+    find: (id) => store.binary(id),
+    bytes: (binary) => files.bytes(binary),
+    record,
+  });
+
+  let origin = '';
+
+  async function answer(request: IncomingMessage, url: URL, pathname: string, flavour: FhirFlavour): Promise<{ reply: Reply; operation: OperationRecord['operation']; fault?: OperationRecord['fault'] }> {
+    const match = matchRoute(request.method ?? 'GET', pathname);
+    const operation = match.route?.operation ?? 'UNKNOWN';
+    const retryAfter = faults.rateLimited(Date.now());
+    if (retryAfter !== null) {
+      throw Object.assign(new ErsError(429, 'TOO_MANY_REQUESTS', 'Too many requests were sent to e-RS: wait and retry.', { 'Retry-After': String(retryAfter) }), { operation, fault: 'rate-limited' as const });
+    }
+    const latency = faults.latencyMs();
+    if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
+    const failure = faults.serverError();
+    if (failure !== null) {
+      const [code, text] = SERVER_ERRORS[failure] ?? ['INTERNAL_SERVER_ERROR', 'e-RS failed: try again shortly.'];
+      throw Object.assign(new ErsError(failure, code, text, failure === 503 ? { 'Retry-After': '1' } : {}), { operation, fault: 'server-error' as const });
+    }
+    if (!match.route) {
+      if (match.allowed.length > 0) throw Object.assign(new ErsError(405, 'METHOD_NOT_ALLOWED', `${request.method ?? ''} is not allowed here: use ${match.allowed.join(' or ')}.`, { Allow: match.allowed.join(', ') }), { operation });
+      throw Object.assign(new ErsError(404, 'NOT_FOUND', 'e-RS has no such endpoint: check the URL.'), { operation });
+    }
+    const route = match.route;
+    try {
+      const claims = await authenticate(request, options.tokens);
+      const caller = authorise(route.operation, request, claims);
+      if (!NON_JSON.has(route.operation) && !accepts(request, 'application/fhir+json')) {
+        throw new ErsError(406, 'NOT_ACCEPTABLE', 'e-RS answers this request with application/fhir+json: accept that type and retry.');
+      }
+      const context: OperationContext = {
+        operation: route.operation,
+        request,
+        url,
+        params: match.params,
+        caller,
+        flavour,
+        store,
+        files,
+        fhirBase: `${origin}/referrals/FHIR`,
+        now,
+        logger,
+        signedObjectUrl: (id) => objectStore.signedUrl(id),
+      };
+      return { reply: await route.handler(context), operation };
+    } catch (error) {
+      throw Object.assign(error instanceof Error ? error : new Error(String(error)), { operation });
+    }
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const startedMs = Date.now();
+    const time = now().toISOString();
+    const correlationId = header(request, 'x-correlation-id');
+    const rawUrl = request.url ?? '/';
+    const url = new URL(rawUrl.startsWith('/') ? rawUrl : `/${rawUrl}`, origin);
+    let pathname = url.pathname;
+    try {
+      pathname = decodeURIComponent(url.pathname);
+    } catch {
+      // keep the raw path: it will simply not match a route
+    }
+    const flavour: FhirFlavour = pathname.includes('/FHIR/R4/') ? 'R4' : 'STU3';
+    let reply: Reply;
+    let operation: OperationRecord['operation'] = 'UNKNOWN';
+    let fault: OperationRecord['fault'];
+    try {
+      ({ reply, operation, fault } = await answer(request, url, pathname, flavour));
+    } catch (thrown) {
+      const tagged = thrown as { operation?: OperationRecord['operation']; fault?: OperationRecord['fault'] };
+      operation = tagged.operation ?? operation;
+      fault = tagged.fault;
+      if (thrown instanceof ErsError) {
+        reply = jsonReply(thrown.status, operationOutcome(flavour, thrown, now()), thrown.headers);
+      } else {
+        logger.error('ers.request.failed', { operation, message: thrown instanceof Error ? thrown.message : String(thrown) });
+        const error = new ErsError(500, 'INTERNAL_SERVER_ERROR', 'e-RS failed to process the request: try again shortly.');
+        reply = jsonReply(500, operationOutcome(flavour, error, now()));
+      }
+    }
+    if (correlationId !== undefined) reply.headers['X-Correlation-ID'] = correlationId;
+    reply.headers['X-Request-ID'] = randomUUID();
+    const drop = fault === undefined && faults.shouldDrop();
+    if (drop) fault = 'dropped';
+    try {
+      if (!response.destroyed) writeReply(response, reply, drop);
+    } catch (error) {
+      logger.warn('ers.response.write_failed', { operation, message: error instanceof Error ? error.message : String(error) });
+    }
+    const entry: OperationRecord = { operation, method: request.method ?? 'GET', path: rawUrl, status: reply.status, time, durationMs: Date.now() - startedMs };
+    if (correlationId !== undefined) entry.correlationId = correlationId;
+    if (fault) entry.fault = fault;
+    record(entry);
+    logger.debug('ers.request', { operation, status: reply.status, durationMs: entry.durationMs, ...(fault ? { fault } : {}) });
+  }
+
+  const server = createServer((request, response) => {
+    void handle(request, response).catch((error: unknown) => {
+      logger.error('ers.request.unhandled', { message: error instanceof Error ? error.message : String(error) });
+      if (!response.headersSent) {
+        response.statusCode = 500;
+        response.end();
+      }
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  origin = `http://${host}:${(server.address() as AddressInfo).port}`;
+  logger.info('ers.started', { origin, objectStore: objectStore.origin, referrals: store.referrals.size });
+
+  const copy = <T>(value: T | undefined): T | undefined => (value === undefined ? undefined : structuredClone(value));
+  const requireReferral = (ubrn: string): Referral => {
+    const found = store.referral(ubrn);
+    if (!found) throw new Error(`The local e-RS has no referral ${ubrn}.`);
+    return found;
+  };
+
+  return {
+    origin,
+    baseUrl: `${origin}/referrals`,
+    fhirBaseUrl: `${origin}/referrals/FHIR`,
+    objectStoreOrigin: objectStore.origin,
+    operations: () => records.map((r) => ({ ...r })),
+    clearOperations: () => {
+      records = [];
+    },
+    faults: () => faults.current(),
+    setFaults: (partial) => faults.set(partial),
+    referral: (ubrn) => copy(store.referral(ubrn)),
+    advice: (ubrn) => copy(store.adviceRequest(ubrn)),
+    binary: (id) => copy(store.binary(id)),
+    async updateReferral(ubrn, change) {
+      const next = structuredClone(requireReferral(ubrn));
+      change(next);
+      store.saveReferral(next);
+      await store.persist();
+      return structuredClone(next);
+    },
+    async updateAdvice(ubrn, change) {
+      const found = store.adviceRequest(ubrn);
+      if (!found) throw new Error(`The local e-RS has no advice and guidance request ${ubrn}.`);
+      const next = structuredClone(found);
+      change(next);
+      store.saveAdvice(next);
+      await store.persist();
+      return structuredClone(next);
+    },
+    async setReferralVersion(ubrn, version) {
+      const next = structuredClone(requireReferral(ubrn));
+      next.version = version;
+      store.saveReferral(next);
+      await store.persist();
+    },
+    async touchReferral(ubrn) {
+      const next = structuredClone(requireReferral(ubrn));
+      next.version += 1;
+      next.lastUpdated = now().toISOString();
+      next.history.push({ version: next.version, at: next.lastUpdated, action: 'UPDATED_ELSEWHERE' });
+      store.saveReferral(next);
+      await store.persist();
+      return next.version;
+    },
+    async deleteReferral(ubrn) {
+      store.deleteReferral(ubrn);
+      await store.persist();
+    },
+    async reset() {
+      await store.reset();
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await objectStore.close();
+      await store.settle();
+    },
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * Which rows of a long list to put in the DOM. Every row has the same height, so the
+ * window follows from the scroll position by arithmetic alone: no measuring, no layout
+ * reads while scrolling.
+ */
+
+/** Height of one body row in CSS pixels; worklist.css fixes rows to exactly this. */
+export const ROW_HEIGHT = 56;
+/** Height of the sticky header row, which sits above the first body row. */
+export const HEADER_HEIGHT = 48;
+/** Rows rendered beyond each edge of the viewport, so a fast scroll never shows a gap. */
+export const OVERSCAN = 6;
+/** Used until the scroller has been measured (and where there is no layout, as in tests). */
+export const FALLBACK_VIEWPORT = 640;
+
+export interface RowWindow {
+  /** First row index in the DOM. */
+  start: number;
+  /** One past the last row index in the DOM. */
+  end: number;
+}
+
+export function rowWindow(scrollTop: number, viewportHeight: number, total: number): RowWindow {
+  if (total <= 0) return { start: 0, end: 0 };
+  const top = Math.max(0, scrollTop - HEADER_HEIGHT);
+  const first = Math.floor(top / ROW_HEIGHT);
+  const last = Math.ceil((top + Math.max(viewportHeight, ROW_HEIGHT)) / ROW_HEIGHT);
+  const start = Math.min(Math.max(0, first - OVERSCAN), total - 1);
+  const end = Math.min(total, last + OVERSCAN);
+  return { start, end: Math.max(end, start + 1) };
+}
+
+/** Rows that fit under the header: how far Page Up and Page Down move. */
+export function pageSize(viewportHeight: number): number {
+  return Math.max(1, Math.floor((viewportHeight - HEADER_HEIGHT) / ROW_HEIGHT));
+}
+
+/**
+ * The scroll position that brings a row fully into view below the sticky header, or the
+ * current one if the row is already visible.
+ */
+export function scrollToReveal(index: number, scrollTop: number, viewportHeight: number): number {
+  const top = index * ROW_HEIGHT;
+  if (top < scrollTop) return top;
+  const bottom = HEADER_HEIGHT + top + ROW_HEIGHT;
+  if (bottom > scrollTop + viewportHeight) return bottom - viewportHeight;
+  return scrollTop;
+}

@@ -89,6 +89,13 @@ export interface SessionView {
   signInNotRequired: boolean;
   /** A sentence for the user when the last step failed or needs attention. */
   notice: { kind: 'error' | 'info'; message: string } | null;
+  /**
+   * Signed in, but the session ended (refresh failed): the user must sign in again. The
+   * screen and any draft stay as they are underneath.
+   */
+  needsReauth: boolean;
+  /** The role last chosen by this user, to preselect in the picker. */
+  rememberedRoleId: string | null;
 }
 
 export interface WorklistRow {
@@ -118,6 +125,23 @@ export interface WorklistView {
   stale: boolean;
 }
 
+// View models of e-RS data, defined beside their mappers in electron/ers.
+export type {
+  AdviceReplyResult,
+  AdviceRequestView,
+  AppointmentView,
+  AttachmentAvailability,
+  AttachmentView,
+  CodeConceptView,
+  CodeSystemView,
+  CodeView,
+  ConversationMessageView,
+  ConversationView,
+  PersonRef,
+  ReferralView,
+  ServiceRef,
+} from './ers/view-models';
+
 export interface ApiErrorShape {
   /** Stable machine code, e.g. 'INVALID_INPUT', 'UNKNOWN_CHANNEL', 'ERS_412'. */
   code: string;
@@ -144,6 +168,28 @@ function channel<O>() {
 export const channels = {
   /** The app's name, version and environment, for the sign-in screen and the header. */
   'app.info': channel<AppInfo>()(NoInput),
+
+
+  // Session (electron/auth)
+  'session.get': channel<SessionView>()(NoInput),
+  /** Opens CIS2 in the system browser; progress arrives as `session.changed` events. */
+  'session.signIn': channel<SessionView>()(NoInput),
+  'session.cancelSignIn': channel<SessionView>()(NoInput),
+  'session.chooseRole': channel<SessionView>()(
+    v.strictObject({
+      roleId: ShortText(200),
+      /** For SERVICE_PROVIDER_CLINICIAN_ADMIN: the SDS user id of the clinician acted for. */
+      onBehalfOfUserId: v.optional(v.pipe(v.string(), v.regex(/^\d{12}$/, 'A clinician\'s user id is 12 digits.'))),
+    }),
+  ),
+  'session.signOut': channel<SessionView>()(NoInput),
+  /** The renderer reports user activity (throttled) so the idle lock can run in main. */
+  'session.activity': channel<null>()(NoInput),
+
+
+  // Worklists (electron/ers)
+  /** One of the three worklists; from e-RS, or from the offline cache when e-RS is unreachable. */
+  'worklist.fetch': channel<WorklistView>()(v.strictObject({ kind: WorklistKind, refresh: v.optional(v.boolean()) })),
 
   // Later issues add their channels below, each with its input schema and output type.
 } as const;

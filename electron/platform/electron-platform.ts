@@ -2,8 +2,26 @@
  * The one small adapter that gives the rest of electron/ what it needs from Electron.
  * Only this file, main.ts and preload.ts import 'electron' (a lint rule enforces it).
  */
-import { app, shell } from 'electron';
+import { app, safeStorage, shell } from 'electron';
+import type { KeyProvider } from '../offline/key-provider';
 import type { Platform } from './platform';
+
+/**
+ * Data keys wrapped by the operating system for the signed-in desktop account: DPAPI on
+ * Windows, the keychain on macOS, libsecret/kwallet on Linux. Another account on a shared
+ * workstation cannot unwrap them, even with the files in hand.
+ */
+export const safeStorageKeyProvider: KeyProvider = {
+  // On Linux, 'basic_text' means no keyring: the "encryption" would protect nothing.
+  available: () =>
+    safeStorage.isEncryptionAvailable() && (process.platform !== 'linux' || safeStorage.getSelectedStorageBackend() !== 'basic_text'),
+  async wrap(key) {
+    return safeStorage.encryptString(Buffer.from(key).toString('base64'));
+  },
+  async unwrap(blob) {
+    return Buffer.from(safeStorage.decryptString(Buffer.from(blob)), 'base64');
+  },
+};
 
 export function isSafeExternalUrl(url: string): boolean {
   try {
@@ -20,6 +38,7 @@ export function createElectronPlatform(): Platform {
     kind: 'electron',
     appVersion: app.getVersion(),
     userDataDir: app.getPath('userData'),
+    keyProvider: safeStorageKeyProvider,
     async openExternal(url: string) {
       if (!isSafeExternalUrl(url)) throw new Error('Refused to open a non-https address in the system browser.');
       await shell.openExternal(url);

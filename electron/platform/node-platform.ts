@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { KeyProvider } from '../offline/key-provider';
+import { createDevelopmentKeyProvider } from './development-key-provider';
 import type { Platform } from './platform';
 
 export function packageVersion(): string {
@@ -18,11 +20,19 @@ export function createNodePlatform(options: {
   userDataDir?: string;
   openExternal?: (url: string) => Promise<void>;
   appVersion?: string;
+  keyProvider?: KeyProvider;
 } = {}): Platform {
+  const userDataDir = options.userDataDir ?? path.join(os.homedir(), '.ers-triage', 'browser-host');
+  let keyProvider = options.keyProvider;
   return {
     kind: 'browser-host',
     appVersion: options.appVersion ?? packageVersion(),
-    userDataDir: options.userDataDir ?? path.join(os.homedir(), '.ers-triage', 'browser-host'),
+    userDataDir,
+    // Created on first use, so a host that never caches writes no key file.
+    get keyProvider(): KeyProvider {
+      keyProvider ??= createDevelopmentKeyProvider(path.join(userDataDir, 'keys'));
+      return keyProvider;
+    },
     openExternal:
       options.openExternal ??
       (async (url: string) => {

@@ -3,6 +3,8 @@
  * electron-platform.ts (the one adapter that imports `electron`); the browser host and the
  * tests provide plain-Node versions. Nothing else in electron/ touches the desktop.
  */
+import type { KeyProvider } from '../offline/key-provider';
+
 export interface Platform {
   readonly kind: 'electron' | 'browser-host';
   /** The app's version as packaged. */
@@ -11,4 +13,6 @@ export interface Platform {
   readonly userDataDir: string;
   /** Open a URL in the system browser (sign-in). Only https, or http on loopback. */
   openExternal(url: string): Promise<void>;
+  /** Wraps the offline store's data keys for this desktop account. */
+  readonly keyProvider: KeyProvider;
 }

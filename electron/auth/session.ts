@@ -1,0 +1,396 @@
+/**
+ * The signed-in session, held in main-process memory only. It drives sign-in (CIS2 in the
+ * system browser, then the APIM token exchange), the role choice (A030), token refresh
+ * before expiry, the idle lock and sign-out, and tells the renderer what to show through
+ * `SessionView`, which never carries a token.
+ */
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import type { EnvironmentName, RoleOption, SessionView } from '../api';
+import { AppError } from '../app-error';
+import type { Logger } from '../log/logger';
+import type { ApimClient, ApimTokens } from './apim';
+import type { Cis2Client, Cis2Identity, PendingSignIn } from './cis2';
+
+export interface RoleHeaders {
+  businessFunction: RoleOption['businessFunction'];
+  organisationOds: string;
+  onBehalfOfUserId: string | null;
+}
+
+/** What the e-RS client needs from the session. */
+export interface SessionAccess {
+  accessToken(): Promise<string>;
+  /** Asked after a 401: refresh once; false when the user must sign in again. */
+  refreshAfterUnauthorised(): Promise<boolean>;
+  roleHeaders(): RoleHeaders;
+}
+
+export interface SessionDeps {
+  environment: EnvironmentName;
+  /** Null in environments without sign-in (the NHS sandbox). */
+  cis2: Cis2Client | null;
+  /** Null when the CIS2 access token is used directly (the combined pattern) or no sign-in. */
+  apim: ApimClient | null;
+  /** A030: the roles the user may act in, with the access token just obtained. */
+  fetchRoles(accessToken: string, userId: string): Promise<RoleOption[]>;
+  openExternal(url: string): Promise<void>;
+  emit(view: SessionView): void;
+  log: Logger;
+  /** Where the last role choice per user is remembered (hashed user id, no names). */
+  stateDir: string;
+  idleLockMs?: number;
+  /** The role used where there is no sign-in (sandbox). */
+  fixedRole?: { businessFunction: RoleOption['businessFunction']; organisationOds: string; onBehalfOfUserId?: string } | null;
+  now?: () => number;
+  /** Refresh this long before the access token expires. */
+  refreshLeadSeconds?: number;
+  /** Called when the session ends, for the offline store's wipe policy. */
+  onSignedOut?: (userId: string | null) => Promise<void>;
+}
+
+const PROVIDER_FUNCTIONS = new Set<RoleOption['businessFunction']>(['SERVICE_PROVIDER_CLINICIAN', 'SERVICE_PROVIDER_CLINICIAN_ADMIN', 'SERVICE_PROVIDER_ADMIN']);
+
+export class SessionManager implements SessionAccess {
+  private view: SessionView;
+  private pending: PendingSignIn | null = null;
+  private attempt = 0;
+  private identity: Cis2Identity | null = null;
+  private tokens: ApimTokens | null = null;
+  private roles: RoleOption[] = [];
+  private activeRole: RoleHeaders | null = null;
+  private refreshTimer: NodeJS.Timeout | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private refreshing: Promise<boolean> | null = null;
+  private readonly now: () => number;
+
+  constructor(private readonly deps: SessionDeps) {
+    this.now = deps.now ?? (() => Math.floor(Date.now() / 1000));
+    this.view = {
+      phase: 'signed-out',
+      environment: deps.environment,
+      user: null,
+      roles: [],
+      role: null,
+      signInNotRequired: deps.cis2 === null,
+      notice: null,
+      needsReauth: false,
+      rememberedRoleId: null,
+    };
+    if (deps.cis2 === null && deps.fixedRole) {
+      this.activeRole = { ...deps.fixedRole, onBehalfOfUserId: deps.fixedRole.onBehalfOfUserId ?? null };
+      this.view = {
+        ...this.view,
+        phase: 'signed-in',
+        user: { id: 'sandbox', name: 'NHS sandbox user' },
+        role: {
+          businessFunction: deps.fixedRole.businessFunction,
+          label: roleLabel(deps.fixedRole.businessFunction),
+          organisationOds: deps.fixedRole.organisationOds,
+          organisationName: deps.fixedRole.organisationOds,
+          onBehalfOf: deps.fixedRole.onBehalfOfUserId ? { userId: deps.fixedRole.onBehalfOfUserId, name: deps.fixedRole.onBehalfOfUserId } : null,
+        },
+        notice: { kind: 'info', message: 'The NHS sandbox needs no sign-in: a fixed example role is used, and all data is example data.' },
+      };
+    }
+  }
+
+  get(): SessionView {
+    return this.view;
+  }
+
+  private update(patch: Partial<SessionView>): SessionView {
+    this.view = { ...this.view, ...patch };
+    this.deps.emit(this.view);
+    return this.view;
+  }
+
+  // ---------------------------------------------------------------------------------
+  // Sign-in
+
+  async signIn(): Promise<SessionView> {
+    const cis2 = this.deps.cis2;
+    if (!cis2) return this.view;
+    // A second attempt cancels the first.
+    this.pending?.cancel();
+    this.pending = null;
+    const attempt = ++this.attempt;
+    let pending: PendingSignIn;
+    try {
+      pending = await cis2.begin(
+        (url) => this.deps.openExternal(url),
+        () => {
+          if (attempt === this.attempt) {
+            this.update({ notice: { kind: 'info', message: 'The browser returned an out-of-date sign-in; it was ignored. Finish signing in in the browser, or cancel and try again.' } });
+          }
+        },
+      );
+    } catch (error) {
+      return this.failSignIn(error);
+    }
+    this.pending = pending;
+    void pending.completed.then(
+      (identity) => this.afterIdentity(attempt, identity),
+      (error: unknown) => {
+        if (attempt === this.attempt) this.failSignIn(error);
+      },
+    );
+    return this.update({
+      phase: this.view.needsReauth || this.view.phase === 'locked' ? this.view.phase : 'waiting-for-browser',
+      notice: { kind: 'info', message: 'Finish signing in in your web browser, then come back here.' },
+    });
+  }
+
+  cancelSignIn(): SessionView {
+    this.attempt++;
+    this.pending?.cancel();
+    this.pending = null;
+    if (this.view.phase === 'waiting-for-browser') return this.update({ phase: 'signed-out', notice: null });
+    return this.update({ notice: null });
+  }
+
+  private failSignIn(error: unknown): SessionView {
+    this.pending = null;
+    const message = error instanceof AppError ? error.message : 'Sign-in failed. Press Sign in to try again.';
+    if (!(error instanceof AppError)) this.deps.log.error('session.sign_in_failed', { error });
+    const phase = this.view.phase === 'waiting-for-browser' || this.view.phase === 'choosing-role' ? 'signed-out' : this.view.phase;
+    return this.update({ phase, notice: { kind: 'error', message } });
+  }
+
+  private async afterIdentity(attempt: number, identity: Cis2Identity): Promise<void> {
+    this.pending = null;
+    try {
+      const tokens = this.deps.apim
+        ? await this.deps.apim.exchangeIdToken(identity.idToken)
+        : { accessToken: identity.accessToken, expiresAt: identity.idTokenExpiresAt, refreshToken: identity.refreshToken, refreshExpiresAt: null };
+      if (attempt !== this.attempt) return;
+      const returning = this.identity?.uid === identity.uid && (this.view.needsReauth || this.view.phase === 'locked');
+      if ((this.view.needsReauth || this.view.phase === 'locked') && !returning) {
+        // Someone else at the workstation: nothing of the previous user's may show.
+        this.clearUser();
+      }
+      this.identity = identity;
+      this.tokens = tokens;
+      this.scheduleRefresh();
+      if (returning && this.activeRole) {
+        this.touchIdle();
+        this.update({ phase: 'signed-in', needsReauth: false, notice: null });
+        return;
+      }
+      const roles = (await this.deps.fetchRoles(tokens.accessToken, identity.uid)).filter((r) => PROVIDER_FUNCTIONS.has(r.businessFunction));
+      if (attempt !== this.attempt) return;
+      if (roles.length === 0) {
+        this.clearUser();
+        this.update({
+          phase: 'signed-out',
+          notice: { kind: 'error', message: 'You are signed in to NHS Care Identity Service, but you have no service provider role in e-RS, so this app cannot show you referrals. Ask your registration authority to add the role you need.' },
+        });
+        return;
+      }
+      this.roles = roles;
+      this.update({
+        phase: 'choosing-role',
+        user: { id: identity.uid, name: identity.name },
+        roles,
+        role: null,
+        needsReauth: false,
+        notice: null,
+        rememberedRoleId: await this.rememberedRole(identity.uid),
+      });
+    } catch (error) {
+      if (attempt === this.attempt) this.failSignIn(error);
+    }
+  }
+
+  async chooseRole(roleId: string, onBehalfOfUserId?: string): Promise<SessionView> {
+    if (this.view.phase !== 'choosing-role' && this.view.phase !== 'signed-in') {
+      throw new AppError('NOT_SIGNED_IN', 'Sign in before choosing a role.');
+    }
+    const role = this.roles.find((r) => r.id === roleId);
+    if (!role) throw new AppError('ROLE_UNKNOWN', 'That role is not one you hold. Choose one of the roles listed.');
+    let onBehalfOf: { userId: string; name: string } | null = null;
+    if (role.businessFunction === 'SERVICE_PROVIDER_CLINICIAN_ADMIN') {
+      if (!onBehalfOfUserId) throw new AppError('ON_BEHALF_OF_REQUIRED', 'Choose the clinician you are working for.');
+      const known = role.actsFor.find((c) => c.userId === onBehalfOfUserId);
+      onBehalfOf = known ?? { userId: onBehalfOfUserId, name: onBehalfOfUserId };
+    } else if (onBehalfOfUserId) {
+      throw new AppError('ON_BEHALF_OF_NOT_ALLOWED', 'Only clinician admin staff work on behalf of a clinician. Choose your role again.');
+    }
+    this.activeRole = { businessFunction: role.businessFunction, organisationOds: role.organisationOds, onBehalfOfUserId: onBehalfOf?.userId ?? null };
+    if (this.identity) await this.rememberRole(this.identity.uid, role.id);
+    this.touchIdle();
+    return this.update({
+      phase: 'signed-in',
+      role: { businessFunction: role.businessFunction, label: role.label, organisationOds: role.organisationOds, organisationName: role.organisationName, onBehalfOf },
+      rememberedRoleId: role.id,
+      notice: null,
+    });
+  }
+
+  async signOut(): Promise<SessionView> {
+    this.attempt++;
+    this.pending?.cancel();
+    this.pending = null;
+    const userId = this.identity?.uid ?? null;
+    this.clearUser();
+    await this.deps.onSignedOut?.(userId);
+    return this.update({ phase: this.deps.cis2 === null ? this.view.phase : 'signed-out', notice: { kind: 'info', message: 'You have signed out.' } });
+  }
+
+  private clearUser(): void {
+    this.identity = null;
+    this.tokens = null;
+    this.roles = [];
+    this.activeRole = null;
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.refreshTimer = null;
+    this.idleTimer = null;
+    this.view = { ...this.view, user: null, roles: [], role: null, needsReauth: false, rememberedRoleId: null };
+  }
+
+  // ---------------------------------------------------------------------------------
+  // Idle lock
+
+  activity(): null {
+    if (this.view.phase === 'signed-in') this.touchIdle();
+    return null;
+  }
+
+  private touchIdle(): void {
+    const ms = this.deps.idleLockMs;
+    if (!ms || this.deps.cis2 === null) return;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => this.lock(), ms);
+    this.idleTimer.unref();
+  }
+
+  /** Hides patient data until the user signs in again; tokens are dropped at once. */
+  lock(): void {
+    if (this.view.phase !== 'signed-in') return;
+    this.tokens = null;
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = null;
+    this.update({ phase: 'locked', notice: { kind: 'info', message: 'The app locked itself after a period without use. Sign in again to carry on.' } });
+  }
+
+  // ---------------------------------------------------------------------------------
+  // Tokens, for the e-RS client
+
+  async accessToken(): Promise<string> {
+    if (this.view.phase === 'locked') throw new AppError('LOCKED', 'The app is locked. Sign in again to carry on.');
+    if (!this.tokens) throw new AppError('SIGN_IN_AGAIN', 'Your sign-in has ended. Sign in again to carry on; your screen and drafts are kept.');
+    if (this.tokens.expiresAt - this.now() < 5) {
+      if (!(await this.refresh())) throw new AppError('SIGN_IN_AGAIN', 'Your sign-in has ended. Sign in again to carry on; your screen and drafts are kept.');
+    }
+    return this.tokens?.accessToken ?? '';
+  }
+
+  refreshAfterUnauthorised(): Promise<boolean> {
+    return this.refresh();
+  }
+
+  roleHeaders(): RoleHeaders {
+    if (!this.activeRole) throw new AppError('NO_ROLE', 'Choose your e-RS role before opening worklists.');
+    return this.activeRole;
+  }
+
+  /** One refresh at a time; concurrent callers share it. */
+  refresh(): Promise<boolean> {
+    this.refreshing ??= this.doRefresh().finally(() => {
+      this.refreshing = null;
+    });
+    return this.refreshing;
+  }
+
+  private async doRefresh(): Promise<boolean> {
+    const tokens = this.tokens;
+    if (!tokens?.refreshToken || !this.deps.apim) {
+      this.sessionEnded();
+      return false;
+    }
+    try {
+      this.tokens = await this.deps.apim.refresh(tokens.refreshToken);
+      this.scheduleRefresh();
+      return true;
+    } catch (error) {
+      this.deps.log.warn('session.refresh_failed', { error });
+      this.sessionEnded();
+      return false;
+    }
+  }
+
+  private sessionEnded(): void {
+    this.tokens = null;
+    if (this.view.phase === 'signed-in') {
+      this.update({ needsReauth: true, notice: { kind: 'error', message: 'Your sign-in has ended. Sign in again to carry on; your screen and drafts are kept.' } });
+    }
+  }
+
+  private scheduleRefresh(): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    const tokens = this.tokens;
+    if (!tokens) return;
+    const lead = this.deps.refreshLeadSeconds ?? 60;
+    const inMs = Math.max((tokens.expiresAt - lead - this.now()) * 1000, 1000);
+    this.refreshTimer = setTimeout(() => void this.refresh(), inMs);
+    this.refreshTimer.unref();
+  }
+
+  dispose(): void {
+    this.attempt++;
+    this.pending?.cancel();
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+  }
+
+  // ---------------------------------------------------------------------------------
+  // The remembered role, per user: a hashed user id and a role id, nothing else.
+
+  private roleFile(): string {
+    return path.join(this.deps.stateDir, 'last-roles.json');
+  }
+
+  private static userKey(uid: string): string {
+    return createHash('sha256').update(`ers-triage-role:${uid}`).digest('hex').slice(0, 32);
+  }
+
+  private async readRoles(): Promise<Record<string, string>> {
+    try {
+      const parsed: unknown = JSON.parse(await readFile(this.roleFile(), 'utf8'));
+      return parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, string>) : {};
+    } catch {
+      return {};
+    }
+  }
+
+  private async rememberedRole(uid: string): Promise<string | null> {
+    const roles = await this.readRoles();
+    const id = roles[SessionManager.userKey(uid)];
+    return typeof id === 'string' && this.roles.some((r) => r.id === id) ? id : null;
+  }
+
+  private async rememberRole(uid: string, roleId: string): Promise<void> {
+    try {
+      const roles = await this.readRoles();
+      roles[SessionManager.userKey(uid)] = roleId;
+      await mkdir(this.deps.stateDir, { recursive: true });
+      await writeFile(this.roleFile(), JSON.stringify(roles), { mode: 0o600 });
+    } catch (error) {
+      // Remembering is a convenience; never fail a sign-in over it.
+      this.deps.log.warn('session.remember_role_failed', { error });
+    }
+  }
+}
+
+export function roleLabel(businessFunction: RoleOption['businessFunction']): string {
+  switch (businessFunction) {
+    case 'SERVICE_PROVIDER_CLINICIAN':
+      return 'Service provider clinician';
+    case 'SERVICE_PROVIDER_CLINICIAN_ADMIN':
+      return 'Clinician admin (acting for a clinician)';
+    case 'SERVICE_PROVIDER_ADMIN':
+      return 'Service provider admin';
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * Turns the configuration into the endpoints and credentials of one environment: for
+ * `local`, by starting the bundled local environment; for `int` and `production`, from the
+ * trust's machine configuration; for `sandbox`, with no sign-in at all. Everything after
+ * this point is the same code for every environment.
+ */
+import path from 'node:path';
+import { importJWK, type CryptoKey } from 'jose';
+import type { RoleOption } from './api';
+import { AppError } from './app-error';
+import type { ApimSettings } from './auth/apim';
+import { ASSERTION_ALG, loadAssertionKey } from './auth/client-assertion';
+import type { Cis2Settings } from './auth/cis2';
+import type { LocalEnvironment } from './local';
+import type { AppConfig } from './config';
+import { SANDBOX_CODE_SYSTEM_BASE } from './ers/client';
+import type { OperationId } from './ers/operations';
+import type { Logger } from './log/logger';
+
+export interface EnvironmentServices {
+  ersBaseUrl: string;
+  cis2: Cis2Settings | null;
+  apim: ApimSettings | null;
+  /** Where there is no sign-in (sandbox): the role every call uses. */
+  fixedRole: { businessFunction: RoleOption['businessFunction']; organisationOds: string; onBehalfOfUserId?: string } | null;
+  codeSystemBase?: (operation: OperationId) => string;
+  organisationName(ods: string): string;
+  actsFor(userId: string, organisationOds: string): { userId: string; name: string }[];
+  /** The running local environment, when there is one (tests reach the emulator through it). */
+  local: LocalEnvironment | null;
+  dispose(): Promise<void>;
+}
+
+const PROVIDER_FUNCTIONS: readonly RoleOption['businessFunction'][] = ['SERVICE_PROVIDER_CLINICIAN', 'SERVICE_PROVIDER_CLINICIAN_ADMIN', 'SERVICE_PROVIDER_ADMIN'];
+
+function isProviderFunction(value: string): value is RoleOption['businessFunction'] {
+  return (PROVIDER_FUNCTIONS as readonly string[]).includes(value);
+}
+
+export async function resolveEnvironment(config: AppConfig, userDataDir: string, log: Logger): Promise<EnvironmentServices> {
+  const machine = config.machine;
+  switch (config.environment) {
+    case 'local': {
+      // Loaded only here, so installs for other environments never start the local servers.
+      const { startLocalEnvironment } = await import('./local');
+      const local = await startLocalEnvironment({ dataDir: path.join(userDataDir, 'local-environment'), log });
+      const key = (await importJWK(local.apimClient.privateJwk, ASSERTION_ALG)) as CryptoKey;
+      return {
+        ersBaseUrl: config.ersBaseUrl ?? local.ersBaseUrl,
+        cis2: { issuer: local.cis2.issuer, clientId: local.cis2ClientId, acrValues: 'AAL3_ANY', allowInsecureLoopback: true },
+        apim: { tokenEndpoint: local.apim.tokenEndpoint, clientId: local.apimClient.clientId, signingKey: { key, kid: local.apimClient.kid } },
+        fixedRole: null,
+        organisationName: (ods) => local.organisationNames[ods] ?? ods,
+        actsFor: (userId, ods) => local.actsFor(userId, ods),
+        local,
+        dispose: () => local.close(),
+      };
+    }
+    case 'sandbox': {
+      if (!config.ersBaseUrl) throw new AppError('CONFIG_INVALID', 'No e-RS address is set for the sandbox. Set ERS_BASE_URL or the trust configuration.');
+      const role = machine.sandboxRole;
+      const businessFunction = role?.businessFunction ?? 'SERVICE_PROVIDER_CLINICIAN';
+      if (!isProviderFunction(businessFunction)) {
+        throw new AppError('CONFIG_INVALID', `The sandbox role "${businessFunction}" is not a service provider role. Ask your IT service desk to correct the configuration.`);
+      }
+      return {
+        ersBaseUrl: config.ersBaseUrl,
+        cis2: null,
+        apim: null,
+        fixedRole: {
+          businessFunction,
+          organisationOds: role?.organisationOds ?? 'R69',
+          ...(role?.onBehalfOfUserId ? { onBehalfOfUserId: role.onBehalfOfUserId } : {}),
+        },
+        // The public sandbox matches request bodies against its examples exactly.
+        codeSystemBase: SANDBOX_CODE_SYSTEM_BASE,
+        organisationName: (ods) => ods,
+        actsFor: () => [],
+        local: null,
+        dispose: async () => undefined,
+      };
+    }
+    case 'int':
+    case 'production': {
+      if (!config.ersBaseUrl) throw new AppError('CONFIG_INVALID', 'No e-RS address is configured. Ask your IT service desk to check the trust configuration.');
+      if (!machine.cis2 || !machine.apim) {
+        throw new AppError('CONFIG_INVALID', `Sign-in is not configured for the ${config.environment} environment on this computer. Ask your IT service desk to complete the trust configuration (cis2 and apim).`);
+      }
+      const signingKey = await loadAssertionKey(machine.apim.privateKeyPath, machine.apim.keyId);
+      const combined = machine.apim.pattern === 'combined';
+      return {
+        ersBaseUrl: config.ersBaseUrl,
+        cis2: {
+          issuer: machine.cis2.issuer,
+          clientId: machine.cis2.clientId,
+          acrValues: machine.cis2.acrValues ?? 'AAL3_ANY',
+          ...(machine.cis2.scopes ? { scopes: machine.cis2.scopes } : {}),
+        },
+        // In the combined pattern the sign-in itself is at APIM and its token is used directly.
+        apim: combined ? null : { tokenEndpoint: machine.apim.tokenEndpoint, clientId: machine.apim.clientId, signingKey },
+        fixedRole: null,
+        organisationName: (ods) => ods,
+        actsFor: () => [],
+        local: null,
+        dispose: async () => undefined,
+      };
+    }
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * The `local` environment: the e-RS emulator, the mock CIS2 and the mock APIM token
+ * endpoint, started together on loopback with one data directory, so the app works on any
+ * machine with no network and no NHS account. Used by the app (when the environment is
+ * `local`), by `npm run local-env`, and by tests.
+ */
+import path from 'node:path';
+import type { JWK } from 'jose';
+import type { Logger } from '../log/logger';
+import { LocalTokenAuthority } from './access-tokens';
+import { loadOrCreateLocalClientKey, startMockApim, type MockApim } from './apim';
+import { DEFAULT_CIS2_CLIENT_ID, startMockCis2, type MockCis2 } from './cis2';
+import { renderDocument } from './documents/render';
+import { startErsEmulator, type ErsEmulator, type ErsEmulatorOptions } from './ers';
+import { ORGANISATIONS, SYNTHETIC_USERS } from './users';
+
+export const LOCAL_ERS_AUDIENCE = 'e-referrals-service-api';
+
+export interface LocalEnvironmentOptions {
+  dataDir: string;
+  log: Logger;
+  /** Extra emulator options (seed size, faults) for tests and benchmarks. */
+  emulator?: Partial<Omit<ErsEmulatorOptions, 'dataDir' | 'tokens' | 'renderDocument'>>;
+  /** APIM access token lifetime (tests shorten it to exercise refresh). */
+  accessTokenTtlSeconds?: number;
+}
+
+export interface LocalEnvironment {
+  ersBaseUrl: string;
+  cis2: MockCis2;
+  apim: MockApim;
+  emulator: ErsEmulator;
+  tokens: LocalTokenAuthority;
+  /** The app's registration at the local APIM: client id, key id and private key. */
+  apimClient: { clientId: string; kid: string; privateJwk: JWK };
+  cis2ClientId: string;
+  /** Names for the synthetic organisations, which e-RS itself gives only as ODS codes. */
+  organisationNames: Record<string, string>;
+  /** For the synthetic clinician admin: whom they may act for. */
+  actsFor(userId: string, organisationOds: string): { userId: string; name: string }[];
+  close(): Promise<void>;
+}
+
+export async function startLocalEnvironment(options: LocalEnvironmentOptions): Promise<LocalEnvironment> {
+  const { dataDir, log } = options;
+  const started: { close(): Promise<void> }[] = [];
+  try {
+    const cis2 = await startMockCis2({ dataDir: path.join(dataDir, 'cis2'), clientId: DEFAULT_CIS2_CLIENT_ID, logger: log });
+    started.push(cis2);
+    const tokens = await LocalTokenAuthority.create({
+      issuer: 'local-apim',
+      audience: LOCAL_ERS_AUDIENCE,
+      dataDir: path.join(dataDir, 'apim'),
+      ...(options.accessTokenTtlSeconds === undefined ? {} : { ttlSeconds: options.accessTokenTtlSeconds }),
+    });
+    const clientKey = await loadOrCreateLocalClientKey(path.join(dataDir, 'apim'), { cis2ClientIds: [cis2.clientId] });
+    const apim = await startMockApim({ authority: tokens, cis2: { issuer: cis2.issuer, jwksUri: cis2.jwksUri }, clients: [clientKey.registration], logger: log });
+    started.push(apim);
+    const emulator = await startErsEmulator({ ...options.emulator, dataDir: path.join(dataDir, 'ers'), tokens, renderDocument, log });
+    started.push(emulator);
+
+    const organisationNames = Object.fromEntries(Object.values(ORGANISATIONS).map((o) => [o.ods, o.name]));
+    return {
+      ersBaseUrl: emulator.baseUrl,
+      cis2,
+      apim,
+      emulator,
+      tokens,
+      apimClient: { clientId: clientKey.clientId, kid: clientKey.kid, privateJwk: clientKey.privateJwk },
+      cis2ClientId: cis2.clientId,
+      organisationNames,
+      actsFor(userId, organisationOds) {
+        const user = SYNTHETIC_USERS.find((u) => u.uid === userId);
+        const role = user?.roles.find((r) => r.organisation.ods === organisationOds);
+        return (role?.actsFor ?? []).map((id) => ({ userId: id, name: SYNTHETIC_USERS.find((u) => u.uid === id)?.displayName ?? id }));
+      },
+      async close() {
+        // A service may already be down (tests stop one to simulate an outage): carry on.
+        for (const service of started.reverse()) await service.close().catch(() => undefined);
+      },
+    };
+  } catch (error) {
+    for (const service of started.reverse()) await service.close().catch(() => undefined);
+    throw error;
+  }
+}

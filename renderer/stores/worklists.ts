@@ -108,13 +108,14 @@ export const useWorklistsStore = defineStore('worklists', () => {
   // Bumped whenever the role changes, so an answer that arrives for the previous role is dropped.
   let generation = 0;
   const pending = new Map<WorklistKind, Promise<void>>();
-  let storageKey: string | null = null;
+  /** The storage key of the role in use (a hash), or null when no role is chosen. */
+  const roleKey = ref<string | null>(null);
 
   function roleChanged(): void {
     const role = session.view?.role ?? null;
     const key = role ? preferencesKey(role) : null;
-    if (key === storageKey) return;
-    storageKey = key;
+    if (key === roleKey.value) return;
+    roleKey.value = key;
     generation++;
     pending.clear();
     preferences.value = key ? readPreferences(storage, key) : defaultPreferences();
@@ -135,7 +136,7 @@ export const useWorklistsStore = defineStore('worklists', () => {
   watch(() => session.view?.role ?? null, roleChanged, { immediate: true });
 
   function save(): void {
-    if (storageKey !== null) writePreferences(storage, storageKey, preferences.value);
+    if (roleKey.value !== null) writePreferences(storage, roleKey.value, preferences.value);
   }
 
   function load(kind: WorklistKind, refresh: boolean): Promise<void> {
@@ -252,6 +253,7 @@ export const useWorklistsStore = defineStore('worklists', () => {
   }
 
   return {
+    roleKey,
     preferences,
     now,
     lists,

@@ -150,3 +150,9 @@ export function press(key: string, target: Element | null = document.activeEleme
   (target ?? document.body).dispatchEvent(event);
   return event;
 }
+
+/** The value, or a failing test that names what was missing. */
+export function must<T>(value: T | null | undefined, what = 'a value'): T {
+  if (value === null || value === undefined) throw new Error(`Expected ${what}, found none.`);
+  return value;
+}

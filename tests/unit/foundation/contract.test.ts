@@ -1,21 +1,20 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelNames, channels } from '../../../electron/api';
 import { AppError } from '../../../electron/app-error';
-import { createApp } from '../../../electron/app';
-import { loadConfig } from '../../../electron/config';
 import { dispatch } from '../../../electron/dispatch';
 import type { Handlers } from '../../../electron/handlers';
-import { createLogger, silentLogger } from '../../../electron/log/logger';
-import { createNodePlatform } from '../../../electron/platform/node-platform';
+import { createLogger } from '../../../electron/log/logger';
+import { startDirectApp, type DirectApp } from '../../helpers/app-direct';
+import { handlersWith } from '../../helpers/handlers';
 
-async function realHandlers(): Promise<Handlers> {
-  const app = await createApp({
-    config: loadConfig({}, 'linux'),
-    platform: createNodePlatform({ appVersion: '9.8.7', userDataDir: '/nonexistent' }),
-    log: silentLogger,
-  });
-  return app.handlers;
-}
+let direct: DirectApp;
+beforeAll(async () => {
+  direct = await startDirectApp();
+});
+afterAll(async () => {
+  await direct.close();
+});
+const realHandlers = async (): Promise<Handlers> => direct.app.handlers;
 
 describe('the contract', () => {
   it('names every channel once and the composition root handles each of them', async () => {
@@ -38,12 +37,12 @@ describe('the contract', () => {
 
   it('rejects invalid input with field issues before the handler runs', async () => {
     let reached = 0;
-    const handlers: Handlers = {
+    const handlers = handlersWith({
       'app.info': async () => {
         reached++;
         throw new Error('must not run');
       },
-    };
+    });
     for (const input of [{ extra: 1 }, 'text', 7, [], JSON.parse('{"__proto__": {"polluted": true}}') as unknown]) {
       const result = await dispatch(handlers, 'app.info', input);
       expect(result.ok).toBe(false);
@@ -61,27 +60,27 @@ describe('the contract', () => {
     const result = await dispatch(handlers, 'app.info', {});
     expect(result).toEqual({
       ok: true,
-      value: { name: 'e-RS Triage', version: '9.8.7', environment: 'local', environmentLabel: 'Local (synthetic training data)', managed: false, transport: 'browser-host' },
+      value: { name: 'e-RS Triage', version: '0.0.0-test', environment: 'local', environmentLabel: 'Local (synthetic training data)', managed: false, transport: 'browser-host' },
     });
   });
 
   it('passes an AppError through as its shape, with the correlation id', async () => {
-    const handlers: Handlers = {
+    const handlers = handlersWith({
       'app.info': async () => {
         throw new AppError('ERS_412', 'Someone else changed this referral. Reload it and check before sending again.', { correlationId: 'abc-123' });
       },
-    };
+    });
     const result = await dispatch(handlers, 'app.info', {});
     expect(result).toEqual({ ok: false, error: { code: 'ERS_412', message: 'Someone else changed this referral. Reload it and check before sending again.', correlationId: 'abc-123' } });
   });
 
   it('turns any other thrown error into INTERNAL without leaking its text, and logs it redacted', async () => {
     const lines: string[] = [];
-    const handlers: Handlers = {
+    const handlers = handlersWith({
       'app.info': async () => {
         throw new Error('secret detail eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJl for 943 476 5919');
       },
-    };
+    });
     const result = await dispatch(handlers, 'app.info', {}, createLogger((line) => lines.push(line)));
     expect(result.ok).toBe(false);
     if (!result.ok) {

@@ -4,22 +4,23 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionView } from '../../../electron/api';
-import { EventHub, type Handlers } from '../../../electron/handlers';
+import { EventHub } from '../../../electron/handlers';
 import { startHost, type HostServer } from '../../../electron/host/server';
 import { silentLogger } from '../../../electron/log/logger';
 import { decodeWire, encodeWire } from '../../../renderer/api/wire';
+import { handlersWith } from '../../helpers/handlers';
 
 let host: HostServer;
 let dir: string;
 const events = new EventHub();
 let calls = 0;
 
-const handlers: Handlers = {
+const handlers = handlersWith({
   'app.info': async () => {
     calls++;
     return { name: 'e-RS Triage', version: '1.2.3', environment: 'local', environmentLabel: 'Local', managed: false, transport: 'browser-host' };
   },
-};
+});
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'host-test-'));
@@ -129,7 +130,7 @@ describe('browser host', () => {
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     if (!response.body) throw new Error('no event stream body');
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-    const payload: SessionView = { phase: 'signed-out', environment: 'local', user: null, roles: [], role: null, signInNotRequired: false, notice: null };
+    const payload: SessionView = { phase: 'signed-out', environment: 'local', user: null, roles: [], role: null, signInNotRequired: false, notice: null, needsReauth: false, rememberedRoleId: null };
     let text = '';
     const deadline = Date.now() + 5000;
     events.emit('session.changed', payload);

@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
+import { deflateSync } from 'node:zlib';
 import path from 'node:path';
 import vue from '@vitejs/plugin-vue';
 import type { Page } from 'playwright-core';
@@ -170,6 +171,11 @@ beforeAll(async () => {
   documents.set('scan.tif', tiff([scanPage(1), scanPage(2), scanPage(3)]));
   documents.set('looping.tif', tiff([scanPage(1), scanPage(2), scanPage(3)], { loopBackTo: 0 }));
   documents.set('huge.tif', tiff([{ width: 100_000, height: 100_000 }]));
+  documents.set('deflate.tif', tiff([scanPage(1), scanPage(2)], { compression: 'deflate' }));
+  // 64 MB of zeros in a strip that should hold 420 x 594 bytes.
+  documents.set('deflate-bomb.tif', tiff([{ width: 420, height: 594 }], { stripOverride: { compression: 8, data: new Uint8Array(deflateSync(new Uint8Array(64 * 1024 * 1024))) } }));
+  // LZW codes with no end-of-information code: utif's decoder never stops on these.
+  documents.set('endless-lzw.tif', tiff([{ width: 420, height: 594 }], { stripOverride: { compression: 5, data: new Uint8Array(64) } }));
   documents.set('many-pages.tif', tiff(Array.from({ length: 600 }, () => ({ width: 1, height: 1, pixel: () => 255 }))));
   documents.set('photo.png', png(64, 48, (x, y) => [x * 4, y * 5, 128]));
   documents.set('note.txt', new TextEncoder().encode('Clinical note\n<script>window.pwned = "text"</script>\n<img src=x onerror="window.pwned=1">\nEnd of note.'));
@@ -211,9 +217,11 @@ afterAll(async () => {
 
 describe('PDF viewer', () => {
   it('renders a generated three-page letter: drawn pixels and the right page count', async () => {
+    const renderedBefore = await page.evaluate(() => window.harness.rendered);
     await show('letter.pdf', PDF, 'Referral letter.pdf');
     const first = await waitForCanvas(PDF_CANVAS);
     expect(first.inked).toBeGreaterThan(1_000);
+    expect(await page.evaluate(() => window.harness.rendered)).toBe(renderedBefore + 1);
     await expect.poll(() => page.getByTestId('page-status').textContent()).toBe('Page 1 of 3');
     // pdf.js parses in its own worker, and fetches the standard fonts, all from 'self'.
     expect((await workerUrls()).some((url) => url.startsWith(baseUrl) && url.includes('pdf.worker'))).toBe(true);
@@ -381,6 +389,29 @@ describe('TIFF viewer', () => {
     // Each refused file's worker is gone.
     await expect.poll(async () => (await workerUrls()).filter((url) => url.includes('tiff-decode')).length).toBe(0);
   });
+
+  it('inflates Deflate strips with a bound: a real scan shows, a strip bomb is refused', async () => {
+    await show('deflate.tif', 'image/tiff', 'Deflate.tif');
+    await waitForCanvas(RASTER_CANVAS);
+    await expect.poll(() => page.getByTestId('page-status').textContent()).toBe('Page 1 of 2');
+    await show('deflate-bomb.tif', 'image/tiff', 'Bomb.tif');
+    expect(await failureText()).toBe(
+      'This attachment could not be shown: a page expands to more than its size allows, which is a sign of a damaged or malicious file. Ask the referrer to send it again.',
+    );
+  });
+
+  it('stops a decoder that never finishes, and the screen stays responsive meanwhile', async () => {
+    await show('endless-lzw.tif', 'image/tiff', 'Endless.tif');
+    await expect.poll(async () => (await workerUrls()).filter((url) => url.includes('tiff-decode')).length).toBe(1);
+    // The main thread is free while the worker spins.
+    const clicks = await page.evaluate(() => window.harness.clicks);
+    await page.getByTestId('other-control').click();
+    await expect.poll(() => page.evaluate(() => window.harness.clicks)).toBe(clicks + 1);
+    const failure = page.getByTestId('viewer-failure');
+    await failure.waitFor({ timeout: 25_000 });
+    expect(await failure.textContent()).toBe('This attachment could not be shown: it took too long to open, which can happen with a damaged file. Ask the referrer to send it again.');
+    await expect.poll(async () => (await workerUrls()).filter((url) => url.includes('tiff-decode')).length, { timeout: 10_000 }).toBe(0);
+  }, 40_000);
 });
 
 describe('images, text and documents', () => {

@@ -6,8 +6,11 @@
  * reply takes too long, which is why this runs in a worker at all.
  */
 import { Unzlib } from 'fflate';
-import * as UTIF from 'utif';
+import * as utifModule from 'utif';
 import { inspectTiff, TiffRefusal, type TiffPage } from './tiff-structure';
+
+// utif is CommonJS: depending on the bundler's interop its functions are on the namespace or on `default`.
+const UTIF = (utifModule as unknown as { default?: typeof utifModule }).default ?? utifModule;
 
 export type TiffRequest = { type: 'open'; bytes: ArrayBuffer } | { type: 'page'; index: number };
 
@@ -61,7 +64,7 @@ interface WorkerScope {
 const scope = self as unknown as WorkerScope;
 
 let file: ArrayBuffer | null = null;
-let ifds: UTIF.IFD[] = [];
+let ifds: utifModule.IFD[] = [];
 let pages: TiffPage[] = [];
 
 function reasonOf(error: unknown): string {

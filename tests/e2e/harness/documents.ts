@@ -106,7 +106,7 @@ export function corruptPdf(): Uint8Array {
 }
 
 // ---------------------------------------------------------------------------------------
-// TIFF: little-endian, 8-bit greyscale, one uncompressed strip per page
+// TIFF: little-endian, 8-bit greyscale, one strip per page
 
 export interface TiffPageSpec {
   width: number;
@@ -115,33 +115,50 @@ export interface TiffPageSpec {
   pixel?: (x: number, y: number) => number;
 }
 
-export function tiff(pages: TiffPageSpec[], options: { loopBackTo?: number } = {}): Uint8Array {
+export interface TiffOptions {
+  /** Point the last page's "next" at this page, making the chain loop. */
+  loopBackTo?: number;
+  /** 'deflate' compresses each strip with zlib (compression 8). */
+  compression?: 'none' | 'deflate';
+  /** Replaces every strip's bytes (with its compression tag kept): for hostile strips. */
+  stripOverride?: { compression: number; data: Uint8Array };
+}
+
+export function tiff(pages: TiffPageSpec[], options: TiffOptions = {}): Uint8Array {
   const ENTRIES = 9;
   const ifdSize = 2 + ENTRIES * 12 + 4;
-  const layout: { ifd: number; strip: number; spec: TiffPageSpec }[] = [];
+  const layout: { ifd: number; strip: number; spec: TiffPageSpec; data: Uint8Array }[] = [];
   let offset = 8;
   for (const spec of pages) {
     const ifd = offset;
     const strip = ifd + ifdSize;
-    const stripLength = spec.pixel ? spec.width * spec.height : 0;
-    layout.push({ ifd, strip, spec });
-    offset = strip + stripLength + (stripLength % 2);
+    let data: Uint8Array = new Uint8Array(spec.pixel ? spec.width * spec.height : 0);
+    if (spec.pixel) {
+      for (let y = 0; y < spec.height; y += 1) {
+        for (let x = 0; x < spec.width; x += 1) data[y * spec.width + x] = spec.pixel(x, y);
+      }
+    }
+    if (options.compression === 'deflate') data = new Uint8Array(deflateSync(data));
+    if (options.stripOverride) data = options.stripOverride.data;
+    layout.push({ ifd, strip, spec, data });
+    offset = strip + data.length + (data.length % 2);
   }
+  const compression = options.stripOverride?.compression ?? (options.compression === 'deflate' ? 8 : 1);
   const bytes = new Uint8Array(offset);
   const view = new DataView(bytes.buffer);
   bytes.set([0x49, 0x49, 42, 0]);
   view.setUint32(4, layout[0]?.ifd ?? 0, true);
-  layout.forEach(({ ifd, strip, spec }, index) => {
+  layout.forEach(({ ifd, strip, spec, data }, index) => {
     const entries: [number, number, number][] = [
       [256, 4, spec.width],
       [257, 4, spec.height],
       [258, 3, 8],
-      [259, 3, 1],
+      [259, 3, compression],
       [262, 3, 1],
       [273, 4, strip],
       [277, 3, 1],
       [278, 4, spec.height],
-      [279, 4, spec.width * spec.height],
+      [279, 4, data.length || spec.width * spec.height],
     ];
     view.setUint16(ifd, entries.length, true);
     entries.forEach(([tag, type, value], entry) => {
@@ -155,11 +172,7 @@ export function tiff(pages: TiffPageSpec[], options: { loopBackTo?: number } = {
     const last = index === layout.length - 1;
     const next = last ? (options.loopBackTo === undefined ? 0 : (layout[options.loopBackTo]?.ifd ?? 0)) : (layout[index + 1]?.ifd ?? 0);
     view.setUint32(ifd + 2 + entries.length * 12, next, true);
-    if (spec.pixel) {
-      for (let y = 0; y < spec.height; y += 1) {
-        for (let x = 0; x < spec.width; x += 1) bytes[strip + y * spec.width + x] = spec.pixel(x, y);
-      }
-    }
+    bytes.set(data, strip);
   });
   return bytes;
 }

@@ -25,6 +25,8 @@ interface HarnessState {
   violations: string[];
   links: string[];
   failures: string[];
+  /** How many times a viewer reported its first page on screen. */
+  rendered: number;
   linkDecisions: string[];
   clicks: number;
   show(path: string, contentType: string, fileName: string): Promise<void>;
@@ -51,6 +53,7 @@ const state: HarnessState = {
   violations,
   links: [],
   failures: [],
+  rendered: 0,
   linkDecisions: [],
   clicks: 0,
   async show(path, contentType, fileName) {
@@ -92,6 +95,9 @@ const Harness = defineComponent({
                       pendingLink.value = url;
                     },
                     onFailed: (message: string) => state.failures.push(message),
+                    onRendered: () => {
+                      state.rendered += 1;
+                    },
                   }),
                 ]
               : [h('p', 'Nothing shown yet.')],

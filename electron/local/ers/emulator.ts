@@ -20,7 +20,7 @@ import { startObjectStore } from './object-store';
 import { type OperationContext } from './operation-context';
 import { type OperationRecord } from './operation-ids';
 import { ErsError, operationOutcome, type FhirFlavour } from './outcome';
-import { matchRoute } from './routes';
+import { matchRoute, type RouteMatch } from './routes';
 import { ErsStore } from './store';
 
 export interface ErsEmulatorOptions {
@@ -111,49 +111,46 @@ export async function startErsEmulator(options: ErsEmulatorOptions): Promise<Ers
 
   let origin = '';
 
-  async function answer(request: IncomingMessage, url: URL, pathname: string, flavour: FhirFlavour): Promise<{ reply: Reply; operation: OperationRecord['operation']; fault?: OperationRecord['fault'] }> {
-    const match = matchRoute(request.method ?? 'GET', pathname);
-    const operation = match.route?.operation ?? 'UNKNOWN';
+  /** Fault mode's verdict on a request before it is handled: the error to answer with, if any. */
+  async function injectFault(): Promise<{ error: ErsError; fault: OperationRecord['fault'] } | null> {
     const retryAfter = faults.rateLimited(Date.now());
     if (retryAfter !== null) {
-      throw Object.assign(new ErsError(429, 'TOO_MANY_REQUESTS', 'Too many requests were sent to e-RS: wait and retry.', { 'Retry-After': String(retryAfter) }), { operation, fault: 'rate-limited' as const });
+      return { error: new ErsError(429, 'TOO_MANY_REQUESTS', 'Too many requests were sent to e-RS: wait and retry.', { 'Retry-After': String(retryAfter) }), fault: 'rate-limited' };
     }
     const latency = faults.latencyMs();
     if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
     const failure = faults.serverError();
-    if (failure !== null) {
-      const [code, text] = SERVER_ERRORS[failure] ?? ['INTERNAL_SERVER_ERROR', 'e-RS failed: try again shortly.'];
-      throw Object.assign(new ErsError(failure, code, text, failure === 503 ? { 'Retry-After': '1' } : {}), { operation, fault: 'server-error' as const });
-    }
+    if (failure === null) return null;
+    const [code, text] = SERVER_ERRORS[failure] ?? ['INTERNAL_SERVER_ERROR', 'e-RS failed: try again shortly.'];
+    return { error: new ErsError(failure, code, text, failure === 503 ? { 'Retry-After': '1' } : {}), fault: 'server-error' };
+  }
+
+  async function answer(request: IncomingMessage, url: URL, match: RouteMatch, flavour: FhirFlavour): Promise<Reply> {
     if (!match.route) {
-      if (match.allowed.length > 0) throw Object.assign(new ErsError(405, 'METHOD_NOT_ALLOWED', `${request.method ?? ''} is not allowed here: use ${match.allowed.join(' or ')}.`, { Allow: match.allowed.join(', ') }), { operation });
-      throw Object.assign(new ErsError(404, 'NOT_FOUND', 'e-RS has no such endpoint: check the URL.'), { operation });
+      if (match.allowed.length > 0) throw new ErsError(405, 'METHOD_NOT_ALLOWED', `${request.method ?? ''} is not allowed here: use ${match.allowed.join(' or ')}.`, { Allow: match.allowed.join(', ') });
+      throw new ErsError(404, 'NOT_FOUND', 'e-RS has no such endpoint: check the URL.');
     }
     const route = match.route;
-    try {
-      const claims = await authenticate(request, options.tokens);
-      const caller = authorise(route.operation, request, claims);
-      if (!NON_JSON.has(route.operation) && !accepts(request, 'application/fhir+json')) {
-        throw new ErsError(406, 'NOT_ACCEPTABLE', 'e-RS answers this request with application/fhir+json: accept that type and retry.');
-      }
-      const context: OperationContext = {
-        operation: route.operation,
-        request,
-        url,
-        params: match.params,
-        caller,
-        flavour,
-        store,
-        files,
-        fhirBase: `${origin}/referrals/FHIR`,
-        now,
-        logger,
-        signedObjectUrl: (id) => objectStore.signedUrl(id),
-      };
-      return { reply: await route.handler(context), operation };
-    } catch (error) {
-      throw Object.assign(error instanceof Error ? error : new Error(String(error)), { operation });
+    const claims = await authenticate(request, options.tokens);
+    const caller = authorise(route.operation, request, claims);
+    if (!NON_JSON.has(route.operation) && !accepts(request, 'application/fhir+json')) {
+      throw new ErsError(406, 'NOT_ACCEPTABLE', 'e-RS answers this request with application/fhir+json: accept that type and retry.');
     }
+    const context: OperationContext = {
+      operation: route.operation,
+      request,
+      url,
+      params: match.params,
+      caller,
+      flavour,
+      store,
+      files,
+      fhirBase: `${origin}/referrals/FHIR`,
+      now,
+      logger,
+      signedObjectUrl: (id) => objectStore.signedUrl(id),
+    };
+    return route.handler(context);
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -169,15 +166,18 @@ export async function startErsEmulator(options: ErsEmulatorOptions): Promise<Ers
       // keep the raw path: it will simply not match a route
     }
     const flavour: FhirFlavour = pathname.includes('/FHIR/R4/') ? 'R4' : 'STU3';
+    const match = matchRoute(request.method ?? 'GET', pathname);
+    const operation: OperationRecord['operation'] = match.route?.operation ?? 'UNKNOWN';
     let reply: Reply;
-    let operation: OperationRecord['operation'] = 'UNKNOWN';
     let fault: OperationRecord['fault'];
     try {
-      ({ reply, operation, fault } = await answer(request, url, pathname, flavour));
+      const injected = await injectFault();
+      if (injected) {
+        fault = injected.fault;
+        throw injected.error;
+      }
+      reply = await answer(request, url, match, flavour);
     } catch (thrown) {
-      const tagged = thrown as { operation?: OperationRecord['operation']; fault?: OperationRecord['fault'] };
-      operation = tagged.operation ?? operation;
-      fault = tagged.fault;
       if (thrown instanceof ErsError) {
         reply = jsonReply(thrown.status, operationOutcome(flavour, thrown, now()), thrown.headers);
       } else {

@@ -68,10 +68,6 @@ export function binaryVisibleTo(store: ErsStore, binary: BinaryRecord, caller: C
   return binary.uploadedBy?.ods === caller.ods;
 }
 
-export function newRecordId(store: ErsStore): string {
-  return store.nextId();
-}
-
 /**
  * Attaches uploaded files to `ubrn`. e-RS only lets a file be attached where it was uploaded
  * for that request (NHSD-eRS-Referral-ID) and only once.
@@ -91,7 +87,7 @@ export function attachUploads(context: OperationContext, ubrn: string, requests:
   });
   return checked.map(({ request, binary }) => {
     const attachment: Attachment = {
-      id: newRecordId(context.store),
+      id: context.store.nextId(),
       binaryId: binary.id,
       type,
       title: binary.fileName,

@@ -364,6 +364,7 @@ export function buildExampleItems(patients: readonly Patient[], referenceDate: D
     advice.push(
       adviceBase('000000070001', p, first, {
         version: 6,
+        status: 'REFERRER_TO_SUBMIT_FURTHER_INFORMATION',
         requester: { ...REFERRER_ROLE },
         attachments: [adviceFile('000000070001', p, { kind: 'png', type: 'REFERRER', indexed: first, by: REFERRER_ADMIN_ROLE, onBehalfOf: REFERRER.uid, fileName: 'upload.png' })],
         messages: [
@@ -385,7 +386,8 @@ export function buildExampleItems(patients: readonly Patient[], referenceDate: D
     const onBehalf = { by: REFERRER_ADMIN_ROLE, onBehalfOf: REFERRER.uid };
     advice.push(
       adviceBase('000000070002', p, first, {
-        version: 1,
+        version: 4,
+        status: 'REFERRER_TO_SUBMIT_FURTHER_INFORMATION',
         priority: 'TWO_WEEK_WAIT',
         attachments: [
           adviceFile('000000070002', p, { kind: 'png', type: 'REFERRER', indexed: first, ...onBehalf, availability: 'PENDING', fileName: 'upload-1.png' }),

@@ -124,16 +124,18 @@ describe('seed generator', () => {
   });
 
   it('makes 10,000 referrals in large mode, in well under two seconds', () => {
-    let best = Number.POSITIVE_INFINITY;
+    // CPU time, not wall time: two shared cores running the whole suite make the wall clock meaningless.
+    let bestCpuMs = Number.POSITIVE_INFINITY;
     let count = 0;
     for (let run = 0; run < 2; run += 1) {
-      const started = performance.now();
+      const before = process.cpuUsage();
       const large = generateSeed({ large: true, referenceDate: REFERENCE_DATE });
-      best = Math.min(best, performance.now() - started);
+      const used = process.cpuUsage(before);
+      bestCpuMs = Math.min(bestCpuMs, (used.user + used.system) / 1000);
       count = large.referrals.length - EXAMPLE_REFERRAL_UBRNS.length;
       expect(large.binaries.some((b) => b.content.source === 'document' && b.content.spec.large === true)).toBe(true);
     }
     expect(count).toBe(10_000);
-    expect(best).toBeLessThan(2000);
+    expect(bestCpuMs).toBeLessThan(2000);
   });
 });

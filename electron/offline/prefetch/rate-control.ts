@@ -1,0 +1,193 @@
+/**
+ * How hard the prefetcher may press on e-RS, learnt from e-RS's own answers (AIMD).
+ *
+ * e-RS (through the NHS API platform) answers 429 with Retry-After when a client asks too
+ * often. Honouring that per request is not enough for a pool: the other workers would keep
+ * asking and collect 429s of their own. So a 429 closes one gate for the whole pool until
+ * Retry-After has passed, and the pool slows down for what follows:
+ *  - concurrency halves on each 429 burst and creeps back by a quarter of a request per
+ *    window's worth of successes (multiplicative decrease, additive increase);
+ *  - requests are paced: after a burst the pool goes at 90% of the rate e-RS was accepting
+ *    in the last second (what a rate limit lets through is what got through just before it
+ *    bit) and then speeds up by 1% of that a second. Concurrency alone cannot hold a rate:
+ *    with 50 ms answers even one worker asks 20 times a second. Each further 429 costs a
+ *    whole Retry-After (a second at least) with nothing sent, so running a little under the
+ *    limit delivers more than repeatedly running into it.
+ * A burst is one event however many requests it failed: answers to requests already on the
+ * wire arrive inside the pause, or within a moment of the first, and are not counted again.
+ */
+import type { FetchLike } from '../../ers/http';
+import { parseRetryAfterMs } from '../../ers/retry-policy';
+import { abortableSleep, type Sleep } from './abortable-sleep';
+
+export interface RateControlOptions {
+  /** Never more requests than this at once. */
+  maxConcurrency: number;
+  /** Epoch ms (Retry-After may be an HTTP date). */
+  now?: () => number;
+  sleep?: Sleep;
+  /** Pause after a 429 without Retry-After; doubles with each such burst in a row. */
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** The longest Retry-After honoured; past it the pool tries again anyway. */
+  maxPauseMs?: number;
+}
+
+export interface RateControlSnapshot {
+  concurrency: number;
+  /** Requests a second the pool is paced to; null until e-RS first pushed back. */
+  ratePerSecond: number | null;
+  /** Epoch ms until which nothing is sent; null when open. */
+  pausedUntil: number | null;
+  /** 429 bursts, each counted once. */
+  throttleEvents: number;
+  /** Every 429 (or 503 with Retry-After) answer seen. */
+  throttledResponses: number;
+}
+
+const CONCURRENCY_DECREASE = 0.5;
+const RATE_KEPT = 0.9;
+const RATE_INCREASE_PER_SECOND = 0.01;
+const MIN_RATE = 0.2;
+const MAX_RATE = 1000;
+const BURST_MS = 250;
+const WINDOW_MS = 1000;
+
+export class RateControl {
+  readonly #max: number;
+  readonly #now: () => number;
+  readonly #sleep: Sleep;
+  readonly #backoffBaseMs: number;
+  readonly #backoffMaxMs: number;
+  readonly #maxPauseMs: number;
+  #window: number;
+  #rateBase: number | null = null;
+  #rateSince = 0;
+  #nextSlot = 0;
+  #pausedUntil = 0;
+  #lastEventAt = -Infinity;
+  #consecutive = 0;
+  #events = 0;
+  #throttledResponses = 0;
+  readonly #successes: number[] = [];
+
+  constructor(options: RateControlOptions) {
+    if (!Number.isInteger(options.maxConcurrency) || options.maxConcurrency < 1) throw new RangeError('maxConcurrency must be a whole number of at least 1.');
+    this.#max = options.maxConcurrency;
+    this.#window = options.maxConcurrency;
+    this.#now = options.now ?? Date.now;
+    this.#sleep = options.sleep ?? abortableSleep;
+    this.#backoffBaseMs = options.backoffBaseMs ?? 1000;
+    this.#backoffMaxMs = options.backoffMaxMs ?? 60_000;
+    this.#maxPauseMs = options.maxPauseMs ?? 5 * 60_000;
+  }
+
+  concurrency(): number {
+    return Math.max(1, Math.min(this.#max, Math.floor(this.#window)));
+  }
+
+  ratePerSecond(): number | null {
+    if (this.#rateBase === null) return null;
+    const seconds = Math.max(0, this.#now() - this.#rateSince) / 1000;
+    return Math.min(MAX_RATE, this.#rateBase * (1 + RATE_INCREASE_PER_SECOND * seconds));
+  }
+
+  pausedUntil(): number | null {
+    return this.#pausedUntil > this.#now() ? this.#pausedUntil : null;
+  }
+
+  /** Waits out a pause, without taking a paced slot (for callers whose transport paces itself). */
+  async waitUntilOpen(signal?: AbortSignal): Promise<void> {
+    for (;;) {
+      const wait = this.#pausedUntil - this.#now();
+      if (wait <= 0) return;
+      await this.#sleep(wait, signal);
+    }
+  }
+
+  /** Waits until one more request may go: the pause is over and its paced slot has come. */
+  async acquire(signal?: AbortSignal): Promise<void> {
+    for (;;) {
+      const now = this.#now();
+      const rate = this.ratePerSecond();
+      const wait = Math.max(this.#pausedUntil - now, rate === null ? 0 : this.#nextSlot - now);
+      if (wait <= 0) {
+        if (rate !== null) this.#nextSlot = Math.max(this.#nextSlot, now) + 1000 / rate;
+        return;
+      }
+      await this.#sleep(wait, signal);
+    }
+  }
+
+  /** e-RS accepted a request. */
+  success(): void {
+    this.#successes.push(this.#now());
+    this.#trim();
+    this.#consecutive = 0;
+    this.#window = Math.min(this.#max, this.#window + 1 / (4 * this.#window));
+  }
+
+  /** e-RS asked the app to slow down, waiting `retryAfterMs` if it said how long. */
+  throttled(retryAfterMs: number | null): void {
+    const now = this.#now();
+    this.#throttledResponses += 1;
+    const told = retryAfterMs !== null && Number.isFinite(retryAfterMs);
+    const sameBurst = now < this.#pausedUntil || now - this.#lastEventAt < BURST_MS;
+    if (sameBurst) {
+      // Only e-RS's own word lengthens a pause already running; a guess does not.
+      if (told) this.#pausedUntil = Math.max(this.#pausedUntil, now + Math.min(Math.max(0, retryAfterMs), this.#maxPauseMs));
+      return;
+    }
+    const pause = told ? Math.min(Math.max(0, retryAfterMs), this.#maxPauseMs) : Math.min(this.#backoffMaxMs, this.#backoffBaseMs * 2 ** this.#consecutive);
+    this.#pausedUntil = Math.max(this.#pausedUntil, now + pause);
+    this.#lastEventAt = now;
+    this.#events += 1;
+    this.#consecutive += 1;
+    this.#trim();
+    const accepted = this.#successes.length;
+    const current = this.ratePerSecond();
+    if (accepted > 0) {
+      this.#rateBase = Math.max(MIN_RATE, Math.min(accepted, current ?? Infinity) * RATE_KEPT);
+    } else if (current !== null) {
+      this.#rateBase = Math.max(MIN_RATE, current * CONCURRENCY_DECREASE);
+    }
+    this.#rateSince = now + pause;
+    this.#window = Math.max(1, this.#window * CONCURRENCY_DECREASE);
+  }
+
+  /** For a transport that sees every answer: what the status says about the pace. */
+  observe(status: number, retryAfterHeader: string | null): void {
+    const retryAfter = parseRetryAfterMs(retryAfterHeader, this.#now());
+    if (status === 429 || (status === 503 && retryAfter !== null)) this.throttled(retryAfter);
+    else if (status < 500) this.success();
+  }
+
+  snapshot(): RateControlSnapshot {
+    return {
+      concurrency: this.concurrency(),
+      ratePerSecond: this.ratePerSecond(),
+      pausedUntil: this.pausedUntil(),
+      throttleEvents: this.#events,
+      throttledResponses: this.#throttledResponses,
+    };
+  }
+
+  #trim(): void {
+    const since = this.#now() - WINDOW_MS;
+    while (this.#successes.length > 0 && (this.#successes[0] ?? 0) <= since) this.#successes.shift();
+  }
+}
+
+/**
+ * Puts every request of an e-RS client through `control`: each waits for its paced slot
+ * and each answer informs the pace. Redirect hops and the client's own retries are
+ * requests too, so pacing them here (not per prefetched item) keeps the count honest.
+ */
+export function rateControlledFetch(fetch: FetchLike, control: RateControl): FetchLike {
+  return async (input, init) => {
+    await control.acquire(init.signal ?? undefined);
+    const response = await fetch(input, init);
+    control.observe(response.status, response.headers.get('retry-after'));
+    return response;
+  };
+}

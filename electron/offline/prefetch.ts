@@ -23,7 +23,7 @@ import { httpStatusOf, isUnreachableError, type ConnectivityReporter } from './c
 import type { EncryptedStore } from './encrypted-store';
 import { abortableSleep, type Sleep } from './prefetch/abortable-sleep';
 import { cacheKeys, familyOf, isAttachmentId, isUbrn, isVersion, kindOfFamily, parseItemKey, type ItemFamily } from './prefetch/cache-keys';
-import { checkFetchedFile, DEFAULT_MAX_FILE_BYTES, fileMeta, type FileDescription, type PrefetchFile } from './prefetch/fetched-file';
+import { assertKeepable, DEFAULT_MAX_FILE_BYTES, describeFetched, fileMeta, type FileDescription, type PrefetchFile } from './prefetch/fetched-file';
 import { createFileFetches, type FileFetches } from './prefetch/in-flight';
 import { prefetchErrors } from './prefetch/prefetch-errors';
 import { RateControl } from './prefetch/rate-control';
@@ -646,7 +646,8 @@ class PoolPrefetcher implements Prefetcher {
         task.type === 'summary'
           ? await this.#deps.fetchClinicalInformation({ ...item, version: description.referralVersion }, signal)
           : await this.#deps.fetchAttachment({ ...item, attachmentId: description.attachmentId ?? '' }, signal);
-      const fetched = checkFetchedFile(file, description, this.#maxFileBytes, this.#now());
+      const fetched = describeFetched(file, description, this.#now());
+      assertKeepable(fetched, description, this.#maxFileBytes);
       await this.#store.put(task.key, fetched.bytes, fileMeta(fetched, description));
       this.#counts.bytes += fetched.bytes.byteLength;
       return fetched;

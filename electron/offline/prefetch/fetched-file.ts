@@ -35,14 +35,18 @@ export interface FileDescription {
 
 const GENERIC_TYPES = new Set(['application/octet-stream', 'binary/octet-stream', '']);
 
-/** Throws unless `file` is whole and within the limit; returns it as it will be kept. */
-export function checkFetchedFile(file: PrefetchFile, description: FileDescription, maxBytes: number, fetchedAt: number): FetchedFile {
+/** The file as it will be shown and kept: the referral's word for its type and name where the download gives none. */
+export function describeFetched(file: PrefetchFile, description: FileDescription, fetchedAt: number): FetchedFile {
+  const served = typeof file.contentType === 'string' ? file.contentType.toLowerCase() : '';
+  const contentType = GENERIC_TYPES.has(served) && description.declaredContentType ? description.declaredContentType : served || 'application/octet-stream';
+  return { bytes: file.bytes, contentType, fileName: file.fileName ?? description.title, fetchedAt };
+}
+
+/** Throws unless `file` is whole and within the limit for keeping. */
+export function assertKeepable(file: FetchedFile, description: FileDescription, maxBytes: number): void {
   if (!(file.bytes instanceof Uint8Array)) throw prefetchErrors.malformed();
   if (file.bytes.byteLength > maxBytes) throw prefetchErrors.tooLarge(maxBytes);
   if (description.declaredSize !== null && file.bytes.byteLength !== description.declaredSize) throw prefetchErrors.incomplete();
-  const served = (file.contentType ?? '').toLowerCase();
-  const contentType = GENERIC_TYPES.has(served) && description.declaredContentType ? description.declaredContentType : served || 'application/octet-stream';
-  return { bytes: file.bytes, contentType, fileName: file.fileName ?? description.title, fetchedAt };
 }
 
 export function fileMeta(file: FetchedFile, description: FileDescription): JsonObject {

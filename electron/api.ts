@@ -12,6 +12,8 @@
  * strings, numbers, booleans, null, arrays, objects, and Uint8Array for file bytes.
  */
 import * as v from 'valibot';
+import type { SafeDocument } from './convert/safe-document';
+import type { AdviceRequestView, ConversationView, ReferralView } from './ers/view-models';
 
 // ---------------------------------------------------------------------------------------
 // Shared input pieces
@@ -30,6 +32,21 @@ export const NoInput = v.strictObject({});
 export const ShortText = (max: number) => v.pipe(v.string(), v.maxLength(max));
 
 export const WorklistKind = v.picklist(['referrals', 'triage', 'advice']);
+
+/** e-RS's upload limit per file (A020), and the types it accepts. */
+export const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
+const UploadFile = v.strictObject({
+  fileName: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
+  contentType: v.pipe(v.string(), v.maxLength(200)),
+  bytes: v.pipe(
+    v.instance(Uint8Array),
+    v.check((b) => b.byteLength > 0, 'The file is empty.'),
+    v.check((b) => b.byteLength <= MAX_UPLOAD_BYTES, 'e-RS accepts files of up to 5 MB.'),
+  ),
+});
+const Comments = v.pipe(v.string(), v.maxLength(8000, 'e-RS accepts up to 8,000 characters.'));
+const PriorityInput = v.picklist(['TWO_WEEK_WAIT', 'URGENT', 'ROUTINE']);
+const DraftValue = v.union([v.pipe(v.string(), v.maxLength(10_000)), v.boolean()]);
 export type WorklistKind = v.InferOutput<typeof WorklistKind>;
 
 // ---------------------------------------------------------------------------------------
@@ -142,6 +159,54 @@ export type {
   ServiceRef,
 } from './ers/view-models';
 
+export type { SafeBlock, SafeDocument, SafeDocumentRemoved, SafeRun } from './convert/safe-document';
+
+/** A referral as the review screen shows it. */
+export interface ReferralScreen {
+  referral: ReferralView;
+  /** ISO time the data came from e-RS. */
+  fetchedAt: string;
+  /** True when shown from the offline cache. */
+  stale: boolean;
+}
+
+/** An A&G request with its conversation, as the A&G screen shows it. */
+export interface AdviceScreen {
+  request: AdviceRequestView;
+  conversation: ConversationView;
+  fetchedAt: string;
+  stale: boolean;
+}
+
+/**
+ * An attachment ready to show. PDFs, images, TIFF scans and plain text travel as bytes
+ * (the renderer's viewers parse them in a sandboxed page); DOCX and RTF are converted in
+ * the main process to a safe tree or plain text, so the renderer never parses them.
+ */
+export type AttachmentContent =
+  | { kind: 'file'; contentType: string; fileName: string; bytes: Uint8Array; stale: boolean }
+  | { kind: 'document'; contentType: string; fileName: string; document: SafeDocument; stale: boolean }
+  | { kind: 'text'; contentType: string; fileName: string; text: string; removedObjects: number; stale: boolean };
+
+export interface FieldChange {
+  /** Human label of what changed, e.g. "Priority". */
+  field: string;
+  before: string;
+  after: string;
+}
+
+/** What a decision came to. A conflict is an answer, not an error: the draft is kept. */
+export type DecisionOutcome =
+  | { status: 'sent'; correlationId: string; message: string }
+  | { status: 'queued'; outboxId: string; message: string }
+  | { status: 'conflict'; referral: ReferralView; changes: FieldChange[]; message: string };
+
+export interface DraftView {
+  itemId: string;
+  form: Record<string, string | boolean>;
+  savedAt: string;
+}
+
 export interface ApiErrorShape {
   /** Stable machine code, e.g. 'INVALID_INPUT', 'UNKNOWN_CHANNEL', 'ERS_412'. */
   code: string;
@@ -190,6 +255,67 @@ export const channels = {
   // Worklists (electron/ers)
   /** One of the three worklists; from e-RS, or from the offline cache when e-RS is unreachable. */
   'worklist.fetch': channel<WorklistView>()(v.strictObject({ kind: WorklistKind, refresh: v.optional(v.boolean()) })),
+
+
+  // Referral review (electron/review)
+  'referral.open': channel<ReferralScreen>()(v.strictObject({ ubrn: Ubrn })),
+  'referral.attachment': channel<AttachmentContent>()(v.strictObject({ ubrn: Ubrn, attachmentId: AttachmentId })),
+  /** A007: the clinical information summary PDF. */
+  'referral.clinicalInfo': channel<AttachmentContent>()(v.strictObject({ ubrn: Ubrn })),
+  /** The reasons e-RS accepts for a rejection, in force today. */
+  'referral.rejectionReasons': channel<{ code: string; display: string }[]>()(NoInput),
+  'referral.accept': channel<DecisionOutcome>()(v.strictObject({ ubrn: Ubrn, version: Version })),
+  'referral.reject': channel<DecisionOutcome>()(
+    v.strictObject({ ubrn: Ubrn, version: Version, reasonCode: ShortText(100), comments: Comments }),
+  ),
+  'referral.recordTriageOutcome': channel<DecisionOutcome>()(
+    v.strictObject({
+      ubrn: Ubrn,
+      version: Version,
+      outcome: v.picklist(['RETURN_TO_REFERRER_WITH_ADVICE', 'ACCEPT_REFER_BOOK_LATER', 'CANCEL_APPOINTMENT_ACTION_LATER']),
+      comments: Comments,
+      priority: v.optional(PriorityInput),
+      attachment: v.optional(UploadFile),
+    }),
+  ),
+  /** Writes an attachment to a private temp file and opens it with the system's application. */
+  'attachment.openExternally': channel<{ fileName: string }>()(
+    v.strictObject({ source: v.picklist(['referral', 'advice']), ubrn: Ubrn, attachmentId: AttachmentId }),
+  ),
+
+  // Advice and guidance (electron/review)
+  'advice.open': channel<AdviceScreen>()(v.strictObject({ ubrn: Ubrn })),
+  'advice.attachment': channel<AttachmentContent>()(v.strictObject({ ubrn: Ubrn, attachmentId: AttachmentId })),
+  /** A043: the request's overview PDF. */
+  'advice.overview': channel<AttachmentContent>()(v.strictObject({ ubrn: Ubrn })),
+  'advice.reply': channel<DecisionOutcome>()(
+    v.strictObject({
+      ubrn: Ubrn,
+      outcome: v.picklist(['RETURN_TO_REFERRER_WITH_ADVICE', 'REQUIRE_FURTHER_INFORMATION']),
+      intendedRecommendation: v.optional(
+        v.picklist(['ADVICE_ONLY_NO_REFERRAL_RECOMMENDED', 'ADVICE_FOLLOWED_BY_REFERRAL_IF_REQUIRED', 'REFERRAL_RECOMMENDED', 'OTHER']),
+      ),
+      guidance: v.pipe(Comments, v.minLength(1, 'Write the guidance for the referrer.')),
+      priority: PriorityInput,
+      attachment: v.optional(UploadFile),
+    }),
+  ),
+  'advice.convert': channel<DecisionOutcome>()(
+    v.strictObject({
+      ubrn: Ubrn,
+      version: Version,
+      guidance: v.pipe(Comments, v.minLength(1, 'Write the guidance for the referrer.')),
+      priority: PriorityInput,
+      reviewComments: Comments,
+    }),
+  ),
+
+  // Drafts of decision forms (survive a restart)
+  'draft.load': channel<DraftView | null>()(v.strictObject({ itemId: ShortText(100) })),
+  'draft.save': channel<DraftView>()(
+    v.strictObject({ itemId: ShortText(100), form: v.pipe(v.record(v.pipe(v.string(), v.maxLength(100)), DraftValue), v.check((f) => Object.keys(f).length <= 50, 'Too many fields.')) }),
+  ),
+  'draft.discard': channel<null>()(v.strictObject({ itemId: ShortText(100) })),
 
   // Later issues add their channels below, each with its input schema and output type.
 } as const;

@@ -13,8 +13,12 @@ import { resolveEnvironment, type EnvironmentServices } from './environment';
 import { createErsClient, type ErsClient } from './ers/client';
 import type { ErsRoleChoice } from './ers/view-models';
 import { EventHub, type Handlers } from './handlers';
+import { createExternalOpener } from './files/open-externally';
 import type { Logger } from './log/logger';
+import { openDrafts, type Drafts } from './offline/drafts';
 import type { Platform } from './platform/platform';
+import { createAuditLog } from './review/audit-log';
+import { createReviewHandlers } from './review/review-handlers';
 
 export interface AppDeps {
   config: AppConfig;
@@ -124,7 +128,32 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     if (phase !== 'signed-in') throw new AppError('NOT_SIGNED_IN', 'Sign in and choose your role to see worklists.');
   };
 
+  // The signed-in user's drafts: opened on first use, per user and environment.
+  let drafts: { userId: string; store: Promise<Drafts> } | null = null;
+  const userDrafts = (): Promise<Drafts> => {
+    const userId = activeSession.get().user?.id;
+    if (!userId) return Promise.reject(new AppError('NOT_SIGNED_IN', 'Sign in to keep drafts.'));
+    if (drafts?.userId !== userId) {
+      drafts = {
+        userId,
+        store: openDrafts({ root: path.join(platform.userDataDir, 'offline'), userId, environment: config.environment, keyProvider: platform.keyProvider, logger: log }),
+      };
+    }
+    return drafts.store;
+  };
+
+  const review = createReviewHandlers({
+    ers,
+    session: activeSession,
+    audit: createAuditLog(path.join(platform.userDataDir, 'audit')),
+    drafts: userDrafts,
+    opener: createExternalOpener({ openPath: (p) => platform.openPath(p), log }),
+    log,
+    requireSignedIn,
+  });
+
   const handlers: Handlers = {
+    ...review,
     'app.info': async () => info,
 
     'session.get': async () => activeSession.get(),

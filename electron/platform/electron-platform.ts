@@ -39,6 +39,7 @@ export function createElectronPlatform(): Platform {
     appVersion: app.getVersion(),
     userDataDir: app.getPath('userData'),
     keyProvider: safeStorageKeyProvider,
+    openPath: (filePath) => shell.openPath(filePath),
     async openExternal(url: string) {
       if (!isSafeExternalUrl(url)) throw new Error('Refused to open a non-https address in the system browser.');
       await shell.openExternal(url);

@@ -21,6 +21,7 @@ export function createNodePlatform(options: {
   openExternal?: (url: string) => Promise<void>;
   appVersion?: string;
   keyProvider?: KeyProvider;
+  openPath?: (filePath: string) => Promise<string>;
 } = {}): Platform {
   const userDataDir = options.userDataDir ?? path.join(os.homedir(), '.ers-triage', 'browser-host');
   let keyProvider = options.keyProvider;
@@ -28,6 +29,13 @@ export function createNodePlatform(options: {
     kind: 'browser-host',
     appVersion: options.appVersion ?? packageVersion(),
     userDataDir,
+    // A browser cannot hand a file to a desktop application: say where it was written.
+    openPath:
+      options.openPath ??
+      (async (filePath: string) => {
+        process.stdout.write(`The attachment was saved for opening with another application:\n  ${filePath}\n`);
+        return '';
+      }),
     // Created on first use, so a host that never caches writes no key file.
     get keyProvider(): KeyProvider {
       keyProvider ??= createDevelopmentKeyProvider(path.join(userDataDir, 'keys'));

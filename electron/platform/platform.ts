@@ -13,6 +13,11 @@ export interface Platform {
   readonly userDataDir: string;
   /** Open a URL in the system browser (sign-in). Only https, or http on loopback. */
   openExternal(url: string): Promise<void>;
+  /**
+   * Opens a file with the desktop's application for its type (never runs it as a program);
+   * resolves to an error text, or '' on success, as Electron's shell.openPath does.
+   */
+  openPath(filePath: string): Promise<string>;
   /** Wraps the offline store's data keys for this desktop account. */
   readonly keyProvider: KeyProvider;
 }

@@ -39,7 +39,7 @@ const UploadFile = v.strictObject({
   fileName: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
   contentType: v.pipe(v.string(), v.maxLength(200)),
   bytes: v.pipe(
-    v.instance(Uint8Array),
+    v.custom<Uint8Array>((b) => b instanceof Uint8Array, 'Expected the bytes of a file.'),
     v.check((b) => b.byteLength > 0, 'The file is empty.'),
     v.check((b) => b.byteLength <= MAX_UPLOAD_BYTES, 'e-RS accepts files of up to 5 MB.'),
   ),

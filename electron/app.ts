@@ -103,6 +103,7 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     cis2: services.cis2 ? new Cis2Client({ ...services.cis2, ...(deps.options?.signInTimeoutMs ? { timeoutMs: deps.options.signInTimeoutMs } : {}) }, log) : null,
     apim: services.apim ? new ApimClient(services.apim, log) : null,
     fetchRoles: async (_accessToken, userId) => roleOptionsFrom(await ers.getBusinessFunctions(), userId, services),
+    // electronegativity-ok: OPEN_EXTERNAL_JS_CHECK — not Electron's shell: Platform.openExternal, which opens only https, or http on loopback (isSafeExternalUrl)
     openExternal: (url) => platform.openExternal(url),
     emit: (view) => events.emit('session.changed', view),
     log,
@@ -142,12 +143,16 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     return drafts.store;
   };
 
+  const opener = createExternalOpener({ openPath: (p) => platform.openPath(p), log });
+  // Files handed to other applications are kept a day, then removed.
+  void opener.cleanup(24 * 3600_000).catch(() => undefined);
+
   const review = createReviewHandlers({
     ers,
     session: activeSession,
     audit: createAuditLog(path.join(platform.userDataDir, 'audit')),
     drafts: userDrafts,
-    opener: createExternalOpener({ openPath: (p) => platform.openPath(p), log }),
+    opener,
     log,
     requireSignedIn,
   });

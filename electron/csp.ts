@@ -4,6 +4,7 @@
  * served from the app itself, and may compile its own WebAssembly image decoders
  * ('wasm-unsafe-eval' allows WebAssembly only, not JavaScript eval).
  */
+// electronegativity-ok: CSP_GLOBAL_CHECK — sent as a response header by the app:// protocol handler and the browser host, where the scanner cannot look; the security tests run the scanner's own CSP evaluator on this policy
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self' 'wasm-unsafe-eval'",

@@ -11,14 +11,25 @@ import { AppError } from './app-error';
 import { loadConfig } from './config';
 import { SECURITY_HEADERS } from './csp';
 import { dispatch } from './dispatch';
-import { stderrLogger } from './log/logger';
+import { installCrashHandler } from './crash-handler';
+import { createFileLogger } from './log/file-logger';
 import { createElectronPlatform } from './platform/electron-platform';
 import { readStaticFile } from './static-files';
 import { APP_ORIGIN, APP_SCHEME, isAppUrl, windowOptions } from './window-options';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererDir = path.join(here, '..', 'renderer');
-const log = stderrLogger();
+// Structured, redacted, rotating logs in the user's profile; echoed to stderr in development.
+const log = createFileLogger({
+  dir: path.join(app.getPath('userData'), 'logs'),
+  ...(app.isPackaged ? {} : { echo: (line: string) => process.stderr.write(`${line}\n`) }),
+});
+installCrashHandler({
+  log,
+  flush: () => log.flush(),
+  showFatal: (message) => dialog.showErrorBox('e-RS Triage', message),
+  exit: (code) => app.exit(code),
+});
 
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
@@ -50,6 +61,7 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   app.whenReady().then(async () => {
+    // electronegativity-ok: PERMISSION_REQUEST_HANDLER_JS_CHECK — the handler denies every permission request, and the check handler below answers false to every check
     session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
     session.defaultSession.setPermissionCheckHandler(() => false);
 
@@ -80,6 +92,7 @@ if (!app.requestSingleInstanceLock()) {
       preloadPath: path.join(here, 'preload.cjs'),
       packaged: app.isPackaged,
     });
+    // electronegativity-ok: CONTEXT_ISOLATION_JS_CHECK, SANDBOX_JS_CHECK, AUXCLICK_JS_CHECK — options come from windowOptions(), which the scanner cannot follow: contextIsolation and sandbox on, no Node, disableBlinkFeatures Auxclick (window-options.test.ts pins them)
     mainWindow = new BrowserWindow(options);
     mainWindow.once('ready-to-show', () => mainWindow?.show());
     mainWindow.on('closed', () => {
@@ -98,6 +111,6 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   app.on('will-quit', () => {
-    void triage?.dispose();
+    void triage?.dispose().finally(() => log.close());
   });
 }

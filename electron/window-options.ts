@@ -17,6 +17,7 @@ export interface SecureWebPreferences {
   navigateOnDragDrop: false;
   safeDialogs: true;
   spellcheck: false;
+  disableBlinkFeatures: 'Auxclick';
   devTools: boolean;
 }
 
@@ -57,6 +58,8 @@ export function windowOptions(input: { preloadPath: string; packaged: boolean })
       navigateOnDragDrop: false,
       safeDialogs: true,
       spellcheck: false,
+      // A middle click must not open anything, even where navigation is refused anyway.
+      disableBlinkFeatures: 'Auxclick',
       // Developer tools only in development builds, never in what trusts install.
       devTools: !input.packaged,
     },

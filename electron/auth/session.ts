@@ -119,6 +119,7 @@ export class SessionManager implements SessionAccess {
     let pending: PendingSignIn;
     try {
       pending = await cis2.begin(
+        // electronegativity-ok: OPEN_EXTERNAL_JS_CHECK — the CIS2 authorisation URL from discovery, opened through Platform.openExternal, which allows only https or loopback http
         (url) => this.deps.openExternal(url),
         () => {
           if (attempt === this.attempt) {

@@ -42,6 +42,7 @@ export function createElectronPlatform(): Platform {
     openPath: (filePath) => shell.openPath(filePath),
     async openExternal(url: string) {
       if (!isSafeExternalUrl(url)) throw new Error('Refused to open a non-https address in the system browser.');
+      // electronegativity-ok: OPEN_EXTERNAL_JS_CHECK — the line above refuses anything but https, or http on loopback for the CIS2 sign-in redirect
       await shell.openExternal(url);
     },
   };

@@ -388,16 +388,17 @@ class PoolPrefetcher implements Prefetcher {
 
   async #list(): Promise<readonly PrefetchList[] | null> {
     for (let attempt = 1; ; attempt += 1) {
+      const sentAt = this.#rc.now();
       try {
         const lists = await this.#deps.listWorklists(this.#controller.signal);
         this.#listFailed = false;
-        this.#succeeded();
+        this.#succeeded(sentAt);
         return lists;
       } catch (error) {
         if (this.#cancelled) return null;
         const failure = classify(error);
         if (failure === 'throttled' && attempt < MAX_THROTTLES) {
-          this.#rc.throttled(retryAfterOf(error));
+          this.#rc.throttled(retryAfterOf(error), sentAt);
           this.#emit();
           if (!(await this.#wait(() => this.#rc.waitUntilOpen(this.#controller.signal)))) return null;
           continue;
@@ -575,10 +576,11 @@ class PoolPrefetcher implements Prefetcher {
   async #execute(task: Task): Promise<void> {
     this.#running += 1;
     this.#emit();
+    const startedAt = this.#rc.now();
     try {
       if (task.type === 'details') {
         const { details, fetched } = await this.#runDetails(task);
-        this.#finish(task, fetched);
+        this.#finish(task, fetched, startedAt);
         this.#discovering += 1;
         try {
           await this.#addChildren(task.kind, details, task.rank, task.urgency);
@@ -588,10 +590,10 @@ class PoolPrefetcher implements Prefetcher {
           this.#discovering -= 1;
         }
       } else {
-        this.#finish(task, await this.#runFile(task));
+        this.#finish(task, await this.#runFile(task), startedAt);
       }
     } catch (error) {
-      this.#failed(task, error);
+      this.#failed(task, error, startedAt);
     } finally {
       this.#running -= 1;
       this.#dispatch();
@@ -655,10 +657,10 @@ class PoolPrefetcher implements Prefetcher {
     return true;
   }
 
-  #finish(task: Task, fetched: boolean): void {
+  #finish(task: Task, fetched: boolean, startedAt: number): void {
     this.#forget(task);
     this.#counts.done += 1;
-    if (fetched) this.#succeeded();
+    if (fetched) this.#succeeded(startedAt);
     else this.#counts.fromCache += 1;
   }
 
@@ -669,19 +671,20 @@ class PoolPrefetcher implements Prefetcher {
     if (task.type === 'details') this.#detailsPending -= 1;
   }
 
-  #succeeded(): void {
+  /** A request sent at `sentAt` got through. */
+  #succeeded(sentAt: number): void {
     this.#unreachableStreak.clear();
     this.#offlineRetries = 0;
-    if (this.#deps.pacing !== 'by-transport') this.#rc.success();
+    if (this.#deps.pacing !== 'by-transport') this.#rc.success(sentAt);
     this.#deps.connectivity?.reportSuccess();
   }
 
-  #failed(task: Task, error: unknown): void {
+  #failed(task: Task, error: unknown, sentAt: number): void {
     if (this.#cancelled) return;
     const failure = classify(error);
     switch (failure) {
       case 'throttled':
-        this.#rc.throttled(retryAfterOf(error));
+        this.#rc.throttled(retryAfterOf(error), sentAt);
         task.throttles += 1;
         if (task.throttles > MAX_THROTTLES) this.#give(task, error);
         else this.#requeue(task);

@@ -7,12 +7,14 @@
  * Retry-After has passed, and the pool slows down for what follows:
  *  - concurrency halves on each 429 burst and creeps back by a quarter of a request per
  *    window's worth of successes (multiplicative decrease, additive increase);
- *  - requests are paced: after a burst the pool goes at 90% of the rate e-RS was accepting
- *    in the last second (what a rate limit lets through is what got through just before it
- *    bit) and then speeds up by 1% of that a second. Concurrency alone cannot hold a rate:
- *    with 50 ms answers even one worker asks 20 times a second. Each further 429 costs a
- *    whole Retry-After (a second at least) with nothing sent, so running a little under the
- *    limit delivers more than repeatedly running into it.
+ *  - requests are paced: after a burst the pool goes at 90% of the rate e-RS accepted in
+ *    the second before it (what a rate limit lets through is what got through just before
+ *    it bit; counted by when requests were sent, so answers still on their way count too),
+ *    climbs back to 97% of that within a few seconds, holds there, and only after a minute
+ *    without a 429 creeps higher (1% a second) to find out whether the limit rose.
+ *    Concurrency alone cannot hold a rate: with 50 ms answers even one worker asks 20
+ *    times a second. Each 429 costs a whole Retry-After (a second at least) with nothing
+ *    sent, so running just under the limit delivers more than running into it again.
  * A burst is one event however many requests it failed: answers to requests already on the
  * wire arrive inside the pause, or within a moment of the first, and are not counted again.
  */
@@ -47,11 +49,25 @@ export interface RateControlSnapshot {
 
 const CONCURRENCY_DECREASE = 0.5;
 const RATE_KEPT = 0.9;
-const RATE_INCREASE_PER_SECOND = 0.01;
+const RATE_RECOVERY_PER_SECOND = 0.02;
+const PLATEAU = 0.97;
+const HOLD_MS = 60_000;
+const RATE_PROBE_PER_SECOND = 0.01;
 const MIN_RATE = 0.2;
 const MAX_RATE = 1000;
 const BURST_MS = 250;
 const WINDOW_MS = 1000;
+/** How long sending times of successes are kept: a window plus answers still on their way. */
+const HISTORY_MS = 5000;
+
+interface Burst {
+  /** Sending times in (from, to] were in e-RS's window when it first refused. */
+  from: number;
+  to: number;
+  accepted: number;
+  /** The pace when it refused; null if unpaced. */
+  pace: number | null;
+}
 
 export class RateControl {
   readonly #max: number;
@@ -62,7 +78,9 @@ export class RateControl {
   readonly #maxPauseMs: number;
   #window: number;
   #rateBase: number | null = null;
+  #ceiling: number | null = null;
   #rateSince = 0;
+  #burst: Burst | null = null;
   #nextSlot = 0;
   #pausedUntil = 0;
   #lastEventAt = -Infinity;
@@ -82,14 +100,24 @@ export class RateControl {
     this.#maxPauseMs = options.maxPauseMs ?? 5 * 60_000;
   }
 
+  /** This control's clock, for callers that stamp when they sent a request. */
+  now(): number {
+    return this.#now();
+  }
+
   concurrency(): number {
     return Math.max(1, Math.min(this.#max, Math.floor(this.#window)));
   }
 
   ratePerSecond(): number | null {
-    if (this.#rateBase === null) return null;
+    if (this.#rateBase === null || this.#ceiling === null) return null;
     const seconds = Math.max(0, this.#now() - this.#rateSince) / 1000;
-    return Math.min(MAX_RATE, this.#rateBase * (1 + RATE_INCREASE_PER_SECOND * seconds));
+    const plateau = Math.max(this.#rateBase, this.#ceiling * PLATEAU);
+    const recovering = this.#rateBase * (1 + RATE_RECOVERY_PER_SECOND * seconds);
+    if (recovering < plateau) return recovering;
+    const reached = (plateau / this.#rateBase - 1) / RATE_RECOVERY_PER_SECOND;
+    const probing = seconds - reached - HOLD_MS / 1000;
+    return Math.min(MAX_RATE, probing <= 0 ? plateau : plateau * (1 + RATE_PROBE_PER_SECOND * probing));
   }
 
   pausedUntil(): number | null {
@@ -119,16 +147,22 @@ export class RateControl {
     }
   }
 
-  /** e-RS accepted a request. */
-  success(): void {
-    this.#successes.push(this.#now());
+  /** e-RS accepted a request sent at `sentAt` (epoch ms; now if not known). */
+  success(sentAt = this.#now()): void {
+    this.#successes.push(sentAt);
     this.#trim();
     this.#consecutive = 0;
     this.#window = Math.min(this.#max, this.#window + 1 / (4 * this.#window));
+    const burst = this.#burst;
+    if (burst && sentAt > burst.from && sentAt <= burst.to) {
+      // Accepted inside the window that filled up: the limit is at least this much higher.
+      burst.accepted += 1;
+      this.#learn(burst);
+    }
   }
 
   /** e-RS asked the app to slow down, waiting `retryAfterMs` if it said how long. */
-  throttled(retryAfterMs: number | null): void {
+  throttled(retryAfterMs: number | null, sentAt = this.#now()): void {
     const now = this.#now();
     this.#throttledResponses += 1;
     const told = retryAfterMs !== null && Number.isFinite(retryAfterMs);
@@ -144,22 +178,19 @@ export class RateControl {
     this.#events += 1;
     this.#consecutive += 1;
     this.#trim();
-    const accepted = this.#successes.length;
-    const current = this.ratePerSecond();
-    if (accepted > 0) {
-      this.#rateBase = Math.max(MIN_RATE, Math.min(accepted, current ?? Infinity) * RATE_KEPT);
-    } else if (current !== null) {
-      this.#rateBase = Math.max(MIN_RATE, current * CONCURRENCY_DECREASE);
-    }
+    const from = sentAt - WINDOW_MS;
+    const burst: Burst = { from, to: sentAt, accepted: this.#successes.filter((at) => at > from && at <= sentAt).length, pace: this.ratePerSecond() };
+    this.#burst = burst;
     this.#rateSince = now + pause;
+    this.#learn(burst);
     this.#window = Math.max(1, this.#window * CONCURRENCY_DECREASE);
   }
 
-  /** For a transport that sees every answer: what the status says about the pace. */
-  observe(status: number, retryAfterHeader: string | null): void {
+  /** For a transport that sees every answer: what the status of a request sent at `sentAt` says about the pace. */
+  observe(status: number, retryAfterHeader: string | null, sentAt = this.#now()): void {
     const retryAfter = parseRetryAfterMs(retryAfterHeader, this.#now());
-    if (status === 429 || (status === 503 && retryAfter !== null)) this.throttled(retryAfter);
-    else if (status < 500) this.success();
+    if (status === 429 || (status === 503 && retryAfter !== null)) this.throttled(retryAfter, sentAt);
+    else if (status < 500) this.success(sentAt);
   }
 
   snapshot(): RateControlSnapshot {
@@ -172,8 +203,21 @@ export class RateControl {
     };
   }
 
+  /** The pace after a burst, from what e-RS let through in the window that filled up. */
+  #learn(burst: Burst): void {
+    if (burst.accepted > 0) {
+      this.#ceiling = Math.max(MIN_RATE, Math.min(burst.accepted, burst.pace ?? Infinity));
+    } else if (burst.pace !== null) {
+      // Refused with nothing let through while paced: the limit is well below the pace.
+      this.#ceiling = Math.max(MIN_RATE, burst.pace * CONCURRENCY_DECREASE);
+    } else {
+      return;
+    }
+    this.#rateBase = Math.max(MIN_RATE, this.#ceiling * RATE_KEPT);
+  }
+
   #trim(): void {
-    const since = this.#now() - WINDOW_MS;
+    const since = this.#now() - HISTORY_MS;
     while (this.#successes.length > 0 && (this.#successes[0] ?? 0) <= since) this.#successes.shift();
   }
 }
@@ -186,8 +230,9 @@ export class RateControl {
 export function rateControlledFetch(fetch: FetchLike, control: RateControl): FetchLike {
   return async (input, init) => {
     await control.acquire(init.signal ?? undefined);
+    const sentAt = control.now();
     const response = await fetch(input, init);
-    control.observe(response.status, response.headers.get('retry-after'));
+    control.observe(response.status, response.headers.get('retry-after'), sentAt);
     return response;
   };
 }

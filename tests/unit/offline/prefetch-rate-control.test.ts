@@ -43,7 +43,7 @@ describe('AIMD on the pool', () => {
     expect(rc.snapshot().throttleEvents).toBe(6);
   });
 
-  it('paces at 90% of what e-RS accepted in the last second, then speeds up by 1% of that a second', async () => {
+  it('paces at 90% of what e-RS accepted, climbs back to 97% of it, holds, and only then probes higher', async () => {
     const time = manualTime();
     const rc = new RateControl({ maxConcurrency: 8, now: time.now, sleep: time.sleep });
     expect(rc.ratePerSecond()).toBeNull();
@@ -52,20 +52,48 @@ describe('AIMD on the pool', () => {
       time.advance(10);
     }
     rc.throttled(1000);
+    const pauseEnd = time.now() + 1000;
     expect(rc.ratePerSecond()).toBeCloseTo(18, 5);
 
-    // Nothing goes before the pause is over; then one slot every 1/18 s.
-    const start = time.now();
+    // Nothing goes before the pause is over; then one slot every 1/18 s or so.
     const slots: number[] = [];
     for (let i = 0; i < 5; i += 1) {
       await rc.acquire();
-      slots.push(time.now() - start);
+      slots.push(time.now());
     }
-    expect(slots[0]).toBe(1000);
+    expect(slots[0]).toBe(pauseEnd);
     for (let i = 1; i < slots.length; i += 1) expect((slots[i] ?? 0) - (slots[i - 1] ?? 0)).toBeCloseTo(1000 / 18, 0);
 
-    time.advance(10_000);
-    expect(rc.ratePerSecond()).toBeCloseTo(18 * 1.1, 0);
+    const at = (secondsAfterPause: number) => time.advance(pauseEnd + secondsAfterPause * 1000 - time.now());
+    at(2);
+    expect(rc.ratePerSecond()).toBeCloseTo(18 * 1.04, 5);
+    at(10);
+    expect(rc.ratePerSecond()).toBeCloseTo(20 * 0.97, 5);
+    at(60);
+    expect(rc.ratePerSecond()).toBeCloseTo(20 * 0.97, 5);
+    // 97% reached after (19.4 / 18 - 1) / 2% = 3.89 s, held a minute, then 1% a second.
+    at(3.8889 + 60 + 10);
+    expect(rc.ratePerSecond()).toBeCloseTo(20 * 0.97 * 1.1, 2);
+  });
+
+  it('counts requests by when they were sent, so answers still on their way when e-RS refused count too', () => {
+    const time = manualTime();
+    const rc = new RateControl({ maxConcurrency: 8, now: time.now, sleep: time.sleep });
+    const sent: number[] = [];
+    for (let i = 0; i < 30; i += 1) {
+      sent.push(time.now());
+      time.advance(10);
+    }
+    // 24 answers are in when the first 429 (sent after all 30) arrives; 6 arrive during the pause.
+    for (const at of sent.slice(0, 24)) rc.success(at);
+    rc.throttled(1000, time.now() - 5);
+    expect(rc.ratePerSecond()).toBeCloseTo(24 * 0.9, 5);
+    time.advance(50);
+    for (const at of sent.slice(24)) rc.success(at);
+    expect(rc.ratePerSecond()).toBeCloseTo(30 * 0.9, 5);
+    // An answer to something sent after the refusal says nothing about that window.
+    rc.success(time.now());
+    expect(rc.ratePerSecond()).toBeCloseTo(30 * 0.9, 5);
   });
 
   it('honours Retry-After seen by a transport, and backs off by itself when e-RS gives none', async () => {

@@ -3,7 +3,7 @@
 // Writes test-results/summary.json and ends with the line `N passed, N failed`, counted
 // from the runners' own results (each static check counts as one).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 const results = [];
 mkdirSync('test-results', { recursive: true });
@@ -29,6 +29,8 @@ results.push({ name: 'renderer build', ok: built });
 
 const vitestJson = 'test-results/vitest.json';
 rmSync(vitestJson, { force: true });
+// The security and fault tests write what they measured here; the summary adds it up.
+rmSync('test-results/security', { recursive: true, force: true });
 step('tests (unit, component, conformance, e2e)', bin('vitest'), [
   'run',
   '--reporter=default',
@@ -50,14 +52,42 @@ if (existsSync(vitestJson)) {
   testsFailed = 1;
 }
 
+// Issue 8's one summary: scanner findings, fuzz runs, bad inputs tried, faults injected,
+// decisions lost and duplicate sends, from the figures the tests measured.
+const figures = existsSync('test-results/security')
+  ? readdirSync('test-results/security')
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => JSON.parse(readFileSync(`test-results/security/${f}`, 'utf8')))
+  : [];
+const sum = (key) => figures.reduce((total, f) => total + (typeof f[key] === 'number' ? f[key] : 0), 0);
+const scanner = figures.find((f) => f.name === 'electronegativity');
+const security = {
+  scannerHighOrMedium: scanner ? scanner.findings.high + scanner.findings.medium : null,
+  scannerUnjustified: scanner ? scanner.highOrMediumUnjustified : null,
+  fuzzRuns: sum('runs'),
+  badInputsTried: sum('badInputsTried'),
+  faultsInjected: sum('faultsInjected'),
+  decisionsLost: sum('decisionsLost'),
+  duplicateSends: sum('duplicateSends'),
+};
+const securityLine =
+  `security: scanner ${security.scannerHighOrMedium ?? 'not run'} high/medium findings (${security.scannerUnjustified ?? '?'} unjustified), ` +
+  `${security.fuzzRuns} fuzz runs, ${security.badInputsTried} bad inputs tried, ${security.faultsInjected} faults injected, ` +
+  `${security.decisionsLost} decisions lost, ${security.duplicateSends} duplicate sends`;
+results.push({
+  name: 'security figures (no unjustified findings, nothing lost, nothing sent twice)',
+  ok: security.scannerUnjustified === 0 && security.decisionsLost === 0 && security.duplicateSends === 0,
+});
+
 const checksPassed = results.filter((r) => r.ok).length;
 const checksFailed = results.length - checksPassed;
 const passed = checksPassed + testsPassed;
 const failed = checksFailed + testsFailed;
-writeFileSync('test-results/summary.json', JSON.stringify({ passed, failed, skipped: testsSkipped, checks: results }, null, 2));
+writeFileSync('test-results/summary.json', JSON.stringify({ passed, failed, skipped: testsSkipped, checks: results, security }, null, 2));
 
 console.log('\nSummary');
 for (const r of results) console.log(`  ${r.ok ? '✔' : '✘'} ${r.name}`);
+console.log(`  ${securityLine}`);
 console.log(`  tests: ${testsPassed} passed, ${testsFailed} failed${testsSkipped ? `, ${testsSkipped} skipped` : ''}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

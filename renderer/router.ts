@@ -1,12 +1,15 @@
 import { createRouter, createWebHashHistory, type RouteLocationNormalized, type Router } from 'vue-router';
 import type { WorklistKind } from '../electron/api';
-import PlaceholderItemView from './views/PlaceholderItemView.vue';
+import AdviceView from './views/AdviceView.vue';
+import ReferralView from './views/ReferralView.vue';
 
 const FIRST_LIST = '/worklists/referrals';
 
 // The worklists are the first screen after sign-in, but not part of the sign-in screen's
 // bundle: loaded when the router first needs them.
 const WorklistsView = () => import('./views/WorklistsView.vue');
+// The review screens open at once from the list (the heavy viewers, pdf.js and the TIFF
+// decoder, are their own chunks inside them, loaded with the first PDF or TIFF).
 
 function worklist(kind: WorklistKind) {
   return { path: `/worklists/${kind}`, name: `worklist-${kind}`, component: WorklistsView, props: { kind } };
@@ -27,18 +30,17 @@ export function createAppRouter(): Router {
       worklist('referrals'),
       worklist('triage'),
       worklist('advice'),
-      // Placeholders, to be replaced by the referral and A&G screens.
       {
         path: '/referral/:ubrn(\\d{12})',
-        name: 'referral-placeholder',
-        component: PlaceholderItemView,
-        props: (route) => ({ heading: `Referral ${param(route, 'ubrn')}`, fallback: FIRST_LIST }),
+        name: 'referral',
+        component: ReferralView,
+        props: (route) => ({ ubrn: param(route, 'ubrn') }),
       },
       {
         path: '/advice/:id([A-Za-z0-9._-]{1,100})',
-        name: 'advice-placeholder',
-        component: PlaceholderItemView,
-        props: (route) => ({ heading: `Advice request ${param(route, 'id')}`, fallback: '/worklists/advice' }),
+        name: 'advice',
+        component: AdviceView,
+        props: (route) => ({ id: param(route, 'id') }),
       },
       { path: '/:pathMatch(.*)*', redirect: FIRST_LIST },
     ],

@@ -1,0 +1,306 @@
+/**
+ * Synthetic referrals and A&G requests, a faked client that answers the review channels
+ * and records every call, and the app's own router mounted on a review screen. Every NHS
+ * number is in the 999 range that is never issued; every name is invented.
+ */
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
+import { createPinia, type Pinia } from 'pinia';
+import { defineComponent, h } from 'vue';
+import { RouterView, type Router } from 'vue-router';
+import type {
+  AdviceRequestView,
+  AdviceScreen,
+  AttachmentContent,
+  AttachmentView,
+  Channel,
+  ChannelInput,
+  ChannelOutput,
+  ConversationView,
+  DraftView,
+  ReferralScreen,
+  ReferralView,
+  WorklistKind,
+  WorklistRow,
+} from '../../../electron/api';
+import { CLIENT_KEY, TriageError, type TriageClient } from '../../../renderer/api/client';
+import { createAppRouter } from '../../../renderer/router';
+import { useSessionStore } from '../../../renderer/stores/session';
+import { listView, makeRow, signedInView, type RoleChoice } from '../worklists/fixtures';
+
+export { makeRow, must, press } from '../worklists/fixtures';
+
+export const UBRN = '100000000001';
+
+export function attachment(n: number, overrides: Partial<AttachmentView> = {}): AttachmentView {
+  return {
+    id: `att-${n}`,
+    title: `Referral letter ${n}.txt`,
+    description: null,
+    contentType: 'text/plain',
+    size: 1200 + n,
+    createdAt: '2025-03-04T09:30:00Z',
+    attachmentType: 'REFERRER',
+    availability: 'AVAILABLE',
+    available: true,
+    unavailableReason: null,
+    attachedBy: null,
+    attachedOnBehalfOfUserId: null,
+    ...overrides,
+  };
+}
+
+/** A referral booked into a bookable service and awaiting review: accept or reject. */
+export function bookedReferral(ubrn = UBRN, overrides: Partial<ReferralView> = {}): ReferralView {
+  return {
+    ubrn,
+    version: '4',
+    nhsNumber: '999 000 0001',
+    patientName: null,
+    status: 'active',
+    state: { code: 'BOOKED', display: 'Booked' },
+    priority: 'URGENT',
+    specialty: { code: 'CARDIOLOGY', display: 'Cardiology' },
+    service: { id: 'svc-1', name: 'Chest Pain Clinic (synthetic)' },
+    shortlist: [{ id: 'svc-1', name: 'Chest Pain Clinic (synthetic)' }],
+    referrer: { userId: '555000000009', name: 'Dr Pat Referrer', organisationOds: 'A12345', businessFunction: null },
+    commissioningOrganisationOds: null,
+    pathwayStart: '2025-03-01T10:00:00Z',
+    clinicalInfoFirstSubmitted: '2025-03-01T10:00:00Z',
+    clinicalInfoLastUpdated: '2025-03-02T11:15:00Z',
+    referralDate: '2025-03-01',
+    daysWaiting: 12,
+    relatedReferrals: ['100000000777'],
+    adviceRequestUbrn: null,
+    appointment: { id: 'appt-1', status: 'booked', start: '2025-04-10T09:00:00Z', end: null, service: { id: 'svc-1', name: 'Chest Pain Clinic (synthetic)' }, clinicianUserId: null },
+    additionalRequirements: [],
+    attachments: [attachment(1), attachment(2, { title: 'Blood results.txt' })],
+    allowedActions: ['CANCEL_REFERRAL'],
+    ...overrides,
+  };
+}
+
+/** A referral sent for triage: A029 offers RECORD_REVIEW_OUTCOME. */
+export function triageReferral(ubrn = UBRN, overrides: Partial<ReferralView> = {}): ReferralView {
+  return bookedReferral(ubrn, {
+    state: { code: 'AWAITING_TRIAGE', display: 'Awaiting triage' },
+    appointment: { id: 'appt-2', status: 'proposed', start: null, end: null, service: { id: 'svc-9', name: 'Cardiology Triage (synthetic)' }, clinicianUserId: null },
+    allowedActions: ['RECORD_REVIEW_OUTCOME', 'CANCEL_REFERRAL'],
+    priority: 'ROUTINE',
+    ...overrides,
+  });
+}
+
+export function adviceRequest(ubrn = '200000000001', overrides: Partial<AdviceRequestView> = {}): AdviceRequestView {
+  return {
+    ubrn,
+    version: '3',
+    nhsNumber: '999 000 0002',
+    priority: 'ROUTINE',
+    specialty: { code: 'DERMATOLOGY', display: 'Dermatology' },
+    service: { id: 'svc-3', name: 'Skin Advice (synthetic)' },
+    status: { code: 'PROVIDER_RESPONSE_REQUIRED', display: 'Provider response required' },
+    requestStatus: 'active',
+    requester: { userId: '555000000010', name: 'Dr Jo Generalist', organisationOds: 'B23456', businessFunction: 'REFERRING_CLINICIAN' },
+    conversionAuthorised: true,
+    attachments: [attachment(7, { title: 'Photo notes.txt', attachmentType: 'ADVICE_REQUEST' })],
+    ...overrides,
+  };
+}
+
+export function conversation(ubrn = '200000000001'): ConversationView {
+  return {
+    ubrn,
+    version: '3',
+    messages: [
+      {
+        id: 'm1',
+        sentAt: '2025-03-03T08:00:00Z',
+        sentBy: 'REQUESTER',
+        author: { userId: '555000000010', name: 'Dr Jo Generalist', organisationOds: 'B23456', businessFunction: null },
+        text: 'Synthetic question about a skin lesion.\nIs a referral needed?',
+        attachments: [attachment(8, { title: 'Lesion description.txt' })],
+      },
+    ],
+  };
+}
+
+export function textFile(text: string, fileName = 'letter.txt'): AttachmentContent {
+  return { kind: 'file', contentType: 'text/plain', fileName, bytes: new TextEncoder().encode(text), stale: false };
+}
+
+type Handler<C extends Channel> = (input: ChannelInput<C>) => ChannelOutput<C> | Promise<ChannelOutput<C>>;
+export type Handlers = { [C in Channel]?: Handler<C> | ChannelOutput<C> | Error };
+
+export interface Call {
+  channel: Channel;
+  input: unknown;
+}
+
+export interface FakeReviewClient extends TriageClient {
+  calls: Call[];
+  handlers: Handlers;
+  /** The inputs of every call on one channel, in order. */
+  inputs<C extends Channel>(channel: C): ChannelInput<C>[];
+}
+
+/**
+ * Answers each channel from `handlers` (a value, an error to throw, or a function of the
+ * input). Drafts live in a Map like the main process keeps them, unless a handler says
+ * otherwise; a channel without an answer fails as the real dispatcher would.
+ */
+export function fakeReviewClient(handlers: Handlers, drafts = new Map<string, DraftView>()): FakeReviewClient {
+  const defaults: Handlers = {
+    'draft.load': ({ itemId }) => drafts.get(itemId) ?? null,
+    'draft.save': ({ itemId, form }) => {
+      const saved: DraftView = { itemId, form: { ...form }, savedAt: new Date().toISOString() };
+      drafts.set(itemId, saved);
+      return saved;
+    },
+    'draft.discard': ({ itemId }) => {
+      drafts.delete(itemId);
+      return null;
+    },
+    'referral.rejectionReasons': [
+      { code: 'CLINICALLY_INAPPROPRIATE', display: 'Clinically inappropriate (synthetic)' },
+      { code: 'WRONG_SERVICE', display: 'Referred to the wrong service (synthetic)' },
+    ],
+    'referral.attachment': ({ attachmentId }) => textFile(`Synthetic letter text for ${attachmentId}.`, `${attachmentId}.txt`),
+    'referral.clinicalInfo': textFile('Synthetic clinical information summary.', 'clinical.txt'),
+    'advice.attachment': ({ attachmentId }) => textFile(`Synthetic advice file ${attachmentId}.`, `${attachmentId}.txt`),
+    'advice.overview': textFile('Synthetic advice overview.', 'overview.txt'),
+  };
+  const client: FakeReviewClient = {
+    calls: [],
+    handlers,
+    inputs: (channel) => client.calls.filter((c) => c.channel === channel).map((c) => c.input) as never[],
+    call: (async (channel: Channel, input: unknown) => {
+      client.calls.push({ channel, input });
+      const answer = (client.handlers as Record<string, unknown>)[channel] ?? (defaults as Record<string, unknown>)[channel];
+      if (answer === undefined) throw new TriageError({ code: 'UNKNOWN_CHANNEL', message: `${channel} is not faked.` });
+      const value = typeof answer === 'function' ? await (answer as (i: unknown) => unknown)(input) : answer;
+      if (value instanceof Error) throw value;
+      return value;
+    }) as TriageClient['call'],
+    on: () => () => undefined,
+  };
+  return client;
+}
+
+export function referralScreen(referral: ReferralView, extra: Partial<ReferralScreen> = {}): ReferralScreen {
+  return { referral, fetchedAt: new Date().toISOString(), stale: false, ...extra };
+}
+
+export function adviceScreen(request: AdviceRequestView, convo: ConversationView = conversation(request.ubrn)): AdviceScreen {
+  return { request, conversation: convo, fetchedAt: new Date().toISOString(), stale: false };
+}
+
+/** Rows for a worklist whose items are these UBRNs, in this order. */
+export function rowsFor(ubrns: string[]): WorklistRow[] {
+  return ubrns.map((ubrn, i) => makeRow(i + 1, { id: ubrn, ubrn }));
+}
+
+export function withWorklist(client: FakeReviewClient, kind: WorklistKind, rows: WorklistRow[]): void {
+  client.handlers['worklist.fetch'] = ({ kind: asked }) => listView(asked, asked === kind ? rows : []);
+}
+
+export interface MountedReview {
+  wrapper: VueWrapper;
+  router: Router;
+  pinia: Pinia;
+  client: FakeReviewClient;
+}
+
+const Root = defineComponent({ name: 'TestRoot', render: () => h(RouterView) });
+
+/** The app's router and a fresh Pinia, signed in as `role`, showing `path`. */
+export async function mountReview(client: FakeReviewClient, path: string, role: RoleChoice = {}): Promise<MountedReview> {
+  const pinia = createPinia();
+  const router = createAppRouter();
+  const wrapper = mount(Root, {
+    attachTo: document.body,
+    global: { plugins: [pinia, router], provide: { [CLIENT_KEY as symbol]: client } },
+  });
+  useSessionStore(pinia).view = signedInView(role);
+  await router.push(path);
+  await router.isReady();
+  await settle();
+  return { wrapper, router, pinia, client };
+}
+
+/** Lets promises, lazy viewers and Vue's updates run to rest. */
+export async function settle(rounds = 4): Promise<void> {
+  for (let i = 0; i < rounds; i += 1) {
+    await flushPromises();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+}
+
+/** An element anywhere in the document (dialogs are teleported to <body>). */
+export function byTestId<T extends Element = HTMLElement>(id: string, root: ParentNode = document): T | null {
+  return root.querySelector<T>(`[data-testid="${id}"]`);
+}
+
+export function allByTestId<T extends Element = HTMLElement>(id: string, root: ParentNode = document): T[] {
+  return Array.from(root.querySelectorAll<T>(`[data-testid="${id}"]`));
+}
+
+export function need<T extends Element = HTMLElement>(id: string, root: ParentNode = document): T {
+  const found = byTestId<T>(id, root);
+  if (!found) throw new Error(`Expected an element with data-testid="${id}", found none.`);
+  return found;
+}
+
+export async function click(id: string | Element): Promise<void> {
+  const element = typeof id === 'string' ? need(id) : id;
+  (element as HTMLElement).click();
+  await settle();
+}
+
+/** Types into a text area or input as a user would: value, then the input event. */
+export async function type(id: string, text: string): Promise<void> {
+  const field = need<HTMLTextAreaElement | HTMLInputElement>(id);
+  field.value = text;
+  field.dispatchEvent(new Event('input', { bubbles: true }));
+  await settle(1);
+}
+
+export async function choose(id: string, value: string): Promise<void> {
+  const select = need<HTMLSelectElement>(id);
+  select.value = value;
+  select.dispatchEvent(new Event('change', { bubbles: true }));
+  await settle(1);
+}
+
+export async function check(id: string): Promise<void> {
+  const radio = need<HTMLInputElement>(id);
+  radio.checked = true;
+  radio.dispatchEvent(new Event('change', { bubbles: true }));
+  await settle(1);
+}
+
+/** Puts a file into a file input, as the system's file chooser would, and lets it be read. */
+export async function pickFile(id: string, file: File): Promise<void> {
+  const input = need<HTMLInputElement>(id);
+  Object.defineProperty(input, 'files', { value: [file], configurable: true });
+  input.dispatchEvent(new Event('change', { bubbles: true }));
+  await settle();
+}
+
+export function key(name: string, target: Element | null = document.activeElement, init: KeyboardEventInit = {}): KeyboardEvent {
+  const event = new KeyboardEvent('keydown', { key: name, bubbles: true, cancelable: true, ...init });
+  (target ?? document.body).dispatchEvent(event);
+  return event;
+}
+
+/** The label → value rows of the confirmation dialog. */
+export function confirmRows(): Record<string, string> {
+  const rows: Record<string, string> = {};
+  for (const row of need('confirm-dialog').querySelectorAll('.summary-list__row')) {
+    rows[row.querySelector('dt')?.textContent?.trim() ?? ''] = row.querySelector('dd')?.textContent?.trim() ?? '';
+  }
+  return rows;
+}
+
+export function text(id: string): string {
+  return need(id).textContent?.replace(/\s+/g, ' ').trim() ?? '';
+}

@@ -135,6 +135,12 @@ export interface PickedFile {
   bytes: Uint8Array;
 }
 
+/** A file field's state: the file that passed its checks, or why the chosen one did not. */
+export interface FileChoice {
+  file: PickedFile | null;
+  error: string | null;
+}
+
 export interface RejectForm {
   reasonCode: string;
   comments: string;

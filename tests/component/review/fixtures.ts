@@ -194,9 +194,12 @@ export function adviceScreen(request: AdviceRequestView, convo: ConversationView
   return { request, conversation: convo, fetchedAt: new Date().toISOString(), stale: false };
 }
 
-/** Rows for a worklist whose items are these UBRNs, in this order. */
+/**
+ * Rows for a worklist whose items are these UBRNs, in this order as the list sorts them by
+ * default (most urgent first, then longest waiting): one priority, each referred a day later.
+ */
 export function rowsFor(ubrns: string[]): WorklistRow[] {
-  return ubrns.map((ubrn, i) => makeRow(i + 1, { id: ubrn, ubrn }));
+  return ubrns.map((ubrn, i) => makeRow(i + 1, { id: ubrn, ubrn, priority: 'ROUTINE', referralDate: `2025-01-${String(10 + i).padStart(2, '0')}`, daysWaiting: 60 - i }));
 }
 
 export function withWorklist(client: FakeReviewClient, kind: WorklistKind, rows: WorklistRow[]): void {
@@ -250,9 +253,11 @@ export function need<T extends Element = HTMLElement>(id: string, root: ParentNo
   return found;
 }
 
+/** A click as a user makes it: the control takes focus, then the click. */
 export async function click(id: string | Element): Promise<void> {
-  const element = typeof id === 'string' ? need(id) : id;
-  (element as HTMLElement).click();
+  const element = (typeof id === 'string' ? need(id) : id) as HTMLElement;
+  element.focus();
+  element.click();
   await settle();
 }
 
@@ -301,6 +306,13 @@ export function confirmRows(): Record<string, string> {
   return rows;
 }
 
+/** The words of an element as a reader meets them: each piece of text, spaced, whitespace collapsed. */
 export function text(id: string): string {
-  return need(id).textContent?.replace(/\s+/g, ' ').trim() ?? '';
+  const walker = document.createTreeWalker(need(id), NodeFilter.SHOW_TEXT);
+  const parts: string[] = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const piece = node.textContent?.replace(/\s+/g, ' ').trim();
+    if (piece) parts.push(piece);
+  }
+  return parts.join(' ');
 }

@@ -10,7 +10,6 @@ import {
   mountReview,
   need,
   referralScreen,
-  settle,
   text,
   textFile,
   UBRN,

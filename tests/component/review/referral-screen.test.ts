@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TriageError } from '../../../renderer/api/client';
+import AttachmentViewer from '../../../renderer/components/viewer/AttachmentViewer.vue';
 import {
   allByTestId,
   attachment,
@@ -10,6 +11,7 @@ import {
   mountReview,
   need,
   referralScreen,
+  settle,
   text,
   textFile,
   UBRN,
@@ -204,5 +206,30 @@ describe('the attachments and the viewer', () => {
     await click('external-confirm');
     expect(client.inputs('attachment.openExternally')).toEqual([{ source: 'referral', ubrn: UBRN, attachmentId: 'att-5' }]);
     expect(text('external-result')).toBe('Echo.dcm was opened with another application.');
+  });
+});
+
+describe('a link activated inside a document', () => {
+  it('asks first, shows where it goes, copies the address only when asked, and never navigates', async () => {
+    const client = fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) });
+    mounted = await mountReview(client, `/referral/${UBRN}`);
+    const before = window.location.href;
+    const viewer = mounted.wrapper.findComponent(AttachmentViewer);
+    viewer.vm.$emit('open-link', 'https://example.org/synthetic-leaflet');
+    await settle();
+
+    expect(need('link-dialog').getAttribute('aria-modal')).toBe('true');
+    expect(need<HTMLInputElement>('link-url').value).toBe('https://example.org/synthetic-leaflet');
+    expect(document.activeElement).toBe(need('link-copy'));
+
+    const copied: string[] = [];
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText: async (value: string) => void copied.push(value) }, configurable: true });
+    await click('link-copy');
+    expect(copied).toEqual(['https://example.org/synthetic-leaflet']);
+    expect(text('link-result')).toBe('Address copied. Paste it into your browser only if you trust it.');
+
+    await click('link-cancel');
+    expect(byTestId('link-dialog')).toBeNull();
+    expect(window.location.href).toBe(before);
   });
 });

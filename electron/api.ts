@@ -201,6 +201,35 @@ export type DecisionOutcome =
   | { status: 'queued'; outboxId: string; message: string }
   | { status: 'conflict'; referral: ReferralView; changes: FieldChange[]; message: string };
 
+/** A decision waiting in the outbox (made offline, or held back by a conflict). */
+export interface OutboxItemView {
+  id: string;
+  /** The contract channel it came from, e.g. referral.reject. */
+  operation: string;
+  ubrn: string;
+  createdAt: string;
+  state: 'queued' | 'sending' | 'conflict';
+  /** What the user must do, when it needs them. */
+  problem: string | null;
+}
+
+export interface OfflineStatus {
+  online: boolean;
+  /** "Offline since 10:42, showing data from 10:31"; null while online. */
+  banner: string | null;
+  prefetch: PrefetchProgressView | null;
+  outbox: OutboxItemView[];
+}
+
+export interface PrefetchProgressView {
+  phase: 'idle' | 'listing' | 'referrals' | 'files' | 'rate-limited' | 'offline' | 'done' | 'stopped' | 'cancelled';
+  total: number;
+  done: number;
+  failed: number;
+  bytes: number;
+  message: string | null;
+}
+
 export interface DraftView {
   itemId: string;
   form: Record<string, string | boolean>;
@@ -317,6 +346,10 @@ export const channels = {
   ),
   'draft.discard': channel<null>()(v.strictObject({ itemId: ShortText(100) })),
 
+  // Offline (electron/offline)
+  'offline.status': channel<OfflineStatus>()(NoInput),
+  'outbox.cancel': channel<OutboxItemView[]>()(v.strictObject({ id: v.pipe(v.string(), v.maxLength(100)) })),
+
   // Later issues add their channels below, each with its input schema and output type.
 } as const;
 
@@ -332,9 +365,10 @@ export const channelNames = Object.keys(channels) as Channel[];
 
 export interface Events {
   'session.changed': SessionView;
+  'offline.changed': OfflineStatus;
 }
 export type EventName = keyof Events;
-export const eventNames: readonly EventName[] = ['session.changed'];
+export const eventNames: readonly EventName[] = ['session.changed', 'offline.changed'];
 
 // ---------------------------------------------------------------------------------------
 // What crosses the boundary for each call

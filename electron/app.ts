@@ -3,19 +3,20 @@
  * serve. Handlers hold no transport logic; transports hold no handler logic.
  */
 import path from 'node:path';
-import type { AppInfo, RoleOption, WorklistView } from './api';
+import type { AppInfo, OfflineStatus, PrefetchProgressView, RoleOption, SessionView, WorklistView } from './api';
 import { AppError } from './app-error';
 import { ApimClient } from './auth/apim';
 import { Cis2Client } from './auth/cis2';
 import { roleLabel, SessionManager } from './auth/session';
 import type { AppConfig } from './config';
 import { resolveEnvironment, type EnvironmentServices } from './environment';
-import { createErsClient, type ErsClient } from './ers/client';
+import { createErsClient, type ErsClient, type ErsClientOptions } from './ers/client';
 import type { ErsRoleChoice } from './ers/view-models';
 import { EventHub, type Handlers } from './handlers';
+import type { LocalEnvironment } from './local/index';
 import { createExternalOpener } from './files/open-externally';
 import type { Logger } from './log/logger';
-import { openDrafts, type Drafts } from './offline/drafts';
+import { OfflineSession } from './offline/offline-session';
 import type { Platform } from './platform/platform';
 import { createAuditLog } from './review/audit-log';
 import { createReviewHandlers } from './review/review-handlers';
@@ -24,6 +25,8 @@ export interface AppDeps {
   config: AppConfig;
   platform: Platform;
   log: Logger;
+  /** A local environment started by the caller (tests that restart the app); not stopped by the app. */
+  localEnvironment?: LocalEnvironment;
   /** Tests shorten timers; the defaults are the product's. */
   options?: {
     signInTimeoutMs?: number;
@@ -70,7 +73,7 @@ export function roleOptionsFrom(choices: ErsRoleChoice[], userId: string, servic
 export async function createApp(deps: AppDeps): Promise<TriageApp> {
   const { config, platform, log } = deps;
   const events = new EventHub();
-  const services = await resolveEnvironment(config, platform.userDataDir, log);
+  const services = await resolveEnvironment(config, platform.userDataDir, log, deps.localEnvironment);
 
   let session: SessionManager | null = null;
   const currentSession = (): SessionManager => {
@@ -78,7 +81,7 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     return session;
   };
 
-  const ers = createErsClient({
+  const ersOptions: ErsClientOptions = {
     baseUrl: services.ersBaseUrl,
     environment: config.environment,
     log,
@@ -96,7 +99,8 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
         return null;
       }
     },
-  });
+  };
+  const ers = createErsClient(ersOptions);
 
   session = new SessionManager({
     environment: config.environment,
@@ -129,18 +133,72 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     if (phase !== 'signed-in') throw new AppError('NOT_SIGNED_IN', 'Sign in and choose your role to see worklists.');
   };
 
-  // The signed-in user's drafts: opened on first use, per user and environment.
-  let drafts: { userId: string; store: Promise<Drafts> } | null = null;
-  const userDrafts = (): Promise<Drafts> => {
-    const userId = activeSession.get().user?.id;
-    if (!userId) return Promise.reject(new AppError('NOT_SIGNED_IN', 'Sign in to keep drafts.'));
-    if (drafts?.userId !== userId) {
-      drafts = {
-        userId,
-        store: openDrafts({ root: path.join(platform.userDataDir, 'offline'), userId, environment: config.environment, keyProvider: platform.keyProvider, logger: log }),
-      };
+  // Offline: one session per signed-in user and environment, opened once a role is chosen.
+  let offline: OfflineSession | null = null;
+  let opening: Promise<void> | null = null;
+  let prefetch: PrefetchProgressView | null = null;
+  const cacheSettings = config.machine.cache ?? {};
+
+  const offlineStatus = async (): Promise<OfflineStatus> => ({
+    online: offline ? !offline.isOffline() : true,
+    banner: offline?.banner() ?? null,
+    prefetch,
+    outbox: offline ? (await offline.outbox.list()).map((item) => ({ id: item.id, operation: item.operation, ubrn: String((item.input as { ubrn?: unknown }).ubrn ?? ''), createdAt: item.createdAt, state: item.state, problem: item.problem?.message ?? null })) : [],
+  });
+  const publishOffline = (): void => {
+    void offlineStatus().then((status) => events.emit('offline.changed', status), () => undefined);
+  };
+
+  async function openOffline(userId: string): Promise<void> {
+    const opened = await OfflineSession.open({
+      root: OfflineSession.root(platform.userDataDir),
+      userId,
+      environment: config.environment,
+      keyProvider: platform.keyProvider,
+      ersBaseUrl: services.ersBaseUrl,
+      ersOptions: { ...ersOptions, log },
+      ers,
+      settings: cacheSettings,
+      log,
+      onProgress: (p) => {
+        prefetch = { phase: p.phase, total: p.total, done: p.done, failed: p.failed, bytes: p.bytes, message: p.message };
+        publishOffline();
+      },
+      onConnectivity: () => publishOffline(),
+      onOutbox: () => publishOffline(),
+    });
+    offline = opened;
+    // Decisions queued in an earlier run go out as soon as e-RS answers.
+    void opened.drain();
+  }
+
+  async function closeOffline(): Promise<void> {
+    const closing = offline;
+    offline = null;
+    prefetch = null;
+    await closing?.close({ wipe: cacheSettings.wipeOnSignOut === true });
+  }
+
+  /** Opens the offline session for whoever is signed in; closes it when they are not. */
+  const followSession = (view: SessionView): void => {
+    const userId = view.phase === 'signed-in' || view.phase === 'locked' ? (view.user?.id ?? null) : null;
+    if (userId && offline?.userId !== userId && !opening) {
+      opening = (offline ? closeOffline() : Promise.resolve())
+        .then(() => openOffline(userId))
+        .catch((error: unknown) => log.error('offline.open_failed', { error }))
+        .finally(() => {
+          opening = null;
+        });
+    } else if (!userId && view.phase === 'signed-out' && offline) {
+      void closeOffline().catch((error: unknown) => log.error('offline.close_failed', { error }));
     }
-    return drafts.store;
+  };
+  events.subscribe((event, payload) => {
+    if (event === 'session.changed') followSession(payload as SessionView);
+  });
+  const offlineReady = async (): Promise<OfflineSession | null> => {
+    if (opening) await opening;
+    return offline;
   };
 
   const opener = createExternalOpener({ openPath: (p) => platform.openPath(p), log });
@@ -151,7 +209,7 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     ers,
     session: activeSession,
     audit: createAuditLog(path.join(platform.userDataDir, 'audit')),
-    drafts: userDrafts,
+    offline: offlineReady,
     opener,
     log,
     requireSignedIn,
@@ -165,13 +223,38 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     'session.signIn': () => activeSession.signIn(),
     'session.cancelSignIn': async () => activeSession.cancelSignIn(),
     'session.chooseRole': ({ roleId, onBehalfOfUserId }) => activeSession.chooseRole(roleId, onBehalfOfUserId),
-    'session.signOut': () => activeSession.signOut(),
+    'session.signOut': async () => {
+      // The trust may require a wipe at sign-out; decisions still waiting must not be wiped with it.
+      if (cacheSettings.wipeOnSignOut && offline && (await offline.outbox.list()).length > 0) {
+        throw new AppError('OUTBOX_NOT_EMPTY', 'Decisions are still waiting to be sent. Reconnect to send them, or cancel them, before signing out.');
+      }
+      return activeSession.signOut();
+    },
     'session.activity': async () => activeSession.activity(),
 
-    'worklist.fetch': async ({ kind }): Promise<WorklistView> => {
+    'worklist.fetch': async ({ kind, refresh }): Promise<WorklistView> => {
       requireSignedIn();
-      const rows = await ers.fetchWorklist(kind);
-      return { kind, rows, fetchedAt: new Date().toISOString(), stale: false };
+      const session = await offlineReady();
+      if (!session) {
+        const rows = await ers.fetchWorklist(kind);
+        return { kind, rows, fetchedAt: new Date().toISOString(), stale: false };
+      }
+      const view = await session.prefetcher.foreground(() => session.reads.worklist(kind, () => ers.fetchWorklist(kind)));
+      session.noteDataFrom(view.fetchedAt);
+      // After sign-in and on each refresh, what the lists hold is fetched in the background.
+      if (!view.stale && (refresh || prefetch === null)) session.startPrefetch();
+      return view;
+    },
+
+    'offline.status': async () => {
+      await offlineReady();
+      return offlineStatus();
+    },
+
+    'outbox.cancel': async ({ id }) => {
+      const session = await offlineReady();
+      if (!session) throw new AppError('NOT_SIGNED_IN', 'Sign in to see decisions waiting to be sent.');
+      return session.cancelQueued(id);
     },
   };
 
@@ -183,6 +266,8 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     ers,
     async dispose() {
       activeSession.dispose();
+      if (opening) await opening;
+      await offline?.close({ wipe: false }).catch(() => undefined);
       await services.dispose();
     },
   };

@@ -37,13 +37,17 @@ function isProviderFunction(value: string): value is RoleOption['businessFunctio
   return (PROVIDER_FUNCTIONS as readonly string[]).includes(value);
 }
 
-export async function resolveEnvironment(config: AppConfig, userDataDir: string, log: Logger): Promise<EnvironmentServices> {
+/**
+ * `shared`: a local environment someone else started and will stop (tests that restart the
+ * app while e-RS stays down or comes back); the app then neither starts nor stops one.
+ */
+export async function resolveEnvironment(config: AppConfig, userDataDir: string, log: Logger, shared?: LocalEnvironment): Promise<EnvironmentServices> {
   const machine = config.machine;
   switch (config.environment) {
     case 'local': {
       // Loaded only here, so installs for other environments never start the local servers.
-      const { startLocalEnvironment } = await import('./local');
-      const local = await startLocalEnvironment({ dataDir: path.join(userDataDir, 'local-environment'), log });
+      const { startLocalEnvironment } = await import('./local/index');
+      const local = shared ?? (await startLocalEnvironment({ dataDir: path.join(userDataDir, 'local-environment'), log }));
       const key = (await importJWK(local.apimClient.privateJwk, ASSERTION_ALG)) as CryptoKey;
       return {
         ersBaseUrl: config.ersBaseUrl ?? local.ersBaseUrl,
@@ -53,7 +57,7 @@ export async function resolveEnvironment(config: AppConfig, userDataDir: string,
         organisationName: (ods) => local.organisationNames[ods] ?? ods,
         actsFor: (userId, ods) => local.actsFor(userId, ods),
         local,
-        dispose: () => local.close(),
+        dispose: () => (shared ? Promise.resolve() : local.close()),
       };
     }
     case 'sandbox': {

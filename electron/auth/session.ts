@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import type { EnvironmentName, RoleOption, SessionView } from '../api';
 import { AppError } from '../app-error';
 import type { Logger } from '../log/logger';
+import { isUnreachableError } from '../offline/connectivity';
 import type { ApimClient, ApimTokens } from './apim';
 import type { Cis2Client, Cis2Identity, PendingSignIn } from './cis2';
 
@@ -48,6 +49,12 @@ export interface SessionDeps {
   refreshLeadSeconds?: number;
   /** Called when the session ends, for the offline store's wipe policy. */
   onSignedOut?: (userId: string | null) => Promise<void>;
+}
+
+/** Per user (by hashed id): the last role chosen and the roles e-RS offered then. No patient data. */
+interface RememberedRoles {
+  lastRoleId: string | null;
+  options: RoleOption[];
 }
 
 const PROVIDER_FUNCTIONS = new Set<RoleOption['businessFunction']>(['SERVICE_PROVIDER_CLINICIAN', 'SERVICE_PROVIDER_CLINICIAN_ADMIN', 'SERVICE_PROVIDER_ADMIN']);
@@ -179,7 +186,19 @@ export class SessionManager implements SessionAccess {
         this.update({ phase: 'signed-in', needsReauth: false, notice: null });
         return;
       }
-      const roles = (await this.deps.fetchRoles(tokens.accessToken, identity.uid)).filter((r) => PROVIDER_FUNCTIONS.has(r.businessFunction));
+      let roles: RoleOption[];
+      let notice: SessionView['notice'] = null;
+      try {
+        roles = (await this.deps.fetchRoles(tokens.accessToken, identity.uid)).filter((r) => PROVIDER_FUNCTIONS.has(r.businessFunction));
+        await this.rememberRoleOptions(identity.uid, roles);
+      } catch (error) {
+        // e-RS down but identity up: offer the roles e-RS gave at this user's last sign-in,
+        // so the worklists and decisions kept offline stay reachable.
+        const kept = isUnreachableError(error) ? await this.rememberedRoleOptions(identity.uid) : null;
+        if (!kept) throw error;
+        roles = kept;
+        notice = { kind: 'info', message: 'e-RS cannot be reached, so your roles are the ones from your last sign-in. Worklists show what this computer kept.' };
+      }
       if (attempt !== this.attempt) return;
       if (roles.length === 0) {
         this.clearUser();
@@ -196,7 +215,7 @@ export class SessionManager implements SessionAccess {
         roles,
         role: null,
         needsReauth: false,
-        notice: null,
+        notice,
         rememberedRoleId: await this.rememberedRole(identity.uid),
       });
     } catch (error) {
@@ -357,31 +376,44 @@ export class SessionManager implements SessionAccess {
     return createHash('sha256').update(`ers-triage-role:${uid}`).digest('hex').slice(0, 32);
   }
 
-  private async readRoles(): Promise<Record<string, string>> {
+  private async readRoles(): Promise<Record<string, RememberedRoles>> {
     try {
       const parsed: unknown = JSON.parse(await readFile(this.roleFile(), 'utf8'));
-      return parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, string>) : {};
+      return parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, RememberedRoles>) : {};
     } catch {
       return {};
     }
   }
 
-  private async rememberedRole(uid: string): Promise<string | null> {
-    const roles = await this.readRoles();
-    const id = roles[SessionManager.userKey(uid)];
-    return typeof id === 'string' && this.roles.some((r) => r.id === id) ? id : null;
-  }
-
-  private async rememberRole(uid: string, roleId: string): Promise<void> {
+  private async updateRoles(uid: string, change: (entry: RememberedRoles) => RememberedRoles): Promise<void> {
     try {
-      const roles = await this.readRoles();
-      roles[SessionManager.userKey(uid)] = roleId;
+      const all = await this.readRoles();
+      const key = SessionManager.userKey(uid);
+      all[key] = change(all[key] ?? { lastRoleId: null, options: [] });
       await mkdir(this.deps.stateDir, { recursive: true });
-      await writeFile(this.roleFile(), JSON.stringify(roles), { mode: 0o600 });
+      await writeFile(this.roleFile(), JSON.stringify(all), { mode: 0o600 });
     } catch (error) {
       // Remembering is a convenience; never fail a sign-in over it.
       this.deps.log.warn('session.remember_role_failed', { error });
     }
+  }
+
+  private async rememberedRole(uid: string): Promise<string | null> {
+    const id = (await this.readRoles())[SessionManager.userKey(uid)]?.lastRoleId;
+    return typeof id === 'string' && this.roles.some((r) => r.id === id) ? id : null;
+  }
+
+  private rememberRole(uid: string, roleId: string): Promise<void> {
+    return this.updateRoles(uid, (entry) => ({ ...entry, lastRoleId: roleId }));
+  }
+
+  private rememberRoleOptions(uid: string, options: RoleOption[]): Promise<void> {
+    return this.updateRoles(uid, (entry) => ({ ...entry, options }));
+  }
+
+  private async rememberedRoleOptions(uid: string): Promise<RoleOption[] | null> {
+    const options = (await this.readRoles())[SessionManager.userKey(uid)]?.options;
+    return Array.isArray(options) && options.length > 0 ? options : null;
   }
 }
 

@@ -152,7 +152,22 @@ export function sessionEndedError(context: ErsErrorContext, cause?: unknown): Er
   return new ErsError('ERS_401', 'Your e-RS session has ended. Sign in again, then try once more.', { ...context, status: 401, cause });
 }
 
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+
+/** True when the connection was never opened, so nothing of the request reached e-RS. */
+export function connectionNeverOpened(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && NEVER_CONNECTED.has(code)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 export function networkError(context: ErsErrorContext, cause: unknown): ErsError {
+  if (context.stateChanging && connectionNeverOpened(cause)) {
+    return new ErsError('ERS_NETWORK', `The app could not reach e-RS, so the ${what(context)} was not sent. Check your network connection and try again.`, { ...context, cause });
+  }
   if (context.stateChanging) {
     return new ErsError(
       'ERS_NETWORK',

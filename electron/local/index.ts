@@ -36,6 +36,10 @@ export interface LocalEnvironment {
   cis2ClientId: string;
   /** Names for the synthetic organisations, which e-RS itself gives only as ODS codes. */
   organisationNames: Record<string, string>;
+  /** Stops the e-RS emulator only (an e-RS outage); CIS2 and APIM keep running. */
+  stopErs(): Promise<void>;
+  /** Starts the e-RS emulator again on the same port with the same state. */
+  startErs(): Promise<void>;
   /** For the synthetic clinician admin: whom they may act for. */
   actsFor(userId: string, organisationOds: string): { userId: string; name: string }[];
   close(): Promise<void>;
@@ -56,15 +60,32 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     const clientKey = await loadOrCreateLocalClientKey(path.join(dataDir, 'apim'), { cis2ClientIds: [cis2.clientId] });
     const apim = await startMockApim({ authority: tokens, cis2: { issuer: cis2.issuer, jwksUri: cis2.jwksUri }, clients: [clientKey.registration], logger: log });
     started.push(apim);
-    const emulator = await startErsEmulator({ ...options.emulator, dataDir: path.join(dataDir, 'ers'), tokens, renderDocument, log });
-    started.push(emulator);
+    const emulatorOptions: ErsEmulatorOptions = { ...options.emulator, dataDir: path.join(dataDir, 'ers'), tokens, renderDocument, log };
+    let emulator = await startErsEmulator(emulatorOptions);
+    const emulatorService = { close: () => emulator.close() };
+    started.push(emulatorService);
+    const port = Number(new URL(emulator.origin).port);
+    const objectStorePort = Number(new URL(emulator.objectStoreOrigin).port);
+    let running = true;
 
     const organisationNames = Object.fromEntries(Object.values(ORGANISATIONS).map((o) => [o.ods, o.name]));
     return {
       ersBaseUrl: emulator.baseUrl,
       cis2,
       apim,
-      emulator,
+      get emulator() {
+        return emulator;
+      },
+      async stopErs() {
+        if (!running) return;
+        running = false;
+        await emulator.close();
+      },
+      async startErs() {
+        if (running) return;
+        emulator = await startErsEmulator({ ...emulatorOptions, port, objectStorePort });
+        running = true;
+      },
       tokens,
       apimClient: { clientId: clientKey.clientId, kid: clientKey.kid, privateJwk: clientKey.privateJwk },
       cis2ClientId: cis2.clientId,

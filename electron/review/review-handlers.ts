@@ -5,7 +5,7 @@
  * is an answer, not a failure: the current referral and what changed come back, and the
  * renderer keeps the draft. Every decision is audited locally without clinical text.
  */
-import type { AdviceScreen, AttachmentContent, ChannelParsedInput, DecisionOutcome, DraftView, FieldChange, ReferralScreen } from '../api';
+import type { AdviceScreen, AttachmentContent, AttachmentView, ChannelParsedInput, DecisionOutcome, DraftView, FieldChange, ReferralScreen } from '../api';
 import { AppError } from '../app-error';
 import type { SessionManager } from '../auth/session';
 import type { ErsClient } from '../ers/client';
@@ -15,7 +15,9 @@ import type { ReferralView } from '../ers/view-models';
 import type { ExternalOpener } from '../files/open-externally';
 import type { Handlers } from '../handlers';
 import type { Logger } from '../log/logger';
-import type { Drafts } from '../offline/drafts';
+import type { JsonValue } from '../offline/encrypted-store';
+import type { OfflineSession, QueueableOperation } from '../offline/offline-session';
+import { cacheKeys } from '../offline/prefetch/cache-keys';
 import { toAttachmentContent } from './attachment-content';
 import type { AuditEntry, AuditLog } from './audit-log';
 
@@ -23,8 +25,8 @@ export interface ReviewDeps {
   ers: ErsClient;
   session: SessionManager;
   audit: AuditLog;
-  /** The signed-in user's drafts (opened on first use for that user). */
-  drafts: () => Promise<Drafts>;
+  /** The signed-in user's offline session (cache, outbox, drafts); null before a role is chosen. */
+  offline: () => Promise<OfflineSession | null>;
   opener: ExternalOpener;
   log: Logger;
   requireSignedIn: () => void;
@@ -71,6 +73,30 @@ export function diffReferrals(before: ReferralView | null, after: ReferralView):
     .map((field) => ({ field, before: a[field] ?? '', after: b[field] ?? '' }));
 }
 
+/** A cached referral view is our own JSON, authenticated by the store; check its shape only. */
+export function isReferralView(value: unknown): value is ReferralView {
+  if (typeof value !== 'object' || value === null) return false;
+  const r = value as Record<string, unknown>;
+  return typeof r.ubrn === 'string' && typeof r.version === 'string' && typeof r.nhsNumber === 'string' && Array.isArray(r.attachments);
+}
+
+function isAdviceScreen(value: unknown): value is Omit<AdviceScreen, 'fetchedAt' | 'stale'> {
+  if (typeof value !== 'object' || value === null) return false;
+  const a = value as Record<string, unknown>;
+  return typeof a.request === 'object' && a.request !== null && typeof a.conversation === 'object' && a.conversation !== null;
+}
+
+function isReasonList(value: unknown): value is { code: string; display: string }[] {
+  return Array.isArray(value) && value.every((r: unknown) => typeof r === 'object' && r !== null && typeof (r as { code?: unknown }).code === 'string' && typeof (r as { display?: unknown }).display === 'string');
+}
+
+function offlineWithFile(): AppError {
+  return new AppError(
+    'OFFLINE_WITH_FILE',
+    'You are offline, and a decision with an attached file can only be sent while e-RS is reachable. Your draft is kept: send it when the app is back online.',
+  );
+}
+
 export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewChannels> {
   const { ers, session, audit, log } = deps;
   const now = deps.now ?? (() => new Date());
@@ -89,6 +115,7 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
     send: () => Promise<{ correlationId: string }>,
     onConflict: () => Promise<DecisionOutcome>,
     sentMessage: string,
+    queue: { operation: QueueableOperation; input: JsonValue; version: string | (() => Promise<string>); hasFile: boolean },
   ): Promise<DecisionOutcome> {
     const view = session.get();
     const role = view.role;
@@ -99,11 +126,27 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
       organisationOds: role?.organisationOds ?? null,
       onBehalfOfUserId: role?.onBehalfOf?.userId ?? null,
     };
+    const offline = await deps.offline();
+    const enqueue = async (): Promise<DecisionOutcome> => {
+      if (!offline) throw new AppError('OFFLINE', 'e-RS cannot be reached. Check your network connection and try again.');
+      if (queue.hasFile) throw offlineWithFile();
+      const version = typeof queue.version === 'string' ? queue.version : await queue.version();
+      const queued = await offline.queue(queue.operation, queue.input, version);
+      await audit.record({ ...base, correlationId: null, result: 'queued', errorCode: null });
+      return queued;
+    };
+    // Known to be offline: the decision goes to the outbox on disk without a doomed attempt.
+    if (offline?.isOffline()) return enqueue();
     try {
       const { correlationId } = await send();
       await audit.record({ ...base, correlationId, result: 'sent', errorCode: null });
       return { status: 'sent', correlationId, message: sentMessage };
     } catch (error) {
+      // Nothing reached e-RS (it could not be connected to): keep the decision for later.
+      if (error instanceof ErsError && error.code === 'ERS_NETWORK' && !error.outcomeUnknown && offline) {
+        offline.connectivity.reportFailure(error);
+        return enqueue();
+      }
       const correlationId = error instanceof AppError ? (error.correlationId ?? null) : null;
       if (error instanceof ErsError && error.conflict) {
         await audit.record({ ...base, correlationId, result: 'conflict', errorCode: error.code });
@@ -139,39 +182,107 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
     return [{ binaryId: uploaded.binaryId, description: file.fileName, attachedAt: now() }];
   }
 
-  async function attachmentFrom(list: ReferralView['attachments'], attachmentId: string): Promise<AttachmentContent> {
+  /** The referral, through the offline cache when there is one (stale when e-RS is unreachable). */
+  async function readReferral(ubrn: string): Promise<ReferralScreen> {
+    const offline = await deps.offline();
+    if (!offline) return { referral: remember(await ers.openReferral({ ubrn })), fetchedAt: now().toISOString(), stale: false };
+    offline.prefetcher.prioritise([cacheKeys.item('referral', ubrn)]);
+    const read = await offline.prefetcher.foreground(() => offline.reads.details('referrals', ubrn, () => ers.openReferral({ ubrn }), isReferralView));
+    offline.noteDataFrom(read.fetchedAt);
+    return { referral: remember(read.value), fetchedAt: read.fetchedAt, stale: read.stale };
+  }
+
+  async function attachmentFrom(
+    list: AttachmentView[],
+    attachmentId: string,
+    item: { kind: 'referrals' | 'advice'; ubrn: string; version: string },
+  ): Promise<AttachmentContent> {
     const attachment = list.find((a) => a.id === attachmentId);
     if (!attachment) throw new AppError('ATTACHMENT_UNKNOWN', 'That attachment is not part of this referral any more. Reload the referral.');
     if (!attachment.available) {
       throw new AppError('ATTACHMENT_UNAVAILABLE', attachment.unavailableReason ?? 'e-RS says this attachment cannot be opened yet. Try again later.');
     }
-    const file = await ers.getAttachment({ attachmentId });
-    return toAttachmentContent({ bytes: file.bytes, contentType: file.contentType || attachment.contentType, fileName: file.fileName ?? attachment.title }, attachment.title);
+    const download = async () => {
+      const file = await ers.getAttachment({ attachmentId });
+      return { bytes: file.bytes, contentType: file.contentType || attachment.contentType, fileName: file.fileName ?? attachment.title };
+    };
+    const offline = await deps.offline();
+    if (!offline) return toAttachmentContent(await download(), attachment.title);
+    const read = await offline.prefetcher.foreground(() =>
+      offline.reads.file(cacheKeys.attachment(attachmentId), download, {
+        type: 'attachment',
+        kind: item.kind,
+        ubrn: item.ubrn,
+        referralVersion: item.version,
+        attachmentId,
+        declaredSize: attachment.size,
+        title: attachment.title,
+        declaredContentType: attachment.contentType,
+      }),
+    );
+    return toAttachmentContent(read.value, attachment.title, read.stale);
   }
 
-  const screen = (referral: ReferralView): ReferralScreen => ({ referral, fetchedAt: now().toISOString(), stale: false });
+  async function readAdvice(ubrn: string): Promise<AdviceScreen> {
+    const fetchBoth = async () => {
+      const request = await ers.getAdviceRequest({ ubrn });
+      const conversation = await ers.getConversation({ ubrn, version: request.version });
+      return { request, conversation };
+    };
+    const offline = await deps.offline();
+    if (!offline) return { ...(await fetchBoth()), fetchedAt: now().toISOString(), stale: false };
+    const read = await offline.prefetcher.foreground(() => offline.reads.readThrough(`advice/${ubrn}/screen`, fetchBoth, isAdviceScreen, { type: 'advice-screen', ubrn }));
+    offline.noteDataFrom(read.fetchedAt);
+    return { ...read.value, fetchedAt: read.fetchedAt, stale: read.stale };
+  }
+
+  const drafts = async () => {
+    const offline = await deps.offline();
+    if (!offline) throw new AppError('NOT_SIGNED_IN', 'Sign in and choose your role to keep drafts.');
+    return offline.drafts;
+  };
 
   return {
     'referral.open': async ({ ubrn }) => {
       deps.requireSignedIn();
-      return screen(remember(await ers.openReferral({ ubrn })));
+      return readReferral(ubrn);
     },
 
     'referral.attachment': async ({ ubrn, attachmentId }) => {
       deps.requireSignedIn();
-      const referral = await ers.getReferral({ ubrn });
-      return attachmentFrom(referral.attachments, attachmentId);
+      const { referral } = await readReferral(ubrn);
+      return attachmentFrom(referral.attachments, attachmentId, { kind: 'referrals', ubrn, version: referral.version });
     },
 
     'referral.clinicalInfo': async ({ ubrn }) => {
       deps.requireSignedIn();
-      const file = await ers.getClinicalInformation({ ubrn });
-      return toAttachmentContent(file, `Clinical information ${ubrn}.pdf`);
+      const title = `Clinical information ${ubrn}.pdf`;
+      const offline = await deps.offline();
+      if (!offline) return toAttachmentContent(await ers.getClinicalInformation({ ubrn }), title);
+      const { referral } = await readReferral(ubrn);
+      const read = await offline.prefetcher.foreground(() =>
+        offline.reads.file(cacheKeys.summary('referral', ubrn, referral.version), () => ers.getClinicalInformation({ ubrn }), {
+          type: 'summary',
+          kind: 'referrals',
+          ubrn,
+          referralVersion: referral.version,
+          attachmentId: null,
+          declaredSize: null,
+          title,
+          declaredContentType: 'application/pdf',
+        }),
+      );
+      return toAttachmentContent(read.value, title, read.stale);
     },
 
     'referral.rejectionReasons': async () => {
       deps.requireSignedIn();
-      return (await ers.getRejectionReasons()).map((c) => ({ code: c.code, display: c.display }));
+      const fetchReasons = async () => (await ers.getRejectionReasons()).map((c) => ({ code: c.code, display: c.display }));
+      const offline = await deps.offline();
+      if (!offline) return fetchReasons();
+      // Kept like everything else, so a rejection can be written (and queued) offline.
+      const read = await offline.reads.readThrough('reference/rejection-reasons', fetchReasons, isReasonList, { type: 'reference' });
+      return read.value;
     },
 
     'referral.accept': async ({ ubrn, version }) => {
@@ -181,6 +292,7 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
         () => ers.acceptReferral({ ubrn, version }),
         () => referralConflict(ubrn, version),
         'Referral accepted.',
+        { operation: 'referral.accept', input: { ubrn }, version, hasFile: false },
       );
     },
 
@@ -191,6 +303,7 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
         () => ers.rejectReferral({ ubrn, version, reasonCode, comments }),
         () => referralConflict(ubrn, version),
         'Referral rejected and returned to the referrer.',
+        { operation: 'referral.reject', input: { ubrn, reasonCode, comments }, version, hasFile: false },
       );
     },
 
@@ -205,6 +318,7 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
         },
         () => referralConflict(ubrn, version),
         'Triage outcome recorded.',
+        { operation: 'referral.recordTriageOutcome', input: { ubrn, outcome, comments, ...(priority ? { priority } : {}) }, version, hasFile: attachment !== undefined },
       );
     },
 
@@ -218,19 +332,16 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
       return { fileName: opened.fileName };
     },
 
-    'advice.open': async ({ ubrn }): Promise<AdviceScreen> => {
+    'advice.open': async ({ ubrn }) => {
       deps.requireSignedIn();
-      const request = await ers.getAdviceRequest({ ubrn });
-      const conversation = await ers.getConversation({ ubrn, version: request.version });
-      return { request, conversation, fetchedAt: now().toISOString(), stale: false };
+      return readAdvice(ubrn);
     },
 
     'advice.attachment': async ({ ubrn, attachmentId }) => {
       deps.requireSignedIn();
-      const request = await ers.getAdviceRequest({ ubrn });
-      const conversation = await ers.getConversation({ ubrn, version: request.version });
+      const { request, conversation } = await readAdvice(ubrn);
       const all = [...request.attachments, ...conversation.messages.flatMap((m) => m.attachments)];
-      return attachmentFrom(all, attachmentId);
+      return attachmentFrom(all, attachmentId, { kind: 'advice', ubrn, version: request.version });
     },
 
     'advice.overview': async ({ ubrn }) => {
@@ -251,6 +362,13 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
           throw new AppError('ADVICE_CHANGED', 'This advice request changed while you were replying. Reload it; your reply is kept as a draft.');
         },
         'Advice sent to the referrer.',
+        {
+          operation: 'advice.reply',
+          input: { ubrn, outcome, guidance, priority, ...(intendedRecommendation ? { intendedRecommendation } : {}) },
+          // The request's version as last seen (from the cache when offline), for reconciling after a crash.
+          version: async () => (await readAdvice(ubrn)).request.version,
+          hasFile: attachment !== undefined,
+        },
       );
     },
 
@@ -263,22 +381,23 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
           throw new AppError('ADVICE_CHANGED', 'This advice request changed while you were converting it. Reload it and try again; your text is kept as a draft.');
         },
         'Advice request converted to a referral.',
+        { operation: 'advice.convert', input: { ubrn, guidance, priority, reviewComments }, version, hasFile: false },
       );
     },
 
     'draft.load': async ({ itemId }): Promise<DraftView | null> => {
-      const draft = await (await deps.drafts()).load(itemId);
+      const draft = await (await drafts()).load(itemId);
       if (!draft) return null;
       return { itemId: draft.itemId, form: draft.form as DraftView['form'], savedAt: new Date(draft.savedAt).toISOString() };
     },
 
     'draft.save': async ({ itemId, form }): Promise<DraftView> => {
-      await (await deps.drafts()).save(itemId, form);
+      await (await drafts()).save(itemId, form);
       return { itemId, form, savedAt: now().toISOString() };
     },
 
     'draft.discard': async ({ itemId }) => {
-      await (await deps.drafts()).discard(itemId);
+      await (await drafts()).discard(itemId);
       return null;
     },
   };

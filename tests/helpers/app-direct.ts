@@ -10,6 +10,7 @@ import type { Channel, ChannelInput, ChannelOutput, EventName, Events, SessionVi
 import { createApp, type AppDeps, type TriageApp } from '../../electron/app';
 import { loadConfig } from '../../electron/config';
 import { dispatch } from '../../electron/dispatch';
+import type { LocalEnvironment } from '../../electron/local/index';
 import { silentLogger } from '../../electron/log/logger';
 import { createNodePlatform } from '../../electron/platform/node-platform';
 import { TestKeyProvider } from '../../electron/offline/key-provider';
@@ -27,7 +28,9 @@ export interface DirectApp {
   close(): Promise<void>;
 }
 
-export async function startDirectApp(options: { userDataDir?: string; env?: NodeJS.ProcessEnv; appOptions?: AppDeps['options'] } = {}): Promise<DirectApp> {
+export async function startDirectApp(
+  options: { userDataDir?: string; env?: NodeJS.ProcessEnv; appOptions?: AppDeps['options']; localEnvironment?: LocalEnvironment } = {},
+): Promise<DirectApp> {
   const userDataDir = options.userDataDir ?? mkdtempSync(path.join(os.tmpdir(), 'ers-app-'));
   const opened: string[] = [];
   const config = loadConfig({ ERS_TRIAGE_CONFIG: path.join(userDataDir, 'no-machine-config.json'), ...options.env });
@@ -43,6 +46,7 @@ export async function startDirectApp(options: { userDataDir?: string; env?: Node
     }),
     log: silentLogger,
     ...(options.appOptions ? { options: options.appOptions } : {}),
+    ...(options.localEnvironment ? { localEnvironment: options.localEnvironment } : {}),
   });
   const events: { event: EventName; payload: unknown }[] = [];
   app.events.subscribe(<E extends EventName>(event: E, payload: Events[E]) => events.push({ event, payload }));

@@ -1,0 +1,260 @@
+/**
+ * Everything offline for one signed-in user in one environment: the encrypted cache, the
+ * read-through the screens use, background prefetch, connectivity, the durable outbox of
+ * decisions made offline, and the drafts. Opened when the user has chosen a role, closed
+ * (and wiped, where the trust asks for it) at sign-out.
+ */
+import path from 'node:path';
+import type { DecisionOutcome, OutboxItemView } from '../api';
+import { AppError } from '../app-error';
+import type { ErsClient, ErsClientOptions } from '../ers/client';
+import { ErsError } from '../ers/ers-error';
+import type { Logger } from '../log/logger';
+import { createCachedReads, type CachedReads } from './cached-reads';
+import { createConnectivity, createHttpProbe, offlineBanner, type Connectivity, type ConnectivityStatus } from './connectivity';
+import { openDrafts, type Drafts } from './drafts';
+import { openEncryptedStore, wipeUserOfflineData, type EncryptedStore, type JsonValue } from './encrypted-store';
+import type { KeyProvider } from './key-provider';
+import { openOutbox, OutboxConflictError, OutboxRejectedError, type Outbox, type OutboxItem } from './outbox';
+import { createPrefetcher, type Prefetcher, type PrefetchPolicy, type PrefetchProgress } from './prefetch';
+import { createErsPrefetchSources } from './prefetch/ers-sources';
+import { createFileFetches } from './prefetch/in-flight';
+import { RateControl } from './prefetch/rate-control';
+
+/** Decisions the outbox can carry, by contract channel name. */
+export type QueueableOperation = 'referral.accept' | 'referral.reject' | 'referral.recordTriageOutcome' | 'advice.reply' | 'advice.convert';
+
+export interface OfflineSettings {
+  maxBytes?: number;
+  retentionDays?: number;
+  prefetch?: 'all' | 'next' | 'none';
+  prefetchNext?: number;
+}
+
+export interface OfflineSessionDeps {
+  root: string;
+  userId: string;
+  environment: string;
+  keyProvider: KeyProvider;
+  ersBaseUrl: string;
+  ersOptions: ErsClientOptions;
+  ers: ErsClient;
+  settings: OfflineSettings;
+  log: Logger;
+  onProgress(progress: PrefetchProgress): void;
+  onConnectivity(status: ConnectivityStatus, banner: string | null): void;
+  onOutbox(items: OutboxItemView[]): void;
+}
+
+const DAY_MS = 24 * 3600_000;
+
+function policyOf(settings: OfflineSettings): PrefetchPolicy {
+  switch (settings.prefetch ?? 'all') {
+    case 'none':
+      return { mode: 'none' };
+    case 'next':
+      return { mode: 'next', rows: settings.prefetchNext ?? 20 };
+    default:
+      return { mode: 'all' };
+  }
+}
+
+export function outboxItemView(item: OutboxItem): OutboxItemView {
+  const input = (item.input ?? {}) as Record<string, unknown>;
+  return {
+    id: item.id,
+    operation: item.operation,
+    ubrn: typeof input.ubrn === 'string' ? input.ubrn : '',
+    createdAt: item.createdAt,
+    state: item.state,
+    problem: item.problem?.message ?? null,
+  };
+}
+
+export class OfflineSession {
+  private draining: Promise<void> | null = null;
+  private lastDataAt: number | null = null;
+
+  private constructor(
+    readonly userId: string,
+    readonly store: EncryptedStore,
+    readonly outbox: Outbox,
+    readonly drafts: Drafts,
+    readonly connectivity: Connectivity,
+    readonly reads: CachedReads,
+    readonly prefetcher: Prefetcher,
+    private readonly deps: OfflineSessionDeps,
+  ) {}
+
+  static async open(deps: OfflineSessionDeps): Promise<OfflineSession> {
+    const base = { root: deps.root, userId: deps.userId, environment: deps.environment, keyProvider: deps.keyProvider, logger: deps.log };
+    const retentionMs = (deps.settings.retentionDays ?? 7) * DAY_MS;
+    const store = await openEncryptedStore({ ...base, ...(deps.settings.maxBytes === undefined ? {} : { maxBytes: deps.settings.maxBytes }), retentionMs });
+    await store.sweep();
+    const outbox = await openOutbox(base);
+    const drafts = await openDrafts({ ...base, retentionMs });
+    const connectivity = createConnectivity({ probe: createHttpProbe(deps.ersBaseUrl), logger: deps.log });
+    const fileFetches = createFileFetches();
+    const rateControl = new RateControl({ maxConcurrency: 4 });
+    const reads = createCachedReads({ store, connectivity, fileFetches, logger: deps.log });
+    const prefetcher = createPrefetcher({
+      ...createErsPrefetchSources(deps.ersOptions, rateControl),
+      store,
+      policy: policyOf(deps.settings),
+      rateControl,
+      pacing: 'by-transport',
+      connectivity,
+      fileFetches,
+      onProgress: (progress) => deps.onProgress(progress),
+      logger: deps.log,
+    });
+    const session = new OfflineSession(deps.userId, store, outbox, drafts, connectivity, reads, prefetcher, deps);
+    connectivity.onChange((status) => {
+      deps.onConnectivity(status, session.banner(status));
+      if (status.state === 'online') void session.drain();
+    });
+    return session;
+  }
+
+  banner(status: ConnectivityStatus = this.connectivity.status()): string | null {
+    return offlineBanner(status, this.lastDataAt ? { dataFrom: this.lastDataAt } : {});
+  }
+
+  /** Remembers when the data on screen came from e-RS, for the banner. */
+  noteDataFrom(fetchedAt: string): void {
+    const at = Date.parse(fetchedAt);
+    if (Number.isFinite(at) && (this.lastDataAt === null || at > this.lastDataAt)) this.lastDataAt = at;
+  }
+
+  isOffline(): boolean {
+    return !this.connectivity.isOnline();
+  }
+
+  /** Starts a background prefetch of the current worklists; progress arrives through onProgress. */
+  startPrefetch(): void {
+    void this.prefetcher.refresh().catch((error: unknown) => this.deps.log.warn('prefetch.failed', { error }));
+  }
+
+  /** Puts a decision made offline on disk first; only then does the user see "queued". */
+  async queue(operation: QueueableOperation, input: JsonValue, referralVersion: string): Promise<DecisionOutcome> {
+    const item = await this.outbox.enqueue({ operation, input, referralVersion });
+    await this.publishOutbox();
+    return { status: 'queued', outboxId: item.id, message: 'You are offline. The decision is saved on this computer and will be sent when e-RS is reachable.' };
+  }
+
+  async publishOutbox(): Promise<OutboxItemView[]> {
+    const items = (await this.outbox.list()).map(outboxItemView);
+    this.deps.onOutbox(items);
+    return items;
+  }
+
+  /** Sends queued decisions in order, once each. One drain at a time. */
+  drain(): Promise<void> {
+    this.draining ??= (async () => {
+      try {
+        await this.outbox.drain(
+          (item) => this.send(item),
+          (item) => this.reconcile(item),
+        );
+      } catch (error) {
+        this.deps.log.warn('outbox.drain_failed', { error });
+      } finally {
+        this.draining = null;
+        await this.publishOutbox().catch(() => undefined);
+      }
+    })();
+    return this.draining;
+  }
+
+  private async send(item: OutboxItem): Promise<void> {
+    const input = item.input as Record<string, unknown>;
+    const { ers } = this.deps;
+    try {
+      switch (item.operation as QueueableOperation) {
+        case 'referral.accept':
+          await ers.acceptReferral({ ubrn: String(input.ubrn), version: item.referralVersion });
+          return;
+        case 'referral.reject':
+          await ers.rejectReferral({ ubrn: String(input.ubrn), version: item.referralVersion, reasonCode: String(input.reasonCode), comments: String(input.comments ?? '') });
+          return;
+        case 'referral.recordTriageOutcome':
+          await ers.recordTriageOutcome({
+            ubrn: String(input.ubrn),
+            version: item.referralVersion,
+            outcome: input.outcome as Parameters<ErsClient['recordTriageOutcome']>[0]['outcome'],
+            comments: String(input.comments ?? ''),
+            ...(typeof input.priority === 'string' ? { priority: input.priority as 'ROUTINE' } : {}),
+          });
+          return;
+        case 'advice.reply':
+          await ers.sendAdviceReply({
+            ubrn: String(input.ubrn),
+            outcome: input.outcome as Parameters<ErsClient['sendAdviceReply']>[0]['outcome'],
+            guidance: String(input.guidance),
+            priority: input.priority as 'ROUTINE',
+            ...(typeof input.intendedRecommendation === 'string'
+              ? { intendedRecommendation: input.intendedRecommendation as NonNullable<Parameters<ErsClient['sendAdviceReply']>[0]['intendedRecommendation']> }
+              : {}),
+          });
+          return;
+        case 'advice.convert':
+          await ers.convertAdviceToReferral({
+            ubrn: String(input.ubrn),
+            version: item.referralVersion,
+            guidance: String(input.guidance),
+            priority: input.priority as 'ROUTINE',
+            reviewComments: String(input.reviewComments ?? ''),
+          });
+          return;
+        default:
+          throw new OutboxRejectedError(`The app does not know how to send "${item.operation}".`);
+      }
+    } catch (error) {
+      if (error instanceof ErsError && error.conflict) throw new OutboxConflictError(error.status === 409 ? 409 : 412, error.message);
+      if (error instanceof ErsError && error.status !== null && error.status >= 400 && error.status < 500 && error.status !== 429 && error.status !== 401) {
+        throw new OutboxRejectedError(error.message, error.status);
+      }
+      if (error instanceof ErsError && !error.outcomeUnknown) this.connectivity.reportFailure(error);
+      throw error;
+    }
+  }
+
+  /**
+   * After a crash mid-send: if the referral is still at the version the decision was made
+   * against, it was not applied; if it moved, the app cannot tell who moved it, so the
+   * user decides. Never a blind resend.
+   */
+  private async reconcile(item: OutboxItem): Promise<'applied' | 'not-applied' | 'unknown'> {
+    const ubrn = String((item.input as Record<string, unknown>).ubrn ?? '');
+    try {
+      const current = item.operation.startsWith('advice.')
+        ? await this.deps.ers.getAdviceRequest({ ubrn })
+        : await this.deps.ers.getReferral({ ubrn });
+      return current.version === item.referralVersion ? 'not-applied' : 'unknown';
+    } catch (error) {
+      if (error instanceof ErsError && error.status === null) throw error;
+      return 'unknown';
+    }
+  }
+
+  async cancelQueued(id: string): Promise<OutboxItemView[]> {
+    await this.outbox.cancel(id);
+    return this.publishOutbox();
+  }
+
+  async close(options: { wipe: boolean }): Promise<void> {
+    await this.prefetcher.cancel().catch(() => undefined);
+    this.connectivity.dispose();
+    await this.store.flush().catch(() => undefined);
+    if (options.wipe) {
+      if ((await this.outbox.list()).length > 0) {
+        throw new AppError('OUTBOX_NOT_EMPTY', 'Decisions are still waiting to be sent, so this computer keeps them. Reconnect to send them, or cancel them, before signing out.');
+      }
+      await wipeUserOfflineData({ root: this.deps.root, userId: this.userId, environment: this.deps.environment });
+    }
+  }
+
+  static root(userDataDir: string): string {
+    return path.join(userDataDir, 'offline');
+  }
+}

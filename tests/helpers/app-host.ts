@@ -8,6 +8,7 @@ import path from 'node:path';
 import { createApp, type TriageApp } from '../../electron/app';
 import { loadConfig, type AppConfig } from '../../electron/config';
 import { startHost, type HostServer } from '../../electron/host/server';
+import type { LocalEnvironment } from '../../electron/local/index';
 import { silentLogger } from '../../electron/log/logger';
 import { createNodePlatform } from '../../electron/platform/node-platform';
 import { rendererDist } from './repo';
@@ -22,11 +23,13 @@ export interface RunningAppHost {
   close(): Promise<void>;
 }
 
-export async function startAppHost(options: { env?: NodeJS.ProcessEnv; appVersion?: string } = {}): Promise<RunningAppHost> {
+export async function startAppHost(
+  options: { env?: NodeJS.ProcessEnv; appVersion?: string; userDataDir?: string; localEnvironment?: LocalEnvironment } = {},
+): Promise<RunningAppHost> {
   if (!existsSync(path.join(rendererDist, 'index.html'))) {
     throw new Error('dist/renderer is missing: run `npm run build:renderer` (npm test does it before the e2e tests).');
   }
-  const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'ers-host-user-'));
+  const userDataDir = options.userDataDir ?? mkdtempSync(path.join(os.tmpdir(), 'ers-host-user-'));
   const opened: string[] = [];
   const config = loadConfig({ ERS_TRIAGE_CONFIG: path.join(userDataDir, 'no-machine-config.json'), ...options.env });
   const app = await createApp({
@@ -39,6 +42,7 @@ export async function startAppHost(options: { env?: NodeJS.ProcessEnv; appVersio
       },
     }),
     log: silentLogger,
+    ...(options.localEnvironment ? { localEnvironment: options.localEnvironment } : {}),
   });
   const host = await startHost({ handlers: app.handlers, events: app.events, staticDir: rendererDist, log: silentLogger });
   return {
@@ -50,7 +54,7 @@ export async function startAppHost(options: { env?: NodeJS.ProcessEnv; appVersio
     async close() {
       await host.close();
       await app.dispose();
-      rmSync(userDataDir, { recursive: true, force: true });
+      if (!options.userDataDir) rmSync(userDataDir, { recursive: true, force: true });
     },
   };
 }

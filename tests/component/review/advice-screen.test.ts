@@ -17,6 +17,7 @@ import {
   need,
   pickFile,
   settle,
+  shown,
   text,
   type,
   withWorklist,
@@ -51,11 +52,11 @@ describe('the A&G screen', () => {
 
     expect(text('viewer-title')).toBe('Advice request overview');
     expect(client.inputs('advice.overview')).toEqual([{ ubrn: AG }]);
-    expect(text('text-content')).toBe('Synthetic advice overview.');
+    expect(await shown('text-content')).toBe('Synthetic advice overview.');
 
     await click(need('thread-attachment'));
     expect(text('viewer-title')).toBe('Lesion description.txt');
-    expect(text('text-content')).toBe('Synthetic advice file att-8.');
+    expect(await shown('text-content')).toBe('Synthetic advice file att-8.');
     expect(client.inputs('advice.attachment')).toEqual([{ ubrn: AG, attachmentId: 'att-8' }]);
     expect(allByTestId('attachment-item').map((i) => i.querySelector('.review-attachment__name')?.textContent)).toEqual([
       'Advice request overview',

@@ -306,6 +306,16 @@ export function confirmRows(): Record<string, string> {
   return rows;
 }
 
+/**
+ * The words of an element that may take a moment to appear (the viewers are loaded on
+ * first use): waits for it, up to two seconds, then reads it.
+ */
+export async function shown(id: string): Promise<string> {
+  const deadline = Date.now() + 2000;
+  while (!byTestId(id) && Date.now() < deadline) await settle(1);
+  return text(id);
+}
+
 /** The words of an element as a reader meets them: each piece of text, spaced, whitespace collapsed. */
 export function text(id: string): string {
   const walker = document.createTreeWalker(need(id), NodeFilter.SHOW_TEXT);

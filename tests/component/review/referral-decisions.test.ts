@@ -368,6 +368,31 @@ describe('a conflict', () => {
     expect(client.inputs('referral.accept')).toHaveLength(1);
   });
 
+  it('lets the user change the kept decision, which then goes against the new version', async () => {
+    const client = fakeReviewClient({
+      'referral.open': referralScreen(bookedReferral()),
+      'referral.reject': { status: 'conflict', referral: bookedReferral(UBRN, { version: '7' }), changes: [{ field: 'Version', before: '4', after: '7' }], message: 'Changed meanwhile.' },
+    });
+    mounted = await mountReview(client, `/referral/${UBRN}`);
+    await click('decision-reject');
+    await choose('reject-reason', 'WRONG_SERVICE');
+    await type('reject-comments', 'First wording.');
+    await click('reject-submit');
+    await click('confirm-send');
+    await click('conflict-edit');
+    expect(byTestId('conflict-panel')).toBeNull();
+    expect(need<HTMLTextAreaElement>('reject-comments').value).toBe('First wording.');
+    expect(document.activeElement).toBe(need('reject-reason'));
+    await type('reject-comments', 'Second wording, after seeing the change.');
+    await click('reject-submit');
+    expect(confirmRows()).toMatchObject({ 'Version reviewed': '7', Comments: 'Second wording, after seeing the change.' });
+    await click('confirm-send');
+    expect(client.inputs('referral.reject').map((i) => [i.version, i.comments])).toEqual([
+      ['4', 'First wording.'],
+      ['7', 'Second wording, after seeing the change.'],
+    ]);
+  });
+
   it('will not send again a decision the change rules out', async () => {
     const rejected = bookedReferral(UBRN, { version: '5', state: { code: 'REJECTED', display: 'Rejected' } });
     const client = fakeReviewClient({

@@ -12,6 +12,7 @@ import {
   need,
   referralScreen,
   settle,
+  shown,
   text,
   textFile,
   UBRN,
@@ -82,7 +83,7 @@ describe('the attachments and the viewer', () => {
     ]);
     expect(items[1]?.getAttribute('aria-current')).toBe('true');
     expect(text('viewer-title')).toBe('Referral letter 1.txt');
-    expect(text('text-content')).toBe('Synthetic letter text for att-1.');
+    expect(await shown('text-content')).toBe('Synthetic letter text for att-1.');
     expect(client.inputs('referral.attachment')).toEqual([{ ubrn: UBRN, attachmentId: 'att-1' }]);
   });
 
@@ -91,16 +92,16 @@ describe('the attachments and the viewer', () => {
     mounted = await mountReview(client, `/referral/${UBRN}`);
     await click(allByTestId('attachment-item')[2] as HTMLElement);
     expect(text('viewer-title')).toBe('Blood results.txt');
-    expect(text('text-content')).toBe('Synthetic letter text for att-2.');
+    expect(await shown('text-content')).toBe('Synthetic letter text for att-2.');
 
     await click(allByTestId('attachment-item')[0] as HTMLElement);
     expect(client.inputs('referral.clinicalInfo')).toEqual([{ ubrn: UBRN }]);
-    expect(text('text-content')).toBe('Synthetic clinical information summary.');
+    expect(await shown('text-content')).toBe('Synthetic clinical information summary.');
 
     // Coming back to a letter already fetched does not fetch it again.
     await click(allByTestId('attachment-item')[1] as HTMLElement);
     expect(client.inputs('referral.attachment')).toHaveLength(2);
-    expect(text('text-content')).toBe('Synthetic letter text for att-1.');
+    expect(await shown('text-content')).toBe('Synthetic letter text for att-1.');
   });
 
   it("shows an unavailable or quarantined attachment as such, with e-RS's reason, and never asks for it", async () => {
@@ -140,7 +141,7 @@ describe('the attachments and the viewer', () => {
     expect(text('summary-nhs-number')).toBe('999 000 0001');
 
     await click(allByTestId('attachment-item')[2] as HTMLElement);
-    expect(text('text-content')).toBe('The second file reads fine.');
+    expect(await shown('text-content')).toBe('The second file reads fine.');
   });
 
   it('refuses a file whose bytes are not what its type says, in the viewer only', async () => {
@@ -174,11 +175,11 @@ describe('the attachments and the viewer', () => {
           : { kind: 'text', contentType: 'text/rtf', fileName: 'Notes.rtf', text: 'Plain synthetic notes.', removedObjects: 2, stale: false },
     });
     mounted = await mountReview(client, `/referral/${UBRN}`);
-    expect(text('rich-document-viewer')).toContain('Converted synthetic letter.');
+    expect(await shown('rich-document-viewer')).toContain('Converted synthetic letter.');
     expect(text('viewer-stale')).toBe('Shown from the copy saved for offline use.');
 
     await click(allByTestId('attachment-item')[2] as HTMLElement);
-    expect(text('text-content')).toBe('Plain synthetic notes.');
+    expect(await shown('text-content')).toBe('Plain synthetic notes.');
     expect(text('viewer-removed')).toBe('For safety, this view leaves out 2 embedded objects.');
   });
 

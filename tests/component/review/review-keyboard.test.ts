@@ -12,6 +12,7 @@ import {
   referralScreen,
   rowsFor,
   settle,
+  shown,
   text,
   triageReferral,
   type,
@@ -56,12 +57,15 @@ describe('keyboard shortcuts', () => {
     expect((await press('a')).defaultPrevented).toBe(true);
     expect(byTestId('confirm-dialog')).not.toBeNull();
     expect(document.activeElement).toBe(need('confirm-send'));
+    // The screen underneath is out of reach while the dialog is open.
+    expect(document.getElementById('main')?.inert).toBe(true);
     // While the dialog is open its keys are its own: r does not open the reject form.
     await press('r');
     expect(byTestId('reject-form')).toBeNull();
 
     await press('Escape');
     expect(byTestId('confirm-dialog')).toBeNull();
+    expect(document.getElementById('main')?.inert).toBe(false);
     expect(document.activeElement).toBe(heading);
     expect(client.inputs('referral.accept')).toEqual([]);
   });
@@ -121,17 +125,18 @@ describe('keyboard shortcuts', () => {
     expect(selectedName()).toBe('Referral letter 1.txt');
     await press('n', document.body);
     expect(selectedName()).toBe('Blood results.txt');
-    expect(text('text-content')).toBe('Synthetic letter text for att-2.');
+    expect(await shown('text-content')).toBe('Synthetic letter text for att-2.');
     await press('n', document.body);
     expect(selectedName()).toBe('Blood results.txt');
     await press('p', document.body);
     await press('p', document.body);
     expect(selectedName()).toBe('Clinical information summary');
-    expect(text('text-content')).toBe('Synthetic clinical information summary.');
+    expect(await shown('text-content')).toBe('Synthetic clinical information summary.');
   });
 
   it('leaves a key a viewer has used to the viewer', async () => {
     mounted = await mountReview(fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) }), `/referral/${UBRN}`);
+    await shown('text-viewer');
     const stage = need('text-viewer');
     stage.addEventListener('keydown', (event) => event.preventDefault(), { once: true });
     await press('r', stage);

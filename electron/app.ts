@@ -242,7 +242,11 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
       const view = await session.prefetcher.foreground(() => session.reads.worklist(kind, () => ers.fetchWorklist(kind)));
       session.noteDataFrom(view.fetchedAt);
       // After sign-in and on each refresh, what the lists hold is fetched in the background.
-      if (!view.stale && (refresh || prefetch === null)) session.startPrefetch();
+      if (!view.stale && (refresh || prefetch === null)) {
+        session.startPrefetch();
+        // Reference data too, so a rejection can be written while offline.
+        void handlers['referral.rejectionReasons']({}).catch(() => undefined);
+      }
       return view;
     },
 

@@ -148,9 +148,10 @@ describe('faults injected by the emulator', () => {
   }, 90_000);
 
   it('the access token expiring during a decision: e-RS answers 401, the session refreshes, and it is sent once', async () => {
-    // A platform whose tokens live six seconds, and answers slower than the last seconds
-    // of a token: the token is valid when sent and expired when e-RS reads it.
-    const shortEnv = await startLocalEnvironment({ dataDir: path.join(root, 'short-env'), log: silentLogger, accessTokenTtlSeconds: 6 });
+    // A platform whose tokens live ten seconds, and answers slower than the last seconds of
+    // a token: the token is valid when sent (the app refreshes only under five seconds
+    // left) and expired when e-RS reads it; the retry's fresh token has seconds to spare.
+    const shortEnv = await startLocalEnvironment({ dataDir: path.join(root, 'short-env'), log: silentLogger, accessTokenTtlSeconds: 10 });
     const shortApp = await startDirectApp({ userDataDir: path.join(root, 'short-user'), localEnvironment: shortEnv });
     try {
       await signInDirect(shortApp, CONSULTANT_UID, 'R69');
@@ -158,7 +159,7 @@ describe('faults injected by the emulator', () => {
       if (!row) throw new Error('empty worklist');
       const { referral } = await shortApp.call('referral.open', { ubrn: row.ubrn });
       await shortApp.app.session.refresh();
-      await new Promise((r) => setTimeout(r, 600));
+      await new Promise((r) => setTimeout(r, 4_400));
       shortEnv.emulator.setFaults({ latencyMs: 5_600 });
       const result = await shortApp.raw('referral.accept', { ubrn: row.ubrn, version: referral.version });
       shortEnv.emulator.setFaults({ latencyMs: 0 });

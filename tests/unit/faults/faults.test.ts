@@ -160,7 +160,7 @@ describe('faults injected by the emulator', () => {
       const { referral } = await shortApp.call('referral.open', { ubrn: row.ubrn });
       await shortApp.app.session.refresh();
       await new Promise((r) => setTimeout(r, 4_400));
-      shortEnv.emulator.setFaults({ latencyMs: 5_600 });
+      shortEnv.emulator.setFaults({ latencyMs: 7_000 });
       const result = await shortApp.raw('referral.accept', { ubrn: row.ubrn, version: referral.version });
       shortEnv.emulator.setFaults({ latencyMs: 0 });
       expect(result).toMatchObject({ ok: true, value: { status: 'sent' } });

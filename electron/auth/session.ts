@@ -352,8 +352,11 @@ export class SessionManager implements SessionAccess {
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     const tokens = this.tokens;
     if (!tokens) return;
-    const lead = this.deps.refreshLeadSeconds ?? 60;
-    const inMs = Math.max((tokens.expiresAt - lead - this.now()) * 1000, 1000);
+    // A minute before expiry, or a quarter of the lifetime for short-lived tokens, so a
+    // short lifetime never turns into a refresh every second.
+    const remaining = tokens.expiresAt - this.now();
+    const lead = Math.min(this.deps.refreshLeadSeconds ?? 60, remaining / 4);
+    const inMs = Math.max((remaining - lead) * 1000, 1000);
     this.refreshTimer = setTimeout(() => void this.refresh(), inMs);
     this.refreshTimer.unref();
   }

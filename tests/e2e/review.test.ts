@@ -1,0 +1,197 @@
+import { PDFDocument } from 'pdf-lib';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReferralView, WorklistRow } from '../../electron/api';
+import { renderDocument } from '../../electron/local/documents/render';
+import { seriousViolations } from '../helpers/axe';
+import { startAppHost, type RunningAppHost } from '../helpers/app-host';
+import { launchChromium, type BrowserSession } from '../helpers/chromium';
+import { signInToApp } from '../helpers/sign-in';
+
+let running: RunningAppHost;
+let chrome: BrowserSession;
+let referrals: WorklistRow[];
+const used = new Set<string>();
+
+beforeAll(async () => {
+  running = await startAppHost();
+  chrome = await launchChromium();
+  await chrome.page.goto(running.host.url);
+  await signInToApp(chrome.page, running, 'Dr Amara Okoye', /\(R69\)/);
+  referrals = await running.app.ers.fetchWorklist('referrals');
+}, 60_000);
+
+afterAll(async () => {
+  await chrome?.close();
+  await running?.close();
+});
+
+const emulator = () => {
+  const e = running.app.services.local?.emulator;
+  if (!e) throw new Error('no emulator');
+  return e;
+};
+
+/** A referral on the review list with an available attachment of this type, not used yet. */
+async function referralWith(contentType: string): Promise<{ referral: ReferralView; attachmentTitle: string; attachmentId: string }> {
+  for (const row of referrals) {
+    if (used.has(row.ubrn)) continue;
+    const referral = await running.app.ers.openReferral({ ubrn: row.ubrn });
+    const attachment = referral.attachments.find((a) => a.available && a.contentType === contentType && a.id);
+    if (attachment?.id) return { referral, attachmentTitle: attachment.title, attachmentId: attachment.id };
+  }
+  throw new Error(`no referral with an available ${contentType}`);
+}
+
+async function openItem(page: Page, path: string): Promise<void> {
+  await page.evaluate((hash) => {
+    window.location.hash = hash;
+  }, path);
+  await page.getByTestId('item-heading').waitFor();
+}
+
+async function confirmAndWait(page: Page): Promise<string> {
+  await page.getByTestId('confirm-dialog').waitFor();
+  await page.getByTestId('confirm-send').click();
+  await page.getByTestId('confirm-dialog').waitFor({ state: 'detached' });
+  await expect.poll(async () => (await page.getByTestId('decision-status').textContent()) ?? '', { timeout: 15_000 }).not.toBe('');
+  return (await page.getByTestId('decision-status').textContent()) ?? '';
+}
+
+/** True when the canvas has drawn something other than white. */
+async function canvasHasInk(page: Page): Promise<boolean> {
+  return page.evaluate(() => {
+    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="viewer-pane"] canvas');
+    if (!canvas || canvas.width === 0) return false;
+    const context = canvas.getContext('2d');
+    if (!context) return false;
+    const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+    for (let i = 0; i < data.length; i += 4 * 97) if (data[i]! < 200 || data[i + 1]! < 200 || data[i + 2]! < 200) return true;
+    return false;
+  });
+}
+
+describe('reviewing a referral with its attachments inline, and recording decisions', () => {
+  it('renders the PDF letter (drawn pixels, the right page count), then a TIFF and a DOCX', async () => {
+    const { page } = chrome;
+    const { referral, attachmentTitle, attachmentId } = await referralWith('application/pdf');
+    const pdfBytes = (await running.app.ers.getAttachment({ attachmentId })).bytes;
+    const pages = (await PDFDocument.load(pdfBytes)).getPageCount();
+    await openItem(page, `#/referral/${referral.ubrn}`);
+    await page.getByTestId('attachment-item').filter({ hasText: attachmentTitle }).first().click();
+    await page.getByTestId('pdf-viewer').waitFor();
+    await expect.poll(() => page.getByTestId('page-status').textContent(), { timeout: 20_000 }).toBe(`Page 1 of ${pages}`);
+    await expect.poll(() => canvasHasInk(page), { timeout: 20_000 }).toBe(true);
+    await page.screenshot({ path: 'test-results/referral-pdf.png' });
+    expect(await seriousViolations(page)).toEqual([]);
+
+    const tiff = await referralWith('image/tiff');
+    await openItem(page, `#/referral/${tiff.referral.ubrn}`);
+    await page.getByTestId('attachment-item').filter({ hasText: tiff.attachmentTitle }).first().click();
+    await page.getByTestId('tiff-viewer').waitFor();
+    await expect.poll(() => page.getByTestId('page-status').textContent(), { timeout: 20_000 }).toMatch(/^Page 1 of \d+$/);
+    await page.screenshot({ path: 'test-results/referral-tiff.png' });
+
+    const docx = await referralWith('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+    await openItem(page, `#/referral/${docx.referral.ubrn}`);
+    await page.getByTestId('attachment-item').filter({ hasText: docx.attachmentTitle }).first().click();
+    await page.getByTestId('rich-document-viewer').waitFor();
+    expect(await page.locator('[data-testid="rich-document-viewer"] a, [data-testid="rich-document-viewer"] script').count()).toBe(0);
+    expect(chrome.consoleErrors).toEqual([]);
+  }, 90_000);
+
+  it('accepts one referral: e-RS records it', async () => {
+    const { page } = chrome;
+    const row = referrals.find((r) => !used.has(r.ubrn) && r.reviewStatus !== '');
+    if (!row) throw new Error('no referral to accept');
+    used.add(row.ubrn);
+    const before = emulator().referral(row.ubrn)?.version ?? 0;
+    await openItem(page, `#/referral/${row.ubrn}`);
+    await page.getByTestId('decision-accept').click();
+    expect(await confirmAndWait(page)).toMatch(/accepted/i);
+    expect(emulator().referral(row.ubrn)?.review?.outcome).toBe('ACCEPTED');
+    expect(emulator().referral(row.ubrn)?.version).toBe(before + 1);
+  });
+
+  it('rejects one with a reason: e-RS records the reason and comments', async () => {
+    const { page } = chrome;
+    const row = referrals.find((r) => !used.has(r.ubrn));
+    if (!row) throw new Error('no referral to reject');
+    used.add(row.ubrn);
+    await openItem(page, `#/referral/${row.ubrn}`);
+    await page.getByTestId('decision-reject').click();
+    await page.getByTestId('reject-reason').selectOption({ index: 1 });
+    const reason = await page.getByTestId('reject-reason').inputValue();
+    await page.getByTestId('reject-comments').fill('Please refer to the community musculoskeletal service first.');
+    await page.getByTestId('reject-submit').click();
+    expect(await confirmAndWait(page)).toMatch(/rejected/i);
+    const state = emulator().referral(row.ubrn);
+    expect(state?.status.code).toBe('REJECTED');
+    expect(JSON.stringify(state?.status)).toContain(reason);
+  });
+
+  it('records a triage outcome with an attachment on a RAS request', async () => {
+    const { page } = chrome;
+    const triage = await running.app.ers.fetchWorklist('triage');
+    const row = triage.find((r) => !used.has(r.ubrn));
+    if (!row) throw new Error('no triage request');
+    used.add(row.ubrn);
+    const uploadsBefore = emulator().operations().filter((o) => o.operation === 'A020').length;
+    await openItem(page, `#/referral/${row.ubrn}?list=triage`);
+    await page.getByTestId('decision-triage').click();
+    await page.getByTestId('triage-outcome-ACCEPT_REFER_BOOK_LATER').check();
+    await page.getByTestId('triage-comments').fill('Book into the next urgent clinic.');
+    const note = await renderDocument({ kind: 'pdf-clinical-info', seed: 11, title: 'Triage note' });
+    await page.getByTestId('triage-file').setInputFiles({ name: 'triage-note.pdf', mimeType: 'application/pdf', buffer: Buffer.from(note) });
+    await page.getByTestId('triage-file-chosen').waitFor();
+    await page.getByTestId('triage-submit').click();
+    expect(await confirmAndWait(page)).toMatch(/triage|recorded/i);
+    expect(emulator().referral(row.ubrn)?.review?.outcome).toBe('ACCEPT_REFER_BOOK_LATER');
+    expect(emulator().operations().filter((o) => o.operation === 'A020').length).toBe(uploadsBefore + 1);
+  });
+
+  it('replies to an A&G request with an attachment: the reply joins the conversation', async () => {
+    const { page } = chrome;
+    const advice = await running.app.ers.fetchWorklist('advice');
+    const row = advice[0];
+    if (!row) throw new Error('no A&G request');
+    const before = (await running.app.ers.getConversation({ ubrn: row.ubrn, version: (await running.app.ers.getAdviceRequest({ ubrn: row.ubrn })).version })).messages.length;
+    await openItem(page, `#/advice/${row.id}`);
+    await page.getByTestId('advice-thread').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByTestId('advice-reply').click();
+    await page.getByTestId('reply-outcome-RETURN_TO_REFERRER_WITH_ADVICE').check();
+    await page.getByTestId('reply-recommendation').selectOption({ index: 1 });
+    await page.getByTestId('reply-guidance').fill('Trial of treatment for six weeks, then review.');
+    await page.getByTestId('reply-file').setInputFiles({ name: 'leaflet.txt', mimeType: 'text/plain', buffer: Buffer.from('Synthetic patient leaflet.\n') });
+    await page.getByTestId('reply-submit').click();
+    expect(await confirmAndWait(page)).toMatch(/advice|sent/i);
+    const request = await running.app.ers.getAdviceRequest({ ubrn: row.ubrn });
+    const after = await running.app.ers.getConversation({ ubrn: row.ubrn, version: request.version });
+    expect(after.messages.length).toBe(before + 1);
+    expect(after.messages.at(-1)?.text).toContain('Trial of treatment');
+    expect(after.messages.at(-1)?.attachments).toHaveLength(1);
+  });
+
+  it('a referral changed behind the app: the send gets 412, the conflict shows, and the resend completes', async () => {
+    const { page } = chrome;
+    const row = referrals.find((r) => !used.has(r.ubrn));
+    if (!row) throw new Error('no referral left');
+    used.add(row.ubrn);
+    await openItem(page, `#/referral/${row.ubrn}`);
+    await page.getByTestId('review-summary').waitFor();
+    await emulator().touchReferral(row.ubrn);
+    await page.getByTestId('decision-accept').click();
+    await page.getByTestId('confirm-dialog').waitFor();
+    await page.getByTestId('confirm-send').click();
+    await page.getByTestId('conflict-panel').waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('conflict-change').count()).toBeGreaterThan(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    // "Send again" under the list of changes is the confirmation: it sends with the new version.
+    await page.getByTestId('conflict-resend').click();
+    await expect.poll(async () => (await page.getByTestId('decision-status').textContent()) ?? '', { timeout: 15_000 }).toMatch(/accepted/i);
+    const accepts = emulator().operations().filter((o) => o.operation === 'A013' && o.path.includes(row.ubrn));
+    expect(accepts.map((o) => o.status)).toEqual([412, 200]);
+    expect(emulator().referral(row.ubrn)?.review?.outcome).toBe('ACCEPTED');
+  });
+});

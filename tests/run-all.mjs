@@ -44,7 +44,11 @@ let testsSkipped = 0;
 if (existsSync(vitestJson)) {
   const report = JSON.parse(readFileSync(vitestJson, 'utf8'));
   testsPassed = report.numPassedTests;
-  testsFailed = report.numFailedTests + (report.numFailedTestSuites ?? 0);
+  // A file that failed without a failing test (it did not load, a hook threw) counts once.
+  const brokenFiles = (report.testResults ?? []).filter(
+    (file) => file.status === 'failed' && !(file.assertionResults ?? []).some((a) => a.status === 'failed'),
+  ).length;
+  testsFailed = report.numFailedTests + brokenFiles;
   testsSkipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
   if (report.numTotalTests === 0) testsFailed += 1;
 } else {

@@ -7,7 +7,7 @@ import type { AppInfo, OfflineStatus, PrefetchProgressView, RoleOption, SessionV
 import { AppError } from './app-error';
 import { ApimClient } from './auth/apim';
 import { Cis2Client } from './auth/cis2';
-import { roleLabel, SessionManager } from './auth/session';
+import { isProviderFunction, roleLabel, SessionManager } from './auth/session';
 import type { AppConfig } from './config';
 import { resolveEnvironment, type EnvironmentServices } from './environment';
 import { createErsClient, type ErsClient, type ErsClientOptions } from './ers/client';
@@ -16,7 +16,7 @@ import { EventHub, type Handlers } from './handlers';
 import type { LocalEnvironment } from './local/index';
 import { createExternalOpener } from './files/open-externally';
 import type { Logger } from './log/logger';
-import { OfflineSession } from './offline/offline-session';
+import { OfflineSession, outboxItemView } from './offline/offline-session';
 import type { Platform } from './platform/platform';
 import { createAuditLog } from './review/audit-log';
 import { createReviewHandlers } from './review/review-handlers';
@@ -48,15 +48,14 @@ export interface TriageApp {
 export const APP_NAME = 'e-RS Triage';
 const DEFAULT_IDLE_LOCK_MINUTES = 15;
 
-const PROVIDER_FUNCTIONS = new Set<string>(['SERVICE_PROVIDER_CLINICIAN', 'SERVICE_PROVIDER_CLINICIAN_ADMIN', 'SERVICE_PROVIDER_ADMIN']);
 
 /** A030 lists organisations with the business functions held at each; the picker offers one role per pair. */
 export function roleOptionsFrom(choices: ErsRoleChoice[], userId: string, services: Pick<EnvironmentServices, 'organisationName' | 'actsFor'>): RoleOption[] {
   const options: RoleOption[] = [];
   for (const choice of choices) {
     for (const fn of choice.businessFunctions) {
-      if (!PROVIDER_FUNCTIONS.has(fn)) continue;
-      const businessFunction = fn as RoleOption['businessFunction'];
+      if (!isProviderFunction(fn)) continue;
+      const businessFunction = fn;
       options.push({
         id: `${choice.id}|${businessFunction}`,
         businessFunction,
@@ -143,7 +142,7 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     online: offline ? !offline.isOffline() : true,
     banner: offline?.banner() ?? null,
     prefetch,
-    outbox: offline ? (await offline.outbox.list()).map((item) => ({ id: item.id, operation: item.operation, ubrn: String((item.input as { ubrn?: unknown }).ubrn ?? ''), createdAt: item.createdAt, state: item.state, problem: item.problem?.message ?? null })) : [],
+    outbox: offline ? (await offline.outbox.list()).map(outboxItemView) : [],
   });
   const publishOffline = (): void => {
     void offlineStatus().then((status) => events.emit('offline.changed', status), () => undefined);

@@ -10,6 +10,7 @@ import type { RoleOption } from './api';
 import { AppError } from './app-error';
 import type { ApimSettings } from './auth/apim';
 import { ASSERTION_ALG, loadAssertionKey } from './auth/client-assertion';
+import { isProviderFunction } from './auth/session';
 import type { Cis2Settings } from './auth/cis2';
 import type { LocalEnvironment } from './local';
 import type { AppConfig } from './config';
@@ -31,11 +32,6 @@ export interface EnvironmentServices {
   dispose(): Promise<void>;
 }
 
-const PROVIDER_FUNCTIONS: readonly RoleOption['businessFunction'][] = ['SERVICE_PROVIDER_CLINICIAN', 'SERVICE_PROVIDER_CLINICIAN_ADMIN', 'SERVICE_PROVIDER_ADMIN'];
-
-function isProviderFunction(value: string): value is RoleOption['businessFunction'] {
-  return (PROVIDER_FUNCTIONS as readonly string[]).includes(value);
-}
 
 /**
  * `shared`: a local environment someone else started and will stop (tests that restart the

@@ -57,7 +57,12 @@ interface RememberedRoles {
   options: RoleOption[];
 }
 
-const PROVIDER_FUNCTIONS = new Set<RoleOption['businessFunction']>(['SERVICE_PROVIDER_CLINICIAN', 'SERVICE_PROVIDER_CLINICIAN_ADMIN', 'SERVICE_PROVIDER_ADMIN']);
+/** The e-RS business functions of a service provider: the only roles this app offers. */
+const PROVIDER_FUNCTIONS: readonly string[] = ['SERVICE_PROVIDER_CLINICIAN', 'SERVICE_PROVIDER_CLINICIAN_ADMIN', 'SERVICE_PROVIDER_ADMIN'];
+
+export function isProviderFunction(value: string): value is RoleOption['businessFunction'] {
+  return PROVIDER_FUNCTIONS.includes(value);
+}
 
 export class SessionManager implements SessionAccess {
   private view: SessionView;
@@ -189,7 +194,7 @@ export class SessionManager implements SessionAccess {
       let roles: RoleOption[];
       let notice: SessionView['notice'] = null;
       try {
-        roles = (await this.deps.fetchRoles(tokens.accessToken, identity.uid)).filter((r) => PROVIDER_FUNCTIONS.has(r.businessFunction));
+        roles = (await this.deps.fetchRoles(tokens.accessToken, identity.uid)).filter((r) => isProviderFunction(r.businessFunction));
         await this.rememberRoleOptions(identity.uid, roles);
       } catch (error) {
         // e-RS down but identity up: offer the roles e-RS gave at this user's last sign-in,

@@ -192,11 +192,12 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
     return { referral: remember(read.value), fetchedAt: read.fetchedAt, stale: read.stale };
   }
 
-  async function attachmentFrom(
+  /** An attachment's bytes: the kept copy if there is one, else from e-RS (and kept). */
+  async function attachmentFile(
     list: AttachmentView[],
     attachmentId: string,
     item: { kind: 'referrals' | 'advice'; ubrn: string; version: string },
-  ): Promise<AttachmentContent> {
+  ): Promise<{ file: { bytes: Uint8Array; contentType: string; fileName: string | null }; title: string; stale: boolean }> {
     const attachment = list.find((a) => a.id === attachmentId);
     if (!attachment) throw new AppError('ATTACHMENT_UNKNOWN', 'That attachment is not part of this referral any more. Reload the referral.');
     if (!attachment.available) {
@@ -207,7 +208,7 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
       return { bytes: file.bytes, contentType: file.contentType || attachment.contentType, fileName: file.fileName ?? attachment.title };
     };
     const offline = await deps.offline();
-    if (!offline) return toAttachmentContent(await download(), attachment.title);
+    if (!offline) return { file: await download(), title: attachment.title, stale: false };
     const read = await offline.prefetcher.foreground(() =>
       offline.reads.file(cacheKeys.attachment(attachmentId), download, {
         type: 'attachment',
@@ -220,7 +221,16 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
         declaredContentType: attachment.contentType,
       }),
     );
-    return toAttachmentContent(read.value, attachment.title, read.stale);
+    return { file: read.value, title: attachment.title, stale: read.stale };
+  }
+
+  async function attachmentFrom(
+    list: AttachmentView[],
+    attachmentId: string,
+    item: { kind: 'referrals' | 'advice'; ubrn: string; version: string },
+  ): Promise<AttachmentContent> {
+    const { file, title, stale } = await attachmentFile(list, attachmentId, item);
+    return toAttachmentContent(file, title, stale);
   }
 
   async function readAdvice(ubrn: string): Promise<AdviceScreen> {
@@ -324,11 +334,16 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
 
     'attachment.openExternally': async ({ source, ubrn, attachmentId }) => {
       deps.requireSignedIn();
-      const list = source === 'referral' ? (await ers.getReferral({ ubrn })).attachments : (await ers.getAdviceRequest({ ubrn })).attachments;
-      const attachment = list.find((a) => a.id === attachmentId);
-      if (!attachment?.available) throw new AppError('ATTACHMENT_UNAVAILABLE', 'That attachment cannot be opened. Reload the referral and try again.');
-      const file = await ers.getAttachment({ attachmentId });
-      const opened = await deps.opener.open({ bytes: file.bytes, fileName: file.fileName ?? attachment.title, contentType: file.contentType || attachment.contentType });
+      let found: Awaited<ReturnType<typeof attachmentFile>>;
+      if (source === 'referral') {
+        const { referral } = await readReferral(ubrn);
+        found = await attachmentFile(referral.attachments, attachmentId, { kind: 'referrals', ubrn, version: referral.version });
+      } else {
+        const { request, conversation } = await readAdvice(ubrn);
+        const all = [...request.attachments, ...conversation.messages.flatMap((m) => m.attachments)];
+        found = await attachmentFile(all, attachmentId, { kind: 'advice', ubrn, version: request.version });
+      }
+      const opened = await deps.opener.open({ bytes: found.file.bytes, fileName: found.file.fileName ?? found.title, contentType: found.file.contentType });
       return { fileName: opened.fileName };
     },
 

@@ -20,6 +20,8 @@ export interface DirectApp {
   app: TriageApp;
   userDataDir: string;
   opened: string[];
+  /** Files the app handed to "another application". */
+  openedFiles: string[];
   events: { event: EventName; payload: unknown }[];
   call<C extends Channel>(channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>>;
   /** The raw result, for tests of failures. */
@@ -33,6 +35,7 @@ export async function startDirectApp(
 ): Promise<DirectApp> {
   const userDataDir = options.userDataDir ?? mkdtempSync(path.join(os.tmpdir(), 'ers-app-'));
   const opened: string[] = [];
+  const openedFiles: string[] = [];
   const config = loadConfig({ ERS_TRIAGE_CONFIG: path.join(userDataDir, 'no-machine-config.json'), ...options.env });
   const app = await createApp({
     config,
@@ -42,6 +45,10 @@ export async function startDirectApp(
       keyProvider: new TestKeyProvider(),
       openExternal: async (url) => {
         opened.push(url);
+      },
+      openPath: async (filePath) => {
+        openedFiles.push(filePath);
+        return '';
       },
     }),
     log: silentLogger,
@@ -61,6 +68,7 @@ export async function startDirectApp(
     app,
     userDataDir,
     opened,
+    openedFiles,
     events,
     call,
     raw: (channel, input) => dispatch(app.handlers, channel, input, silentLogger),

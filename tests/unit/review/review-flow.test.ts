@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AttachmentView, ReferralView, WorklistRow } from '../../../electron/api';
 import { CONSULTANT_UID } from '../../../electron/local/users';
@@ -63,6 +63,16 @@ describe('the review screens against the local e-RS', () => {
     const content = await direct.call('referral.attachment', { ubrn: referral.ubrn, attachmentId: attachment.id ?? '' });
     expect(content.kind).toBe('document');
     if (content.kind === 'document') expect(content.document.blocks.length).toBeGreaterThan(2);
+  });
+
+  it('hands an attachment to another application as a private file with a safe name, never running it', async () => {
+    const { referral, attachment } = await referralWithAttachment(referralRows, /pdf/);
+    const result = await direct.call('attachment.openExternally', { source: 'referral', ubrn: referral.ubrn, attachmentId: attachment.id ?? '' });
+    const file = direct.openedFiles.at(-1) ?? '';
+    expect(file.endsWith(result.fileName)).toBe(true);
+    expect(result.fileName).toMatch(/\.pdf$/);
+    expect(readFileSync(file).subarray(0, 5).toString()).toBe('%PDF-');
+    if (process.platform !== 'win32') expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 
   it('refuses an unavailable attachment with e-RS reason', async () => {

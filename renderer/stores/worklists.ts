@@ -112,7 +112,8 @@ export const useWorklistsStore = defineStore('worklists', () => {
   const roleKey = ref<string | null>(null);
 
   function roleChanged(): void {
-    const role = session.view?.role ?? null;
+    // Locked counts as no role: patient rows must not stay in memory behind the lock screen.
+    const role = session.view?.phase === 'locked' ? null : (session.view?.role ?? null);
     const key = role ? preferencesKey(role) : null;
     if (key === roleKey.value) return;
     roleKey.value = key;
@@ -133,7 +134,7 @@ export const useWorklistsStore = defineStore('worklists', () => {
   }
 
   // Another role's rows must not linger once the role changes or the user signs out.
-  watch(() => session.view?.role ?? null, roleChanged, { immediate: true });
+  watch(() => [session.view?.role ?? null, session.view?.phase], roleChanged, { immediate: true });
 
   function save(): void {
     if (roleKey.value !== null) writePreferences(storage, roleKey.value, preferences.value);
@@ -141,6 +142,8 @@ export const useWorklistsStore = defineStore('worklists', () => {
 
   function load(kind: WorklistKind, refresh: boolean): Promise<void> {
     roleChanged();
+    // No role in use (signed out, or locked): nothing may be fetched or shown.
+    if (roleKey.value === null) return Promise.resolve();
     const inFlight = pending.get(kind);
     if (inFlight) return inFlight;
     const state = lists[kind];

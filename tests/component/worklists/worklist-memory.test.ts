@@ -2,6 +2,7 @@ import { flushPromises } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { preferencesKey } from '../../../renderer/components/worklist/role-preferences';
 import { useSessionStore } from '../../../renderer/stores/session';
+import { useWorklistsStore } from '../../../renderer/stores/worklists';
 import { fakeClient, listView, makeRow, makeRows, mountWorklists, must, shownUbrns, signedInView, type MountedWorklists } from './fixtures';
 
 let mounted: MountedWorklists | null = null;
@@ -119,6 +120,18 @@ describe('filters remembered per role', () => {
     await flushPromises();
     expect((wrapper.get('[data-testid="filter-specialty"]').element as HTMLSelectElement).value).toBe('');
     expect(shownUbrns(wrapper).sort()).toEqual(['100000000500', '100000000501']);
+  });
+});
+
+describe('the idle lock', () => {
+  it('drops every patient row from memory when the app locks', async () => {
+    mounted = await mountWorklists(fakeClient({ referrals: listView('referrals', makeRows(3)), triage: listView('triage', makeRows(2, 50)) }), { role: R69 });
+    const store = useWorklistsStore(mounted.pinia);
+    expect(store.lists.referrals.rows.length).toBe(3);
+    const session = useSessionStore(mounted.pinia);
+    session.view = { ...signedInView(R69), phase: 'locked' };
+    await flushPromises();
+    for (const kind of ['referrals', 'triage', 'advice'] as const) expect(store.lists[kind].rows).toEqual([]);
   });
 });
 

@@ -87,3 +87,5 @@ export function useDecisionFlow(options: DecisionFlowOptions) {
 
   return { confirming, sending, error, conflict, review, cancel, confirm, resend, dropConflict };
 }
+
+export type DecisionFlow = ReturnType<typeof useDecisionFlow>;

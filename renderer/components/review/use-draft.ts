@@ -23,6 +23,19 @@ function bounded(form: DraftForm): DraftForm {
   return out;
 }
 
+/** A draft field as text; a field missing or of another type (an older draft) reads as empty. */
+export function draftText(form: DraftForm, key: string): string {
+  const value = form[key];
+  return typeof value === 'string' ? value : '';
+}
+
+/** The note shown once a draft is back in the form, with when it was saved where that is known. */
+export function draftBackText(savedAt: string): string {
+  const when = new Date(savedAt);
+  const clock = Number.isNaN(when.getTime()) ? '' : ` from ${String(when.getHours()).padStart(2, '0')}:${String(when.getMinutes()).padStart(2, '0')}`;
+  return `Your draft${clock} is back.`;
+}
+
 export interface DraftOptions {
   client: TriageClient;
   itemId: string;
@@ -138,3 +151,5 @@ export function useDraft(options: DraftOptions) {
 
   return { savedAt, saveError, load, start, flush, discard };
 }
+
+export type Draft = ReturnType<typeof useDraft>;

@@ -130,8 +130,7 @@ export const INTERACTIONS_DONE = `window.__benchUi.records.filter((r) => r.paint
 
 /**
  * Flings the worklist's scroller from top to bottom and back, a fixed distance each frame,
- * and keeps each frame's requestAnimationFrame delta, the long animation frames seen, and
- * how many frames showed no row in the middle of the list's box (the list fell behind).
+ * and keeps each frame's requestAnimationFrame delta and the long animation frames seen.
  */
 export function flingScript(pixelsPerFrame: number, passes: number): string {
   return `(async () => {
@@ -157,7 +156,6 @@ export function flingScript(pixelsPerFrame: number, passes: number): string {
       });
       observer.observe({ type: 'long-animation-frame', buffered: false });
     } catch {}
-    const emptyFrames = { count: 0 };
     return await new Promise((resolve) => {
       let last = null;
       let direction = 1;
@@ -165,17 +163,14 @@ export function flingScript(pixelsPerFrame: number, passes: number): string {
       const step = (time) => {
         if (last !== null) frames.push(time - last);
         last = time;
-        // A frame that shows no row at all where the viewport is: the list fell behind.
-        const box = scroller.getBoundingClientRect();
-        const probe = document.elementFromPoint(box.left + 40, box.top + box.height / 2);
-        if (!probe || !probe.closest('[data-testid="worklist-row"]')) emptyFrames.count += 1;
+        // Writes only: reading layout here would force it inside the frame being measured.
         let next = scroller.scrollTop + direction * ${pixelsPerFrame};
         if (next >= max) { next = max; direction = -1; turns += 1; }
         else if (next <= 0) { next = 0; direction = 1; turns += 1; }
         scroller.scrollTop = next;
         if (turns >= ${passes}) {
           if (observer) observer.disconnect();
-          resolve({ frames, longFrames, emptyFrames: emptyFrames.count, scrollHeight: max, rowsInDom: document.querySelectorAll('[data-testid="worklist-row"]').length });
+          resolve({ frames, longFrames, scrollHeight: max, rowsInDom: document.querySelectorAll('[data-testid="worklist-row"]').length });
           return;
         }
         requestAnimationFrame(step);

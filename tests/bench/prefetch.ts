@@ -193,8 +193,8 @@ export async function prefetchBench(ctx: BenchContext): Promise<void> {
       better: 'higher',
       targetBasis: 'Issue 7/9: 90% of the rate limit or better.',
       limit: `${done ? '' : `The run ended ${progress.phase} with ${progress.failed} failed. `}${
-        ceiling < RATE_LIMIT * 0.9 ? 'Concurrency, not pacing: ' : ''
-      }with at most ${CONCURRENCY} requests at once, each accepted e-RS request held a slot for ${round(slotMs)} ms on average (its own answer plus, for an attachment, the download it redirects to; the emulator's mean times with the ${LATENCY_MS} ms latency were ${slowest.join(
+        ceiling < RATE_LIMIT * 0.9 ? 'Concurrency, not pacing: with' : 'With'
+      } at most ${CONCURRENCY} requests at once, each accepted e-RS request held a slot for ${round(slotMs)} ms on average (its own answer plus, for an attachment, the download it redirects to; the emulator's mean times with the ${LATENCY_MS} ms latency were ${slowest.join(
         ', ',
       )}), so the pool could reach about ${round(ceiling, 1)} requests/s; its paced rate was ${
         snapshot.ratePerSecond === null ? 'never set' : `${round(snapshot.ratePerSecond, 1)}/s`

@@ -12,6 +12,7 @@ import { loadConfig } from './config';
 import { SECURITY_HEADERS } from './csp';
 import { dispatch } from './dispatch';
 import { installCrashHandler } from './crash-handler';
+import { permissionDecision, shouldBlockNavigation, windowOpenDecision } from './navigation-guard';
 import { createFileLogger } from './log/file-logger';
 import { createElectronPlatform } from './platform/electron-platform';
 import { readStaticFile } from './static-files';
@@ -48,22 +49,22 @@ if (!app.requestSingleInstanceLock()) {
     }
   });
 
-  // Every web contents: no navigation away, no new windows, no webviews.
+  // Every web contents: no navigation away, no new windows, no webviews (navigation-guard.ts decides).
   app.on('web-contents-created', (_event, contents) => {
     contents.on('will-navigate', (event, url) => {
-      if (!isAppUrl(url)) event.preventDefault();
+      if (shouldBlockNavigation(url)) event.preventDefault();
     });
     contents.on('will-redirect', (event, url) => {
-      if (!isAppUrl(url)) event.preventDefault();
+      if (shouldBlockNavigation(url)) event.preventDefault();
     });
-    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    contents.setWindowOpenHandler((details) => windowOpenDecision(details));
     contents.on('will-attach-webview', (event) => event.preventDefault());
   });
 
   app.whenReady().then(async () => {
-    // electronegativity-ok: PERMISSION_REQUEST_HANDLER_JS_CHECK — the handler denies every permission request, and the check handler below answers false to every check
-    session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-    session.defaultSession.setPermissionCheckHandler(() => false);
+    // electronegativity-ok: PERMISSION_REQUEST_HANDLER_JS_CHECK — the handler denies every permission request, and the check handler below answers false to every check (permissionDecision in navigation-guard.ts, pinned by its unit test)
+    session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => callback(permissionDecision(permission)));
+    session.defaultSession.setPermissionCheckHandler((_contents, permission) => permissionDecision(permission));
 
     protocol.handle(APP_SCHEME, async (request) => {
       if (!isAppUrl(request.url)) return new Response('Not found', { status: 404 });

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { AppInfo, OfflineStatus, PrefetchProgressView, RoleOption, SessionView, WorklistView } from './api';
 import { AppError } from './app-error';
 import { ApimClient } from './auth/apim';
+import { ApimCombinedClient, userFromRoleChoices } from './auth/apim-combined';
 import { Cis2Client } from './auth/cis2';
 import { isProviderFunction, roleLabel, SessionManager } from './auth/session';
 import type { AppConfig } from './config';
@@ -85,7 +86,7 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     environment: config.environment,
     log,
     ...(services.codeSystemBase ? { codeSystemBase: services.codeSystemBase } : {}),
-    getAccessToken: async () => (services.cis2 ? currentSession().accessToken() : null),
+    getAccessToken: async () => (services.cis2 || services.combined ? currentSession().accessToken() : null),
     refreshSession: async () => {
       if (!(await currentSession().refreshAfterUnauthorised())) {
         throw new AppError('SIGN_IN_AGAIN', 'Your sign-in has ended. Sign in again to carry on; your screen and drafts are kept.');
@@ -105,6 +106,8 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     environment: config.environment,
     cis2: services.cis2 ? new Cis2Client({ ...services.cis2, ...(deps.options?.signInTimeoutMs ? { timeoutMs: deps.options.signInTimeoutMs } : {}) }, log) : null,
     apim: services.apim ? new ApimClient(services.apim, log) : null,
+    combined: services.combined ? new ApimCombinedClient({ ...services.combined, ...(deps.options?.signInTimeoutMs ? { timeoutMs: deps.options.signInTimeoutMs } : {}) }, log) : null,
+    identifyUser: async () => userFromRoleChoices(await ers.getBusinessFunctions()),
     fetchRoles: async (_accessToken, userId) => roleOptionsFrom(await ers.getBusinessFunctions(), userId, services),
     // electronegativity-ok: OPEN_EXTERNAL_JS_CHECK — not Electron's shell: Platform.openExternal, which opens only https, or http on loopback (isSafeExternalUrl)
     openExternal: (url) => platform.openExternal(url),

@@ -2,8 +2,8 @@
  * Where the app's settings come from, in order of authority:
  *  1. the trust's machine configuration (a JSON file under ProgramData on Windows,
  *     /etc/ers-triage on Linux, or the path in ERS_TRIAGE_CONFIG), set by IT per machine;
- *  2. for unmanaged (developer) machines only, the ERS_ENVIRONMENT and ERS_BASE_URL
- *     environment variables;
+ *  2. for unmanaged (developer) machines only, the ERS_ENVIRONMENT, ERS_BASE_URL and
+ *     ERS_AUTH_PATTERN environment variables;
  *  3. the defaults below: the `local` environment, which needs no network.
  * A managed install cannot be switched to another environment by the user.
  */
@@ -21,6 +21,8 @@ export const ENVIRONMENTS: Record<EnvironmentName, { label: string; ersBaseUrl: 
 };
 
 const EnvironmentSchema = v.picklist(['local', 'sandbox', 'int', 'production']);
+const PatternSchema = v.picklist(['separate', 'combined']);
+export type AuthPattern = v.InferOutput<typeof PatternSchema>;
 const Url = v.pipe(v.string(), v.url('must be a URL'));
 
 /** The trust configuration file. Every field is optional; unknown fields are refused. */
@@ -38,12 +40,14 @@ export const MachineConfigSchema = v.strictObject({
   apim: v.optional(
     v.strictObject({
       tokenEndpoint: Url,
+      /** The combined pattern's authorize endpoint; by default the token endpoint's sibling `authorize`. */
+      authorizeEndpoint: v.optional(Url),
       clientId: v.string(),
       /** Path of the PEM private key that signs client assertions. Never in the repository. */
       privateKeyPath: v.string(),
       keyId: v.string(),
       /** 'separate' exchanges the CIS2 ID token (RFC 8693); 'combined' authorises at APIM directly. */
-      pattern: v.optional(v.picklist(['separate', 'combined'])),
+      pattern: v.optional(PatternSchema),
     }),
   ),
   sandboxRole: v.optional(
@@ -69,6 +73,8 @@ export interface AppConfig {
   /** The e-RS base URL (without /FHIR); null for `local` until the emulator has started. */
   ersBaseUrl: string | null;
   signInRequired: boolean;
+  /** How the user is signed in and authorised with the NHS API platform. */
+  authPattern: AuthPattern;
   machine: MachineConfig;
   /** Where the machine configuration was read from, if anywhere. */
   configPath: string | null;
@@ -109,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, platform: NodeJ
   const managed = machine?.environment !== undefined;
   let environment: EnvironmentName = machine?.environment ?? 'local';
   let ersBaseUrl = machine?.ersBaseUrl ?? null;
+  let authPattern: AuthPattern = machine?.apim?.pattern ?? 'separate';
   if (!managed) {
     const requested = env.ERS_ENVIRONMENT;
     if (requested !== undefined && requested !== '') {
@@ -119,6 +126,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, platform: NodeJ
       environment = parsed.output;
     }
     if (env.ERS_BASE_URL) ersBaseUrl = env.ERS_BASE_URL;
+    const pattern = env.ERS_AUTH_PATTERN;
+    if (pattern !== undefined && pattern !== '') {
+      const parsed = v.safeParse(PatternSchema, pattern);
+      if (!parsed.success) throw new AppError('CONFIG_INVALID', `ERS_AUTH_PATTERN is "${pattern}", which is not one of separate or combined.`);
+      authPattern = parsed.output;
+    }
   }
   const preset = ENVIRONMENTS[environment];
   return {
@@ -127,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, platform: NodeJ
     managed,
     ersBaseUrl: ersBaseUrl ?? preset.ersBaseUrl,
     signInRequired: preset.signIn,
+    authPattern,
     machine: machine ?? {},
     configPath: machine ? configPath : null,
   };

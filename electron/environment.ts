@@ -9,6 +9,7 @@ import { importJWK, type CryptoKey } from 'jose';
 import type { RoleOption } from './api';
 import { AppError } from './app-error';
 import type { ApimSettings } from './auth/apim';
+import type { ApimCombinedSettings } from './auth/apim-combined';
 import { ASSERTION_ALG, loadAssertionKey } from './auth/client-assertion';
 import { isProviderFunction } from './auth/session';
 import type { Cis2Settings } from './auth/cis2';
@@ -22,6 +23,8 @@ export interface EnvironmentServices {
   ersBaseUrl: string;
   cis2: Cis2Settings | null;
   apim: ApimSettings | null;
+  /** The combined pattern (sign-in and authorisation at APIM in one); `cis2` and `apim` are then null. */
+  combined: ApimCombinedSettings | null;
   /** Where there is no sign-in (sandbox): the role every call uses. */
   fixedRole: { businessFunction: RoleOption['businessFunction']; organisationOds: string; onBehalfOfUserId?: string } | null;
   codeSystemBase?: (operation: OperationId) => string;
@@ -45,10 +48,15 @@ export async function resolveEnvironment(config: AppConfig, userDataDir: string,
       const { startLocalEnvironment } = await import('./local/index');
       const local = shared ?? (await startLocalEnvironment({ dataDir: path.join(userDataDir, 'local-environment'), log }));
       const key = (await importJWK(local.apimClient.privateJwk, ASSERTION_ALG)) as CryptoKey;
+      const signingKey = { key, kid: local.apimClient.kid };
+      const combined = config.authPattern === 'combined';
       return {
         ersBaseUrl: config.ersBaseUrl ?? local.ersBaseUrl,
-        cis2: { issuer: local.cis2.issuer, clientId: local.cis2ClientId, acrValues: 'AAL3_ANY', allowInsecureLoopback: true },
-        apim: { tokenEndpoint: local.apim.tokenEndpoint, clientId: local.apimClient.clientId, signingKey: { key, kid: local.apimClient.kid } },
+        cis2: combined ? null : { issuer: local.cis2.issuer, clientId: local.cis2ClientId, acrValues: 'AAL3_ANY', allowInsecureLoopback: true },
+        apim: combined ? null : { tokenEndpoint: local.apim.tokenEndpoint, clientId: local.apimClient.clientId, signingKey },
+        combined: combined
+          ? { authorizeEndpoint: local.apim.authorizeEndpoint, tokenEndpoint: local.apim.tokenEndpoint, clientId: local.apimClient.clientId, signingKey }
+          : null,
         fixedRole: null,
         organisationName: (ods) => local.organisationNames[ods] ?? ods,
         actsFor: (userId, ods) => local.actsFor(userId, ods),
@@ -67,6 +75,7 @@ export async function resolveEnvironment(config: AppConfig, userDataDir: string,
         ersBaseUrl: config.ersBaseUrl,
         cis2: null,
         apim: null,
+        combined: null,
         fixedRole: {
           businessFunction,
           organisationOds: role?.organisationOds ?? 'R69',
@@ -83,21 +92,28 @@ export async function resolveEnvironment(config: AppConfig, userDataDir: string,
     case 'int':
     case 'production': {
       if (!config.ersBaseUrl) throw new AppError('CONFIG_INVALID', 'No e-RS address is configured. Ask your IT service desk to check the trust configuration.');
-      if (!machine.cis2 || !machine.apim) {
-        throw new AppError('CONFIG_INVALID', `Sign-in is not configured for the ${config.environment} environment on this computer. Ask your IT service desk to complete the trust configuration (cis2 and apim).`);
+      const apim = machine.apim;
+      // In the combined pattern the app is registered with the API platform only, not with CIS2.
+      const combined = config.authPattern === 'combined';
+      if (!apim || (!combined && !machine.cis2)) {
+        throw new AppError('CONFIG_INVALID', `Sign-in is not configured for the ${config.environment} environment on this computer. Ask your IT service desk to complete the trust configuration (${combined ? 'apim' : 'cis2 and apim'}).`);
       }
-      const signingKey = await loadAssertionKey(machine.apim.privateKeyPath, machine.apim.keyId);
-      const combined = machine.apim.pattern === 'combined';
+      const signingKey = await loadAssertionKey(apim.privateKeyPath, apim.keyId);
       return {
         ersBaseUrl: config.ersBaseUrl,
-        cis2: {
-          issuer: machine.cis2.issuer,
-          clientId: machine.cis2.clientId,
-          acrValues: machine.cis2.acrValues ?? 'AAL3_ANY',
-          ...(machine.cis2.scopes ? { scopes: machine.cis2.scopes } : {}),
-        },
-        // In the combined pattern the sign-in itself is at APIM and its token is used directly.
-        apim: combined ? null : { tokenEndpoint: machine.apim.tokenEndpoint, clientId: machine.apim.clientId, signingKey },
+        cis2:
+          combined || !machine.cis2
+            ? null
+            : {
+                issuer: machine.cis2.issuer,
+                clientId: machine.cis2.clientId,
+                acrValues: machine.cis2.acrValues ?? 'AAL3_ANY',
+                ...(machine.cis2.scopes ? { scopes: machine.cis2.scopes } : {}),
+              },
+        apim: combined ? null : { tokenEndpoint: apim.tokenEndpoint, clientId: apim.clientId, signingKey },
+        combined: combined
+          ? { authorizeEndpoint: apim.authorizeEndpoint ?? new URL('authorize', apim.tokenEndpoint).toString(), tokenEndpoint: apim.tokenEndpoint, clientId: apim.clientId, signingKey }
+          : null,
         fixedRole: null,
         organisationName: (ods) => ods,
         actsFor: () => [],

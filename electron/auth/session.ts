@@ -1,6 +1,7 @@
 /**
  * The signed-in session, held in main-process memory only. It drives sign-in (CIS2 in the
- * system browser, then the APIM token exchange), the role choice (A030), token refresh
+ * system browser, then the APIM token exchange; or, in the combined pattern, the
+ * authorization code flow at APIM itself), the role choice (A030), token refresh
  * before expiry, the idle lock and sign-out, and tells the renderer what to show through
  * `SessionView`, which never carries a token.
  */
@@ -12,6 +13,7 @@ import { AppError } from '../app-error';
 import type { Logger } from '../log/logger';
 import { isUnreachableError } from '../offline/connectivity';
 import type { ApimClient, ApimTokens } from './apim';
+import type { ApimCombinedClient, PendingAuthorisation } from './apim-combined';
 import type { Cis2Client, Cis2Identity, PendingSignIn } from './cis2';
 
 export interface RoleHeaders {
@@ -32,8 +34,15 @@ export interface SessionDeps {
   environment: EnvironmentName;
   /** Null in environments without sign-in (the NHS sandbox). */
   cis2: Cis2Client | null;
-  /** Null when the CIS2 access token is used directly (the combined pattern) or no sign-in. */
+  /** Null in the combined pattern or where there is no sign-in. */
   apim: ApimClient | null;
+  /** The combined pattern: sign-in and authorisation at APIM in one; `cis2` is then null. */
+  combined?: ApimCombinedClient | null;
+  /**
+   * Combined pattern only: who the token belongs to. The platform gives the app no ID token,
+   * so this asks e-RS (A030, whose PractitionerRoles name the SDS user id).
+   */
+  identifyUser?: (accessToken: string) => Promise<SignedInUser>;
   /** A030: the roles the user may act in, with the access token just obtained. */
   fetchRoles(accessToken: string, userId: string): Promise<RoleOption[]>;
   openExternal(url: string): Promise<void>;
@@ -51,6 +60,12 @@ export interface SessionDeps {
   onSignedOut?: (userId: string | null) => Promise<void>;
 }
 
+export interface SignedInUser {
+  /** The SDS user id. */
+  uid: string;
+  name: string;
+}
+
 /** Per user (by hashed id): the last role chosen and the roles e-RS offered then. No patient data. */
 interface RememberedRoles {
   lastRoleId: string | null;
@@ -66,9 +81,11 @@ export function isProviderFunction(value: string): value is RoleOption['business
 
 export class SessionManager implements SessionAccess {
   private view: SessionView;
-  private pending: PendingSignIn | null = null;
+  private pending: PendingSignIn | PendingAuthorisation | null = null;
   private attempt = 0;
-  private identity: Cis2Identity | null = null;
+  private identity: SignedInUser | null = null;
+  /** Combined pattern: the new token, usable (even while locked) only to find out whose it is. */
+  private identifying: ApimTokens | null = null;
   private tokens: ApimTokens | null = null;
   private roles: RoleOption[] = [];
   private activeRole: RoleHeaders | null = null;
@@ -85,12 +102,12 @@ export class SessionManager implements SessionAccess {
       user: null,
       roles: [],
       role: null,
-      signInNotRequired: deps.cis2 === null,
+      signInNotRequired: !this.signInRequired(),
       notice: null,
       needsReauth: false,
       rememberedRoleId: null,
     };
-    if (deps.cis2 === null && deps.fixedRole) {
+    if (!this.signInRequired() && deps.fixedRole) {
       this.activeRole = { ...deps.fixedRole, onBehalfOfUserId: deps.fixedRole.onBehalfOfUserId ?? null };
       this.view = {
         ...this.view,
@@ -108,6 +125,10 @@ export class SessionManager implements SessionAccess {
     }
   }
 
+  private signInRequired(): boolean {
+    return this.deps.cis2 !== null || Boolean(this.deps.combined);
+  }
+
   get(): SessionView {
     return this.view;
   }
@@ -123,32 +144,35 @@ export class SessionManager implements SessionAccess {
 
   async signIn(): Promise<SessionView> {
     const cis2 = this.deps.cis2;
-    if (!cis2) return this.view;
+    const combined = this.deps.combined;
+    if (!cis2 && !combined) return this.view;
     // A second attempt cancels the first.
     this.pending?.cancel();
     this.pending = null;
     const attempt = ++this.attempt;
-    let pending: PendingSignIn;
+    // electronegativity-ok: OPEN_EXTERNAL_JS_CHECK — the CIS2 or API platform authorisation URL, opened through Platform.openExternal, which allows only https or loopback http
+    const open = (url: string): Promise<void> => this.deps.openExternal(url);
+    const stray = (): void => {
+      if (attempt === this.attempt) {
+        this.update({ notice: { kind: 'info', message: 'The browser returned an out-of-date sign-in; it was ignored. Finish signing in in the browser, or cancel and try again.' } });
+      }
+    };
+    const failed = (error: unknown): void => {
+      if (attempt === this.attempt) this.failSignIn(error);
+    };
     try {
-      pending = await cis2.begin(
-        // electronegativity-ok: OPEN_EXTERNAL_JS_CHECK — the CIS2 authorisation URL from discovery, opened through Platform.openExternal, which allows only https or loopback http
-        (url) => this.deps.openExternal(url),
-        () => {
-          if (attempt === this.attempt) {
-            this.update({ notice: { kind: 'info', message: 'The browser returned an out-of-date sign-in; it was ignored. Finish signing in in the browser, or cancel and try again.' } });
-          }
-        },
-      );
+      if (cis2) {
+        const pending = await cis2.begin(open, stray);
+        this.pending = pending;
+        void pending.completed.then((identity) => this.afterIdentity(attempt, identity), failed);
+      } else if (combined) {
+        const pending = await combined.begin(open, stray);
+        this.pending = pending;
+        void pending.completed.then((tokens) => this.afterCombined(attempt, tokens), failed);
+      }
     } catch (error) {
       return this.failSignIn(error);
     }
-    this.pending = pending;
-    void pending.completed.then(
-      (identity) => this.afterIdentity(attempt, identity),
-      (error: unknown) => {
-        if (attempt === this.attempt) this.failSignIn(error);
-      },
-    );
     return this.update({
       phase: this.view.needsReauth || this.view.phase === 'locked' ? this.view.phase : 'waiting-for-browser',
       notice: { kind: 'info', message: 'Finish signing in in your web browser, then come back here.' },
@@ -171,61 +195,85 @@ export class SessionManager implements SessionAccess {
     return this.update({ phase, notice: { kind: 'error', message } });
   }
 
-  private async afterIdentity(attempt: number, identity: Cis2Identity): Promise<void> {
+  private async afterIdentity(attempt: number, cis2Identity: Cis2Identity): Promise<void> {
     this.pending = null;
     try {
       const tokens = this.deps.apim
-        ? await this.deps.apim.exchangeIdToken(identity.idToken)
-        : { accessToken: identity.accessToken, expiresAt: identity.idTokenExpiresAt, refreshToken: identity.refreshToken, refreshExpiresAt: null };
+        ? await this.deps.apim.exchangeIdToken(cis2Identity.idToken)
+        : { accessToken: cis2Identity.accessToken, expiresAt: cis2Identity.idTokenExpiresAt, refreshToken: cis2Identity.refreshToken, refreshExpiresAt: null };
       if (attempt !== this.attempt) return;
-      const returning = this.identity?.uid === identity.uid && (this.view.needsReauth || this.view.phase === 'locked');
-      if ((this.view.needsReauth || this.view.phase === 'locked') && !returning) {
-        // Someone else at the workstation: nothing of the previous user's may show.
-        this.clearUser();
-      }
-      this.identity = identity;
-      this.tokens = tokens;
-      this.scheduleRefresh();
-      if (returning && this.activeRole) {
-        this.touchIdle();
-        this.update({ phase: 'signed-in', needsReauth: false, notice: null });
-        return;
-      }
-      let roles: RoleOption[];
-      let notice: SessionView['notice'] = null;
-      try {
-        roles = (await this.deps.fetchRoles(tokens.accessToken, identity.uid)).filter((r) => isProviderFunction(r.businessFunction));
-        await this.rememberRoleOptions(identity.uid, roles);
-      } catch (error) {
-        // e-RS down but identity up: offer the roles e-RS gave at this user's last sign-in,
-        // so the worklists and decisions kept offline stay reachable.
-        const kept = isUnreachableError(error) ? await this.rememberedRoleOptions(identity.uid) : null;
-        if (!kept) throw error;
-        roles = kept;
-        notice = { kind: 'info', message: 'e-RS cannot be reached, so your roles are the ones from your last sign-in. Worklists show what this computer kept.' };
-      }
-      if (attempt !== this.attempt) return;
-      if (roles.length === 0) {
-        this.clearUser();
-        this.update({
-          phase: 'signed-out',
-          notice: { kind: 'error', message: 'You are signed in to NHS Care Identity Service, but you have no service provider role in e-RS, so this app cannot show you referrals. Ask your registration authority to add the role you need.' },
-        });
-        return;
-      }
-      this.roles = roles;
-      this.update({
-        phase: 'choosing-role',
-        user: { id: identity.uid, name: identity.name },
-        roles,
-        role: null,
-        needsReauth: false,
-        notice,
-        rememberedRoleId: await this.rememberedRole(identity.uid),
-      });
+      await this.afterAuthorised(attempt, { uid: cis2Identity.uid, name: cis2Identity.name }, tokens);
     } catch (error) {
       if (attempt === this.attempt) this.failSignIn(error);
     }
+  }
+
+  /** Combined pattern: the platform's tokens came back; e-RS says whose they are. */
+  private async afterCombined(attempt: number, tokens: ApimTokens): Promise<void> {
+    this.pending = null;
+    const identify = this.deps.identifyUser;
+    try {
+      if (!identify) throw new AppError('SIGN_IN_MISCONFIGURED', 'This installation cannot tell who signed in. Ask your IT service desk to check the trust configuration.');
+      this.identifying = tokens;
+      let user: SignedInUser;
+      try {
+        user = await identify(tokens.accessToken);
+      } finally {
+        this.identifying = null;
+      }
+      if (attempt !== this.attempt) return;
+      await this.afterAuthorised(attempt, user, tokens);
+    } catch (error) {
+      if (attempt === this.attempt) this.failSignIn(error);
+    }
+  }
+
+  private async afterAuthorised(attempt: number, identity: SignedInUser, tokens: ApimTokens): Promise<void> {
+    const returning = this.identity?.uid === identity.uid && (this.view.needsReauth || this.view.phase === 'locked');
+    if ((this.view.needsReauth || this.view.phase === 'locked') && !returning) {
+      // Someone else at the workstation: nothing of the previous user's may show.
+      this.clearUser();
+    }
+    this.identity = identity;
+    this.tokens = tokens;
+    this.scheduleRefresh();
+    if (returning && this.activeRole) {
+      this.touchIdle();
+      this.update({ phase: 'signed-in', needsReauth: false, notice: null });
+      return;
+    }
+    let roles: RoleOption[];
+    let notice: SessionView['notice'] = null;
+    try {
+      roles = (await this.deps.fetchRoles(tokens.accessToken, identity.uid)).filter((r) => isProviderFunction(r.businessFunction));
+      await this.rememberRoleOptions(identity.uid, roles);
+    } catch (error) {
+      // e-RS down but identity up: offer the roles e-RS gave at this user's last sign-in,
+      // so the worklists and decisions kept offline stay reachable.
+      const kept = isUnreachableError(error) ? await this.rememberedRoleOptions(identity.uid) : null;
+      if (!kept) throw error;
+      roles = kept;
+      notice = { kind: 'info', message: 'e-RS cannot be reached, so your roles are the ones from your last sign-in. Worklists show what this computer kept.' };
+    }
+    if (attempt !== this.attempt) return;
+    if (roles.length === 0) {
+      this.clearUser();
+      this.update({
+        phase: 'signed-out',
+        notice: { kind: 'error', message: 'You are signed in to NHS Care Identity Service, but you have no service provider role in e-RS, so this app cannot show you referrals. Ask your registration authority to add the role you need.' },
+      });
+      return;
+    }
+    this.roles = roles;
+    this.update({
+      phase: 'choosing-role',
+      user: { id: identity.uid, name: identity.name },
+      roles,
+      role: null,
+      needsReauth: false,
+      notice,
+      rememberedRoleId: await this.rememberedRole(identity.uid),
+    });
   }
 
   async chooseRole(roleId: string, onBehalfOfUserId?: string): Promise<SessionView> {
@@ -260,7 +308,7 @@ export class SessionManager implements SessionAccess {
     const userId = this.identity?.uid ?? null;
     this.clearUser();
     await this.deps.onSignedOut?.(userId);
-    return this.update({ phase: this.deps.cis2 === null ? this.view.phase : 'signed-out', notice: { kind: 'info', message: 'You have signed out.' } });
+    return this.update({ phase: this.signInRequired() ? 'signed-out' : this.view.phase, notice: { kind: 'info', message: 'You have signed out.' } });
   }
 
   private clearUser(): void {
@@ -285,7 +333,7 @@ export class SessionManager implements SessionAccess {
 
   private touchIdle(): void {
     const ms = this.deps.idleLockMs;
-    if (!ms || this.deps.cis2 === null) return;
+    if (!ms || !this.signInRequired()) return;
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => this.lock(), ms);
     this.idleTimer.unref();
@@ -304,6 +352,7 @@ export class SessionManager implements SessionAccess {
   // Tokens, for the e-RS client
 
   async accessToken(): Promise<string> {
+    if (this.identifying) return this.identifying.accessToken;
     if (this.view.phase === 'locked') throw new AppError('LOCKED', 'The app is locked. Sign in again to carry on.');
     if (!this.tokens) throw new AppError('SIGN_IN_AGAIN', 'Your sign-in has ended. Sign in again to carry on; your screen and drafts are kept.');
     if (this.tokens.expiresAt - this.now() < 5) {
@@ -331,12 +380,13 @@ export class SessionManager implements SessionAccess {
 
   private async doRefresh(): Promise<boolean> {
     const tokens = this.tokens;
-    if (!tokens?.refreshToken || !this.deps.apim) {
+    const platform = this.deps.apim ?? this.deps.combined ?? null;
+    if (!tokens?.refreshToken || !platform) {
       this.sessionEnded();
       return false;
     }
     try {
-      this.tokens = await this.deps.apim.refresh(tokens.refreshToken);
+      this.tokens = await platform.refresh(tokens.refreshToken);
       this.scheduleRefresh();
       return true;
     } catch (error) {

@@ -4,11 +4,12 @@
  * machine with no network and no NHS account. Used by the app (when the environment is
  * `local`), by `npm run local-env`, and by tests.
  */
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { JWK } from 'jose';
 import type { Logger } from '../log/logger';
 import { LocalTokenAuthority } from './access-tokens';
-import { loadOrCreateLocalClientKey, startMockApim, type MockApim } from './apim';
+import { CALLBACK_PATH, loadOrCreateLocalClientKey, startMockApim, type MockApim } from './apim';
 import { DEFAULT_CIS2_CLIENT_ID, startMockCis2, type MockCis2 } from './cis2';
 import { renderDocument } from './documents/render';
 import { startErsEmulator, type ErsEmulator, type ErsEmulatorOptions } from './ers';
@@ -49,7 +50,14 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
   const { dataDir, log } = options;
   const started: { close(): Promise<void> }[] = [];
   try {
-    const cis2 = await startMockCis2({ dataDir: path.join(dataDir, 'cis2'), clientId: DEFAULT_CIS2_CLIENT_ID, logger: log });
+    // The platform signs users in at CIS2 itself for the combined pattern; its secret lives only in memory.
+    const platformAtCis2 = { clientId: 'nhs-api-platform-local', clientSecret: randomBytes(32).toString('base64url') };
+    const cis2 = await startMockCis2({
+      dataDir: path.join(dataDir, 'cis2'),
+      clientId: DEFAULT_CIS2_CLIENT_ID,
+      logger: log,
+      confidentialClients: [{ ...platformAtCis2, clientName: 'e-RS Triage, through the NHS API platform', redirectUris: [`http://127.0.0.1${CALLBACK_PATH}`] }],
+    });
     started.push(cis2);
     const tokens = await LocalTokenAuthority.create({
       issuer: 'local-apim',
@@ -58,7 +66,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       ...(options.accessTokenTtlSeconds === undefined ? {} : { ttlSeconds: options.accessTokenTtlSeconds }),
     });
     const clientKey = await loadOrCreateLocalClientKey(path.join(dataDir, 'apim'), { cis2ClientIds: [cis2.clientId] });
-    const apim = await startMockApim({ authority: tokens, cis2: { issuer: cis2.issuer, jwksUri: cis2.jwksUri }, clients: [clientKey.registration], logger: log });
+    const apim = await startMockApim({ authority: tokens, cis2: { issuer: cis2.issuer, jwksUri: cis2.jwksUri }, clients: [clientKey.registration], logger: log, platformAtCis2 });
     started.push(apim);
     const emulatorOptions: ErsEmulatorOptions = { ...options.emulator, dataDir: path.join(dataDir, 'ers'), tokens, renderDocument, log };
     let emulator = await startErsEmulator(emulatorOptions);

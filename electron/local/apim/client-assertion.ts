@@ -19,6 +19,8 @@ export interface ApimClientRegistration {
   jwks: { keys: JWK[] };
   /** CIS2 client ids whose ID tokens this app may exchange; any CIS2 client when absent. */
   cis2ClientIds?: string[];
+  /** Redirect URIs for the combined pattern (loopback ones match any port); none means it may not use it. */
+  redirectUris?: string[];
 }
 
 export interface ClientAssertionContext {

@@ -12,6 +12,8 @@ import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { CLIENT_ASSERTION_ALG, type ApimClientRegistration } from './client-assertion';
 
 export const DEFAULT_APIM_CLIENT_ID = 'ers-triage-local-apim';
+/** The app's loopback redirect (any port), as registered with the platform for the combined pattern. */
+export const LOCAL_APP_REDIRECT_URI = 'http://127.0.0.1/callback';
 const FILE_NAME = 'apim-client-key.json';
 
 export interface LocalClientKey {
@@ -61,6 +63,12 @@ export async function loadOrCreateLocalClientKey(dataDir: string, options: { cli
     kid: stored.privateJwk.kid,
     privateJwk: stored.privateJwk,
     file,
-    registration: { clientId, jwks: { keys: [publicJwk] }, ...(options.cis2ClientIds ? { cis2ClientIds: options.cis2ClientIds } : {}) },
+    registration: {
+      clientId,
+      jwks: { keys: [publicJwk] },
+      ...(options.cis2ClientIds ? { cis2ClientIds: options.cis2ClientIds } : {}),
+      // The app's loopback listener, for the combined pattern.
+      redirectUris: [LOCAL_APP_REDIRECT_URI],
+    },
   };
 }

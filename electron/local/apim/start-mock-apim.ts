@@ -3,16 +3,18 @@
  * POST /oauth2/token with
  *  - RFC 8693 token exchange: a CIS2 ID token for an access token (the "separate
  *    authentication and authorisation" pattern), the client authenticated by a signed JWT;
- *  - refresh_token, for refresh tokens it issued, with the same client authentication.
+ *  - refresh_token, for refresh tokens it issued, with the same client authentication;
+ *  - authorization_code, for codes from its own /oauth2/authorize (the "combined" pattern,
+ *    see combined-sign-in.ts), offered when the platform is registered with CIS2.
  * Access tokens come from the LocalTokenAuthority the e-RS emulator verifies. Answers and
  * errors have the platform's shapes, including its habit of sending numbers as strings.
- * The combined pattern (authorization code at the platform) is not offered here yet.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { silentLogger, type Logger } from '../../log/logger';
 import type { LocalTokenAuthority } from '../access-tokens';
 import { authenticateClient, type ApimClientRegistration, type ClientAssertionContext } from './client-assertion';
+import { AUTHORIZE_PATH, CALLBACK_PATH, createCombinedSignIn, type Answer, type CombinedSignIn, type PlatformAtCis2 } from './combined-sign-in';
 import { invalidGrant, invalidRequest, OAuthError } from './oauth-error';
 import { RefreshTokenStore } from './refresh-tokens';
 import { ReplayCache } from './replay-cache';
@@ -39,6 +41,8 @@ export interface MockApimOptions {
   logger?: Logger;
   /** Epoch seconds; tests may move the platform's clock. */
   now?: () => number;
+  /** The platform's own client at CIS2; without it the combined pattern is not offered. */
+  platformAtCis2?: PlatformAtCis2;
 }
 
 export interface MockApim {
@@ -46,6 +50,10 @@ export interface MockApim {
   url: string;
   /** The token endpoint URL: also the `aud` client assertions must carry. */
   tokenEndpoint: string;
+  /** Where the combined pattern starts (answers 404 when it is not offered). */
+  authorizeEndpoint: string;
+  /** Where CIS2 sends the browser back to the platform: register it with CIS2. */
+  callbackUrl: string;
   close(): Promise<void>;
 }
 
@@ -77,6 +85,11 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(text);
 }
 
+function renderPage(title: string, message: string): string {
+  // Title and message are the mock's own constant sentences, never request input.
+  return `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>${title}</title></head><body><h1>${title}</h1><p>${message}</p></body></html>`;
+}
+
 export async function startMockApim(options: MockApimOptions): Promise<MockApim> {
   const logger = options.logger ?? silentLogger;
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
@@ -87,6 +100,34 @@ export async function startMockApim(options: MockApimOptions): Promise<MockApim>
   const refreshTokens = new RefreshTokenStore();
   const verifySubjectToken = createSubjectTokenVerifier(options.cis2, now);
   let assertionContext: ClientAssertionContext | null = null;
+  let callbackUrl = '';
+  const combined: CombinedSignIn | null = options.platformAtCis2
+    ? createCombinedSignIn({ clients, cis2: options.cis2, platform: options.platformAtCis2, callbackUrl: () => callbackUrl, verifySubjectToken, now, logger })
+    : null;
+
+  function tokenResponse(token: string, expiresIn: number, refreshToken: string, refreshExpiresIn: number, refreshCount: number): TokenResponse {
+    return {
+      access_token: token,
+      expires_in: String(expiresIn),
+      token_type: 'Bearer',
+      refresh_token: refreshToken,
+      refresh_token_expires_in: String(refreshExpiresIn),
+      refresh_count: String(refreshCount),
+    };
+  }
+
+  async function authorizationCode(params: URLSearchParams, context: ClientAssertionContext, signIn: CombinedSignIn): Promise<TokenResponse> {
+    if (!params.get('code')) throw invalidRequest('code is missing');
+    if (!params.get('redirect_uri')) throw invalidRequest('redirect_uri is missing');
+    if (!params.get('code_verifier')) throw invalidRequest('code_verifier is missing');
+    const client = await authenticateClient(params, context);
+    const identity = signIn.redeem(params, client.clientId);
+    const scope = `urn:nhsd:apim:user-nhs-cis2:${identity.aal}:${apiName}`;
+    const { token, expiresIn } = await options.authority.issue({ sub: identity.uid, sid: identity.sid, scope, now: now() });
+    const refreshToken = refreshTokens.issue({ clientId: client.clientId, sub: identity.uid, sid: identity.sid, scope, expiresAt: now() + refreshTtl, refreshCount: 0 });
+    logger.info('apim.token.code_redeemed', { clientId: client.clientId, aal: identity.aal });
+    return tokenResponse(token, expiresIn, refreshToken, refreshTtl, 0);
+  }
 
   async function exchange(params: URLSearchParams, context: ClientAssertionContext): Promise<TokenResponse> {
     const subjectTokenType = params.get('subject_token_type');
@@ -148,11 +189,40 @@ export async function startMockApim(options: MockApimOptions): Promise<MockApim>
     if (!grantType) throw invalidRequest('grant_type is missing');
     if (grantType === TOKEN_EXCHANGE_GRANT) return exchange(params, context);
     if (grantType === 'refresh_token') return refresh(params, context);
+    if (grantType === 'authorization_code' && combined) return authorizationCode(params, context, combined);
     throw new OAuthError(400, 'unsupported_grant_type', 'grant_type is invalid');
   }
 
+  function sendAnswer(res: ServerResponse, answer: Answer): void {
+    if (answer.kind === 'redirect') {
+      res.writeHead(302, { Location: answer.location, 'Cache-Control': 'no-store' });
+      res.end();
+    } else if (answer.kind === 'error') {
+      logger.info('apim.authorize.refused', { error: answer.error.error, description: answer.error.description });
+      sendJson(res, answer.error.status, answer.error.body());
+    } else {
+      const html = renderPage(answer.title, answer.message);
+      res.writeHead(answer.status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Security-Policy': "default-src 'none'", 'Content-Length': Buffer.byteLength(html) });
+      res.end(html);
+    }
+  }
+
   const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const path = url.pathname;
+    if (combined && (path === AUTHORIZE_PATH || path === CALLBACK_PATH)) {
+      if (req.method !== 'GET') {
+        sendJson(res, 405, new OAuthError(405, 'invalid_request', 'This endpoint accepts GET only').body(), { Allow: 'GET' });
+        return;
+      }
+      (path === AUTHORIZE_PATH ? combined.authorize(url) : combined.callback(url))
+        .then((answer) => sendAnswer(res, answer))
+        .catch((error: unknown) => {
+          logger.error('apim.server_error', { message: error instanceof Error ? error.message : String(error) });
+          sendJson(res, 500, new OAuthError(500, 'server_error', 'The authorization endpoint failed unexpectedly').body());
+        });
+      return;
+    }
     if (path !== TOKEN_PATH || !assertionContext) {
       sendJson(res, 404, new OAuthError(404, 'invalid_request', 'No such endpoint on the API platform mock').body());
       return;
@@ -180,12 +250,15 @@ export async function startMockApim(options: MockApimOptions): Promise<MockApim>
   });
   const url = `http://127.0.0.1:${port}`;
   const tokenEndpoint = `${url}${TOKEN_PATH}`;
+  callbackUrl = `${url}${CALLBACK_PATH}`;
   assertionContext = { clients, tokenEndpoint, replays, now };
   logger.info('apim.started', { tokenEndpoint });
 
   return {
     url,
     tokenEndpoint,
+    authorizeEndpoint: `${url}${AUTHORIZE_PATH}`,
+    callbackUrl,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

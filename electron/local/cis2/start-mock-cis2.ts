@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JWK } from 'jose';
-import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { type ClientMetadata, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { silentLogger, type Logger } from '../../log/logger';
 import { SYNTHETIC_USERS, type SyntheticUser } from '../users';
 import { CIS2_CLAIMS_BY_SCOPE, CIS2_SCOPES, cis2ClaimsFor } from './cis2-claims';
@@ -42,6 +42,20 @@ export interface MockCis2Options {
   authentication?: Authentication;
   logger?: Logger;
   testHooks?: Cis2TestHooks;
+  /** Confidential clients besides the app: the mock API platform, for the combined pattern. */
+  confidentialClients?: ConfidentialClient[];
+}
+
+/**
+ * A relying party that authenticates with a client secret, as the NHS API platform does at
+ * CIS2 when it signs users in for the combined pattern. Its loopback redirect may use any
+ * port, since the platform's port is chosen by the OS after CIS2 has started.
+ */
+export interface ConfidentialClient {
+  clientId: string;
+  clientSecret: string;
+  clientName: string;
+  redirectUris: string[];
 }
 
 export interface MockCis2 {
@@ -115,7 +129,18 @@ export async function startMockCis2(options: MockCis2Options = {}): Promise<Mock
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
       id_token_signed_response_alg: ID_TOKEN_ALG,
-    }],
+    }, ...(options.confidentialClients ?? []).map((client): ClientMetadata => ({
+      client_id: client.clientId,
+      client_secret: client.clientSecret,
+      client_name: client.clientName,
+      // 'native' is what lets oidc-provider accept the loopback redirect on any port.
+      application_type: 'native',
+      token_endpoint_auth_method: 'client_secret_post',
+      redirect_uris: client.redirectUris,
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      id_token_signed_response_alg: ID_TOKEN_ALG,
+    }))],
     jwks: { keys: [key.privateJwk] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     findAccount: (_ctx, id, token) => {
@@ -168,7 +193,7 @@ export async function startMockCis2(options: MockCis2Options = {}): Promise<Mock
   provider.use(idTokenTestHook(testHooks, key));
   provider.use(interactionRoutes(provider, {
     users,
-    clientName: (id) => (id === clientId ? clientName : id),
+    clientName: (id) => (id === clientId ? clientName : options.confidentialClients?.find((client) => client.clientId === id)?.clientName ?? id),
     authentication: options.authentication ?? SMARTCARD,
     logger,
   }));

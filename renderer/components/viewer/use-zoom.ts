@@ -3,6 +3,7 @@
  * then fixed steps, so +/- and the buttons behave the same everywhere.
  */
 import { computed, ref } from 'vue';
+import type { ViewerAction } from './viewer-keys';
 
 export const ZOOM_STEPS = [0.25, 0.33, 0.5, 0.67, 0.75, 0.9, 1, 1.1, 1.25, 1.5, 1.75, 2, 2.5, 3, 4, 5] as const;
 
@@ -35,5 +36,17 @@ export function useZoom() {
     rotation.value = 0;
   }
 
-  return { mode, fitScale, rotation, scale, label, zoomIn, zoomOut, fitWidth, rotate, reset };
+  /** Carries out a zoom or rotate key; false for any other action, which is the viewer's. */
+  function handle(action: ViewerAction | null): boolean {
+    if (action === 'zoom-in') zoomIn();
+    else if (action === 'zoom-out') zoomOut();
+    else if (action === 'fit') fitWidth();
+    else if (action === 'rotate') rotate();
+    else return false;
+    return true;
+  }
+
+  return { mode, fitScale, rotation, scale, label, zoomIn, zoomOut, fitWidth, rotate, reset, handle };
 }
+
+export type Zoom = ReturnType<typeof useZoom>;

@@ -174,6 +174,8 @@ export interface ReferralScreen {
 export interface AdviceScreen {
   request: AdviceRequestView;
   conversation: ConversationView;
+  /** Set when e-RS would not give the conversation: the request still shows, with this sentence. */
+  conversationProblem: string | null;
   fetchedAt: string;
   stale: boolean;
 }
@@ -295,7 +297,14 @@ export const channels = {
   'referral.rejectionReasons': channel<{ code: string; display: string }[]>()(NoInput),
   'referral.accept': channel<DecisionOutcome>()(v.strictObject({ ubrn: Ubrn, version: Version })),
   'referral.reject': channel<DecisionOutcome>()(
-    v.strictObject({ ubrn: Ubrn, version: Version, reasonCode: ShortText(100), comments: Comments }),
+    v.strictObject({
+      ubrn: Ubrn,
+      version: Version,
+      reasonCode: ShortText(100),
+      comments: Comments,
+      /** For indirectly bookable services: the provider already cancelled the appointment in its PAS. */
+      appointmentCancelledInPas: v.optional(v.boolean()),
+    }),
   ),
   'referral.recordTriageOutcome': channel<DecisionOutcome>()(
     v.strictObject({

@@ -198,6 +198,8 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
   events.subscribe((event, payload) => {
     if (event === 'session.changed') followSession(payload as SessionView);
   });
+  // Where there is no sign-in (the sandbox) the session starts signed in: open at once.
+  followSession(activeSession.get());
   const offlineReady = async (): Promise<OfflineSession | null> => {
     if (opening) await opening;
     return offline;

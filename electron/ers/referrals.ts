@@ -3,7 +3,7 @@
  * this user on it) and A038 (its appointment), and the three together for the screen.
  */
 import { callContext, type ErsContext } from './client-context';
-import { malformedError } from './ers-error';
+import { ErsError, malformedError } from './ers-error';
 import { Appointment } from './fhir-types';
 import type { ErsRequest } from './http';
 import { mapAvailableActions } from './map-actions';
@@ -80,6 +80,14 @@ export async function getAppointment(ctx: ErsContext, input: AppointmentInput, s
 /** The referral screen's data: the current referral and what this user may do with it. */
 export async function openReferral(ctx: ErsContext, input: { ubrn: string }, signal?: AbortSignal): Promise<ReferralView> {
   const referral = await getReferral(ctx, { ubrn: input.ubrn }, signal);
-  const allowedActions = await getAvailableActions(ctx, { ubrn: referral.ubrn, version: referral.version }, signal);
-  return { ...referral, allowedActions };
+  try {
+    const allowedActions = await getAvailableActions(ctx, { ubrn: referral.ubrn, version: referral.version }, signal);
+    return { ...referral, allowedActions };
+  } catch (error) {
+    // A029 refusing to list the actions (e-RS has none for this version, or the NHS sandbox
+    // has no example for it) must not hide the referral: null means "not known", and the
+    // screen decides from the referral's state. Anything else (network, session) still fails.
+    if (error instanceof ErsError && (error.status === 400 || error.status === 404)) return { ...referral, allowedActions: null };
+    throw error;
+  }
 }

@@ -175,7 +175,13 @@ export class OfflineSession {
           await ers.acceptReferral({ ubrn: String(input.ubrn), version: item.referralVersion });
           return;
         case 'referral.reject':
-          await ers.rejectReferral({ ubrn: String(input.ubrn), version: item.referralVersion, reasonCode: String(input.reasonCode), comments: String(input.comments ?? '') });
+          await ers.rejectReferral({
+            ubrn: String(input.ubrn),
+            version: item.referralVersion,
+            reasonCode: String(input.reasonCode),
+            comments: String(input.comments ?? ''),
+            ...(typeof input.appointmentCancelledInPas === 'boolean' ? { appointmentCancelledInPas: input.appointmentCancelledInPas } : {}),
+          });
           return;
         case 'referral.recordTriageOutcome':
           await ers.recordTriageOutcome({

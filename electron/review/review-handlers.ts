@@ -83,7 +83,13 @@ export function isReferralView(value: unknown): value is ReferralView {
 function isAdviceScreen(value: unknown): value is Omit<AdviceScreen, 'fetchedAt' | 'stale'> {
   if (typeof value !== 'object' || value === null) return false;
   const a = value as Record<string, unknown>;
-  return typeof a.request === 'object' && a.request !== null && typeof a.conversation === 'object' && a.conversation !== null;
+  return (
+    typeof a.request === 'object' &&
+    a.request !== null &&
+    typeof a.conversation === 'object' &&
+    a.conversation !== null &&
+    (a.conversationProblem === null || typeof a.conversationProblem === 'string')
+  );
 }
 
 function isReasonList(value: unknown): value is { code: string; display: string }[] {
@@ -234,10 +240,19 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
   }
 
   async function readAdvice(ubrn: string): Promise<AdviceScreen> {
-    const fetchBoth = async () => {
+    const fetchBoth = async (): Promise<Omit<AdviceScreen, 'fetchedAt' | 'stale'>> => {
       const request = await ers.getAdviceRequest({ ubrn });
-      const conversation = await ers.getConversation({ ubrn, version: request.version });
-      return { request, conversation };
+      try {
+        return { request, conversation: await ers.getConversation({ ubrn, version: request.version }), conversationProblem: null };
+      } catch (error) {
+        // The request itself is worth showing even when e-RS will not give its thread.
+        if (!(error instanceof ErsError && (error.status === 400 || error.status === 404))) throw error;
+        return {
+          request,
+          conversation: { ubrn, version: request.version, messages: [] },
+          conversationProblem: 'e-RS did not return the conversation for this request. Reload it later; if it stays missing, tell your IT service desk.',
+        };
+      }
     };
     const offline = await deps.offline();
     if (!offline) return { ...(await fetchBoth()), fetchedAt: now().toISOString(), stale: false };
@@ -306,14 +321,20 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
       );
     },
 
-    'referral.reject': async ({ ubrn, version, reasonCode, comments }) => {
+    'referral.reject': async ({ ubrn, version, reasonCode, comments, appointmentCancelledInPas }) => {
       deps.requireSignedIn();
+      const pas: { appointmentCancelledInPas?: boolean } = appointmentCancelledInPas === undefined ? {} : { appointmentCancelledInPas };
       return audited(
         { ubrn, action: 'reject', detail: reasonCode },
-        () => ers.rejectReferral({ ubrn, version, reasonCode, comments }),
+        () => ers.rejectReferral({ ubrn, version, reasonCode, comments, ...pas }),
         () => referralConflict(ubrn, version),
         'Referral rejected and returned to the referrer.',
-        { operation: 'referral.reject', input: { ubrn, reasonCode, comments }, version, hasFile: false },
+        {
+          operation: 'referral.reject',
+          input: { ubrn, reasonCode, comments, ...(appointmentCancelledInPas === undefined ? {} : { appointmentCancelledInPas }) },
+          version,
+          hasFile: false,
+        },
       );
     },
 

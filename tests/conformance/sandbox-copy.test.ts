@@ -94,15 +94,7 @@ function decisionCases(pdf: Uint8Array): DecisionCase[] {
     },
     {
       scenario: 'A014 reject referral BasicExampleIbs',
-      send: via('referral.reject', { ubrn: U, version: '9', reasonCode: 'OTHER', comments: 'This is a short comment' }),
-      gap: {
-        cause: 'referral.reject has no appointmentCancelledInPAS field (the client has appointmentCancelledInPas; e-RS requires it for indirectly bookable services), so the parameter is never sent',
-        differences: ['$.parameter[appointmentCancelledInPAS]'],
-        contractRefuses: {
-          channel: 'referral.reject',
-          input: { ubrn: U, version: '9', reasonCode: 'OTHER', comments: 'This is a short comment', appointmentCancelledInPas: true },
-        },
-      },
+      send: via('referral.reject', { ubrn: U, version: '9', reasonCode: 'OTHER', comments: 'This is a short comment', appointmentCancelledInPas: true }),
     },
     {
       scenario: 'A028 record triage outcome AcceptReferBookLater',
@@ -241,7 +233,8 @@ describe.skipIf(!hasReference)('the sandbox environment (ERS_BASE_URL) against a
       const list: WorklistView = value;
       counts[kind] = list.rows.length;
       expect(list.stale).toBe(false);
-      expect(seen.map((r) => r.answeredBy)).toEqual([kind === 'advice' ? 'A023 advice and guidance worklist' : 'A008 worklist MinimalReferralsForReview']);
+      // Background prefetch may call the copy meanwhile; the list itself is the example's.
+      expect(seen.map((r) => r.answeredBy)).toContain(kind === 'advice' ? 'A023 advice and guidance worklist' : 'A008 worklist MinimalReferralsForReview');
       for (const row of list.rows) expect(row.ubrn).toMatch(/^\d{12}$/);
     }
     console.log(`sandbox copy: worklists referrals ${counts.referrals}, triage ${counts.triage}, advice ${counts.advice}`);
@@ -257,11 +250,14 @@ describe.skipIf(!hasReference)('the sandbox environment (ERS_BASE_URL) against a
     for (const example of a005) {
       const ubrn = example.path.split('/').at(-1) ?? '';
       const { value: result, seen } = await traced(() => direct.raw('referral.open', { ubrn }));
-      // The first read is the NHS example itself, answered as published.
-      expect(seen[0]?.answeredBy).toBe(scenarioName(example));
+      // The read is the NHS example itself, answered as published.
+      expect(seen.find((r) => r.path === example.path)?.answeredBy).toBe(scenarioName(example));
       if (result.ok) {
         const screen = result.value as ReferralScreen;
         expect(screen.referral.ubrn).toBe(ubrn);
+        // Where the sandbox has no A029 example for this version, the actions are "not known".
+        const a029 = seen.find((r) => r.path === '/FHIR/STU3/Task');
+        if (a029?.status === 400) expect(screen.referral.allowedActions).toBeNull();
         opened += 1;
         continue;
       }
@@ -269,7 +265,7 @@ describe.skipIf(!hasReference)('the sandbox environment (ERS_BASE_URL) against a
       // Beneath the contract, the app's own sandbox-configured client reads the example.
       const view = await direct.app.ers.getReferral({ ubrn });
       expect(view.ubrn).toBe(ubrn);
-      const a029 = seen[1];
+      const a029 = seen.find((r) => r.path === '/FHIR/STU3/Task');
       expect(a029, `${ubrn}: ${JSON.stringify(result.error)}`).toMatchObject({ path: '/FHIR/STU3/Task', status: 400, answeredBy: null });
       expect(a029?.query).toContainEqual(['focus', `ReferralRequest/${ubrn}/_history/${view.version}`]);
       expect(result.error.code).toBe('ERS_400');
@@ -290,15 +286,19 @@ describe.skipIf(!hasReference)('the sandbox environment (ERS_BASE_URL) against a
     for (const example of a024) {
       const ubrn = example.path.split('/').at(-1) ?? '';
       const { value: result, seen } = await traced(() => direct.raw('advice.open', { ubrn }));
-      expect(seen[0]?.answeredBy).toBe(scenarioName(example));
+      expect(seen.find((r) => r.path === example.path)?.answeredBy).toBe(scenarioName(example));
       if (result.ok) {
-        expect((result.value as AdviceScreen).request.ubrn).toBe(ubrn);
+        const screen = result.value as AdviceScreen;
+        expect(screen.request.ubrn).toBe(ubrn);
+        // Where the sandbox has no A025 example for this version, the request still opens and says so.
+        const a025 = seen.find((r) => r.path === '/FHIR/STU3/Communication');
+        if (a025?.status === 400) expect(screen.conversationProblem).toMatch(/did not return the conversation/);
         opened += 1;
         continue;
       }
       const request = await direct.app.ers.getAdviceRequest({ ubrn });
       expect(request.ubrn).toBe(ubrn);
-      const a025 = seen[1];
+      const a025 = seen.find((r) => r.path === '/FHIR/STU3/Communication');
       expect(a025, `${ubrn}: ${JSON.stringify(result.error)}`).toMatchObject({ path: '/FHIR/STU3/Communication', status: 400, answeredBy: null });
       expect(a025?.query).toEqual([['based-on', `CommunicationRequest/${ubrn}/_history/${request.version}`]]);
       expect(result.error.code).toBe('ERS_400');
@@ -463,13 +463,11 @@ describe.skipIf(!hasReference)('the sandbox environment (ERS_BASE_URL) against a
     }
   });
 
-  it('gap: decision forms cannot keep drafts in the sandbox, because no offline session opens for the fixed role', async () => {
-    // The fixed-role session is born signed in and never announces it, so the app never
-    // opens the offline session that holds drafts (and caches worklists).
-    const saved = await direct.raw('draft.save', { itemId: U, form: { comments: 'x' } });
-    expect(errorOf(saved)).toEqual({ code: 'NOT_SIGNED_IN', message: 'Sign in and choose your role to keep drafts.' });
+  it('keeps drafts in the sandbox too: the fixed-role session has its offline session', async () => {
+    const saved = await direct.call('draft.save', { itemId: `r-${U}`, form: { comments: 'x' } });
+    expect(saved.form).toEqual({ comments: 'x' });
+    expect((await direct.call('draft.load', { itemId: `r-${U}` }))?.form).toEqual({ comments: 'x' });
     const status = await direct.call('offline.status', {});
-    expect(status).toMatchObject({ online: true, prefetch: null, outbox: [] });
-    console.log('sandbox copy: draft.save in the sandbox answers NOT_SIGNED_IN (no offline session for the fixed role)');
+    expect(status).toMatchObject({ online: true, outbox: [] });
   });
 });

@@ -191,7 +191,7 @@ export function referralScreen(referral: ReferralView, extra: Partial<ReferralSc
 }
 
 export function adviceScreen(request: AdviceRequestView, convo: ConversationView = conversation(request.ubrn)): AdviceScreen {
-  return { request, conversation: convo, fetchedAt: new Date().toISOString(), stale: false };
+  return { request, conversation: convo, conversationProblem: null, fetchedAt: new Date().toISOString(), stale: false };
 }
 
 /**

@@ -45,3 +45,8 @@ export function fileChoiceOf<F extends { file: PickedFile | null; fileError: str
 export function focusRadios(name: string): void {
   document.querySelector<HTMLInputElement>(`input[name="${name}"]:checked, input[name="${name}"]`)?.focus();
 }
+
+/** The ids a control's aria-describedby names: its hint and its error where shown, then any others. */
+export function describedBy(id: string, hint: string | undefined, error: string | null | undefined, ...others: string[]): string | undefined {
+  return [hint ? `${id}-hint` : '', error ? `${id}-error` : '', ...others].filter(Boolean).join(' ') || undefined;
+}

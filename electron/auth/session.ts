@@ -353,7 +353,9 @@ export class SessionManager implements SessionAccess {
 
   async accessToken(): Promise<string> {
     if (this.identifying) return this.identifying.accessToken;
-    if (this.view.phase === 'locked') throw new AppError('LOCKED', 'The app is locked. Sign in again to carry on.');
+    // Locking drops the tokens; a sign-in at the lock screen brings new ones (and, for
+    // another user, must be able to ask e-RS for that user's roles before unlocking).
+    if (this.view.phase === 'locked' && !this.tokens) throw new AppError('LOCKED', 'The app is locked. Sign in again to carry on.');
     if (!this.tokens) throw new AppError('SIGN_IN_AGAIN', 'Your sign-in has ended. Sign in again to carry on; your screen and drafts are kept.');
     if (this.tokens.expiresAt - this.now() < 5) {
       if (!(await this.refresh())) throw new AppError('SIGN_IN_AGAIN', 'Your sign-in has ended. Sign in again to carry on; your screen and drafts are kept.');

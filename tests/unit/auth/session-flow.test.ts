@@ -167,6 +167,19 @@ describe('sign-in against the real mock CIS2 and APIM', () => {
     expect(view.role?.organisationOds).toBe('R69');
   });
 
+  it('lets another user sign in at the lock screen, showing nothing of the previous user', async () => {
+    direct = await startDirectApp({ appOptions: { idleLockMs: 150 } });
+    await signInDirect(direct, CONSULTANT_UID, 'R68');
+    await direct.waitForPhase('locked', 3000);
+    const before = direct.opened.length;
+    await direct.call('session.signIn', {});
+    await completeBrowserSignIn(direct.opened[before] ?? '', { uid: SECOND_CONSULTANT_UID });
+    const view = await direct.waitForPhase('choosing-role');
+    expect(view.user?.id).toBe(SECOND_CONSULTANT_UID);
+    expect(view.role).toBeNull();
+    expect(view.roles.map((r) => r.organisationOds)).toEqual(['R69']);
+  });
+
   it('never lets a token cross the contract, on any channel or event', async () => {
     direct = await startDirectApp();
     await signInDirect(direct, CONSULTANT_UID);

@@ -12,7 +12,7 @@ import { AppError } from '../app-error';
 import type { ErsRoleChoice } from '../ers/view-models';
 import type { Logger } from '../log/logger';
 import { ApimClient, type ApimTokens } from './apim';
-import { CLIENT_ASSERTION_TYPE, signClientAssertion, type AssertionKey } from './client-assertion';
+import type { AssertionKey } from './client-assertion';
 import { listenForCallback, signInCancelled, type CallbackWait } from './loopback';
 import type { SignedInUser } from './session';
 
@@ -123,53 +123,12 @@ export class ApimCombinedClient {
 
   /** The authorization_code grant, the client authenticated by its signed assertion. */
   async redeem(code: string, redirectUri: string, codeVerifier: string): Promise<ApimTokens> {
-    const assertion = await signClientAssertion({
-      clientId: this.settings.clientId,
-      tokenEndpoint: this.settings.tokenEndpoint,
-      signingKey: this.settings.signingKey,
-      now: this.now(),
-    });
-    let response: Response;
     try {
-      response = await fetch(this.settings.tokenEndpoint, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-        body: new URLSearchParams({
-          grant_type: 'authorization_code',
-          code,
-          redirect_uri: redirectUri,
-          code_verifier: codeVerifier,
-          client_id: this.settings.clientId,
-          client_assertion_type: CLIENT_ASSERTION_TYPE,
-          client_assertion: assertion,
-        }),
-        signal: AbortSignal.timeout(this.settings.requestTimeoutMs ?? 20_000),
-      });
-    } catch (cause) {
-      this.log.warn('apim.unreachable', { error: cause });
-      throw new AppError('APIM_UNREACHABLE', 'The NHS API platform could not be reached to authorise you. Check your network connection, then sign in again.', { cause });
+      return await this.tokens.redeemCode(code, redirectUri, codeVerifier);
+    } catch (error) {
+      // A refused code is this sign-in going wrong, not an ended session.
+      if (error instanceof AppError && error.code === 'SIGN_IN_AGAIN') throw signInAgain();
+      throw error;
     }
-    const record = (await response.json().catch(() => null)) as Record<string, unknown> | null;
-    if (!response.ok) {
-      const error = typeof record?.error === 'string' ? record.error : 'unknown';
-      this.log.warn('apim.code_refused', { status: response.status, error });
-      if (error === 'invalid_grant') throw signInAgain();
-      if (error === 'invalid_client') {
-        throw new AppError('APIM_CLIENT_REFUSED', 'The NHS API platform did not accept this installation of the app. Ask your IT service desk to check its registration and signing key.');
-      }
-      throw new AppError('APIM_REFUSED', `The NHS API platform refused to authorise you (${error}). Sign in again; if it keeps happening, tell your IT service desk.`);
-    }
-    const accessToken = record?.access_token;
-    const expiresIn = Number(record?.expires_in);
-    if (typeof accessToken !== 'string' || !Number.isFinite(expiresIn)) {
-      throw new AppError('APIM_BAD_RESPONSE', 'The NHS API platform gave an answer the app could not use. Sign in again; if it keeps happening, tell your IT service desk.');
-    }
-    const refreshIn = Number(record?.refresh_token_expires_in);
-    return {
-      accessToken,
-      expiresAt: this.now() + expiresIn,
-      refreshToken: typeof record?.refresh_token === 'string' ? record.refresh_token : null,
-      refreshExpiresAt: Number.isFinite(refreshIn) ? this.now() + refreshIn : null,
-    };
   }
 }

@@ -46,6 +46,11 @@ export class ApimClient {
     return this.request({ grant_type: 'refresh_token', refresh_token: refreshToken });
   }
 
+  /** The authorization code grant of the combined pattern (the code from APIM's own authorize). */
+  redeemCode(code: string, redirectUri: string, codeVerifier: string): Promise<ApimTokens> {
+    return this.request({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: codeVerifier });
+  }
+
   private async request(grant: Record<string, string>): Promise<ApimTokens> {
     const assertion = await signClientAssertion({
       clientId: this.settings.clientId,

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DecisionOutcome } from '../../../electron/api';
 import { TriageError } from '../../../renderer/api/client';
 import {
@@ -21,24 +21,18 @@ import {
   text,
   type,
   withWorklist,
-  type MountedReview,
+  cleanUpReviewScreens,
 } from './fixtures';
 
-let mounted: MountedReview | null = null;
 const AG = '200000000001';
 const SENT: DecisionOutcome = { status: 'sent', correlationId: 'c', message: 'Advice sent to the referrer.' };
 
-beforeEach(() => localStorage.clear());
-afterEach(() => {
-  mounted?.wrapper.unmount();
-  mounted = null;
-  document.body.innerHTML = '';
-});
+cleanUpReviewScreens();
 
 describe('the A&G screen', () => {
   it('shows the request, the conversation with its files, and the overview PDF first', async () => {
     const client = fakeReviewClient({ 'advice.open': adviceScreen(adviceRequest()) });
-    mounted = await mountReview(client, `/advice/${AG}`);
+    await mountReview(client, `/advice/${AG}`);
     expect(client.inputs('advice.open')).toEqual([{ ubrn: AG }]);
     expect(text('item-heading')).toBe(`Advice request ${AG}`);
     expect(text('summary-nhs-number')).toBe('999 000 0002');
@@ -68,7 +62,7 @@ describe('the A&G screen', () => {
   it('finds the UBRN of an item the worklist knows by its own id', async () => {
     const client = fakeReviewClient({ 'advice.open': adviceScreen(adviceRequest()) });
     withWorklist(client, 'advice', [makeRow(1, { id: 'ag-1', ubrn: AG })]);
-    mounted = await mountReview(client, '/worklists/advice');
+    const mounted = await mountReview(client, '/worklists/advice');
     await mounted.router.push('/advice/ag-1');
     await settle();
     expect(client.inputs('advice.open')).toEqual([{ ubrn: AG }]);
@@ -77,14 +71,14 @@ describe('the A&G screen', () => {
 
   it('says plainly when an item cannot be found', async () => {
     const client = fakeReviewClient({});
-    mounted = await mountReview(client, '/advice/unknown-id');
+    await mountReview(client, '/advice/unknown-id');
     expect(text('review-error')).toContain('This advice request is not in your worklist any more.');
     expect(client.inputs('advice.open')).toEqual([]);
   });
 
   it('offers reply while the provider owes one, and conversion only when the referrer allowed it', async () => {
     const client = fakeReviewClient({ 'advice.open': adviceScreen(adviceRequest(AG, { conversionAuthorised: false })) });
-    mounted = await mountReview(client, `/advice/${AG}`);
+    const mounted = await mountReview(client, `/advice/${AG}`);
     expect(byTestId('advice-reply')).not.toBeNull();
     expect(byTestId('advice-convert')).toBeNull();
     expect(text('shortcut-help')).toContain('G reply with guidance');
@@ -92,7 +86,7 @@ describe('the A&G screen', () => {
     document.body.innerHTML = '';
 
     const answered = adviceRequest(AG, { status: { code: 'REFERRER_TO_REVIEW_RESPONSE', display: 'Referrer to review response' }, conversionAuthorised: false });
-    mounted = await mountReview(fakeReviewClient({ 'advice.open': adviceScreen(answered) }), `/advice/${AG}`);
+    await mountReview(fakeReviewClient({ 'advice.open': adviceScreen(answered) }), `/advice/${AG}`);
     expect(byTestId('advice-reply')).toBeNull();
     expect(text('decision-none')).toBe('This advice request is not waiting for your reply (its status is Referrer to review response).');
   });
@@ -101,7 +95,7 @@ describe('the A&G screen', () => {
 describe('replying', () => {
   it('checks the reply: outcome, the recommendation advice needs, guidance and its length', async () => {
     const client = fakeReviewClient({ 'advice.open': adviceScreen(adviceRequest()) });
-    mounted = await mountReview(client, `/advice/${AG}`);
+    await mountReview(client, `/advice/${AG}`);
     await click('advice-reply');
     expect(need<HTMLSelectElement>('reply-priority').value).toBe('ROUTINE');
     await click('reply-submit');
@@ -134,7 +128,7 @@ describe('replying', () => {
     const next = '200000000002';
     const client = fakeReviewClient({ 'advice.open': ({ ubrn }) => adviceScreen(adviceRequest(ubrn)), 'advice.reply': SENT });
     withWorklist(client, 'advice', [makeRow(1, { id: AG, ubrn: AG, priority: 'ROUTINE', referralDate: '2025-01-10' }), makeRow(2, { id: next, ubrn: next, priority: 'ROUTINE', referralDate: '2025-01-11' })]);
-    mounted = await mountReview(client, `/advice/${AG}`);
+    const mounted = await mountReview(client, `/advice/${AG}`);
     await click('advice-reply');
     await check('reply-outcome-RETURN_TO_REFERRER_WITH_ADVICE');
     await choose('reply-recommendation', 'ADVICE_ONLY_NO_REFERRAL_RECOMMENDED');
@@ -171,7 +165,7 @@ describe('replying', () => {
       'advice.open': adviceScreen(adviceRequest()),
       'advice.reply': new TriageError({ code: 'ADVICE_CHANGED', message: 'This advice request changed while you were replying. Reload it; your reply is kept as a draft.' }),
     });
-    mounted = await mountReview(client, `/advice/${AG}`);
+    await mountReview(client, `/advice/${AG}`);
     await click('advice-reply');
     await check('reply-outcome-REQUIRE_FURTHER_INFORMATION');
     await type('reply-guidance', 'Kept guidance.');
@@ -189,7 +183,7 @@ describe('converting to a referral', () => {
   it('checks the fields, shows what will be sent, and sends it against the version shown', async () => {
     const client = fakeReviewClient({ 'advice.open': adviceScreen(adviceRequest()), 'advice.convert': { status: 'sent', correlationId: 'c', message: 'Advice request converted to a referral.' } });
     withWorklist(client, 'advice', [makeRow(1, { id: AG, ubrn: AG })]);
-    mounted = await mountReview(client, `/advice/${AG}`);
+    const mounted = await mountReview(client, `/advice/${AG}`);
     await click('advice-convert');
     await click('convert-submit');
     expect(text('convert-errors')).toContain('Write the guidance for the referrer.');
@@ -216,7 +210,7 @@ describe('converting to a referral', () => {
   });
 
   it('c opens the conversion form and g the reply form', async () => {
-    mounted = await mountReview(fakeReviewClient({ 'advice.open': adviceScreen(adviceRequest()) }), `/advice/${AG}`);
+    await mountReview(fakeReviewClient({ 'advice.open': adviceScreen(adviceRequest()) }), `/advice/${AG}`);
     key('c', document.body);
     await settle();
     expect(document.activeElement).toBe(need('convert-guidance'));
@@ -231,7 +225,7 @@ describe('converting to a referral', () => {
   it('keeps an A&G draft through a restart', async () => {
     const drafts = new Map();
     const client = fakeReviewClient({ 'advice.open': adviceScreen(adviceRequest()) }, drafts);
-    mounted = await mountReview(client, `/advice/${AG}`);
+    const mounted = await mountReview(client, `/advice/${AG}`);
     await click('advice-convert');
     await type('convert-guidance', 'Draft guidance');
     await mounted.router.push('/worklists/advice');
@@ -239,7 +233,7 @@ describe('converting to a referral', () => {
     expect(drafts.get(`advice-${AG}`)?.form['convert.guidance']).toBe('Draft guidance');
     mounted.wrapper.unmount();
     document.body.innerHTML = '';
-    mounted = await mountReview(fakeReviewClient({ 'advice.open': adviceScreen(adviceRequest()) }, drafts), `/advice/${AG}`);
+    await mountReview(fakeReviewClient({ 'advice.open': adviceScreen(adviceRequest()) }, drafts), `/advice/${AG}`);
     expect(need<HTMLTextAreaElement>('convert-guidance').value).toBe('Draft guidance');
     expect(text('draft-restored')).toMatch(/^Your draft from \d\d:\d\d is back\.$/);
   });

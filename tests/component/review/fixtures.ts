@@ -4,6 +4,7 @@
  * number is in the 999 range that is never issued; every name is invented.
  */
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
+import { afterEach, beforeEach } from 'vitest';
 import { createPinia, type Pinia } from 'pinia';
 import { defineComponent, h } from 'vue';
 import { RouterView, type Router } from 'vue-router';
@@ -215,6 +216,24 @@ export interface MountedReview {
 
 const Root = defineComponent({ name: 'TestRoot', render: () => h(RouterView) });
 
+/** Every screen mountReview put up, for cleanUpReviewScreens to take down. */
+const onScreen = new Set<VueWrapper>();
+
+/**
+ * The hooks every review test file needs: localStorage cleared before each test (the app
+ * keeps what it remembers there), and afterwards every screen the test mounted unmounted
+ * and the body emptied (dialogs are teleported there). Call once, at the top of the file.
+ */
+export function cleanUpReviewScreens(): void {
+  beforeEach(() => localStorage.clear());
+  afterEach(() => {
+    // A test may already have unmounted its screen, to check what is left behind.
+    for (const wrapper of onScreen) if (!wrapper.vm.$.isUnmounted) wrapper.unmount();
+    onScreen.clear();
+    document.body.innerHTML = '';
+  });
+}
+
 /** The app's router and a fresh Pinia, signed in as `role`, showing `path`. */
 export async function mountReview(client: FakeReviewClient, path: string, role: RoleChoice = {}): Promise<MountedReview> {
   const pinia = createPinia();
@@ -223,6 +242,7 @@ export async function mountReview(client: FakeReviewClient, path: string, role: 
     attachTo: document.body,
     global: { plugins: [pinia, router], provide: { [CLIENT_KEY as symbol]: client } },
   });
+  onScreen.add(wrapper);
   useSessionStore(pinia).view = signedInView(role);
   await router.push(path);
   await router.isReady();

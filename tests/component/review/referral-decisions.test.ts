@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DecisionOutcome } from '../../../electron/api';
 import { TriageError } from '../../../renderer/api/client';
 import {
@@ -20,23 +20,17 @@ import {
   type,
   UBRN,
   withWorklist,
-  type MountedReview,
+  cleanUpReviewScreens,
 } from './fixtures';
 
-let mounted: MountedReview | null = null;
 
-beforeEach(() => localStorage.clear());
-afterEach(() => {
-  mounted?.wrapper.unmount();
-  mounted = null;
-  document.body.innerHTML = '';
-});
+cleanUpReviewScreens();
 
 const SENT: DecisionOutcome = { status: 'sent', correlationId: 'corr-1', message: 'Referral accepted.' };
 
 describe('the allowed actions decide the controls', () => {
   it('offers accept and reject for a referral booked for review, and no triage outcome', async () => {
-    mounted = await mountReview(fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) }), `/referral/${UBRN}`);
+    await mountReview(fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) }), `/referral/${UBRN}`);
     expect(byTestId('decision-accept')).not.toBeNull();
     expect(byTestId('decision-reject')).not.toBeNull();
     expect(byTestId('decision-triage')).toBeNull();
@@ -45,7 +39,7 @@ describe('the allowed actions decide the controls', () => {
   });
 
   it('offers the triage outcome where A029 allows RECORD_REVIEW_OUTCOME, and not accept or reject', async () => {
-    mounted = await mountReview(fakeReviewClient({ 'referral.open': referralScreen(triageReferral()) }), `/referral/${UBRN}`);
+    await mountReview(fakeReviewClient({ 'referral.open': referralScreen(triageReferral()) }), `/referral/${UBRN}`);
     expect(byTestId('decision-triage')).not.toBeNull();
     expect(byTestId('decision-accept')).toBeNull();
     expect(byTestId('decision-reject')).toBeNull();
@@ -55,7 +49,7 @@ describe('the allowed actions decide the controls', () => {
 
   it('offers nothing when A029 allows no review, and says why', async () => {
     const referral = triageReferral(UBRN, { allowedActions: ['CANCEL_REFERRAL'], state: { code: 'TRIAGE_RESPONSE', display: 'Triage response' } });
-    mounted = await mountReview(fakeReviewClient({ 'referral.open': referralScreen(referral) }), `/referral/${UBRN}`);
+    await mountReview(fakeReviewClient({ 'referral.open': referralScreen(referral) }), `/referral/${UBRN}`);
     expect(byTestId('decision-triage')).toBeNull();
     expect(byTestId('decision-accept')).toBeNull();
     expect(text('decision-none')).toBe('e-RS allows no review decision on this referral now (its state is Triage response).');
@@ -63,13 +57,13 @@ describe('the allowed actions decide the controls', () => {
 
   it('follows the state when A029 was not asked (an offline copy)', async () => {
     const referral = triageReferral(UBRN, { allowedActions: null });
-    mounted = await mountReview(fakeReviewClient({ 'referral.open': referralScreen(referral) }), `/referral/${UBRN}`);
+    await mountReview(fakeReviewClient({ 'referral.open': referralScreen(referral) }), `/referral/${UBRN}`);
     expect(byTestId('decision-triage')).not.toBeNull();
     expect(text('decision-actions-unknown')).toContain('e-RS was not asked which decisions it allows');
   });
 
   it('offers no decision to a provider admin, who may not make one', async () => {
-    mounted = await mountReview(fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) }), `/referral/${UBRN}`, { businessFunction: 'SERVICE_PROVIDER_ADMIN' });
+    await mountReview(fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) }), `/referral/${UBRN}`, { businessFunction: 'SERVICE_PROVIDER_ADMIN' });
     expect(byTestId('decision-accept')).toBeNull();
     expect(text('decision-none')).toContain('Only a clinician');
   });
@@ -78,7 +72,7 @@ describe('the allowed actions decide the controls', () => {
 describe('form checks before anything is sent', () => {
   it('reject: a reason and comments are required, and the comments have a live count and a limit', async () => {
     const client = fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) });
-    mounted = await mountReview(client, `/referral/${UBRN}`);
+    await mountReview(client, `/referral/${UBRN}`);
     await click('decision-reject');
     expect(need('decision-reject').getAttribute('aria-pressed')).toBe('true');
     expect(document.activeElement).toBe(need('reject-reason'));
@@ -110,7 +104,7 @@ describe('form checks before anything is sent', () => {
       'referral.open': referralScreen(bookedReferral()),
       'referral.rejectionReasons': new TriageError({ code: 'ERS_503', message: 'e-RS is not answering. Try again in a few minutes.' }),
     });
-    mounted = await mountReview(client, `/referral/${UBRN}`);
+    await mountReview(client, `/referral/${UBRN}`);
     await click('decision-reject');
     expect(text('reject-reasons-error')).toContain('e-RS is not answering.');
     client.handlers['referral.rejectionReasons'] = [{ code: 'R1', display: 'Synthetic reason' }];
@@ -121,7 +115,7 @@ describe('form checks before anything is sent', () => {
 
   it('triage: an outcome and comments are required; returning with advice keeps the priority', async () => {
     const client = fakeReviewClient({ 'referral.open': referralScreen(triageReferral()) });
-    mounted = await mountReview(client, `/referral/${UBRN}`);
+    await mountReview(client, `/referral/${UBRN}`);
     await click('decision-triage');
     await click('triage-submit');
     expect(text('triage-errors')).toContain('Choose a triage outcome.');
@@ -142,7 +136,7 @@ describe('form checks before anything is sent', () => {
 
   it('triage: a file too big, of a type e-RS refuses, or not what its name says is refused before sending', async () => {
     const client = fakeReviewClient({ 'referral.open': referralScreen(triageReferral()) });
-    mounted = await mountReview(client, `/referral/${UBRN}`);
+    await mountReview(client, `/referral/${UBRN}`);
     await click('decision-triage');
 
     // A refused file replaces a good one chosen before: nothing is left to send by mistake.
@@ -176,7 +170,7 @@ describe('confirmation and sending', () => {
   it('shows exactly what will be sent, sends nothing on "go back", and sends only on confirm', async () => {
     const client = fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()), 'referral.reject': SENT });
     withWorklist(client, 'referrals', rowsFor([UBRN]));
-    mounted = await mountReview(client, `/referral/${UBRN}`);
+    await mountReview(client, `/referral/${UBRN}`);
     await click('decision-reject');
     await choose('reject-reason', 'WRONG_SERVICE');
     await type('reject-comments', '  Please refer to the synthetic rapid-access clinic.\nThank you.  ');
@@ -207,7 +201,7 @@ describe('confirmation and sending', () => {
   it('sends a triage outcome with its priority change and file, as shown', async () => {
     const client = fakeReviewClient({ 'referral.open': referralScreen(triageReferral()), 'referral.recordTriageOutcome': SENT });
     withWorklist(client, 'triage', rowsFor([UBRN]));
-    mounted = await mountReview(client, `/referral/${UBRN}?list=triage`);
+    await mountReview(client, `/referral/${UBRN}?list=triage`);
     await click('decision-triage');
     await check('triage-outcome-ACCEPT_REFER_BOOK_LATER');
     await choose('triage-priority', 'TWO_WEEK_WAIT');
@@ -237,7 +231,7 @@ describe('confirmation and sending', () => {
       'referral.accept': SENT,
     });
     withWorklist(client, 'referrals', rowsFor([UBRN, second]));
-    mounted = await mountReview(client, `/referral/${UBRN}`);
+    const mounted = await mountReview(client, `/referral/${UBRN}`);
     await click('decision-accept');
     expect(confirmRows()).toMatchObject({ Decision: 'Accept the referral', 'Version reviewed': '4' });
     await click('confirm-send');
@@ -260,7 +254,7 @@ describe('confirmation and sending', () => {
     const [a, b, c] = ['100000000011', '100000000012', '100000000013'];
     const client = fakeReviewClient({ 'referral.open': ({ ubrn }) => referralScreen(bookedReferral(ubrn)), 'referral.accept': SENT });
     withWorklist(client, 'referrals', rowsFor([a, b, c]));
-    mounted = await mountReview(client, `/referral/${b}`);
+    const mounted = await mountReview(client, `/referral/${b}`);
     await click('decision-accept');
     await click('confirm-send');
     await settle();
@@ -281,7 +275,7 @@ describe('confirmation and sending', () => {
       'referral.accept': { status: 'queued', outboxId: 'out-1', message: 'Saved to send later.' },
     });
     withWorklist(client, 'referrals', rowsFor([UBRN, second]));
-    mounted = await mountReview(client, `/referral/${UBRN}`);
+    await mountReview(client, `/referral/${UBRN}`);
     await click('decision-accept');
     await click('confirm-send');
     await settle();
@@ -293,7 +287,7 @@ describe('confirmation and sending', () => {
       'referral.open': referralScreen(bookedReferral()),
       'referral.reject': new TriageError({ code: 'ERS_422', message: 'e-RS refused the rejection: the reason is not in force. Choose another reason.' }),
     });
-    mounted = await mountReview(client, `/referral/${UBRN}`);
+    const mounted = await mountReview(client, `/referral/${UBRN}`);
     await click('decision-reject');
     await choose('reject-reason', 'WRONG_SERVICE');
     await type('reject-comments', 'Synthetic comment.');
@@ -321,7 +315,7 @@ describe('a conflict', () => {
     };
     const client = fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()), 'referral.reject': () => answer });
     withWorklist(client, 'referrals', rowsFor([UBRN]));
-    mounted = await mountReview(client, `/referral/${UBRN}`);
+    const mounted = await mountReview(client, `/referral/${UBRN}`);
     await click('decision-reject');
     await choose('reject-reason', 'CLINICALLY_INAPPROPRIATE');
     await type('reject-comments', 'Synthetic reason for the referrer.');
@@ -358,7 +352,7 @@ describe('a conflict', () => {
       },
       drafts,
     );
-    mounted = await mountReview(client, `/referral/${UBRN}`);
+    await mountReview(client, `/referral/${UBRN}`);
     await click('decision-accept');
     await click('confirm-send');
     expect(byTestId('conflict-panel')).not.toBeNull();
@@ -373,7 +367,7 @@ describe('a conflict', () => {
       'referral.open': referralScreen(bookedReferral()),
       'referral.reject': { status: 'conflict', referral: bookedReferral(UBRN, { version: '7' }), changes: [{ field: 'Version', before: '4', after: '7' }], message: 'Changed meanwhile.' },
     });
-    mounted = await mountReview(client, `/referral/${UBRN}`);
+    await mountReview(client, `/referral/${UBRN}`);
     await click('decision-reject');
     await choose('reject-reason', 'WRONG_SERVICE');
     await type('reject-comments', 'First wording.');
@@ -399,7 +393,7 @@ describe('a conflict', () => {
       'referral.open': referralScreen(bookedReferral()),
       'referral.accept': { status: 'conflict', referral: rejected, changes: [{ field: 'Status', before: 'Booked', after: 'Rejected' }], message: 'Changed meanwhile.' },
     });
-    mounted = await mountReview(client, `/referral/${UBRN}`);
+    await mountReview(client, `/referral/${UBRN}`);
     await click('decision-accept');
     await click('confirm-send');
     expect(text('conflict-blocked')).toContain('e-RS no longer allows this decision');

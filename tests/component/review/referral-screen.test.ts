@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TriageError } from '../../../renderer/api/client';
 import AttachmentViewer from '../../../renderer/components/viewer/AttachmentViewer.vue';
 import {
@@ -16,22 +16,16 @@ import {
   text,
   textFile,
   UBRN,
-  type MountedReview,
+  cleanUpReviewScreens,
 } from './fixtures';
 
-let mounted: MountedReview | null = null;
 
-beforeEach(() => localStorage.clear());
-afterEach(() => {
-  mounted?.wrapper.unmount();
-  mounted = null;
-  document.body.innerHTML = '';
-});
+cleanUpReviewScreens();
 
 describe('the referral summary', () => {
   it('shows what e-RS says about the referral', async () => {
     const client = fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) });
-    mounted = await mountReview(client, `/referral/${UBRN}`);
+    await mountReview(client, `/referral/${UBRN}`);
 
     expect(client.inputs('referral.open')).toEqual([{ ubrn: UBRN }]);
     expect(text('item-heading')).toBe(`Referral ${UBRN}`);
@@ -53,13 +47,13 @@ describe('the referral summary', () => {
     const fetchedAt = new Date();
     fetchedAt.setHours(10, 31, 0, 0);
     const client = fakeReviewClient({ 'referral.open': referralScreen(bookedReferral(), { stale: true, fetchedAt: fetchedAt.toISOString() }) });
-    mounted = await mountReview(client, `/referral/${UBRN}`);
+    await mountReview(client, `/referral/${UBRN}`);
     expect(text('review-offline')).toContain('Offline: showing the copy saved at 10:31.');
   });
 
   it('shows the load failure as one sentence, and tries again on request', async () => {
     const client = fakeReviewClient({ 'referral.open': new TriageError({ code: 'ERS_503', message: 'e-RS is not answering. Try again in a few minutes.' }) });
-    mounted = await mountReview(client, `/referral/${UBRN}`);
+    await mountReview(client, `/referral/${UBRN}`);
     expect(text('review-error')).toContain('e-RS is not answering. Try again in a few minutes.');
     expect(need('review-error').getAttribute('role')).toBe('alert');
     expect(byTestId('review-summary')).toBeNull();
@@ -74,7 +68,7 @@ describe('the referral summary', () => {
 describe('the attachments and the viewer', () => {
   it('lists the clinical information and every attachment, and shows the letter first', async () => {
     const client = fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) });
-    mounted = await mountReview(client, `/referral/${UBRN}`);
+    await mountReview(client, `/referral/${UBRN}`);
     const items = allByTestId('attachment-item');
     expect(items.map((i) => i.querySelector('.review-attachment__name')?.textContent)).toEqual([
       'Clinical information summary',
@@ -89,7 +83,7 @@ describe('the attachments and the viewer', () => {
 
   it('shows the chosen attachment, and the clinical information summary from A007', async () => {
     const client = fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) });
-    mounted = await mountReview(client, `/referral/${UBRN}`);
+    await mountReview(client, `/referral/${UBRN}`);
     await click(allByTestId('attachment-item')[2] as HTMLElement);
     expect(text('viewer-title')).toBe('Blood results.txt');
     expect(await shown('text-content')).toBe('Synthetic letter text for att-2.');
@@ -113,7 +107,7 @@ describe('the attachments and the viewer', () => {
       ],
     });
     const client = fakeReviewClient({ 'referral.open': referralScreen(referral) });
-    mounted = await mountReview(client, `/referral/${UBRN}`);
+    await mountReview(client, `/referral/${UBRN}`);
     const items = allByTestId('attachment-item');
     expect(items[2]?.getAttribute('data-available')).toBe('false');
     expect(items[2]?.querySelector('[data-testid="attachment-status"]')?.textContent).toBe('Quarantined');
@@ -134,7 +128,7 @@ describe('the attachments and the viewer', () => {
         return textFile('The second file reads fine.');
       },
     });
-    mounted = await mountReview(client, `/referral/${UBRN}`);
+    await mountReview(client, `/referral/${UBRN}`);
     expect(text('viewer-error')).toContain('e-RS could not send this attachment. Try again later.');
     expect(need('viewer-error').getAttribute('role')).toBe('alert');
     expect(byTestId('decision-accept')).not.toBeNull();
@@ -149,7 +143,7 @@ describe('the attachments and the viewer', () => {
       'referral.open': referralScreen(bookedReferral()),
       'referral.attachment': { kind: 'file', contentType: 'image/png', fileName: 'photo.png', bytes: new TextEncoder().encode('%PDF-1.7 not a picture'), stale: false },
     });
-    mounted = await mountReview(client, `/referral/${UBRN}`);
+    await mountReview(client, `/referral/${UBRN}`);
     expect(text('viewer-failure')).toContain('labelled as a PNG image but its contents are a PDF document');
     expect(byTestId('decision-reject')).not.toBeNull();
   });
@@ -174,7 +168,7 @@ describe('the attachments and the viewer', () => {
             }
           : { kind: 'text', contentType: 'text/rtf', fileName: 'Notes.rtf', text: 'Plain synthetic notes.', removedObjects: 2, stale: false },
     });
-    mounted = await mountReview(client, `/referral/${UBRN}`);
+    await mountReview(client, `/referral/${UBRN}`);
     expect(await shown('rich-document-viewer')).toContain('Converted synthetic letter.');
     expect(text('viewer-stale')).toBe('Shown from the copy saved for offline use.');
 
@@ -186,7 +180,7 @@ describe('the attachments and the viewer', () => {
   it('offers a type the viewer cannot show to another application, only after a warning', async () => {
     const referral = bookedReferral(UBRN, { attachments: [attachment(1), attachment(5, { title: 'Echo.dcm', contentType: 'application/dicom' })] });
     const client = fakeReviewClient({ 'referral.open': referralScreen(referral), 'attachment.openExternally': { fileName: 'Echo.dcm' } });
-    mounted = await mountReview(client, `/referral/${UBRN}`);
+    await mountReview(client, `/referral/${UBRN}`);
     await click(allByTestId('attachment-item')[2] as HTMLElement);
     expect(text('viewer-external')).toContain('The app cannot show this type of file (DICOM image).');
     expect(client.inputs('referral.attachment').map((i) => i.attachmentId)).toEqual(['att-1']);
@@ -213,7 +207,7 @@ describe('the attachments and the viewer', () => {
 describe('a link activated inside a document', () => {
   it('asks first, shows where it goes, copies the address only when asked, and never navigates', async () => {
     const client = fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) });
-    mounted = await mountReview(client, `/referral/${UBRN}`);
+    const mounted = await mountReview(client, `/referral/${UBRN}`);
     const before = window.location.href;
     const viewer = mounted.wrapper.findComponent(AttachmentViewer);
     viewer.vm.$emit('open-link', 'https://example.org/synthetic-leaflet');

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DraftView } from '../../../electron/api';
 import { TriageError } from '../../../renderer/api/client';
 import { DRAFT_DELAY_MS } from '../../../renderer/components/review/use-draft';
@@ -18,18 +18,12 @@ import {
   type,
   UBRN,
   withWorklist,
-  type MountedReview,
+  cleanUpReviewScreens,
 } from './fixtures';
 
-let mounted: MountedReview | null = null;
 const ITEM = `referral-${UBRN}`;
 
-beforeEach(() => localStorage.clear());
-afterEach(() => {
-  mounted?.wrapper.unmount();
-  mounted = null;
-  document.body.innerHTML = '';
-});
+cleanUpReviewScreens();
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -40,7 +34,7 @@ function draft(form: DraftView['form'], savedAt = '2025-03-05T10:31:00Z'): Draft
 describe('drafts', () => {
   it('puts a saved draft back into the form when the referral opens', async () => {
     const drafts = new Map([[ITEM, draft({ decision: 'reject', version: '4', 'reject.reason': 'WRONG_SERVICE', 'reject.comments': 'Half-written synthetic comment' })]]);
-    mounted = await mountReview(fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) }, drafts), `/referral/${UBRN}`);
+    await mountReview(fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) }, drafts), `/referral/${UBRN}`);
     expect(need('decision-reject').getAttribute('aria-pressed')).toBe('true');
     expect(need<HTMLSelectElement>('reject-reason').value).toBe('WRONG_SERVICE');
     expect(need<HTMLTextAreaElement>('reject-comments').value).toBe('Half-written synthetic comment');
@@ -49,7 +43,7 @@ describe('drafts', () => {
 
   it('says when the referral changed since the draft was written', async () => {
     const drafts = new Map([[ITEM, draft({ decision: 'triage', version: '2', 'triage.outcome': 'ACCEPT_REFER_BOOK_LATER', 'triage.comments': 'Draft', 'triage.file': 'plan.pdf' })]]);
-    mounted = await mountReview(fakeReviewClient({ 'referral.open': referralScreen(triageReferral()) }, drafts), `/referral/${UBRN}`);
+    await mountReview(fakeReviewClient({ 'referral.open': referralScreen(triageReferral()) }, drafts), `/referral/${UBRN}`);
     expect(text('draft-restored')).toContain('The referral has changed since you wrote it (version 2, now 4): check it before you send.');
     expect(need<HTMLInputElement>('triage-outcome-ACCEPT_REFER_BOOK_LATER').checked).toBe(true);
     expect(text('triage-file-restored')).toContain('Your draft had plan.pdf attached. Files are not kept in drafts: choose it again to send it.');
@@ -57,7 +51,7 @@ describe('drafts', () => {
 
   it('drops what a draft holds that e-RS would not accept now', async () => {
     const drafts = new Map([[ITEM, draft({ decision: 'triage', version: '4', 'reject.reason': 'RETIRED_CODE', 'reject.comments': 'Kept text' })]]);
-    mounted = await mountReview(fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) }, drafts), `/referral/${UBRN}`);
+    await mountReview(fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) }, drafts), `/referral/${UBRN}`);
     // Triage is not offered on a booked referral: no form is opened for it.
     expect(byTestId('triage-form')).toBeNull();
     await click('decision-reject');
@@ -70,7 +64,7 @@ describe('drafts', () => {
   it('saves the form a moment after typing stops, once, and survives a restart', async () => {
     const drafts = new Map<string, DraftView>();
     const client = fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) }, drafts);
-    mounted = await mountReview(client, `/referral/${UBRN}`);
+    const mounted = await mountReview(client, `/referral/${UBRN}`);
     await click('decision-reject');
     await choose('reject-reason', 'CLINICALLY_INAPPROPRIATE');
     await type('reject-comments', 'Synthetic');
@@ -99,14 +93,14 @@ describe('drafts', () => {
     // The app closes and opens again: the main process kept the draft.
     mounted.wrapper.unmount();
     document.body.innerHTML = '';
-    mounted = await mountReview(fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) }, drafts), `/referral/${UBRN}`);
+    await mountReview(fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) }, drafts), `/referral/${UBRN}`);
     expect(need<HTMLTextAreaElement>('reject-comments').value).toBe('Synthetic comment, still typing');
   });
 
   it('saves at once what is pending when the user leaves the referral', async () => {
     const drafts = new Map<string, DraftView>();
     const client = fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) }, drafts);
-    mounted = await mountReview(client, `/referral/${UBRN}`);
+    const mounted = await mountReview(client, `/referral/${UBRN}`);
     await click('decision-reject');
     await type('reject-comments', 'Written just before leaving');
     await mounted.router.push('/worklists/referrals');
@@ -119,7 +113,7 @@ describe('drafts', () => {
       'referral.open': referralScreen(bookedReferral()),
       'draft.save': new TriageError({ code: 'DRAFT_WRITE', message: 'The disk is full.' }),
     });
-    mounted = await mountReview(client, `/referral/${UBRN}`);
+    await mountReview(client, `/referral/${UBRN}`);
     await click('decision-reject');
     await type('reject-comments', 'Not saved');
     await wait(DRAFT_DELAY_MS + 200);
@@ -132,7 +126,7 @@ describe('drafts', () => {
     const drafts = new Map([[ITEM, draft({ decision: 'reject', version: '4', 'reject.reason': 'WRONG_SERVICE', 'reject.comments': 'Final synthetic comment' })]]);
     const client = fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()), 'referral.reject': { status: 'sent', correlationId: 'c', message: 'Referral rejected.' } }, drafts);
     withWorklist(client, 'referrals', rowsFor([UBRN]));
-    mounted = await mountReview(client, `/referral/${UBRN}`);
+    await mountReview(client, `/referral/${UBRN}`);
     await click('reject-submit');
     await click('confirm-send');
     await settle();
@@ -144,7 +138,7 @@ describe('drafts', () => {
   it('is kept when the decision could not be sent', async () => {
     const drafts = new Map([[ITEM, draft({ decision: 'reject', version: '4', 'reject.reason': 'WRONG_SERVICE', 'reject.comments': 'Kept on failure' })]]);
     const client = fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()), 'referral.reject': new TriageError({ code: 'ERS_500', message: 'e-RS failed.' }) }, drafts);
-    mounted = await mountReview(client, `/referral/${UBRN}`);
+    await mountReview(client, `/referral/${UBRN}`);
     await click('reject-submit');
     await click('confirm-send');
     expect(client.inputs('draft.discard')).toEqual([]);

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   allByTestId,
   bookedReferral,
@@ -18,17 +18,11 @@ import {
   type,
   UBRN,
   withWorklist,
-  type MountedReview,
+  cleanUpReviewScreens,
 } from './fixtures';
 
-let mounted: MountedReview | null = null;
 
-beforeEach(() => localStorage.clear());
-afterEach(() => {
-  mounted?.wrapper.unmount();
-  mounted = null;
-  document.body.innerHTML = '';
-});
+cleanUpReviewScreens();
 
 async function press(name: string, target: Element | null = document.activeElement, init: KeyboardEventInit = {}): Promise<KeyboardEvent> {
   const event = key(name, target, init);
@@ -44,13 +38,13 @@ function selectedName(): string | null | undefined {
 
 describe('keyboard shortcuts', () => {
   it('lists the keys that work on this screen in a visible help line', async () => {
-    mounted = await mountReview(fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) }), `/referral/${UBRN}`);
+    await mountReview(fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) }), `/referral/${UBRN}`);
     expect(text('shortcut-help')).toBe('Keys: A accept R reject N next attachment P previous attachment Ctrl + Enter check or send a form Esc close a dialog');
   });
 
   it('a opens the accept confirmation; Escape closes it, sends nothing, and focus goes back', async () => {
     const client = fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) });
-    mounted = await mountReview(client, `/referral/${UBRN}`);
+    await mountReview(client, `/referral/${UBRN}`);
     const heading = need('item-heading');
     expect(document.activeElement).toBe(heading);
 
@@ -73,14 +67,14 @@ describe('keyboard shortcuts', () => {
   it('Ctrl+Enter sends from the confirmation', async () => {
     const client = fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()), 'referral.accept': { status: 'sent', correlationId: 'c', message: 'Referral accepted.' } });
     withWorklist(client, 'referrals', rowsFor([UBRN]));
-    mounted = await mountReview(client, `/referral/${UBRN}`);
+    await mountReview(client, `/referral/${UBRN}`);
     await press('a');
     await press('Enter', need('confirm-send'), { ctrlKey: true });
     expect(client.inputs('referral.accept')).toEqual([{ ubrn: UBRN, version: '4' }]);
   });
 
   it('Tab stays inside the open dialog', async () => {
-    mounted = await mountReview(fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) }), `/referral/${UBRN}`);
+    await mountReview(fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) }), `/referral/${UBRN}`);
     await press('a');
     const cancel = need('confirm-cancel');
     cancel.focus();
@@ -92,7 +86,7 @@ describe('keyboard shortcuts', () => {
 
   it('r opens the reject form on its first field; letters typed into a field stay there; Ctrl+Enter checks the form', async () => {
     const client = fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) });
-    mounted = await mountReview(client, `/referral/${UBRN}`);
+    await mountReview(client, `/referral/${UBRN}`);
     await press('r', document.body);
     expect(document.activeElement).toBe(need('reject-reason'));
 
@@ -112,7 +106,7 @@ describe('keyboard shortcuts', () => {
   });
 
   it('t opens the triage form where a triage outcome is allowed, and a does nothing there', async () => {
-    mounted = await mountReview(fakeReviewClient({ 'referral.open': referralScreen(triageReferral()) }), `/referral/${UBRN}`);
+    await mountReview(fakeReviewClient({ 'referral.open': referralScreen(triageReferral()) }), `/referral/${UBRN}`);
     expect((await press('a', document.body)).defaultPrevented).toBe(false);
     expect(byTestId('confirm-dialog')).toBeNull();
     await press('t', document.body);
@@ -121,7 +115,7 @@ describe('keyboard shortcuts', () => {
   });
 
   it('n and p move through the attachments', async () => {
-    mounted = await mountReview(fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) }), `/referral/${UBRN}`);
+    await mountReview(fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) }), `/referral/${UBRN}`);
     expect(selectedName()).toBe('Referral letter 1.txt');
     await press('n', document.body);
     expect(selectedName()).toBe('Blood results.txt');
@@ -135,7 +129,7 @@ describe('keyboard shortcuts', () => {
   });
 
   it('leaves a key a viewer has used to the viewer', async () => {
-    mounted = await mountReview(fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) }), `/referral/${UBRN}`);
+    await mountReview(fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) }), `/referral/${UBRN}`);
     await shown('text-viewer');
     const stage = need('text-viewer');
     stage.addEventListener('keydown', (event) => event.preventDefault(), { once: true });
@@ -146,7 +140,7 @@ describe('keyboard shortcuts', () => {
 
 describe('focus', () => {
   it('moves into the form the user chose, and into the error summary when the form is wrong', async () => {
-    mounted = await mountReview(fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) }), `/referral/${UBRN}`);
+    await mountReview(fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) }), `/referral/${UBRN}`);
     await click('decision-reject');
     expect(document.activeElement).toBe(need('reject-reason'));
     await click('reject-submit');

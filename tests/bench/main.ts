@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { launchChromium } from '../helpers/chromium';
+import { LARGE_COUNT } from '../../electron/local/seed/generate';
 import { repoRoot } from '../helpers/repo';
 import { signInToApp } from '../helpers/sign-in';
 import { startLargeAppHost } from './bench-app';
@@ -45,7 +46,7 @@ async function main(): Promise<number> {
     progress('building the renderer and the viewer harness pages from the current sources');
     const renderer = await buildRenderer(rendererDir);
     await buildHarness(harnessDir);
-    progress('starting the local environment on the large seed (10,000 referrals) and the browser host');
+    progress(`starting the local environment on the large seed (${LARGE_COUNT.toLocaleString('en-GB')} referrals) and the browser host`);
     const running = await startLargeAppHost(rendererDir);
     const chrome = await launchChromium();
     chromiumVersion = chrome.browser.version();

@@ -130,7 +130,8 @@ export const INTERACTIONS_DONE = `window.__benchUi.records.filter((r) => r.paint
 
 /**
  * Flings the worklist's scroller from top to bottom and back, a fixed distance each frame,
- * and keeps each frame's requestAnimationFrame delta and the long animation frames seen.
+ * and keeps each frame's requestAnimationFrame delta, the main thread's work behind it, and
+ * the long animation frames seen.
  */
 export function flingScript(pixelsPerFrame: number, passes: number): string {
   return `(async () => {
@@ -156,12 +157,26 @@ export function flingScript(pixelsPerFrame: number, passes: number): string {
       });
       observer.observe({ type: 'long-animation-frame', buffered: false });
     } catch {}
+    // Main-thread work behind each frame delta: the scroll handler with Vue's re-render (timed
+    // by a listener added after Vue's, which runs once Vue's update has flushed) and the
+    // rendering of the frame before (from its requestAnimationFrame to a task posted there).
+    const work = [];
+    let scrollMs = 0;
+    let renderMs = 0;
+    const onScroll = (event) => { scrollMs += performance.now() - event.timeStamp; };
+    scroller.addEventListener('scroll', onScroll, { passive: true });
     return await new Promise((resolve) => {
       let last = null;
       let direction = 1;
       let turns = 0;
       const step = (time) => {
-        if (last !== null) frames.push(time - last);
+        const rafAt = performance.now();
+        if (last !== null) {
+          frames.push(time - last);
+          work.push({ scrollMs, renderMs });
+        }
+        scrollMs = 0;
+        renderMs = 0;
         last = time;
         // Writes only: reading layout here would force it inside the frame being measured.
         let next = scroller.scrollTop + direction * ${pixelsPerFrame};
@@ -170,9 +185,13 @@ export function flingScript(pixelsPerFrame: number, passes: number): string {
         scroller.scrollTop = next;
         if (turns >= ${passes}) {
           if (observer) observer.disconnect();
-          resolve({ frames, longFrames, scrollHeight: max, rowsInDom: document.querySelectorAll('[data-testid="worklist-row"]').length });
+          scroller.removeEventListener('scroll', onScroll);
+          resolve({ frames, work, longFrames, scrollHeight: max, rowsInDom: document.querySelectorAll('[data-testid="worklist-row"]').length });
           return;
         }
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => { renderMs = performance.now() - rafAt; };
+        channel.port2.postMessage(0);
         requestAnimationFrame(step);
       };
       requestAnimationFrame(step);

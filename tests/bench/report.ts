@@ -91,7 +91,7 @@ export function renderMisses(figures: readonly Figure[]): string[] {
   for (const figure of figures) {
     const outcome = outcomeOf(figure);
     if (outcome === 'MISSED') lines.push(`- ${figure.label}: ${valueText(figure)} against ${targetText(figure)}. ${figure.limit ?? 'No explanation was measured.'}`);
-    if (outcome === 'ERROR') lines.push(`- ${figure.label}: not measured. ${figure.error ?? 'No value came back.'}`);
+    if (outcome === 'ERROR') lines.push(`- ${figure.label}: not measured. ${(figure.error ?? 'No value came back.').split('\n')[0] ?? ''}`);
   }
   return lines;
 }

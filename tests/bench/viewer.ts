@@ -9,9 +9,9 @@ import { renderDocument } from '../../electron/local/documents/render';
 import type { DocumentSpec } from '../../electron/local/documents/spec';
 import { type BenchContext, VIEWPORT } from './bench-context';
 import { startHarnessServer } from './harness-server';
-import { describeProfile, profileMainThread } from './main-thread-profile';
+import { describeProfile, profileMainThread, type MainThreadProfile } from './main-thread-profile';
 import type { Figure } from './report';
-import { round, summarise } from './stats';
+import { round, summarise, type Summary } from './stats';
 import { waitInPage } from './wait-in-page';
 
 interface OpenResult {
@@ -156,15 +156,7 @@ export async function viewerBench(ctx: BenchContext): Promise<void> {
       better: 'lower',
       targetText: `≤ pdf.js (${round(pRef.median)} ms)`,
       targetBasis: "Issue 9: no slower than pdf.js's own PDFViewer on the same file in the same run.",
-      limit: `Profiled once more each (the app ${round(oursThread.result.paintedMs)} ms, pdf.js ${round(refThread.result.paintedMs)} ms): the app's main thread was ${describeProfile(
-        oursThread.profile,
-      )}; pdf.js's was ${describeProfile(refThread.profile)}. ${
-        oursThread.result.paintedMs - oursThread.profile.busyMs > refThread.result.paintedMs - refThread.profile.busyMs
-          ? `The app's main thread sat idle longer (${round(oursThread.result.paintedMs - oursThread.profile.busyMs)} ms against ${round(
-              refThread.result.paintedMs - refThread.profile.busyMs,
-            )} ms), so the extra time is spent waiting on its pdf.js worker, not working on the screen's thread.`
-          : "The app's main thread did more work than pdf.js's."
-      } The app drew ${oursCanvases.join(', ') || 'no canvas'}, pdf.js ${refCanvases.join(', ') || 'no canvas'}; both parse in a fresh pdf.js worker with the same options.`,
+      limit: pdfLimit(pOurs, pRef, oursThread, refThread, oursCanvases, refCanvases),
       detail: { ...pdfDetail, mainThread: { ours: oursThread.profile, pdfjs: refThread.profile }, canvases: { ours: oursCanvases, pdfjs: refCanvases } },
     });
     ctx.add({
@@ -216,10 +208,34 @@ export async function viewerBench(ctx: BenchContext): Promise<void> {
     await reference.context().close();
     ctx.add(await heapBench(ctx, ours));
     await ours.context().close();
-    if (errors.length > 0) ctx.progress(`viewer: the pages reported errors: ${errors.slice(0, 3).join(' | ')}`);
+    // pdf.js's viewer complains when its document is destroyed while it still sets up later pages: that is the bench clearing it between samples.
+    const real = errors.filter((e) => !/Transport destroyed/.test(e));
+    if (real.length > 0) ctx.progress(`viewer: the pages reported errors: ${real.slice(0, 3).join(' | ')}`);
   } finally {
     await server.close();
   }
+}
+
+/** Why the app's PDF viewer was slower, from the samples and one profiled open of each. */
+function pdfLimit(
+  ours: Summary,
+  ref: Summary,
+  oursRun: { result: OpenResult; profile: MainThreadProfile },
+  refRun: { result: OpenResult; profile: MainThreadProfile },
+  oursCanvases: string[],
+  refCanvases: string[],
+): string {
+  const spread = `The ${ours.n} samples ranged ${round(ours.min)}–${round(ours.max)} ms for the app and ${round(ref.min)}–${round(ref.max)} ms for pdf.js.`;
+  const profiled = `Profiled once more each (the app ${round(oursRun.result.paintedMs)} ms, pdf.js ${round(refRun.result.paintedMs)} ms), the app's main thread was ${describeProfile(
+    oursRun.profile,
+  )}; pdf.js's was ${describeProfile(refRun.profile)}.`;
+  const oursIdle = oursRun.result.paintedMs - oursRun.profile.busyMs;
+  const refIdle = refRun.result.paintedMs - refRun.profile.busyMs;
+  let verdict: string;
+  if (oursRun.result.paintedMs <= refRun.result.paintedMs) verdict = 'In that profiled pair the app was not the slower, so the gap in the medians is within the run-to-run spread on this machine.';
+  else if (oursRun.profile.busyMs > refRun.profile.busyMs) verdict = `The app's main thread did ${round(oursRun.profile.busyMs - refRun.profile.busyMs)} ms more work.`;
+  else verdict = `The app's main thread sat idle longer (${round(oursIdle)} ms against ${round(refIdle)} ms), so its extra time was spent waiting on its pdf.js worker, not working on the screen's thread.`;
+  return `${spread} ${profiled} ${verdict} The app drew ${oursCanvases.join(', ') || 'no canvas'}, pdf.js ${refCanvases.join(', ') || 'no canvas'}; both parse in a fresh pdf.js worker with the same options.`;
 }
 
 async function heapBench(ctx: BenchContext, page: Page): Promise<Figure> {

@@ -5,7 +5,10 @@
  * flinging through the list.
  */
 import type { Page } from 'playwright-core';
+import { dispatch } from '../../electron/dispatch';
 import { createErsClient, type FetchLike } from '../../electron/ers/client';
+import { LARGE_COUNT } from '../../electron/local/seed/generate';
+import { silentLogger } from '../../electron/log/logger';
 import type { BenchContext } from './bench-context';
 import { flingScript, INTERACTION_PROBE, INTERACTIONS_DONE, PAGE_TIMELINE, WORKLIST_PAINT_PROBE } from './page-scripts';
 import { round, summarise, type Summary } from './stats';
@@ -38,7 +41,7 @@ export async function fetchAndMapBench(ctx: BenchContext): Promise<void> {
   const rowsOf = { referrals: 0, triage: 0, advice: 0 };
   for (const kind of ['referrals', 'triage', 'advice'] as const) rowsOf[kind] = (await client.fetchWorklist(kind)).length;
   ctx.note(
-    `Large seed: 10,000 referrals in e-RS; the synthetic consultant's lists at R69 hold ${rowsOf.referrals.toLocaleString('en-GB')} referrals, ${rowsOf.triage.toLocaleString(
+    `Large seed: ${LARGE_COUNT.toLocaleString('en-GB')} referrals in e-RS; the synthetic consultant's lists at R69 hold ${rowsOf.referrals.toLocaleString('en-GB')} referrals, ${rowsOf.triage.toLocaleString(
       'en-GB',
     )} triage requests and ${rowsOf.advice.toLocaleString('en-GB')} A&G requests (e-RS lists only what sits with the organisation's services).`,
   );
@@ -54,6 +57,15 @@ export async function fetchAndMapBench(ctx: BenchContext): Promise<void> {
     network.push(networkMs);
     bytes.push(bodyBytes);
   }
+  // The whole handler the screen calls, through dispatch(): the same fetch plus the encrypted cache of the list.
+  const handler: number[] = [];
+  for (let i = 0; i < 5; i += 1) {
+    const started = performance.now();
+    const result = await dispatch(app.handlers, 'worklist.fetch', { kind: 'referrals' }, silentLogger);
+    if (!result.ok) throw new Error(result.error.message);
+    handler.push(performance.now() - started);
+  }
+  const handled = summarise(handler);
   const total = summarise(totals);
   const net = summarise(network);
   const mapping = summarise(totals.map((t, i) => t - (network[i] ?? 0)));
@@ -68,14 +80,17 @@ export async function fetchAndMapBench(ctx: BenchContext): Promise<void> {
     limit: `Of the median ${round(total.median)} ms, ${round(net.median)} ms is the A008 call (the emulator, in this same process, building and sending ${round(
       (bytes[0] ?? 0) / 1048576,
       1,
-    )} MB of FHIR), and ${round(mapping.median)} ms is parsing and mapping it in the client (load average ${ctx.load()}).`,
+    )} MB of FHIR), and ${round(mapping.median)} ms is parsing and mapping it in the client; the whole worklist.fetch handler, with the encrypted cache of the list, took ${round(
+      handled.median,
+    )} ms (load average ${ctx.load()}).`,
     detail: {
-      seed: '10,000 referrals (large mode); the synthetic consultant’s R69 lists hold these rows',
+      seed: `${LARGE_COUNT} referrals (large mode); the synthetic consultant’s R69 lists hold these rows`,
       rows: rowsOf,
       a008Bytes: bytes[0],
       totalMs: total,
       networkMs: net,
       parseAndMapMs: mapping,
+      worklistFetchHandlerMs: handled,
       samples: totals.map((t) => round(t)),
     },
   });
@@ -84,16 +99,18 @@ export async function fetchAndMapBench(ctx: BenchContext): Promise<void> {
 export async function firstPaintBench(ctx: BenchContext, page: Page): Promise<void> {
   ctx.progress('worklist: first paint of the view, reloading the signed-in page');
   await page.addInitScript({ content: WORKLIST_PAINT_PROBE });
-  const samples: { painted: number; rows: number; entryScript: number | null; listAnswered: number | null }[] = [];
+  const samples: { painted: number; rows: number; entryScript: number | null; listAnswered: number | null; listsAsked: number }[] = [];
   await page.evaluate("location.hash = '#/worklists/referrals'");
   for (let i = 0; i < 6; i += 1) {
     await page.reload();
     await waitInPage(page, 'window.__benchWorklist && window.__benchWorklist.painted !== null', 30_000);
     const state = (await page.evaluate('({ ...window.__benchWorklist })')) as { rows: number; painted: number };
-    const timeline = (await page.evaluate(PAGE_TIMELINE)) as { resources: { name: string; responseEnd: number }[] };
+    const timeline = (await page.evaluate(PAGE_TIMELINE)) as { resources: { name: string; startTime: number; responseEnd: number }[] };
     const entry = timeline.resources.find((r) => /\/assets\/index-[^/]+\.js$/.test(r.name));
-    const lists = timeline.resources.filter((r) => r.name === '/api/invoke/worklist.fetch' && r.responseEnd <= state.rows).map((r) => r.responseEnd);
-    if (i > 0) samples.push({ painted: state.painted, rows: state.rows, entryScript: entry?.responseEnd ?? null, listAnswered: lists.length > 0 ? Math.max(...lists) : null });
+    const fetches = timeline.resources.filter((r) => r.name === '/api/invoke/worklist.fetch');
+    const lists = fetches.filter((r) => r.responseEnd <= state.rows).map((r) => r.responseEnd);
+    const listsAsked = fetches.filter((r) => r.startTime <= state.rows).length;
+    if (i > 0) samples.push({ painted: state.painted, rows: state.rows, entryScript: entry?.responseEnd ?? null, listAnswered: lists.length > 0 ? Math.max(...lists) : null, listsAsked });
   }
   await page.getByTestId('worklist-row').first().waitFor();
   const painted = summarise(samples.map((s) => s.painted));
@@ -107,9 +124,11 @@ export async function firstPaintBench(ctx: BenchContext, page: Page): Promise<vo
     target: 2000,
     better: 'lower',
     targetBasis: 'The one-second budget of the list itself, plus one second to start the page and draw it.',
-    limit: `Median: the app's script had loaded by ${round(script.median)} ms, worklist.fetch answered by ${round(answered.median)} ms, rows painted at ${round(
-      painted.median,
-    )} ms; the fetch through the host is most of it (load average ${ctx.load()}).`,
+    limit: `Median: the app's script had loaded by ${round(script.median)} ms and the rows were painted at ${round(painted.median)} ms; the list arrived at ${round(
+      answered.median,
+    )} ms, with ${Math.max(...samples.map((s) => s.listsAsked))} worklist.fetch calls in flight at once (the other tabs' counts too), each an A008 or A023 through the e-RS client and the encrypted cache in the main process, ${
+      answered.median > painted.median / 2 ? 'so waiting for the list is most of it' : "so the page's own start and drawing is most of it"
+    } (load average ${ctx.load()}).`,
     detail: {
       measuredAs: 'Reload of the signed-in page at #/worklists/referrals; from navigation start to the end of the first frame painted with rows. One warm-up, then 5 samples.',
       samples: samples.map((s) => ({ paintedMs: round(s.painted), rowsInDomMs: round(s.rows), entryScriptMs: s.entryScript === null ? null : round(s.entryScript), listAnsweredMs: s.listAnswered === null ? null : round(s.listAnswered) })),
@@ -273,7 +292,7 @@ export async function scrollBench(ctx: BenchContext, page: Page): Promise<void> 
   if (scrollHeight <= 0) throw new Error('The worklist scroller does not scroll: its content is no taller than its box.');
   const perFrame = Math.max(200, Math.round(scrollHeight / 180));
   await page.evaluate(flingScript(perFrame, 1)); // warm-up
-  const result = (await page.evaluate(flingScript(perFrame, 2))) as { frames: number[]; longFrames: LongFrame[]; scrollHeight: number; rowsInDom: number };
+  const result = (await page.evaluate(flingScript(perFrame, 2))) as { frames: number[]; longFrames: LongFrame[]; work: { scrollMs: number; renderMs: number }[]; scrollHeight: number; rowsInDom: number };
   const frames = summarise(result.frames);
   const late = result.frames.filter((f) => f > FRAME_60HZ_MS * 1.5).length;
   const avg = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
@@ -283,15 +302,23 @@ export async function scrollBench(ctx: BenchContext, page: Page): Promise<void> 
   const rendering = avg(long.map((f) => f.startTime + f.duration - f.renderStart));
   const styleLayout = avg(long.map((f) => f.startTime + f.duration - f.styleAndLayoutStart));
   const script = avg(long.map((f) => f.script));
-  const limit = `${late} of ${result.frames.length} frames came more than half a frame late. ${long.length} were long animation frames (over 50 ms) on the main thread, averaging ${round(
-    avg(long.map((f) => f.duration)),
-  )} ms, of which ${round(script)} ms was script (the scroll handler and Vue re-rendering the ${result.rowsInDom} rows in the DOM), ${round(
-    beforeRender,
-  )} ms came before the rendering phase and ${round(rendering)} ms in it (${round(styleLayout)} ms of style and layout)${
-    late > long.length
-      ? `. The other ${late - long.length} late frames were not long on the main thread, so they were lost in raster and compositing, which share the machine's 2 cores (load average ${ctx.load()})`
-      : ''
-  }.`;
+  const lateIndexes = result.frames.map((f, i) => (f > FRAME_60HZ_MS * 1.5 ? i : -1)).filter((i) => i >= 0);
+  const lateScroll = avg(lateIndexes.map((i) => result.work[i]?.scrollMs ?? 0));
+  const lateRender = avg(lateIndexes.map((i) => result.work[i]?.renderMs ?? 0));
+  const lateDelta = avg(lateIndexes.map((i) => result.frames[i] ?? 0));
+  const longText =
+    long.length > 0
+      ? ` ${long.length} were long animation frames (over 50 ms), averaging ${round(avg(long.map((f) => f.duration)))} ms with ${round(script)} ms of script, ${round(beforeRender)} ms before the rendering phase and ${round(
+          rendering,
+        )} ms in it (${round(styleLayout)} ms of style and layout).`
+      : ' None was a long animation frame (over 50 ms).';
+  const limit = `${late} of ${result.frames.length} frames came more than half a frame late, ${round(lateDelta)} ms apart on average; behind each, the main thread spent ${round(
+    lateScroll,
+  )} ms in the scroll handler and Vue's re-render of the ${result.rowsInDom} rows in the DOM and ${round(lateRender)} ms producing the frame before.${longText} ${
+    lateScroll + lateRender < lateDelta / 2
+      ? `So most of each late frame was lost outside the main thread: compositing, raster and display threads waiting for the machine's 2 cores (load average ${ctx.load()}).`
+      : `So the main thread's own work made those frames late (load average ${ctx.load()}).`
+  }`;
   for (const [which, value] of [
     ['p50', frames.median],
     ['p95', frames.p95],
@@ -316,6 +343,7 @@ export async function scrollBench(ctx: BenchContext, page: Page): Promise<void> 
               framesOver25ms: late,
               summary: frames,
               longAnimationFrames: long.length,
+              mainThreadPerFrameMs: { scroll: summarise(result.work.map((w) => w.scrollMs)), render: summarise(result.work.map((w) => w.renderMs)) },
             },
           }
         : {}),

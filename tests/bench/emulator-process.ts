@@ -40,6 +40,8 @@ async function main(): Promise<void> {
       }
     })();
   });
+  // If the bench itself stops, so does this.
+  process.once('disconnect', () => process.exit(0));
   reply({ ready: true, baseUrl: emulator.baseUrl });
 }
 

@@ -47,18 +47,33 @@ async function startRemoteEmulator(dataDir: string): Promise<RemoteEmulator> {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let nextId = 0;
-  const waiting = new Map<number, (message: { operations?: OperationRecord[] }) => void>();
+  let exited = false;
+  const waiting = new Map<number, { resolve: (message: { operations?: OperationRecord[] }) => void; reject: (error: Error) => void }>();
+  const gone = new Promise<void>((resolve) => {
+    child.once('exit', (code) => {
+      exited = true;
+      for (const waiter of waiting.values()) waiter.reject(new Error(`The second emulator stopped (exit ${code}).`));
+      waiting.clear();
+      resolve();
+    });
+  });
   const baseUrl = await new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`The second emulator stopped (exit ${code}).`)));
+    void gone.then(() => reject(new Error('The second emulator stopped before it was ready.')));
     child.on('message', (message: { ready?: boolean; baseUrl?: string; id?: number; operations?: OperationRecord[] }) => {
       if (message.ready && message.baseUrl) resolve(message.baseUrl);
-      if (message.id !== undefined) waiting.get(message.id)?.(message);
+      if (message.id === undefined) return;
+      waiting.get(message.id)?.resolve(message);
+      waiting.delete(message.id);
     });
   });
   const ask = (request: Request) =>
-    new Promise<{ operations?: OperationRecord[] }>((resolve) => {
+    new Promise<{ operations?: OperationRecord[] }>((resolve, reject) => {
+      if (exited) {
+        reject(new Error('The second emulator has stopped.'));
+        return;
+      }
       nextId += 1;
-      waiting.set(nextId, resolve);
+      waiting.set(nextId, { resolve, reject });
       child.send({ ...request, id: nextId });
     });
   return {
@@ -68,10 +83,9 @@ async function startRemoteEmulator(dataDir: string): Promise<RemoteEmulator> {
       await ask({ type: 'faults', faults });
     },
     close: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      await ask({ type: 'close' });
-      await exited;
+      if (exited) return;
+      await ask({ type: 'close' }).catch(() => undefined);
+      await gone;
     },
   };
 }

@@ -10,22 +10,26 @@ export { PRIORITY_TEXT };
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
+/** "09:30": the local time of day, as every review sentence gives it. */
+export function clockText(time: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(time.getHours())}:${pad(time.getMinutes())}`;
+}
+
 /** "4 Mar 2025" from a date, or "4 Mar 2025, 09:30" from a time; the text as given otherwise. */
 export function formatWhen(iso: string | null): string {
   if (iso === null || iso === '') return '';
   if (/^\d{4}-\d{2}-\d{2}$/.test(iso)) return formatReferralDate(iso);
   const time = new Date(iso);
   if (Number.isNaN(time.getTime())) return iso;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${time.getDate()} ${MONTHS[time.getMonth()] ?? ''} ${time.getFullYear()}, ${pad(time.getHours())}:${pad(time.getMinutes())}`;
+  return `${time.getDate()} ${MONTHS[time.getMonth()] ?? ''} ${time.getFullYear()}, ${clockText(time)}`;
 }
 
 /** "10:31" for today's times, else "10:31 on 4 Mar 2025": when cached data was fetched. */
 export function fetchedText(iso: string, now: Date = new Date()): string {
   const time = new Date(iso);
   if (Number.isNaN(time.getTime())) return 'an earlier visit';
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const clock = `${pad(time.getHours())}:${pad(time.getMinutes())}`;
+  const clock = clockText(time);
   const sameDay = time.getFullYear() === now.getFullYear() && time.getMonth() === now.getMonth() && time.getDate() === now.getDate();
   return sameDay ? clock : `${clock} on ${time.getDate()} ${MONTHS[time.getMonth()] ?? ''} ${time.getFullYear()}`;
 }

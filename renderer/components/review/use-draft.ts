@@ -6,6 +6,7 @@
 import { onBeforeUnmount, ref, watch } from 'vue';
 import type { DraftView } from '../../../electron/api';
 import type { TriageClient } from '../../api/client';
+import { clockText } from './review-text';
 
 export type DraftForm = Record<string, string | boolean>;
 
@@ -32,7 +33,7 @@ export function draftText(form: DraftForm, key: string): string {
 /** The note shown once a draft is back in the form, with when it was saved where that is known. */
 export function draftBackText(savedAt: string): string {
   const when = new Date(savedAt);
-  const clock = Number.isNaN(when.getTime()) ? '' : ` from ${String(when.getHours()).padStart(2, '0')}:${String(when.getMinutes()).padStart(2, '0')}`;
+  const clock = Number.isNaN(when.getTime()) ? '' : ` from ${clockText(when)}`;
   return `Your draft${clock} is back.`;
 }
 

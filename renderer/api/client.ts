@@ -22,6 +22,15 @@ export class TriageError extends Error implements ApiErrorShape {
   }
 }
 
+/**
+ * What the user is shown for a failed call: the app's sentence and, where there was an
+ * e-RS call, its reference, so the service desk can find it ("quote the reference").
+ */
+export function userMessage(error: unknown, fallback: string): string {
+  if (!(error instanceof TriageError)) return fallback;
+  return error.correlationId ? `${error.message} Reference: ${error.correlationId}` : error.message;
+}
+
 export interface TriageClient {
   call<C extends Channel>(channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>>;
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { AppInfo } from '../../electron/api';
-import { TriageError, useClient } from '../api/client';
+import { userMessage, useClient } from '../api/client';
 
 /** The app's name, version and environment, loaded once through the `app.info` channel. */
 export const useAppInfoStore = defineStore('app-info', () => {
@@ -15,7 +15,7 @@ export const useAppInfoStore = defineStore('app-info', () => {
       info.value = await client.call('app.info', {});
       error.value = null;
     } catch (e) {
-      error.value = e instanceof TriageError ? e.message : 'The app could not load its details. Restart the app.';
+      error.value = userMessage(e, 'The app could not load its details. Restart the app.');
     }
   }
 

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { OfflineStatus } from '../../electron/api';
-import { TriageError, useClient } from '../api/client';
+import { userMessage, useClient } from '../api/client';
 
 /** Connectivity, prefetch progress and the outbox, as the main process reports them. */
 export const useOfflineStore = defineStore('offline', () => {
@@ -20,7 +20,7 @@ export const useOfflineStore = defineStore('offline', () => {
     try {
       status.value = await client.call('offline.status', {});
     } catch (e) {
-      error.value = e instanceof TriageError ? e.message : 'The offline status could not be read.';
+      error.value = userMessage(e, 'The offline status could not be read.');
     }
   }
 
@@ -30,7 +30,7 @@ export const useOfflineStore = defineStore('offline', () => {
       const outbox = await client.call('outbox.cancel', { id });
       if (status.value) status.value = { ...status.value, outbox };
     } catch (e) {
-      error.value = e instanceof TriageError ? e.message : 'The decision could not be cancelled. Try again.';
+      error.value = userMessage(e, 'The decision could not be cancelled. Try again.');
     }
   }
 

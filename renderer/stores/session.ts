@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { SessionView } from '../../electron/api';
-import { TriageError, useClient } from '../api/client';
+import { userMessage, useClient } from '../api/client';
 
 const ACTIVITY_THROTTLE_MS = 30_000;
 
@@ -30,7 +30,7 @@ export const useSessionStore = defineStore('session', () => {
     try {
       set(await action());
     } catch (e) {
-      error.value = e instanceof TriageError ? e.message : 'Something went wrong. Try again.';
+      error.value = userMessage(e, 'Something went wrong. Try again.');
     } finally {
       busy.value = false;
     }

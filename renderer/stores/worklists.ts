@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, markRaw, reactive, ref, shallowRef, watch, type ComputedRef, type Ref } from 'vue';
 import type { WorklistKind, WorklistRow } from '../../electron/api';
-import { TriageError, useClient } from '../api/client';
+import { userMessage, useClient } from '../api/client';
 import {
   browserStorage,
   defaultPreferences,
@@ -165,7 +165,7 @@ export const useWorklistsStore = defineStore('worklists', () => {
         now.value = Date.now();
       } catch (e) {
         if (started !== generation) return;
-        state.error = e instanceof TriageError ? e.message : LOAD_FAILED;
+        state.error = userMessage(e, LOAD_FAILED);
       } finally {
         if (started === generation) {
           state.loading = false;

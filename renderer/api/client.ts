@@ -28,7 +28,7 @@ export class TriageError extends Error implements ApiErrorShape {
  */
 export function userMessage(error: unknown, fallback: string): string {
   if (!(error instanceof TriageError)) return fallback;
-  return error.correlationId ? `${error.message} Reference: ${error.correlationId}` : error.message;
+  return error.correlationId ? `${error.message} The reference is ${error.correlationId}.` : error.message;
 }
 
 export interface TriageClient {

@@ -5,7 +5,7 @@
  */
 import { ref, shallowRef } from 'vue';
 import type { DecisionOutcome, FieldChange, ReferralView } from '../../../electron/api';
-import { TriageError, type TriageClient } from '../../api/client';
+import { TriageError, userMessage, type TriageClient } from '../../api/client';
 import type { PreparedDecision } from './prepared-decision';
 
 export interface Conflict {
@@ -31,7 +31,7 @@ const SEND_FAILED = 'Your decision could not be sent. It is kept here: try again
 function errorText(error: unknown): string {
   if (!(error instanceof TriageError)) return SEND_FAILED;
   const details = (error.issues ?? []).map((issue) => issue.message).filter((m) => m !== error.message);
-  return [error.message, ...details].join(' ');
+  return [userMessage(error, SEND_FAILED), ...details].join(' ');
 }
 
 export function useDecisionFlow(options: DecisionFlowOptions) {

@@ -6,7 +6,7 @@
  */
 import { computed, nextTick, onMounted, ref, shallowRef, type Ref } from 'vue';
 import type { AttachmentContent, WorklistKind } from '../../../electron/api';
-import { TriageError } from '../../api/client';
+import { userMessage } from '../../api/client';
 import { useReviewStore } from '../../stores/review';
 import { useSessionStore } from '../../stores/session';
 import { ubrnText } from './review-text';
@@ -73,7 +73,7 @@ export function useReviewScreen<S>(options: ReviewScreenOptions<S>) {
       screen.value = await options.fetch();
       options.loaded();
     } catch (e) {
-      loadError.value = e instanceof TriageError ? e.message : options.failed;
+      loadError.value = userMessage(e, options.failed);
     } finally {
       loading.value = false;
     }

@@ -308,7 +308,7 @@ export async function scrollBench(ctx: BenchContext, page: Page): Promise<void> 
   const lateDelta = avg(lateIndexes.map((i) => result.frames[i] ?? 0));
   const longText =
     long.length > 0
-      ? ` ${long.length} were long animation frames (over 50 ms), averaging ${round(avg(long.map((f) => f.duration)))} ms with ${round(script)} ms of script, ${round(beforeRender)} ms before the rendering phase and ${round(
+      ? ` ${long.length === 1 ? 'One was a long animation frame' : `${long.length} were long animation frames`} (over 50 ms), averaging ${round(avg(long.map((f) => f.duration)))} ms with ${round(script)} ms of script, ${round(beforeRender)} ms before the rendering phase and ${round(
           rendering,
         )} ms in it (${round(styleLayout)} ms of style and layout).`
       : ' None was a long animation frame (over 50 ms).';

@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { channelNames, type SessionView } from '../../../electron/api';
+import { AppError } from '../../../electron/app-error';
+import { ApimClient } from '../../../electron/auth/apim';
+import { silentLogger } from '../../../electron/log/logger';
 import { ADMIN_UID, CONSULTANT_UID, NO_PROVIDER_ROLE_UID, SECOND_CONSULTANT_UID } from '../../../electron/local/users';
 import { completeBrowserSignIn, signInDirect, startDirectApp, type DirectApp } from '../../helpers/app-direct';
 
@@ -130,6 +133,20 @@ describe('sign-in against the real mock CIS2 and APIM', () => {
     const view = await signInAndWait(direct, { uid: CONSULTANT_UID });
     expect(view.phase).toBe('signed-out');
     expect(view.notice?.message).toMatch(/NHS API platform could not be reached/);
+  });
+
+  it('explains invalid_grant from the platform as a sign-in that has ended', async () => {
+    direct = await startDirectApp();
+    const services = direct.app.services;
+    if (!services.apim) throw new Error('no APIM settings');
+    const apim = new ApimClient(services.apim, silentLogger);
+    const error = await apim.refresh('not-a-refresh-token-the-platform-issued').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe('SIGN_IN_AGAIN');
+    expect((error as AppError).message).toBe('Your sign-in has ended. Sign in again to carry on; your screen and drafts are kept.');
+    const exchange = await apim.exchangeIdToken('eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln').catch((e: unknown) => e);
+    expect((exchange as AppError).code).toMatch(/^APIM_/);
+    expect((exchange as AppError).message).toMatch(/NHS API platform/);
   });
 
   it('refreshes before expiry, and asks for sign-in again (keeping the screen) when refresh fails', async () => {

@@ -255,11 +255,13 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     },
 
     'offline.status': async () => {
+      requireSignedIn();
       await offlineReady();
       return offlineStatus();
     },
 
     'outbox.cancel': async ({ id }) => {
+      requireSignedIn();
       const session = await offlineReady();
       if (!session) throw new AppError('NOT_SIGNED_IN', 'Sign in to see decisions waiting to be sent.');
       return session.cancelQueued(id);

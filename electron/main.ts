@@ -86,7 +86,7 @@ if (!app.requestSingleInstanceLock()) {
     });
 
     triage.events.subscribe(<E extends EventName>(event: E, payload: Events[E]) => {
-      if (eventNames.includes(event)) mainWindow?.webContents.send('triage:event', event, payload);
+      if (eventNames.includes(event)) if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send('triage:event', event, payload);
     });
 
     const options: BrowserWindowConstructorOptions = windowOptions({
@@ -111,7 +111,17 @@ if (!app.requestSingleInstanceLock()) {
     app.quit();
   });
 
-  app.on('will-quit', () => {
-    void triage?.dispose().finally(() => log.close());
+  // Quit waits once for the app to flush its stores and stop the local environment.
+  let disposed = false;
+  app.on('will-quit', (event) => {
+    if (disposed) return;
+    event.preventDefault();
+    disposed = true;
+    void (triage?.dispose() ?? Promise.resolve())
+      .catch((error: unknown) => log.error('app.dispose_failed', { error }))
+      .finally(() => {
+        log.close();
+        app.exit(0);
+      });
   });
 }

@@ -192,6 +192,12 @@ export class SessionManager implements SessionAccess {
     const message = error instanceof AppError ? error.message : 'Sign-in failed. Press Sign in to try again.';
     if (!(error instanceof AppError)) this.deps.log.error('session.sign_in_failed', { error });
     const phase = this.view.phase === 'waiting-for-browser' || this.view.phase === 'choosing-role' ? 'signed-out' : this.view.phase;
+    // A sign-in that failed part-way must not leave live tokens (and their refresh timer).
+    if (phase === 'signed-out' || phase === 'locked') {
+      this.tokens = null;
+      if (this.refreshTimer) clearTimeout(this.refreshTimer);
+      this.refreshTimer = null;
+    }
     return this.update({ phase, notice: { kind: 'error', message } });
   }
 
@@ -302,6 +308,8 @@ export class SessionManager implements SessionAccess {
   }
 
   async signOut(): Promise<SessionView> {
+    // Where there is no sign-in (the sandbox) there is nothing to sign out of.
+    if (!this.signInRequired()) return this.view;
     this.attempt++;
     this.pending?.cancel();
     this.pending = null;
@@ -388,7 +396,11 @@ export class SessionManager implements SessionAccess {
       return false;
     }
     try {
-      this.tokens = await platform.refresh(tokens.refreshToken);
+      const fresh = await platform.refresh(tokens.refreshToken);
+      // Locked or signed out while the refresh was in flight: the answer must not bring the
+      // tokens back.
+      if (this.tokens !== tokens) return false;
+      this.tokens = fresh;
       this.scheduleRefresh();
       return true;
     } catch (error) {

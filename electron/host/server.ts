@@ -161,6 +161,8 @@ export async function startHost(options: HostOptions): Promise<HostServer> {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
+  // After start-up, a server error (say, out of file handles) is logged, never a crash.
+  server.on('error', (error) => options.log.error('host.server_error', { error }));
   const { port } = server.address() as AddressInfo;
   origin = `http://127.0.0.1:${port}`;
 

@@ -73,6 +73,7 @@ export function outboxItemView(item: OutboxItem): OutboxItemView {
 
 export class OfflineSession {
   private draining: Promise<void> | null = null;
+  private closed = false;
   private lastDataAt: number | null = null;
 
   private constructor(
@@ -167,6 +168,8 @@ export class OfflineSession {
   }
 
   private async send(item: OutboxItem): Promise<void> {
+    // After close (sign-out, another user) nothing more goes out under anyone's name.
+    if (this.closed) throw new AppError('OUTBOX_CLOSED', 'The session ended before this decision was sent; it stays queued.');
     const input = item.input as Record<string, unknown>;
     const { ers } = this.deps;
     try {
@@ -238,7 +241,8 @@ export class OfflineSession {
         : await this.deps.ers.getReferral({ ubrn });
       return current.version === item.referralVersion ? 'not-applied' : 'unknown';
     } catch (error) {
-      if (error instanceof ErsError && error.status === null) throw error;
+      // Not an answer from e-RS (offline, locked, session ended): ask again at the next drain.
+      if (!(error instanceof ErsError) || error.status === null) throw error;
       return 'unknown';
     }
   }
@@ -249,6 +253,8 @@ export class OfflineSession {
   }
 
   async close(options: { wipe: boolean }): Promise<void> {
+    this.closed = true;
+    await this.draining?.catch(() => undefined);
     await this.prefetcher.cancel().catch(() => undefined);
     this.connectivity.dispose();
     await this.store.flush().catch(() => undefined);

@@ -32,7 +32,10 @@ export function createAuditLog(dir: string, now: () => Date = () => new Date()):
   return {
     file,
     async record(entry) {
-      ready ??= mkdir(dir, { recursive: true, mode: 0o700 });
+      ready ??= mkdir(dir, { recursive: true, mode: 0o700 }).catch((error: unknown) => {
+        ready = null;
+        throw error;
+      });
       await ready;
       await appendFile(file, `${JSON.stringify({ time: now().toISOString(), ...entry })}\n`, { mode: 0o600 });
     },

@@ -116,6 +116,18 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
     return referral;
   };
 
+  /**
+   * After e-RS took the decision (or the outbox did), a failed audit write must not tell the
+   * user the decision failed: they would send it again. It is logged for the service desk.
+   */
+  async function recordSafely(entry: Omit<AuditEntry, 'time'>): Promise<void> {
+    try {
+      await audit.record(entry);
+    } catch (error) {
+      log.error('audit.write_failed', { ubrn: entry.ubrn, action: entry.action, result: entry.result, error });
+    }
+  }
+
   async function audited(
     entry: Pick<AuditEntry, 'ubrn' | 'action' | 'detail'>,
     send: () => Promise<{ correlationId: string }>,
@@ -138,14 +150,14 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
       if (queue.hasFile) throw offlineWithFile();
       const version = typeof queue.version === 'string' ? queue.version : await queue.version();
       const queued = await offline.queue(queue.operation, queue.input, version);
-      await audit.record({ ...base, correlationId: null, result: 'queued', errorCode: null });
+      await recordSafely({ ...base, correlationId: null, result: 'queued', errorCode: null });
       return queued;
     };
     // Known to be offline: the decision goes to the outbox on disk without a doomed attempt.
     if (offline?.isOffline()) return enqueue();
     try {
       const { correlationId } = await send();
-      await audit.record({ ...base, correlationId, result: 'sent', errorCode: null });
+      await recordSafely({ ...base, correlationId, result: 'sent', errorCode: null });
       return { status: 'sent', correlationId, message: sentMessage };
     } catch (error) {
       // Nothing reached e-RS (it could not be connected to): keep the decision for later.
@@ -262,6 +274,8 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
   }
 
   const drafts = async () => {
+    // Drafts hold clinical text: not for a locked screen or someone choosing a role.
+    deps.requireSignedIn();
     const offline = await deps.offline();
     if (!offline) throw new AppError('NOT_SIGNED_IN', 'Sign in and choose your role to keep drafts.');
     return offline.drafts;

@@ -40,9 +40,14 @@ export function useDecisionFlow(options: DecisionFlowOptions) {
   const sending = ref(false);
   const error = ref<string | null>(null);
   const conflict = shallowRef<Conflict | null>(null);
+  /**
+   * Set once a decision was sent or queued: this item is decided. While the screen moves on
+   * (the draft discarded, the next item looked up) nothing may open or send another one.
+   */
+  const done = ref(false);
 
   function review(decision: PreparedDecision): void {
-    if (sending.value) return;
+    if (sending.value || done.value) return;
     error.value = null;
     confirming.value = decision;
   }
@@ -52,7 +57,7 @@ export function useDecisionFlow(options: DecisionFlowOptions) {
   }
 
   async function send(decision: PreparedDecision, version: string): Promise<void> {
-    if (sending.value) return;
+    if (sending.value || done.value) return;
     sending.value = true;
     error.value = null;
     let outcome: DecisionOutcome;
@@ -72,6 +77,7 @@ export function useDecisionFlow(options: DecisionFlowOptions) {
       return;
     }
     conflict.value = null;
+    done.value = true;
     await options.onFinished(outcome, decision);
   }
 
@@ -85,7 +91,7 @@ export function useDecisionFlow(options: DecisionFlowOptions) {
     conflict.value = null;
   }
 
-  return { confirming, sending, error, conflict, review, cancel, confirm, resend, dropConflict };
+  return { confirming, sending, done, error, conflict, review, cancel, confirm, resend, dropConflict };
 }
 
 export type DecisionFlow = ReturnType<typeof useDecisionFlow>;

@@ -168,6 +168,15 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
       },
       onConnectivity: () => publishOffline(),
       onOutbox: () => publishOffline(),
+      actor: () => {
+        const view = activeSession.get();
+        return {
+          userId: view.user?.id ?? null,
+          businessFunction: view.role?.businessFunction ?? null,
+          organisationOds: view.role?.organisationOds ?? null,
+          onBehalfOfUserId: view.role?.onBehalfOf?.userId ?? null,
+        };
+      },
     });
     offline = opened;
     // Decisions queued in an earlier run go out as soon as e-RS answers.
@@ -191,6 +200,9 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
         .finally(() => {
           opening = null;
         });
+    } else if (userId && offline?.userId === userId && view.phase === 'signed-in' && !view.needsReauth) {
+      // A role chosen (or a sign-in renewed): decisions waiting for this role can go now.
+      void offline.drain();
     } else if (!userId && view.phase === 'signed-out' && offline) {
       void closeOffline().catch((error: unknown) => log.error('offline.close_failed', { error }));
     }

@@ -44,6 +44,27 @@ export interface OfflineSessionDeps {
   onProgress(progress: PrefetchProgress): void;
   onConnectivity(status: ConnectivityStatus, banner: string | null): void;
   onOutbox(items: OutboxItemView[]): void;
+  /** Who is acting now, and as what: a queued decision goes out only under the same. */
+  actor(): Actor;
+}
+
+/** The user and role a decision was made as (no names: ids and codes only). */
+export interface Actor {
+  userId: string | null;
+  businessFunction: string | null;
+  organisationOds: string | null;
+  onBehalfOfUserId: string | null;
+}
+
+function sameActor(a: unknown, b: Actor): boolean {
+  if (typeof a !== 'object' || a === null) return false;
+  const stored = a as Record<string, unknown>;
+  return (
+    stored.userId === b.userId &&
+    stored.businessFunction === b.businessFunction &&
+    stored.organisationOds === b.organisationOds &&
+    stored.onBehalfOfUserId === b.onBehalfOfUserId
+  );
 }
 
 const DAY_MS = 24 * 3600_000;
@@ -137,8 +158,9 @@ export class OfflineSession {
   }
 
   /** Puts a decision made offline on disk first; only then does the user see "queued". */
-  async queue(operation: QueueableOperation, input: JsonValue, referralVersion: string): Promise<DecisionOutcome> {
-    const item = await this.outbox.enqueue({ operation, input, referralVersion });
+  async queue(operation: QueueableOperation, input: { [key: string]: JsonValue }, referralVersion: string): Promise<DecisionOutcome> {
+    const actor = this.deps.actor();
+    const item = await this.outbox.enqueue({ operation, input: { ...input, actor: { ...actor } }, referralVersion });
     await this.publishOutbox();
     return { status: 'queued', outboxId: item.id, message: 'You are offline. The decision is saved on this computer and will be sent when e-RS is reachable.' };
   }
@@ -153,6 +175,10 @@ export class OfflineSession {
   drain(): Promise<void> {
     this.draining ??= (async () => {
       try {
+        // Decisions go out in order, each as the user and role it was made as: while another
+        // role is in use, the queue waits (untouched) for that role to be chosen again.
+        const next = (await this.outbox.list()).find((item) => item.state !== 'conflict');
+        if (next && !sameActor((next.input as Record<string, unknown>).actor, this.deps.actor())) return;
         await this.outbox.drain(
           (item) => this.send(item),
           (item) => this.reconcile(item),
@@ -171,6 +197,11 @@ export class OfflineSession {
     // After close (sign-out, another user) nothing more goes out under anyone's name.
     if (this.closed) throw new AppError('OUTBOX_CLOSED', 'The session ended before this decision was sent; it stays queued.');
     const input = item.input as Record<string, unknown>;
+    // A decision goes out only as the user and role it was made as: a clinician admin who
+    // has since switched to act for someone else must not send it in that clinician's name.
+    if (!sameActor(input.actor, this.deps.actor())) {
+      throw new AppError('OUTBOX_OTHER_ROLE', 'This decision was made in another role; choose that role again to send it, or cancel it.');
+    }
     const { ers } = this.deps;
     try {
       switch (item.operation as QueueableOperation) {

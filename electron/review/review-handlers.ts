@@ -133,7 +133,7 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
     send: () => Promise<{ correlationId: string }>,
     onConflict: () => Promise<DecisionOutcome>,
     sentMessage: string,
-    queue: { operation: QueueableOperation; input: JsonValue; version: string | (() => Promise<string>); hasFile: boolean },
+    queue: { operation: QueueableOperation; input: { [key: string]: JsonValue }; version: string | (() => Promise<string>); hasFile: boolean },
   ): Promise<DecisionOutcome> {
     const view = session.get();
     const role = view.role;

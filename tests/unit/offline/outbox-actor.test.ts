@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalEnvironment, type LocalEnvironment } from '../../../electron/local/index';
+import { CONSULTANT_UID } from '../../../electron/local/users';
+import { silentLogger } from '../../../electron/log/logger';
+import { signInDirect, startDirectApp, type DirectApp } from '../../helpers/app-direct';
+
+let root: string;
+let env: LocalEnvironment;
+let app: DirectApp;
+
+beforeAll(async () => {
+  root = mkdtempSync(path.join(os.tmpdir(), 'outbox-actor-'));
+  env = await startLocalEnvironment({ dataDir: path.join(root, 'env'), log: silentLogger });
+  app = await startDirectApp({ userDataDir: path.join(root, 'user'), localEnvironment: env });
+}, 60_000);
+
+afterAll(async () => {
+  await app?.app.dispose();
+  await env?.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('a queued decision goes out only in the role it was made in', () => {
+  it('waits while another role is chosen, and is sent once when the role comes back', async () => {
+    await signInDirect(app, CONSULTANT_UID, 'R69');
+    const row = (await app.call('worklist.fetch', { kind: 'referrals' })).rows[0];
+    if (!row) throw new Error('empty worklist');
+    const { referral } = await app.call('referral.open', { ubrn: row.ubrn });
+    const reason = (await app.call('referral.rejectionReasons', {}))[0]?.code ?? '';
+    await env.stopErs();
+    // The app notices the outage on its next read, as it would on screen.
+    expect((await app.call('worklist.fetch', { kind: 'referrals', refresh: true })).stale).toBe(true);
+    const outcome = await app.call('referral.reject', { ubrn: row.ubrn, version: referral.version, reasonCode: reason, comments: 'Synthetic test.' });
+    expect(outcome.status).toBe('queued');
+
+    // Same user, another trust: the decision made at R69 must not go out as R68.
+    const roles = app.app.session.get().roles;
+    await app.call('session.chooseRole', { roleId: roles.find((r) => r.organisationOds === 'R68')?.id ?? '' });
+    await env.startErs();
+    await until('the app to see e-RS again', async () => (await app.call('offline.status', {})).online);
+    await new Promise((r) => setTimeout(r, 500));
+    const waiting = (await app.call('offline.status', {})).outbox;
+    expect(waiting.map((i) => [i.ubrn, i.state])).toEqual([[row.ubrn, 'queued']]);
+    expect(env.emulator.operations().filter((o) => o.operation === 'A014')).toHaveLength(0);
+
+    await app.call('session.chooseRole', { roleId: roles.find((r) => r.organisationOds === 'R69')?.id ?? '' });
+    await until('the outbox to empty', async () => (await app.call('offline.status', {})).outbox.length === 0);
+    const rejects = env.emulator.operations().filter((o) => o.operation === 'A014' && o.path.includes(row.ubrn));
+    expect(rejects.map((o) => o.status)).toEqual([200]);
+  }, 90_000);
+});

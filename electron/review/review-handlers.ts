@@ -5,7 +5,7 @@
  * is an answer, not a failure: the current referral and what changed come back, and the
  * renderer keeps the draft. Every decision is audited locally without clinical text.
  */
-import type { AdviceScreen, AttachmentContent, AttachmentView, ChannelParsedInput, DecisionOutcome, DraftView, FieldChange, ReferralScreen } from '../api';
+import type { AdviceRequestView, AdviceScreen, AttachmentContent, AttachmentView, ChannelParsedInput, DecisionOutcome, DraftView, FieldChange, ReferralScreen } from '../api';
 import { AppError } from '../app-error';
 import type { SessionManager } from '../auth/session';
 import type { ErsClient } from '../ers/client';
@@ -78,6 +78,12 @@ export function isReferralView(value: unknown): value is ReferralView {
   if (typeof value !== 'object' || value === null) return false;
   const r = value as Record<string, unknown>;
   return typeof r.ubrn === 'string' && typeof r.version === 'string' && typeof r.nhsNumber === 'string' && Array.isArray(r.attachments);
+}
+
+function isAdviceRequestView(value: unknown): value is AdviceRequestView {
+  if (typeof value !== 'object' || value === null) return false;
+  const r = value as Record<string, unknown>;
+  return typeof r.ubrn === 'string' && typeof r.version === 'string' && Array.isArray(r.attachments);
 }
 
 function isAdviceScreen(value: unknown): value is Omit<AdviceScreen, 'fetchedAt' | 'stale'> {
@@ -396,7 +402,25 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
 
     'advice.overview': async ({ ubrn }) => {
       deps.requireSignedIn();
-      return toAttachmentContent(await ers.getAdviceOverview({ ubrn }), `Advice and guidance ${ubrn}.pdf`);
+      const title = `Advice and guidance ${ubrn}.pdf`;
+      const offline = await deps.offline();
+      if (!offline) return toAttachmentContent(await ers.getAdviceOverview({ ubrn }), title);
+      // The prefetcher keeps A043 like A007 (with the request it read), so the overview is
+      // readable offline too.
+      const { value: request } = await offline.reads.details('advice', ubrn, () => ers.getAdviceRequest({ ubrn }), isAdviceRequestView);
+      const read = await offline.prefetcher.foreground(() =>
+        offline.reads.file(cacheKeys.summary('advice', ubrn, request.version), () => ers.getAdviceOverview({ ubrn }), {
+          type: 'summary',
+          kind: 'advice',
+          ubrn,
+          referralVersion: request.version,
+          attachmentId: null,
+          declaredSize: null,
+          title,
+          declaredContentType: 'application/pdf',
+        }),
+      );
+      return toAttachmentContent(read.value, title, read.stale);
     },
 
     'advice.reply': async (input: ChannelParsedInput<'advice.reply'>) => {

@@ -78,6 +78,12 @@ describe('offline review: cache, stale marking and the durable outbox', () => {
     expect(pdf.kind === 'file' && new TextDecoder().decode(pdf.bytes.subarray(0, 5))).toBe('%PDF-');
     const tiff = await app.call('referral.attachment', { ubrn, attachmentId: tiffId });
     expect(tiff.kind === 'file' && tiff.bytes[0] === 0x49 && tiff.bytes[1] === 0x49).toBe(true);
+    // The A&G overview PDF the prefetcher kept opens offline too.
+    const advice = (await app.call('worklist.fetch', { kind: 'advice' })).rows[0];
+    if (advice) {
+      const overview = await app.call('advice.overview', { ubrn: advice.ubrn });
+      expect(overview.kind === 'file' && new TextDecoder().decode(overview.bytes.subarray(0, 5))).toBe('%PDF-');
+    }
     const status = await app.call('offline.status', {});
     expect(status.online).toBe(false);
     expect(status.banner).toMatch(/^Offline since \d\d:\d\d, showing data from \d\d:\d\d$/);

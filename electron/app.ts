@@ -158,7 +158,7 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
       environment: config.environment,
       keyProvider: platform.keyProvider,
       ersBaseUrl: services.ersBaseUrl,
-      ersOptions: { ...ersOptions, log },
+      ersOptions,
       ers,
       settings: cacheSettings,
       log,
@@ -187,24 +187,36 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     const closing = offline;
     offline = null;
     prefetch = null;
-    await closing?.close({ wipe: cacheSettings.wipeOnSignOut === true });
+    if (!closing) return;
+    // Decisions still waiting are never wiped with the cache: they stay for their user.
+    const waiting = (await closing.outbox.list()).length > 0;
+    await closing.close({ wipe: cacheSettings.wipeOnSignOut === true && !waiting });
   }
 
   /** Opens the offline session for whoever is signed in; closes it when they are not. */
   const followSession = (view: SessionView): void => {
     const userId = view.phase === 'signed-in' || view.phase === 'locked' ? (view.user?.id ?? null) : null;
-    if (userId && offline?.userId !== userId && !opening) {
+    // While an open or close is under way, the last word is checked again when it ends, so a
+    // sign-out or another user arriving meanwhile is never lost.
+    if (opening) return;
+    if (userId && offline?.userId !== userId) {
       opening = (offline ? closeOffline() : Promise.resolve())
         .then(() => openOffline(userId))
         .catch((error: unknown) => log.error('offline.open_failed', { error }))
         .finally(() => {
           opening = null;
+          followSession(activeSession.get());
         });
-    } else if (userId && offline?.userId === userId && view.phase === 'signed-in' && !view.needsReauth) {
+    } else if (userId && view.phase === 'signed-in' && !view.needsReauth) {
       // A role chosen (or a sign-in renewed): decisions waiting for this role can go now.
-      void offline.drain();
+      void offline?.drain();
     } else if (!userId && view.phase === 'signed-out' && offline) {
-      void closeOffline().catch((error: unknown) => log.error('offline.close_failed', { error }));
+      opening = closeOffline()
+        .catch((error: unknown) => log.error('offline.close_failed', { error }))
+        .finally(() => {
+          opening = null;
+          followSession(activeSession.get());
+        });
     }
   };
   events.subscribe((event, payload) => {

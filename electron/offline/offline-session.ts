@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { DecisionOutcome, OutboxItemView } from '../api';
 import { AppError } from '../app-error';
 import type { ErsClient, ErsClientOptions } from '../ers/client';
+import { decisionFromStored, sendDecision, type QueueableOperation } from '../review/send-decision';
 import { ErsError } from '../ers/ers-error';
 import type { Logger } from '../log/logger';
 import { createCachedReads, type CachedReads } from './cached-reads';
@@ -21,8 +22,7 @@ import { createErsPrefetchSources } from './prefetch/ers-sources';
 import { createFileFetches } from './prefetch/in-flight';
 import { RateControl } from './prefetch/rate-control';
 
-/** Decisions the outbox can carry, by contract channel name. */
-export type QueueableOperation = 'referral.accept' | 'referral.reject' | 'referral.recordTriageOutcome' | 'advice.reply' | 'advice.convert';
+export type { QueueableOperation } from '../review/send-decision';
 
 export interface OfflineSettings {
   maxBytes?: number;
@@ -202,53 +202,16 @@ export class OfflineSession {
     if (!sameActor(input.actor, this.deps.actor())) {
       throw new AppError('OUTBOX_OTHER_ROLE', 'This decision was made in another role; choose that role again to send it, or cancel it.');
     }
-    const { ers } = this.deps;
-    try {
-      switch (item.operation as QueueableOperation) {
-        case 'referral.accept':
-          await ers.acceptReferral({ ubrn: String(input.ubrn), version: item.referralVersion });
-          return;
-        case 'referral.reject':
-          await ers.rejectReferral({
-            ubrn: String(input.ubrn),
-            version: item.referralVersion,
-            reasonCode: String(input.reasonCode),
-            comments: String(input.comments ?? ''),
-            ...(typeof input.appointmentCancelledInPas === 'boolean' ? { appointmentCancelledInPas: input.appointmentCancelledInPas } : {}),
-          });
-          return;
-        case 'referral.recordTriageOutcome':
-          await ers.recordTriageOutcome({
-            ubrn: String(input.ubrn),
-            version: item.referralVersion,
-            outcome: input.outcome as Parameters<ErsClient['recordTriageOutcome']>[0]['outcome'],
-            comments: String(input.comments ?? ''),
-            ...(typeof input.priority === 'string' ? { priority: input.priority as 'ROUTINE' } : {}),
-          });
-          return;
-        case 'advice.reply':
-          await ers.sendAdviceReply({
-            ubrn: String(input.ubrn),
-            outcome: input.outcome as Parameters<ErsClient['sendAdviceReply']>[0]['outcome'],
-            guidance: String(input.guidance),
-            priority: input.priority as 'ROUTINE',
-            ...(typeof input.intendedRecommendation === 'string'
-              ? { intendedRecommendation: input.intendedRecommendation as NonNullable<Parameters<ErsClient['sendAdviceReply']>[0]['intendedRecommendation']> }
-              : {}),
-          });
-          return;
-        case 'advice.convert':
-          await ers.convertAdviceToReferral({
-            ubrn: String(input.ubrn),
-            version: item.referralVersion,
-            guidance: String(input.guidance),
-            priority: input.priority as 'ROUTINE',
-            reviewComments: String(input.reviewComments ?? ''),
-          });
-          return;
-        default:
-          throw new OutboxRejectedError(`The app does not know how to send "${item.operation}".`);
+    const decision = (() => {
+      try {
+        return decisionFromStored(item.operation, input, item.referralVersion);
+      } catch (error) {
+        // Unreadable or unknown: the user must see it, never a silent drop or a retry loop.
+        throw new OutboxRejectedError(error instanceof Error ? error.message : 'This saved decision could not be read back.');
       }
+    })();
+    try {
+      await sendDecision(this.deps.ers, decision);
     } catch (error) {
       if (error instanceof ErsError && error.conflict) throw new OutboxConflictError(error.status === 409 ? 409 : 412, error.message);
       if (error instanceof ErsError && error.status !== null && error.status >= 400 && error.status < 500 && error.status !== 429 && error.status !== 401) {

@@ -16,9 +16,10 @@ import type { ExternalOpener } from '../files/open-externally';
 import type { Handlers } from '../handlers';
 import type { Logger } from '../log/logger';
 import type { JsonValue } from '../offline/encrypted-store';
-import type { OfflineSession, QueueableOperation } from '../offline/offline-session';
+import type { OfflineSession } from '../offline/offline-session';
 import { cacheKeys } from '../offline/prefetch/cache-keys';
 import { toAttachmentContent } from './attachment-content';
+import { sendDecision, type QueueableOperation } from './send-decision';
 import type { AuditEntry, AuditLog } from './audit-log';
 
 export interface ReviewDeps {
@@ -334,7 +335,7 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
       deps.requireSignedIn();
       return audited(
         { ubrn, action: 'accept', detail: null },
-        () => ers.acceptReferral({ ubrn, version }),
+        () => sendDecision(ers, { operation: 'referral.accept', input: { ubrn, version } }),
         () => referralConflict(ubrn, version),
         'Referral accepted.',
         { operation: 'referral.accept', input: { ubrn }, version, hasFile: false },
@@ -346,7 +347,7 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
       const pas: { appointmentCancelledInPas?: boolean } = appointmentCancelledInPas === undefined ? {} : { appointmentCancelledInPas };
       return audited(
         { ubrn, action: 'reject', detail: reasonCode },
-        () => ers.rejectReferral({ ubrn, version, reasonCode, comments, ...pas }),
+        () => sendDecision(ers, { operation: 'referral.reject', input: { ubrn, version, reasonCode, comments, ...pas } }),
         () => referralConflict(ubrn, version),
         'Referral rejected and returned to the referrer.',
         {
@@ -365,7 +366,7 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
         { ubrn, action: 'triage-outcome', detail: outcome },
         async () => {
           const attachments = await uploadAll(ubrn, attachment);
-          return ers.recordTriageOutcome({ ubrn, version, outcome, comments, ...(priority ? { priority } : {}), ...(attachments ? { attachments } : {}) });
+          return sendDecision(ers, { operation: 'referral.recordTriageOutcome', input }, attachments);
         },
         () => referralConflict(ubrn, version),
         'Triage outcome recorded.',
@@ -430,7 +431,7 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
         { ubrn, action: 'advice-reply', detail: outcome },
         async () => {
           const attachments = await uploadAll(ubrn, attachment);
-          return ers.sendAdviceReply({ ubrn, outcome, guidance, priority, ...(intendedRecommendation ? { intendedRecommendation } : {}), ...(attachments ? { attachments } : {}) });
+          return sendDecision(ers, { operation: 'advice.reply', input }, attachments);
         },
         async () => {
           throw new AppError('ADVICE_CHANGED', 'This advice request changed while you were replying. Reload it; your reply is kept as a draft.');
@@ -450,7 +451,7 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
       deps.requireSignedIn();
       return audited(
         { ubrn, action: 'advice-convert', detail: null },
-        () => ers.convertAdviceToReferral({ ubrn, version, guidance, priority, reviewComments }),
+        () => sendDecision(ers, { operation: 'advice.convert', input: { ubrn, version, guidance, priority, reviewComments } }),
         async () => {
           throw new AppError('ADVICE_CHANGED', 'This advice request changed while you were converting it. Reload it and try again; your text is kept as a draft.');
         },

@@ -1,13 +1,20 @@
 // Lint, with the process layering as rules (after VS Code's layers):
 //  - only electron/main.ts, electron/preload.ts and electron/platform/electron-platform.ts
 //    may import 'electron'; everything else in electron/ is plain Node;
-//  - the renderer imports nothing from electron/ but the contract, and that type-only.
+//  - the renderer imports nothing from electron/ but the contract, and that type-only;
+//  - the product (electron/, renderer/) never imports the local environment (local-env/),
+//    except the browser host's development CLI, which starts it.
 import js from '@eslint/js';
 import pluginVue from 'eslint-plugin-vue';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const ELECTRON_ALLOWED = ['electron/main.ts', 'electron/preload.ts', 'electron/platform/electron-platform.ts'];
+const LOCAL_ENV_ALLOWED = ['electron/host/cli.ts'];
+const LOCAL_ENV_PATTERN = {
+  regex: '(^|/)local-env(/|$)|^@ers-triage/local-env',
+  message: 'The product never imports the local environment (development tooling in local-env/); the composition root receives it through AppDeps.local.',
+};
 
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'bench-results/**', 'coverage/**'] },
@@ -39,7 +46,7 @@ export default tseslint.config(
   },
   {
     files: ['electron/**/*.ts'],
-    ignores: ELECTRON_ALLOWED,
+    ignores: [...ELECTRON_ALLOWED, ...LOCAL_ENV_ALLOWED],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -50,9 +57,15 @@ export default tseslint.config(
               message: 'Only electron/main.ts, electron/preload.ts and electron/platform/electron-platform.ts import electron; take what you need through the Platform interface.',
             },
           ],
+          patterns: [LOCAL_ENV_PATTERN],
         },
       ],
     },
+  },
+  {
+    // main.ts may import electron, but never the local environment (it loads dist/dev by path, unpackaged only).
+    files: ELECTRON_ALLOWED,
+    rules: { 'no-restricted-imports': ['error', { patterns: [LOCAL_ENV_PATTERN] }] },
   },
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.vue'],
@@ -74,6 +87,7 @@ export default tseslint.config(
               message: 'Import the contract type-only: `import type { … } from \'../electron/api\'`.',
             },
             { group: ['node:*'], message: 'The renderer has no Node.' },
+            LOCAL_ENV_PATTERN,
           ],
         },
       ],

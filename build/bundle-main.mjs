@@ -1,22 +1,21 @@
 // Bundles the main process (ESM) and the preload (CommonJS: sandboxed preloads must be)
 // with esbuild. Dependencies stay external to main and are packed by electron-builder;
 // the preload is bundled whole because a sandboxed preload cannot require packages.
+// The local environment (local-env/) is bundled apart, into dist/dev, for unpackaged
+// development only: electron-builder's `files` never includes dist/dev, and
+// tests/unit/foundation/product-bundle.test.ts fails if main ever contains it.
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const common = { bundle: true, platform: 'node', target: 'node22', sourcemap: true, logLevel: 'warning' };
 
-await build({
-  ...common,
-  entryPoints: ['electron/main.ts'],
-  outfile: 'dist/main/main.mjs',
-  format: 'esm',
-  packages: 'external',
-});
+/** Each bundle's esbuild options, by name; the product is `main` and `preload`. */
+export const bundles = {
+  main: { ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/main/main.mjs', format: 'esm', packages: 'external' },
+  preload: { ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/main/preload.cjs', format: 'cjs', external: ['electron'] },
+  devLocalEnv: { ...common, entryPoints: ['local-env/src/index.ts'], outfile: 'dist/dev/local-env.mjs', format: 'esm', packages: 'external' },
+};
 
-await build({
-  ...common,
-  entryPoints: ['electron/preload.ts'],
-  outfile: 'dist/main/preload.cjs',
-  format: 'cjs',
-  external: ['electron'],
-});
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  for (const options of Object.values(bundles)) await build(options);
+}

@@ -6,7 +6,8 @@ module.exports = {
   productName: 'e-RS Triage',
   copyright: 'Synthetic data only in the local environment',
   directories: { output: 'release', buildResources: 'build' },
-  files: ['dist/main/**', 'dist/renderer/**', 'package.json', '!**/*.map'],
+  // The product only: dist/dev (the local environment, for unpackaged development) is never packed.
+  files: ['dist/main/**', 'dist/renderer/**', 'package.json', '!**/*.map', '!dist/dev/**'],
   extraResources: [{ from: 'resources', to: 'resources', filter: ['**/*'] }],
   asar: true,
   publish: null,

@@ -64,6 +64,11 @@ export interface AppInfo {
   managed: boolean;
   /** Which transport is carrying the contract. */
   transport: 'electron' | 'browser-host';
+  /**
+   * Set when this computer has no trust configuration (a packaged build): the app can do
+   * nothing but say so, and where IT must put the configuration.
+   */
+  setup: { expectedPath: string } | null;
 }
 
 export type Priority = 'TWO_WEEK_WAIT' | 'URGENT' | 'ROUTINE';

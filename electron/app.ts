@@ -10,11 +10,10 @@ import { ApimCombinedClient, userFromRoleChoices } from './auth/apim-combined';
 import { Cis2Client } from './auth/cis2';
 import { isProviderFunction, roleLabel, SessionManager } from './auth/session';
 import type { AppConfig } from './config';
-import { resolveEnvironment, type EnvironmentServices } from './environment';
+import { resolveEnvironment, type EnvironmentServices, type LocalEnvironmentSource } from './environment';
 import { createErsClient, type ErsClient, type ErsClientOptions } from './ers/client';
 import type { ErsRoleChoice } from './ers/view-models';
 import { EventHub, type Handlers } from './handlers';
-import type { LocalEnvironment } from './local/index';
 import { createExternalOpener } from './files/open-externally';
 import type { Logger } from './log/logger';
 import { OfflineSession, outboxItemView } from './offline/offline-session';
@@ -26,8 +25,8 @@ export interface AppDeps {
   config: AppConfig;
   platform: Platform;
   log: Logger;
-  /** A local environment started by the caller (tests that restart the app); not stopped by the app. */
-  localEnvironment?: LocalEnvironment;
+  /** Development and tests only: where the `local` environment comes from (see environment.ts). */
+  local?: LocalEnvironmentSource;
   /** Tests shorten timers; the defaults are the product's. */
   options?: {
     signInTimeoutMs?: number;
@@ -36,14 +35,18 @@ export interface AppDeps {
   };
 }
 
-export interface TriageApp {
+/** What a transport needs of the app: the handlers it serves, the events it forwards, and an end. */
+export interface AppShell {
   handlers: Handlers;
   events: EventHub;
+  dispose(): Promise<void>;
+}
+
+export interface TriageApp extends AppShell {
   /** The environment's endpoints; in `local`, the running emulator and mocks. */
   services: EnvironmentServices;
   session: SessionManager;
   ers: ErsClient;
-  dispose(): Promise<void>;
 }
 
 export const APP_NAME = 'e-RS Triage';
@@ -73,7 +76,7 @@ export function roleOptionsFrom(choices: ErsRoleChoice[], userId: string, servic
 export async function createApp(deps: AppDeps): Promise<TriageApp> {
   const { config, platform, log } = deps;
   const events = new EventHub();
-  const services = await resolveEnvironment(config, platform.userDataDir, log, deps.localEnvironment);
+  const services = await resolveEnvironment(config, platform.userDataDir, log, deps.local);
 
   let session: SessionManager | null = null;
   const currentSession = (): SessionManager => {
@@ -127,6 +130,7 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     environmentLabel: config.environmentLabel,
     managed: config.managed,
     transport: platform.kind,
+    setup: null,
   };
 
   const requireSignedIn = (): void => {

@@ -1,11 +1,14 @@
 /**
  * Where the app's settings come from, in order of authority:
  *  1. the trust's machine configuration (a JSON file under ProgramData on Windows,
- *     /etc/ers-triage on Linux, or the path in ERS_TRIAGE_CONFIG), set by IT per machine;
- *  2. for unmanaged (developer) machines only, the ERS_ENVIRONMENT, ERS_BASE_URL and
- *     ERS_AUTH_PATTERN environment variables;
- *  3. the defaults below: the `local` environment, which needs no network.
- * A managed install cannot be switched to another environment by the user.
+ *     /etc/ers-triage on Linux), set by IT per machine;
+ *  2. in unpackaged development only: ERS_TRIAGE_CONFIG (another file), then the
+ *     ERS_ENVIRONMENT, ERS_BASE_URL and ERS_AUTH_PATTERN environment variables when no file
+ *     fixes the environment;
+ *  3. unpackaged, the `local` environment, which needs no network. A packaged build has no
+ *     local environment: with no machine configuration it says it is not set up.
+ * A managed install cannot be switched to another environment by the user, and a packaged
+ * one cannot be switched by environment variables either.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -78,10 +81,20 @@ export interface AppConfig {
   machine: MachineConfig;
   /** Where the machine configuration was read from, if anywhere. */
   configPath: string | null;
+  /**
+   * A packaged build with no machine configuration: the app only says so, and where IT puts
+   * the configuration (`expectedPath`). Null when the app can run.
+   */
+  setupNeeded: { expectedPath: string } | null;
 }
 
-export function defaultConfigPath(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): string {
-  if (env.ERS_TRIAGE_CONFIG) return env.ERS_TRIAGE_CONFIG;
+export interface LoadConfigOptions {
+  /** A packaged (installed) build: environment variables are ignored and there is no local environment. */
+  packaged?: boolean;
+}
+
+export function defaultConfigPath(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env, packaged = false): string {
+  if (env.ERS_TRIAGE_CONFIG && !packaged) return env.ERS_TRIAGE_CONFIG;
   if (platform === 'win32') return path.join(env.ProgramData ?? 'C:\\ProgramData', 'ers-triage', 'config.json');
   return '/etc/ers-triage/config.json';
 }
@@ -109,14 +122,16 @@ function readMachineConfig(file: string): MachineConfig | null {
   return parsed.output;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): AppConfig {
-  const configPath = defaultConfigPath(platform, env);
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, options: LoadConfigOptions = {}): AppConfig {
+  const packaged = options.packaged === true;
+  const configPath = defaultConfigPath(platform, env, packaged);
   const machine = readMachineConfig(configPath);
   const managed = machine?.environment !== undefined;
   let environment: EnvironmentName = machine?.environment ?? 'local';
   let ersBaseUrl = machine?.ersBaseUrl ?? null;
   let authPattern: AuthPattern = machine?.apim?.pattern ?? 'separate';
-  if (!managed) {
+  const setupNeeded = packaged && !managed ? { expectedPath: configPath } : null;
+  if (!managed && !packaged) {
     const requested = env.ERS_ENVIRONMENT;
     if (requested !== undefined && requested !== '') {
       const parsed = v.safeParse(EnvironmentSchema, requested);
@@ -143,5 +158,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, platform: NodeJ
     authPattern,
     machine: machine ?? {},
     configPath: machine ? configPath : null,
+    setupNeeded,
   };
 }

@@ -1,11 +1,12 @@
 /**
  * Turns the configuration into the endpoints and credentials of one environment: for
- * `local`, by starting the bundled local environment; for `int` and `production`, from the
- * trust's machine configuration; for `sandbox`, with no sign-in at all. Everything after
- * this point is the same code for every environment.
+ * `local`, from the local environment the caller supplies (development and tests only: the
+ * product never contains one); for `int` and `production`, from the trust's machine
+ * configuration; for `sandbox`, with no sign-in at all. Everything after this point is the
+ * same code for every environment.
  */
 import path from 'node:path';
-import { importJWK, type CryptoKey } from 'jose';
+import { importJWK, type CryptoKey, type JWK } from 'jose';
 import type { RoleOption } from './api';
 import { AppError } from './app-error';
 import type { ApimSettings } from './auth/apim';
@@ -13,7 +14,6 @@ import type { ApimCombinedSettings } from './auth/apim-combined';
 import { ASSERTION_ALG, loadAssertionKey } from './auth/client-assertion';
 import { isProviderFunction } from './auth/session';
 import type { Cis2Settings } from './auth/cis2';
-import type { LocalEnvironment } from './local';
 import type { AppConfig } from './config';
 import { SANDBOX_CODE_SYSTEM_BASE } from './ers/client';
 import type { OperationId } from './ers/operations';
@@ -30,23 +30,48 @@ export interface EnvironmentServices {
   codeSystemBase?: (operation: OperationId) => string;
   organisationName(ods: string): string;
   actsFor(userId: string, organisationOds: string): { userId: string; name: string }[];
-  /** The running local environment, when there is one (tests reach the emulator through it). */
-  local: LocalEnvironment | null;
+  /** The running local environment, when there is one. */
+  local: LocalServices | null;
   dispose(): Promise<void>;
 }
 
+/**
+ * What the app needs of a local environment (e-RS emulator, mock CIS2, mock APIM). The
+ * implementation is development tooling in `local-env/`, outside the product: the product
+ * only names this shape, and a packaged build has nothing that provides it.
+ */
+export interface LocalServices {
+  ersBaseUrl: string;
+  cis2: { issuer: string };
+  cis2ClientId: string;
+  apim: { tokenEndpoint: string; authorizeEndpoint: string };
+  /** The app's registration at the local APIM: client id, key id and private key. */
+  apimClient: { clientId: string; kid: string; privateJwk: JWK };
+  organisationNames: Record<string, string>;
+  actsFor(userId: string, organisationOds: string): { userId: string; name: string }[];
+  close(): Promise<void>;
+}
 
 /**
- * `shared`: a local environment someone else started and will stop (tests that restart the
- * app while e-RS stays down or comes back); the app then neither starts nor stops one.
+ * Where a `local` environment comes from: `start` starts one the app then owns and stops;
+ * `shared` is one someone else started and will stop (tests that restart the app while e-RS
+ * stays down or comes back).
  */
-export async function resolveEnvironment(config: AppConfig, userDataDir: string, log: Logger, shared?: LocalEnvironment): Promise<EnvironmentServices> {
+export interface LocalEnvironmentSource {
+  start?: (options: { dataDir: string; log: Logger }) => Promise<LocalServices>;
+  shared?: LocalServices;
+}
+
+export const NOT_CONFIGURED_MESSAGE = 'This computer is not set up for e-RS Triage yet. Ask your IT service desk to install the trust configuration.';
+
+export async function resolveEnvironment(config: AppConfig, userDataDir: string, log: Logger, localSource: LocalEnvironmentSource = {}): Promise<EnvironmentServices> {
   const machine = config.machine;
   switch (config.environment) {
     case 'local': {
-      // Loaded only here, so installs for other environments never start the local servers.
-      const { startLocalEnvironment } = await import('./local/index');
-      const local = shared ?? (await startLocalEnvironment({ dataDir: path.join(userDataDir, 'local-environment'), log }));
+      const { shared, start } = localSource;
+      const local = shared ?? (start ? await start({ dataDir: path.join(userDataDir, 'local-environment'), log }) : null);
+      // A packaged build has no local environment to start: only development and tests do.
+      if (!local) throw new AppError('NOT_CONFIGURED', NOT_CONFIGURED_MESSAGE);
       const key = (await importJWK(local.apimClient.privateJwk, ASSERTION_ALG)) as CryptoKey;
       const signingKey = { key, kid: local.apimClient.kid };
       const combined = config.authPattern === 'combined';

@@ -3,18 +3,20 @@
  * app.ts and holds no handler logic of its own.
  */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, protocol, session, type BrowserWindowConstructorOptions } from 'electron';
 import { eventNames, type EventName, type Events } from './api';
-import { createApp, type TriageApp } from './app';
+import { createApp, type AppShell } from './app';
 import { AppError } from './app-error';
 import { loadConfig } from './config';
+import type { LocalEnvironmentSource } from './environment';
 import { SECURITY_HEADERS } from './csp';
 import { dispatch } from './dispatch';
 import { installCrashHandler } from './crash-handler';
 import { permissionDecision, shouldBlockNavigation, windowOpenDecision } from './navigation-guard';
 import { createFileLogger } from './log/file-logger';
 import { createElectronPlatform } from './platform/electron-platform';
+import { createSetupNeededApp } from './setup-needed';
 import { readStaticFile } from './static-files';
 import { APP_ORIGIN, APP_SCHEME, isAppUrl, windowOptions } from './window-options';
 
@@ -32,6 +34,17 @@ installCrashHandler({
   exit: (code) => app.exit(code),
 });
 
+/**
+ * Unpackaged development only: the local environment (emulator and mocks), which
+ * build/bundle-main.mjs bundles apart from main into dist/dev. electron-builder never packs
+ * dist/dev, and a packaged build never asks for it.
+ */
+async function developmentLocalEnvironment(): Promise<LocalEnvironmentSource> {
+  const entry = pathToFileURL(path.join(here, '..', 'dev', 'local-env.mjs')).href;
+  const loaded = (await import(entry)) as { startLocalEnvironment: NonNullable<LocalEnvironmentSource['start']> };
+  return { start: loaded.startLocalEnvironment };
+}
+
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ]);
@@ -40,7 +53,7 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   let mainWindow: BrowserWindow | null = null;
-  let triage: TriageApp | null = null;
+  let triage: AppShell | null = null;
 
   app.on('second-instance', () => {
     if (mainWindow) {
@@ -73,8 +86,11 @@ if (!app.requestSingleInstanceLock()) {
       return new Response(new Uint8Array(file.body), { headers: { ...SECURITY_HEADERS, 'Content-Type': file.contentType } });
     });
 
-    const config = loadConfig();
-    triage = await createApp({ config, platform: createElectronPlatform(), log });
+    const config = loadConfig(process.env, process.platform, { packaged: app.isPackaged });
+    const platform = createElectronPlatform();
+    triage = config.setupNeeded
+      ? createSetupNeededApp({ ...config, setupNeeded: config.setupNeeded }, platform)
+      : await createApp({ config, platform, log, ...(app.isPackaged ? {} : { local: await developmentLocalEnvironment() }) });
     const handlers = triage.handlers;
 
     ipcMain.handle('triage:invoke', (event, channel: unknown, input: unknown) => {

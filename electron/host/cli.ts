@@ -1,6 +1,7 @@
 /**
  * `npm run start:browser`: the app in any browser, for machines without the Electron
- * runtime. Serves dist/renderer (built by the npm script first) on 127.0.0.1.
+ * runtime. Serves dist/renderer (built by the npm script first) on 127.0.0.1. Development
+ * tooling: it starts the local environment from local-env/ when the environment is `local`.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +10,7 @@ import { AppError } from '../app-error';
 import { loadConfig } from '../config';
 import { stderrLogger } from '../log/logger';
 import { createNodePlatform } from '../platform/node-platform';
+import { startLocalEnvironment } from '../../local-env/src/index';
 import { startHost } from './server';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -16,7 +18,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 async function main(): Promise<void> {
   const log = stderrLogger(process.env.ERS_LOG_LEVEL === 'debug' ? 'debug' : 'info');
   const config = loadConfig();
-  const app = await createApp({ config, platform: createNodePlatform(), log });
+  const app = await createApp({ config, platform: createNodePlatform(), log, local: { start: startLocalEnvironment } });
   const port = process.env.PORT ? Number(process.env.PORT) : 0;
   const host = await startHost({ handlers: app.handlers, events: app.events, staticDir: path.join(root, 'dist', 'renderer'), log, port });
   process.stdout.write(`e-RS Triage (${config.environmentLabel}) is running.\nOpen: ${host.url}\n`);

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { createApp } from '../../electron/app';
 import { loadConfig } from '../../electron/config';
 import { startHost } from '../../electron/host/server';
-import { startLocalEnvironment, type LocalEnvironment } from '../../electron/local';
+import { startLocalEnvironment, type LocalEnvironment } from '../../local-env/src/index';
 import { silentLogger } from '../../electron/log/logger';
 import { TestKeyProvider } from '../../electron/offline/key-provider';
 import { createNodePlatform } from '../../electron/platform/node-platform';
@@ -44,7 +44,7 @@ export async function startLargeAppHost(staticDir: string): Promise<BenchApp> {
         },
       }),
       log: silentLogger,
-      localEnvironment: local,
+      local: { shared: local },
     });
     const host = await startHost({ handlers: app.handlers, events: app.events, staticDir, log: silentLogger });
     const started = local;

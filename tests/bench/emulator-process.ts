@@ -6,10 +6,10 @@
  * answers its parent over IPC: set faults, clear and hand over its operation records, stop.
  */
 import path from 'node:path';
-import { LocalTokenAuthority } from '../../electron/local/access-tokens';
-import { renderDocument } from '../../electron/local/documents/render';
-import { startErsEmulator, type FaultConfig } from '../../electron/local/ers';
-import { LOCAL_ERS_AUDIENCE } from '../../electron/local';
+import { LocalTokenAuthority } from '../../local-env/src/access-tokens';
+import { renderDocument } from '../../local-env/src/documents/render';
+import { startErsEmulator, type FaultConfig } from '../../local-env/src/ers';
+import { LOCAL_ERS_AUDIENCE } from '../../local-env/src/index';
 
 export type EmulatorRequest = { id: number } & ({ type: 'faults'; faults: Partial<FaultConfig> } | { type: 'clear' } | { type: 'operations' } | { type: 'close' });
 

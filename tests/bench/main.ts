@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { launchChromium } from '../helpers/chromium';
-import { LARGE_COUNT } from '../../electron/local/seed/generate';
+import { LARGE_COUNT } from '../../local-env/src/seed/generate';
 import { repoRoot } from '../helpers/repo';
 import { signInToApp } from '../helpers/sign-in';
 import { startLargeAppHost } from './bench-app';

@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createErsClient, type ErsClientOptions } from '../../electron/ers/client';
-import type { FaultConfig, OperationRecord } from '../../electron/local/ers';
+import type { FaultConfig, OperationRecord } from '../../local-env/src/ers';
 import { createConnectivity, createHttpProbe } from '../../electron/offline/connectivity';
 import { openEncryptedStore } from '../../electron/offline/encrypted-store';
 import { TestKeyProvider } from '../../electron/offline/key-provider';

@@ -5,8 +5,8 @@
  * the renderer's heap while 100 attachments are opened one after another.
  */
 import type { Browser, Page } from 'playwright-core';
-import { renderDocument } from '../../electron/local/documents/render';
-import type { DocumentSpec } from '../../electron/local/documents/spec';
+import { renderDocument } from '../../local-env/src/documents/render';
+import type { DocumentSpec } from '../../local-env/src/documents/spec';
 import { type BenchContext, VIEWPORT } from './bench-context';
 import { startHarnessServer } from './harness-server';
 import { describeProfile, profileMainThread, type MainThreadProfile } from './main-thread-profile';

@@ -7,7 +7,7 @@
 import type { Page } from 'playwright-core';
 import { dispatch } from '../../electron/dispatch';
 import { createErsClient, type FetchLike } from '../../electron/ers/client';
-import { LARGE_COUNT } from '../../electron/local/seed/generate';
+import { LARGE_COUNT } from '../../local-env/src/seed/generate';
 import { silentLogger } from '../../electron/log/logger';
 import type { BenchContext } from './bench-context';
 import { flingScript, INTERACTION_PROBE, INTERACTIONS_DONE, PAGE_TIMELINE, WORKLIST_PAINT_PROBE } from './page-scripts';

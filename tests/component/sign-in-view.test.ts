@@ -31,6 +31,7 @@ describe('SignInView', () => {
       environmentLabel: 'NHS integration (test data)',
       managed: true,
       transport: 'electron',
+      setup: null,
     }));
     const wrapper = mountWith(client);
     await flushPromises();

@@ -17,7 +17,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AdviceRequest, type Referral } from '../../electron/local/seed/model';
+import { type AdviceRequest, type Referral } from '../../local-env/src/seed/model';
 import { startTestEmulator, testRenderDocument, type TestEmulator } from '../helpers/ers-emulator';
 import { hasReference, referenceDir, warnIfNoReference } from '../helpers/repo';
 

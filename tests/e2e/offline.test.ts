@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalEnvironment, type LocalEnvironment } from '../../electron/local/index';
+import { startLocalEnvironment, type LocalEnvironment } from '../../local-env/src/index';
 import { silentLogger } from '../../electron/log/logger';
 import { startAppHost, type RunningAppHost } from '../helpers/app-host';
 import { launchChromium, type BrowserSession } from '../helpers/chromium';

@@ -2,7 +2,7 @@ import { PDFDocument } from 'pdf-lib';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReferralView, WorklistRow } from '../../electron/api';
-import { renderDocument } from '../../electron/local/documents/render';
+import { renderDocument } from '../../local-env/src/documents/render';
 import { seriousViolations } from '../helpers/axe';
 import { startAppHost, type RunningAppHost } from '../helpers/app-host';
 import { launchChromium, type BrowserSession } from '../helpers/chromium';
@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 const emulator = () => {
-  const e = running.app.services.local?.emulator;
+  const e = running.local?.emulator;
   if (!e) throw new Error('no emulator');
   return e;
 };

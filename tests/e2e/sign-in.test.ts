@@ -26,7 +26,7 @@ describe('sign-in with CIS2 through the system browser', () => {
 
     await page.getByTestId('sign-in').click();
     const url = new URL(await waitForOpenedUrl(running, 1));
-    expect(url.origin).toBe(running.app.services.local?.cis2.issuer);
+    expect(url.origin).toBe(running.local?.cis2.issuer);
     expect(url.searchParams.get('code_challenge_method')).toBe('S256');
     expect(url.searchParams.get('redirect_uri')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
     expect(url.searchParams.get('scope')).toBe('openid profile nationalrbacaccess');

@@ -10,7 +10,7 @@ import type { Channel, ChannelInput, ChannelOutput, EventName, Events, SessionVi
 import { createApp, type AppDeps, type TriageApp } from '../../electron/app';
 import { loadConfig } from '../../electron/config';
 import { dispatch } from '../../electron/dispatch';
-import type { LocalEnvironment } from '../../electron/local/index';
+import { startLocalEnvironment, type LocalEnvironment } from '../../local-env/src/index';
 import { silentLogger } from '../../electron/log/logger';
 import { createNodePlatform } from '../../electron/platform/node-platform';
 import { TestKeyProvider } from '../../electron/offline/key-provider';
@@ -18,6 +18,8 @@ import { browse, CookieJar, loginFormAction } from './local-identity';
 
 export interface DirectApp {
   app: TriageApp;
+  /** The running local environment (e-RS emulator, mock CIS2 and APIM), when the environment is `local`. */
+  local: LocalEnvironment | null;
   userDataDir: string;
   opened: string[];
   /** Files the app handed to "another application". */
@@ -37,6 +39,8 @@ export async function startDirectApp(
   const opened: string[] = [];
   const openedFiles: string[] = [];
   const config = loadConfig({ ERS_TRIAGE_CONFIG: path.join(userDataDir, 'no-machine-config.json'), ...options.env });
+  // The local environment in use: the caller's, or the one the app starts (tests reach the emulator through it).
+  let local: LocalEnvironment | null = options.localEnvironment ?? null;
   const app = await createApp({
     config,
     platform: createNodePlatform({
@@ -53,7 +57,7 @@ export async function startDirectApp(
     }),
     log: silentLogger,
     ...(options.appOptions ? { options: options.appOptions } : {}),
-    ...(options.localEnvironment ? { localEnvironment: options.localEnvironment } : {}),
+    local: options.localEnvironment ? { shared: options.localEnvironment } : { start: async (o) => (local = await startLocalEnvironment(o)) },
   });
   const events: { event: EventName; payload: unknown }[] = [];
   app.events.subscribe(<E extends EventName>(event: E, payload: Events[E]) => events.push({ event, payload }));
@@ -65,6 +69,7 @@ export async function startDirectApp(
   }
 
   return {
+    local,
     app,
     userDataDir,
     opened,

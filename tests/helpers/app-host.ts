@@ -8,13 +8,15 @@ import path from 'node:path';
 import { createApp, type TriageApp } from '../../electron/app';
 import { loadConfig, type AppConfig } from '../../electron/config';
 import { startHost, type HostServer } from '../../electron/host/server';
-import type { LocalEnvironment } from '../../electron/local/index';
+import { startLocalEnvironment, type LocalEnvironment } from '../../local-env/src/index';
 import { silentLogger } from '../../electron/log/logger';
 import { createNodePlatform } from '../../electron/platform/node-platform';
 import { rendererDist } from './repo';
 
 export interface RunningAppHost {
   app: TriageApp;
+  /** The running local environment (e-RS emulator, mock CIS2 and APIM), when the environment is `local`. */
+  local: LocalEnvironment | null;
   host: HostServer;
   config: AppConfig;
   userDataDir: string;
@@ -32,6 +34,8 @@ export async function startAppHost(
   const userDataDir = options.userDataDir ?? mkdtempSync(path.join(os.tmpdir(), 'ers-host-user-'));
   const opened: string[] = [];
   const config = loadConfig({ ERS_TRIAGE_CONFIG: path.join(userDataDir, 'no-machine-config.json'), ...options.env });
+  // The local environment in use: the caller's, or the one the app starts (tests reach the emulator through it).
+  let local: LocalEnvironment | null = options.localEnvironment ?? null;
   const app = await createApp({
     config,
     platform: createNodePlatform({
@@ -42,10 +46,11 @@ export async function startAppHost(
       },
     }),
     log: silentLogger,
-    ...(options.localEnvironment ? { localEnvironment: options.localEnvironment } : {}),
+    local: options.localEnvironment ? { shared: options.localEnvironment } : { start: async (o) => (local = await startLocalEnvironment(o)) },
   });
   const host = await startHost({ handlers: app.handlers, events: app.events, staticDir: rendererDist, log: silentLogger });
   return {
+    local,
     app,
     host,
     config,

@@ -7,10 +7,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { LocalTokenAuthority } from '../../electron/local/access-tokens';
-import { type DocumentSpec, type RenderDocument } from '../../electron/local/documents/spec';
-import { startErsEmulator, type ErsEmulator, type ErsEmulatorOptions } from '../../electron/local/ers';
-import { CONSULTANT_UID } from '../../electron/local/users';
+import { LocalTokenAuthority } from '../../local-env/src/access-tokens';
+import { type DocumentSpec, type RenderDocument } from '../../local-env/src/documents/spec';
+import { startErsEmulator, type ErsEmulator, type ErsEmulatorOptions } from '../../local-env/src/ers';
+import { CONSULTANT_UID } from '../../local-env/src/users';
 
 export const TEST_AUDIENCE = 'e-referrals-service-api';
 export const TEST_ISSUER = 'local-apim';

@@ -12,9 +12,9 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
-import { LocalTokenAuthority } from '../../electron/local/access-tokens';
-import { CLIENT_ASSERTION_TYPE, ID_TOKEN_TYPE, startMockApim, TOKEN_EXCHANGE_GRANT, type MockApim, type MockApimOptions } from '../../electron/local/apim';
-import { startMockCis2, type MockCis2, type MockCis2Options } from '../../electron/local/cis2';
+import { LocalTokenAuthority } from '../../local-env/src/access-tokens';
+import { CLIENT_ASSERTION_TYPE, ID_TOKEN_TYPE, startMockApim, TOKEN_EXCHANGE_GRANT, type MockApim, type MockApimOptions } from '../../local-env/src/apim';
+import { startMockCis2, type MockCis2, type MockCis2Options } from '../../local-env/src/cis2';
 
 export const TEST_APIM_CLIENT_ID = 'ers-triage-local-apim';
 export const TEST_ACCESS_TOKEN_ISSUER = 'urn:ers-triage:local-apim';

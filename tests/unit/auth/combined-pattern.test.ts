@@ -7,8 +7,8 @@ import { importJWK, type CryptoKey } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApimCombinedClient } from '../../../electron/auth/apim-combined';
 import { ASSERTION_ALG, CLIENT_ASSERTION_TYPE, signClientAssertion } from '../../../electron/auth/client-assertion';
-import type { LocalEnvironment } from '../../../electron/local/index';
-import { CONSULTANT_UID } from '../../../electron/local/users';
+import type { LocalEnvironment } from '../../../local-env/src/index';
+import { CONSULTANT_UID } from '../../../local-env/src/users';
 import { silentLogger } from '../../../electron/log/logger';
 import { completeBrowserSignIn, startDirectApp, type DirectApp } from '../../helpers/app-direct';
 import { browse, CookieJar, listenForCallback, pkcePair, postToken, type CallbackListener } from '../../helpers/local-identity';
@@ -23,7 +23,7 @@ afterEach(async () => {
 
 async function startCombined(): Promise<{ app: DirectApp; local: LocalEnvironment }> {
   direct = await startDirectApp({ env: { ERS_AUTH_PATTERN: 'combined' } });
-  const local = direct.app.services.local;
+  const local = direct.local;
   if (!local) throw new Error('no local environment');
   return { app: direct, local };
 }
@@ -144,7 +144,7 @@ describe('the combined pattern: sign-in and authorisation at the API platform', 
     expect(app.app.session.get().notice?.message).toMatch(/out-of-date sign-in/);
 
     // The platform refuses a CIS2 callback for a sign-in it did not start.
-    const local = app.app.services.local;
+    const local = app.local;
     if (!local) throw new Error('no local environment');
     const stray = await fetch(`${local.apim.callbackUrl}?code=x&state=unknown`);
     expect(stray.status).toBe(400);

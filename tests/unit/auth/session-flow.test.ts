@@ -3,7 +3,7 @@ import { channelNames, type SessionView } from '../../../electron/api';
 import { AppError } from '../../../electron/app-error';
 import { ApimClient } from '../../../electron/auth/apim';
 import { silentLogger } from '../../../electron/log/logger';
-import { ADMIN_UID, CONSULTANT_UID, NO_PROVIDER_ROLE_UID, SECOND_CONSULTANT_UID } from '../../../electron/local/users';
+import { ADMIN_UID, CONSULTANT_UID, NO_PROVIDER_ROLE_UID, SECOND_CONSULTANT_UID } from '../../../local-env/src/users';
 import { completeBrowserSignIn, signInDirect, startDirectApp, type DirectApp } from '../../helpers/app-direct';
 
 let direct: DirectApp | null = null;
@@ -88,7 +88,7 @@ describe('sign-in against the real mock CIS2 and APIM', () => {
 
   it('refuses an ID token for another audience', async () => {
     direct = await startDirectApp();
-    const cis2 = direct.app.services.local?.cis2;
+    const cis2 = direct.local?.cis2;
     if (!cis2) throw new Error('no local CIS2');
     cis2.testHooks.rewriteIdTokenClaims = (claims) => ({ ...claims, aud: 'some-other-client' });
     const view = await signInAndWait(direct, { uid: CONSULTANT_UID });
@@ -98,7 +98,7 @@ describe('sign-in against the real mock CIS2 and APIM', () => {
 
   it('explains a clock far off', async () => {
     direct = await startDirectApp();
-    const cis2 = direct.app.services.local?.cis2;
+    const cis2 = direct.local?.cis2;
     if (!cis2) throw new Error('no local CIS2');
     // A computer clock three hours fast sees a fresh ID token as long expired.
     const past = Math.floor(Date.now() / 1000) - 3 * 3600;
@@ -110,7 +110,7 @@ describe('sign-in against the real mock CIS2 and APIM', () => {
 
   it('refuses an assurance level below the one configured', async () => {
     direct = await startDirectApp();
-    const cis2 = direct.app.services.local?.cis2;
+    const cis2 = direct.local?.cis2;
     if (!cis2) throw new Error('no local CIS2');
     cis2.testHooks.rewriteIdTokenClaims = (claims) => ({ ...claims, acr: 'AAL1_USERPASS' });
     const view = await signInAndWait(direct, { uid: CONSULTANT_UID });
@@ -120,7 +120,7 @@ describe('sign-in against the real mock CIS2 and APIM', () => {
 
   it('says so when the identity provider cannot be reached', async () => {
     direct = await startDirectApp();
-    await direct.app.services.local?.cis2.close();
+    await direct.local?.cis2.close();
     const result = await direct.call('session.signIn', {});
     expect(result.phase).toBe('signed-out');
     expect(result.notice?.message).toMatch(/could not be reached/);
@@ -129,7 +129,7 @@ describe('sign-in against the real mock CIS2 and APIM', () => {
 
   it('says so when the token endpoint cannot be reached', async () => {
     direct = await startDirectApp();
-    await direct.app.services.local?.apim.close();
+    await direct.local?.apim.close();
     const view = await signInAndWait(direct, { uid: CONSULTANT_UID });
     expect(view.phase).toBe('signed-out');
     expect(view.notice?.message).toMatch(/NHS API platform could not be reached/);
@@ -157,7 +157,7 @@ describe('sign-in against the real mock CIS2 and APIM', () => {
     const second = await direct.app.session.accessToken();
     expect(second).not.toBe(first);
     // A refresh after a 401 works while the platform answers; with it gone, refresh fails.
-    const local = direct.app.services.local;
+    const local = direct.local;
     if (!local) throw new Error('no local environment');
     expect(await direct.app.session.refreshAfterUnauthorised()).toBe(true);
     await local.apim.close();

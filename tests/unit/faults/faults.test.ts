@@ -9,8 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DecisionOutcome, WorklistRow } from '../../../electron/api';
-import { startLocalEnvironment, type LocalEnvironment } from '../../../electron/local/index';
-import { CONSULTANT_UID } from '../../../electron/local/users';
+import { startLocalEnvironment, type LocalEnvironment } from '../../../local-env/src/index';
+import { CONSULTANT_UID } from '../../../local-env/src/users';
 import { silentLogger } from '../../../electron/log/logger';
 import { repoRoot } from '../../helpers/repo';
 import { signInDirect, startDirectApp, type DirectApp } from '../../helpers/app-direct';
@@ -103,7 +103,7 @@ describe('faults injected by the emulator', () => {
     if (!row) throw new Error('no referral with a PDF');
     // The whole file, straight from e-RS with no faults, for comparison.
     const whole = await app.app.ers.getAttachment({ attachmentId });
-    const offline = app.app.services.local ? await app.raw('offline.status', {}) : null;
+    const offline = app.local ? await app.raw('offline.status', {}) : null;
     expect(offline?.ok).toBe(true);
     env.emulator.setFaults({ dropRate: 0.6 });
     try {

@@ -1,9 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import * as v from 'valibot';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../electron/app-error';
-import { defaultConfigPath, loadConfig } from '../../../electron/config';
+import { defaultConfigPath, loadConfig, MachineConfigSchema } from '../../../electron/config';
+import { repoRoot } from '../../helpers/repo';
 
 let dir: string;
 beforeEach(() => {
@@ -55,5 +58,45 @@ describe('configuration', () => {
 
   it('refuses an unknown ERS_ENVIRONMENT with a clear sentence', () => {
     expect(() => loadConfig({ ERS_TRIAGE_CONFIG: path.join(dir, 'x.json'), ERS_ENVIRONMENT: 'staging' }, 'linux')).toThrow(/not one of local, sandbox, int or production/);
+  });
+});
+
+describe('configuration of a packaged build', () => {
+  const programData = (): string => path.join(dir, 'ProgramData');
+  const writeMachineFile = (content: unknown): void => {
+    const file = path.join(programData(), 'ers-triage', 'config.json');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify(content));
+  };
+
+  it('with no machine configuration, needs setting up and names where IT puts the file; never the local environment', () => {
+    const config = loadConfig({ ProgramData: programData() }, 'win32', { packaged: true });
+    expect(config.setupNeeded).toEqual({ expectedPath: path.join(programData(), 'ers-triage', 'config.json') });
+    // Unpackaged, the same machine runs the local environment for development.
+    expect(loadConfig({ ProgramData: programData() }, 'win32').setupNeeded).toBeNull();
+  });
+
+  it('ignores every environment-variable override, including another configuration file', () => {
+    writeMachineFile({ environment: 'int' });
+    const elsewhere = withFile(JSON.stringify({ environment: 'local', idleLockMinutes: 240 })).ERS_TRIAGE_CONFIG;
+    const config = loadConfig(
+      { ProgramData: programData(), ERS_TRIAGE_CONFIG: elsewhere, ERS_ENVIRONMENT: 'local', ERS_BASE_URL: 'http://127.0.0.1:1/x', ERS_AUTH_PATTERN: 'combined' },
+      'win32',
+      { packaged: true },
+    );
+    expect(config).toMatchObject({ environment: 'int', managed: true, ersBaseUrl: 'https://int.api.service.nhs.uk/referrals', authPattern: 'separate', setupNeeded: null });
+    expect(config.configPath).toBe(path.join(programData(), 'ers-triage', 'config.json'));
+  });
+
+  it('needs setting up when the machine file names no environment, whatever the variables say', () => {
+    writeMachineFile({ idleLockMinutes: 10 });
+    const config = loadConfig({ ProgramData: programData(), ERS_ENVIRONMENT: 'sandbox' }, 'win32', { packaged: true });
+    expect(config.setupNeeded).not.toBeNull();
+    expect(config.environment).toBe('local');
+  });
+
+  it('ships an example machine configuration in resources/ that the schema accepts', () => {
+    const example: unknown = JSON.parse(readFileSync(path.join(repoRoot, 'resources', 'config.example.json'), 'utf8'));
+    expect(v.safeParse(MachineConfigSchema, example).success).toBe(true);
   });
 });

@@ -60,7 +60,7 @@ describe('the contract', () => {
     const result = await dispatch(handlers, 'app.info', {});
     expect(result).toEqual({
       ok: true,
-      value: { name: 'e-RS Triage', version: '0.0.0-test', environment: 'local', environmentLabel: 'Local (synthetic training data)', managed: false, transport: 'browser-host' },
+      value: { name: 'e-RS Triage', version: '0.0.0-test', environment: 'local', environmentLabel: 'Local (synthetic training data)', managed: false, transport: 'browser-host', setup: null },
     });
   });
 

@@ -18,7 +18,7 @@ let calls = 0;
 const handlers = handlersWith({
   'app.info': async () => {
     calls++;
-    return { name: 'e-RS Triage', version: '1.2.3', environment: 'local', environmentLabel: 'Local', managed: false, transport: 'browser-host' };
+    return { name: 'e-RS Triage', version: '1.2.3', environment: 'local', environmentLabel: 'Local', managed: false, transport: 'browser-host', setup: null };
   },
 });
 

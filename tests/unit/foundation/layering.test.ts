@@ -12,6 +12,14 @@ async function restrictedImportErrors(file: string, code: string): Promise<strin
 }
 
 describe('process layering', () => {
+  it('keeps the local environment out of the product, but for the browser host\'s development CLI', async () => {
+    const code = "import { startLocalEnvironment } from '../../local-env/src/index';\nexport const s = startLocalEnvironment;\n";
+    expect(await restrictedImportErrors('electron/offline/probe.ts', code)).toHaveLength(1);
+    expect(await restrictedImportErrors('electron/main.ts', "import { startLocalEnvironment } from '../local-env/src/index';\nexport const s = startLocalEnvironment;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors('renderer/stores/probe.ts', code)).toHaveLength(1);
+    expect(await restrictedImportErrors('electron/host/cli.ts', "import { startLocalEnvironment } from '../../local-env/src/index';\nexport const s = startLocalEnvironment;\n")).toEqual([]);
+  });
+
   it('keeps electron out of plain main-process modules', async () => {
     expect(await restrictedImportErrors('electron/ers/probe.ts', "import { app } from 'electron';\nexport const a = app;\n")).toHaveLength(1);
   });

@@ -12,6 +12,7 @@ const { validateConfiguration } = require('app-builder-lib/out/util/config/confi
 const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled?: boolean) => unknown };
 const config = require(path.join(repoRoot, 'build', 'electron-builder.config.cjs')) as Record<string, unknown> & {
   msi: Record<string, unknown>;
+  files: string[];
   win: { target: { target: string }[] };
   linux: { target: string[] };
 };
@@ -32,6 +33,11 @@ describe('packaging configuration', () => {
     expect(config.publish).toBeNull();
     expect(config.appId).toBe('uk.nhs.ers-triage');
     expect(config.linux.target).toEqual(expect.arrayContaining(['AppImage', 'deb']));
+  });
+
+  it('packs the product only: never dist/dev, the local environment for unpackaged development', () => {
+    expect(config.files).toEqual(expect.arrayContaining(['dist/main/**', 'dist/renderer/**', '!dist/dev/**']));
+    expect((config.files as string[]).some((f) => f.includes('local-env'))).toBe(false);
   });
 
   it('has its icons in build/', () => {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { importJWK, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalTokenAuthority } from '../../../electron/local/access-tokens';
+import { LocalTokenAuthority } from '../../../local-env/src/access-tokens';
 import {
   CLIENT_ASSERTION_TYPE,
   ID_TOKEN_TYPE,
@@ -11,9 +11,9 @@ import {
   startMockApim,
   TOKEN_EXCHANGE_GRANT,
   type MockApim,
-} from '../../../electron/local/apim';
-import { startMockCis2, type MockCis2 } from '../../../electron/local/cis2';
-import { CONSULTANT_UID } from '../../../electron/local/users';
+} from '../../../local-env/src/apim';
+import { startMockCis2, type MockCis2 } from '../../../local-env/src/cis2';
+import { CONSULTANT_UID } from '../../../local-env/src/users';
 import { postToken, signClientAssertion, signInAtCis2, TEST_ACCESS_TOKEN_AUDIENCE, TEST_ACCESS_TOKEN_ISSUER } from '../../helpers/local-identity';
 
 describe('the local environment\'s own client key, registered with the mock APIM', () => {

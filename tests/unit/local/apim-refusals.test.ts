@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { decodeJwt, generateKeyPair } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_ASSERTION_TYPE, ID_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from '../../../electron/local/apim';
-import { startMockCis2, type MockCis2 } from '../../../electron/local/cis2';
-import { CONSULTANT_UID } from '../../../electron/local/users';
+import { CLIENT_ASSERTION_TYPE, ID_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from '../../../local-env/src/apim';
+import { startMockCis2, type MockCis2 } from '../../../local-env/src/cis2';
+import { CONSULTANT_UID } from '../../../local-env/src/users';
 import { postToken, signClientAssertion, signInAtCis2, startLocalIdentity, tokenExchangeForm, type LocalIdentity } from '../../helpers/local-identity';
 
 type Answer = { status: number; body: Record<string, unknown> };

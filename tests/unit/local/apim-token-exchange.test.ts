@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_ASSERTION_TYPE } from '../../../electron/local/apim';
-import { ADMIN_UID, CONSULTANT_UID } from '../../../electron/local/users';
+import { CLIENT_ASSERTION_TYPE } from '../../../local-env/src/apim';
+import { ADMIN_UID, CONSULTANT_UID } from '../../../local-env/src/users';
 import { postToken, signClientAssertion, signInAtCis2, startLocalIdentity, tokenExchangeForm, type LocalIdentity } from '../../helpers/local-identity';
 
 describe('the mock APIM token endpoint: exchanging a CIS2 ID token (RFC 8693) and refreshing', () => {

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMockCis2, type MockCis2 } from '../../../electron/local/cis2';
+import { startMockCis2, type MockCis2 } from '../../../local-env/src/cis2';
 import { discover } from '../../helpers/local-identity';
 
 describe('mock CIS2 discovery and keys', () => {

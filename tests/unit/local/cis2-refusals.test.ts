@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMockCis2, type MockCis2 } from '../../../electron/local/cis2';
-import { CONSULTANT_UID } from '../../../electron/local/users';
+import { startMockCis2, type MockCis2 } from '../../../local-env/src/cis2';
+import { CONSULTANT_UID } from '../../../local-env/src/users';
 import { authorizeAs, authorizeUrl, discover, pkcePair, redeemCode, type AuthorizeRequest, type Discovery } from '../../helpers/local-identity';
 
 describe('the mock CIS2 refuses what CIS2 refuses', () => {

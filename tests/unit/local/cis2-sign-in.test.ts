@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMockCis2, type MockCis2, type NrbacRole } from '../../../electron/local/cis2';
-import { ADMIN_UID, CONSULTANT_UID, SYNTHETIC_USERS } from '../../../electron/local/users';
+import { startMockCis2, type MockCis2, type NrbacRole } from '../../../local-env/src/cis2';
+import { ADMIN_UID, CONSULTANT_UID, SYNTHETIC_USERS } from '../../../local-env/src/users';
 import {
   authorizeAs,
   authorizeUrl,

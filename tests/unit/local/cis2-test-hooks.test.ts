@@ -1,7 +1,7 @@
 import { createLocalJWKSet, errors, jwtVerify } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startMockCis2, type MockCis2 } from '../../../electron/local/cis2';
-import { CONSULTANT_UID } from '../../../electron/local/users';
+import { startMockCis2, type MockCis2 } from '../../../local-env/src/cis2';
+import { CONSULTANT_UID } from '../../../local-env/src/users';
 import { signInAtCis2 } from '../../helpers/local-identity';
 
 describe('the mock CIS2 test hook that issues ID tokens a careful client must refuse', () => {

@@ -2,12 +2,12 @@ import { crc32, inflateSync } from 'node:zlib';
 import jpeg from 'jpeg-js';
 import UTIF from 'utif';
 import { describe, expect, it } from 'vitest';
-import { encodeGif } from '../../../electron/local/documents/gif';
-import { encodePng } from '../../../electron/local/documents/png';
-import { createRng } from '../../../electron/local/documents/prng';
-import { Raster } from '../../../electron/local/documents/raster';
-import { renderDocument } from '../../../electron/local/documents/render';
-import { encodeTiff, type TiffPage } from '../../../electron/local/documents/tiff';
+import { encodeGif } from '../../../local-env/src/documents/gif';
+import { encodePng } from '../../../local-env/src/documents/png';
+import { createRng } from '../../../local-env/src/documents/prng';
+import { Raster } from '../../../local-env/src/documents/raster';
+import { renderDocument } from '../../../local-env/src/documents/render';
+import { encodeTiff, type TiffPage } from '../../../local-env/src/documents/tiff';
 
 const CONTEXT = { ubrn: '000000070000', nhsNumber: '9990001234', patientName: 'Margaret Hartley', specialty: 'Dermatology', referrer: 'Dr Sunita Fletcher' };
 

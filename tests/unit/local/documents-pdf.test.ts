@@ -1,7 +1,7 @@
 import { getDocument, OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { describe, expect, it } from 'vitest';
-import { renderDocument } from '../../../electron/local/documents/render';
-import type { DocumentKind, DocumentSpec } from '../../../electron/local/documents/spec';
+import { renderDocument } from '../../../local-env/src/documents/render';
+import type { DocumentKind, DocumentSpec } from '../../../local-env/src/documents/spec';
 
 const CONTEXT = {
   ubrn: '000000070000',

@@ -1,8 +1,8 @@
 import { strFromU8, unzipSync } from 'fflate';
 import mammoth from 'mammoth';
 import { describe, expect, it } from 'vitest';
-import { renderDocument } from '../../../electron/local/documents/render';
-import type { DocumentKind } from '../../../electron/local/documents/spec';
+import { renderDocument } from '../../../local-env/src/documents/render';
+import type { DocumentKind } from '../../../local-env/src/documents/spec';
 
 const CONTEXT = {
   ubrn: '000000070000',

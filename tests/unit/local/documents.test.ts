@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../electron/app-error';
-import { resolveContext, syntheticNhsNumber } from '../../../electron/local/documents/document-context';
-import { createRng } from '../../../electron/local/documents/prng';
-import { renderDocument } from '../../../electron/local/documents/render';
-import { CONTENT_TYPES, type DocumentKind, type DocumentSpec } from '../../../electron/local/documents/spec';
+import { resolveContext, syntheticNhsNumber } from '../../../local-env/src/documents/document-context';
+import { createRng } from '../../../local-env/src/documents/prng';
+import { renderDocument } from '../../../local-env/src/documents/render';
+import { CONTENT_TYPES, type DocumentKind, type DocumentSpec } from '../../../local-env/src/documents/spec';
 
 const KINDS = Object.keys(CONTENT_TYPES) as DocumentKind[];
 

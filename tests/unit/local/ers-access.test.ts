@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalTokenAuthority } from '../../../electron/local/access-tokens';
-import { generatedUbrn } from '../../../electron/local/seed/identifiers';
-import { ADMIN_UID, CONSULTANT_UID, NO_PROVIDER_ROLE_UID, SECOND_CONSULTANT_UID } from '../../../electron/local/users';
+import { LocalTokenAuthority } from '../../../local-env/src/access-tokens';
+import { generatedUbrn } from '../../../local-env/src/seed/identifiers';
+import { ADMIN_UID, CONSULTANT_UID, NO_PROVIDER_ROLE_UID, SECOND_CONSULTANT_UID } from '../../../local-env/src/users';
 import { outcomeOf, startTestEmulator, TEST_AUDIENCE, TEST_ISSUER, type TestEmulator } from '../../helpers/ers-emulator';
 
 const REFERRAL = '/STU3/ReferralRequest/000000070001';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CONSULTANT_UID } from '../../../electron/local/users';
+import { CONSULTANT_UID } from '../../../local-env/src/users';
 import { fhirJson, outcomeOf, startTestEmulator, type TestEmulator } from '../../helpers/ers-emulator';
 
 const SD = 'https://fhir.nhs.uk/STU3/StructureDefinition/';

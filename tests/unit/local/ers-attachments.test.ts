@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXAMPLE_BINARY_ID } from '../../../electron/local/seed/example-items';
-import { generatedUbrn } from '../../../electron/local/seed/identifiers';
+import { EXAMPLE_BINARY_ID } from '../../../local-env/src/seed/example-items';
+import { generatedUbrn } from '../../../local-env/src/seed/identifiers';
 import { outcomeOf, startTestEmulator, testRenderDocument, type TestEmulator } from '../../helpers/ers-emulator';
 
 const UNAVAILABLE_REFERRAL = '000000070012';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { generatedUbrn } from '../../../electron/local/seed/identifiers';
-import { ADMIN_UID, CONSULTANT_UID, SECOND_CONSULTANT_UID } from '../../../electron/local/users';
+import { generatedUbrn } from '../../../local-env/src/seed/identifiers';
+import { ADMIN_UID, CONSULTANT_UID, SECOND_CONSULTANT_UID } from '../../../local-env/src/users';
 import { fhirJson, outcomeOf, startTestEmulator, type TestEmulator } from '../../helpers/ers-emulator';
 
 const BOOKED = '000000070001';

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { EXAMPLE_BINARY_ID } from '../../../electron/local/seed/example-items';
+import { EXAMPLE_BINARY_ID } from '../../../local-env/src/seed/example-items';
 import { fhirJson, outcomeOf, startTestEmulator, type TestEmulator } from '../../helpers/ers-emulator';
 
 const REFERRAL = '/STU3/ReferralRequest/000000070001';

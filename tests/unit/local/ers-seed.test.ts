@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { EXAMPLE_ADVICE_UBRNS, EXAMPLE_BINARY_ID, EXAMPLE_REFERRAL_UBRNS, EXAMPLE_UPLOADS } from '../../../electron/local/seed/example-items';
-import { generateSeed } from '../../../electron/local/seed/generate';
-import { isTestRangeNhsNumber, isValidNhsNumber, isValidUbrn, nhsNumberCheckDigit } from '../../../electron/local/seed/identifiers';
-import { isoInstant } from '../../../electron/local/seed/instant';
-import { CONSULTANT_UID, SECOND_CONSULTANT_UID } from '../../../electron/local/users';
-import { findService } from '../../../electron/local/seed/catalogue';
+import { EXAMPLE_ADVICE_UBRNS, EXAMPLE_BINARY_ID, EXAMPLE_REFERRAL_UBRNS, EXAMPLE_UPLOADS } from '../../../local-env/src/seed/example-items';
+import { generateSeed } from '../../../local-env/src/seed/generate';
+import { isTestRangeNhsNumber, isValidNhsNumber, isValidUbrn, nhsNumberCheckDigit } from '../../../local-env/src/seed/identifiers';
+import { isoInstant } from '../../../local-env/src/seed/instant';
+import { CONSULTANT_UID, SECOND_CONSULTANT_UID } from '../../../local-env/src/users';
+import { findService } from '../../../local-env/src/seed/catalogue';
 
 const REFERENCE_DATE = '2025-03-03';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findService } from '../../../electron/local/seed/catalogue';
-import { CONSULTANT_UID, NO_PROVIDER_ROLE_UID, SECOND_CONSULTANT_UID } from '../../../electron/local/users';
+import { findService } from '../../../local-env/src/seed/catalogue';
+import { CONSULTANT_UID, NO_PROVIDER_ROLE_UID, SECOND_CONSULTANT_UID } from '../../../local-env/src/users';
 import { fhirJson, outcomeOf, startTestEmulator, type TestEmulator } from '../../helpers/ers-emulator';
 
 const CS = 'https://fhir.nhs.uk/STU3/CodeSystem/';

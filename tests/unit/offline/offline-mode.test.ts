@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OfflineStatus } from '../../../electron/api';
-import { startLocalEnvironment, type LocalEnvironment } from '../../../electron/local/index';
+import { startLocalEnvironment, type LocalEnvironment } from '../../../local-env/src/index';
 import { silentLogger } from '../../../electron/log/logger';
-import { CONSULTANT_UID } from '../../../electron/local/users';
+import { CONSULTANT_UID } from '../../../local-env/src/users';
 import { signInDirect, startDirectApp, type DirectApp } from '../../helpers/app-direct';
 
 let env: LocalEnvironment;

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalEnvironment, type LocalEnvironment } from '../../../electron/local/index';
-import { CONSULTANT_UID } from '../../../electron/local/users';
+import { startLocalEnvironment, type LocalEnvironment } from '../../../local-env/src/index';
+import { CONSULTANT_UID } from '../../../local-env/src/users';
 import { silentLogger } from '../../../electron/log/logger';
 import { signInDirect, startDirectApp, type DirectApp } from '../../helpers/app-direct';
 

@@ -1,8 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AttachmentView, ReferralView, WorklistRow } from '../../../electron/api';
-import { CONSULTANT_UID } from '../../../electron/local/users';
-import { renderDocument } from '../../../electron/local/documents/render';
+import { CONSULTANT_UID } from '../../../local-env/src/users';
+import { renderDocument } from '../../../local-env/src/documents/render';
 import { signInDirect, startDirectApp, type DirectApp } from '../../helpers/app-direct';
 
 let direct: DirectApp;
@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 const emulator = () => {
-  const e = direct.app.services.local?.emulator;
+  const e = direct.local?.emulator;
   if (!e) throw new Error('no emulator');
   return e;
 };
@@ -96,7 +96,7 @@ describe('the review screens against the local e-RS', () => {
     expect(emulator().referral(row.ubrn)?.version).toBe((before ?? 0) + 1);
     const after = await direct.call('worklist.fetch', { kind: 'referrals' });
     expect(after.rows.some((r) => r.ubrn === row.ubrn)).toBe(false);
-    const audit = readFileSync(direct.app.services.local ? `${direct.userDataDir}/audit/decisions.jsonl` : '', 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const audit = readFileSync(direct.local ? `${direct.userDataDir}/audit/decisions.jsonl` : '', 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(audit.at(-1)).toMatchObject({ ubrn: row.ubrn, action: 'accept', result: 'sent', userId: CONSULTANT_UID, businessFunction: 'SERVICE_PROVIDER_CLINICIAN', organisationOds: 'R69' });
     expect(typeof audit.at(-1)?.correlationId).toBe('string');
   });

@@ -3,7 +3,7 @@
  * The same spec always gives the same bytes, so the emulator can regenerate a document
  * whenever it is asked for instead of storing it.
  */
-import { AppError } from '../../app-error';
+import { AppError } from '../../../electron/app-error';
 import { renderDocx } from './docx';
 import { renderGif, renderJpeg, renderPng } from './images';
 import { renderPdfLetter } from './pdf-letter';

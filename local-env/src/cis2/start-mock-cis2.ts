@@ -11,7 +11,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JWK } from 'jose';
 import Provider, { type ClientMetadata, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
-import { silentLogger, type Logger } from '../../log/logger';
+import { silentLogger, type Logger } from '../../../electron/log/logger';
 import { SYNTHETIC_USERS, type SyntheticUser } from '../users';
 import { CIS2_CLAIMS_BY_SCOPE, CIS2_SCOPES, cis2ClaimsFor } from './cis2-claims';
 import { idTokenTestHook, type Cis2TestHooks } from './id-token-test-hook';

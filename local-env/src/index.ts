@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { JWK } from 'jose';
-import type { Logger } from '../log/logger';
+import type { Logger } from '../../electron/log/logger';
 import { LocalTokenAuthority } from './access-tokens';
 import { CALLBACK_PATH, loadOrCreateLocalClientKey, startMockApim, type MockApim } from './apim';
 import { DEFAULT_CIS2_CLIENT_ID, startMockCis2, type MockCis2 } from './cis2';

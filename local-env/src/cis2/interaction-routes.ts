@@ -8,7 +8,7 @@
 import type { IncomingMessage } from 'node:http';
 import type Provider from 'oidc-provider';
 import { errors, type InteractionResults, type KoaContextWithOIDC } from 'oidc-provider';
-import type { Logger } from '../../log/logger';
+import type { Logger } from '../../../electron/log/logger';
 import type { SyntheticUser } from '../users';
 import { PAGE_CSP, renderErrorPage, renderLoginPage, STYLESHEET, STYLESHEET_PATH } from './pages';
 

@@ -11,7 +11,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { silentLogger, type Logger } from '../../log/logger';
+import { silentLogger, type Logger } from '../../../electron/log/logger';
 import type { LocalTokenAuthority } from '../access-tokens';
 import { authenticateClient, type ApimClientRegistration, type ClientAssertionContext } from './client-assertion';
 import { AUTHORIZE_PATH, CALLBACK_PATH, createCombinedSignIn, type Answer, type CombinedSignIn, type PlatformAtCis2 } from './combined-sign-in';

@@ -7,7 +7,7 @@
  */
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type Logger } from '../../log/logger';
+import { type Logger } from '../../../electron/log/logger';
 import { generateSeed, resolveSeedParams, type SeedOptions } from '../seed/generate';
 import { type AdviceRequest, type BinaryRecord, type Patient, type Referral, type SeedData } from '../seed/model';
 

@@ -4,7 +4,7 @@
  * attachment sizes known, the clock, the object store's signed URLs).
  */
 import { type IncomingMessage } from 'node:http';
-import { type Logger } from '../../log/logger';
+import { type Logger } from '../../../electron/log/logger';
 import { type Caller } from './access';
 import { type FileContent } from './file-content';
 import { type FhirContext } from './fhir/referral-request';

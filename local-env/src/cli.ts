@@ -7,7 +7,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { stderrLogger } from '../log/logger';
+import { stderrLogger } from '../../electron/log/logger';
 import { startLocalEnvironment } from './index';
 
 async function main(): Promise<void> {

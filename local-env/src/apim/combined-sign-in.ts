@@ -12,7 +12,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { decodeJwt } from 'jose';
-import type { Logger } from '../../log/logger';
+import type { Logger } from '../../../electron/log/logger';
 import type { ApimClientRegistration } from './client-assertion';
 import { invalidGrant, invalidRequest, OAuthError } from './oauth-error';
 import type { Cis2Trust, SubjectIdentity } from './subject-token';

@@ -7,7 +7,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
-import { type Logger } from '../../log/logger';
+import { type Logger } from '../../../electron/log/logger';
 import { type BinaryRecord } from '../seed/model';
 import { type FaultInjector } from './faults';
 import { writeReply } from './http-io';

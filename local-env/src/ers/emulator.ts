@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
-import { silentLogger, type Logger } from '../../log/logger';
+import { silentLogger, type Logger } from '../../../electron/log/logger';
 import { type RenderDocument } from '../documents/spec';
 import { type SeedOptions } from '../seed/generate';
 import { type AdviceRequest, type BinaryRecord, type Referral } from '../seed/model';

@@ -7,7 +7,7 @@ const FIRST_LIST = '/worklists/referrals';
 
 // The worklists are the first screen after sign-in, but not part of the sign-in screen's
 // bundle: loaded when the router first needs them.
-const WorklistsView = () => import('./views/WorklistsView.vue');
+const WorklistsView = () => import('./worklist/views/WorklistsView.vue');
 // The review screens open at once from the list (the heavy viewers, pdf.js and the TIFF
 // decoder, are their own chunks inside them, loaded with the first PDF or TIFF).
 

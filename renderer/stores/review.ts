@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { WorklistKind, WorklistRow } from '../../electron/api';
-import { useWorklistsStore } from './worklists';
+import { useWorklistsStore } from '../worklist/worklists-store';
 
 export interface DecisionNotice {
   /** The item the decision was about. */

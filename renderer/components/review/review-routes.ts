@@ -4,7 +4,7 @@
  */
 import type { RouteLocationNormalizedLoaded, RouteLocationRaw, Router } from 'vue-router';
 import type { WorklistKind, WorklistRow } from '../../../electron/api';
-import type { useWorklistsStore } from '../../stores/worklists';
+import type { useWorklistsStore } from '../../worklist/worklists-store';
 
 const KINDS: readonly WorklistKind[] = ['referrals', 'triage', 'advice'];
 

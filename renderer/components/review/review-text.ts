@@ -4,7 +4,7 @@
  * yyyy-mm-dd date never shifts a day with the time zone.
  */
 import type { AttachmentView, PersonRef, Priority } from '../../../electron/api';
-import { formatReferralDate, PRIORITY_TEXT } from '../worklist/worklist-text';
+import { formatReferralDate, PRIORITY_TEXT } from '../../worklist/worklist-text';
 
 export { PRIORITY_TEXT };
 

@@ -10,7 +10,7 @@ import {
   WORKLIST_KINDS,
   writePreferences,
   type RolePreferences,
-} from '../components/worklist/role-preferences';
+} from './role-preferences';
 import {
   defaultFilters,
   filterOptions,
@@ -24,9 +24,9 @@ import {
   type Me,
   type SortColumn,
   type WorklistFilters,
-} from '../components/worklist/worklist-query';
-import { localDay, updatedAgoText } from '../components/worklist/worklist-text';
-import { useSessionStore } from './session';
+} from './worklist-query';
+import { localDay, updatedAgoText } from './worklist-text';
+import { useSessionStore } from '../stores/session';
 
 const LOAD_FAILED = 'The worklist could not be loaded. Check your connection, then try again.';
 const WRONG_LIST = 'The worklist that came back was not the one asked for. Try again.';

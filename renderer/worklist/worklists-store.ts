@@ -26,7 +26,7 @@ import {
   type WorklistFilters,
 } from './worklist-query';
 import { localDay, updatedAgoText } from './worklist-text';
-import { useSessionStore } from '../stores/session';
+import { useSessionStore } from '../session/session-store';
 
 const LOAD_FAILED = 'The worklist could not be loaded. Check your connection, then try again.';
 const WRONG_LIST = 'The worklist that came back was not the one asked for. Try again.';

@@ -8,7 +8,7 @@ import { computed, nextTick, onMounted, ref, shallowRef, type Ref } from 'vue';
 import type { AttachmentContent, WorklistKind } from '../../../electron/api';
 import { userMessage } from '../../api/client';
 import { useReviewStore } from '../../stores/review';
-import { useSessionStore } from '../../stores/session';
+import { useSessionStore } from '../../session/session-store';
 import { ubrnText } from './review-text';
 import type { Finished } from './use-decision-flow';
 import { noticeFor, useMoveOn } from './use-move-on';

@@ -1,7 +1,7 @@
 import { flushPromises } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { preferencesKey } from '../../../renderer/worklist/role-preferences';
-import { useSessionStore } from '../../../renderer/stores/session';
+import { useSessionStore } from '../../../renderer/session/session-store';
 import { useWorklistsStore } from '../../../renderer/worklist/worklists-store';
 import { fakeClient, listView, makeRow, makeRows, mountWorklists, must, shownUbrns, signedInView, type MountedWorklists } from './fixtures';
 

@@ -16,8 +16,8 @@ const KB = 1024;
 const VIEWER_MODULES: readonly RegExp[] = [
   /\/node_modules\/pdfjs-dist\//,
   /\/node_modules\/utif\//,
-  /\/renderer\/components\/viewer\/(PdfViewer|TiffViewer|ImageViewer|TextViewer|RichDocumentViewer)\.vue/,
-  /\/renderer\/components\/viewer\/(pdf-document|pdf-find|tiff-decode\.worker)\.ts/,
+  /\/renderer\/viewer\/components\/(PdfViewer|TiffViewer|ImageViewer|TextViewer|RichDocumentViewer)\.vue/,
+  /\/renderer\/viewer\/(pdf-document|pdf-find|tiff-decode\.worker)\.ts/,
 ];
 
 const isViewerModule = (id: string): boolean => VIEWER_MODULES.some((pattern) => pattern.test(id));

@@ -4,7 +4,7 @@
  * video is refused without being loaded. The table mirrors electron/ers/uploads.ts, which
  * checks again in the main process.
  */
-import { checkAttachmentKind, declaredKind } from '../viewer/attachment-kind';
+import { checkAttachmentKind, declaredKind } from '../../viewer/attachment-kind';
 import type { PickedFile } from './decision-rules';
 
 export const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;

@@ -5,7 +5,7 @@
  * its type or must offer "open with another application".
  */
 import type { AttachmentView } from '../../../electron/api';
-import { declaredKind } from '../viewer/attachment-kind';
+import { declaredKind } from '../../viewer/attachment-kind';
 import { availabilityText, fileSizeText, formatWhen, unavailableText } from './review-text';
 
 export interface ViewerEntry {

@@ -3,7 +3,7 @@
  * then fixed steps, so +/- and the buttons behave the same everywhere.
  */
 import { computed, ref } from 'vue';
-import type { ViewerAction } from './viewer-keys';
+import type { ViewerAction } from '../viewer-keys';
 
 export const ZOOM_STEPS = [0.25, 0.33, 0.5, 0.67, 0.75, 0.9, 1, 1.1, 1.25, 1.5, 1.75, 2, 2.5, 3, 4, 5] as const;
 

@@ -1,7 +1,7 @@
 import { createRouter, createWebHashHistory, type RouteLocationNormalized, type Router } from 'vue-router';
 import type { WorklistKind } from '../electron/api';
-import AdviceView from './views/AdviceView.vue';
-import ReferralView from './views/ReferralView.vue';
+import AdviceView from './review/views/AdviceView.vue';
+import ReferralView from './review/views/ReferralView.vue';
 
 const FIRST_LIST = '/worklists/referrals';
 

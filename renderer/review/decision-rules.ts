@@ -5,6 +5,7 @@
  * these rules only mirror theirs (the renderer may import nothing of electron/ at run time).
  */
 import type { AdviceRequestView, Priority, ReferralView, SessionView } from '../../electron/api';
+import type { FieldError } from '../ui/form-field';
 
 /** e-RS's length limits: rejection comments (A014) 2,000; triage comments and guidance 8,000. */
 export const LIMITS = {
@@ -122,12 +123,6 @@ export function adviceDecisions(request: AdviceRequestView, role: RoleFunction):
 // ---------------------------------------------------------------------------------------
 // Validation
 
-export interface FieldError {
-  /** The id of the field the error belongs to, for the error summary's link. */
-  field: string;
-  message: string;
-}
-
 /** A file chosen for upload, read and checked. */
 export interface PickedFile {
   fileName: string;
@@ -230,12 +225,4 @@ export function validateConvert(form: ConvertForm, ids: { guidance: string; prio
   if (!required(form.reviewComments)) p.add(ids.reviewComments, 'Write comments for the team that books the referral.');
   p.add(ids.reviewComments, tooLong(form.reviewComments, LIMITS.reviewComments, 'Comments'));
   return p.list;
-}
-
-/** "You have 1,990 characters remaining" / "You have 12 characters too many": the NHS pattern. */
-export function characterCountText(length: number, max: number): string {
-  const left = max - length;
-  if (left >= 0) return `You have ${left.toLocaleString('en-GB')} ${left === 1 ? 'character' : 'characters'} remaining`;
-  const over = -left;
-  return `You have ${over.toLocaleString('en-GB')} ${over === 1 ? 'character' : 'characters'} too many`;
 }

@@ -5,7 +5,8 @@
  * check from anywhere in the form.
  */
 import { computed, ref, type Ref, type WritableComputedRef } from 'vue';
-import type { FieldError, FileChoice, PickedFile } from '../decision-rules';
+import type { FieldError } from '../../ui/form-field';
+import type { FileChoice, PickedFile } from '../decision-rules';
 
 export function useDecisionForm<F extends object, I>(form: Ref<F>, ids: I, validate: (form: F, ids: I) => FieldError[], submitted: () => void) {
   const errors = ref<FieldError[]>([]);
@@ -44,9 +45,4 @@ export function fileChoiceOf<F extends { file: PickedFile | null; fileError: str
 /** Focus on a radio group: the chosen option, or the first when none is chosen. */
 export function focusRadios(name: string): void {
   document.querySelector<HTMLInputElement>(`input[name="${name}"]:checked, input[name="${name}"]`)?.focus();
-}
-
-/** The ids a control's aria-describedby names: its hint and its error where shown, then any others. */
-export function describedBy(id: string, hint: string | undefined, error: string | null | undefined, ...others: string[]): string | undefined {
-  return [hint ? `${id}-hint` : '', error ? `${id}-error` : '', ...others].filter(Boolean).join(' ') || undefined;
 }

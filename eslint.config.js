@@ -94,6 +94,37 @@ export default tseslint.config(
     },
   },
   {
+    // renderer/ui/ is the shared, domain-free kit of form and dialog parts: any feature may
+    // use it, and it imports no feature folder (worklist, review, viewer, session, shell),
+    // nothing of the app (the client, the router, App.vue) and nothing of the contract.
+    // Flat config replaces a rule's options rather than merging them, so the renderer's own
+    // restrictions (no electron, no Node) are repeated here.
+    files: ['renderer/ui/**/*.ts', 'renderer/ui/**/*.vue'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'The renderer never imports electron; use the client in renderer/api/client.ts.' }],
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(worklist|review|viewer|session|shell)(/|$)',
+              message: 'renderer/ui/ is shared and domain-free: it imports no feature folder. Move what it needs into ui/, or let the feature pass it in.',
+            },
+            {
+              regex: '^(\\.\\./)+(api|router|App\\.vue)(/|$)',
+              message: 'renderer/ui/ knows nothing of the app: no client, router or root component.',
+            },
+            {
+              regex: '^(\\.\\./)+(electron|contract)(/|$)',
+              message: 'renderer/ui/ is domain-free: it does not import the contract, not even its types.',
+            },
+            { group: ['node:*'], message: 'The renderer has no Node.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['tests/**/*.ts', 'build/**/*.{js,mjs,cjs}', '*.config.{js,ts}', 'tests/**/*.mjs'],
     rules: { 'no-console': 'off' },
   },

@@ -1,13 +1,13 @@
 import { createRouter, createWebHashHistory, type RouteLocationNormalized, type Router } from 'vue-router';
 import type { WorklistKind } from '../electron/api';
-import AdviceView from './views/AdviceView.vue';
-import ReferralView from './views/ReferralView.vue';
+import AdviceView from './review/views/AdviceView.vue';
+import ReferralView from './review/views/ReferralView.vue';
 
 const FIRST_LIST = '/worklists/referrals';
 
 // The worklists are the first screen after sign-in, but not part of the sign-in screen's
 // bundle: loaded when the router first needs them.
-const WorklistsView = () => import('./views/WorklistsView.vue');
+const WorklistsView = () => import('./worklist/views/WorklistsView.vue');
 // The review screens open at once from the list (the heavy viewers, pdf.js and the TIFF
 // decoder, are their own chunks inside them, loaded with the first PDF or TIFF).
 

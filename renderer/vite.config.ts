@@ -14,7 +14,7 @@ const PDFJS_FOLDERS = ['wasm', 'standard_fonts', 'cmaps', 'iccs'] as const;
  * Ships pdf.js's WebAssembly decoders, standard fonts, CMaps and ICC profiles with the
  * app (copied from node_modules/pdfjs-dist at build time, served from there in dev), so
  * the viewer never fetches anything remote and the CSP can stay 'self'. Its worker is
- * imported with `?url` in renderer/components/viewer/pdf-document.ts, so Vite hashes it.
+ * imported with `?url` in renderer/viewer/pdf-document.ts, so Vite hashes it.
  */
 export function pdfjsAssets(): Plugin {
   const root = path.dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));

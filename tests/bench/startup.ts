@@ -16,8 +16,9 @@ const KB = 1024;
 const VIEWER_MODULES: readonly RegExp[] = [
   /\/node_modules\/pdfjs-dist\//,
   /\/node_modules\/utif\//,
-  /\/renderer\/components\/viewer\/(PdfViewer|TiffViewer|ImageViewer|TextViewer|RichDocumentViewer)\.vue/,
-  /\/renderer\/components\/viewer\/(pdf-document|pdf-find|tiff-decode\.worker)\.ts/,
+  /\/renderer\/viewer\/components\/(PdfViewer|PdfFindBar|PdfThumbnails|TiffViewer|ImageViewer|TextViewer|RichDocumentViewer)\.vue/,
+  /\/renderer\/viewer\/(pdf-document|pdf-find|pdf-links|tiff-decode\.worker)\.ts/,
+  /\/renderer\/viewer\/composables\/use-pdf-(document|page|find)\.ts/,
 ];
 
 const isViewerModule = (id: string): boolean => VIEWER_MODULES.some((pattern) => pattern.test(id));

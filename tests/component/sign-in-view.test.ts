@@ -3,7 +3,7 @@ import { createPinia } from 'pinia';
 import { describe, expect, it } from 'vitest';
 import type { AppInfo } from '../../electron/api';
 import { CLIENT_KEY, TriageError, type TriageClient } from '../../renderer/api/client';
-import SignInView from '../../renderer/views/SignInView.vue';
+import SignInView from '../../renderer/session/views/SignInView.vue';
 
 function fakeClient(answer: () => Promise<AppInfo>): TriageClient & { calls: string[] } {
   const calls: string[] = [];

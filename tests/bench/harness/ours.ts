@@ -5,7 +5,7 @@
  * for the main process as the app's contract does.
  */
 import { createApp, defineComponent, h, shallowRef } from 'vue';
-import AttachmentViewer from '../../../renderer/components/viewer/AttachmentViewer.vue';
+import AttachmentViewer from '../../../renderer/viewer/components/AttachmentViewer.vue';
 import '../../../renderer/styles/nhs.css';
 import './harness.css';
 import { afterNextPaint, fetchBytes, settle, waitForElement, type OpenResult } from './timing';

@@ -25,7 +25,7 @@ import type {
 } from '../../../electron/api';
 import { CLIENT_KEY, TriageError, type TriageClient } from '../../../renderer/api/client';
 import { createAppRouter } from '../../../renderer/router';
-import { useSessionStore } from '../../../renderer/stores/session';
+import { useSessionStore } from '../../../renderer/session/session-store';
 import { listView, makeRow, signedInView, type RoleChoice } from '../worklists/fixtures';
 
 export { makeRow, must, press } from '../worklists/fixtures';

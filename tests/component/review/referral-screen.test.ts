@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TriageError } from '../../../renderer/api/client';
-import AttachmentViewer from '../../../renderer/components/viewer/AttachmentViewer.vue';
+import AttachmentViewer from '../../../renderer/viewer/components/AttachmentViewer.vue';
 import {
   allByTestId,
   attachment,

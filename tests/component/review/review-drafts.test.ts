@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DraftView } from '../../../electron/api';
 import { TriageError } from '../../../renderer/api/client';
-import { DRAFT_DELAY_MS } from '../../../renderer/components/review/use-draft';
+import { DRAFT_DELAY_MS } from '../../../renderer/review/composables/use-draft';
 import {
   bookedReferral,
   byTestId,

@@ -9,7 +9,7 @@ import { RouterView, type Router } from 'vue-router';
 import type { ChannelInput, Priority, SessionView, WorklistKind, WorklistRow, WorklistView } from '../../../electron/api';
 import { CLIENT_KEY, TriageError, type TriageClient } from '../../../renderer/api/client';
 import { createAppRouter } from '../../../renderer/router';
-import { useSessionStore } from '../../../renderer/stores/session';
+import { useSessionStore } from '../../../renderer/session/session-store';
 
 const SPECIALTIES = ['Cardiology', 'Dermatology', 'Gastroenterology', 'Neurology', 'Urology'];
 const SERVICES = ['Chest Pain Clinic', 'Skin Lesion Clinic', 'Endoscopy Triage', 'Headache Clinic', 'Prostate Clinic'];

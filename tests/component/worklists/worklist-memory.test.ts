@@ -1,8 +1,8 @@
 import { flushPromises } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { preferencesKey } from '../../../renderer/components/worklist/role-preferences';
-import { useSessionStore } from '../../../renderer/stores/session';
-import { useWorklistsStore } from '../../../renderer/stores/worklists';
+import { preferencesKey } from '../../../renderer/worklist/role-preferences';
+import { useSessionStore } from '../../../renderer/session/session-store';
+import { useWorklistsStore } from '../../../renderer/worklist/worklists-store';
 import { fakeClient, listView, makeRow, makeRows, mountWorklists, must, shownUbrns, signedInView, type MountedWorklists } from './fixtures';
 
 let mounted: MountedWorklists | null = null;

@@ -1,7 +1,7 @@
 import { flushPromises } from '@vue/test-utils';
 import { isProxy } from 'vue';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { useWorklistsStore } from '../../../renderer/stores/worklists';
+import { useWorklistsStore } from '../../../renderer/worklist/worklists-store';
 import { fakeClient, listView, makeRows, mountWorklists, must, shownUbrns, ubrnFor, type MountedWorklists } from './fixtures';
 
 let mounted: MountedWorklists | null = null;

@@ -6,7 +6,7 @@
  * never navigates.
  */
 import { createApp, defineComponent, h, ref, shallowRef } from 'vue';
-import AttachmentViewer from '../../../renderer/components/viewer/AttachmentViewer.vue';
+import AttachmentViewer from '../../../renderer/viewer/components/AttachmentViewer.vue';
 import '../../../renderer/styles/nhs.css';
 import './harness.css';
 

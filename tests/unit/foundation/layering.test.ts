@@ -31,11 +31,25 @@ describe('process layering', () => {
   });
 
   it('lets the renderer import the contract type-only and nothing else from electron/', async () => {
-    const file = 'renderer/stores/probe.ts';
+    const file = 'renderer/session/probe.ts';
     expect(await restrictedImportErrors(file, "import type { AppInfo } from '../../electron/api';\nexport type A = AppInfo;\n")).toEqual([]);
     expect(await restrictedImportErrors(file, "import { channels } from '../../electron/api';\nexport const c = channels;\n")).toHaveLength(1);
     expect(await restrictedImportErrors(file, "import { createApp } from '../../electron/app';\nexport const c = createApp;\n")).toHaveLength(1);
     expect(await restrictedImportErrors(file, "import { readFile } from 'node:fs';\nexport const r = readFile;\n")).toHaveLength(1);
     expect(await restrictedImportErrors(file, "import { ipcRenderer } from 'electron';\nexport const i = ipcRenderer;\n")).toHaveLength(1);
+  });
+
+  it('keeps renderer/ui/ free of the features, the app and the contract', async () => {
+    const feature = "import { LIMITS } from '../../review/decision-rules';\nexport const l = LIMITS;\n";
+    expect(await restrictedImportErrors('renderer/ui/components/probe.ts', feature)).toHaveLength(1);
+    for (const folder of ['worklist', 'review', 'viewer', 'session', 'shell']) {
+      expect(await restrictedImportErrors('renderer/ui/probe.ts', `import { x } from '../${folder}/probe';\nexport const y = x;\n`)).toHaveLength(1);
+    }
+    expect(await restrictedImportErrors('renderer/ui/probe.ts', "import { useClient } from '../api/client';\nexport const c = useClient;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors('renderer/ui/probe.ts', "import type { AppInfo } from '../../electron/api';\nexport type A = AppInfo;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors('renderer/ui/probe.ts', "import { readFile } from 'node:fs';\nexport const r = readFile;\n")).toHaveLength(1);
+    // Within ui/, and from a feature into ui/, is what ui/ is for.
+    expect(await restrictedImportErrors('renderer/ui/components/probe.ts', "import { describedBy } from '../form-field';\nexport const d = describedBy;\n")).toEqual([]);
+    expect(await restrictedImportErrors('renderer/review/probe.ts', "import { describedBy } from '../ui/form-field';\nexport const d = describedBy;\n")).toEqual([]);
   });
 });

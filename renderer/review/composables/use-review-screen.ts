@@ -1,0 +1,125 @@
+/**
+ * What the referral and the A&G review screens share: loading the item with one sentence
+ * when that fails, the entry shown in the viewer and n/p to step through them, fetched
+ * content kept while the item is on screen, the status line on arrival and after a
+ * decision, and moving on to the next item of the list.
+ */
+import { computed, nextTick, onMounted, ref, shallowRef, type Ref } from 'vue';
+import type { AttachmentContent, WorklistKind } from '../../../electron/api';
+import { userMessage } from '../../api/client';
+import { useReviewStore } from '../review-store';
+import { useSessionStore } from '../../session/session-store';
+import { ubrnText } from '../review-text';
+import type { Finished } from './use-decision-flow';
+import { noticeFor, useMoveOn } from './use-move-on';
+import { useReviewKeys, type Shortcut } from './use-review-keys';
+import type { ViewerEntry } from '../viewer-entries';
+
+export interface ReviewScreenOptions<S> {
+  /** What the item is called in "This is the next … in your list." */
+  noun: string;
+  kind: () => WorklistKind;
+  /** A sentence when the item cannot be asked for at all; it is then not fetched. */
+  unavailable?: () => string | null;
+  fetch: () => Promise<S>;
+  /** Said when loading fails without a sentence of its own. */
+  failed: string;
+  /** Runs once a load has put the item on screen, to choose what the viewer shows. */
+  loaded: () => void;
+  entries: () => ViewerEntry[];
+  /** Fetches one entry's content; what it fetched is kept by the screen. */
+  content: (entry: ViewerEntry) => Promise<AttachmentContent>;
+  /** The screen's decision keys; n and p are added where there is more than one entry. */
+  decisionKeys: () => Shortcut[];
+}
+
+export function useReviewScreen<S>(options: ReviewScreenOptions<S>) {
+  const session = useSessionStore();
+  const review = useReviewStore();
+  const moveOn = useMoveOn(options.kind);
+
+  const screen = shallowRef<S | null>(null) as Ref<S | null>;
+  const loading = ref(true);
+  const loadError = ref<string | null>(null);
+  const selectedKey = ref<string | null>(null);
+  const status = ref('');
+  const heading = ref<HTMLElement | null>(null);
+
+  const role = computed(() => session.view?.role?.businessFunction ?? null);
+  const selected = computed(() => options.entries().find((e) => e.key === selectedKey.value) ?? null);
+
+  // Fetched content is kept while the item is on screen, so going back to a letter is
+  // instant; a failure is not kept, so "Try again" really tries again.
+  const cache = new Map<string, Promise<AttachmentContent>>();
+  function load(entry: ViewerEntry): Promise<AttachmentContent> {
+    const cached = cache.get(entry.key);
+    if (cached) return cached;
+    const call = options.content(entry);
+    cache.set(entry.key, call);
+    call.catch(() => cache.delete(entry.key));
+    return call;
+  }
+
+  async function open(): Promise<void> {
+    const unavailable = options.unavailable?.() ?? null;
+    if (unavailable !== null) {
+      loading.value = false;
+      loadError.value = unavailable;
+      return;
+    }
+    loading.value = true;
+    loadError.value = null;
+    try {
+      screen.value = await options.fetch();
+      options.loaded();
+    } catch (e) {
+      loadError.value = userMessage(e, options.failed);
+    } finally {
+      loading.value = false;
+    }
+  }
+
+  /** Keeps the entry shown when it is still there, otherwise shows `fallback`. */
+  function keepSelection(fallback: ViewerEntry | null): void {
+    if (!options.entries().some((e) => e.key === selectedKey.value)) selectedKey.value = fallback?.key ?? null;
+  }
+
+  function step(delta: number): void {
+    const list = options.entries();
+    if (list.length === 0) return;
+    const at = list.findIndex((e) => e.key === selectedKey.value);
+    const next = list[Math.min(Math.max(at + delta, 0), list.length - 1)];
+    if (next) selectedKey.value = next.key;
+  }
+
+  const shortcuts = computed<Shortcut[]>(() => {
+    const list = options.decisionKeys();
+    if (options.entries().length > 1) {
+      list.push({ key: 'n', label: 'next attachment', run: () => step(1) });
+      list.push({ key: 'p', label: 'previous attachment', run: () => step(-1) });
+    }
+    return list;
+  });
+  useReviewKeys(() => shortcuts.value);
+
+  /** After a decision was sent or queued: say so, then go to the next item. */
+  async function finished(itemId: string, ubrn: string, outcome: Finished): Promise<void> {
+    const notice = noticeFor(ubrn, outcome);
+    status.value = notice.text;
+    await moveOn(itemId, notice);
+  }
+
+  onMounted(async () => {
+    const notice = review.takeNotice();
+    heading.value?.focus();
+    const opening = open();
+    // The status region exists before its words arrive, so screen readers announce them.
+    if (notice) {
+      await nextTick();
+      status.value = `${ubrnText(notice.ubrn)}: ${notice.text} This is the next ${options.noun} in your list.`;
+    }
+    await opening;
+  });
+
+  return { screen, loading, loadError, selectedKey, selected, status, heading, role, shortcuts, load, clearCache: () => cache.clear(), open, keepSelection, finished };
+}

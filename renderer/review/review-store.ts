@@ -1,0 +1,62 @@
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import type { WorklistKind, WorklistRow } from '../../electron/api';
+import { useWorklistsStore } from '../worklist/worklists-store';
+
+export interface DecisionNotice {
+  /** The item the decision was about. */
+  ubrn: string;
+  status: 'sent' | 'queued';
+  /** What to say, a sentence. */
+  text: string;
+}
+
+/** A notice is for the screen that follows the decision, not for one opened much later. */
+const NOTICE_LIFETIME_MS = 15_000;
+
+/**
+ * What outlives one review screen: the items decided in this session (so "next item" skips
+ * them while the worklist still shows them, e.g. from the offline copy), and the result of
+ * the last decision, told on the screen that follows it.
+ */
+export const useReviewStore = defineStore('review', () => {
+  const worklists = useWorklistsStore();
+  const decided = ref<string[]>([]);
+  const notice = ref<(DecisionNotice & { at: number }) | null>(null);
+
+  function recordDecision(itemId: string, next: DecisionNotice): void {
+    if (!decided.value.includes(itemId)) decided.value.push(itemId);
+    notice.value = { ...next, at: Date.now() };
+  }
+
+  /** The notice, once: the screen that shows it takes it. */
+  function takeNotice(): DecisionNotice | null {
+    const taken = notice.value;
+    notice.value = null;
+    if (!taken || Date.now() - taken.at > NOTICE_LIFETIME_MS) return null;
+    return { ubrn: taken.ubrn, status: taken.status, text: taken.text };
+  }
+
+  /**
+   * The item after `currentId` in the list as the user sees it (filtered and sorted), skipping
+   * those decided here; null when it was the last. A list never loaded (the item was opened
+   * from a link, or after a restart) is fetched first. The worklist's cursor follows, so
+   * going back to the list lands on the right row.
+   */
+  async function nextItem(kind: WorklistKind, currentId: string): Promise<WorklistRow | null> {
+    const list = worklists.lists[kind];
+    if (!list.loaded) await worklists.refresh(kind);
+    const shown = list.shown;
+    const at = shown.findIndex((item) => item.row.id === currentId);
+    for (let index = at + 1; index < shown.length; index += 1) {
+      const row = shown[index]?.row;
+      if (row && row.id !== currentId && !decided.value.includes(row.id)) {
+        worklists.setCursor(kind, index);
+        return row;
+      }
+    }
+    return null;
+  }
+
+  return { decided, notice, recordDecision, takeNotice, nextItem };
+});

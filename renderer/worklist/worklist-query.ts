@@ -1,0 +1,171 @@
+/**
+ * Filtering, sorting and searching a worklist. Rows are indexed once when a list arrives
+ * (lowercase and digit-only keys), so that a keystroke in the search box is one pass of
+ * plain comparisons over the sorted rows, and a sort runs only when the sort changes.
+ */
+import type { Priority, WorklistRow } from '../../electron/api';
+
+export type Assignment = 'anyone' | 'me' | 'unassigned';
+
+export interface WorklistFilters {
+  /** '' means any. Values are the display strings the rows carry. */
+  specialty: string;
+  service: string;
+  priority: Priority | '';
+  assignment: Assignment;
+  status: string;
+}
+
+export const SORT_COLUMNS = ['ubrn', 'priority', 'nhsNumber', 'service', 'specialty', 'referralDate', 'reviewStatus', 'assignedClinician'] as const;
+export type SortColumn = (typeof SORT_COLUMNS)[number];
+export type SortDirection = 'ascending' | 'descending';
+
+export interface WorklistSort {
+  column: SortColumn;
+  direction: SortDirection;
+}
+
+/** One filter set to one value, as the filter bar reports it. */
+export type FilterChange =
+  | { name: 'specialty' | 'service' | 'status'; value: string }
+  | { name: 'priority'; value: Priority | '' }
+  | { name: 'assignment'; value: Assignment };
+
+export const PRIORITIES: readonly Priority[] = ['TWO_WEEK_WAIT', 'URGENT', 'ROUTINE'];
+export const ASSIGNMENTS: readonly Assignment[] = ['anyone', 'me', 'unassigned'];
+
+export function defaultFilters(): WorklistFilters {
+  return { specialty: '', service: '', priority: '', assignment: 'anyone', status: '' };
+}
+
+/** Most urgent first, and within a priority the longest waiting first: the order of triage. */
+export function defaultSort(): WorklistSort {
+  return { column: 'priority', direction: 'ascending' };
+}
+
+/** A row with the keys that filtering and sorting compare, computed once per fetch. */
+export interface IndexedRow {
+  readonly row: WorklistRow;
+  readonly ubrn: string;
+  /** The NHS number without its spaces. */
+  readonly nhsNumber: string;
+  /** Lower rank is more urgent. */
+  readonly priority: number;
+  readonly service: string;
+  readonly specialty: string;
+  /** yyyy-mm-dd, so string order is date order. */
+  readonly referralDate: string;
+  readonly reviewStatus: string;
+  /** '' when unassigned. */
+  readonly assignedClinician: string;
+}
+
+const PRIORITY_RANK: Readonly<Record<Priority, number>> = { TWO_WEEK_WAIT: 0, URGENT: 1, ROUTINE: 2 };
+
+/** Lowercase with runs of whitespace made one space, so names compare as people read them. */
+export function normaliseText(text: string): string {
+  return text.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+export function indexRows(rows: readonly WorklistRow[]): IndexedRow[] {
+  return rows.map((row) => ({
+    row,
+    ubrn: row.ubrn,
+    nhsNumber: row.nhsNumber.replace(/\s+/g, ''),
+    priority: PRIORITY_RANK[row.priority] ?? PRIORITIES.length,
+    service: normaliseText(row.service),
+    specialty: normaliseText(row.specialty),
+    referralDate: row.referralDate,
+    reviewStatus: normaliseText(row.reviewStatus),
+    assignedClinician: row.assignedClinician === null ? '' : normaliseText(row.assignedClinician),
+  }));
+}
+
+function compareKeys(a: string | number, b: string | number): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * A new array in the requested order. Ties fall back to the oldest referral first and then
+ * the UBRN, in either direction, so the order never depends on what e-RS sent first.
+ */
+export function sortRows(rows: readonly IndexedRow[], sort: WorklistSort): IndexedRow[] {
+  const column = sort.column;
+  const sign = sort.direction === 'ascending' ? 1 : -1;
+  return rows.slice().sort((a, b) => {
+    const primary = compareKeys(a[column], b[column]) * sign;
+    if (primary !== 0) return primary;
+    return compareKeys(a.referralDate, b.referralDate) || compareKeys(a.ubrn, b.ubrn);
+  });
+}
+
+/**
+ * The search as the rows' keys hold it: spaces and dashes dropped. Null when it holds
+ * anything but digits, since only a UBRN or an NHS number is searched.
+ */
+export function searchDigits(query: string): string | null {
+  const compact = query.replace(/[\s-]+/g, '');
+  return /^\d*$/.test(compact) ? compact : null;
+}
+
+/** Who "assigned to me" means: the clinician acted for, or the signed-in user. */
+export interface Me {
+  /** Normalised names and ids that identify this person on a row. */
+  readonly keys: readonly string[];
+}
+
+export function isFiltering(filters: WorklistFilters, query: string): boolean {
+  return (
+    filters.specialty !== '' ||
+    filters.service !== '' ||
+    filters.priority !== '' ||
+    filters.assignment !== 'anyone' ||
+    filters.status !== '' ||
+    query.trim() !== ''
+  );
+}
+
+export function filterRows(rows: readonly IndexedRow[], filters: WorklistFilters, query: string, me: Me): readonly IndexedRow[] {
+  if (!isFiltering(filters, query)) return rows;
+  const digits = searchDigits(query);
+  if (digits === null) return [];
+  const specialty = filters.specialty;
+  const service = filters.service;
+  const status = filters.status;
+  const priority = filters.priority === '' ? -1 : PRIORITY_RANK[filters.priority];
+  const assignment = filters.assignment;
+  const mine = new Set(me.keys);
+  return rows.filter(
+    (r) =>
+      (specialty === '' || r.row.specialty === specialty) &&
+      (service === '' || r.row.service === service) &&
+      (status === '' || r.row.reviewStatus === status) &&
+      (priority === -1 || r.priority === priority) &&
+      (assignment === 'anyone' || (assignment === 'unassigned' ? r.assignedClinician === '' : r.assignedClinician !== '' && mine.has(r.assignedClinician))) &&
+      (digits === '' || r.ubrn.includes(digits) || r.nhsNumber.includes(digits)),
+  );
+}
+
+export interface FilterOptions {
+  specialties: string[];
+  services: string[];
+  statuses: string[];
+}
+
+function distinct(rows: readonly IndexedRow[], pick: (row: WorklistRow) => string): string[] {
+  const values = new Set<string>();
+  for (const r of rows) {
+    const value = pick(r.row);
+    if (value !== '') values.add(value);
+  }
+  return [...values].sort((a, b) => a.localeCompare(b, 'en-GB'));
+}
+
+/** The choices each filter offers: the values present in the list. */
+export function filterOptions(rows: readonly IndexedRow[]): FilterOptions {
+  return {
+    specialties: distinct(rows, (row) => row.specialty),
+    services: distinct(rows, (row) => row.service),
+    statuses: distinct(rows, (row) => row.reviewStatus),
+  };
+}

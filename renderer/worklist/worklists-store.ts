@@ -1,0 +1,277 @@
+import { defineStore } from 'pinia';
+import { computed, markRaw, reactive, ref, shallowRef, watch, type ComputedRef, type Ref } from 'vue';
+import type { WorklistKind, WorklistRow } from '../../electron/api';
+import { userMessage, useClient } from '../api/client';
+import {
+  browserStorage,
+  defaultPreferences,
+  preferencesKey,
+  readPreferences,
+  WORKLIST_KINDS,
+  writePreferences,
+  type RolePreferences,
+} from './role-preferences';
+import {
+  defaultFilters,
+  filterOptions,
+  filterRows,
+  indexRows,
+  isFiltering,
+  normaliseText,
+  sortRows,
+  type FilterChange,
+  type IndexedRow,
+  type Me,
+  type SortColumn,
+  type WorklistFilters,
+} from './worklist-query';
+import { localDay, updatedAgoText } from './worklist-text';
+import { useSessionStore } from '../session/session-store';
+
+const LOAD_FAILED = 'The worklist could not be loaded. Check your connection, then try again.';
+const WRONG_LIST = 'The worklist that came back was not the one asked for. Try again.';
+
+/**
+ * One list's state. Rows sit in a shallowRef and are marked raw: a fetch replaces the whole
+ * array, and nothing watches inside it, so 10,000 rows cost no reactive proxies.
+ */
+function createList(kind: WorklistKind, preferences: Ref<RolePreferences>, me: ComputedRef<Me>) {
+  const rows = shallowRef<readonly IndexedRow[]>(markRaw([]));
+  const search = ref('');
+  const cursorId = ref<string | null>(null);
+  // Sorting depends only on the rows and the sort, so typing in the search box never re-sorts.
+  const sorted = computed(() => markRaw(sortRows(rows.value, preferences.value.lists[kind].sort)));
+  const shown = computed(() => markRaw(filterRows(sorted.value, preferences.value.lists[kind].filters, search.value, me.value)));
+  const cursorIndex = computed(() => {
+    const list = shown.value;
+    if (list.length === 0) return -1;
+    if (cursorId.value === null) return 0;
+    const index = list.findIndex((r) => r.row.id === cursorId.value);
+    return index < 0 ? 0 : index;
+  });
+  return reactive({
+    kind,
+    rows,
+    /** True once a fetch has succeeded for the current role. */
+    loaded: ref(false),
+    loading: ref(false),
+    /** A sentence for the user when the last fetch failed. */
+    error: ref<string | null>(null),
+    fetchedAt: ref<string | null>(null),
+    /** Shown from the offline cache. */
+    stale: ref(false),
+    /** Rows with a referral date after this day (yyyy-mm-dd) are new since the last look. */
+    newSince: ref<string | null>(null),
+    search,
+    cursorId,
+    shown,
+    cursorIndex,
+    options: computed(() => filterOptions(rows.value)),
+    filtering: computed(() => isFiltering(preferences.value.lists[kind].filters, search.value)),
+  });
+}
+
+export type WorklistState = ReturnType<typeof createList>;
+
+/**
+ * The three worklists for the signed-in role: their rows, counts, loading and error state,
+ * filters and sort (remembered per role), search, the keyboard cursor, and when the user
+ * last looked at each list.
+ */
+export const useWorklistsStore = defineStore('worklists', () => {
+  const client = useClient();
+  const session = useSessionStore();
+  const storage = browserStorage();
+
+  const preferences = ref<RolePreferences>(defaultPreferences());
+  const now = ref(Date.now());
+
+  const me = computed<Me>(() => {
+    const view = session.view;
+    const person = view?.role?.onBehalfOf ?? (view?.user ? { userId: view.user.id, name: view.user.name } : null);
+    if (!person) return { keys: [] };
+    return { keys: [normaliseText(person.name), normaliseText(person.userId)].filter((key) => key !== '') };
+  });
+
+  const lists: Record<WorklistKind, WorklistState> = {
+    referrals: createList('referrals', preferences, me),
+    triage: createList('triage', preferences, me),
+    advice: createList('advice', preferences, me),
+  };
+
+  const counts = computed(() => {
+    const result: Partial<Record<WorklistKind, number>> = {};
+    for (const kind of WORKLIST_KINDS) if (lists[kind].loaded) result[kind] = lists[kind].rows.length;
+    return result;
+  });
+
+  // Bumped whenever the role changes, so an answer that arrives for the previous role is dropped.
+  let generation = 0;
+  const pending = new Map<WorklistKind, Promise<void>>();
+  /** The storage key of the role in use (a hash), or null when no role is chosen. */
+  const roleKey = ref<string | null>(null);
+
+  function roleChanged(): void {
+    // Locked counts as no role: patient rows must not stay in memory behind the lock screen.
+    const role = session.view?.phase === 'locked' ? null : (session.view?.role ?? null);
+    const key = role ? preferencesKey(role) : null;
+    if (key === roleKey.value) return;
+    roleKey.value = key;
+    generation++;
+    pending.clear();
+    preferences.value = key ? readPreferences(storage, key) : defaultPreferences();
+    for (const state of Object.values(lists)) {
+      state.rows = markRaw([]);
+      state.loaded = false;
+      state.loading = false;
+      state.error = null;
+      state.fetchedAt = null;
+      state.stale = false;
+      state.newSince = null;
+      state.search = '';
+      state.cursorId = null;
+    }
+  }
+
+  // Another role's rows must not linger once the role changes or the user signs out.
+  watch(() => [session.view?.role ?? null, session.view?.phase], roleChanged, { immediate: true });
+
+  function save(): void {
+    if (roleKey.value !== null) writePreferences(storage, roleKey.value, preferences.value);
+  }
+
+  function load(kind: WorklistKind, refresh: boolean): Promise<void> {
+    roleChanged();
+    // No role in use (signed out, or locked): nothing may be fetched or shown.
+    if (roleKey.value === null) return Promise.resolve();
+    const inFlight = pending.get(kind);
+    if (inFlight) return inFlight;
+    const state = lists[kind];
+    const started = generation;
+    state.loading = true;
+    state.error = null;
+    const run = (async () => {
+      try {
+        const view = await client.call('worklist.fetch', refresh ? { kind, refresh: true } : { kind });
+        if (started !== generation) return;
+        if (view.kind !== kind || !Array.isArray(view.rows)) {
+          state.error = WRONG_LIST;
+          return;
+        }
+        state.rows = markRaw(indexRows(view.rows));
+        state.fetchedAt = view.fetchedAt;
+        state.stale = view.stale;
+        state.loaded = true;
+        now.value = Date.now();
+      } catch (e) {
+        if (started !== generation) return;
+        state.error = userMessage(e, LOAD_FAILED);
+      } finally {
+        if (started === generation) {
+          state.loading = false;
+          pending.delete(kind);
+        }
+      }
+    })();
+    pending.set(kind, run);
+    return run;
+  }
+
+  /**
+   * The user opened (or came back to) a list: show it, refreshing it if it was already
+   * there, and fetch the other lists once so their tabs have counts. Items are new if their
+   * referral date is after the day of the previous look; this look is recorded once the
+   * list has arrived.
+   */
+  async function activate(kind: WorklistKind): Promise<void> {
+    roleChanged();
+    const state = lists[kind];
+    const looked = preferences.value.lastLooked[kind];
+    state.newSince = looked === undefined ? null : localDay(new Date(looked));
+    const returning = state.loaded;
+    const shown = load(kind, returning);
+    const others = returning ? [] : WORKLIST_KINDS.filter((k) => k !== kind && !lists[k].loaded).map((k) => load(k, false));
+    await shown;
+    if (state.loaded && state.error === null) {
+      preferences.value.lastLooked[kind] = new Date().toISOString();
+      save();
+    }
+    await Promise.all(others);
+  }
+
+  const refresh = (kind: WorklistKind): Promise<void> => load(kind, true);
+
+  function filters(kind: WorklistKind): WorklistFilters {
+    return preferences.value.lists[kind].filters;
+  }
+
+  function setFilter(kind: WorklistKind, change: FilterChange): void {
+    const current = preferences.value.lists[kind].filters;
+    preferences.value.lists[kind].filters = { ...current, [change.name]: change.value };
+    save();
+  }
+
+  function clearFilters(kind: WorklistKind): void {
+    preferences.value.lists[kind].filters = defaultFilters();
+    lists[kind].search = '';
+    save();
+  }
+
+  function setSearch(kind: WorklistKind, text: string): void {
+    lists[kind].search = text;
+  }
+
+  /** A new column sorts ascending; the same column again flips the direction. */
+  function sortBy(kind: WorklistKind, column: SortColumn): void {
+    const sort = preferences.value.lists[kind].sort;
+    preferences.value.lists[kind].sort =
+      sort.column === column ? { column, direction: sort.direction === 'ascending' ? 'descending' : 'ascending' } : { column, direction: 'ascending' };
+    save();
+  }
+
+  function setCursor(kind: WorklistKind, index: number): void {
+    const state = lists[kind];
+    const list = state.shown;
+    if (list.length === 0) return;
+    const clamped = Math.min(Math.max(index, 0), list.length - 1);
+    state.cursorId = list[clamped]?.row.id ?? null;
+  }
+
+  function moveCursor(kind: WorklistKind, delta: number): void {
+    setCursor(kind, Math.max(lists[kind].cursorIndex, 0) + delta);
+  }
+
+  function cursorRow(kind: WorklistKind): WorklistRow | null {
+    const state = lists[kind];
+    return state.cursorIndex < 0 ? null : (state.shown[state.cursorIndex]?.row ?? null);
+  }
+
+  function tick(): void {
+    now.value = Date.now();
+  }
+
+  function updatedText(kind: WorklistKind): string {
+    const fetchedAt = lists[kind].fetchedAt;
+    return fetchedAt === null ? '' : updatedAgoText(fetchedAt, now.value);
+  }
+
+  return {
+    roleKey,
+    preferences,
+    now,
+    lists,
+    counts,
+    activate,
+    refresh,
+    filters,
+    setFilter,
+    clearFilters,
+    setSearch,
+    sortBy,
+    setCursor,
+    moveCursor,
+    cursorRow,
+    tick,
+    updatedText,
+  };
+});

@@ -1,7 +1,7 @@
 // Lint, with the process layering as rules (after VS Code's layers):
 //  - only electron/main.ts, electron/preload.ts and electron/platform/electron-platform.ts
 //    may import 'electron'; everything else in electron/ is plain Node;
-//  - the renderer imports nothing from electron/ but the contract, and that type-only.
+//  - the renderer imports nothing from electron/; the contract (contract/) only type-only.
 import js from '@eslint/js';
 import pluginVue from 'eslint-plugin-vue';
 import globals from 'globals';
@@ -65,13 +65,13 @@ export default tseslint.config(
           paths: [{ name: 'electron', message: 'The renderer never imports electron; use the client in renderer/api/client.ts.' }],
           patterns: [
             {
-              regex: '^(\\.\\./)+electron/(?!api$)',
-              message: 'The renderer may import only the contract (electron/api), and only its types.',
+              regex: '^(\\.\\./)+electron(/|$)',
+              message: 'The renderer imports nothing from electron/; what both processes share is in contract/.',
             },
             {
-              regex: '^(\\.\\./)+electron/api$',
+              regex: '^(\\.\\./)+contract$',
               allowTypeImports: true,
-              message: 'Import the contract type-only: `import type { … } from \'../electron/api\'`.',
+              message: 'Import the contract type-only: `import type { … } from \'../contract\'`.',
             },
             { group: ['node:*'], message: 'The renderer has no Node.' },
           ],

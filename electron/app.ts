@@ -3,7 +3,7 @@
  * serve. Handlers hold no transport logic; transports hold no handler logic.
  */
 import path from 'node:path';
-import type { AppInfo, OfflineStatus, PrefetchProgressView, RoleOption, SessionView, WorklistView } from './api';
+import type { AppInfo, OfflineStatus, PrefetchProgressView, RoleOption, SessionView, WorklistView } from '../contract';
 import { AppError } from './app-error';
 import { ApimClient } from './auth/apim';
 import { ApimCombinedClient, userFromRoleChoices } from './auth/apim-combined';

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { channels, type ApiErrorShape, type CallResult, type Channel } from './api';
+import { channels, type ApiErrorShape, type CallResult, type Channel } from '../contract';
 import { AppError } from './app-error';
 import type { Handlers } from './handlers';
 import type { Logger } from './log/logger';

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, protocol, session, type BrowserWindowConstructorOptions } from 'electron';
-import { eventNames, type EventName, type Events } from './api';
+import { eventNames, type EventName, type Events } from '../contract';
 import { createApp, type TriageApp } from './app';
 import { AppError } from './app-error';
 import { loadConfig } from './config';

@@ -2,7 +2,7 @@
  * Advice and guidance: read the request (A024) and its conversation (A025), reply to the
  * requester (A026), or convert the request into a referral (A027).
  */
-import type { Priority } from '../api';
+import type { Priority } from '../../contract';
 import { callContext, type ErsContext } from './client-context';
 import { invalidInputError } from './ers-error';
 import { CODE_SYSTEM, PROFILE } from './fhir-names';

@@ -4,7 +4,7 @@
  * view model. Point it at any e-RS base URL: the NHS sandbox, integration, production, or
  * the local emulator.
  */
-import type { WorklistKind, WorklistRow } from '../api';
+import type { WorklistKind, WorklistRow } from '../../contract';
 import * as advice from './advice';
 import * as files from './attachments';
 import { getBusinessFunctions } from './business-functions';

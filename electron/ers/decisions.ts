@@ -3,7 +3,7 @@
  * Each carries If-Match with the version the user decided on, so e-RS refuses it (412)
  * if someone changed the referral meanwhile; none is ever retried by the transport.
  */
-import type { Priority } from '../api';
+import type { Priority } from '../../contract';
 import { callContext, type ErsContext } from './client-context';
 import { invalidInputError } from './ers-error';
 import { CODE_SYSTEM, PROFILE } from './fhir-names';

@@ -4,7 +4,7 @@
  * carries; an entry that points at a patient the List does not contain fails the whole
  * list rather than showing a row that could belong to someone else.
  */
-import type { Priority, WorklistKind, WorklistRow } from '../api';
+import type { Priority, WorklistKind, WorklistRow } from '../../contract';
 import { malformedError, type ErsErrorContext } from './ers-error';
 import { codeOf, firstCoding, identifierIn, referencedId, ResourceIndex } from './fhir-access';
 import { ID } from './fhir-names';

@@ -1,9 +1,9 @@
 /**
  * What the screens are shown of e-RS data: plain JSON-able view models, never raw FHIR.
- * WorklistRow is the contract's own (electron/api.ts); the rest are defined here until the
+ * WorklistRow is the contract's own (contract/); the rest are defined here until the
  * contract re-exports them for the channels that carry them.
  */
-import type { Priority, WorklistKind, WorklistRow } from '../api';
+import type { Priority, WorklistKind, WorklistRow } from '../../contract';
 
 export type { Priority, WorklistKind, WorklistRow };
 

@@ -12,7 +12,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { eventNames, type EventName, type Events } from '../api';
+import { eventNames, type EventName, type Events } from '../../contract';
 import { SECURITY_HEADERS } from '../csp';
 import { dispatch } from '../dispatch';
 import type { EventHub, Handlers } from '../handlers';

@@ -5,7 +5,7 @@
  * is an answer, not a failure: the current referral and what changed come back, and the
  * renderer keeps the draft. Every decision is audited locally without clinical text.
  */
-import type { AdviceRequestView, AdviceScreen, AttachmentContent, AttachmentView, ChannelParsedInput, DecisionOutcome, DraftView, FieldChange, ReferralScreen } from '../api';
+import type { AdviceRequestView, AdviceScreen, AttachmentContent, AttachmentView, ChannelParsedInput, DecisionOutcome, DraftView, FieldChange, ReferralScreen } from '../../contract';
 import { AppError } from '../app-error';
 import type { SessionManager } from '../auth/session';
 import type { ErsClient } from '../ers/client';

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Channel, ChannelInput, ChannelOutput, EventName, Events, SessionView } from '../../electron/api';
+import type { Channel, ChannelInput, ChannelOutput, EventName, Events, SessionView } from '../../contract';
 import { createApp, type AppDeps, type TriageApp } from '../../electron/app';
 import { loadConfig } from '../../electron/config';
 import { dispatch } from '../../electron/dispatch';

@@ -1,4 +1,4 @@
-import { channelNames } from '../../electron/api';
+import { channelNames } from '../../contract';
 import { AppError } from '../../electron/app-error';
 import type { Handlers } from '../../electron/handlers';
 

@@ -11,7 +11,7 @@
  *
  * Names hold UBRNs; the store keeps them only inside its sealed index and as HMACs on disk.
  */
-import type { WorklistKind } from '../../api';
+import type { WorklistKind } from '../../../contract';
 import { offlineErrors } from '../offline-errors';
 
 /** Referrals and triage requests are both ReferralRequests; A&G requests are another resource. */

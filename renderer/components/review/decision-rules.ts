@@ -4,7 +4,7 @@
  * an over-long comment at once, beside the field. e-RS and the main process check again;
  * these rules only mirror theirs (the renderer may import nothing of electron/ at run time).
  */
-import type { AdviceRequestView, Priority, ReferralView, SessionView } from '../../../electron/api';
+import type { AdviceRequestView, Priority, ReferralView, SessionView } from '../../../contract';
 
 /** e-RS's length limits: rejection comments (A014) 2,000; triage comments and guidance 8,000. */
 export const LIMITS = {

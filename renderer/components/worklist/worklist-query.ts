@@ -3,7 +3,7 @@
  * (lowercase and digit-only keys), so that a keystroke in the search box is one pass of
  * plain comparisons over the sorted rows, and a sort runs only when the sort changes.
  */
-import type { Priority, WorklistRow } from '../../../electron/api';
+import type { Priority, WorklistRow } from '../../../contract';
 
 export type Assignment = 'anyone' | 'me' | 'unassigned';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { channelNames, channels } from '../../../electron/api';
+import { channelNames, channels } from '../../../contract';
 import { AppError } from '../../../electron/app-error';
 import { dispatch } from '../../../electron/dispatch';
 import type { Handlers } from '../../../electron/handlers';

@@ -3,7 +3,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SessionView } from '../../../electron/api';
+import type { SessionView } from '../../../contract';
 import { EventHub } from '../../../electron/handlers';
 import { startHost, type HostServer } from '../../../electron/host/server';
 import { silentLogger } from '../../../electron/log/logger';

@@ -24,8 +24,8 @@ describe('process layering', () => {
 
   it('lets the renderer import the contract type-only and nothing else from electron/', async () => {
     const file = 'renderer/stores/probe.ts';
-    expect(await restrictedImportErrors(file, "import type { AppInfo } from '../../electron/api';\nexport type A = AppInfo;\n")).toEqual([]);
-    expect(await restrictedImportErrors(file, "import { channels } from '../../electron/api';\nexport const c = channels;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors(file, "import type { AppInfo } from '../../contract';\nexport type A = AppInfo;\n")).toEqual([]);
+    expect(await restrictedImportErrors(file, "import { channels } from '../../contract';\nexport const c = channels;\n")).toHaveLength(1);
     expect(await restrictedImportErrors(file, "import { createApp } from '../../electron/app';\nexport const c = createApp;\n")).toHaveLength(1);
     expect(await restrictedImportErrors(file, "import { readFile } from 'node:fs';\nexport const r = readFile;\n")).toHaveLength(1);
     expect(await restrictedImportErrors(file, "import { ipcRenderer } from 'electron';\nexport const i = ipcRenderer;\n")).toHaveLength(1);

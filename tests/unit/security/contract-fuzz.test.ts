@@ -16,7 +16,7 @@
 import * as fc from 'fast-check';
 import * as v from 'valibot';
 import { afterAll, describe, expect, it } from 'vitest';
-import { channelNames, channels, type Channel } from '../../../electron/api';
+import { channelNames, channels, type Channel } from '../../../contract';
 import { AppError } from '../../../electron/app-error';
 import { dispatch } from '../../../electron/dispatch';
 import type { Handlers } from '../../../electron/handlers';

@@ -12,8 +12,8 @@
  * strings, numbers, booleans, null, arrays, objects, and Uint8Array for file bytes.
  */
 import * as v from 'valibot';
-import type { SafeDocument } from './convert/safe-document';
-import type { AdviceRequestView, ConversationView, ReferralView } from './ers/view-models';
+import type { SafeDocument } from '../electron/convert/safe-document';
+import type { AdviceRequestView, ConversationView, ReferralView } from '../electron/ers/view-models';
 
 // ---------------------------------------------------------------------------------------
 // Shared input pieces
@@ -157,9 +157,9 @@ export type {
   PersonRef,
   ReferralView,
   ServiceRef,
-} from './ers/view-models';
+} from '../electron/ers/view-models';
 
-export type { SafeBlock, SafeDocument, SafeDocumentRemoved, SafeRun } from './convert/safe-document';
+export type { SafeBlock, SafeDocument, SafeDocumentRemoved, SafeRun } from '../electron/convert/safe-document';
 
 /** A referral as the review screen shows it. */
 export interface ReferralScreen {

@@ -9,10 +9,11 @@
  *
  * The renderer imports this folder type-only (a lint rule enforces it). This file is the
  * entry; the parts are channels.ts (inputs and outputs), events.ts, errors.ts, views.ts
- * (the view models) and bridge.ts (what crosses the boundary for each call).
+ * (the view models), safe-document.ts (converted documents) and bridge.ts (what crosses the boundary for each call).
  */
 export * from './bridge';
 export * from './channels';
 export * from './errors';
 export * from './events';
+export * from './safe-document';
 export * from './views';

@@ -3,8 +3,7 @@
  * raw FHIR or tokens. Plain JSON-able data only: strings, numbers, booleans, null, arrays,
  * objects, and Uint8Array for file bytes.
  */
-import type { SafeDocument } from '../electron/convert/safe-document';
-import type { AdviceRequestView, ConversationView, ReferralView } from '../electron/ers/view-models';
+import type { SafeDocument } from './safe-document';
 import type { WorklistKind } from './channels';
 
 export type EnvironmentName = 'local' | 'sandbox' | 'int' | 'production';
@@ -97,22 +96,138 @@ export interface WorklistView {
   stale: boolean;
 }
 
-// View models of e-RS data, defined beside their mappers in electron/ers.
-export type {
-  AdviceReplyResult,
-  AdviceRequestView,
-  AppointmentView,
-  AttachmentAvailability,
-  AttachmentView,
-  CodeConceptView,
-  CodeSystemView,
-  CodeView,
-  ConversationMessageView,
-  ConversationView,
-  PersonRef,
-  ReferralView,
-  ServiceRef,
-} from '../electron/ers/view-models';
+// ---------------------------------------------------------------------------------------
+// e-RS data, as the review screens show it (mapped from FHIR in electron/ers/map-*.ts)
+
+/** A person as e-RS identifies them: SDS user id, organisation, role. e-RS rarely sends names. */
+export interface PersonRef {
+  userId: string | null;
+  name: string | null;
+  organisationOds: string | null;
+  businessFunction: string | null;
+}
+
+export type AttachmentAvailability = 'AVAILABLE' | 'PENDING' | 'THREATS_FOUND' | 'VALIDATION_FAILED' | 'UNKNOWN';
+
+export interface AttachmentView {
+  /** The Binary id to fetch it by (A042/A006); null when e-RS gave no usable link. */
+  id: string | null;
+  /** The file name as uploaded. */
+  title: string;
+  description: string | null;
+  contentType: string;
+  size: number | null;
+  /** ISO date or time the file was attached. */
+  createdAt: string | null;
+  /** e-RS attachment type: REFERRER, PROVIDER, ADVICE_REQUEST, GUIDANCE_RESPONSE... */
+  attachmentType: string | null;
+  availability: AttachmentAvailability;
+  /** True when the file can be asked for. */
+  available: boolean;
+  /** e-RS's reason, as a sentence, when the file cannot be opened. */
+  unavailableReason: string | null;
+  attachedBy: PersonRef | null;
+  /** The clinician the uploader acted for, if any. */
+  attachedOnBehalfOfUserId: string | null;
+}
+
+export interface ServiceRef {
+  id: string | null;
+  name: string;
+}
+
+export interface AppointmentView {
+  id: string | null;
+  /** FHIR status: booked, proposed, cancelled... */
+  status: string;
+  /** ISO times. */
+  start: string | null;
+  end: string | null;
+  service: ServiceRef | null;
+  /** The named clinician's SDS user id, where the booking names one. */
+  clinicianUserId: string | null;
+}
+
+export interface CodeView {
+  code: string;
+  display: string;
+}
+
+export interface ReferralView {
+  ubrn: string;
+  /** meta.versionId: what If-Match must carry for a decision. */
+  version: string;
+  /** Formatted 3 3 4. */
+  nhsNumber: string;
+  /** e-RS's A005 carries no name; null unless the source adds one. */
+  patientName: string | null;
+  /** FHIR status: active, cancelled, completed. */
+  status: string;
+  /** e-RS referral state, e.g. BOOKED / Booked. */
+  state: CodeView | null;
+  priority: Priority;
+  specialty: CodeView | null;
+  /** The booked service, else the first shortlisted one. */
+  service: ServiceRef | null;
+  shortlist: ServiceRef[];
+  /** The referring clinician and organisation, where e-RS gives them. */
+  referrer: PersonRef | null;
+  /** The organisation whose commissioning rules apply (ODS). */
+  commissioningOrganisationOds: string | null;
+  pathwayStart: string | null;
+  clinicalInfoFirstSubmitted: string | null;
+  clinicalInfoLastUpdated: string | null;
+  /** ISO date (yyyy-mm-dd, UK time) the days waiting count from; null if e-RS gave none. */
+  referralDate: string | null;
+  daysWaiting: number | null;
+  /** UBRNs of the other referrals on this pathway. */
+  relatedReferrals: string[];
+  /** The advice and guidance request this referral was converted from, if any. */
+  adviceRequestUbrn: string | null;
+  appointment: AppointmentView | null;
+  additionalRequirements: string[];
+  attachments: AttachmentView[];
+  /** e-RS's allowed actions for this user (A029 codes); null until asked. */
+  allowedActions: string[] | null;
+}
+
+export interface AdviceRequestView {
+  ubrn: string;
+  version: string;
+  nhsNumber: string;
+  priority: Priority;
+  specialty: CodeView | null;
+  service: ServiceRef | null;
+  /** e-RS A&G status, e.g. PROVIDER_RESPONSE_REQUIRED. */
+  status: CodeView | null;
+  /** FHIR status of the request. */
+  requestStatus: string;
+  requester: PersonRef | null;
+  /** True when the referrer allows the provider to convert it to a referral (A027). */
+  conversionAuthorised: boolean;
+  attachments: AttachmentView[];
+}
+
+export interface ConversationMessageView {
+  id: string;
+  /** ISO time sent. */
+  sentAt: string | null;
+  /** e-RS's "sent by" code: REQUESTER, RESPONDER, or a system note such as REFERRER_CLINICAL_INFORMATION_UPDATED. */
+  sentBy: string | null;
+  author: PersonRef | null;
+  text: string;
+  attachments: AttachmentView[];
+}
+
+export interface ConversationView {
+  ubrn: string;
+  version: string;
+  /** Oldest first. */
+  messages: ConversationMessageView[];
+}
+
+// ---------------------------------------------------------------------------------------
+// Screens and decisions
 
 
 /** A referral as the review screen shows it. */
@@ -191,5 +306,3 @@ export interface DraftView {
   form: Record<string, string | boolean>;
   savedAt: string;
 }
-
-export type { SafeBlock, SafeDocument, SafeDocumentRemoved, SafeRun } from '../electron/convert/safe-document';

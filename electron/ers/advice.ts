@@ -2,7 +2,7 @@
  * Advice and guidance: read the request (A024) and its conversation (A025), reply to the
  * requester (A026), or convert the request into a referral (A027).
  */
-import type { Priority } from '../../contract';
+import type { AdviceRequestView, ConversationView, Priority, ReferralView } from '../../contract';
 import { callContext, type ErsContext } from './client-context';
 import { invalidInputError } from './ers-error';
 import { CODE_SYSTEM, PROFILE } from './fhir-names';
@@ -13,7 +13,7 @@ import { mapReferral } from './map-referral';
 import { MAX_REVIEW_COMMENTS, PRIORITY_CODES } from './decisions';
 import { attachmentParameters, codingOf, parametersOf, type AttachmentInput } from './parameters';
 import * as check from './validate-input';
-import type { AdviceReplyResult, AdviceRequestView, ConversationView, DecisionResult, ReferralView } from './view-models';
+import type { AdviceReplyResult, DecisionResult } from './view-models';
 
 /** e-RS's limit on guidance text. */
 export const MAX_GUIDANCE = 8000;

@@ -4,7 +4,7 @@
  * view model. Point it at any e-RS base URL: the NHS sandbox, integration, production, or
  * the local emulator.
  */
-import type { WorklistKind, WorklistRow } from '../../contract';
+import type { AdviceRequestView, AppointmentView, ConversationView, ReferralView, WorklistKind, WorklistRow } from '../../contract';
 import * as advice from './advice';
 import * as files from './attachments';
 import { getBusinessFunctions } from './business-functions';
@@ -17,20 +17,7 @@ import { fetchCodeSystem, ReferenceDataCache, type CodeSystemId } from './refere
 import * as referrals from './referrals';
 import { uploadFile, type UploadInput } from './uploads';
 import * as worklists from './worklists';
-import type {
-  AdviceReplyResult,
-  AdviceRequestView,
-  AppointmentView,
-  CodeConceptView,
-  CodeSystemView,
-  ConversationView,
-  DecisionResult,
-  ErsFile,
-  ErsRoleChoice,
-  ReferralView,
-  UploadedFile,
-  WorklistItem,
-} from './view-models';
+import type { AdviceReplyResult, CodeConceptView, CodeSystemView, DecisionResult, ErsFile, ErsRoleChoice, UploadedFile, WorklistItem } from './view-models';
 
 export type { ErsRole, ErsTransportOptions, FetchLike, SleepLike } from './http';
 export type { AdviceReplyInput, AdviceRequestInput, ConversationInput, ConvertAdviceInput, GuidanceOutcome, IntendedRecommendation } from './advice';

@@ -3,7 +3,7 @@
  * Each carries If-Match with the version the user decided on, so e-RS refuses it (412)
  * if someone changed the referral meanwhile; none is ever retried by the transport.
  */
-import type { Priority } from '../../contract';
+import type { Priority, ReferralView } from '../../contract';
 import { callContext, type ErsContext } from './client-context';
 import { invalidInputError } from './ers-error';
 import { CODE_SYSTEM, PROFILE } from './fhir-names';
@@ -12,7 +12,7 @@ import type { ErsRequest } from './http';
 import { mapReferral } from './map-referral';
 import { attachmentParameters, codingOf, parametersOf, type AttachmentInput } from './parameters';
 import * as check from './validate-input';
-import type { DecisionResult, ReferralView } from './view-models';
+import type { DecisionResult } from './view-models';
 
 export const PRIORITY_CODES: readonly Priority[] = ['ROUTINE', 'URGENT', 'TWO_WEEK_WAIT'];
 

@@ -19,7 +19,8 @@ import { mapDocumentReference } from './map-attachments';
 import { codeView, shortlistOf } from './map-referral';
 import { isPriority } from './map-worklist';
 import { parseResource, parseShape } from './parse-fhir';
-import type { AdviceReplyResult, AdviceRequestView, AttachmentView, ConversationMessageView, ConversationView, PersonRef } from './view-models';
+import type { AdviceRequestView, AttachmentView, ConversationMessageView, ConversationView, PersonRef } from '../../contract';
+import type { AdviceReplyResult } from './view-models';
 
 export interface AdviceMapOptions {
   expectedUbrn?: string;

@@ -13,7 +13,7 @@ import { mapAppointment } from './map-appointment';
 import { mapDocumentReference } from './map-attachments';
 import { isPriority } from './map-worklist';
 import { parseResource } from './parse-fhir';
-import type { AttachmentView, CodeView, PersonRef, ReferralView, ServiceRef } from './view-models';
+import type { AttachmentView, CodeView, PersonRef, ReferralView, ServiceRef } from '../../contract';
 
 export interface ReferralMapOptions {
   now: Date;

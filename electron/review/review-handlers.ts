@@ -5,13 +5,12 @@
  * is an answer, not a failure: the current referral and what changed come back, and the
  * renderer keeps the draft. Every decision is audited locally without clinical text.
  */
-import type { AdviceRequestView, AdviceScreen, AttachmentContent, AttachmentView, ChannelParsedInput, DecisionOutcome, DraftView, FieldChange, ReferralScreen } from '../../contract';
+import type { AdviceRequestView, AdviceScreen, AttachmentContent, AttachmentView, ChannelParsedInput, DecisionOutcome, DraftView, FieldChange, ReferralScreen, ReferralView } from '../../contract';
 import { AppError } from '../app-error';
 import type { SessionManager } from '../auth/session';
 import type { ErsClient } from '../ers/client';
 import { ErsError } from '../ers/ers-error';
 import type { AttachmentInput } from '../ers/parameters';
-import type { ReferralView } from '../ers/view-models';
 import type { ExternalOpener } from '../files/open-externally';
 import type { Handlers } from '../handlers';
 import type { Logger } from '../log/logger';

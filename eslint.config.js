@@ -1,6 +1,9 @@
 // Lint, with the process layering as rules (after VS Code's layers):
 //  - only electron/main.ts, electron/preload.ts and electron/platform/electron-platform.ts
 //    may import 'electron'; everything else in electron/ is plain Node;
+//  - contract/ is shared by both processes: it imports valibot and its own files, nothing
+//    else (no Node, no electron, nothing from electron/ or renderer/); tsconfig.contract.json
+//    checks the same from the other side (no DOM or Node types);
 //  - the renderer imports nothing from electron/; the contract (contract/) only type-only.
 import js from '@eslint/js';
 import pluginVue from 'eslint-plugin-vue';
@@ -49,6 +52,23 @@ export default tseslint.config(
               name: 'electron',
               message: 'Only electron/main.ts, electron/preload.ts and electron/platform/electron-platform.ts import electron; take what you need through the Platform interface.',
             },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // contract/ is flat, so any '../' leaves it.
+    files: ['contract/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'The contract runs in both processes: it never imports electron.' }],
+          patterns: [
+            { group: ['node:*'], message: 'The contract runs in both processes: no Node.' },
+            { regex: '^\\.\\./', message: 'The contract imports nothing from outside contract/ (electron/, renderer/ and the rest depend on it, not the other way).' },
+            { regex: '^(?!valibot$|\\./|\\.\\./|node:|electron$)', message: 'The contract may import only valibot and its own files.' },
           ],
         },
       ],

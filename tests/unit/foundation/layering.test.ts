@@ -1,5 +1,7 @@
 import { ESLint } from 'eslint';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../helpers/repo';
 
@@ -29,5 +31,27 @@ describe('process layering', () => {
     expect(await restrictedImportErrors(file, "import { createApp } from '../../electron/app';\nexport const c = createApp;\n")).toHaveLength(1);
     expect(await restrictedImportErrors(file, "import { readFile } from 'node:fs';\nexport const r = readFile;\n")).toHaveLength(1);
     expect(await restrictedImportErrors(file, "import { ipcRenderer } from 'electron';\nexport const i = ipcRenderer;\n")).toHaveLength(1);
+  });
+
+  it('keeps the contract free of Node, Electron, the DOM side and both processes', async () => {
+    const file = 'contract/probe.ts';
+    expect(await restrictedImportErrors(file, "import * as v from 'valibot';\nimport { Ubrn } from './channels';\nexport const u = [v, Ubrn];\n")).toEqual([]);
+    expect(await restrictedImportErrors(file, "import { readFile } from 'node:fs';\nexport const r = readFile;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors(file, "import { ipcMain } from 'electron';\nexport const i = ipcMain;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors(file, "import { AppError } from '../electron/app-error';\nexport const e = AppError;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors(file, "import type { Handlers } from '../electron/handlers';\nexport type H = Handlers;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors(file, "import { useClient } from '../renderer/api/client';\nexport const c = useClient;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors(file, "import { ref } from 'vue';\nexport const r = ref;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors(file, "import { readFile } from 'fs';\nexport const r = readFile;\n")).toHaveLength(1);
+  });
+
+  it('type-checks the contract alone without DOM or Node types, in typecheck and in npm test', () => {
+    const { config } = ts.readConfigFile(path.join(repoRoot, 'tsconfig.contract.json'), ts.sys.readFile) as { config: { compilerOptions: { lib: string[]; types: string[] }; include: string[] } };
+    expect(config.compilerOptions.lib).toEqual(['ES2023']);
+    expect(config.compilerOptions.types).toEqual([]);
+    expect(config.include).toEqual(['contract/**/*.ts']);
+    const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.typecheck).toContain('tsc -p tsconfig.contract.json --noEmit');
+    expect(readFileSync(path.join(repoRoot, 'tests/run-all.mjs'), 'utf8')).toContain("'tsconfig.contract.json'");
   });
 });

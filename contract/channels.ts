@@ -15,40 +15,29 @@ import type {
   SessionView,
   WorklistView,
 } from './views';
+import {
+  AttachmentId,
+  ConvertComments,
+  Guidance,
+  IntendedRecommendation,
+  Priority,
+  RejectComments,
+  RejectionReasonCode,
+  ReplyOutcome,
+  TriageComments,
+  TriageOutcome,
+  Ubrn,
+  UploadFile,
+  Version,
+  WorklistKind,
+} from './domain';
 
 // ---------------------------------------------------------------------------------------
-// Shared input pieces
+// Input pieces of the app's own (e-RS's rules are in domain.ts)
 
-/** e-RS Unique Booking Reference Number: 12 digits. */
-export const Ubrn = v.pipe(v.string(), v.regex(/^\d{12}$/, 'A UBRN is 12 digits.'));
-/** A FHIR resource version as e-RS gives it (the `meta.versionId`), e.g. "8". */
-export const Version = v.pipe(v.string(), v.regex(/^\d{1,9}$/, 'A version is a whole number.'));
-/** Attachment (Binary) ids: a UUID, or e-RS's `att-` prefixed form. */
-export const AttachmentId = v.pipe(
-  v.string(),
-  v.maxLength(100),
-  v.regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'An attachment id holds letters, digits, dots, dashes and underscores only.'),
-);
 export const NoInput = v.strictObject({});
 export const ShortText = (max: number) => v.pipe(v.string(), v.maxLength(max));
-
-export const WorklistKind = v.picklist(['referrals', 'triage', 'advice']);
-
-/** e-RS's upload limit per file (A020), and the types it accepts. */
-export const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
-const UploadFile = v.strictObject({
-  fileName: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
-  contentType: v.pipe(v.string(), v.maxLength(200)),
-  bytes: v.pipe(
-    v.custom<Uint8Array>((b) => b instanceof Uint8Array, 'Expected the bytes of a file.'),
-    v.check((b) => b.byteLength > 0, 'The file is empty.'),
-    v.check((b) => b.byteLength <= MAX_UPLOAD_BYTES, 'e-RS accepts files of up to 5 MB.'),
-  ),
-});
-const Comments = v.pipe(v.string(), v.maxLength(8000, 'e-RS accepts up to 8,000 characters.'));
-const PriorityInput = v.picklist(['TWO_WEEK_WAIT', 'URGENT', 'ROUTINE']);
 const DraftValue = v.union([v.pipe(v.string(), v.maxLength(10_000)), v.boolean()]);
-export type WorklistKind = v.InferOutput<typeof WorklistKind>;
 
 // ---------------------------------------------------------------------------------------
 // Channels
@@ -101,8 +90,8 @@ export const channels = {
     v.strictObject({
       ubrn: Ubrn,
       version: Version,
-      reasonCode: ShortText(100),
-      comments: Comments,
+      reasonCode: RejectionReasonCode,
+      comments: RejectComments,
       /** For indirectly bookable services: the provider already cancelled the appointment in its PAS. */
       appointmentCancelledInPas: v.optional(v.boolean()),
     }),
@@ -111,9 +100,9 @@ export const channels = {
     v.strictObject({
       ubrn: Ubrn,
       version: Version,
-      outcome: v.picklist(['RETURN_TO_REFERRER_WITH_ADVICE', 'ACCEPT_REFER_BOOK_LATER', 'CANCEL_APPOINTMENT_ACTION_LATER']),
-      comments: Comments,
-      priority: v.optional(PriorityInput),
+      outcome: TriageOutcome,
+      comments: TriageComments,
+      priority: v.optional(Priority),
       attachment: v.optional(UploadFile),
     }),
   ),
@@ -130,12 +119,10 @@ export const channels = {
   'advice.reply': channel<DecisionOutcome>()(
     v.strictObject({
       ubrn: Ubrn,
-      outcome: v.picklist(['RETURN_TO_REFERRER_WITH_ADVICE', 'REQUIRE_FURTHER_INFORMATION']),
-      intendedRecommendation: v.optional(
-        v.picklist(['ADVICE_ONLY_NO_REFERRAL_RECOMMENDED', 'ADVICE_FOLLOWED_BY_REFERRAL_IF_REQUIRED', 'REFERRAL_RECOMMENDED', 'OTHER']),
-      ),
-      guidance: v.pipe(Comments, v.minLength(1, 'Write the guidance for the referrer.')),
-      priority: PriorityInput,
+      outcome: ReplyOutcome,
+      intendedRecommendation: v.optional(IntendedRecommendation),
+      guidance: Guidance,
+      priority: Priority,
       attachment: v.optional(UploadFile),
     }),
   ),
@@ -143,9 +130,9 @@ export const channels = {
     v.strictObject({
       ubrn: Ubrn,
       version: Version,
-      guidance: v.pipe(Comments, v.minLength(1, 'Write the guidance for the referrer.')),
-      priority: PriorityInput,
-      reviewComments: Comments,
+      guidance: Guidance,
+      priority: Priority,
+      reviewComments: ConvertComments,
     }),
   ),
 

@@ -8,11 +8,14 @@
  * and both validate input through `dispatch()` before a handler runs.
  *
  * The renderer imports this folder type-only (a lint rule enforces it). This file is the
- * entry; the parts are channels.ts (inputs and outputs), events.ts, errors.ts, views.ts
- * (the view models), safe-document.ts (converted documents) and bridge.ts (what crosses the boundary for each call).
+ * entry; the parts are domain.ts (e-RS's rules: priorities, text lengths, uploads, id
+ * formats), channels.ts (inputs and outputs), events.ts, errors.ts, views.ts (the view
+ * models), safe-document.ts (converted documents) and bridge.ts (what crosses the
+ * boundary for each call).
  */
 export * from './bridge';
 export * from './channels';
+export * from './domain';
 export * from './errors';
 export * from './events';
 export * from './safe-document';

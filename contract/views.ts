@@ -4,7 +4,7 @@
  * objects, and Uint8Array for file bytes.
  */
 import type { SafeDocument } from './safe-document';
-import type { WorklistKind } from './channels';
+import type { Priority, WorklistKind } from './domain';
 
 export type EnvironmentName = 'local' | 'sandbox' | 'int' | 'production';
 
@@ -19,8 +19,6 @@ export interface AppInfo {
   /** Which transport is carrying the contract. */
   transport: 'electron' | 'browser-host';
 }
-
-export type Priority = 'TWO_WEEK_WAIT' | 'URGENT' | 'ROUTINE';
 
 export type SessionPhase =
   | 'signed-out'

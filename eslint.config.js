@@ -4,13 +4,21 @@
 //  - contract/ is shared by both processes: it imports valibot and its own files, nothing
 //    else (no Node, no electron, nothing from electron/ or renderer/); tsconfig.contract.json
 //    checks the same from the other side (no DOM or Node types);
-//  - the renderer imports nothing from electron/; the contract (contract/) only type-only.
+//  - the renderer imports the contract (contract/), at run time too, and nothing else from
+//    outside renderer/ (no electron/, no tests/, no local environment).
+import { readdirSync } from 'node:fs';
 import js from '@eslint/js';
 import pluginVue from 'eslint-plugin-vue';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const ELECTRON_ALLOWED = ['electron/main.ts', 'electron/preload.ts', 'electron/platform/electron-platform.ts'];
+
+// The folders beside renderer/ that it must not reach into: every top-level folder but
+// renderer/ itself and contract/, read from disk so a folder added later is covered too.
+const OUTSIDE_RENDERER = readdirSync(import.meta.dirname, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.') && !['renderer', 'contract', 'node_modules'].includes(entry.name))
+  .map((entry) => entry.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
 
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'bench-results/**', 'coverage/**'] },
@@ -85,13 +93,8 @@ export default tseslint.config(
           paths: [{ name: 'electron', message: 'The renderer never imports electron; use the client in renderer/api/client.ts.' }],
           patterns: [
             {
-              regex: '^(\\.\\./)+electron(/|$)',
-              message: 'The renderer imports nothing from electron/; what both processes share is in contract/.',
-            },
-            {
-              regex: '^(\\.\\./)+contract$',
-              allowTypeImports: true,
-              message: 'Import the contract type-only: `import type { … } from \'../contract\'`.',
+              regex: `^(\\.\\./)+(${OUTSIDE_RENDERER.join('|')})(/|$)`,
+              message: 'The renderer imports nothing from outside renderer/ but the contract (contract/), which is what both processes share.',
             },
             { group: ['node:*'], message: 'The renderer has no Node.' },
           ],

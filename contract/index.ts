@@ -7,7 +7,9 @@
  * main.ts/preload.ts, and the browser host in host/) carry exactly this and nothing else,
  * and both validate input through `dispatch()` before a handler runs.
  *
- * The renderer imports this folder type-only (a lint rule enforces it). This file is the
+ * Both processes import it at run time: the main process to validate every call, the
+ * renderer to validate its forms with the same schemas. So it imports nothing but valibot
+ * and its own files (a lint rule and tsconfig.contract.json enforce it). This file is the
  * entry; the parts are domain.ts (e-RS's rules: priorities, text lengths, uploads, id
  * formats), channels.ts (inputs and outputs), events.ts, errors.ts, views.ts (the view
  * models), safe-document.ts (converted documents) and bridge.ts (what crosses the

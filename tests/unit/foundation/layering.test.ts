@@ -24,11 +24,14 @@ describe('process layering', () => {
     }
   });
 
-  it('lets the renderer import the contract type-only and nothing else from electron/', async () => {
+  it('lets the renderer import the contract, at run time too, and nothing else from outside renderer/', async () => {
     const file = 'renderer/stores/probe.ts';
     expect(await restrictedImportErrors(file, "import type { AppInfo } from '../../contract';\nexport type A = AppInfo;\n")).toEqual([]);
-    expect(await restrictedImportErrors(file, "import { channels } from '../../contract';\nexport const c = channels;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors(file, "import { channels } from '../../contract';\nexport const c = channels;\n")).toEqual([]);
+    expect(await restrictedImportErrors('renderer/components/review/probe.ts', "import { RejectComments } from '../../../contract';\nexport const r = RejectComments;\n")).toEqual([]);
     expect(await restrictedImportErrors(file, "import { createApp } from '../../electron/app';\nexport const c = createApp;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors(file, "import type { Handlers } from '../../electron/handlers';\nexport type H = Handlers;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors(file, "import { repoRoot } from '../../tests/helpers/repo';\nexport const r = repoRoot;\n")).toHaveLength(1);
     expect(await restrictedImportErrors(file, "import { readFile } from 'node:fs';\nexport const r = readFile;\n")).toHaveLength(1);
     expect(await restrictedImportErrors(file, "import { ipcRenderer } from 'electron';\nexport const i = ipcRenderer;\n")).toHaveLength(1);
   });

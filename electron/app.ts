@@ -129,12 +129,6 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     transport: platform.kind,
   };
 
-  const requireSignedIn = (): void => {
-    const phase = activeSession.get().phase;
-    if (phase === 'locked') throw new AppError('LOCKED', 'The app is locked. Sign in again to carry on.');
-    if (phase !== 'signed-in') throw new AppError('NOT_SIGNED_IN', 'Sign in and choose your role to see worklists.');
-  };
-
   // Offline: one session per signed-in user and environment, opened once a role is chosen.
   let offline: OfflineSession | null = null;
   let opening: Promise<void> | null = null;
@@ -240,7 +234,6 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     offline: offlineReady,
     opener,
     log,
-    requireSignedIn,
   });
 
   const handlers: Handlers = {
@@ -261,7 +254,6 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     'session.activity': async () => activeSession.activity(),
 
     'worklist.fetch': async ({ kind, refresh }): Promise<WorklistView> => {
-      requireSignedIn();
       const session = await offlineReady();
       if (!session) {
         const rows = await ers.fetchWorklist(kind);
@@ -279,13 +271,11 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     },
 
     'offline.status': async () => {
-      requireSignedIn();
       await offlineReady();
       return offlineStatus();
     },
 
     'outbox.cancel': async ({ id }) => {
-      requireSignedIn();
       const session = await offlineReady();
       if (!session) throw new AppError('NOT_SIGNED_IN', 'Sign in to see decisions waiting to be sent.');
       return session.cancelQueued(id);

@@ -75,14 +75,14 @@ if (!app.requestSingleInstanceLock()) {
 
     const config = loadConfig();
     triage = await createApp({ config, platform: createElectronPlatform(), log });
-    const handlers = triage.handlers;
+    const started = triage;
 
     ipcMain.handle('triage:invoke', (event, channel: unknown, input: unknown) => {
       // Only our own page may call; a frame from anywhere else gets nothing.
       if (!event.senderFrame || !isAppUrl(event.senderFrame.url)) {
         return { ok: false, error: { code: 'FORBIDDEN', message: 'Only the app itself may call the app.' } };
       }
-      return dispatch(handlers, channel, input, log);
+      return dispatch(started, channel, input, log);
     });
 
     triage.events.subscribe(<E extends EventName>(event: E, payload: Events[E]) => {

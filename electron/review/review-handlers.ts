@@ -29,7 +29,6 @@ export interface ReviewDeps {
   offline: () => Promise<OfflineSession | null>;
   opener: ExternalOpener;
   log: Logger;
-  requireSignedIn: () => void;
   now?: () => Date;
 }
 
@@ -280,8 +279,8 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
   }
 
   const drafts = async () => {
-    // Drafts hold clinical text: not for a locked screen or someone choosing a role.
-    deps.requireSignedIn();
+    // Drafts hold clinical text: not for a locked screen or someone choosing a role (the
+    // draft channels are session: 'required', so dispatch() has refused those already).
     const offline = await deps.offline();
     if (!offline) throw new AppError('NOT_SIGNED_IN', 'Sign in and choose your role to keep drafts.');
     return offline.drafts;
@@ -289,18 +288,15 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
 
   return {
     'referral.open': async ({ ubrn }) => {
-      deps.requireSignedIn();
       return readReferral(ubrn);
     },
 
     'referral.attachment': async ({ ubrn, attachmentId }) => {
-      deps.requireSignedIn();
       const { referral } = await readReferral(ubrn);
       return attachmentFrom(referral.attachments, attachmentId, { kind: 'referrals', ubrn, version: referral.version });
     },
 
     'referral.clinicalInfo': async ({ ubrn }) => {
-      deps.requireSignedIn();
       const title = `Clinical information ${ubrn}.pdf`;
       const offline = await deps.offline();
       if (!offline) return toAttachmentContent(await ers.getClinicalInformation({ ubrn }), title);
@@ -321,7 +317,6 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
     },
 
     'referral.rejectionReasons': async () => {
-      deps.requireSignedIn();
       const fetchReasons = async () => (await ers.getRejectionReasons()).map((c) => ({ code: c.code, display: c.display }));
       const offline = await deps.offline();
       if (!offline) return fetchReasons();
@@ -331,7 +326,6 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
     },
 
     'referral.accept': async ({ ubrn, version }) => {
-      deps.requireSignedIn();
       return audited(
         { ubrn, action: 'accept', detail: null },
         () => sendDecision(ers, { operation: 'referral.accept', input: { ubrn, version } }),
@@ -342,7 +336,6 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
     },
 
     'referral.reject': async ({ ubrn, version, reasonCode, comments, appointmentCancelledInPas }) => {
-      deps.requireSignedIn();
       const pas: { appointmentCancelledInPas?: boolean } = appointmentCancelledInPas === undefined ? {} : { appointmentCancelledInPas };
       return audited(
         { ubrn, action: 'reject', detail: reasonCode },
@@ -359,7 +352,6 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
     },
 
     'referral.recordTriageOutcome': async (input: ChannelParsedInput<'referral.recordTriageOutcome'>) => {
-      deps.requireSignedIn();
       const { ubrn, version, outcome, comments, priority, attachment } = input;
       return audited(
         { ubrn, action: 'triage-outcome', detail: outcome },
@@ -374,7 +366,6 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
     },
 
     'attachment.openExternally': async ({ source, ubrn, attachmentId }) => {
-      deps.requireSignedIn();
       let found: Awaited<ReturnType<typeof attachmentFile>>;
       if (source === 'referral') {
         const { referral } = await readReferral(ubrn);
@@ -389,19 +380,16 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
     },
 
     'advice.open': async ({ ubrn }) => {
-      deps.requireSignedIn();
       return readAdvice(ubrn);
     },
 
     'advice.attachment': async ({ ubrn, attachmentId }) => {
-      deps.requireSignedIn();
       const { request, conversation } = await readAdvice(ubrn);
       const all = [...request.attachments, ...conversation.messages.flatMap((m) => m.attachments)];
       return attachmentFrom(all, attachmentId, { kind: 'advice', ubrn, version: request.version });
     },
 
     'advice.overview': async ({ ubrn }) => {
-      deps.requireSignedIn();
       const title = `Advice and guidance ${ubrn}.pdf`;
       const offline = await deps.offline();
       if (!offline) return toAttachmentContent(await ers.getAdviceOverview({ ubrn }), title);
@@ -424,7 +412,6 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
     },
 
     'advice.reply': async (input: ChannelParsedInput<'advice.reply'>) => {
-      deps.requireSignedIn();
       const { ubrn, outcome, intendedRecommendation, guidance, priority, attachment } = input;
       return audited(
         { ubrn, action: 'advice-reply', detail: outcome },
@@ -447,7 +434,6 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
     },
 
     'advice.convert': async ({ ubrn, version, guidance, priority, reviewComments }) => {
-      deps.requireSignedIn();
       return audited(
         { ubrn, action: 'advice-convert', detail: null },
         () => sendDecision(ers, { operation: 'advice.convert', input: { ubrn, version, guidance, priority, reviewComments } }),

@@ -44,7 +44,7 @@ export async function startAppHost(
     log: silentLogger,
     ...(options.localEnvironment ? { localEnvironment: options.localEnvironment } : {}),
   });
-  const host = await startHost({ handlers: app.handlers, events: app.events, staticDir: rendererDist, log: silentLogger });
+  const host = await startHost({ app, events: app.events, staticDir: rendererDist, log: silentLogger });
   return {
     app,
     host,

@@ -274,7 +274,8 @@ async function checkOne(channel: unknown, raw: unknown, behaviour: Behaviour): P
   const reached: Reach[] = [];
   const logLines: string[] = [];
   const handlers = recordingHandlers(reached, () => behaviour);
-  const result = await dispatch(handlers, channel, raw, createLogger((line) => logLines.push(line), 'debug'));
+  // Signed in, so that every channel's handler is reachable; the session policy has its own test.
+  const result = await dispatch({ handlers, session: { get: () => ({ phase: 'signed-in' as const }) } }, channel, raw, createLogger((line) => logLines.push(line), 'debug'));
 
   expect(typeof result).toBe('object');
   if (!result.ok) {

@@ -18,6 +18,7 @@ import type { LocalEnvironment } from './local/index';
 import { createExternalOpener } from './files/open-externally';
 import type { Logger } from './log/logger';
 import { OfflineSession, outboxItemView } from './offline/offline-session';
+import { createReadSource } from './offline/read-source';
 import type { Platform } from './platform/platform';
 import { createAuditLog } from './review/audit-log';
 import { createReviewHandlers } from './review/review-handlers';
@@ -222,6 +223,8 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     if (opening) await opening;
     return offline;
   };
+  // Every read of e-RS data chooses between e-RS and the offline copy here, and only here.
+  const read = createReadSource(offlineReady);
 
   const opener = createExternalOpener({ openPath: (p) => platform.openPath(p), log });
   // Files handed to other applications are kept a day, then removed.
@@ -232,6 +235,7 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     session: activeSession,
     audit: createAuditLog(path.join(platform.userDataDir, 'audit')),
     offline: offlineReady,
+    read,
     opener,
     log,
   });
@@ -254,15 +258,18 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     'session.activity': async () => activeSession.activity(),
 
     'worklist.fetch': async ({ kind, refresh }): Promise<WorklistView> => {
-      const session = await offlineReady();
-      if (!session) {
-        const rows = await ers.fetchWorklist(kind);
-        return { kind, rows, fetchedAt: new Date().toISOString(), stale: false };
-      }
-      const view = await session.prefetcher.foreground(() => session.reads.worklist(kind, () => ers.fetchWorklist(kind)));
-      session.noteDataFrom(view.fetchedAt);
+      const found = await read({
+        fetch: () => ers.fetchWorklist(kind),
+        cached: async (session, fetch) => {
+          const kept = await session.reads.worklist(kind, fetch);
+          return { value: kept.rows, fetchedAt: kept.fetchedAt, stale: kept.stale };
+        },
+        showsData: true,
+      });
+      const view: WorklistView = { kind, rows: found.value, fetchedAt: found.fetchedAt, stale: found.stale };
       // After sign-in and on each refresh, what the lists hold is fetched in the background.
-      if (!view.stale && (refresh || prefetch === null)) {
+      const session = found.session;
+      if (session && !view.stale && (refresh || prefetch === null)) {
         session.startPrefetch();
         // Reference data too, so a rejection can be written while offline.
         void handlers['referral.rejectionReasons']({}).catch(() => undefined);

@@ -90,4 +90,31 @@ describe('the contract', () => {
   it('gives every channel an input schema', () => {
     for (const name of channelNames) expect(channels[name].input).toBeDefined();
   });
+
+  it('holds decisions to e-RS\'s own rules, with the sentences the forms show', async () => {
+    let reached = 0;
+    const handlers = handlersWith({
+      'referral.reject': async () => {
+        reached++;
+        throw new Error('must not run');
+      },
+      'referral.recordTriageOutcome': async () => {
+        reached++;
+        throw new Error('must not run');
+      },
+    });
+    const target = dispatchTarget(handlers);
+    const base = { ubrn: '000000070000', version: '4' };
+    // A014: "Maximum 2000 characters."
+    expect(await dispatch(target, 'referral.reject', { ...base, reasonCode: 'R1', comments: 'x'.repeat(2001) })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', issues: [{ path: 'comments', message: 'Comments must be 2,000 characters or fewer: remove 1.' }] },
+    });
+    // A028 records only 'Return to referrer with advice' and 'Accept and refer/book later'.
+    expect(await dispatch(target, 'referral.recordTriageOutcome', { ...base, outcome: 'CANCEL_APPOINTMENT_ACTION_LATER', comments: 'c' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', issues: [{ path: 'outcome' }] },
+    });
+    expect(reached).toBe(0);
+  });
 });

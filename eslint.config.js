@@ -1,9 +1,14 @@
 // Lint, with the process layering as rules (after VS Code's layers):
 //  - only electron/main.ts, electron/preload.ts and electron/platform/electron-platform.ts
 //    may import 'electron'; everything else in electron/ is plain Node;
-//  - the renderer imports nothing from electron/ but the contract, and that type-only;
+//  - contract/ is shared by both processes: it imports valibot and its own files, nothing
+//    else (no Node, no electron, nothing from electron/ or renderer/); tsconfig.contract.json
+//    checks the same from the other side (no DOM or Node types);
+//  - the renderer imports the contract (contract/), at run time too, and nothing else from
+//    outside renderer/ (no electron/, no tests/, no local environment);
 //  - the product (electron/, renderer/) never imports the local environment (local-env/),
 //    except the browser host's development CLI, which starts it.
+import { readdirSync } from 'node:fs';
 import js from '@eslint/js';
 import pluginVue from 'eslint-plugin-vue';
 import globals from 'globals';
@@ -15,6 +20,12 @@ const LOCAL_ENV_PATTERN = {
   regex: '(^|/)local-env(/|$)|^@ers-triage/local-env',
   message: 'The product never imports the local environment (development tooling in local-env/); the composition root receives it through AppDeps.local.',
 };
+
+// The folders beside renderer/ that it must not reach into: every top-level folder but
+// renderer/ itself and contract/, read from disk so a folder added later is covered too.
+const OUTSIDE_RENDERER = readdirSync(import.meta.dirname, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.') && !['renderer', 'contract', 'node_modules'].includes(entry.name))
+  .map((entry) => entry.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
 
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'bench-results/**', 'coverage/**'] },
@@ -68,6 +79,23 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [LOCAL_ENV_PATTERN] }] },
   },
   {
+    // contract/ is flat, so any '../' leaves it.
+    files: ['contract/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'The contract runs in both processes: it never imports electron.' }],
+          patterns: [
+            { group: ['node:*'], message: 'The contract runs in both processes: no Node.' },
+            { regex: '^\\.\\./', message: 'The contract imports nothing from outside contract/ (electron/, renderer/ and the rest depend on it, not the other way).' },
+            { regex: '^(?!valibot$|\\./|\\.\\./|node:|electron$)', message: 'The contract may import only valibot and its own files.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['renderer/**/*.ts', 'renderer/**/*.vue'],
     ignores: ['renderer/vite.config.ts'],
     languageOptions: { globals: { ...globals.browser } },
@@ -78,16 +106,10 @@ export default tseslint.config(
           paths: [{ name: 'electron', message: 'The renderer never imports electron; use the client in renderer/api/client.ts.' }],
           patterns: [
             {
-              regex: '^(\\.\\./)+electron/(?!api$)',
-              message: 'The renderer may import only the contract (electron/api), and only its types.',
-            },
-            {
-              regex: '^(\\.\\./)+electron/api$',
-              allowTypeImports: true,
-              message: 'Import the contract type-only: `import type { … } from \'../electron/api\'`.',
+              regex: `^(\\.\\./)+(${OUTSIDE_RENDERER.join('|')})(/|$)`,
+              message: 'The renderer imports nothing from outside renderer/ but the contract (contract/), which is what both processes share.',
             },
             { group: ['node:*'], message: 'The renderer has no Node.' },
-            LOCAL_ENV_PATTERN,
           ],
         },
       ],

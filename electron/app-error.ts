@@ -1,4 +1,4 @@
-import type { ApiErrorShape } from './api';
+import type { ApiErrorShape } from '../contract';
 
 /**
  * The one error type handlers throw on purpose. Its message is shown to the user, so it

@@ -3,7 +3,7 @@
  * serve. Handlers hold no transport logic; transports hold no handler logic.
  */
 import path from 'node:path';
-import type { AppInfo, OfflineStatus, PrefetchProgressView, RoleOption, SessionView, WorklistView } from './api';
+import type { AppInfo, OfflineStatus, PrefetchProgressView, RoleOption, SessionView, WorklistView } from '../contract';
 import { AppError } from './app-error';
 import { ApimClient } from './auth/apim';
 import { ApimCombinedClient, userFromRoleChoices } from './auth/apim-combined';
@@ -13,10 +13,12 @@ import type { AppConfig } from './config';
 import { resolveEnvironment, type EnvironmentServices, type LocalEnvironmentSource } from './environment';
 import { createErsClient, type ErsClient, type ErsClientOptions } from './ers/client';
 import type { ErsRoleChoice } from './ers/view-models';
+import type { DispatchTarget } from './dispatch';
 import { EventHub, type Handlers } from './handlers';
 import { createExternalOpener } from './files/open-externally';
 import type { Logger } from './log/logger';
 import { OfflineSession, outboxItemView } from './offline/offline-session';
+import { createReadSource } from './offline/read-source';
 import type { Platform } from './platform/platform';
 import { createAuditLog } from './review/audit-log';
 import { createReviewHandlers } from './review/review-handlers';
@@ -35,9 +37,11 @@ export interface AppDeps {
   };
 }
 
-/** What a transport needs of the app: the handlers it serves, the events it forwards, and an end. */
-export interface AppShell {
-  handlers: Handlers;
+/**
+ * What a transport needs of the app: what dispatch() calls (the handlers, and the session
+ * whose phase decides which channels answer), the events it forwards, and an end.
+ */
+export interface AppShell extends DispatchTarget {
   events: EventHub;
   dispose(): Promise<void>;
 }
@@ -133,12 +137,6 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     setup: null,
   };
 
-  const requireSignedIn = (): void => {
-    const phase = activeSession.get().phase;
-    if (phase === 'locked') throw new AppError('LOCKED', 'The app is locked. Sign in again to carry on.');
-    if (phase !== 'signed-in') throw new AppError('NOT_SIGNED_IN', 'Sign in and choose your role to see worklists.');
-  };
-
   // Offline: one session per signed-in user and environment, opened once a role is chosen.
   let offline: OfflineSession | null = null;
   let opening: Promise<void> | null = null;
@@ -232,6 +230,8 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     if (opening) await opening;
     return offline;
   };
+  // Every read of e-RS data chooses between e-RS and the offline copy here, and only here.
+  const read = createReadSource(offlineReady);
 
   const opener = createExternalOpener({ openPath: (p) => platform.openPath(p), log });
   // Files handed to other applications are kept a day, then removed.
@@ -242,9 +242,9 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     session: activeSession,
     audit: createAuditLog(path.join(platform.userDataDir, 'audit')),
     offline: offlineReady,
+    read,
     opener,
     log,
-    requireSignedIn,
   });
 
   const handlers: Handlers = {
@@ -265,16 +265,18 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     'session.activity': async () => activeSession.activity(),
 
     'worklist.fetch': async ({ kind, refresh }): Promise<WorklistView> => {
-      requireSignedIn();
-      const session = await offlineReady();
-      if (!session) {
-        const rows = await ers.fetchWorklist(kind);
-        return { kind, rows, fetchedAt: new Date().toISOString(), stale: false };
-      }
-      const view = await session.prefetcher.foreground(() => session.reads.worklist(kind, () => ers.fetchWorklist(kind)));
-      session.noteDataFrom(view.fetchedAt);
+      const found = await read({
+        fetch: () => ers.fetchWorklist(kind),
+        cached: async (session, fetch) => {
+          const kept = await session.reads.worklist(kind, fetch);
+          return { value: kept.rows, fetchedAt: kept.fetchedAt, stale: kept.stale };
+        },
+        showsData: true,
+      });
+      const view: WorklistView = { kind, rows: found.value, fetchedAt: found.fetchedAt, stale: found.stale };
       // After sign-in and on each refresh, what the lists hold is fetched in the background.
-      if (!view.stale && (refresh || prefetch === null)) {
+      const session = found.session;
+      if (session && !view.stale && (refresh || prefetch === null)) {
         session.startPrefetch();
         // Reference data too, so a rejection can be written while offline.
         void handlers['referral.rejectionReasons']({}).catch(() => undefined);
@@ -283,13 +285,11 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     },
 
     'offline.status': async () => {
-      requireSignedIn();
       await offlineReady();
       return offlineStatus();
     },
 
     'outbox.cancel': async ({ id }) => {
-      requireSignedIn();
       const session = await offlineReady();
       if (!session) throw new AppError('NOT_SIGNED_IN', 'Sign in to see decisions waiting to be sent.');
       return session.cancelQueued(id);

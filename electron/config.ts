@@ -13,7 +13,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as v from 'valibot';
-import type { EnvironmentName } from './api';
+import type { EnvironmentName } from '../contract';
 import { AppError } from './app-error';
 
 export const ENVIRONMENTS: Record<EnvironmentName, { label: string; ersBaseUrl: string | null; signIn: boolean }> = {

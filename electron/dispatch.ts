@@ -1,41 +1,50 @@
 import * as v from 'valibot';
-import { channels, type ApiErrorShape, type CallResult, type Channel } from './api';
+import { channels, dispatchErrors, type ApiErrorShape, type CallResult, type Channel, type SessionPhase, type SessionPolicy } from '../contract';
 import { AppError } from './app-error';
 import type { Handlers } from './handlers';
 import type { Logger } from './log/logger';
 
 const MAX_ISSUES = 20;
 
+/**
+ * What dispatch() serves: the handler for each channel, and the session it holds channels
+ * marked `session: 'required'` to. The composition root's TriageApp is one.
+ */
+export interface DispatchTarget {
+  handlers: Handlers;
+  session: { get(): { phase: SessionPhase } };
+}
+
 export function isChannel(name: unknown): name is Channel {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(channels, name);
 }
 
+/** Why a channel with this policy may not run in this session phase, or null when it may. */
+export function sessionRefusal(policy: SessionPolicy, phase: SessionPhase): ApiErrorShape | null {
+  if (policy === 'none') return null;
+  if (phase === 'locked') return { ...dispatchErrors.locked };
+  if (phase !== 'signed-in') return { ...dispatchErrors.notSignedIn };
+  return null;
+}
+
 /**
  * The single entry point both transports use: check the channel is known, validate the
- * input against its schema, run the handler, and turn every failure into a typed error.
- * Nothing thrown by a handler crosses the boundary raw.
+ * input against its schema, hold it to the channel's session policy, run the handler, and
+ * turn every failure into a typed error. Nothing thrown by a handler crosses the boundary
+ * raw, and no handler runs for a caller its channel does not admit.
  */
 export async function dispatch(
-  handlers: Handlers,
+  target: DispatchTarget,
   channelName: unknown,
   rawInput: unknown,
   log?: Logger,
 ): Promise<CallResult<Channel>> {
-  if (!isChannel(channelName)) {
-    return fail({
-      code: 'UNKNOWN_CHANNEL',
-      message: 'The app asked for something it does not offer. Restart the app; if this keeps happening, tell your IT service desk.',
-    });
-  }
+  if (!isChannel(channelName)) return fail({ ...dispatchErrors.unknownChannel });
   const input = rawInput ?? {};
   // Every channel takes one plain object; arrays, class instances and other shapes never
   // reach a schema, so no schema has to think about them.
   if (!isPlainObject(input)) {
-    return fail({
-      code: 'INVALID_INPUT',
-      message: 'The app sent a request in the wrong shape. Reload the screen and try again.',
-      issues: [{ path: '', message: 'Expected an object.' }],
-    });
+    return fail({ ...dispatchErrors.notAnObject, issues: [{ path: '', message: 'Expected an object.' }] });
   }
   const def = channels[channelName];
   const parsed = v.safeParse(def.input, input);
@@ -51,16 +60,15 @@ export async function dispatch(
     });
   }
   try {
-    const handler = handlers[channelName] as (input: unknown) => Promise<unknown>;
+    const refused = sessionRefusal(def.session, target.session.get().phase);
+    if (refused) return fail(refused);
+    const handler = target.handlers[channelName] as (input: unknown) => Promise<unknown>;
     const value = await handler(parsed.output);
     return { ok: true, value } as CallResult<Channel>;
   } catch (error) {
     if (error instanceof AppError) return fail(error.toShape());
     log?.error('handler.failed', { channel: channelName, error });
-    return fail({
-      code: 'INTERNAL',
-      message: 'Something went wrong in the app. Your work is kept; try again, and if it keeps happening tell your IT service desk.',
-    });
+    return fail({ ...dispatchErrors.internal });
   }
 }
 

@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { importJWK, type CryptoKey, type JWK } from 'jose';
-import type { RoleOption } from './api';
+import type { RoleOption } from '../contract';
 import { AppError } from './app-error';
 import type { ApimSettings } from './auth/apim';
 import type { ApimCombinedSettings } from './auth/apim-combined';

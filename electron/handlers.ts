@@ -1,4 +1,4 @@
-import type { Channel, ChannelOutput, ChannelParsedInput, EventName, Events } from './api';
+import type { Channel, ChannelOutput, ChannelParsedInput, EventName, Events } from '../contract';
 
 /** One typed handler per channel: the composition root (app.ts) builds this object. */
 export type Handlers = {

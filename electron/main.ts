@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, protocol, session, type BrowserWindowConstructorOptions } from 'electron';
-import { eventNames, type EventName, type Events } from './api';
+import { eventNames, type EventName, type Events } from '../contract';
 import { createApp, type AppShell } from './app';
 import { AppError } from './app-error';
 import { loadConfig } from './config';
@@ -91,14 +91,14 @@ if (!app.requestSingleInstanceLock()) {
     triage = config.setupNeeded
       ? createSetupNeededApp({ ...config, setupNeeded: config.setupNeeded }, platform)
       : await createApp({ config, platform, log, ...(app.isPackaged ? {} : { local: await developmentLocalEnvironment() }) });
-    const handlers = triage.handlers;
+    const started = triage;
 
     ipcMain.handle('triage:invoke', (event, channel: unknown, input: unknown) => {
       // Only our own page may call; a frame from anywhere else gets nothing.
       if (!event.senderFrame || !isAppUrl(event.senderFrame.url)) {
         return { ok: false, error: { code: 'FORBIDDEN', message: 'Only the app itself may call the app.' } };
       }
-      return dispatch(handlers, channel, input, log);
+      return dispatch(started, channel, input, log);
     });
 
     triage.events.subscribe(<E extends EventName>(event: E, payload: Events[E]) => {

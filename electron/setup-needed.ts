@@ -3,7 +3,7 @@
  * up yet). It starts no environment and makes no network call: `app.info` says what is
  * missing and where, and every other channel answers with the same sentence.
  */
-import { channelNames, type AppInfo } from './api';
+import { channelNames, type AppInfo } from '../contract';
 import { APP_NAME, type AppShell } from './app';
 import { AppError } from './app-error';
 import type { AppConfig } from './config';
@@ -28,5 +28,7 @@ export function createSetupNeededApp(config: AppConfig & { setupNeeded: { expect
   // new channel is refused here without anyone remembering to add it.
   const handlers = Object.fromEntries(channelNames.map((name) => [name, refuse])) as unknown as Handlers;
   handlers['app.info'] = async () => info;
-  return { handlers, events: new EventHub(), dispose: async () => undefined };
+  // Nobody can sign in here, so channels that need a session are refused before their handler.
+  const session = { get: () => ({ phase: 'signed-out' as const }) };
+  return { handlers, session, events: new EventHub(), dispose: async () => undefined };
 }

@@ -1,5 +1,5 @@
 import { createRouter, createWebHashHistory, type RouteLocationNormalized, type Router } from 'vue-router';
-import type { WorklistKind } from '../electron/api';
+import type { WorklistKind } from '../contract';
 import AdviceView from './review/views/AdviceView.vue';
 import ReferralView from './review/views/ReferralView.vue';
 

@@ -20,6 +20,7 @@ function step(name, command, args) {
 
 const bin = (name) => `node_modules/.bin/${name}`;
 
+results.push({ name: 'types (contract: no DOM, no Node)', ok: step('types (contract: no DOM, no Node)', bin('tsc'), ['-p', 'tsconfig.contract.json', '--noEmit']) });
 results.push({ name: 'types (electron)', ok: step('types (electron)', bin('tsc'), ['-p', 'tsconfig.electron.json', '--noEmit']) });
 results.push({ name: 'types (tests and tools)', ok: step('types (tests and tools)', bin('tsc'), ['-p', 'tsconfig.node.json', '--noEmit']) });
 results.push({ name: 'types (renderer, vue-tsc)', ok: step('types (renderer, vue-tsc)', bin('vue-tsc'), ['-p', 'tsconfig.renderer.json', '--noEmit']) });

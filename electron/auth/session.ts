@@ -8,7 +8,7 @@
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import type { EnvironmentName, RoleOption, SessionView } from '../api';
+import type { EnvironmentName, RoleOption, SessionView } from '../../contract';
 import { AppError } from '../app-error';
 import type { Logger } from '../log/logger';
 import { isUnreachableError } from '../offline/connectivity';

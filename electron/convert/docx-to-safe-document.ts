@@ -12,17 +12,8 @@ import { zipSync, type Zippable } from 'fflate';
 import { AppError } from '../app-error';
 import type { Logger } from '../log/logger';
 import { DEFAULT_ZIP_LIMITS, extractZipEntries, inspectZip, type ZipLimits } from './zip-guard';
-import {
-  emptyRemoved,
-  SAFE_DOCUMENT_LIMITS,
-  type SafeBlock,
-  type SafeDocument,
-  type SafeDocumentRemoved,
-  type SafeHeadingLevel,
-  type SafeListItem,
-  type SafeRun,
-  type SafeTableRow,
-} from './safe-document';
+import type { SafeBlock, SafeDocument, SafeDocumentRemoved, SafeHeadingLevel, SafeListItem, SafeRun, SafeTableRow } from '../../contract';
+import { emptyRemoved, SAFE_DOCUMENT_LIMITS } from './safe-document';
 
 type Node = DefaultTreeAdapterTypes.ChildNode;
 type Element = DefaultTreeAdapterTypes.Element;

@@ -2,7 +2,19 @@
  * Advice and guidance: read the request (A024) and its conversation (A025), reply to the
  * requester (A026), or convert the request into a referral (A027).
  */
-import type { Priority } from '../api';
+import {
+  CONVERT_COMMENTS_MAX,
+  GUIDANCE_MAX,
+  INTENDED_RECOMMENDATIONS,
+  PRIORITIES,
+  REPLY_OUTCOMES,
+  type AdviceRequestView,
+  type ConversationView,
+  type IntendedRecommendation,
+  type Priority,
+  type ReferralView,
+  type ReplyOutcome,
+} from '../../contract';
 import { callContext, type ErsContext } from './client-context';
 import { invalidInputError } from './ers-error';
 import { CODE_SYSTEM, PROFILE } from './fhir-names';
@@ -10,24 +22,9 @@ import type { ParameterOut } from './fhir-types';
 import type { ErsRequest } from './http';
 import { mapAdviceReply, mapAdviceRequest, mapConversation } from './map-advice';
 import { mapReferral } from './map-referral';
-import { MAX_REVIEW_COMMENTS, PRIORITY_CODES } from './decisions';
 import { attachmentParameters, codingOf, parametersOf, type AttachmentInput } from './parameters';
 import * as check from './validate-input';
-import type { AdviceReplyResult, AdviceRequestView, ConversationView, DecisionResult, ReferralView } from './view-models';
-
-/** e-RS's limit on guidance text. */
-export const MAX_GUIDANCE = 8000;
-
-export const GUIDANCE_OUTCOMES = ['RETURN_TO_REFERRER_WITH_ADVICE', 'REQUIRE_FURTHER_INFORMATION', 'PROVIDER_CONVERTED'] as const;
-export type GuidanceOutcome = (typeof GUIDANCE_OUTCOMES)[number];
-
-export const INTENDED_RECOMMENDATIONS = [
-  'ADVICE_ONLY_NO_REFERRAL_RECOMMENDED',
-  'ADVICE_FOLLOWED_BY_REFERRAL_IF_REQUIRED',
-  'REFERRAL_RECOMMENDED',
-  'OTHER',
-] as const;
-export type IntendedRecommendation = (typeof INTENDED_RECOMMENDATIONS)[number];
+import type { AdviceReplyResult, DecisionResult } from './view-models';
 
 export interface AdviceRequestInput {
   ubrn: string;
@@ -42,7 +39,7 @@ export interface ConversationInput {
 
 export interface AdviceReplyInput {
   ubrn: string;
-  outcome: GuidanceOutcome;
+  outcome: ReplyOutcome;
   /** Required with RETURN_TO_REFERRER_WITH_ADVICE, and only then. */
   intendedRecommendation?: IntendedRecommendation;
   guidance: string;
@@ -78,9 +75,9 @@ export function conversationRequest(input: ConversationInput): ErsRequest {
 export function adviceReplyRequest(input: AdviceReplyInput): ErsRequest {
   const op = 'A026';
   const ubrn = check.ubrn(op, input.ubrn);
-  const outcome = check.oneOf(op, input.outcome, GUIDANCE_OUTCOMES, 'outcome', 'outcome');
-  const guidance = check.text(op, input.guidance, { path: 'guidance', label: 'guidance', max: MAX_GUIDANCE, required: true }) ?? '';
-  const priority = check.oneOf(op, input.priority, PRIORITY_CODES, 'priority', 'priority');
+  const outcome = check.oneOf(op, input.outcome, REPLY_OUTCOMES, 'outcome', 'outcome');
+  const guidance = check.text(op, input.guidance, { path: 'guidance', label: 'guidance', max: GUIDANCE_MAX, required: true }) ?? '';
+  const priority = check.oneOf(op, input.priority, PRIORITIES, 'priority', 'priority');
   const parameter: ParameterOut[] = [{ name: 'guidanceOutcome', valueCoding: codingOf(CODE_SYSTEM.guidanceResponseOutcome, outcome) }];
   if (outcome === 'RETURN_TO_REFERRER_WITH_ADVICE') {
     const recommendation = check.oneOf(op, input.intendedRecommendation, INTENDED_RECOMMENDATIONS, 'intendedRecommendation', 'recommendation');
@@ -103,9 +100,9 @@ export function convertAdviceRequest(input: ConvertAdviceInput): ErsRequest {
   const op = 'A027';
   const ubrn = check.ubrn(op, input.ubrn);
   const version = check.version(op, input.version);
-  const guidance = check.text(op, input.guidance, { path: 'guidance', label: 'guidance', max: MAX_GUIDANCE, required: true }) ?? '';
-  const priority = check.oneOf(op, input.priority, PRIORITY_CODES, 'priority', 'priority');
-  const reviewComments = check.text(op, input.reviewComments, { path: 'reviewComments', label: 'comments for the booking team', max: MAX_REVIEW_COMMENTS, required: true }) ?? '';
+  const guidance = check.text(op, input.guidance, { path: 'guidance', label: 'guidance', max: GUIDANCE_MAX, required: true }) ?? '';
+  const priority = check.oneOf(op, input.priority, PRIORITIES, 'priority', 'priority');
+  const reviewComments = check.text(op, input.reviewComments, { path: 'reviewComments', label: 'comments for the booking team', max: CONVERT_COMMENTS_MAX, required: true }) ?? '';
   return {
     operation: op,
     method: 'POST',

@@ -4,7 +4,15 @@
  * view model. Point it at any e-RS base URL: the NHS sandbox, integration, production, or
  * the local emulator.
  */
-import type { WorklistKind, WorklistRow } from '../api';
+import {
+  REJECTION_REASON_CODE_SYSTEM,
+  type AdviceRequestView,
+  type AppointmentView,
+  type ConversationView,
+  type ReferralView,
+  type WorklistKind,
+  type WorklistRow,
+} from '../../contract';
 import * as advice from './advice';
 import * as files from './attachments';
 import { getBusinessFunctions } from './business-functions';
@@ -17,25 +25,12 @@ import { fetchCodeSystem, ReferenceDataCache, type CodeSystemId } from './refere
 import * as referrals from './referrals';
 import { uploadFile, type UploadInput } from './uploads';
 import * as worklists from './worklists';
-import type {
-  AdviceReplyResult,
-  AdviceRequestView,
-  AppointmentView,
-  CodeConceptView,
-  CodeSystemView,
-  ConversationView,
-  DecisionResult,
-  ErsFile,
-  ErsRoleChoice,
-  ReferralView,
-  UploadedFile,
-  WorklistItem,
-} from './view-models';
+import type { AdviceReplyResult, CodeConceptView, CodeSystemView, DecisionResult, ErsFile, ErsRoleChoice, UploadedFile, WorklistItem } from './view-models';
 
 export type { ErsRole, ErsTransportOptions, FetchLike, SleepLike } from './http';
-export type { AdviceReplyInput, AdviceRequestInput, ConversationInput, ConvertAdviceInput, GuidanceOutcome, IntendedRecommendation } from './advice';
+export type { AdviceReplyInput, AdviceRequestInput, ConversationInput, ConvertAdviceInput } from './advice';
 export type { AttachmentFileInput } from './attachments';
-export type { AcceptReferralInput, RejectReferralInput, ReviewOutcome, TriageOutcomeInput } from './decisions';
+export type { AcceptReferralInput, RejectReferralInput, TriageOutcomeInput } from './decisions';
 export type { AttachmentInput } from './parameters';
 export type { CodeSystemId } from './reference-data';
 export type { AppointmentInput, ReferralInput, VersionedReferralInput } from './referrals';
@@ -156,7 +151,7 @@ export function createErsClient(options: ErsClientOptions): ErsClient {
     convertAdviceToReferral: (input, signal) => advice.convertAdviceToReferral(ctx, input, signal),
     uploadFile: (input, signal) => uploadFile(ctx, input, signal),
     getCodeSystem,
-    getRejectionReasons: async (signal) => rejectionReasons(await getCodeSystem('APPOINTMENT-CANCELLATION-REASON', { signal }), ctx.now()),
+    getRejectionReasons: async (signal) => rejectionReasons(await getCodeSystem(REJECTION_REASON_CODE_SYSTEM, { signal }), ctx.now()),
     getBusinessFunctions: (signal) => getBusinessFunctions(ctx, signal),
   };
 }

@@ -3,7 +3,16 @@
  * Each carries If-Match with the version the user decided on, so e-RS refuses it (412)
  * if someone changed the referral meanwhile; none is ever retried by the transport.
  */
-import type { Priority } from '../api';
+import {
+  PRIORITIES,
+  REJECT_COMMENTS_MAX,
+  REJECTION_REASON_CODE_SYSTEM,
+  TRIAGE_COMMENTS_MAX,
+  TRIAGE_OUTCOMES,
+  type Priority,
+  type ReferralView,
+  type TriageOutcome,
+} from '../../contract';
 import { callContext, type ErsContext } from './client-context';
 import { invalidInputError } from './ers-error';
 import { CODE_SYSTEM, PROFILE } from './fhir-names';
@@ -12,14 +21,7 @@ import type { ErsRequest } from './http';
 import { mapReferral } from './map-referral';
 import { attachmentParameters, codingOf, parametersOf, type AttachmentInput } from './parameters';
 import * as check from './validate-input';
-import type { DecisionResult, ReferralView } from './view-models';
-
-export const PRIORITY_CODES: readonly Priority[] = ['ROUTINE', 'URGENT', 'TWO_WEEK_WAIT'];
-
-/** e-RS's limit on rejection comments. */
-export const MAX_REJECTION_COMMENTS = 2000;
-/** e-RS documents no limit for triage comments; its guidance text limit is used. */
-export const MAX_REVIEW_COMMENTS = 8000;
+import type { DecisionResult } from './view-models';
 
 export interface AcceptReferralInput {
   ubrn: string;
@@ -38,18 +40,10 @@ export interface RejectReferralInput {
   appointmentCancelledInPas?: boolean;
 }
 
-export const REVIEW_OUTCOMES = [
-  'RETURN_TO_REFERRER_WITH_ADVICE',
-  'ACCEPT_REFER_BOOK_LATER',
-  'CANCEL_APPOINTMENT_ACTION_LATER',
-  'PROVIDER_CONVERTED_ADVICE_AND_GUIDANCE_ADMIN_TO_REFER',
-] as const;
-export type ReviewOutcome = (typeof REVIEW_OUTCOMES)[number];
-
 export interface TriageOutcomeInput {
   ubrn: string;
   version: string;
-  outcome: ReviewOutcome;
+  outcome: TriageOutcome;
   /** Sent to the referrer (return with advice) or the provider's admin team (book later). */
   comments: string;
   /** A new priority; not allowed with RETURN_TO_REFERRER_WITH_ADVICE. */
@@ -71,12 +65,12 @@ export function rejectReferralRequest(input: RejectReferralInput, codeSystemBase
   const ubrn = check.ubrn(op, input.ubrn);
   const version = check.version(op, input.version);
   const reason = check.token(op, input.reasonCode, 'reasonCode', 'rejection reason');
-  const comments = check.text(op, input.comments, { path: 'comments', label: 'rejection comments', max: MAX_REJECTION_COMMENTS, required: false });
+  const comments = check.text(op, input.comments, { path: 'comments', label: 'rejection comments', max: REJECT_COMMENTS_MAX, required: false });
   if (input.appointmentCancelledInPas !== undefined && typeof input.appointmentCancelledInPas !== 'boolean') {
     throw invalidInputError(op, 'Say whether the appointment has been cancelled in the PAS.', 'appointmentCancelledInPas');
   }
   const parameter: ParameterOut[] = [
-    { name: 'rejectionReason', valueCoding: codingOf(`${codeSystemBase}/STU3/CodeSystem/APPOINTMENT-CANCELLATION-REASON`, reason) },
+    { name: 'rejectionReason', valueCoding: codingOf(`${codeSystemBase}/STU3/CodeSystem/${REJECTION_REASON_CODE_SYSTEM}`, reason) },
   ];
   if (comments !== undefined) parameter.push({ name: 'rejectionComments', valueString: comments });
   if (input.appointmentCancelledInPas !== undefined) parameter.push({ name: 'appointmentCancelledInPAS', valueBoolean: input.appointmentCancelledInPas });
@@ -93,11 +87,11 @@ export function triageOutcomeRequest(input: TriageOutcomeInput): ErsRequest {
   const op = 'A028';
   const ubrn = check.ubrn(op, input.ubrn);
   const version = check.version(op, input.version);
-  const outcome = check.oneOf(op, input.outcome, REVIEW_OUTCOMES, 'outcome', 'triage outcome');
-  const comments = check.text(op, input.comments, { path: 'comments', label: 'triage comments', max: MAX_REVIEW_COMMENTS, required: true });
+  const outcome = check.oneOf(op, input.outcome, TRIAGE_OUTCOMES, 'outcome', 'triage outcome');
+  const comments = check.text(op, input.comments, { path: 'comments', label: 'triage comments', max: TRIAGE_COMMENTS_MAX, required: true });
   const parameter: ParameterOut[] = [];
   if (input.priority !== undefined) {
-    const priority = check.oneOf(op, input.priority, PRIORITY_CODES, 'priority', 'priority');
+    const priority = check.oneOf(op, input.priority, PRIORITIES, 'priority', 'priority');
     if (outcome === 'RETURN_TO_REFERRER_WITH_ADVICE') {
       throw invalidInputError(op, 'The priority cannot be changed when returning a referral to the referrer with advice.', 'priority');
     }

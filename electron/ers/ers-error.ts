@@ -5,7 +5,7 @@
  * properties for the code that reacts to it (a 412 reloads the referral) and for logs.
  * e-RS's `diagnostics` text can quote identifiers, so it is kept off the message.
  */
-import type { ApiErrorShape } from '../api';
+import type { ApiErrorShape } from '../../contract';
 import { AppError } from '../app-error';
 import { OPERATION_NAMES, type OperationId } from './operations';
 

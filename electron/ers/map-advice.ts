@@ -19,7 +19,8 @@ import { mapDocumentReference } from './map-attachments';
 import { codeView, shortlistOf } from './map-referral';
 import { isPriority } from './map-worklist';
 import { parseResource, parseShape } from './parse-fhir';
-import type { AdviceReplyResult, AdviceRequestView, AttachmentView, ConversationMessageView, ConversationView, PersonRef } from './view-models';
+import { UBRN_PATTERN, type AdviceRequestView, type AttachmentView, type ConversationMessageView, type ConversationView, type PersonRef } from '../../contract';
+import type { AdviceReplyResult } from './view-models';
 
 export interface AdviceMapOptions {
   expectedUbrn?: string;
@@ -46,7 +47,7 @@ function attachmentsFrom(index: ResourceIndex, payload: readonly { contentRefere
 
 function mapRequestResource(body: unknown, options: AdviceMapOptions, context: ErsErrorContext): AdviceRequestView {
   const request = parseResource(CommunicationRequest, 'CommunicationRequest', body, context);
-  if (!/^\d{12}$/.test(request.id)) throw malformedError(context, 'the request has no valid UBRN');
+  if (!UBRN_PATTERN.test(request.id)) throw malformedError(context, 'the request has no valid UBRN');
   if (options.expectedUbrn !== undefined && request.id !== options.expectedUbrn) {
     throw malformedError(context, 'the advice request is not the one asked for');
   }

@@ -2,7 +2,7 @@
 import { identifierIn } from './fhir-access';
 import { ID } from './fhir-names';
 import type { Appointment } from './fhir-types';
-import type { AppointmentView, ServiceRef } from './view-models';
+import type { AppointmentView, ServiceRef } from '../../contract';
 
 export function mapAppointment(appointment: Appointment, idFallback: string | null): AppointmentView {
   let service: ServiceRef | null = null;

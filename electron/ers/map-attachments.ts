@@ -5,7 +5,7 @@
 import { extensionOf, identifierIn, referencedId } from './fhir-access';
 import { EXT, ID } from './fhir-names';
 import type { DocumentReference } from './fhir-types';
-import type { AttachmentAvailability, AttachmentView, PersonRef } from './view-models';
+import type { AttachmentAvailability, AttachmentView, PersonRef } from '../../contract';
 
 const ATTACHMENT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 const KNOWN: readonly AttachmentAvailability[] = ['AVAILABLE', 'PENDING', 'THREATS_FOUND', 'VALIDATION_FAILED'];

@@ -3,6 +3,7 @@
  * the selections the forms need: concepts in force today, and A014's rejection reasons
  * (APPOINTMENT-CANCELLATION-REASON filtered as e-RS's A014 guidance says).
  */
+import { REJECTION_REASON_TYPE } from '../../contract';
 import { malformedError, type ErsErrorContext } from './ers-error';
 import { extensionOf } from './fhir-access';
 import { EXT } from './fhir-names';
@@ -57,5 +58,5 @@ export function conceptsInForce(codeSystem: CodeSystemView, now: Date): CodeConc
 
 /** A014's reasons: APPOINTMENT-CANCELLATION-REASON concepts of type PROVIDER_REJECT, in force. */
 export function rejectionReasons(codeSystem: CodeSystemView, now: Date): CodeConceptView[] {
-  return conceptsInForce(codeSystem, now).filter((concept) => concept.properties.appointmentBookingCancellationReasonType === 'PROVIDER_REJECT');
+  return conceptsInForce(codeSystem, now).filter((concept) => concept.properties.appointmentBookingCancellationReasonType === REJECTION_REASON_TYPE);
 }

@@ -13,7 +13,7 @@ import { mapAppointment } from './map-appointment';
 import { mapDocumentReference } from './map-attachments';
 import { isPriority } from './map-worklist';
 import { parseResource } from './parse-fhir';
-import type { AttachmentView, CodeView, PersonRef, ReferralView, ServiceRef } from './view-models';
+import { UBRN_PATTERN, type AttachmentView, type CodeView, type PersonRef, type ReferralView, type ServiceRef } from '../../contract';
 
 export interface ReferralMapOptions {
   now: Date;
@@ -48,7 +48,7 @@ export function shortlistOf(index: ResourceIndex, reference: string | undefined)
 
 export function mapReferral(body: unknown, options: ReferralMapOptions, context: ErsErrorContext): ReferralView {
   const referral = parseResource(ReferralRequest, 'ReferralRequest', body, context);
-  if (!/^\d{12}$/.test(referral.id)) throw malformedError(context, 'the referral has no valid UBRN');
+  if (!UBRN_PATTERN.test(referral.id)) throw malformedError(context, 'the referral has no valid UBRN');
   if (options.expectedUbrn !== undefined && referral.id !== options.expectedUbrn) {
     throw malformedError(context, 'the referral is not the one asked for');
   }

@@ -4,7 +4,7 @@
  * carries; an entry that points at a patient the List does not contain fails the whole
  * list rather than showing a row that could belong to someone else.
  */
-import type { Priority, WorklistKind, WorklistRow } from '../api';
+import { PRIORITIES, UBRN_PATTERN, type Priority, type WorklistKind, type WorklistRow } from '../../contract';
 import { malformedError, type ErsErrorContext } from './ers-error';
 import { codeOf, firstCoding, identifierIn, referencedId, ResourceIndex } from './fhir-access';
 import { ID } from './fhir-names';
@@ -19,7 +19,6 @@ export interface WorklistMapOptions {
   specialtyName?: (code: string) => string | undefined;
 }
 
-const PRIORITIES: readonly Priority[] = ['TWO_WEEK_WAIT', 'URGENT', 'ROUTINE'];
 const ITEM_EXTENSION = /\/Extension-eRS-[A-Za-z]+-Work[Ll]istItem-1$/;
 /** Where a row's referral date comes from, best first, across the list types. */
 const DATE_PARTS = ['eReferralPathwayStart', 'referralCreated', 'adviceFirstRequested', 'ubrnReceived', 'clinicalInfoFirstSubmitted'];
@@ -47,7 +46,7 @@ function mapEntry(
 ): { row: WorklistRow; referralType: string | null } {
   const where = `entry ${index + 1}`;
   const target = referencedId(entry.item.reference, itemType);
-  if (!target || !/^\d{12}$/.test(target.id)) throw malformedError(context, `${where}: the item is not a ${itemType} with a UBRN`);
+  if (!target || !UBRN_PATTERN.test(target.id)) throw malformedError(context, `${where}: the item is not a ${itemType} with a UBRN`);
   const details = (entry.extension ?? []).find((extension) => ITEM_EXTENSION.test(extension.url));
   if (!details?.extension) throw malformedError(context, `${where}: the worklist details are missing`);
   const parts = details.extension;

@@ -11,7 +11,7 @@ import { mapAppointment } from './map-appointment';
 import { mapReferral } from './map-referral';
 import { parseResource } from './parse-fhir';
 import * as check from './validate-input';
-import type { AppointmentView, ReferralView } from './view-models';
+import type { AppointmentView, ReferralView } from '../../contract';
 
 export interface ReferralInput {
   ubrn: string;

@@ -1,35 +1,15 @@
 /**
  * A020: upload a file to e-RS's document store, ready to be attached by A026, A027 or
- * A028. The checks e-RS makes (type, extension, 5 MB) are made here first, so the user
- * hears about a wrong file before it travels.
+ * A028. The checks e-RS makes (type, extension, 5 MB: contract/domain.ts) are made here
+ * first, so the user hears about a wrong file before it travels.
  */
+import { UPLOAD_FILE_NAME_PATTERN, UPLOAD_MAX_BYTES, UPLOAD_TYPES } from '../../contract';
 import { callContext, type ErsContext } from './client-context';
 import { invalidInputError, malformedError } from './ers-error';
 import type { ErsRequest } from './http';
 import { binaryIdOf } from './map-attachments';
 import * as check from './validate-input';
 import type { UploadedFile } from './view-models';
-
-/** e-RS's limit on one uploaded file. */
-export const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
-
-/** The file types e-RS accepts, with the extensions it accepts for each. */
-export const UPLOAD_TYPES: Readonly<Record<string, readonly string[]>> = {
-  'text/plain': ['txt'],
-  'application/pdf': ['pdf'],
-  'text/xml': ['xml'],
-  'text/rtf': ['rtf', 'rtx'],
-  'audio/basic': ['au'],
-  'audio/mpeg': ['mp3'],
-  'image/png': ['png'],
-  'image/gif': ['gif'],
-  'image/jpeg': ['jpg', 'jpe', 'jpeg'],
-  'image/tiff': ['tif', 'tiff'],
-  'video/mpeg': ['mpg', 'mpeg', 'mpe'],
-  'application/msword': ['doc'],
-  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': ['docx'],
-  'application/dicom': ['dcm'],
-};
 
 export interface UploadInput {
   bytes: Uint8Array;
@@ -40,18 +20,15 @@ export interface UploadInput {
   referralId?: string;
 }
 
-/** File names travel in a header: printable ASCII only, and nothing that could end it. */
-const SAFE_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._()-]{0,199}$/;
-
 export function uploadRequest(input: UploadInput): ErsRequest {
   const op = 'A020';
   if (!(input.bytes instanceof Uint8Array) || input.bytes.byteLength === 0) {
     throw invalidInputError(op, 'The file is empty. Choose another file.', 'bytes');
   }
-  if (input.bytes.byteLength > MAX_UPLOAD_BYTES) {
+  if (input.bytes.byteLength > UPLOAD_MAX_BYTES) {
     throw invalidInputError(op, 'The file is larger than e-RS accepts (5 MB). Choose a smaller file.', 'bytes');
   }
-  if (typeof input.fileName !== 'string' || !SAFE_FILE_NAME.test(input.fileName)) {
+  if (typeof input.fileName !== 'string' || !UPLOAD_FILE_NAME_PATTERN.test(input.fileName)) {
     throw invalidInputError(op, 'Rename the file using only letters, digits, spaces, dots, dashes, underscores and brackets, then try again.', 'fileName');
   }
   const contentType = typeof input.contentType === 'string' ? input.contentType.toLowerCase() : '';

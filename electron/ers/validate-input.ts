@@ -2,26 +2,27 @@
  * Checks on what the app is about to send, before anything is sent: a request e-RS would
  * refuse (or, worse, misread) is stopped here with a sentence naming the field.
  */
+import { ID_TOKEN_MAX_LENGTH, ID_TOKEN_PATTERN, UBRN_PATTERN, VERSION_PATTERN } from '../../contract';
 import { invalidInputError } from './ers-error';
 import type { OperationId } from './operations';
 
 export function ubrn(operation: OperationId, value: unknown, path = 'ubrn'): string {
-  if (typeof value !== 'string' || !/^\d{12}$/.test(value)) {
+  if (typeof value !== 'string' || !UBRN_PATTERN.test(value)) {
     throw invalidInputError(operation, 'A UBRN is 12 digits. Check the reference and try again.', path);
   }
   return value;
 }
 
 export function version(operation: OperationId, value: unknown, path = 'version'): string {
-  if (typeof value !== 'string' || !/^\d{1,9}$/.test(value)) {
+  if (typeof value !== 'string' || !VERSION_PATTERN.test(value)) {
     throw invalidInputError(operation, 'The item version is missing or not a whole number. Reload the item and try again.', path);
   }
   return value;
 }
 
 /** Identifiers that go into a path or a header: letters, digits and a few separators only. */
-export function token(operation: OperationId, value: unknown, path: string, label: string, max = 100): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > max || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value)) {
+export function token(operation: OperationId, value: unknown, path: string, label: string, max = ID_TOKEN_MAX_LENGTH): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > max || !ID_TOKEN_PATTERN.test(value)) {
     throw invalidInputError(operation, `The ${label} is not valid. Reload the item and try again.`, path);
   }
   return value;

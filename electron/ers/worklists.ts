@@ -2,7 +2,7 @@
  * Worklists: A008 (referral worklists, with the provider filters) and A023 (advice and
  * guidance requests), and the app's three lists built on them.
  */
-import type { WorklistKind, WorklistRow } from '../api';
+import type { WorklistKind, WorklistRow } from '../../contract';
 import { callContext, type ErsContext } from './client-context';
 import { CODE_SYSTEM, ID_OUT, PROFILE } from './fhir-names';
 import type { ParameterOut } from './fhir-types';

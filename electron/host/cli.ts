@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const app = await createApp({ config, platform: createNodePlatform(), log, local: { start: startLocalEnvironment } });
   const port = process.env.PORT ? Number(process.env.PORT) : 0;
-  const host = await startHost({ handlers: app.handlers, events: app.events, staticDir: path.join(root, 'dist', 'renderer'), log, port });
+  const host = await startHost({ app, events: app.events, staticDir: path.join(root, 'dist', 'renderer'), log, port });
   process.stdout.write(`e-RS Triage (${config.environmentLabel}) is running.\nOpen: ${host.url}\n`);
   const stop = async () => {
     await host.close();

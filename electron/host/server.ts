@@ -12,10 +12,10 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { eventNames, type EventName, type Events } from '../api';
+import { eventNames, type EventName, type Events } from '../../contract';
 import { SECURITY_HEADERS } from '../csp';
-import { dispatch } from '../dispatch';
-import type { EventHub, Handlers } from '../handlers';
+import { dispatch, type DispatchTarget } from '../dispatch';
+import type { EventHub } from '../handlers';
 import type { Logger } from '../log/logger';
 import { readStaticFile } from '../static-files';
 import { decodeWire, encodeWire } from '../../renderer/api/wire';
@@ -25,7 +25,8 @@ export const HOST_KEY_HEADER = 'x-triage-host-key';
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 export interface HostOptions {
-  handlers: Handlers;
+  /** The handlers and session every call is dispatched to (the composition root's TriageApp). */
+  app: DispatchTarget;
   events: EventHub;
   /** The built renderer (dist/renderer). */
   staticDir: string;
@@ -135,7 +136,7 @@ export async function startHost(options: HostOptions): Promise<HostServer> {
       sendRaw(res, 200, encodeWire(result));
       return;
     }
-    const result = await dispatch(options.handlers, channel, input, options.log);
+    const result = await dispatch(options.app, channel, input, options.log);
     sendRaw(res, 200, encodeWire(result));
   }
 

@@ -14,7 +14,7 @@
  * - A copy that cannot be kept (disk full, over the cache limit, not the size e-RS declared)
  *   does not fail the read; it is shown and not kept.
  */
-import type { WorklistKind, WorklistRow, WorklistView } from '../api';
+import type { WorklistKind, WorklistRow, WorklistView } from '../../contract';
 import { AppError } from '../app-error';
 import { silentLogger, type Logger } from '../log/logger';
 import { isUnreachableError, type ConnectivityReporter } from './connectivity';

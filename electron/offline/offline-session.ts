@@ -5,7 +5,7 @@
  * (and wiped, where the trust asks for it) at sign-out.
  */
 import path from 'node:path';
-import type { DecisionOutcome, OutboxItemView } from '../api';
+import type { DecisionOutcome, OutboxItemView } from '../../contract';
 import { AppError } from '../app-error';
 import type { ErsClient, ErsClientOptions } from '../ers/client';
 import { decisionFromStored, sendDecision, type QueueableOperation } from '../review/send-decision';

@@ -16,7 +16,7 @@
  *   (told by the connectivity monitor, or by trying again later without one), then carries
  *   on where it stopped. A session that ended or a full disk stops it until the next refresh.
  */
-import type { WorklistKind } from '../api';
+import type { WorklistKind } from '../../contract';
 import { AppError } from '../app-error';
 import { silentLogger, type Logger } from '../log/logger';
 import { httpStatusOf, isUnreachableError, type ConnectivityReporter } from './connectivity';

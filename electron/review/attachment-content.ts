@@ -3,7 +3,7 @@
  * the main process, so the renderer never parses a zip or an RTF; everything else goes to
  * the renderer's sandboxed viewers as bytes.
  */
-import type { AttachmentContent } from '../api';
+import type { AttachmentContent } from '../../contract';
 import { docxToSafeDocument } from '../convert/docx-to-safe-document';
 import { rtfToText } from '../convert/rtf-to-text';
 import type { ErsFile } from '../ers/view-models';

@@ -5,19 +5,20 @@
  * is an answer, not a failure: the current referral and what changed come back, and the
  * renderer keeps the draft. Every decision is audited locally without clinical text.
  */
-import type { AdviceRequestView, AdviceScreen, AttachmentContent, AttachmentView, ChannelParsedInput, DecisionOutcome, DraftView, FieldChange, ReferralScreen } from '../api';
+import type { AdviceRequestView, AdviceScreen, AttachmentContent, AttachmentView, ChannelParsedInput, DecisionOutcome, DraftView, FieldChange, ReferralScreen, ReferralView } from '../../contract';
 import { AppError } from '../app-error';
 import type { SessionManager } from '../auth/session';
 import type { ErsClient } from '../ers/client';
 import { ErsError } from '../ers/ers-error';
 import type { AttachmentInput } from '../ers/parameters';
-import type { ReferralView } from '../ers/view-models';
 import type { ExternalOpener } from '../files/open-externally';
 import type { Handlers } from '../handlers';
 import type { Logger } from '../log/logger';
 import type { JsonValue } from '../offline/encrypted-store';
 import type { OfflineSession } from '../offline/offline-session';
 import { cacheKeys } from '../offline/prefetch/cache-keys';
+import type { PrefetchFile } from '../offline/prefetch/fetched-file';
+import type { ReadSource } from '../offline/read-source';
 import { toAttachmentContent } from './attachment-content';
 import { sendDecision, type QueueableOperation } from './send-decision';
 import type { AuditEntry, AuditLog } from './audit-log';
@@ -28,9 +29,10 @@ export interface ReviewDeps {
   audit: AuditLog;
   /** The signed-in user's offline session (cache, outbox, drafts); null before a role is chosen. */
   offline: () => Promise<OfflineSession | null>;
+  /** Every read of e-RS data goes through this: it chooses between e-RS and the offline copy. */
+  read: ReadSource;
   opener: ExternalOpener;
   log: Logger;
-  requireSignedIn: () => void;
   now?: () => Date;
 }
 
@@ -111,7 +113,7 @@ function offlineWithFile(): AppError {
 }
 
 export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewChannels> {
-  const { ers, session, audit, log } = deps;
+  const { ers, session, audit, log, read } = deps;
   const now = deps.now ?? (() => new Date());
   // What the user was last shown of each referral, so a conflict can say what changed
   // without depending on e-RS keeping every old version. Memory only; a few dozen entries.
@@ -209,12 +211,13 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
 
   /** The referral, through the offline cache when there is one (stale when e-RS is unreachable). */
   async function readReferral(ubrn: string): Promise<ReferralScreen> {
-    const offline = await deps.offline();
-    if (!offline) return { referral: remember(await ers.openReferral({ ubrn })), fetchedAt: now().toISOString(), stale: false };
-    offline.prefetcher.prioritise([cacheKeys.item('referral', ubrn)]);
-    const read = await offline.prefetcher.foreground(() => offline.reads.details('referrals', ubrn, () => ers.openReferral({ ubrn }), isReferralView));
-    offline.noteDataFrom(read.fetchedAt);
-    return { referral: remember(read.value), fetchedAt: read.fetchedAt, stale: read.stale };
+    const found = await read({
+      fetch: () => ers.openReferral({ ubrn }),
+      cached: (offline, fetch) => offline.reads.details('referrals', ubrn, fetch, isReferralView),
+      prioritise: [cacheKeys.item('referral', ubrn)],
+      showsData: true,
+    });
+    return { referral: remember(found.value), fetchedAt: found.fetchedAt, stale: found.stale };
   }
 
   /** An attachment's bytes: the kept copy if there is one, else from e-RS (and kept). */
@@ -232,21 +235,21 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
       const file = await ers.getAttachment({ attachmentId });
       return { bytes: file.bytes, contentType: file.contentType || attachment.contentType, fileName: file.fileName ?? attachment.title };
     };
-    const offline = await deps.offline();
-    if (!offline) return { file: await download(), title: attachment.title, stale: false };
-    const read = await offline.prefetcher.foreground(() =>
-      offline.reads.file(cacheKeys.attachment(attachmentId), download, {
-        type: 'attachment',
-        kind: item.kind,
-        ubrn: item.ubrn,
-        referralVersion: item.version,
-        attachmentId,
-        declaredSize: attachment.size,
-        title: attachment.title,
-        declaredContentType: attachment.contentType,
-      }),
-    );
-    return { file: read.value, title: attachment.title, stale: read.stale };
+    const found = await read<PrefetchFile>({
+      fetch: download,
+      cached: (offline, fetch) =>
+        offline.reads.file(cacheKeys.attachment(attachmentId), fetch, {
+          type: 'attachment',
+          kind: item.kind,
+          ubrn: item.ubrn,
+          referralVersion: item.version,
+          attachmentId,
+          declaredSize: attachment.size,
+          title: attachment.title,
+          declaredContentType: attachment.contentType,
+        }),
+    });
+    return { file: found.value, title: attachment.title, stale: found.stale };
   }
 
   async function attachmentFrom(
@@ -273,16 +276,17 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
         };
       }
     };
-    const offline = await deps.offline();
-    if (!offline) return { ...(await fetchBoth()), fetchedAt: now().toISOString(), stale: false };
-    const read = await offline.prefetcher.foreground(() => offline.reads.readThrough(`advice/${ubrn}/screen`, fetchBoth, isAdviceScreen, { type: 'advice-screen', ubrn }));
-    offline.noteDataFrom(read.fetchedAt);
-    return { ...read.value, fetchedAt: read.fetchedAt, stale: read.stale };
+    const found = await read({
+      fetch: fetchBoth,
+      cached: (offline, fetch) => offline.reads.readThrough(`advice/${ubrn}/screen`, fetch, isAdviceScreen, { type: 'advice-screen', ubrn }),
+      showsData: true,
+    });
+    return { ...found.value, fetchedAt: found.fetchedAt, stale: found.stale };
   }
 
   const drafts = async () => {
-    // Drafts hold clinical text: not for a locked screen or someone choosing a role.
-    deps.requireSignedIn();
+    // Drafts hold clinical text: not for a locked screen or someone choosing a role (the
+    // draft channels are session: 'required', so dispatch() has refused those already).
     const offline = await deps.offline();
     if (!offline) throw new AppError('NOT_SIGNED_IN', 'Sign in and choose your role to keep drafts.');
     return offline.drafts;
@@ -290,49 +294,48 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
 
   return {
     'referral.open': async ({ ubrn }) => {
-      deps.requireSignedIn();
       return readReferral(ubrn);
     },
 
     'referral.attachment': async ({ ubrn, attachmentId }) => {
-      deps.requireSignedIn();
       const { referral } = await readReferral(ubrn);
       return attachmentFrom(referral.attachments, attachmentId, { kind: 'referrals', ubrn, version: referral.version });
     },
 
     'referral.clinicalInfo': async ({ ubrn }) => {
-      deps.requireSignedIn();
       const title = `Clinical information ${ubrn}.pdf`;
-      const offline = await deps.offline();
-      if (!offline) return toAttachmentContent(await ers.getClinicalInformation({ ubrn }), title);
-      const { referral } = await readReferral(ubrn);
-      const read = await offline.prefetcher.foreground(() =>
-        offline.reads.file(cacheKeys.summary('referral', ubrn, referral.version), () => ers.getClinicalInformation({ ubrn }), {
-          type: 'summary',
-          kind: 'referrals',
-          ubrn,
-          referralVersion: referral.version,
-          attachmentId: null,
-          declaredSize: null,
-          title,
-          declaredContentType: 'application/pdf',
-        }),
-      );
-      return toAttachmentContent(read.value, title, read.stale);
+      const found = await read<PrefetchFile>({
+        fetch: () => ers.getClinicalInformation({ ubrn }),
+        // Kept under the referral's version, so the referral is read (or found kept) first.
+        cached: async (offline, fetch) => {
+          const { referral } = await readReferral(ubrn);
+          return offline.reads.file(cacheKeys.summary('referral', ubrn, referral.version), fetch, {
+            type: 'summary',
+            kind: 'referrals',
+            ubrn,
+            referralVersion: referral.version,
+            attachmentId: null,
+            declaredSize: null,
+            title,
+            declaredContentType: 'application/pdf',
+          });
+        },
+      });
+      return toAttachmentContent(found.value, title, found.stale);
     },
 
     'referral.rejectionReasons': async () => {
-      deps.requireSignedIn();
-      const fetchReasons = async () => (await ers.getRejectionReasons()).map((c) => ({ code: c.code, display: c.display }));
-      const offline = await deps.offline();
-      if (!offline) return fetchReasons();
-      // Kept like everything else, so a rejection can be written (and queued) offline.
-      const read = await offline.reads.readThrough('reference/rejection-reasons', fetchReasons, isReasonList, { type: 'reference' });
-      return read.value;
+      const found = await read({
+        fetch: async () => (await ers.getRejectionReasons()).map((c) => ({ code: c.code, display: c.display })),
+        // Kept like everything else, so a rejection can be written (and queued) offline.
+        cached: (offline, fetch) => offline.reads.readThrough('reference/rejection-reasons', fetch, isReasonList, { type: 'reference' }),
+        // Also asked for in the background after a worklist loads: not the user's own request.
+        foreground: false,
+      });
+      return found.value;
     },
 
     'referral.accept': async ({ ubrn, version }) => {
-      deps.requireSignedIn();
       return audited(
         { ubrn, action: 'accept', detail: null },
         () => sendDecision(ers, { operation: 'referral.accept', input: { ubrn, version } }),
@@ -343,7 +346,6 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
     },
 
     'referral.reject': async ({ ubrn, version, reasonCode, comments, appointmentCancelledInPas }) => {
-      deps.requireSignedIn();
       const pas: { appointmentCancelledInPas?: boolean } = appointmentCancelledInPas === undefined ? {} : { appointmentCancelledInPas };
       return audited(
         { ubrn, action: 'reject', detail: reasonCode },
@@ -360,7 +362,6 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
     },
 
     'referral.recordTriageOutcome': async (input: ChannelParsedInput<'referral.recordTriageOutcome'>) => {
-      deps.requireSignedIn();
       const { ubrn, version, outcome, comments, priority, attachment } = input;
       return audited(
         { ubrn, action: 'triage-outcome', detail: outcome },
@@ -375,7 +376,6 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
     },
 
     'attachment.openExternally': async ({ source, ubrn, attachmentId }) => {
-      deps.requireSignedIn();
       let found: Awaited<ReturnType<typeof attachmentFile>>;
       if (source === 'referral') {
         const { referral } = await readReferral(ubrn);
@@ -390,42 +390,39 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
     },
 
     'advice.open': async ({ ubrn }) => {
-      deps.requireSignedIn();
       return readAdvice(ubrn);
     },
 
     'advice.attachment': async ({ ubrn, attachmentId }) => {
-      deps.requireSignedIn();
       const { request, conversation } = await readAdvice(ubrn);
       const all = [...request.attachments, ...conversation.messages.flatMap((m) => m.attachments)];
       return attachmentFrom(all, attachmentId, { kind: 'advice', ubrn, version: request.version });
     },
 
     'advice.overview': async ({ ubrn }) => {
-      deps.requireSignedIn();
       const title = `Advice and guidance ${ubrn}.pdf`;
-      const offline = await deps.offline();
-      if (!offline) return toAttachmentContent(await ers.getAdviceOverview({ ubrn }), title);
-      // The prefetcher keeps A043 like A007 (with the request it read), so the overview is
-      // readable offline too.
-      const { value: request } = await offline.reads.details('advice', ubrn, () => ers.getAdviceRequest({ ubrn }), isAdviceRequestView);
-      const read = await offline.prefetcher.foreground(() =>
-        offline.reads.file(cacheKeys.summary('advice', ubrn, request.version), () => ers.getAdviceOverview({ ubrn }), {
-          type: 'summary',
-          kind: 'advice',
-          ubrn,
-          referralVersion: request.version,
-          attachmentId: null,
-          declaredSize: null,
-          title,
-          declaredContentType: 'application/pdf',
-        }),
-      );
-      return toAttachmentContent(read.value, title, read.stale);
+      const found = await read<PrefetchFile>({
+        fetch: () => ers.getAdviceOverview({ ubrn }),
+        // The prefetcher keeps A043 like A007 (with the request it read), so the overview is
+        // readable offline too.
+        cached: async (offline, fetch) => {
+          const { value: request } = await offline.reads.details('advice', ubrn, () => ers.getAdviceRequest({ ubrn }), isAdviceRequestView);
+          return offline.reads.file(cacheKeys.summary('advice', ubrn, request.version), fetch, {
+            type: 'summary',
+            kind: 'advice',
+            ubrn,
+            referralVersion: request.version,
+            attachmentId: null,
+            declaredSize: null,
+            title,
+            declaredContentType: 'application/pdf',
+          });
+        },
+      });
+      return toAttachmentContent(found.value, title, found.stale);
     },
 
     'advice.reply': async (input: ChannelParsedInput<'advice.reply'>) => {
-      deps.requireSignedIn();
       const { ubrn, outcome, intendedRecommendation, guidance, priority, attachment } = input;
       return audited(
         { ubrn, action: 'advice-reply', detail: outcome },
@@ -448,7 +445,6 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
     },
 
     'advice.convert': async ({ ubrn, version, guidance, priority, reviewComments }) => {
-      deps.requireSignedIn();
       return audited(
         { ubrn, action: 'advice-convert', detail: null },
         () => sendDecision(ers, { operation: 'advice.convert', input: { ubrn, version, guidance, priority, reviewComments } }),

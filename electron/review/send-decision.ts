@@ -5,7 +5,7 @@
  * never carry more, or other, than the screen was allowed to send.
  */
 import * as v from 'valibot';
-import { channels, type ChannelParsedInput } from '../api';
+import { channels, type ChannelParsedInput } from '../../contract';
 import { AppError } from '../app-error';
 import type { ErsClient } from '../ers/client';
 import type { AttachmentInput } from '../ers/parameters';

@@ -4,7 +4,7 @@
  * Components and stores use the TriageClient from `useClient()`, never a transport.
  */
 import { inject, type InjectionKey } from 'vue';
-import type { ApiErrorShape, Channel, ChannelInput, ChannelOutput, EventName, Events, TriageBridge } from '../../electron/api';
+import type { ApiErrorShape, Channel, ChannelInput, ChannelOutput, EventName, Events, TriageBridge } from '../../contract';
 import { createHostBridge } from './host-bridge';
 
 /** A failed call, as the user should see it: a sentence, a code, and a correlation id. */

@@ -4,7 +4,7 @@
  * The secret arrives once in the URL fragment, is kept in sessionStorage for reloads of
  * this tab, and is removed from the address bar at once.
  */
-import type { CallResult, Channel, ChannelInput, EventName, Events, TriageBridge } from '../../electron/api';
+import type { CallResult, Channel, ChannelInput, EventName, Events, TriageBridge } from '../../contract';
 import { decodeWire, encodeWire } from './wire';
 
 const KEY_HEADER = 'X-Triage-Host-Key';

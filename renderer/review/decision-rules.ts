@@ -1,29 +1,49 @@
 /**
  * Which decisions a referral or an A&G request offers, and what e-RS requires of each
  * form, checked here before anything is sent so the user hears about a missing reason or
- * an over-long comment at once, beside the field. e-RS and the main process check again;
- * these rules only mirror theirs (the renderer may import nothing of electron/ at run time).
+ * an over-long comment at once, beside the field. The rules themselves (lengths, codes,
+ * priorities) are the contract's (contract/domain.ts): the forms validate with the same
+ * valibot schemas the main process checks every call against, so the two cannot disagree.
  */
-import type { AdviceRequestView, Priority, ReferralView, SessionView } from '../../electron/api';
+import * as v from 'valibot';
 import type { FieldError } from '../ui/form-field';
+import {
+  CONVERT_COMMENTS_MAX,
+  ConvertComments,
+  Guidance,
+  GUIDANCE_MAX,
+  INTENDED_RECOMMENDATIONS,
+  PRIORITIES,
+  REJECT_COMMENTS_MAX,
+  RejectComments,
+  RejectionReasonCode,
+  REPLY_OUTCOMES,
+  TRIAGE_COMMENTS_MAX,
+  TRIAGE_OUTCOMES,
+  TriageComments,
+  type AdviceRequestView,
+  type IntendedRecommendation,
+  type Priority,
+  type ReferralView,
+  type ReplyOutcome,
+  type SessionView,
+  type TriageOutcome,
+} from '../../contract';
 
-/** e-RS's length limits: rejection comments (A014) 2,000; triage comments and guidance 8,000. */
+/** e-RS's length limits, for the fields' character counts. */
 export const LIMITS = {
-  rejectComments: 2000,
-  triageComments: 8000,
-  guidance: 8000,
-  reviewComments: 8000,
+  rejectComments: REJECT_COMMENTS_MAX,
+  triageComments: TRIAGE_COMMENTS_MAX,
+  guidance: GUIDANCE_MAX,
+  reviewComments: CONVERT_COMMENTS_MAX,
 } as const;
 
-export const PRIORITIES: readonly Priority[] = ['ROUTINE', 'URGENT', 'TWO_WEEK_WAIT'];
+/** Least urgent first, as e-RS lists them. */
+export { PRIORITIES };
 
-/**
- * The outcomes A028 records. The contract's schema also admits CANCEL_APPOINTMENT_ACTION_LATER,
- * but e-RS documents that A028 records only these two ("Refer/book now" and cancelling are
- * other operations), so offering it would only ever produce an error.
- */
-export const TRIAGE_OUTCOMES = ['RETURN_TO_REFERRER_WITH_ADVICE', 'ACCEPT_REFER_BOOK_LATER'] as const;
-export type TriageOutcome = (typeof TRIAGE_OUTCOMES)[number];
+/** A028 records only these two ("Refer/book now" and cancelling are other operations). */
+export { TRIAGE_OUTCOMES };
+export type { TriageOutcome };
 
 export const TRIAGE_OUTCOME_TEXT: Readonly<Record<TriageOutcome, { label: string; hint: string }>> = {
   RETURN_TO_REFERRER_WITH_ADVICE: {
@@ -36,21 +56,16 @@ export const TRIAGE_OUTCOME_TEXT: Readonly<Record<TriageOutcome, { label: string
   },
 };
 
-export const REPLY_OUTCOMES = ['RETURN_TO_REFERRER_WITH_ADVICE', 'REQUIRE_FURTHER_INFORMATION'] as const;
-export type ReplyOutcome = (typeof REPLY_OUTCOMES)[number];
+export { REPLY_OUTCOMES };
+export type { ReplyOutcome };
 
 export const REPLY_OUTCOME_TEXT: Readonly<Record<ReplyOutcome, string>> = {
   RETURN_TO_REFERRER_WITH_ADVICE: 'Return to referrer with advice',
   REQUIRE_FURTHER_INFORMATION: 'Ask the referrer for more information',
 };
 
-export const RECOMMENDATIONS = [
-  'ADVICE_ONLY_NO_REFERRAL_RECOMMENDED',
-  'ADVICE_FOLLOWED_BY_REFERRAL_IF_REQUIRED',
-  'REFERRAL_RECOMMENDED',
-  'OTHER',
-] as const;
-export type Recommendation = (typeof RECOMMENDATIONS)[number];
+export const RECOMMENDATIONS = INTENDED_RECOMMENDATIONS;
+export type Recommendation = IntendedRecommendation;
 
 export const RECOMMENDATION_TEXT: Readonly<Record<Recommendation, string>> = {
   ADVICE_ONLY_NO_REFERRAL_RECOMMENDED: 'Advice only, no referral recommended',
@@ -166,8 +181,10 @@ export interface ConvertForm {
   reviewComments: string;
 }
 
-function tooLong(text: string, max: number, what: string): string | null {
-  return text.length > max ? `${what} must be ${max.toLocaleString('en-GB')} characters or fewer: remove ${(text.length - max).toLocaleString('en-GB')}.` : null;
+/** What the contract's schema says is wrong with a value (its first issue), or null when it passes. */
+function problem(schema: v.GenericSchema, value: unknown): string | null {
+  const result = v.safeParse(schema, value);
+  return result.success ? null : (result.issues[0]?.message ?? null);
 }
 
 function required(text: string): boolean {
@@ -184,9 +201,10 @@ class Problems {
 
 export function validateReject(form: RejectForm, ids: { reason: string; comments: string }): FieldError[] {
   const p = new Problems();
-  if (form.reasonCode === '') p.add(ids.reason, 'Choose a reason for rejecting the referral.');
+  p.add(ids.reason, problem(RejectionReasonCode, form.reasonCode));
+  // e-RS makes comments optional for some reasons; this app always asks for them.
   if (!required(form.comments)) p.add(ids.comments, 'Write comments for the referrer explaining the rejection.');
-  p.add(ids.comments, tooLong(form.comments, LIMITS.rejectComments, 'Comments'));
+  p.add(ids.comments, problem(RejectComments, form.comments));
   return p.list;
 }
 
@@ -196,7 +214,7 @@ export function validateTriage(form: TriageForm, ids: { outcome: string; comment
   if (!required(form.comments)) {
     p.add(ids.comments, form.outcome === 'ACCEPT_REFER_BOOK_LATER' ? 'Write comments for your admin team.' : 'Write comments for the referrer.');
   }
-  p.add(ids.comments, tooLong(form.comments, LIMITS.triageComments, 'Comments'));
+  p.add(ids.comments, problem(TriageComments, form.comments));
   if (form.outcome === 'RETURN_TO_REFERRER_WITH_ADVICE' && form.priority !== '') {
     p.add(ids.priority, 'The priority cannot be changed when returning a referral with advice: choose "Keep the current priority".');
   }
@@ -211,7 +229,7 @@ export function validateReply(form: ReplyForm, ids: { outcome: string; recommend
     p.add(ids.recommendation, 'Choose your intended recommendation.');
   }
   if (!required(form.guidance)) p.add(ids.guidance, 'Write the guidance for the referrer.');
-  p.add(ids.guidance, tooLong(form.guidance, LIMITS.guidance, 'Guidance'));
+  p.add(ids.guidance, problem(Guidance, form.guidance));
   if (form.priority === '') p.add(ids.priority, 'Choose a priority.');
   p.add(ids.file, form.fileError);
   return p.list;
@@ -220,9 +238,9 @@ export function validateReply(form: ReplyForm, ids: { outcome: string; recommend
 export function validateConvert(form: ConvertForm, ids: { guidance: string; priority: string; reviewComments: string }): FieldError[] {
   const p = new Problems();
   if (!required(form.guidance)) p.add(ids.guidance, 'Write the guidance for the referrer.');
-  p.add(ids.guidance, tooLong(form.guidance, LIMITS.guidance, 'Guidance'));
+  p.add(ids.guidance, problem(Guidance, form.guidance));
   if (form.priority === '') p.add(ids.priority, 'Choose a priority for the new referral.');
   if (!required(form.reviewComments)) p.add(ids.reviewComments, 'Write comments for the team that books the referral.');
-  p.add(ids.reviewComments, tooLong(form.reviewComments, LIMITS.reviewComments, 'Comments'));
+  p.add(ids.reviewComments, problem(ConvertComments, form.reviewComments));
   return p.list;
 }

@@ -3,7 +3,7 @@
  * go to e-RS, in words) and the one call that sends it. Both take the version, because a
  * conflict sends the same decision again against the referral's new version.
  */
-import type { DecisionOutcome, Priority } from '../../electron/api';
+import type { DecisionOutcome, Priority } from '../../contract';
 import type { TriageClient } from '../api/client';
 import {
   RECOMMENDATION_TEXT,

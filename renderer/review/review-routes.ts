@@ -3,7 +3,7 @@
  * "next item" and "back" follow that list), and the address of another item.
  */
 import type { RouteLocationNormalizedLoaded, RouteLocationRaw, Router } from 'vue-router';
-import type { WorklistKind, WorklistRow } from '../../electron/api';
+import type { WorklistKind, WorklistRow } from '../../contract';
 import type { useWorklistsStore } from '../worklist/worklists-store';
 
 const KINDS: readonly WorklistKind[] = ['referrals', 'triage', 'advice'];

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { WorklistKind, WorklistRow } from '../../electron/api';
+import type { WorklistKind, WorklistRow } from '../../contract';
 import { useWorklistsStore } from '../worklist/worklists-store';
 
 export interface DecisionNotice {

@@ -3,7 +3,7 @@
  * through locale formatting, so the same data reads the same on every machine; a plain
  * yyyy-mm-dd date never shifts a day with the time zone.
  */
-import type { AttachmentView, PersonRef, Priority } from '../../electron/api';
+import type { AttachmentView, PersonRef, Priority } from '../../contract';
 import { formatReferralDate, PRIORITY_TEXT } from '../worklist/worklist-text';
 
 export { PRIORITY_TEXT };

@@ -4,7 +4,7 @@
  * whether it can be opened, e-RS's reason when not, and whether the app has a viewer for
  * its type or must offer "open with another application".
  */
-import type { AttachmentView } from '../../electron/api';
+import type { AttachmentView } from '../../contract';
 import { declaredKind } from '../viewer/attachment-kind';
 import { availabilityText, fileSizeText, formatWhen, unavailableText } from './review-text';
 

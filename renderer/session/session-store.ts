@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { SessionView } from '../../electron/api';
+import type { SessionView } from '../../contract';
 import { userMessage, useClient } from '../api/client';
 
 const ACTIVITY_THROTTLE_MS = 30_000;

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { AppInfo } from '../../electron/api';
+import type { AppInfo } from '../../contract';
 import { userMessage, useClient } from '../api/client';
 
 /** The app's name, version and environment, loaded once through the `app.info` channel. */

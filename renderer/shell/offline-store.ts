@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { OfflineStatus } from '../../electron/api';
+import type { OfflineStatus } from '../../contract';
 import { userMessage, useClient } from '../api/client';
 
 /** Connectivity, prefetch progress and the outbox, as the main process reports them. */

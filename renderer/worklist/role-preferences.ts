@@ -5,7 +5,7 @@
  * timestamp per list, not a list of seen items.
  */
 import * as v from 'valibot';
-import type { SessionView, WorklistKind } from '../../electron/api';
+import type { SessionView, WorklistKind } from '../../contract';
 import {
   ASSIGNMENTS,
   defaultFilters,

@@ -3,7 +3,7 @@
  * (lowercase and digit-only keys), so that a keystroke in the search box is one pass of
  * plain comparisons over the sorted rows, and a sort runs only when the sort changes.
  */
-import type { Priority, WorklistRow } from '../../electron/api';
+import { PRIORITIES as LEAST_URGENT_FIRST, type Priority, type WorklistRow } from '../../contract';
 
 export type Assignment = 'anyone' | 'me' | 'unassigned';
 
@@ -31,7 +31,8 @@ export type FilterChange =
   | { name: 'priority'; value: Priority | '' }
   | { name: 'assignment'; value: Assignment };
 
-export const PRIORITIES: readonly Priority[] = ['TWO_WEEK_WAIT', 'URGENT', 'ROUTINE'];
+/** Most urgent first: the order the filter offers them and the sort ranks them. */
+export const PRIORITIES: readonly Priority[] = [...LEAST_URGENT_FIRST].reverse();
 export const ASSIGNMENTS: readonly Assignment[] = ['anyone', 'me', 'unassigned'];
 
 export function defaultFilters(): WorklistFilters {
@@ -60,7 +61,7 @@ export interface IndexedRow {
   readonly assignedClinician: string;
 }
 
-const PRIORITY_RANK: Readonly<Record<Priority, number>> = { TWO_WEEK_WAIT: 0, URGENT: 1, ROUTINE: 2 };
+const PRIORITY_RANK = Object.fromEntries(PRIORITIES.map((priority, rank) => [priority, rank])) as Readonly<Record<Priority, number>>;
 
 /** Lowercase with runs of whitespace made one space, so names compare as people read them. */
 export function normaliseText(text: string): string {

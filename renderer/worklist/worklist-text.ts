@@ -2,7 +2,7 @@
  * The words and dates the worklist screens show. Dates are built from their parts, not
  * through Date parsing, so a yyyy-mm-dd referral date never shifts a day with the time zone.
  */
-import type { Priority, WorklistKind } from '../../electron/api';
+import type { Priority, WorklistKind } from '../../contract';
 
 export interface KindText {
   /** The list's name on its tab and heading. */

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, markRaw, reactive, ref, shallowRef, watch, type ComputedRef, type Ref } from 'vue';
-import type { WorklistKind, WorklistRow } from '../../electron/api';
+import type { WorklistKind, WorklistRow } from '../../contract';
 import { userMessage, useClient } from '../api/client';
 import {
   browserStorage,

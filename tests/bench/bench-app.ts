@@ -46,7 +46,7 @@ export async function startLargeAppHost(staticDir: string): Promise<BenchApp> {
       log: silentLogger,
       local: { shared: local },
     });
-    const host = await startHost({ handlers: app.handlers, events: app.events, staticDir, log: silentLogger });
+    const host = await startHost({ app, events: app.events, staticDir, log: silentLogger });
     const started = local;
     return {
       app,

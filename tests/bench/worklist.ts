@@ -61,7 +61,7 @@ export async function fetchAndMapBench(ctx: BenchContext): Promise<void> {
   const handler: number[] = [];
   for (let i = 0; i < 5; i += 1) {
     const started = performance.now();
-    const result = await dispatch(app.handlers, 'worklist.fetch', { kind: 'referrals' }, silentLogger);
+    const result = await dispatch(app, 'worklist.fetch', { kind: 'referrals' }, silentLogger);
     if (!result.ok) throw new Error(result.error.message);
     handler.push(performance.now() - started);
   }

@@ -1,7 +1,7 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia } from 'pinia';
 import { describe, expect, it } from 'vitest';
-import type { AppInfo } from '../../electron/api';
+import type { AppInfo } from '../../contract';
 import { CLIENT_KEY, TriageError, type TriageClient } from '../../renderer/api/client';
 import SignInView from '../../renderer/session/views/SignInView.vue';
 

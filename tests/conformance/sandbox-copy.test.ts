@@ -17,7 +17,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Channel, ChannelInput, DecisionOutcome, ReferralScreen, AdviceScreen, WorklistView } from '../../electron/api';
+import type { Channel, ChannelInput, DecisionOutcome, ReferralScreen, AdviceScreen, WorklistView } from '../../contract';
 import { ErsError } from '../../electron/ers/ers-error';
 import { startDirectApp, type DirectApp } from '../helpers/app-direct';
 import { hasReference, referenceDir, warnIfNoReference } from '../helpers/repo';

@@ -19,7 +19,7 @@ beforeAll(async () => {
   const config = loadConfig({ ProgramData: programData }, 'win32', { packaged: true });
   if (!config.setupNeeded) throw new Error('expected a packaged configuration that needs setting up');
   const app = createSetupNeededApp({ ...config, setupNeeded: config.setupNeeded }, { appVersion: '9.9.9-e2e', kind: 'browser-host' });
-  host = await startHost({ handlers: app.handlers, events: app.events, staticDir: rendererDist, log: silentLogger });
+  host = await startHost({ app, events: app.events, staticDir: rendererDist, log: silentLogger });
   chrome = await launchChromium();
 });
 

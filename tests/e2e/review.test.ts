@@ -1,7 +1,7 @@
 import { PDFDocument } from 'pdf-lib';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReferralView, WorklistRow } from '../../electron/api';
+import type { ReferralView, WorklistRow } from '../../contract';
 import { renderDocument } from '../../local-env/src/documents/render';
 import { seriousViolations } from '../helpers/axe';
 import { startAppHost, type RunningAppHost } from '../helpers/app-host';

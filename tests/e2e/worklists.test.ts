@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WorklistKind } from '../../electron/api';
+import type { WorklistKind } from '../../contract';
 import { seriousViolations } from '../helpers/axe';
 import { startAppHost, type RunningAppHost } from '../helpers/app-host';
 import { launchChromium, type BrowserSession } from '../helpers/chromium';

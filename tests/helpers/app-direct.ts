@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Channel, ChannelInput, ChannelOutput, EventName, Events, SessionView } from '../../electron/api';
+import type { Channel, ChannelInput, ChannelOutput, EventName, Events, SessionView } from '../../contract';
 import { createApp, type AppDeps, type TriageApp } from '../../electron/app';
 import { loadConfig } from '../../electron/config';
 import { dispatch } from '../../electron/dispatch';
@@ -63,7 +63,7 @@ export async function startDirectApp(
   app.events.subscribe(<E extends EventName>(event: E, payload: Events[E]) => events.push({ event, payload }));
 
   async function call<C extends Channel>(channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>> {
-    const result = await dispatch(app.handlers, channel, input, silentLogger);
+    const result = await dispatch(app, channel, input, silentLogger);
     if (!result.ok) throw Object.assign(new Error(result.error.message), { code: result.error.code });
     return result.value as ChannelOutput<C>;
   }
@@ -76,7 +76,7 @@ export async function startDirectApp(
     openedFiles,
     events,
     call,
-    raw: (channel, input) => dispatch(app.handlers, channel, input, silentLogger),
+    raw: (channel, input) => dispatch(app, channel, input, silentLogger),
     async waitForPhase(phase, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {

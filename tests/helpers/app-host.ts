@@ -48,7 +48,7 @@ export async function startAppHost(
     log: silentLogger,
     local: options.localEnvironment ? { shared: options.localEnvironment } : { start: async (o) => (local = await startLocalEnvironment(o)) },
   });
-  const host = await startHost({ handlers: app.handlers, events: app.events, staticDir: rendererDist, log: silentLogger });
+  const host = await startHost({ app, events: app.events, staticDir: rendererDist, log: silentLogger });
   return {
     local,
     app,

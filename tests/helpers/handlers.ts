@@ -1,5 +1,6 @@
-import { channelNames } from '../../electron/api';
+import { channelNames, type SessionPhase } from '../../contract';
 import { AppError } from '../../electron/app-error';
+import type { DispatchTarget } from '../../electron/dispatch';
 import type { Handlers } from '../../electron/handlers';
 
 /** A complete handler object for transport tests: the given handlers, and the rest refusing. */
@@ -11,4 +12,9 @@ export function handlersWith(overrides: Partial<Handlers>): Handlers {
     };
   }
   return { ...(handlers as unknown as Handlers), ...overrides };
+}
+
+/** What dispatch() serves, for transport tests: these handlers behind a session in this phase. */
+export function dispatchTarget(handlers: Handlers, phase: SessionPhase = 'signed-in'): DispatchTarget {
+  return { handlers, session: { get: () => ({ phase }) } };
 }

@@ -11,16 +11,13 @@
  *
  * Names hold UBRNs; the store keeps them only inside its sealed index and as HMACs on disk.
  */
-import type { WorklistKind } from '../../api';
+import { ID_TOKEN_MAX_LENGTH, ID_TOKEN_PATTERN, UBRN_PATTERN, VERSION_PATTERN, WorklistKind } from '../../../contract';
 import { offlineErrors } from '../offline-errors';
 
 /** Referrals and triage requests are both ReferralRequests; A&G requests are another resource. */
 export type ItemFamily = 'referral' | 'advice';
 
-const UBRN = /^\d{12}$/;
-const VERSION = /^\d{1,9}$/;
-const ATTACHMENT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-const WORKLIST_KINDS: readonly WorklistKind[] = ['referrals', 'triage', 'advice'];
+const WORKLIST_KINDS: readonly WorklistKind[] = WorklistKind.options;
 const ITEM_KEY = /^item:(referral|advice):(\d{12})$/;
 const VERSIONED_KEY = /\/v(\d{1,9})$/;
 
@@ -33,9 +30,9 @@ export function kindOfFamily(family: ItemFamily): WorklistKind {
   return family === 'advice' ? 'advice' : 'referrals';
 }
 
-export const isUbrn = (value: unknown): value is string => typeof value === 'string' && UBRN.test(value);
-export const isVersion = (value: unknown): value is string => typeof value === 'string' && VERSION.test(value);
-export const isAttachmentId = (value: unknown): value is string => typeof value === 'string' && ATTACHMENT_ID.test(value);
+export const isUbrn = (value: unknown): value is string => typeof value === 'string' && UBRN_PATTERN.test(value);
+export const isVersion = (value: unknown): value is string => typeof value === 'string' && VERSION_PATTERN.test(value);
+export const isAttachmentId = (value: unknown): value is string => typeof value === 'string' && value.length <= ID_TOKEN_MAX_LENGTH && ID_TOKEN_PATTERN.test(value);
 
 // A malformed part could make two different things share a name, so it is refused outright.
 function ubrn(value: string): string {

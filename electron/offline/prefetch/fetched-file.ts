@@ -5,7 +5,7 @@
  * body whose length differs from what e-RS declared is refused here, so nothing short of
  * the complete file can ever sit in the cache looking whole.
  */
-import type { WorklistKind } from '../../api';
+import type { WorklistKind } from '../../../contract';
 import type { JsonObject } from '../encrypted-store';
 import type { FetchedFile } from './in-flight';
 import { prefetchErrors } from './prefetch-errors';

@@ -4,7 +4,7 @@
  * version or drop; a failure keeps it with one sentence saying what to do.
  */
 import { ref, shallowRef } from 'vue';
-import type { DecisionOutcome, FieldChange, ReferralView } from '../../../electron/api';
+import type { DecisionOutcome, FieldChange, ReferralView } from '../../../contract';
 import { TriageError, userMessage, type TriageClient } from '../../api/client';
 import type { PreparedDecision } from '../prepared-decision';
 

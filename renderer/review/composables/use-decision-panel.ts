@@ -5,7 +5,7 @@
  * forms, their draft fields and the sentences stay with each panel, because they differ.
  */
 import { computed, nextTick, ref, type Ref } from 'vue';
-import type { ReferralView } from '../../../electron/api';
+import type { ReferralView } from '../../../contract';
 import { useClient } from '../../api/client';
 import type { DecisionAction, PreparedDecision } from '../prepared-decision';
 import { useDecisionFlow, type Finished } from './use-decision-flow';

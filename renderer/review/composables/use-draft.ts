@@ -4,7 +4,7 @@
  * when the screen goes, and discarded when the decision has been sent or queued.
  */
 import { onBeforeUnmount, ref, watch } from 'vue';
-import type { DraftView } from '../../../electron/api';
+import type { DraftView } from '../../../contract';
 import type { TriageClient } from '../../api/client';
 import { clockText } from '../review-text';
 

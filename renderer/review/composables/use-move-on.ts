@@ -3,7 +3,7 @@
  * the user is working through, or back to that list when this was the last.
  */
 import { useRouter } from 'vue-router';
-import type { WorklistKind } from '../../../electron/api';
+import type { WorklistKind } from '../../../contract';
 import { useReviewStore, type DecisionNotice } from '../review-store';
 import type { Finished } from './use-decision-flow';
 import { itemLocation, listPath } from '../review-routes';

@@ -5,7 +5,7 @@
  * decision, and moving on to the next item of the list.
  */
 import { computed, nextTick, onMounted, ref, shallowRef, type Ref } from 'vue';
-import type { AttachmentContent, WorklistKind } from '../../../electron/api';
+import type { AttachmentContent, WorklistKind } from '../../../contract';
 import { userMessage } from '../../api/client';
 import { useReviewStore } from '../review-store';
 import { useSessionStore } from '../../session/session-store';

@@ -22,7 +22,7 @@ import type {
   ReferralView,
   WorklistKind,
   WorklistRow,
-} from '../../../electron/api';
+} from '../../../contract';
 import { CLIENT_KEY, TriageError, type TriageClient } from '../../../renderer/api/client';
 import { createAppRouter } from '../../../renderer/router';
 import { useSessionStore } from '../../../renderer/session/session-store';

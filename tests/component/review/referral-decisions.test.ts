@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DecisionOutcome } from '../../../electron/api';
+import type { DecisionOutcome } from '../../../contract';
 import { TriageError } from '../../../renderer/api/client';
 import {
   bookedReferral,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DraftView } from '../../../electron/api';
+import type { DraftView } from '../../../contract';
 import { TriageError } from '../../../renderer/api/client';
 import { DRAFT_DELAY_MS } from '../../../renderer/review/composables/use-draft';
 import {

@@ -6,7 +6,7 @@ import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, type Pinia } from 'pinia';
 import { defineComponent, h } from 'vue';
 import { RouterView, type Router } from 'vue-router';
-import type { ChannelInput, Priority, SessionView, WorklistKind, WorklistRow, WorklistView } from '../../../electron/api';
+import type { ChannelInput, Priority, SessionView, WorklistKind, WorklistRow, WorklistView } from '../../../contract';
 import { CLIENT_KEY, TriageError, type TriageClient } from '../../../renderer/api/client';
 import { createAppRouter } from '../../../renderer/router';
 import { useSessionStore } from '../../../renderer/session/session-store';

@@ -1,6 +1,6 @@
 import type { DOMWrapper } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Priority, WorklistRow } from '../../../electron/api';
+import type { Priority, WorklistRow } from '../../../contract';
 import { CONSULTANT, fakeClient, listView, makeRow, makeRows, mountWorklists, must, shownUbrns, type MountedWorklists } from './fixtures';
 
 let mounted: MountedWorklists | null = null;

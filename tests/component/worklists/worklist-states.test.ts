@@ -1,6 +1,6 @@
 import { flushPromises } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { WorklistView } from '../../../electron/api';
+import type { WorklistView } from '../../../contract';
 import { TriageError } from '../../../renderer/api/client';
 import { fakeClient, listView, makeRows, mountWorklists, type MountedWorklists } from './fixtures';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { channelNames, type SessionView } from '../../../electron/api';
+import { channelNames, type SessionView } from '../../../contract';
 import { AppError } from '../../../electron/app-error';
 import { ApimClient } from '../../../electron/auth/apim';
 import { silentLogger } from '../../../electron/log/logger';

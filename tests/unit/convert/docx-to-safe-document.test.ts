@@ -2,7 +2,7 @@ import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../electron/app-error';
 import { docxToSafeDocument, htmlToSafeDocument } from '../../../electron/convert/docx-to-safe-document';
-import type { SafeBlock, SafeDocument } from '../../../electron/convert/safe-document';
+import type { SafeBlock, SafeDocument } from '../../../contract';
 import { inspectZip } from '../../../electron/convert/zip-guard';
 import { makeDocx, w } from './docx-fixture';
 import { setDeclaredSize } from './zip-bytes';

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DecisionOutcome, WorklistRow } from '../../../electron/api';
+import type { DecisionOutcome, WorklistRow } from '../../../contract';
 import { startLocalEnvironment, type LocalEnvironment } from '../../../local-env/src/index';
 import { CONSULTANT_UID } from '../../../local-env/src/users';
 import { silentLogger } from '../../../electron/log/logger';

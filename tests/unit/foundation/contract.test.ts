@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { channelNames, channels } from '../../../electron/api';
+import { channelNames, channels } from '../../../contract';
 import { AppError } from '../../../electron/app-error';
 import { dispatch } from '../../../electron/dispatch';
-import type { Handlers } from '../../../electron/handlers';
 import { createLogger } from '../../../electron/log/logger';
 import { startDirectApp, type DirectApp } from '../../helpers/app-direct';
-import { handlersWith } from '../../helpers/handlers';
+import { dispatchTarget, handlersWith } from '../../helpers/handlers';
 
 let direct: DirectApp;
 beforeAll(async () => {
@@ -14,19 +13,16 @@ beforeAll(async () => {
 afterAll(async () => {
   await direct.close();
 });
-const realHandlers = async (): Promise<Handlers> => direct.app.handlers;
 
 describe('the contract', () => {
   it('names every channel once and the composition root handles each of them', async () => {
-    const handlers = await realHandlers();
     expect(new Set(channelNames).size).toBe(channelNames.length);
-    expect(Object.keys(handlers).sort()).toEqual([...channelNames].sort());
+    expect(Object.keys(direct.app.handlers).sort()).toEqual([...channelNames].sort());
   });
 
   it('rejects an unknown channel with a typed error and never reaches a handler', async () => {
-    const handlers = await realHandlers();
     for (const name of ['nope', 'app.info ', '__proto__', 'constructor', 'toString', 42, null]) {
-      const result = await dispatch(handlers, name, {});
+      const result = await dispatch(direct.app, name, {});
       expect(result.ok).toBe(false);
       if (!result.ok) {
         expect(result.error.code).toBe('UNKNOWN_CHANNEL');
@@ -44,7 +40,7 @@ describe('the contract', () => {
       },
     });
     for (const input of [{ extra: 1 }, 'text', 7, [], JSON.parse('{"__proto__": {"polluted": true}}') as unknown]) {
-      const result = await dispatch(handlers, 'app.info', input);
+      const result = await dispatch(dispatchTarget(handlers), 'app.info', input);
       expect(result.ok).toBe(false);
       if (!result.ok) {
         expect(result.error.code).toBe('INVALID_INPUT');
@@ -56,8 +52,7 @@ describe('the contract', () => {
   });
 
   it('answers app.info with the version and environment', async () => {
-    const handlers = await realHandlers();
-    const result = await dispatch(handlers, 'app.info', {});
+    const result = await dispatch(direct.app, 'app.info', {});
     expect(result).toEqual({
       ok: true,
       value: { name: 'e-RS Triage', version: '0.0.0-test', environment: 'local', environmentLabel: 'Local (synthetic training data)', managed: false, transport: 'browser-host', setup: null },
@@ -70,7 +65,7 @@ describe('the contract', () => {
         throw new AppError('ERS_412', 'Someone else changed this referral. Reload it and check before sending again.', { correlationId: 'abc-123' });
       },
     });
-    const result = await dispatch(handlers, 'app.info', {});
+    const result = await dispatch(dispatchTarget(handlers), 'app.info', {});
     expect(result).toEqual({ ok: false, error: { code: 'ERS_412', message: 'Someone else changed this referral. Reload it and check before sending again.', correlationId: 'abc-123' } });
   });
 
@@ -81,7 +76,7 @@ describe('the contract', () => {
         throw new Error('secret detail eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJl for 943 476 5919');
       },
     });
-    const result = await dispatch(handlers, 'app.info', {}, createLogger((line) => lines.push(line)));
+    const result = await dispatch(dispatchTarget(handlers), 'app.info', {}, createLogger((line) => lines.push(line)));
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.error.code).toBe('INTERNAL');
@@ -94,5 +89,32 @@ describe('the contract', () => {
 
   it('gives every channel an input schema', () => {
     for (const name of channelNames) expect(channels[name].input).toBeDefined();
+  });
+
+  it('holds decisions to e-RS\'s own rules, with the sentences the forms show', async () => {
+    let reached = 0;
+    const handlers = handlersWith({
+      'referral.reject': async () => {
+        reached++;
+        throw new Error('must not run');
+      },
+      'referral.recordTriageOutcome': async () => {
+        reached++;
+        throw new Error('must not run');
+      },
+    });
+    const target = dispatchTarget(handlers);
+    const base = { ubrn: '000000070000', version: '4' };
+    // A014: "Maximum 2000 characters."
+    expect(await dispatch(target, 'referral.reject', { ...base, reasonCode: 'R1', comments: 'x'.repeat(2001) })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', issues: [{ path: 'comments', message: 'Comments must be 2,000 characters or fewer: remove 1.' }] },
+    });
+    // A028 records only 'Return to referrer with advice' and 'Accept and refer/book later'.
+    expect(await dispatch(target, 'referral.recordTriageOutcome', { ...base, outcome: 'CANCEL_APPOINTMENT_ACTION_LATER', comments: 'c' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', issues: [{ path: 'outcome' }] },
+    });
+    expect(reached).toBe(0);
   });
 });

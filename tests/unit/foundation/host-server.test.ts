@@ -3,12 +3,12 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SessionView } from '../../../electron/api';
+import type { SessionView } from '../../../contract';
 import { EventHub } from '../../../electron/handlers';
 import { startHost, type HostServer } from '../../../electron/host/server';
 import { silentLogger } from '../../../electron/log/logger';
 import { decodeWire, encodeWire } from '../../../renderer/api/wire';
-import { handlersWith } from '../../helpers/handlers';
+import { dispatchTarget, handlersWith } from '../../helpers/handlers';
 
 let host: HostServer;
 let dir: string;
@@ -28,7 +28,7 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>t</title>');
   writeFileSync(path.join(dir, 'assets', 'app.js'), 'console.log(1)');
   writeFileSync(path.join(os.tmpdir(), 'outside-secret.txt'), 'outside');
-  host = await startHost({ handlers, events, staticDir: dir, log: silentLogger, secret: 'test-secret-123' });
+  host = await startHost({ app: dispatchTarget(handlers), events, staticDir: dir, log: silentLogger, secret: 'test-secret-123' });
 });
 
 afterAll(async () => {

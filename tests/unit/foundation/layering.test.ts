@@ -1,5 +1,7 @@
 import { ESLint } from 'eslint';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../helpers/repo';
 
@@ -16,7 +18,7 @@ describe('process layering', () => {
     const code = "import { startLocalEnvironment } from '../../local-env/src/index';\nexport const s = startLocalEnvironment;\n";
     expect(await restrictedImportErrors('electron/offline/probe.ts', code)).toHaveLength(1);
     expect(await restrictedImportErrors('electron/main.ts', "import { startLocalEnvironment } from '../local-env/src/index';\nexport const s = startLocalEnvironment;\n")).toHaveLength(1);
-    expect(await restrictedImportErrors('renderer/stores/probe.ts', code)).toHaveLength(1);
+    expect(await restrictedImportErrors('renderer/session/probe.ts', code)).toHaveLength(1);
     expect(await restrictedImportErrors('electron/host/cli.ts', "import { startLocalEnvironment } from '../../local-env/src/index';\nexport const s = startLocalEnvironment;\n")).toEqual([]);
   });
 
@@ -30,11 +32,14 @@ describe('process layering', () => {
     }
   });
 
-  it('lets the renderer import the contract type-only and nothing else from electron/', async () => {
+  it('lets the renderer import the contract, at run time too, and nothing else from outside renderer/', async () => {
     const file = 'renderer/session/probe.ts';
-    expect(await restrictedImportErrors(file, "import type { AppInfo } from '../../electron/api';\nexport type A = AppInfo;\n")).toEqual([]);
-    expect(await restrictedImportErrors(file, "import { channels } from '../../electron/api';\nexport const c = channels;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors(file, "import type { AppInfo } from '../../contract';\nexport type A = AppInfo;\n")).toEqual([]);
+    expect(await restrictedImportErrors(file, "import { channels } from '../../contract';\nexport const c = channels;\n")).toEqual([]);
+    expect(await restrictedImportErrors('renderer/review/components/probe.ts', "import { RejectComments } from '../../../contract';\nexport const r = RejectComments;\n")).toEqual([]);
     expect(await restrictedImportErrors(file, "import { createApp } from '../../electron/app';\nexport const c = createApp;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors(file, "import type { Handlers } from '../../electron/handlers';\nexport type H = Handlers;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors(file, "import { repoRoot } from '../../tests/helpers/repo';\nexport const r = repoRoot;\n")).toHaveLength(1);
     expect(await restrictedImportErrors(file, "import { readFile } from 'node:fs';\nexport const r = readFile;\n")).toHaveLength(1);
     expect(await restrictedImportErrors(file, "import { ipcRenderer } from 'electron';\nexport const i = ipcRenderer;\n")).toHaveLength(1);
   });
@@ -46,10 +51,32 @@ describe('process layering', () => {
       expect(await restrictedImportErrors('renderer/ui/probe.ts', `import { x } from '../${folder}/probe';\nexport const y = x;\n`)).toHaveLength(1);
     }
     expect(await restrictedImportErrors('renderer/ui/probe.ts', "import { useClient } from '../api/client';\nexport const c = useClient;\n")).toHaveLength(1);
-    expect(await restrictedImportErrors('renderer/ui/probe.ts', "import type { AppInfo } from '../../electron/api';\nexport type A = AppInfo;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors('renderer/ui/probe.ts', "import type { AppInfo } from '../../contract';\nexport type A = AppInfo;\n")).toHaveLength(1);
     expect(await restrictedImportErrors('renderer/ui/probe.ts', "import { readFile } from 'node:fs';\nexport const r = readFile;\n")).toHaveLength(1);
     // Within ui/, and from a feature into ui/, is what ui/ is for.
     expect(await restrictedImportErrors('renderer/ui/components/probe.ts', "import { describedBy } from '../form-field';\nexport const d = describedBy;\n")).toEqual([]);
     expect(await restrictedImportErrors('renderer/review/probe.ts', "import { describedBy } from '../ui/form-field';\nexport const d = describedBy;\n")).toEqual([]);
+  });
+
+  it('keeps the contract free of Node, Electron, the DOM side and both processes', async () => {
+    const file = 'contract/probe.ts';
+    expect(await restrictedImportErrors(file, "import * as v from 'valibot';\nimport { Ubrn } from './channels';\nexport const u = [v, Ubrn];\n")).toEqual([]);
+    expect(await restrictedImportErrors(file, "import { readFile } from 'node:fs';\nexport const r = readFile;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors(file, "import { ipcMain } from 'electron';\nexport const i = ipcMain;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors(file, "import { AppError } from '../electron/app-error';\nexport const e = AppError;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors(file, "import type { Handlers } from '../electron/handlers';\nexport type H = Handlers;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors(file, "import { useClient } from '../renderer/api/client';\nexport const c = useClient;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors(file, "import { ref } from 'vue';\nexport const r = ref;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors(file, "import { readFile } from 'fs';\nexport const r = readFile;\n")).toHaveLength(1);
+  });
+
+  it('type-checks the contract alone without DOM or Node types, in typecheck and in npm test', () => {
+    const { config } = ts.readConfigFile(path.join(repoRoot, 'tsconfig.contract.json'), ts.sys.readFile) as { config: { compilerOptions: { lib: string[]; types: string[] }; include: string[] } };
+    expect(config.compilerOptions.lib).toEqual(['ES2023']);
+    expect(config.compilerOptions.types).toEqual([]);
+    expect(config.include).toEqual(['contract/**/*.ts']);
+    const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.typecheck).toContain('tsc -p tsconfig.contract.json --noEmit');
+    expect(readFileSync(path.join(repoRoot, 'tests/run-all.mjs'), 'utf8')).toContain("'tsconfig.contract.json'");
   });
 });

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { channelNames } from '../../../electron/api';
+import { channelNames } from '../../../contract';
 import { createApp } from '../../../electron/app';
 import { loadConfig } from '../../../electron/config';
 import { dispatch } from '../../../electron/dispatch';
@@ -17,7 +17,7 @@ describe('a computer that is not set up', () => {
   it('answers app.info with what is missing and where IT puts it', async () => {
     if (!config.setupNeeded) throw new Error('expected a configuration that needs setting up');
     const app = createSetupNeededApp({ ...config, setupNeeded: config.setupNeeded }, { appVersion: '1.0.0', kind: 'electron' });
-    const result = await dispatch(app.handlers, 'app.info', {}, silentLogger);
+    const result = await dispatch(app, 'app.info', {}, silentLogger);
     expect(result).toMatchObject({ ok: true, value: { setup: { expectedPath: path.join(programData, 'ers-triage', 'config.json') }, environmentLabel: 'Not set up' } });
   });
 

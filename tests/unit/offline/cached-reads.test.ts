@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ErsClient } from '../../../electron/ers/client';
 import { ErsError } from '../../../electron/ers/ers-error';
-import type { ReferralView } from '../../../electron/ers/view-models';
+import type { ReferralView } from '../../../contract';
 import { createCachedReads, type CachedReads, type FileDescription } from '../../../electron/offline/cached-reads';
 import { createConnectivity, createHttpProbe, type Connectivity } from '../../../electron/offline/connectivity';
 import type { EncryptedStore } from '../../../electron/offline/encrypted-store';

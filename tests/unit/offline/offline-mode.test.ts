@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OfflineStatus } from '../../../electron/api';
+import type { OfflineStatus } from '../../../contract';
 import { startLocalEnvironment, type LocalEnvironment } from '../../../local-env/src/index';
 import { silentLogger } from '../../../electron/log/logger';
 import { CONSULTANT_UID } from '../../../local-env/src/users';

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AttachmentView, ReferralView, WorklistRow } from '../../../electron/api';
+import type { AttachmentView, ReferralView, WorklistRow } from '../../../contract';
 import { CONSULTANT_UID } from '../../../local-env/src/users';
 import { renderDocument } from '../../../local-env/src/documents/render';
 import { signInDirect, startDirectApp, type DirectApp } from '../../helpers/app-direct';

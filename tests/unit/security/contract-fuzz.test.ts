@@ -16,7 +16,7 @@
 import * as fc from 'fast-check';
 import * as v from 'valibot';
 import { afterAll, describe, expect, it } from 'vitest';
-import { channelNames, channels, type Channel } from '../../../electron/api';
+import { channelNames, channels, type Channel } from '../../../contract';
 import { AppError } from '../../../electron/app-error';
 import { dispatch } from '../../../electron/dispatch';
 import type { Handlers } from '../../../electron/handlers';
@@ -274,7 +274,8 @@ async function checkOne(channel: unknown, raw: unknown, behaviour: Behaviour): P
   const reached: Reach[] = [];
   const logLines: string[] = [];
   const handlers = recordingHandlers(reached, () => behaviour);
-  const result = await dispatch(handlers, channel, raw, createLogger((line) => logLines.push(line), 'debug'));
+  // Signed in, so that every channel's handler is reachable; the session policy has its own test.
+  const result = await dispatch({ handlers, session: { get: () => ({ phase: 'signed-in' as const }) } }, channel, raw, createLogger((line) => logLines.push(line), 'debug'));
 
   expect(typeof result).toBe('object');
   if (!result.ok) {

@@ -147,7 +147,7 @@ export function explainTokenFailure(error: unknown): AppError {
     return unavailable(status, error);
   }
   if (code === 'OAUTH_RESPONSE_BODY_ERROR') {
-    return new AppError('SIGN_IN_REFUSED', `NHS Care Identity Service refused to complete the sign-in (${typeof oauthError === 'string' ? oauthError.slice(0, 60) : 'no reason given'}), so press Sign in to try again, and tell your IT service desk if it happens again.`, { cause: error });
+    return new AppError('SIGN_IN_REFUSED', `NHS Care Identity Service refused to complete the sign-in (${typeof oauthError === 'string' && /^[\w.-]{1,60}$/.test(oauthError) ? oauthError : 'no reason given'}), so press Sign in to try again, and tell your IT service desk if it happens again.`, { cause: error });
   }
   if (code === 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED' || /timestamp|"iat"|"exp"|"nbf"|clock/i.test(text)) return clockSkew(error);
   if (isNetworkFailure(error)) return unreachable(error);

@@ -38,6 +38,10 @@ export const MachineConfigSchema = v.strictObject({
       clientId: v.string(),
       scopes: v.optional(v.string()),
       acrValues: v.optional(v.string()),
+      /** ID token signature algorithms accepted; default RS256 and RS512 (asymmetric ones only). */
+      idTokenAlgorithms: v.optional(v.array(v.picklist(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512']))),
+      /** Sent as max_age; the ID token's auth_time must then be this recent. */
+      maxAgeSeconds: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
     }),
   ),
   apim: v.optional(

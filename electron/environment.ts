@@ -134,6 +134,8 @@ export async function resolveEnvironment(config: AppConfig, userDataDir: string,
                 clientId: machine.cis2.clientId,
                 acrValues: machine.cis2.acrValues ?? 'AAL3_ANY',
                 ...(machine.cis2.scopes ? { scopes: machine.cis2.scopes } : {}),
+                ...(machine.cis2.idTokenAlgorithms ? { idTokenAlgorithms: machine.cis2.idTokenAlgorithms } : {}),
+                ...(machine.cis2.maxAgeSeconds === undefined ? {} : { maxAgeSeconds: machine.cis2.maxAgeSeconds }),
               },
         apim: combined ? null : { tokenEndpoint: apim.tokenEndpoint, clientId: apim.clientId, signingKey },
         combined: combined

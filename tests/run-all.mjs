@@ -57,8 +57,9 @@ if (existsSync(vitestJson)) {
   testsFailed = 1;
 }
 
-// Issue 8's one summary: scanner findings, fuzz runs, bad inputs tried, faults injected,
-// decisions lost and duplicate sends, from the figures the tests measured.
+// Issue 8's one summary: scanner findings, fuzz runs, bad inputs tried, forged ID tokens
+// refused (issue 16), faults injected, decisions lost and duplicate sends, from the
+// figures the tests measured.
 const figures = existsSync('test-results/security')
   ? readdirSync('test-results/security')
       .filter((f) => f.endsWith('.json'))
@@ -71,14 +72,15 @@ const security = {
   scannerUnjustified: scanner ? scanner.highOrMediumUnjustified : null,
   fuzzRuns: sum('runs'),
   badInputsTried: sum('badInputsTried'),
+  forgedTokensRefused: sum('forgedTokensRefused'),
   faultsInjected: sum('faultsInjected'),
   decisionsLost: sum('decisionsLost'),
   duplicateSends: sum('duplicateSends'),
 };
 const securityLine =
   `security: scanner ${security.scannerHighOrMedium ?? 'not run'} high/medium findings (${security.scannerUnjustified ?? '?'} unjustified), ` +
-  `${security.fuzzRuns} fuzz runs, ${security.badInputsTried} bad inputs tried, ${security.faultsInjected} faults injected, ` +
-  `${security.decisionsLost} decisions lost, ${security.duplicateSends} duplicate sends`;
+  `${security.fuzzRuns} fuzz runs, ${security.badInputsTried} bad inputs tried, ${security.forgedTokensRefused} forged tokens refused, ` +
+  `${security.faultsInjected} faults injected, ${security.decisionsLost} decisions lost, ${security.duplicateSends} duplicate sends`;
 results.push({
   name: 'security figures (no unjustified findings, nothing lost, nothing sent twice)',
   ok: security.scannerUnjustified === 0 && security.decisionsLost === 0 && security.duplicateSends === 0,

@@ -50,9 +50,6 @@ export function userFromRoleChoices(choices: readonly ErsRoleChoice[]): SignedIn
   return { uid, name: `SDS user ${uid}` };
 }
 
-const signInAgain = (): AppError =>
-  new AppError('SIGN_IN_INVALID_GRANT', 'The sign-in could not be completed because it had already been used or had expired. Press Sign in to start again.');
-
 export class ApimCombinedClient {
   private readonly tokens: ApimClient;
 
@@ -104,10 +101,10 @@ export class ApimCombinedClient {
       if (error === 'access_denied') throw signInCancelled();
       if (error) {
         this.log.warn('apim.authorize_refused', { error });
-        throw new AppError('SIGN_IN_REFUSED', 'The NHS API platform did not sign you in. Press Sign in to try again; if it keeps happening, tell your IT service desk.');
+        throw new AppError('SIGN_IN_REFUSED', 'The NHS API platform did not sign you in, so press Sign in to try again, and tell your IT service desk if it keeps happening.');
       }
       const code = callbackUrl.searchParams.get('code');
-      if (!code) throw new AppError('SIGN_IN_REFUSED', 'The NHS API platform did not sign you in. Press Sign in to try again; if it keeps happening, tell your IT service desk.');
+      if (!code) throw new AppError('SIGN_IN_REFUSED', 'The NHS API platform did not sign you in, so press Sign in to try again, and tell your IT service desk if it keeps happening.');
       return this.redeem(code, wait.redirectUri, codeVerifier);
     })();
     completed.catch(() => undefined);
@@ -116,19 +113,16 @@ export class ApimCombinedClient {
       await open(authorizationUrl);
     } catch (cause) {
       wait.cancel();
-      throw new AppError('BROWSER_UNAVAILABLE', 'The web browser could not be opened for sign-in. Check a default browser is set, then press Sign in again.', { cause });
+      throw new AppError('BROWSER_UNAVAILABLE', 'The web browser could not be opened for sign-in, so check a default browser is set, then press Sign in again.', { cause });
     }
     return { authorizationUrl, completed, cancel: () => wait.cancel() };
   }
 
-  /** The authorization_code grant, the client authenticated by its signed assertion. */
-  async redeem(code: string, redirectUri: string, codeVerifier: string): Promise<ApimTokens> {
-    try {
-      return await this.tokens.redeemCode(code, redirectUri, codeVerifier);
-    } catch (error) {
-      // A refused code is this sign-in going wrong, not an ended session.
-      if (error instanceof AppError && error.code === 'SIGN_IN_AGAIN') throw signInAgain();
-      throw error;
-    }
+  /**
+   * The authorization_code grant, the client authenticated by its signed assertion. A
+   * refused code is this sign-in going wrong (SIGN_IN_INVALID_GRANT), not an ended session.
+   */
+  redeem(code: string, redirectUri: string, codeVerifier: string): Promise<ApimTokens> {
+    return this.tokens.redeemCode(code, redirectUri, codeVerifier);
   }
 }

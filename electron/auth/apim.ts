@@ -4,6 +4,7 @@
  * the app authenticated by its signed client assertion. Refresh uses APIM's refresh token.
  */
 import { AppError } from '../app-error';
+import { parseRetryAfterMs } from '../ers/retry-policy';
 import type { Logger } from '../log/logger';
 import { CLIENT_ASSERTION_TYPE, signClientAssertion, type AssertionKey } from './client-assertion';
 
@@ -22,6 +23,47 @@ export interface ApimTokens {
   refreshExpiresAt: number | null;
 }
 
+/**
+ * The platform could not answer just now (429, 5xx, a connection reset or a timeout): the
+ * same request may well succeed later. `retryAfterMs` is the platform's Retry-After, if it
+ * sent one.
+ */
+export class ApimUnavailableError extends AppError {
+  constructor(
+    code: 'APIM_BUSY' | 'APIM_UNAVAILABLE' | 'APIM_UNREACHABLE',
+    message: string,
+    readonly retryAfterMs: number | null,
+    options: { cause?: unknown } = {},
+  ) {
+    super(code, message, options);
+  }
+}
+
+export function isTransientApimError(error: unknown): error is ApimUnavailableError {
+  return error instanceof ApimUnavailableError;
+}
+
+/** Which request, so a refusal reads right: a first sign-in has not "ended". */
+type Purpose = 'exchange' | 'code' | 'refresh';
+
+/**
+ * The platform's own words, fit to sit inside the user's sentence: no control characters,
+ * no sentence breaks, not too long. Never a token: the platform does not echo them.
+ */
+function platformWords(error: string, description: unknown): string {
+  const text = typeof description === 'string' && description.trim() !== '' ? `${error}: ${description}` : error;
+  const clean = text
+    .replace(/[\p{Cc}\p{Cf}]+/gu, ' ')
+    .replace(/[.!?]+(\s+|$)/g, '; ')
+    .replace(/\s+/g, ' ')
+    .replace(/[;\s]+$/, '')
+    .trim();
+  return clean.length > 160 ? `${clean.slice(0, 157)}...` : clean;
+}
+
+/** The platform refused the client assertion for a time claim: most often this computer's clock. */
+const TIME_CLAIM = /\b(exp|iat|nbf)\b|expir|future|clock|timestamp/i;
+
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const ID_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:id_token';
 const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
@@ -34,7 +76,7 @@ export class ApimClient {
   ) {}
 
   exchangeIdToken(idToken: string): Promise<ApimTokens> {
-    return this.request({
+    return this.request('exchange', {
       grant_type: TOKEN_EXCHANGE,
       subject_token_type: ID_TOKEN_TYPE,
       requested_token_type: ACCESS_TOKEN_TYPE,
@@ -43,15 +85,15 @@ export class ApimClient {
   }
 
   refresh(refreshToken: string): Promise<ApimTokens> {
-    return this.request({ grant_type: 'refresh_token', refresh_token: refreshToken });
+    return this.request('refresh', { grant_type: 'refresh_token', refresh_token: refreshToken });
   }
 
   /** The authorization code grant of the combined pattern (the code from APIM's own authorize). */
   redeemCode(code: string, redirectUri: string, codeVerifier: string): Promise<ApimTokens> {
-    return this.request({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: codeVerifier });
+    return this.request('code', { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: codeVerifier });
   }
 
-  private async request(grant: Record<string, string>): Promise<ApimTokens> {
+  private async request(purpose: Purpose, grant: Record<string, string>): Promise<ApimTokens> {
     const assertion = await signClientAssertion({
       clientId: this.settings.clientId,
       tokenEndpoint: this.settings.tokenEndpoint,
@@ -74,7 +116,7 @@ export class ApimClient {
       });
     } catch (cause) {
       this.log.warn('apim.unreachable', { error: cause });
-      throw new AppError('APIM_UNREACHABLE', 'The NHS API platform could not be reached to authorise you. Check your network connection, then sign in again.', { cause });
+      throw new ApimUnavailableError('APIM_UNREACHABLE', 'The NHS API platform could not be reached to authorise you, so check your network connection and then press Sign in again.', null, { cause });
     }
     let json: unknown;
     try {
@@ -83,21 +125,11 @@ export class ApimClient {
       json = null;
     }
     const record = (json ?? {}) as Record<string, unknown>;
-    if (!response.ok) {
-      const error = typeof record.error === 'string' ? record.error : 'unknown';
-      this.log.warn('apim.refused', { status: response.status, error });
-      if (error === 'invalid_grant') {
-        throw new AppError('SIGN_IN_AGAIN', 'Your sign-in has ended. Sign in again to carry on; your screen and drafts are kept.');
-      }
-      if (error === 'invalid_client') {
-        throw new AppError('APIM_CLIENT_REFUSED', 'The NHS API platform did not accept this installation of the app. Ask your IT service desk to check its registration and signing key.');
-      }
-      throw new AppError('APIM_REFUSED', `The NHS API platform refused to authorise you (${error}). Sign in again; if it keeps happening, tell your IT service desk.`);
-    }
+    if (!response.ok) throw this.refusal(purpose, response, record);
     const accessToken = record.access_token;
     const expiresIn = Number(record.expires_in);
     if (typeof accessToken !== 'string' || !Number.isFinite(expiresIn)) {
-      throw new AppError('APIM_BAD_RESPONSE', 'The NHS API platform gave an answer the app could not use. Sign in again; if it keeps happening, tell your IT service desk.');
+      throw new AppError('APIM_BAD_RESPONSE', 'The NHS API platform gave an answer the app could not use, so sign in again, and tell your IT service desk if it keeps happening.');
     }
     const refreshIn = Number(record.refresh_token_expires_in);
     return {
@@ -106,5 +138,33 @@ export class ApimClient {
       refreshToken: typeof record.refresh_token === 'string' ? record.refresh_token : null,
       refreshExpiresAt: Number.isFinite(refreshIn) ? this.now() + refreshIn : null,
     };
+  }
+
+  /** One sentence for each way the platform says no; 429 and 5xx are worth trying again. */
+  private refusal(purpose: Purpose, response: Response, record: Record<string, unknown>): AppError {
+    const status = response.status;
+    const error = typeof record.error === 'string' ? record.error : null;
+    const description = typeof record.error_description === 'string' ? record.error_description : null;
+    this.log.warn('apim.refused', { status, error, description, purpose });
+    if (status === 429 || status >= 500) {
+      const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'), this.now() * 1000);
+      return status === 429
+        ? new ApimUnavailableError('APIM_BUSY', 'The NHS API platform is too busy to authorise you just now (it answered 429), so wait a minute and then press Sign in again.', retryAfterMs)
+        : new ApimUnavailableError('APIM_UNAVAILABLE', `The NHS API platform is not working at the moment (it answered ${status}), so press Sign in again in a few minutes.`, retryAfterMs);
+    }
+    const words = platformWords(error ?? `HTTP ${status}`, description);
+    if (error === 'invalid_grant') {
+      // Refresh: the platform's session is over. A first sign-in has not "ended": it failed.
+      if (purpose === 'refresh') return new AppError('SIGN_IN_AGAIN', 'Your sign-in has ended. Sign in again to carry on; your screen and drafts are kept.');
+      if (purpose === 'code') return new AppError('SIGN_IN_INVALID_GRANT', 'The sign-in could not be completed because it had already been used or had expired, so press Sign in to start again.');
+      return new AppError('APIM_EXCHANGE_REFUSED', `The NHS API platform did not accept your NHS Care Identity Service sign-in (${words}), so press Sign in to try again, and tell your IT service desk if it keeps happening.`);
+    }
+    if (description !== null && TIME_CLAIM.test(description)) {
+      return new AppError('APIM_CLOCK', `The NHS API platform refused the app's signed request (${words}), so check that this computer's clock is right, then sign in again, and tell your IT service desk if it keeps happening.`);
+    }
+    if (error === 'invalid_client') {
+      return new AppError('APIM_CLIENT_REFUSED', `The NHS API platform did not accept this installation of the app (${words}), so ask your IT service desk to check its registration and signing key.`);
+    }
+    return new AppError('APIM_REFUSED', `The NHS API platform refused to authorise you (${words}), so sign in again, and tell your IT service desk if it keeps happening.`);
   }
 }

@@ -1,14 +1,17 @@
 /**
  * Sign-in with NHS CIS2 (OpenID Connect) as a native app: discovery from the configured
  * issuer, authorization code with PKCE (S256), state and nonce, the authorization URL opened
- * in the system browser, the code caught on a loopback redirect, and the ID token validated
- * (issuer, audience, signature, expiry with bounded clock skew, nonce — by openid-client —
- * and the authentication assurance level, here).
+ * in the system browser, the code caught on a loopback redirect, and the ID token validated:
+ * issuer, audience, expiry and nonce by openid-client; the signature against the issuer's
+ * published keys with only the configured algorithms, `iat` within a bounded skew and
+ * `auth_time` against `max_age` by ./id-token (openid-client 6 does not verify the
+ * signature of an ID token from the token endpoint); the assurance level here.
  * Pointing at the NHS integration or production issuer is configuration, not code.
  */
 import * as oidc from 'openid-client';
 import { AppError } from '../app-error';
 import type { Logger } from '../log/logger';
+import { allowedAlgorithms, IdTokenRefused, ProviderKeys, verifyIdToken } from './id-token';
 import { listenForCallback, signInCancelled, type CallbackWait } from './loopback';
 
 export interface Cis2Settings {
@@ -20,6 +23,10 @@ export interface Cis2Settings {
   acrValues?: string;
   /** Allowed clock difference for ID token times, in seconds (default 60, at most 300). */
   clockToleranceSeconds?: number;
+  /** ID token signature algorithms accepted (default RS256 and RS512; asymmetric ones only). */
+  idTokenAlgorithms?: string[];
+  /** When set, sent as `max_age` and the ID token's `auth_time` is checked against it. */
+  maxAgeSeconds?: number;
   /** Only for the local environment's mock on http://127.0.0.1. */
   allowInsecureLoopback?: boolean;
   timeoutMs?: number;
@@ -60,48 +67,134 @@ export function acrMeets(actual: string | undefined, required: string | undefine
 }
 
 function unreachable(cause: unknown): AppError {
-  return new AppError('CIS2_UNREACHABLE', 'NHS Care Identity Service could not be reached. Check your network connection, then press Sign in again.', { cause });
+  return new AppError('CIS2_UNREACHABLE', 'NHS Care Identity Service could not be reached, so check your network connection and then press Sign in again.', { cause });
 }
 
-/** Turns openid-client's failures into sentences a clinician can act on. */
+function unavailable(status: number | null, cause: unknown): AppError {
+  const answered = status === null ? '' : ` (it answered ${status})`;
+  return new AppError('CIS2_UNAVAILABLE', `NHS Care Identity Service is not working at the moment${answered}, so you were not signed in; press Sign in again in a few minutes.`, { cause });
+}
+
+function clockSkew(cause: unknown): AppError {
+  return new AppError('CLOCK_SKEW', "Your computer's clock does not match NHS Care Identity Service's, so sign-in was refused; ask your IT service desk to correct the clock, then sign in again.", { cause });
+}
+
+function field(value: unknown, name: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined;
+}
+
+/** The HTTP status behind an openid-client error: its own `status`, or that of the Response it carries. */
+function statusOf(error: unknown): number | null {
+  for (const candidate of [error, field(error, 'cause'), field(field(error, 'cause'), 'cause')]) {
+    const status = candidate instanceof Response ? candidate.status : field(candidate, 'status');
+    if (typeof status === 'number' && Number.isInteger(status)) return status;
+  }
+  return null;
+}
+
+function isNetworkFailure(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth += 1) {
+    const code = field(current, 'code');
+    if (typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|UND_ERR_\w+)$/.test(code)) return true;
+    if (field(current, 'name') === 'TimeoutError' || field(current, 'name') === 'AbortError') return true;
+    if (current instanceof TypeError && /fetch failed/.test(current.message)) return true;
+    current = field(current, 'cause');
+  }
+  return false;
+}
+
+const transientStatus = (status: number | null): boolean => status !== null && (status === 429 || status >= 500);
+
+/** Turns a failure to read the issuer's discovery document into a sentence. */
+export function explainDiscoveryFailure(error: unknown, issuer: string): AppError {
+  if (error instanceof AppError) return error;
+  if (isNetworkFailure(error)) return unreachable(error);
+  const code = field(error, 'code');
+  if (code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED') {
+    return new AppError('CIS2_ISSUER_MISMATCH', `The sign-in service at ${issuer} says it is a different issuer, so sign-in was stopped; ask your IT service desk to check the CIS2 issuer in the trust configuration.`, { cause: error });
+  }
+  const status = statusOf(error);
+  if (transientStatus(status)) return unavailable(status, error);
+  return new AppError('CIS2_MISCONFIGURED', `The sign-in service at ${issuer} did not describe itself as NHS Care Identity Service should, so sign-in was stopped; ask your IT service desk to check the CIS2 issuer in the trust configuration.`, { cause: error });
+}
+
+/** Turns openid-client's and the ID token check's failures into sentences a clinician can act on. */
 export function explainTokenFailure(error: unknown): AppError {
   if (error instanceof AppError) return error;
-  const code = (error as { code?: unknown }).code;
-  const text = error instanceof Error ? `${error.message} ${String((error as { cause?: unknown }).cause ?? '')}` : String(error);
-  if (code === 'OAUTH_RESPONSE_BODY_ERROR' || /invalid_grant/.test(text)) {
-    return new AppError('SIGN_IN_INVALID_GRANT', 'The sign-in could not be completed because it had already been used or had expired. Press Sign in to start again.', { cause: error });
+  if (error instanceof IdTokenRefused) {
+    switch (error.problem) {
+      case 'keys-unavailable':
+        return isNetworkFailure(error) ? unreachable(error) : unavailable(null, error);
+      case 'signature':
+        return new AppError('ID_TOKEN_SIGNATURE', 'NHS Care Identity Service sent back an identity that does not carry its valid signature, so you were not signed in; press Sign in to try again, and tell your IT service desk if it happens again.', { cause: error });
+      case 'clock':
+        return clockSkew(error);
+      case 'auth-time':
+        return new AppError('AUTH_TOO_OLD', 'NHS Care Identity Service did not confirm that you entered your credentials recently enough, so you were not signed in; press Sign in and sign in again with your smartcard or authenticator.', { cause: error });
+      case 'claims':
+        break;
+    }
   }
-  if (/timestamp|"iat"|"exp"|"nbf"|clock/i.test(text) || code === 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED') {
-    return new AppError('CLOCK_SKEW', "Your computer's clock does not match NHS Care Identity Service, so sign-in was refused. Ask your IT service desk to correct the clock, then sign in again.", { cause: error });
+  const code = field(error, 'code');
+  const oauthError = field(error, 'error');
+  const status = statusOf(error);
+  const text = error instanceof Error ? `${error.message} ${String(field(error, 'cause') ?? '')}` : String(error);
+  if (oauthError === 'invalid_grant') {
+    return new AppError('SIGN_IN_INVALID_GRANT', 'The sign-in could not be completed because it had already been used or had expired, so press Sign in to start again.', { cause: error });
   }
-  if (code === 'ECONNREFUSED' || /fetch failed|ECONNREFUSED|ENOTFOUND|network/i.test(text)) return unreachable(error);
-  return new AppError('ID_TOKEN_INVALID', 'The identity returned by NHS Care Identity Service could not be verified, so you were not signed in. Press Sign in to try again; if this keeps happening, tell your IT service desk.', { cause: error });
+  if (oauthError === 'temporarily_unavailable' || oauthError === 'server_error' || ((code === 'OAUTH_RESPONSE_BODY_ERROR' || code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' || code === 'OAUTH_RESPONSE_IS_NOT_JSON') && transientStatus(status))) {
+    return unavailable(status, error);
+  }
+  if (code === 'OAUTH_RESPONSE_BODY_ERROR') {
+    return new AppError('SIGN_IN_REFUSED', `NHS Care Identity Service refused to complete the sign-in (${typeof oauthError === 'string' && /^[\w.-]{1,60}$/.test(oauthError) ? oauthError : 'no reason given'}), so press Sign in to try again, and tell your IT service desk if it happens again.`, { cause: error });
+  }
+  if (code === 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED' || /timestamp|"iat"|"exp"|"nbf"|clock/i.test(text)) return clockSkew(error);
+  if (isNetworkFailure(error)) return unreachable(error);
+  return new AppError('ID_TOKEN_INVALID', 'The identity returned by NHS Care Identity Service could not be verified, so you were not signed in; press Sign in to try again, and tell your IT service desk if it happens again.', { cause: error });
 }
 
 export class Cis2Client {
   private configuration: oidc.Configuration | null = null;
+  private keys: ProviderKeys | null = null;
+  private readonly tolerance: number;
+  private readonly algorithms: string[];
 
   constructor(
     private readonly settings: Cis2Settings,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.tolerance = Math.min(Math.max(settings.clockToleranceSeconds ?? 60, 0), 300);
+    this.algorithms = allowedAlgorithms(settings.idTokenAlgorithms);
+  }
 
-  private async discover(): Promise<oidc.Configuration> {
-    if (this.configuration) return this.configuration;
-    const tolerance = Math.min(Math.max(this.settings.clockToleranceSeconds ?? 60, 0), 300);
+  private async discover(): Promise<{ configuration: oidc.Configuration; keys: ProviderKeys }> {
+    if (this.configuration && this.keys) return { configuration: this.configuration, keys: this.keys };
+    if (this.algorithms.length === 0) {
+      throw new AppError('SIGN_IN_MISCONFIGURED', 'This installation allows no ID token signature algorithm the app accepts, so sign-in cannot start; ask your IT service desk to check the trust configuration.');
+    }
+    let configuration: oidc.Configuration;
     try {
-      this.configuration = await oidc.discovery(
+      configuration = await oidc.discovery(
         new URL(this.settings.issuer),
         this.settings.clientId,
-        { [oidc.clockTolerance]: tolerance },
+        { [oidc.clockTolerance]: this.tolerance },
         oidc.None(),
         this.settings.allowInsecureLoopback ? { execute: [oidc.allowInsecureRequests] } : undefined,
       );
     } catch (error) {
       this.log.warn('cis2.discovery_failed', { error });
-      throw unreachable(error);
+      throw explainDiscoveryFailure(error, this.settings.issuer);
     }
-    return this.configuration;
+    const jwksUri = configuration.serverMetadata().jwks_uri;
+    const secure = jwksUri !== undefined && URL.canParse(jwksUri) && (new URL(jwksUri).protocol === 'https:' || (this.settings.allowInsecureLoopback === true && new URL(jwksUri).hostname === '127.0.0.1'));
+    if (!jwksUri || !secure) {
+      this.log.warn('cis2.discovery_failed', { reason: 'no usable jwks_uri' });
+      throw explainDiscoveryFailure(new Error('no usable jwks_uri'), this.settings.issuer);
+    }
+    this.configuration = configuration;
+    this.keys = new ProviderKeys(new URL(jwksUri));
+    return { configuration, keys: this.keys };
   }
 
   /**
@@ -109,7 +202,7 @@ export class Cis2Client {
    * `open` (the system browser). `completed` settles when the browser comes back.
    */
   async begin(open: (url: string) => Promise<void>, onStrayCallback?: () => void): Promise<PendingSignIn> {
-    const configuration = await this.discover();
+    const { configuration, keys } = await this.discover();
     const codeVerifier = oidc.randomPKCECodeVerifier();
     const codeChallenge = await oidc.calculatePKCECodeChallenge(codeVerifier);
     const state = oidc.randomState();
@@ -129,6 +222,8 @@ export class Cis2Client {
       prompt: 'login',
     };
     if (this.settings.acrValues) parameters.acr_values = this.settings.acrValues;
+    const maxAge = this.settings.maxAgeSeconds;
+    if (maxAge !== undefined) parameters.max_age = String(maxAge);
     const authorizationUrl = oidc.buildAuthorizationUrl(configuration, parameters).href;
 
     const completed = (async (): Promise<Cis2Identity> => {
@@ -136,7 +231,7 @@ export class Cis2Client {
       const error = callbackUrl.searchParams.get('error');
       if (error === 'access_denied') throw signInCancelled();
       if (error) {
-        throw new AppError('SIGN_IN_REFUSED', 'NHS Care Identity Service did not sign you in. Press Sign in to try again; if it keeps happening, tell your IT service desk.');
+        throw new AppError('SIGN_IN_REFUSED', 'NHS Care Identity Service did not sign you in, so press Sign in to try again, and tell your IT service desk if it keeps happening.');
       }
       let tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
       try {
@@ -150,13 +245,26 @@ export class Cis2Client {
         this.log.warn('cis2.code_exchange_failed', { error: cause });
         throw explainTokenFailure(cause);
       }
-      const claims = tokens.claims();
-      if (!claims || !tokens.id_token) throw explainTokenFailure(new Error('no id token'));
+      if (!tokens.claims() || !tokens.id_token) throw explainTokenFailure(new Error('no id token'));
+      // openid-client checked the claims but not the signature: nothing of the token is used before this.
+      let claims: Awaited<ReturnType<typeof verifyIdToken>>;
+      try {
+        claims = await verifyIdToken(tokens.id_token, keys, {
+          issuer: configuration.serverMetadata().issuer,
+          clientId: this.settings.clientId,
+          algorithms: this.algorithms,
+          clockToleranceSeconds: this.tolerance,
+          ...(maxAge === undefined ? {} : { maxAgeSeconds: maxAge }),
+        });
+      } catch (cause) {
+        this.log.warn('cis2.id_token_refused', { error: cause });
+        throw explainTokenFailure(cause);
+      }
       const acr = typeof claims.acr === 'string' ? claims.acr : undefined;
       if (!acrMeets(acr, this.settings.acrValues)) {
-        throw new AppError('ASSURANCE_TOO_LOW', 'You signed in with a method that is not strong enough for e-RS. Sign in again with your smartcard or another approved authenticator.');
+        throw new AppError('ASSURANCE_TOO_LOW', 'You signed in with a method that is not strong enough for e-RS, so sign in again with your smartcard or another approved authenticator.');
       }
-      const uid = typeof claims.uid === 'string' ? claims.uid : claims.sub;
+      const uid = typeof claims.uid === 'string' ? claims.uid : (claims.sub ?? '');
       const name = typeof claims.name === 'string' ? claims.name : [claims.given_name, claims.family_name].filter((p) => typeof p === 'string').join(' ');
       return {
         uid,
@@ -164,7 +272,7 @@ export class Cis2Client {
         acr: acr ?? '',
         sid: typeof claims.sid === 'string' ? claims.sid : null,
         idToken: tokens.id_token,
-        idTokenExpiresAt: claims.exp,
+        idTokenExpiresAt: claims.exp ?? 0,
         refreshToken: tokens.refresh_token ?? null,
         accessToken: tokens.access_token,
       };
@@ -175,7 +283,7 @@ export class Cis2Client {
       await open(authorizationUrl);
     } catch (cause) {
       wait.cancel();
-      throw new AppError('BROWSER_UNAVAILABLE', 'The web browser could not be opened for sign-in. Check a default browser is set, then press Sign in again.', { cause });
+      throw new AppError('BROWSER_UNAVAILABLE', 'The web browser could not be opened for sign-in, so check a default browser is set, then press Sign in again.', { cause });
     }
     return { authorizationUrl, completed, cancel: () => wait.cancel() };
   }

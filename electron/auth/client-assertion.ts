@@ -11,8 +11,12 @@ import { AppError } from '../app-error';
 
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 export const ASSERTION_ALG = 'RS512';
-/** APIM refuses assertions that live longer than five minutes; stay under it. */
-export const ASSERTION_LIFETIME_SECONDS = 4 * 60;
+/**
+ * APIM refuses an assertion whose `exp` is more than five minutes ahead of its own clock.
+ * Two minutes leaves room for a computer clock up to three minutes fast (four minutes left
+ * only one), and is still ample for one token request.
+ */
+export const ASSERTION_LIFETIME_SECONDS = 2 * 60;
 
 export interface AssertionKey {
   key: CryptoKey;

@@ -12,7 +12,7 @@ import type { EnvironmentName, RoleOption, SessionView } from '../../contract';
 import { AppError } from '../app-error';
 import type { Logger } from '../log/logger';
 import { isUnreachableError } from '../offline/connectivity';
-import type { ApimClient, ApimTokens } from './apim';
+import { isTransientApimError, type ApimClient, type ApimTokens } from './apim';
 import type { ApimCombinedClient, PendingAuthorisation } from './apim-combined';
 import type { Cis2Client, Cis2Identity, PendingSignIn } from './cis2';
 
@@ -58,7 +58,36 @@ export interface SessionDeps {
   refreshLeadSeconds?: number;
   /** Called when the session ends, for the offline store's wipe policy. */
   onSignedOut?: (userId: string | null) => Promise<void>;
+  /** The refresh schedule's timers; tests pass their own to move time on. */
+  timers?: SessionTimers;
 }
+
+/** Timers for the refresh schedule. */
+export interface SessionTimers {
+  set(callback: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
+
+const realTimers: SessionTimers = {
+  set(callback, ms) {
+    const timer = setTimeout(callback, ms);
+    timer.unref();
+    return timer;
+  },
+  clear(handle) {
+    clearTimeout(handle as NodeJS.Timeout);
+  },
+};
+
+/**
+ * A refresh the platform could not answer (429, 5xx, a reset connection) is tried again
+ * while the access token in hand still works: after Retry-After when the platform sent
+ * one, else after 1, 2, 4... seconds up to 30. A retry must land this long before expiry.
+ */
+export const REFRESH_RETRY = { baseMs: 1000, maxMs: 30_000, beforeExpiryMs: 5000 };
+
+const SESSION_ENDED = 'Your sign-in has ended. Sign in again to carry on; your screen and drafts are kept.';
+const RENEWAL_FAILED = 'The NHS API platform could not renew your sign-in before it ran out, so sign in again to carry on; your screen and drafts are kept.';
 
 export interface SignedInUser {
   /** The SDS user id. */
@@ -89,13 +118,18 @@ export class SessionManager implements SessionAccess {
   private tokens: ApimTokens | null = null;
   private roles: RoleOption[] = [];
   private activeRole: RoleHeaders | null = null;
-  private refreshTimer: NodeJS.Timeout | null = null;
+  private refreshTimer: unknown = null;
   private idleTimer: NodeJS.Timeout | null = null;
   private refreshing: Promise<boolean> | null = null;
+  /** Transient refresh failures in a row, and when (epoch seconds) the next retry is due. */
+  private refreshFailures = 0;
+  private retryAt: number | null = null;
   private readonly now: () => number;
+  private readonly timers: SessionTimers;
 
   constructor(private readonly deps: SessionDeps) {
     this.now = deps.now ?? (() => Math.floor(Date.now() / 1000));
+    this.timers = deps.timers ?? realTimers;
     this.view = {
       phase: 'signed-out',
       environment: deps.environment,
@@ -195,8 +229,7 @@ export class SessionManager implements SessionAccess {
     // A sign-in that failed part-way must not leave live tokens (and their refresh timer).
     if (phase === 'signed-out' || phase === 'locked') {
       this.tokens = null;
-      if (this.refreshTimer) clearTimeout(this.refreshTimer);
-      this.refreshTimer = null;
+      this.stopRefresh();
     }
     return this.update({ phase, notice: { kind: 'error', message } });
   }
@@ -324,9 +357,8 @@ export class SessionManager implements SessionAccess {
     this.tokens = null;
     this.roles = [];
     this.activeRole = null;
-    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.stopRefresh();
     if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.refreshTimer = null;
     this.idleTimer = null;
     this.view = { ...this.view, user: null, roles: [], role: null, needsReauth: false, rememberedRoleId: null };
   }
@@ -351,8 +383,7 @@ export class SessionManager implements SessionAccess {
   lock(): void {
     if (this.view.phase !== 'signed-in') return;
     this.tokens = null;
-    if (this.refreshTimer) clearTimeout(this.refreshTimer);
-    this.refreshTimer = null;
+    this.stopRefresh();
     this.update({ phase: 'locked', notice: { kind: 'info', message: 'The app locked itself after a period without use. Sign in again to carry on.' } });
   }
 
@@ -364,9 +395,9 @@ export class SessionManager implements SessionAccess {
     // Locking drops the tokens; a sign-in at the lock screen brings new ones (and, for
     // another user, must be able to ask e-RS for that user's roles before unlocking).
     if (this.view.phase === 'locked' && !this.tokens) throw new AppError('LOCKED', 'The app is locked. Sign in again to carry on.');
-    if (!this.tokens) throw new AppError('SIGN_IN_AGAIN', 'Your sign-in has ended. Sign in again to carry on; your screen and drafts are kept.');
+    if (!this.tokens) throw new AppError('SIGN_IN_AGAIN', SESSION_ENDED);
     if (this.tokens.expiresAt - this.now() < 5) {
-      if (!(await this.refresh())) throw new AppError('SIGN_IN_AGAIN', 'Your sign-in has ended. Sign in again to carry on; your screen and drafts are kept.');
+      if (!(await this.refresh())) throw new AppError('SIGN_IN_AGAIN', SESSION_ENDED);
     }
     return this.tokens?.accessToken ?? '';
   }
@@ -395,6 +426,13 @@ export class SessionManager implements SessionAccess {
       this.sessionEnded();
       return false;
     }
+    // Waiting out a platform that said "not now": the token in hand still works until then
+    // (a retry is only ever set to land before it expires), so do not ask again early.
+    if (this.retryAt !== null && this.now() < this.retryAt) {
+      if (tokens.expiresAt > this.now()) return true;
+      this.sessionEnded(RENEWAL_FAILED);
+      return false;
+    }
     try {
       const fresh = await platform.refresh(tokens.refreshToken);
       // Locked or signed out while the refresh was in flight: the answer must not bring the
@@ -404,21 +442,54 @@ export class SessionManager implements SessionAccess {
       this.scheduleRefresh();
       return true;
     } catch (error) {
-      this.deps.log.warn('session.refresh_failed', { error });
-      this.sessionEnded();
-      return false;
+      this.deps.log.warn('session.refresh_failed', { error, failures: this.refreshFailures + 1 });
+      if (this.tokens !== tokens) return false;
+      if (!isTransientApimError(error)) {
+        this.sessionEnded();
+        return false;
+      }
+      // One 429, 503 or reset connection must not end a session whose token still works.
+      const backoffMs = Math.min(REFRESH_RETRY.maxMs, REFRESH_RETRY.baseMs * 2 ** this.refreshFailures);
+      const delayMs = Math.max(error.retryAfterMs ?? 0, backoffMs);
+      const usableMs = (tokens.expiresAt - this.now()) * 1000 - REFRESH_RETRY.beforeExpiryMs;
+      if (delayMs > usableMs) {
+        this.sessionEnded(RENEWAL_FAILED);
+        return false;
+      }
+      this.refreshFailures += 1;
+      this.retryAt = this.now() + delayMs / 1000;
+      this.setRefreshTimer(delayMs);
+      return true;
     }
   }
 
-  private sessionEnded(): void {
+  private sessionEnded(message = SESSION_ENDED): void {
     this.tokens = null;
+    this.stopRefresh();
     if (this.view.phase === 'signed-in') {
-      this.update({ needsReauth: true, notice: { kind: 'error', message: 'Your sign-in has ended. Sign in again to carry on; your screen and drafts are kept.' } });
+      this.update({ needsReauth: true, notice: { kind: 'error', message } });
     }
+  }
+
+  private setRefreshTimer(ms: number): void {
+    if (this.refreshTimer !== null) this.timers.clear(this.refreshTimer);
+    this.refreshTimer = this.timers.set(() => {
+      // The timer is the retry that was due: no longer waiting for it.
+      this.retryAt = null;
+      void this.refresh();
+    }, ms);
+  }
+
+  /** No refresh scheduled, and no retry pending. */
+  private stopRefresh(): void {
+    if (this.refreshTimer !== null) this.timers.clear(this.refreshTimer);
+    this.refreshTimer = null;
+    this.refreshFailures = 0;
+    this.retryAt = null;
   }
 
   private scheduleRefresh(): void {
-    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.stopRefresh();
     const tokens = this.tokens;
     if (!tokens) return;
     // A minute before expiry, or a quarter of the lifetime for short-lived tokens, so a
@@ -426,14 +497,13 @@ export class SessionManager implements SessionAccess {
     const remaining = tokens.expiresAt - this.now();
     const lead = Math.min(this.deps.refreshLeadSeconds ?? 60, remaining / 4);
     const inMs = Math.max((remaining - lead) * 1000, 1000);
-    this.refreshTimer = setTimeout(() => void this.refresh(), inMs);
-    this.refreshTimer.unref();
+    this.setRefreshTimer(inMs);
   }
 
   dispose(): void {
     this.attempt++;
     this.pending?.cancel();
-    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.stopRefresh();
     if (this.idleTimer) clearTimeout(this.idleTimer);
   }
 

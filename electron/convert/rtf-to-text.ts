@@ -84,8 +84,44 @@ function hexValue(byte: number | undefined): number {
   return -1;
 }
 
-function decoderFor(codePage: number): TextDecoder {
-  const labels: Record<number, string> = { 437: 'ibm866', 708: 'iso-8859-6', 819: 'iso-8859-1', 850: 'windows-1252', 874: 'windows-874', 932: 'shift_jis', 936: 'gbk', 949: 'euc-kr', 950: 'big5', 10000: 'macintosh', 65001: 'utf-8' };
+/** What the reader needs of a decoder; TextDecoder is one. */
+interface ByteDecoder {
+  decode(bytes: Uint8Array): string;
+}
+
+/**
+ * Bytes 0x80 to 0xFF of the DOS code pages \pc (437) and \pca (850), which TextDecoder
+ * does not have (the WHATWG Encoding Standard lists neither; IBM866 is Cyrillic, and
+ * windows-1252 puts other letters there). The lower half is ASCII.
+ */
+const DOS_UPPER_HALVES: Record<number, string> = {
+  437:
+    'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒ' +
+    'áíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐' +
+    '└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀' +
+    'αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0',
+  850:
+    'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜø£Ø×ƒ' +
+    'áíóúñÑªº¿®¬½¼¡«»░▒▓│┤ÁÂÀ©╣║╗╝¢¥┐' +
+    '└┴┬├─┼ãÃ╚╔╩╦╠═╬¤ðÐÊËÈıÍÎÏ┘┌█▄¦Ì▀' +
+    'ÓßÔÒõÕµþÞÚÛÙýÝ¯´\u00ad±‗¾¶§÷¸°¨·¹³²■\u00a0',
+};
+
+function tableDecoder(upperHalf: string): ByteDecoder {
+  const table = [...upperHalf];
+  return {
+    decode(bytes) {
+      let out = '';
+      for (const byte of bytes) out += byte < 0x80 ? String.fromCharCode(byte) : (table[byte - 0x80] ?? '\ufffd');
+      return out;
+    },
+  };
+}
+
+function decoderFor(codePage: number): ByteDecoder {
+  const dos = DOS_UPPER_HALVES[codePage];
+  if (dos !== undefined) return tableDecoder(dos);
+  const labels: Record<number, string> = { 708: 'iso-8859-6', 819: 'iso-8859-1', 874: 'windows-874', 932: 'shift_jis', 936: 'gbk', 949: 'euc-kr', 950: 'big5', 10000: 'macintosh', 65001: 'utf-8' };
   const label = labels[codePage] ?? (codePage >= 1250 && codePage <= 1258 ? `windows-${codePage}` : 'windows-1252');
   try {
     return new TextDecoder(label);

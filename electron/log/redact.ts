@@ -8,8 +8,11 @@
  *    value that reads as prose under a key nobody vouched for is dropped too (free text is
  *    where names and clinical detail hide);
  *  - by shape, in every string that is kept: JWTs, bearer and basic credentials, secrets in
- *    URLs, forms or JSON, high-entropy opaque tokens, NHS numbers in any grouping (also
- *    inside longer strings), e-mail addresses, postcodes and home-directory user names.
+ *    URLs, forms or JSON, high-entropy opaque tokens (down to the 28 characters of an NHS
+ *    API platform token), NHS numbers in any grouping (also inside longer strings), e-mail
+ *    addresses, dates without a time (a date of birth looks like any other), postcodes in
+ *    any case and spacing, surname-first names ("SMITH, John (Mr)") and home-directory
+ *    user names.
  */
 import os from 'node:os';
 
@@ -109,8 +112,24 @@ const EMAIL = /[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g;
 const NHS_NUMBER_STRICT = /(?<!\d)\d{3}([ \u00a0\u2009\u202f-]?)\d{3}\1\d{4}(?!\d)/g;
 /** Ten digits in any other grouping: redacted when the check digit says it is one. */
 const NHS_NUMBER_LOOSE = /(?<!\d)\d(?:[ \u00a0\u2009\u202f.-]?\d){9}(?!\d)/g;
-const POSTCODE = /\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?\d[A-Z]{2}\b/g;
+const POSTCODE = /\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)[ \u00a0]{0,2}\d[A-Z]{2}\b/g;
+/** Any case once spaced (`ls1 4ap`); the inward code's letters never include C I K M O V. */
+const POSTCODE_SPACED = /\b[a-z]{1,2}\d[a-z\d]?[ \u00a0]{1,2}\d[abd-hjlnp-uw-z]{2}\b/gi;
 const OPAQUE = /[A-Za-z0-9_\-+=~]{32,}/g;
+/** NHS API platform access and refresh tokens are 28 characters: too short for OPAQUE's entropy test. */
+const SHORT_OPAQUE = /(?<![A-Za-z0-9_\-+=~])[A-Za-z0-9_\-+=~]{20,31}(?![A-Za-z0-9_\-+=~])/g;
+/** Dates without a time: 01/02/1980, 1-2-80, 01.02.1980, 1980-02-01, 1 February 1980, 1-Feb-1980. */
+const DATE_DMY = /(?<![\d/-])(?:0?[1-9]|[12]\d|3[01])([/-])(?:0?[1-9]|1[0-2])\1(?:(?:19|20)\d\d|\d\d)(?![\d/-])/g;
+const DATE_DMY_DOTTED = /(?<![\d.])(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.(?:19|20)\d\d(?![\d.])/g;
+const DATE_ISO = /(?<![\d-])(?:1[89]|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?![\d:]|T\d)/g;
+const MONTH = '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
+const DATE_WORDS = new RegExp(`\\b(?:0?[1-9]|[12]\\d|3[01])(?:st|nd|rd|th)?[ \\u00a0-]${MONTH}\\.?[ \\u00a0,-]{1,2}(?:(?:18|19|20)\\d\\d|\\d\\d)\\b`, 'gi');
+/** e-RS and PDS write a person as "SMITH, John" or "SMITH, John (Mr)": capitals, a comma, a given name. */
+const TITLE = '(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Rev|Sir|Dame)\\.?';
+const SURNAME_FIRST = new RegExp(
+  `(?<![\\p{L}\\p{N}_])\\p{Lu}[\\p{Lu}'’]*\\p{Lu}(?:[ -]\\p{Lu}[\\p{Lu}'’]*\\p{Lu})*,[ \\u00a0]*(?:\\(?${TITLE}\\)?[ \\u00a0]+)?\\p{Lu}(?:[\\p{Ll}'’-]+|\\.|(?![\\p{L}\\p{N}]))(?:[ \\u00a0]\\p{Lu}[\\p{Ll}'’-]+)*(?:[ \\u00a0]*\\(${TITLE}\\))?`,
+  'gu',
+);
 /** Home directories name the person signed in to the computer. */
 const HOME_PATH = /(?:[A-Za-z]:)?[\\/](?:Users|home)[\\/][^\\/\s'"`:]+/gi;
 const QUOTED = /(?<![\p{L}\p{N}])(["'`\u2018\u201c])([^"'`\u2018\u2019\u201c\u201d]{0,2000}?)(["'`\u2019\u201d])(?![\p{L}\p{N}])/gu;
@@ -123,6 +142,29 @@ export function isValidNhsNumber(digits: string): boolean {
   const check = 11 - (sum % 11);
   if (check === 10) return false;
   return (check === 11 ? 0 : check) === Number(digits[9]);
+}
+
+/** camelCase, PascalCase, kebab or snake case words: `refreshAfterUnauthorised`, `HTMLDocument`. */
+const CAMEL_CASE = /^(?:[A-Z]?[a-z]{2,}|[A-Z]{2,4}(?=[A-Z][a-z]|[_-]|$)|[_-])+$/;
+const CAMEL_WORD = /[A-Z]?[a-z]{2,}/g;
+
+/** Reads as words: camel case, few capitals, and every longer word with a vowel and no long consonant run. */
+function looksLikeWords(text: string): boolean {
+  if (!CAMEL_CASE.test(text)) return false;
+  if ((text.match(/[A-Z]/g) ?? []).length / text.length > 0.35) return false;
+  return (text.match(CAMEL_WORD) ?? []).every((word) => word.length < 4 || (/[aeiouy]/i.test(word) && !/[b-df-hj-np-tv-xz]{5}/i.test(word)));
+}
+
+/**
+ * A 20 to 31 character run that reads as random rather than as an identifier: lower case
+ * with digits, or mixed case that does not read as words. Upper-case codes
+ * (`OAUTH_JWT_TIMESTAMP_CHECK_FAILED`, `ERS_412`) and camelCase names stay. A random
+ * 28-character token slips through only when it has no digit and happens to read as
+ * camelCase words, about 2 in 100,000.
+ */
+function looksRandom(text: string): boolean {
+  if (!/[a-z]/.test(text) || entropy(text) < 3) return false;
+  return /\d/.test(text) || (/[A-Z]/.test(text) && !looksLikeWords(text));
 }
 
 /** Shannon entropy per character: random tokens score high, words and UUIDs do not. */
@@ -158,10 +200,18 @@ export function redactString(text: string): string {
     // Before the digit rules: a token's digits must not be taken for an NHS number and
     // leave the rest of the token behind.
     .replace(OPAQUE, (match) => (entropy(match) >= 4.2 ? REDACTED : match))
+    .replace(SHORT_OPAQUE, (match) => (looksRandom(match) ? REDACTED : match))
     .replace(EMAIL, REDACTED)
+    // Dates before NHS numbers, so a date's digits never join a ten-digit run.
+    .replace(DATE_WORDS, REDACTED)
+    .replace(DATE_ISO, REDACTED)
+    .replace(DATE_DMY, REDACTED)
+    .replace(DATE_DMY_DOTTED, REDACTED)
     .replace(NHS_NUMBER_STRICT, REDACTED)
     .replace(NHS_NUMBER_LOOSE, (match) => (isValidNhsNumber(match.replace(/\D/g, '')) ? REDACTED : match))
-    .replace(POSTCODE, REDACTED);
+    .replace(POSTCODE, REDACTED)
+    .replace(POSTCODE_SPACED, REDACTED)
+    .replace(SURNAME_FIRST, REDACTED);
   return truncate(out);
 }
 

@@ -9,7 +9,10 @@ describe('loopback redirect listener', () => {
     const response = await fetch(`${wait.redirectUri}?code=abc&state=state-1`);
     expect(response.status).toBe(200);
     const page = await response.text();
-    expect(page).toContain('return to e-RS Triage');
+    // Nothing has been checked yet: the page sends the user back, the app decides.
+    expect(page).toContain('Return to e-RS Triage to finish signing in');
+    expect(page).not.toMatch(/signed in</i);
+    expect(page).not.toContain('You are signed in');
     expect(page).not.toContain('<script');
     expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
     const url = await wait.result;

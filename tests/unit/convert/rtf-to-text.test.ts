@@ -25,6 +25,21 @@ describe('rtfToText', () => {
     expect(rtfToText(rtf(String.raw`{\rtf1\ansi\ansicpg1253 \'e1}`)).text).toBe('α');
   });
 
+  it('decodes the DOS code pages 437 (\\pc) and 850 (\\pca) as themselves, not as IBM866 or windows-1252', () => {
+    // é ö ß £ in 437; é Ø Ó ı ã in 850: bytes where IBM866 has Cyrillic and windows-1252 other letters.
+    expect(rtfToText(rtf(String.raw`{\rtf1\pc Caf\'82, gr\'94\'e1e, \'9c5}`)).text).toBe('Café, größe, £5');
+    expect(rtfToText(rtf(String.raw`{\rtf1\ansi\ansicpg437 \'82\'e0\'e3\'f8\'fd}`)).text).toBe('éαπ°²');
+    expect(rtfToText(rtf(String.raw`{\rtf1\pca Caf\'82 \'9d \'e0 \'d5 \'c6}`)).text).toBe('Café Ø Ó ı ã');
+    expect(rtfToText(rtf(String.raw`{\rtf1\ansi\ansicpg850 S\'c6o Jos\'82 \'b8 Espa\'a4a}`)).text).toBe('São José © España');
+    // Every upper-half byte is one character of its own, none of them a replacement character.
+    const all = Array.from({ length: 128 }, (_, i) => `\\'${(0x80 + i).toString(16)}`).join('');
+    for (const page of ['\\pc', '\\pca']) {
+      const text = rtfToText(rtf(`{\\rtf1${page} |${all}|}`)).text;
+      expect([...text]).toHaveLength(130);
+      expect(text).not.toContain('\ufffd');
+    }
+  });
+
   it('drops an embedded object with its data and its rendered result, and counts it', () => {
     const objectGroup =
       String.raw`{\object\objemb\objw1000\objh500{\*\objclass Package}{\*\objdata 0105000002000000080000005061636b616765000000000000000000` +

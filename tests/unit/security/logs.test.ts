@@ -14,7 +14,7 @@ import { writeFigures } from './security-figures';
 
 const POSIX = process.platform !== 'win32';
 let dir = '';
-const tried = { tokens: 0, nhsNumbers: 0, names: 0, clinicalTexts: 0, fileContents: 0 };
+const tried = { tokens: 0, nhsNumbers: 0, names: 0, clinicalTexts: 0, fileContents: 0, datesOfBirth: 0, postcodes: 0 };
 
 beforeEach(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'ers-logs-'));
@@ -171,6 +171,75 @@ describe('redaction through the file logger', () => {
     expect(text).not.toContain(Buffer.from(letter).toString('base64').slice(0, 40));
     // The byte count is harmless and useful.
     expect(text).toContain(`[${Buffer.byteLength(letter)} bytes]`);
+  });
+
+  it('keeps 28-character platform tokens, surname-first names, dates of birth and postcodes out', () => {
+    const log = createFileLogger({ dir, minLevel: 'debug' });
+    // NHS API platform access and refresh tokens are 28 characters, under the long-token rule.
+    // Seeded, so the run is the same every time (the shape rule misses about 2 random tokens
+    // in 100,000: digit-free ones that read as camelCase words).
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+    let seed = 0x5eed;
+    const next = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed;
+    };
+    const shortTokens = Array.from({ length: 400 }, (_, i) => {
+      const length = i < 200 ? 28 : 20 + (i % 12);
+      return Array.from({ length }, () => alphabet[(next() >> 8) % alphabet.length]).join('');
+    });
+    shortTokens.push('Sr5PGv19wTEHJdDr2wx2f7IaJ3D0');
+    const names = ['SMITH, John', 'SMITH, John (Mr)', "O'BRIEN, Mary (Mrs)", 'SYNTHETIC-PATIENT, Anne Marie', 'TESTPERSON, Dr Zebedee', 'MADEUP, J.'];
+    const dates = ['01/02/1980', '1/2/80', '01-02-1980', '01.02.1980', '1980-02-01', '1 February 1980', '1st Feb 1980', '01-Feb-1980'];
+    const postcodes = ['LS1 4AP', 'LS14AP', 'ls1 4ap', 'Sw1A 1aA', 'SW1A\u00a01AA', 'M1  1AE'];
+    tried.tokens += shortTokens.length;
+    tried.names += names.length;
+    tried.datesOfBirth += dates.length;
+    tried.postcodes += postcodes.length;
+
+    for (const token of shortTokens) log.info('apim.token', { value: token, detail: `refused ${token} at the platform` });
+    for (const name of names) {
+      log.info('untagged', { who: name });
+      log.error('mapping.failed', { error: new Error(`No match for ${name} in the worklist`) });
+    }
+    for (const date of dates) log.warn('pds.mismatch', { detail: `born ${date}`, error: new Error(`birthDate ${date} does not match`) });
+    for (const postcode of postcodes) log.warn('address', { detail: `lives at ${postcode}, near`, error: new Error(`no practice for ${postcode}`) });
+    log.flush();
+
+    const text = readAll();
+    for (const token of shortTokens) expect(text).not.toContain(token);
+    for (const value of [...names, ...dates, ...postcodes.map((p) => p.replace('\u00a0', '\\u00a0'))]) expect(text, value).not.toContain(value);
+    for (const word of ['SMITH', 'BRIEN', 'SYNTHETIC-PATIENT', 'TESTPERSON', 'MADEUP', 'February', '1980', 'LS1', 'ls1', 'SW1A', 'Sw1A', 'M1 ']) {
+      expect(text, word).not.toContain(word);
+    }
+  });
+
+  it('still keeps the times, identifiers and versions support reads', () => {
+    const log = createFileLogger({ dir });
+    log.info('ers.call', {
+      at: '2026-12-01T14:38:04.099Z',
+      handler: 'refreshAfterUnauthorised',
+      failure: 'JWSSignatureVerificationFailed',
+      operation: 'retrieveReferralRequest',
+      code: 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED',
+      role: 'SERVICE_PROVIDER_CLINICIAN',
+      kid: 'test-2f1a3c5e-9c1d',
+      version: '0.1.10',
+      error: new Error('ECONNRESET, retrying A030 in 2000 ms on e-RS Triage 0.1.10, Node 22.12.0'),
+    });
+    log.flush();
+    const [entry] = entries(readAll());
+    expect(entry).toMatchObject({
+      at: '2026-12-01T14:38:04.099Z',
+      handler: 'refreshAfterUnauthorised',
+      failure: 'JWSSignatureVerificationFailed',
+      operation: 'retrieveReferralRequest',
+      code: 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED',
+      role: 'SERVICE_PROVIDER_CLINICIAN',
+      kid: 'test-2f1a3c5e-9c1d',
+      version: '0.1.10',
+      error: { message: 'ECONNRESET, retrying A030 in 2000 ms on e-RS Triage 0.1.10, Node 22.12.0' },
+    });
   });
 
   it('keeps what support needs: UBRN, correlation id, operation, status, error codes and the event', () => {

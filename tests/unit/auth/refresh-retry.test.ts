@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { RoleOption } from '../../../electron/api';
+import type { RoleOption } from '../../../contract';
 import { AppError } from '../../../electron/app-error';
 import { ApimClient } from '../../../electron/auth/apim';
 import type { Cis2Client, Cis2Identity } from '../../../electron/auth/cis2';

@@ -9,6 +9,7 @@
 import * as oidc from 'openid-client';
 import { AppError } from '../app-error';
 import type { Logger } from '../log/logger';
+import type { FetchLike } from '../platform/platform';
 import { listenForCallback, signInCancelled, type CallbackWait } from './loopback';
 
 export interface Cis2Settings {
@@ -22,6 +23,8 @@ export interface Cis2Settings {
   clockToleranceSeconds?: number;
   /** Only for the local environment's mock on http://127.0.0.1. */
   allowInsecureLoopback?: boolean;
+  /** The platform's fetch, for discovery, the token request and the JWKS: the trust's proxy and certificates apply. */
+  fetch: FetchLike;
   timeoutMs?: number;
 }
 
@@ -74,7 +77,7 @@ export function explainTokenFailure(error: unknown): AppError {
   if (/timestamp|"iat"|"exp"|"nbf"|clock/i.test(text) || code === 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED') {
     return new AppError('CLOCK_SKEW', "Your computer's clock does not match NHS Care Identity Service, so sign-in was refused. Ask your IT service desk to correct the clock, then sign in again.", { cause: error });
   }
-  if (code === 'ECONNREFUSED' || /fetch failed|ECONNREFUSED|ENOTFOUND|network/i.test(text)) return unreachable(error);
+  if (code === 'ECONNREFUSED' || /fetch failed|ECONNREFUSED|ENOTFOUND|network|net::ERR_/i.test(text)) return unreachable(error);
   return new AppError('ID_TOKEN_INVALID', 'The identity returned by NHS Care Identity Service could not be verified, so you were not signed in. Press Sign in to try again; if this keeps happening, tell your IT service desk.', { cause: error });
 }
 
@@ -95,7 +98,11 @@ export class Cis2Client {
         this.settings.clientId,
         { [oidc.clockTolerance]: tolerance },
         oidc.None(),
-        this.settings.allowInsecureLoopback ? { execute: [oidc.allowInsecureRequests] } : undefined,
+        {
+          // Kept by the configuration for the token request and the JWKS too.
+          [oidc.customFetch]: (url, options) => this.settings.fetch(url, options as RequestInit),
+          ...(this.settings.allowInsecureLoopback ? { execute: [oidc.allowInsecureRequests] } : {}),
+        },
       );
     } catch (error) {
       this.log.warn('cis2.discovery_failed', { error });

@@ -16,6 +16,7 @@ import { installCrashHandler } from './crash-handler';
 import { permissionDecision, shouldBlockNavigation, windowOpenDecision } from './navigation-guard';
 import { createFileLogger } from './log/file-logger';
 import { createElectronPlatform } from './platform/electron-platform';
+import { readWindowsPolicy } from './policy/windows-policy';
 import { createSetupNeededApp } from './setup-needed';
 import { readStaticFile } from './static-files';
 import { APP_ORIGIN, APP_SCHEME, isAppUrl, windowOptions } from './window-options';
@@ -86,7 +87,9 @@ if (!app.requestSingleInstanceLock()) {
       return new Response(new Uint8Array(file.body), { headers: { ...SECURITY_HEADERS, 'Content-Type': file.contentType } });
     });
 
-    const config = loadConfig(process.env, process.platform, { packaged: app.isPackaged });
+    // Group Policy (HKLM, Windows only) wins over the ProgramData file, value by value.
+    const policy = await readWindowsPolicy();
+    const config = loadConfig(process.env, process.platform, { packaged: app.isPackaged, policy });
     const platform = createElectronPlatform();
     triage = config.setupNeeded
       ? createSetupNeededApp({ ...config, setupNeeded: config.setupNeeded }, platform)

@@ -4,6 +4,7 @@
  */
 import { app, safeStorage, session, shell } from 'electron';
 import type { KeyProvider } from '../offline/key-provider';
+import { localUserDataDir } from '../user-data-location';
 import type { FetchLike, Platform } from './platform';
 
 /**
@@ -31,6 +32,21 @@ export function isSafeExternalUrl(url: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Before `ready`: per-user data (cache, logs, audit, drafts, outbox, session, Chromium's own)
+ * goes to the non-roaming profile, %LOCALAPPDATA%\e-RS Triage, on Windows. Returns where
+ * Electron would have put it (the roaming profile) and where it goes now, so main.ts can move
+ * what an earlier version left there; null where nothing changes.
+ */
+export function placeUserDataLocally(): { roaming: string; local: string } | null {
+  const roaming = app.getPath('userData');
+  const local = localUserDataDir(process.platform, process.env, app.getPath('home'), app.getName());
+  if (!local || local === roaming) return null;
+  app.setPath('userData', local);
+  app.setPath('sessionData', local);
+  return { roaming, local };
 }
 
 /** The partition of the app's own outbound calls; in memory, so it keeps nothing on disk. */

@@ -36,9 +36,15 @@ export type MoveResult =
   /** The new folder was already in use and the old one came back (a roaming profile restored it): both left alone. */
   | { status: 'both-in-use' };
 
+export interface FileOperations {
+  rename(from: string, to: string): Promise<void>;
+  copyFile(from: string, to: string): Promise<void>;
+  unlink(file: string): Promise<void>;
+}
+
 export interface MoveOptions {
   /** Tests: the file operations, to fail a rename across volumes or stop part-way. */
-  fs?: Pick<typeof fsp, 'rename' | 'copyFile' | 'unlink'>;
+  fs?: FileOperations;
 }
 
 async function exists(p: string): Promise<boolean> {
@@ -67,7 +73,7 @@ async function holdsData(dir: string): Promise<boolean> {
 const acrossVolumes = (error: unknown): boolean => ['EXDEV', 'EPERM', 'EACCES', 'EBUSY'].includes((error as NodeJS.ErrnoException).code ?? '');
 
 export async function moveUserData(from: string, to: string, options: MoveOptions = {}): Promise<MoveResult> {
-  const fs = options.fs ?? fsp;
+  const fs: FileOperations = options.fs ?? fsp;
   if (path.resolve(from) === path.resolve(to) || !(await holdsData(from))) return { status: 'nothing-to-move' };
   const marker = path.join(to, MOVING_MARKER);
   if (!(await exists(marker)) && (await holdsData(to))) return { status: 'both-in-use' };

@@ -7,7 +7,11 @@
 //  - the renderer imports the contract (contract/), at run time too, and nothing else from
 //    outside renderer/ (no electron/, no tests/, no local environment);
 //  - the product (electron/, renderer/) never imports the local environment (local-env/),
-//    except the browser host's development CLI, which starts it.
+//    except the browser host's development CLI, which starts it;
+//  - every outbound HTTP call goes through Platform.fetch: no global fetch, no undici and no
+//    http(s).request/get in electron/ but the two network adapters (Electron's net in
+//    electron-platform.ts, Node's client in node-fetch.ts). Listening (http.createServer,
+//    the loopback redirect and the browser host) is not calling out and stays allowed.
 import { readdirSync } from 'node:fs';
 import js from '@eslint/js';
 import pluginVue from 'eslint-plugin-vue';
@@ -16,6 +20,24 @@ import tseslint from 'typescript-eslint';
 
 const ELECTRON_ALLOWED = ['electron/main.ts', 'electron/preload.ts', 'electron/platform/electron-platform.ts'];
 const LOCAL_ENV_ALLOWED = ['electron/host/cli.ts'];
+const NETWORK_ADAPTERS = ['electron/platform/electron-platform.ts', 'electron/platform/node-fetch.ts'];
+const NETWORK_MESSAGE = 'Outbound HTTP goes through Platform.fetch (the trust\'s proxy and certificates); only electron/platform/electron-platform.ts and node-fetch.ts call the network.';
+const ELECTRON_IMPORT = {
+  name: 'electron',
+  message: 'Only electron/main.ts, electron/preload.ts and electron/platform/electron-platform.ts import electron; take what you need through the Platform interface.',
+};
+const NETWORK_IMPORTS = [
+  { name: 'undici', message: NETWORK_MESSAGE },
+  ...['http', 'https', 'node:http', 'node:https'].map((name) => ({ name, importNames: ['request', 'get'], message: NETWORK_MESSAGE })),
+];
+const NETWORK_RULES = {
+  'no-restricted-globals': ['error', { name: 'fetch', message: NETWORK_MESSAGE }],
+  'no-restricted-properties': [
+    'error',
+    { object: 'globalThis', property: 'fetch', message: NETWORK_MESSAGE },
+    ...['http', 'https'].flatMap((object) => ['request', 'get'].map((property) => ({ object, property, message: NETWORK_MESSAGE }))),
+  ],
+};
 const LOCAL_ENV_PATTERN = {
   regex: '(^|/)local-env(/|$)|^@ers-triage/local-env',
   message: 'The product never imports the local environment (development tooling in local-env/); the composition root receives it through AppDeps.local.',
@@ -57,25 +79,17 @@ export default tseslint.config(
   },
   {
     files: ['electron/**/*.ts'],
-    ignores: [...ELECTRON_ALLOWED, ...LOCAL_ENV_ALLOWED],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            {
-              name: 'electron',
-              message: 'Only electron/main.ts, electron/preload.ts and electron/platform/electron-platform.ts import electron; take what you need through the Platform interface.',
-            },
-          ],
-          patterns: [LOCAL_ENV_PATTERN],
-        },
-      ],
-    },
+    ignores: [...ELECTRON_ALLOWED, ...LOCAL_ENV_ALLOWED, ...NETWORK_ADAPTERS],
+    rules: { 'no-restricted-imports': ['error', { paths: [ELECTRON_IMPORT, ...NETWORK_IMPORTS], patterns: [LOCAL_ENV_PATTERN] }] },
   },
   {
-    // main.ts may import electron, but never the local environment (it loads dist/dev by path, unpackaged only).
-    files: ELECTRON_ALLOWED,
+    // main.ts and preload.ts may import electron, but never the local environment (main loads
+    // dist/dev by path, unpackaged only) and never call the network themselves.
+    files: ['electron/main.ts', 'electron/preload.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: NETWORK_IMPORTS, patterns: [LOCAL_ENV_PATTERN] }] },
+  },
+  {
+    files: ['electron/platform/electron-platform.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [LOCAL_ENV_PATTERN] }] },
   },
   {
@@ -94,6 +108,20 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    files: ['electron/platform/node-fetch.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [ELECTRON_IMPORT], patterns: [LOCAL_ENV_PATTERN] }] },
+  },
+  {
+    // The browser host's development CLI starts the local environment, but calls out like the rest.
+    files: LOCAL_ENV_ALLOWED,
+    rules: { 'no-restricted-imports': ['error', { paths: [ELECTRON_IMPORT, ...NETWORK_IMPORTS] }] },
+  },
+  {
+    files: ['electron/**/*.ts'],
+    ignores: NETWORK_ADAPTERS,
+    rules: NETWORK_RULES,
   },
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.vue'],

@@ -88,8 +88,11 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     return session;
   };
 
+  // Every outbound call goes through the platform's fetch: the trust's proxy and certificates.
+  const fetch = platform.fetch;
   const ersOptions: ErsClientOptions = {
     baseUrl: services.ersBaseUrl,
+    fetch,
     environment: config.environment,
     log,
     ...(services.codeSystemBase ? { codeSystemBase: services.codeSystemBase } : {}),
@@ -111,9 +114,9 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
 
   session = new SessionManager({
     environment: config.environment,
-    cis2: services.cis2 ? new Cis2Client({ ...services.cis2, ...(deps.options?.signInTimeoutMs ? { timeoutMs: deps.options.signInTimeoutMs } : {}) }, log) : null,
-    apim: services.apim ? new ApimClient(services.apim, log) : null,
-    combined: services.combined ? new ApimCombinedClient({ ...services.combined, ...(deps.options?.signInTimeoutMs ? { timeoutMs: deps.options.signInTimeoutMs } : {}) }, log) : null,
+    cis2: services.cis2 ? new Cis2Client({ ...services.cis2, fetch, ...(deps.options?.signInTimeoutMs ? { timeoutMs: deps.options.signInTimeoutMs } : {}) }, log) : null,
+    apim: services.apim ? new ApimClient({ ...services.apim, fetch }, log) : null,
+    combined: services.combined ? new ApimCombinedClient({ ...services.combined, fetch, ...(deps.options?.signInTimeoutMs ? { timeoutMs: deps.options.signInTimeoutMs } : {}) }, log) : null,
     identifyUser: async () => userFromRoleChoices(await ers.getBusinessFunctions()),
     fetchRoles: async (_accessToken, userId) => roleOptionsFrom(await ers.getBusinessFunctions(), userId, services),
     // electronegativity-ok: OPEN_EXTERNAL_JS_CHECK — not Electron's shell: Platform.openExternal, which opens only https, or http on loopback (isSafeExternalUrl)

@@ -1,7 +1,8 @@
 /**
  * Where the app's settings come from, in order of authority:
- *  1. the trust's machine configuration (a JSON file under ProgramData on Windows,
- *     /etc/ers-triage on Linux), set by IT per machine;
+ *  1. the trust's machine configuration, set by IT per machine: Group Policy on Windows
+ *     (policy/windows-policy.ts, read before this and passed in as `policy`), over a JSON
+ *     file (under ProgramData on Windows, /etc/ers-triage on Linux), value by value;
  *  2. in unpackaged development only: ERS_TRIAGE_CONFIG (another file), then the
  *     ERS_ENVIRONMENT, ERS_BASE_URL and ERS_AUTH_PATTERN environment variables when no file
  *     fixes the environment;
@@ -83,8 +84,10 @@ export interface AppConfig {
   /** How the user is signed in and authorised with the NHS API platform. */
   authPattern: AuthPattern;
   machine: MachineConfig;
-  /** Where the machine configuration was read from, if anywhere. */
+  /** Where the machine configuration file was read from, if anywhere. */
   configPath: string | null;
+  /** Whether Group Policy set any of the machine configuration. */
+  policy: boolean;
   /**
    * A packaged build with no machine configuration: the app only says so, and where IT puts
    * the configuration (`expectedPath`). Null when the app can run.
@@ -95,6 +98,61 @@ export interface AppConfig {
 export interface LoadConfigOptions {
   /** A packaged (installed) build: environment variables are ignored and there is no local environment. */
   packaged?: boolean;
+  /**
+   * The machine configuration Group Policy sets (readWindowsPolicy), shaped as the file is.
+   * Each value it sets wins over the file's.
+   */
+  policy?: Record<string, unknown> | null;
+}
+
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * Every endpoint the app calls must be https, but for http on this computer's loopback
+ * (the local environment, or a copy of the sandbox): tokens and clinical data never
+ * travel in the clear, whoever wrote the configuration.
+ */
+export function insecureEndpointProblem(name: string, url: string | null | undefined): string | null {
+  if (!url) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `${name} to something that is not a web address`;
+  }
+  if (parsed.protocol === 'https:') return null;
+  if (parsed.protocol === 'http:' && LOOPBACK_HOSTS.has(parsed.hostname)) return null;
+  return `${name} to ${parsed.protocol}//${parsed.host}, which is not https`;
+}
+
+function requireHttps(endpoints: Record<string, string | null | undefined>, source: string): void {
+  for (const [name, url] of Object.entries(endpoints)) {
+    const problem = insecureEndpointProblem(name, url);
+    if (problem) {
+      throw new AppError('CONFIG_INSECURE', `The e-RS Triage configuration (${source}) sets ${problem}; ask your IT service desk to set an https address.`);
+    }
+  }
+}
+
+/** The file's values with the policy's laid over them, one level deep (cis2, apim, cache, sandboxRole). */
+function overlay(file: Record<string, unknown>, policy: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...file };
+  for (const [key, value] of Object.entries(policy)) {
+    const below = merged[key];
+    merged[key] =
+      value && typeof value === 'object' && below && typeof below === 'object' ? { ...(below as Record<string, unknown>), ...(value as Record<string, unknown>) } : value;
+  }
+  return merged;
+}
+
+function validMachineConfig(json: unknown, source: string): MachineConfig {
+  const parsed = v.safeParse(MachineConfigSchema, json);
+  if (!parsed.success) {
+    const first = parsed.issues[0];
+    const where = first ? v.getDotPath(first) ?? 'the file' : 'the file';
+    throw new AppError('CONFIG_INVALID', `The trust configuration from ${source} has a problem at "${where}": ${first?.message ?? 'unknown'}. Ask your IT service desk to correct it.`);
+  }
+  return parsed.output;
 }
 
 export function defaultConfigPath(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env, packaged = false): string {
@@ -117,19 +175,16 @@ function readMachineConfig(file: string): MachineConfig | null {
   } catch (error) {
     throw new AppError('CONFIG_INVALID', `The trust configuration at ${file} is not valid JSON. Ask your IT service desk to correct it.`, { cause: error });
   }
-  const parsed = v.safeParse(MachineConfigSchema, json);
-  if (!parsed.success) {
-    const first = parsed.issues[0];
-    const where = first ? v.getDotPath(first) ?? 'the file' : 'the file';
-    throw new AppError('CONFIG_INVALID', `The trust configuration at ${file} has a problem at "${where}": ${first?.message ?? 'unknown'}. Ask your IT service desk to correct it.`);
-  }
-  return parsed.output;
+  return validMachineConfig(json, file);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, options: LoadConfigOptions = {}): AppConfig {
   const packaged = options.packaged === true;
   const configPath = defaultConfigPath(platform, env, packaged);
-  const machine = readMachineConfig(configPath);
+  const fromFile = readMachineConfig(configPath);
+  const policy = options.policy && Object.keys(options.policy).length > 0 ? options.policy : null;
+  const source = policy ? `Group Policy${fromFile ? ` and ${configPath}` : ''}` : configPath;
+  const machine = policy ? validMachineConfig(overlay(fromFile ?? {}, policy), source) : fromFile;
   const managed = machine?.environment !== undefined;
   let environment: EnvironmentName = machine?.environment ?? 'local';
   let ersBaseUrl = machine?.ersBaseUrl ?? null;
@@ -144,7 +199,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, platform: NodeJ
       }
       environment = parsed.output;
     }
-    if (env.ERS_BASE_URL) ersBaseUrl = env.ERS_BASE_URL;
+    if (env.ERS_BASE_URL) {
+      ersBaseUrl = env.ERS_BASE_URL;
+      requireHttps({ 'the e-RS address': ersBaseUrl }, 'ERS_BASE_URL');
+    }
     const pattern = env.ERS_AUTH_PATTERN;
     if (pattern !== undefined && pattern !== '') {
       const parsed = v.safeParse(PatternSchema, pattern);
@@ -153,6 +211,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, platform: NodeJ
     }
   }
   const preset = ENVIRONMENTS[environment];
+  requireHttps(
+    {
+      'the e-RS address': machine?.ersBaseUrl,
+      'the CIS2 issuer': machine?.cis2?.issuer,
+      'the APIM token endpoint': machine?.apim?.tokenEndpoint,
+      'the APIM authorize endpoint': machine?.apim?.authorizeEndpoint,
+    },
+    source,
+  );
   return {
     environment,
     environmentLabel: preset.label,
@@ -161,7 +228,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, platform: NodeJ
     signInRequired: preset.signIn,
     authPattern,
     machine: machine ?? {},
-    configPath: machine ? configPath : null,
+    configPath: fromFile ? configPath : null,
+    policy: policy !== null,
     setupNeeded,
   };
 }

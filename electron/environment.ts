@@ -21,10 +21,11 @@ import type { Logger } from './log/logger';
 
 export interface EnvironmentServices {
   ersBaseUrl: string;
-  cis2: Cis2Settings | null;
-  apim: ApimSettings | null;
+  /** Endpoints and credentials only: the composition root adds the platform's fetch. */
+  cis2: Omit<Cis2Settings, 'fetch'> | null;
+  apim: Omit<ApimSettings, 'fetch'> | null;
   /** The combined pattern (sign-in and authorisation at APIM in one); `cis2` and `apim` are then null. */
-  combined: ApimCombinedSettings | null;
+  combined: Omit<ApimCombinedSettings, 'fetch'> | null;
   /** Where there is no sign-in (sandbox): the role every call uses. */
   fixedRole: { businessFunction: RoleOption['businessFunction']; organisationOds: string; onBehalfOfUserId?: string } | null;
   codeSystemBase?: (operation: OperationId) => string;

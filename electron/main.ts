@@ -15,13 +15,35 @@ import { dispatch } from './dispatch';
 import { installCrashHandler } from './crash-handler';
 import { permissionDecision, shouldBlockNavigation, windowOpenDecision } from './navigation-guard';
 import { createFileLogger } from './log/file-logger';
-import { createElectronPlatform } from './platform/electron-platform';
+import { createElectronPlatform, placeUserDataLocally } from './platform/electron-platform';
+import { readWindowsPolicy } from './policy/windows-policy';
 import { createSetupNeededApp } from './setup-needed';
 import { readStaticFile } from './static-files';
+import { moveUserData, type MoveResult } from './user-data-location';
 import { APP_ORIGIN, APP_SCHEME, isAppUrl, windowOptions } from './window-options';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererDir = path.join(here, '..', 'renderer');
+
+// Before anything opens a file there: per-user data in the non-roaming profile (Windows).
+const placed = placeUserDataLocally();
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+// One instance per user; the lock lives in the (new) user data folder.
+const firstInstance = app.requestSingleInstanceLock();
+// What an earlier version left in the roaming profile moves here once; `ready` waits for it
+// (Electron emits it after the entry module's top-level awaits).
+let moved: MoveResult | null = null;
+let moveFailure: unknown = null;
+if (firstInstance && placed) {
+  try {
+    moved = await moveUserData(placed.roaming, placed.local);
+  } catch (error) {
+    moveFailure = error;
+  }
+}
+
 // Structured, redacted, rotating logs in the user's profile; echoed to stderr in development.
 const log = createFileLogger({
   dir: path.join(app.getPath('userData'), 'logs'),
@@ -45,11 +67,16 @@ async function developmentLocalEnvironment(): Promise<LocalEnvironmentSource> {
   return { start: loaded.startLocalEnvironment };
 }
 
-protocol.registerSchemesAsPrivileged([
-  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
-]);
+if (moveFailure !== null) {
+  // Part may be in each place: start again (the move resumes) rather than show half the data.
+  log.error('user_data.move_failed', { error: moveFailure });
+  dialog.showErrorBox('e-RS Triage', 'e-RS Triage could not move your saved work to this computer\'s local profile. Start it again; if this keeps happening, contact your IT service desk.');
+  app.exit(1);
+} else if (moved && moved.status !== 'nothing-to-move') {
+  log.info('user_data.moved', { ...moved });
+}
 
-if (!app.requestSingleInstanceLock()) {
+if (!firstInstance || moveFailure !== null) {
   app.quit();
 } else {
   let mainWindow: BrowserWindow | null = null;
@@ -86,7 +113,9 @@ if (!app.requestSingleInstanceLock()) {
       return new Response(new Uint8Array(file.body), { headers: { ...SECURITY_HEADERS, 'Content-Type': file.contentType } });
     });
 
-    const config = loadConfig(process.env, process.platform, { packaged: app.isPackaged });
+    // Group Policy (HKLM, Windows only) wins over the ProgramData file, value by value.
+    const policy = await readWindowsPolicy();
+    const config = loadConfig(process.env, process.platform, { packaged: app.isPackaged, policy });
     const platform = createElectronPlatform();
     triage = config.setupNeeded
       ? createSetupNeededApp({ ...config, setupNeeded: config.setupNeeded }, platform)

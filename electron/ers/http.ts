@@ -25,6 +25,7 @@ import { readOperationOutcome } from './operation-outcome';
 import { isStateChanging, needsRole, type OperationId } from './operations';
 import { BodyTooLarge, fileNameFromDisposition, readBodyLimited } from './read-body';
 import { backoffDelayMs, DEFAULT_RETRY_POLICY, isRetryableStatus, parseRetryAfterMs, type RetryPolicy } from './retry-policy';
+import type { FetchLike } from '../platform/platform';
 
 /** The e-RS role the user acts in, sent as the NHSD-eRS-* headers. */
 export interface ErsRole {
@@ -34,7 +35,7 @@ export interface ErsRole {
   onBehalfOfUserId?: string | null;
 }
 
-export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+export type { FetchLike } from '../platform/platform';
 export type SleepLike = (ms: number, signal?: AbortSignal) => Promise<void>;
 
 export interface ErsTransportOptions {
@@ -46,7 +47,8 @@ export interface ErsTransportOptions {
   refreshSession?: () => Promise<void>;
   /** The role chosen for this session; null before one is chosen. */
   getRole?: () => ErsRole | null;
-  fetch?: FetchLike;
+  /** The platform's fetch (Platform.fetch): the trust's proxy and certificates apply. */
+  fetch: FetchLike;
   sleep?: SleepLike;
   random?: () => number;
   now?: () => number;
@@ -155,7 +157,7 @@ type Expect = 'json' | 'file' | 'empty';
 
 export function createErsTransport(options: ErsTransportOptions): ErsTransport {
   const baseUrl = normaliseBaseUrl(options.baseUrl);
-  const doFetch: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const doFetch: FetchLike = options.fetch;
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;

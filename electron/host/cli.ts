@@ -10,7 +10,7 @@ import { AppError } from '../app-error';
 import { loadConfig } from '../config';
 import { stderrLogger } from '../log/logger';
 import { createNodePlatform } from '../platform/node-platform';
-import { startLocalEnvironment } from '../../local-env/src/index';
+import { startLocalEnvironment, type LocalEnvironment } from '../../local-env/src/index';
 import { startHost } from './server';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -18,10 +18,22 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 async function main(): Promise<void> {
   const log = stderrLogger(process.env.ERS_LOG_LEVEL === 'debug' ? 'debug' : 'info');
   const config = loadConfig();
-  const app = await createApp({ config, platform: createNodePlatform(), log, local: { start: startLocalEnvironment } });
+  let local: LocalEnvironment | null = null;
+  const app = await createApp({ config, platform: createNodePlatform(), log, local: { start: async (options) => (local = await startLocalEnvironment(options)) } });
   const port = process.env.PORT ? Number(process.env.PORT) : 0;
   const host = await startHost({ app, events: app.events, staticDir: path.join(root, 'dist', 'renderer'), log, port });
   process.stdout.write(`e-RS Triage (${config.environmentLabel}) is running.\nOpen: ${host.url}\n`);
+  // Offline mode to try by hand: stop and start the local e-RS (CIS2 and APIM stay up).
+  const running = local as LocalEnvironment | null;
+  if (running && process.stdin.isTTY) {
+    process.stdout.write('Type "offline" and Enter to stop the local e-RS, "online" to start it again.\n');
+    process.stdin.setEncoding('utf8');
+    process.stdin.on('data', (text: string) => {
+      const word = text.trim();
+      if (word === 'offline') void running.stopErs().then(() => process.stdout.write('The local e-RS is stopped: the app goes offline at its next call.\n'));
+      if (word === 'online') void running.startErs().then(() => process.stdout.write('The local e-RS is back: the app comes online at its next check.\n'));
+    });
+  }
   const stop = async () => {
     await host.close();
     await app.dispose();

@@ -109,6 +109,8 @@ export function isUnreachableError(error: unknown): boolean {
     if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
     if (field(current, 'name') === 'TimeoutError') return true;
     if (current instanceof TypeError && current.message === 'fetch failed') return true;
+    // Electron's net.fetch (Chromium's network stack) names its failures net::ERR_…
+    if (current instanceof Error && /^net::ERR_(CONNECTION|NAME_NOT_RESOLVED|INTERNET_DISCONNECTED|ADDRESS_UNREACHABLE|NETWORK|TIMED_OUT|PROXY|TUNNEL|EMPTY_RESPONSE)/.test(current.message)) return true;
     current = field(current, 'cause');
   }
   return false;
@@ -292,8 +294,8 @@ class ConnectivityMonitor implements Connectivity {
  * A probe that asks the e-RS base address for its ping route (the NHS API platform's
  * `/_ping`, no credentials). Any answer below 500 means something is answering for e-RS.
  */
-export function createHttpProbe(baseUrl: string, options: { fetch?: FetchLike; path?: string } = {}): Probe {
-  const doFetch: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+export function createHttpProbe(baseUrl: string, options: { fetch: FetchLike; path?: string }): Probe {
+  const doFetch: FetchLike = options.fetch;
   const url = `${baseUrl.replace(/\/+$/, '')}${options.path ?? '/_ping'}`;
   return async (signal) => {
     const response = await doFetch(url, { method: 'GET', redirect: 'manual', signal });

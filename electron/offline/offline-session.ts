@@ -115,7 +115,7 @@ export class OfflineSession {
     await store.sweep();
     const outbox = await openOutbox(base);
     const drafts = await openDrafts({ ...base, retentionMs });
-    const connectivity = createConnectivity({ probe: createHttpProbe(deps.ersBaseUrl), logger: deps.log });
+    const connectivity = createConnectivity({ probe: createHttpProbe(deps.ersBaseUrl, { fetch: deps.ersOptions.fetch }), logger: deps.log });
     const fileFetches = createFileFetches();
     const rateControl = new RateControl({ maxConcurrency: 4 });
     const reads = createCachedReads({ store, connectivity, fileFetches, logger: deps.log });

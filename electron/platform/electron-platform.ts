@@ -2,9 +2,10 @@
  * The one small adapter that gives the rest of electron/ what it needs from Electron.
  * Only this file, main.ts and preload.ts import 'electron' (a lint rule enforces it).
  */
-import { app, safeStorage, shell } from 'electron';
+import { app, safeStorage, session, shell } from 'electron';
 import type { KeyProvider } from '../offline/key-provider';
-import type { Platform } from './platform';
+import { localUserDataDir } from '../user-data-location';
+import type { FetchLike, Platform } from './platform';
 
 /**
  * Data keys wrapped by the operating system for the signed-in desktop account: DPAPI on
@@ -33,11 +34,43 @@ export function isSafeExternalUrl(url: string): boolean {
   }
 }
 
+/**
+ * Before `ready`: per-user data (cache, logs, audit, drafts, outbox, session, Chromium's own)
+ * goes to the non-roaming profile, %LOCALAPPDATA%\e-RS Triage, on Windows. Returns where
+ * Electron would have put it (the roaming profile) and where it goes now, so main.ts can move
+ * what an earlier version left there; null where nothing changes.
+ */
+export function placeUserDataLocally(): { roaming: string; local: string } | null {
+  const roaming = app.getPath('userData');
+  const local = localUserDataDir(process.platform, process.env, app.getPath('home'), app.getName());
+  if (!local || local === roaming) return null;
+  app.setPath('userData', local);
+  app.setPath('sessionData', local);
+  return { roaming, local };
+}
+
+/** The partition of the app's own outbound calls; in memory, so it keeps nothing on disk. */
+export const NETWORK_PARTITION = 'ers-triage-network';
+
+/**
+ * Chromium's network stack, as a browser on the trust desktop has it: the system proxy
+ * settings, PAC and WPAD, proxy authentication (NTLM and Negotiate with the signed-in
+ * account), and the operating system's certificate store, so a trust's TLS-inspecting
+ * proxy with its own root works as it does for Edge. Its own session: in memory, no HTTP
+ * cache (e-RS answers hold clinical data, which is kept only in the encrypted store), no
+ * cookies shared with the window. Created after `ready`, as sessions must be.
+ */
+export function createElectronFetch(): FetchLike {
+  const network = session.fromPartition(NETWORK_PARTITION, { cache: false });
+  return (input, init) => network.fetch(input, { ...init, credentials: 'omit', bypassCustomProtocolHandlers: true });
+}
+
 export function createElectronPlatform(): Platform {
   return {
     kind: 'electron',
     appVersion: app.getVersion(),
     userDataDir: app.getPath('userData'),
+    fetch: createElectronFetch(),
     keyProvider: safeStorageKeyProvider,
     openPath: (filePath) => shell.openPath(filePath),
     async openExternal(url: string) {

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KeyProvider } from '../offline/key-provider';
 import { createDevelopmentKeyProvider } from './development-key-provider';
-import type { Platform } from './platform';
+import { createNodeFetch } from './node-fetch';
+import type { FetchLike, Platform } from './platform';
 
 export function packageVersion(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
@@ -22,6 +23,10 @@ export function createNodePlatform(options: {
   appVersion?: string;
   keyProvider?: KeyProvider;
   openPath?: (filePath: string) => Promise<string>;
+  /** Where HTTPS_PROXY, HTTP_PROXY and NO_PROXY are read from (default: this process's environment). */
+  env?: NodeJS.ProcessEnv;
+  /** Tests that fake the network. */
+  fetch?: FetchLike;
 } = {}): Platform {
   const userDataDir = options.userDataDir ?? path.join(os.homedir(), '.ers-triage', 'browser-host');
   let keyProvider = options.keyProvider;
@@ -29,6 +34,7 @@ export function createNodePlatform(options: {
     kind: 'browser-host',
     appVersion: options.appVersion ?? packageVersion(),
     userDataDir,
+    fetch: options.fetch ?? createNodeFetch(options.env ?? process.env),
     // A browser cannot hand a file to a desktop application: say where it was written.
     openPath:
       options.openPath ??

@@ -5,12 +5,25 @@
  */
 import type { KeyProvider } from '../offline/key-provider';
 
+/**
+ * The Fetch API as the app uses it. Every outbound HTTP call (e-RS, the object store its
+ * files come from, CIS2, APIM) goes through the one the platform gives, so the trust's
+ * proxy, PAC script and certificate store apply to all of them.
+ */
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
 export interface Platform {
   readonly kind: 'electron' | 'browser-host';
   /** The app's version as packaged. */
   readonly appVersion: string;
   /** A per-user directory for the app's private data (cache, outbox, audit log). */
   readonly userDataDir: string;
+  /**
+   * The one fetch for every outbound call: Electron's network stack in the app (system
+   * proxy, PAC/WPAD, proxy authentication, the operating system's certificate store); Node's
+   * HTTP client honouring HTTPS_PROXY, HTTP_PROXY and NO_PROXY in the browser host and tests.
+   */
+  readonly fetch: FetchLike;
   /** Open a URL in the system browser (sign-in). Only https, or http on loopback. */
   openExternal(url: string): Promise<void>;
   /**

@@ -25,6 +25,7 @@ import { repoRoot } from '../helpers/repo';
 import type { BenchContext } from './bench-context';
 import type { EmulatorRequest } from './emulator-process';
 import { round } from './stats';
+import { testFetch } from '../helpers/fetch';
 
 const ATTACHMENTS = 500;
 const LATENCY_MS = 50;
@@ -96,6 +97,7 @@ export async function prefetchBench(ctx: BenchContext): Promise<void> {
   const emulator = ctx.running.local.emulator;
   const options = (baseUrl: string): ErsClientOptions => ({
     baseUrl,
+    fetch: testFetch,
     environment: config.environment,
     getAccessToken: () => app.session.accessToken(),
     getRole: () => app.session.roleHeaders(),
@@ -122,7 +124,7 @@ export async function prefetchBench(ctx: BenchContext): Promise<void> {
   const remote = await startRemoteEmulator(ctx.running.localDataDir);
   const root = mkdtempSync(path.join(os.tmpdir(), 'ers-bench-prefetch-'));
   const lag = monitorEventLoopDelay({ resolution: 10 });
-  const connectivity = createConnectivity({ probe: createHttpProbe(remote.baseUrl) });
+  const connectivity = createConnectivity({ probe: createHttpProbe(remote.baseUrl, { fetch: testFetch }) });
   try {
     const clientOptions = options(remote.baseUrl);
     const store = await openEncryptedStore({ root, userId: app.session.get().user?.id ?? 'bench', environment: 'local', keyProvider: new TestKeyProvider() });

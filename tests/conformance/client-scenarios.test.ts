@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createErsClient, type ErsClient } from '../../electron/ers/client';
 import { ErsError } from '../../electron/ers/ers-error';
 import { hasReference, referenceDir, warnIfNoReference } from '../helpers/repo';
+import { testFetch } from '../helpers/fetch';
 
 interface Scenario {
   operation: string;
@@ -265,6 +266,7 @@ describe.skipIf(!hasReference)('e-RS client request conformance (scenarios.json)
       }
       const client = createErsClient({
         baseUrl,
+        fetch: testFetch,
         getAccessToken: async () => 'conformance-token',
         getRole: () => ({ businessFunction: scenario.businessFunction ?? 'SERVICE_PROVIDER_CLINICIAN', organisationOds: 'R69' }),
         retry: { maxAttempts: 1 },

@@ -47,6 +47,8 @@ export async function startDirectApp(
       userDataDir,
       appVersion: '0.0.0-test',
       keyProvider: new TestKeyProvider(),
+      // HTTPS_PROXY, HTTP_PROXY and NO_PROXY from the test only (the machine's own would send loopback calls astray).
+      env: options.env ?? {},
       openExternal: async (url) => {
         opened.push(url);
       },

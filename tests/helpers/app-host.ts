@@ -41,6 +41,8 @@ export async function startAppHost(
     platform: createNodePlatform({
       userDataDir,
       appVersion: options.appVersion,
+      // HTTPS_PROXY, HTTP_PROXY and NO_PROXY from the test only (the machine's own would send loopback calls astray).
+      env: options.env ?? {},
       openExternal: async (url) => {
         opened.push(url);
       },

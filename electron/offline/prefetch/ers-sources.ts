@@ -11,7 +11,7 @@ import type { PrefetchList, PrefetchSources } from '../prefetch';
 import { rateControlledFetch, type RateControl } from './rate-control';
 
 export function createErsPrefetchSources(clientOptions: ErsClientOptions, rateControl: RateControl): PrefetchSources {
-  const baseFetch: FetchLike = clientOptions.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const baseFetch: FetchLike = clientOptions.fetch;
   const client = createErsClient({
     ...clientOptions,
     fetch: rateControlledFetch(baseFetch, rateControl),

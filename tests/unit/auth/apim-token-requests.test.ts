@@ -5,6 +5,7 @@
  * platform says no.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { testFetch } from '../../helpers/fetch';
 import { AppError } from '../../../electron/app-error';
 import { ApimClient, isTransientApimError } from '../../../electron/auth/apim';
 import { ASSERTION_LIFETIME_SECONDS } from '../../../electron/auth/client-assertion';
@@ -21,7 +22,7 @@ afterEach(async () => {
 const realNow = () => Math.floor(Date.now() / 1000);
 
 function clientFor(apim: ApimStub, clockFastBySeconds = 0): ApimClient {
-  return new ApimClient({ tokenEndpoint: apim.tokenEndpoint, clientId: apim.clientId, signingKey: apim.signingKey, timeoutMs: 5000 }, silentLogger, () => realNow() + clockFastBySeconds);
+  return new ApimClient({ tokenEndpoint: apim.tokenEndpoint, clientId: apim.clientId, signingKey: apim.signingKey, timeoutMs: 5000, fetch: testFetch }, silentLogger, () => realNow() + clockFastBySeconds);
 }
 
 async function refusal(promise: Promise<unknown>): Promise<AppError> {

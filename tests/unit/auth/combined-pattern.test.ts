@@ -12,6 +12,7 @@ import { CONSULTANT_UID } from '../../../local-env/src/users';
 import { silentLogger } from '../../../electron/log/logger';
 import { completeBrowserSignIn, startDirectApp, type DirectApp } from '../../helpers/app-direct';
 import { browse, CookieJar, listenForCallback, pkcePair, postToken, type CallbackListener } from '../../helpers/local-identity';
+import { testFetch } from '../../helpers/fetch';
 
 let direct: DirectApp | null = null;
 const listeners: CallbackListener[] = [];
@@ -31,7 +32,7 @@ async function startCombined(): Promise<{ app: DirectApp; local: LocalEnvironmen
 async function appClient(local: LocalEnvironment): Promise<ApimCombinedClient> {
   const key = (await importJWK(local.apimClient.privateJwk, ASSERTION_ALG)) as CryptoKey;
   return new ApimCombinedClient(
-    { authorizeEndpoint: local.apim.authorizeEndpoint, tokenEndpoint: local.apim.tokenEndpoint, clientId: local.apimClient.clientId, signingKey: { key, kid: local.apimClient.kid } },
+    { authorizeEndpoint: local.apim.authorizeEndpoint, tokenEndpoint: local.apim.tokenEndpoint, clientId: local.apimClient.clientId, signingKey: { key, kid: local.apimClient.kid }, fetch: testFetch },
     silentLogger,
   );
 }

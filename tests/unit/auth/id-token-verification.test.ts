@@ -8,6 +8,7 @@
  */
 import type { JWTPayload } from 'jose';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { testFetch } from '../../helpers/fetch';
 import { AppError } from '../../../electron/app-error';
 import { Cis2Client, type Cis2Identity, type Cis2Settings } from '../../../electron/auth/cis2';
 import { silentLogger } from '../../../electron/log/logger';
@@ -31,7 +32,7 @@ async function provider(signing: IdTokenSigning = 'real'): Promise<ForgedOp> {
 }
 
 function client(forged: ForgedOp, settings: Partial<Cis2Settings> = {}): Cis2Client {
-  return new Cis2Client({ issuer: forged.issuer, clientId: forged.clientId, acrValues: 'AAL3_ANY', allowInsecureLoopback: true, timeoutMs: 10_000, ...settings }, silentLogger);
+  return new Cis2Client({ issuer: forged.issuer, clientId: forged.clientId, acrValues: 'AAL3_ANY', allowInsecureLoopback: true, timeoutMs: 10_000, fetch: testFetch, ...settings }, silentLogger);
 }
 
 /** One sign-in as the user would do it: the app opens the URL, the "browser" follows it back to loopback. */

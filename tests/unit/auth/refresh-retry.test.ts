@@ -10,6 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { testFetch } from '../../helpers/fetch';
 import type { RoleOption } from '../../../contract';
 import { AppError } from '../../../electron/app-error';
 import { ApimClient } from '../../../electron/auth/apim';
@@ -70,7 +71,7 @@ async function signedIn(time: ManualTime): Promise<{ session: SessionManager; ap
   stateDir = await mkdtemp(path.join(os.tmpdir(), 'ers-refresh-retry-'));
   const identity: Cis2Identity = { uid: 'uid-1', name: 'Dr Retry', acr: 'AAL3_ANY', sid: null, idToken: 'a.b.c', idTokenExpiresAt: time.now() + 600, refreshToken: null, accessToken: 'cis2' };
   const cis2 = { begin: async () => ({ authorizationUrl: 'https://cis2.example/authorize', completed: Promise.resolve(identity), cancel: () => undefined }) } as unknown as Cis2Client;
-  const client = new ApimClient({ tokenEndpoint: apim.tokenEndpoint, clientId: apim.clientId, signingKey: apim.signingKey, timeoutMs: 5000 }, silentLogger, time.now);
+  const client = new ApimClient({ tokenEndpoint: apim.tokenEndpoint, clientId: apim.clientId, signingKey: apim.signingKey, timeoutMs: 5000, fetch: testFetch }, silentLogger, time.now);
   const manager = new SessionManager({
     environment: 'local',
     cis2,

@@ -5,6 +5,7 @@ import { ApimClient } from '../../../electron/auth/apim';
 import { silentLogger } from '../../../electron/log/logger';
 import { ADMIN_UID, CONSULTANT_UID, NO_PROVIDER_ROLE_UID, SECOND_CONSULTANT_UID } from '../../../local-env/src/users';
 import { completeBrowserSignIn, signInDirect, startDirectApp, type DirectApp } from '../../helpers/app-direct';
+import { testFetch } from '../../helpers/fetch';
 
 let direct: DirectApp | null = null;
 afterEach(async () => {
@@ -139,7 +140,7 @@ describe('sign-in against the real mock CIS2 and APIM', () => {
     direct = await startDirectApp();
     const services = direct.app.services;
     if (!services.apim) throw new Error('no APIM settings');
-    const apim = new ApimClient(services.apim, silentLogger);
+    const apim = new ApimClient({ ...services.apim, fetch: testFetch }, silentLogger);
     const error = await apim.refresh('not-a-refresh-token-the-platform-issued').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe('SIGN_IN_AGAIN');

@@ -5,6 +5,7 @@
  * is not an "already used" sign-in. The real `Cis2Client` against the test provider.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { testFetch } from '../../helpers/fetch';
 import { AppError } from '../../../electron/app-error';
 import { Cis2Client } from '../../../electron/auth/cis2';
 import { silentLogger } from '../../../electron/log/logger';
@@ -18,7 +19,7 @@ afterEach(async () => {
 });
 
 function client(forged: ForgedOp): Cis2Client {
-  return new Cis2Client({ issuer: forged.issuer, clientId: forged.clientId, acrValues: 'AAL3_ANY', allowInsecureLoopback: true, timeoutMs: 10_000 }, silentLogger);
+  return new Cis2Client({ issuer: forged.issuer, clientId: forged.clientId, acrValues: 'AAL3_ANY', allowInsecureLoopback: true, timeoutMs: 10_000, fetch: testFetch }, silentLogger);
 }
 
 async function failure(promise: Promise<unknown>): Promise<AppError> {

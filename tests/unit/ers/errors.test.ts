@@ -5,6 +5,7 @@ import { createErsClient, type ErsClient } from '../../../electron/ers/client';
 import { ErsError } from '../../../electron/ers/ers-error';
 import { hasReference, referenceDir, warnIfNoReference } from '../../helpers/repo';
 import { json, noSleep, outcome, referral, startLoopback, type Loopback, type Responder } from './loopback';
+import { testFetch } from '../../helpers/fetch';
 
 const UBRN = '000000070000';
 let server: Loopback | null = null;
@@ -18,6 +19,7 @@ async function start(respond: Responder, extra: { maxJsonBytes?: number } = {}):
   server = await startLoopback(respond);
   return createErsClient({
     baseUrl: server.url,
+    fetch: testFetch,
     getAccessToken: async () => 'token',
     getRole: () => ({ businessFunction: 'SERVICE_PROVIDER_CLINICIAN', organisationOds: 'R69' }),
     sleep: noSleep,

@@ -7,6 +7,7 @@ import { ErsError } from '../../../electron/ers/ers-error';
 import { daysSince, formatNhsNumber, ukDate } from '../../../electron/ers/format';
 import { hasReference, referenceDir, warnIfNoReference } from '../../helpers/repo';
 import { json, noSleep, referral, startLoopback, type Loopback, type Responder } from './loopback';
+import { testFetch } from '../../helpers/fetch';
 
 const UBRN = '000000070000';
 let server: Loopback | null = null;
@@ -20,6 +21,7 @@ async function start(respond: Responder, extra: Partial<ErsClientOptions> = {}):
   server = await startLoopback(respond);
   return createErsClient({
     baseUrl: server.url,
+    fetch: testFetch,
     getAccessToken: async () => 'token',
     getRole: () => ({ businessFunction: 'SERVICE_PROVIDER_CLINICIAN', organisationOds: 'R69' }),
     sleep: noSleep,

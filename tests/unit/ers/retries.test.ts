@@ -4,6 +4,7 @@ import { createErsClient, type ErsClient, type ErsClientOptions } from '../../..
 import { ErsError } from '../../../electron/ers/ers-error';
 import { backoffDelayMs, DEFAULT_RETRY_POLICY, parseRetryAfterMs } from '../../../electron/ers/retry-policy';
 import { json, outcome, referral, startLoopback, type Loopback, type Responder } from './loopback';
+import { testFetch } from '../../helpers/fetch';
 
 const UBRN = '000000070000';
 let server: Loopback | null = null;
@@ -18,6 +19,7 @@ async function clientFor(respond: Responder, extra: Partial<ErsClientOptions> = 
   const sleeps: number[] = [];
   const client = createErsClient({
     baseUrl: server.url,
+    fetch: testFetch,
     getAccessToken: async () => 'token-1',
     getRole: () => ({ businessFunction: 'SERVICE_PROVIDER_CLINICIAN', organisationOds: 'R69' }),
     sleep: async (ms) => {

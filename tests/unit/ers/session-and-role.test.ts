@@ -3,6 +3,7 @@ import { createErsClient, type ErsClientOptions, type ErsRole } from '../../../e
 import { ErsError } from '../../../electron/ers/ers-error';
 import { createLogger } from '../../../electron/log/logger';
 import { json, noSleep, outcome, referral, startLoopback, type Loopback, type Responder } from './loopback';
+import { testFetch } from '../../helpers/fetch';
 
 const UBRN = '000000070000';
 let server: Loopback | null = null;
@@ -49,6 +50,7 @@ async function start(respond: Responder, options: Partial<ErsClientOptions>) {
   server = await startLoopback(respond);
   return createErsClient({
     baseUrl: server.url,
+    fetch: testFetch,
     getRole: () => ({ businessFunction: 'SERVICE_PROVIDER_CLINICIAN', organisationOds: 'R69' }),
     sleep: noSleep,
     ...options,

@@ -95,6 +95,38 @@ describe('configuration of a packaged build', () => {
     expect(config.environment).toBe('local');
   });
 
+  it('refuses an http endpoint in the machine file in one sentence for IT, but allows http on loopback', () => {
+    const file = path.join(programData(), 'ers-triage', 'config.json');
+    const apim = { tokenEndpoint: 'https://int.api.service.nhs.uk/oauth2/token', clientId: 'a', privateKeyPath: 'C:\\k.pem', keyId: 'k' };
+    writeMachineFile({ environment: 'int', cis2: { issuer: 'http://cis2.trust.nhs.uk/realm', clientId: 'c' }, apim });
+    let caught: unknown;
+    try {
+      loadConfig({ ProgramData: programData() }, 'win32', { packaged: true });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(AppError);
+    expect((caught as AppError).code).toBe('CONFIG_INSECURE');
+    expect((caught as AppError).message).toBe(
+      `The e-RS Triage configuration (${file}) sets the CIS2 issuer to http://cis2.trust.nhs.uk, which is not https; ask your IT service desk to set an https address.`,
+    );
+    writeMachineFile({ environment: 'int', apim: { ...apim, tokenEndpoint: 'http://apim.example.org/oauth2/token', pattern: 'combined' } });
+    expect(() => loadConfig({ ProgramData: programData() }, 'win32', { packaged: true })).toThrow(/sets the APIM token endpoint to http:\/\/apim\.example\.org, which is not https/);
+    writeMachineFile({ environment: 'sandbox', ersBaseUrl: 'http://127.0.0.1:9000/referrals' });
+    expect(loadConfig({ ProgramData: programData() }, 'win32', { packaged: true }).ersBaseUrl).toBe('http://127.0.0.1:9000/referrals');
+  });
+
+  it('ignores an http ERS_BASE_URL when packaged, and refuses it unpackaged unless on loopback', () => {
+    writeMachineFile({ environment: 'sandbox' });
+    const env = { ProgramData: programData(), ERS_BASE_URL: 'http://ers.example.org/referrals' };
+    expect(loadConfig(env, 'win32', { packaged: true }).ersBaseUrl).toBe('https://sandbox.api.service.nhs.uk/referrals');
+    const unmanaged = { ERS_TRIAGE_CONFIG: path.join(dir, 'none.json'), ERS_ENVIRONMENT: 'sandbox' };
+    expect(() => loadConfig({ ...unmanaged, ERS_BASE_URL: 'http://ers.example.org/referrals' }, 'linux')).toThrow(
+      'The e-RS Triage configuration (ERS_BASE_URL) sets the e-RS address to http://ers.example.org, which is not https; ask your IT service desk to set an https address.',
+    );
+    expect(loadConfig({ ...unmanaged, ERS_BASE_URL: 'http://localhost:9/referrals' }, 'linux').ersBaseUrl).toBe('http://localhost:9/referrals');
+  });
+
   it('ships an example machine configuration in resources/ that the schema accepts', () => {
     const example: unknown = JSON.parse(readFileSync(path.join(repoRoot, 'resources', 'config.example.json'), 'utf8'));
     expect(v.safeParse(MachineConfigSchema, example).success).toBe(true);

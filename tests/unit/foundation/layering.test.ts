@@ -13,6 +13,45 @@ async function restrictedImportErrors(file: string, code: string): Promise<strin
   return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
 }
 
+/** Messages of the rules that keep outbound HTTP on Platform.fetch. */
+async function networkErrors(file: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: path.join(repoRoot, file) });
+  return (result?.messages ?? [])
+    .filter((m) => ['no-restricted-imports', 'no-restricted-globals', 'no-restricted-properties'].includes(m.ruleId ?? ''))
+    .map((m) => m.message);
+}
+
+describe('one fetch for everything: outbound HTTP only through Platform.fetch', () => {
+  const product = 'electron/ers/probe.ts';
+
+  it('refuses the global fetch and globalThis.fetch in product code', async () => {
+    expect(await networkErrors(product, "export const r = fetch('https://example.org');\n")).toEqual([expect.stringMatching(/Platform\.fetch/)]);
+    expect(await networkErrors(product, "export const r = globalThis.fetch('https://example.org');\n")).toEqual([expect.stringMatching(/Platform\.fetch/)]);
+  });
+
+  it('refuses undici and http(s).request/get, imported or called', async () => {
+    expect(await networkErrors(product, "import { fetch as f } from 'undici';\nexport const r = f;\n")).toHaveLength(1);
+    expect(await networkErrors(product, "import { request } from 'node:https';\nexport const r = request;\n")).toHaveLength(1);
+    expect(await networkErrors(product, "import { get } from 'node:http';\nexport const r = get;\n")).toHaveLength(1);
+    expect(await networkErrors(product, "import https from 'node:https';\nexport const r = () => https.request('https://example.org');\n")).toHaveLength(1);
+    expect(await networkErrors(product, "import http from 'node:http';\nexport const r = () => http.get('http://example.org');\n")).toHaveLength(1);
+    expect(await networkErrors('electron/main.ts', "import https from 'node:https';\nexport const r = () => https.get('https://example.org');\n")).toHaveLength(1);
+    expect(await networkErrors('electron/host/cli.ts', "export const r = fetch('https://example.org');\n")).toHaveLength(1);
+  });
+
+  it('lets a local variable named fetch (the platform\'s) and the loopback listener through', async () => {
+    expect(await networkErrors(product, "export function go(fetch: (u: string) => Promise<unknown>) {\n  return fetch('https://example.org');\n}\n")).toEqual([]);
+    expect(await networkErrors('electron/auth/probe.ts', "import http from 'node:http';\nexport const s = http.createServer(() => undefined);\n")).toEqual([]);
+  });
+
+  it('lets the two network adapters call the network', async () => {
+    expect(await networkErrors('electron/platform/node-fetch.ts', "import { fetch as f } from 'undici';\nexport const r = () => f('https://example.org');\n")).toEqual([]);
+    expect(await networkErrors('electron/platform/electron-platform.ts', "export const r = () => fetch('https://example.org');\n")).toEqual([]);
+    // node-fetch.ts is still plain Node: no electron.
+    expect(await networkErrors('electron/platform/node-fetch.ts', "import { net } from 'electron';\nexport const n = net;\n")).toHaveLength(1);
+  });
+});
+
 describe('process layering', () => {
   it('keeps the local environment out of the product, but for the browser host\'s development CLI', async () => {
     const code = "import { startLocalEnvironment } from '../../local-env/src/index';\nexport const s = startLocalEnvironment;\n";

@@ -1,10 +1,17 @@
 import { createRequire } from 'node:module';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../helpers/repo';
 
 const require = createRequire(import.meta.url);
+interface NoticesModule {
+  collectNotices(root: string): { packages: { name: string; version: string; license: string }[]; missing: string[] };
+  formatNotices(packages: unknown[], productName: string): string;
+}
 // electron-builder's own schema validation, as `electron-builder` runs it before a build.
 const { validateConfiguration } = require('app-builder-lib/out/util/config/config') as {
   validateConfiguration: (config: unknown, logger: unknown) => Promise<void>;
@@ -13,9 +20,23 @@ const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled?:
 const config = require(path.join(repoRoot, 'build', 'electron-builder.config.cjs')) as Record<string, unknown> & {
   msi: Record<string, unknown>;
   files: string[];
-  win: { target: { target: string }[] };
+  win: { target: { target: string }[] } & Record<string, unknown>;
   linux: { target: string[] };
+  electronFuses: Record<string, boolean>;
 };
+const { windowsSigning } = require(path.join(repoRoot, 'build', 'windows-signing.cjs')) as {
+  windowsSigning: (env: NodeJS.ProcessEnv) => { method: string; options: Record<string, unknown>; line: string };
+};
+const AZURE = {
+  AZURE_TENANT_ID: 't',
+  AZURE_CLIENT_ID: 'c',
+  AZURE_CLIENT_SECRET: 's',
+  ERS_SIGN_AZURE_ENDPOINT: 'https://weu.codesigning.azure.net/',
+  ERS_SIGN_AZURE_ACCOUNT: 'nhs-trust-signing',
+  ERS_SIGN_AZURE_PROFILE: 'ers-triage',
+  ERS_SIGN_PUBLISHER: 'NHS Example Trust',
+};
+const withSigning = (env: NodeJS.ProcessEnv) => ({ ...config, win: { ...config.win, ...windowsSigning(env).options } });
 
 describe('packaging configuration', () => {
   it('passes electron-builder schema validation', async () => {
@@ -24,6 +45,35 @@ describe('packaging configuration', () => {
 
   it('is rejected by the same validation when wrong (the check can fail)', async () => {
     await expect(validateConfiguration({ ...config, msi: { ...config.msi, perMachine: 'yes' } }, new DebugLogger(false))).rejects.toThrow();
+  });
+
+  it('passes the same validation with the fuses and each way of signing configured', async () => {
+    expect(config.electronFuses).toMatchObject({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableCookieEncryption: true,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+    });
+    const azure = withSigning(AZURE);
+    expect(azure.win.azureSignOptions).toMatchObject({ publisherName: 'NHS Example Trust', codeSigningAccountName: 'nhs-trust-signing', certificateProfileName: 'ers-triage' });
+    await expect(validateConfiguration(azure, new DebugLogger(false))).resolves.toBeUndefined();
+    const signtool = withSigning({ CSC_LINK: 'C:\\cert.pfx', CSC_KEY_PASSWORD: 'x' });
+    expect(signtool.win.signtoolOptions).toMatchObject({ signingHashAlgorithms: ['sha256'] });
+    await expect(validateConfiguration(signtool, new DebugLogger(false))).resolves.toBeUndefined();
+    // A fuse electron-builder does not know is refused: the validation sees the fuses.
+    await expect(validateConfiguration({ ...config, electronFuses: { ...config.electronFuses, runAsNodeTypo: false } }, new DebugLogger(false))).rejects.toThrow();
+  });
+
+  it('signs with Azure Trusted Signing, or signtool, or says in one line that it did not', () => {
+    expect(windowsSigning(AZURE).method).toBe('azure');
+    expect(windowsSigning({ CSC_LINK: 'cert.pfx' }).method).toBe('signtool');
+    const none = windowsSigning({});
+    expect(none).toMatchObject({ method: 'none', options: {} });
+    expect(none.line).toMatch(/^Windows signing: SKIPPED, .*unsigned/);
+    expect(none.line).not.toContain('\n');
+    expect(windowsSigning({ AZURE_TENANT_ID: 't' }).line).toMatch(/incomplete \(missing AZURE_CLIENT_ID, /);
   });
 
   it('builds a per-machine MSI with a fixed upgrade code and no auto-update', () => {
@@ -46,5 +96,54 @@ describe('packaging configuration', () => {
       expect(existsSync(file)).toBe(true);
     }
     expect(readFileSync(path.join(repoRoot, 'build/icon.png')).subarray(1, 4).toString()).toBe('PNG');
+  });
+});
+
+describe('third-party notices', () => {
+  it('are written by `npm run build` from the shipped packages\' licence files', async () => {
+    const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.build).toContain('npm run build:notices');
+    expect(pkg.scripts['build:notices']).toBe('node build/third-party-notices.mjs');
+    const { collectNotices, formatNotices } = (await import(pathToFileURL(path.join(repoRoot, 'build', 'third-party-notices.mjs')).href)) as NoticesModule;
+    const { packages, missing } = collectNotices(repoRoot);
+    expect(missing).toEqual([]);
+    const names = packages.map((p) => p.name);
+    // The main process's dependencies, what they depend on, and what the renderer bundles.
+    expect(names).toEqual(expect.arrayContaining(['openid-client', 'oauth4webapi', 'jose', 'mammoth', 'jszip', 'valibot', 'vue', 'pinia', 'pdfjs-dist', 'utif']));
+    // Development tooling is never shipped, so never listed.
+    for (const dev of ['electron', 'vitest', 'oidc-provider', 'undici', 'pdf-lib']) expect(names).not.toContain(dev);
+    const text = formatNotices(packages, 'e-RS Triage');
+    expect(text).toContain('Permission is hereby granted');
+    expect(text).toContain('Apache License');
+  });
+
+  it('fail the build when a shipped package has no licence', () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'notices-'));
+    try {
+      const write = (file: string, content: unknown) => {
+        mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+        writeFileSync(path.join(root, file), typeof content === 'string' ? content : JSON.stringify(content));
+      };
+      write('package.json', { name: 'app', productName: 'App', dependencies: { a: '1' } });
+      write('renderer/main.ts', "import { b } from 'b';\nimport type { T } from 'typesonly';\n");
+      write('node_modules/a/package.json', { name: 'a', version: '1.0.0', license: 'MIT', dependencies: { c: '1' } });
+      write('node_modules/a/LICENSE', 'Copyright a');
+      write('node_modules/b/package.json', { name: 'b', version: '2.0.0', license: 'MIT' });
+      write('node_modules/b/README.md', '# b\n\n## License\n\nCopyright (c) b, MIT\n');
+      write('node_modules/a/node_modules/c/package.json', { name: 'c', version: '3.0.0', license: 'ISC' });
+      const result = spawnSync(process.execPath, [path.join(repoRoot, 'build', 'third-party-notices.mjs')], { cwd: root, encoding: 'utf8' });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('c@3.0.0 (node_modules/a/node_modules/c) has no licence file');
+      write('node_modules/a/node_modules/c/LICENSE', 'ISC, Copyright c');
+      const ok = spawnSync(process.execPath, [path.join(repoRoot, 'build', 'third-party-notices.mjs')], { cwd: root, encoding: 'utf8' });
+      expect(ok.status).toBe(0);
+      const notices = readFileSync(path.join(root, 'resources', 'THIRD-PARTY-NOTICES.txt'), 'utf8');
+      expect(notices).toContain('a 1.0.0 (MIT)');
+      expect(notices).toContain('Copyright (c) b, MIT');
+      expect(notices).toContain('ISC, Copyright c');
+      expect(notices).not.toContain('typesonly');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -12,6 +12,7 @@ import { createFileFetches, type FileFetches } from '../../../electron/offline/p
 import { RateControl } from '../../../electron/offline/prefetch/rate-control';
 import { bytesFor, clientOptions, ersClient, makeItems, openStore, startFakeErs, ubrnOf, type FakeErs } from './prefetch-fixtures';
 import { makeTempRoot } from './store-test-kit';
+import { testFetch } from '../../helpers/fetch';
 
 let cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -35,7 +36,7 @@ async function rig(options: { latencyMs?: number; maxFileBytes?: number } = {}):
   cleanups.push(cleanup);
   const store = await openStore(root);
   // Probing is left to the tests: the first probe would come only after a minute.
-  const connectivity = createConnectivity({ probe: createHttpProbe(fake.url), probeBaseMs: 60_000 });
+  const connectivity = createConnectivity({ probe: createHttpProbe(fake.url, { fetch: testFetch }), probeBaseMs: 60_000 });
   cleanups.push(() => connectivity.dispose());
   const fileFetches = createFileFetches();
   const reads = createCachedReads({ store, connectivity, fileFetches, ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}) });

@@ -10,6 +10,7 @@ import {
 } from '../../../electron/offline/connectivity';
 import { abortableSleep } from '../../../electron/offline/prefetch/abortable-sleep';
 import { ersClient, makeItems, startFakeErs, ubrnOf, type FakeErs } from './prefetch-fixtures';
+import { testFetch } from '../../helpers/fetch';
 
 let cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -27,7 +28,7 @@ function monitor(probeUrl: string, extra: Partial<Parameters<typeof createConnec
   const changes: ConnectivityStatus[] = [];
   const delays: number[] = [];
   const connectivity = createConnectivity({
-    probe: createHttpProbe(probeUrl),
+    probe: createHttpProbe(probeUrl, { fetch: testFetch }),
     probeBaseMs: 40,
     probeMaxMs: 160,
     random: () => 0.5,
@@ -116,6 +117,11 @@ describe('what counts as unreachable, through the real e-RS client', () => {
     expect(isUnreachableError(new TypeError('fetch failed', { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) }))).toBe(true);
     expect(isUnreachableError(new Error('wrapped', { cause: Object.assign(new Error('reset'), { code: 'ECONNRESET' }) }))).toBe(true);
     expect(isUnreachableError(Object.assign(new Error('busy'), { status: 503 }))).toBe(true);
+    // Electron's net.fetch, which the installed app uses, names Chromium's network errors.
+    expect(isUnreachableError(new Error('net::ERR_CONNECTION_REFUSED'))).toBe(true);
+    expect(isUnreachableError(new Error('net::ERR_PROXY_CONNECTION_FAILED'))).toBe(true);
+    expect(isUnreachableError(new Error('net::ERR_INTERNET_DISCONNECTED'))).toBe(true);
+    expect(isUnreachableError(new Error('net::ERR_CERT_AUTHORITY_INVALID'))).toBe(false);
     expect(isUnreachableError(new Error('a bug'))).toBe(false);
     expect(isUnreachableError('not even an error')).toBe(false);
   });
@@ -175,14 +181,14 @@ describe('the HTTP probe', () => {
   it('takes any answer below 500 as e-RS being there', async () => {
     const fake = await fakeErs();
     const signal = AbortSignal.timeout(2000);
-    await expect(createHttpProbe(fake.url)(signal)).resolves.toBeUndefined();
-    await expect(createHttpProbe(fake.url, { path: '/no-such-route' })(signal)).resolves.toBeUndefined();
+    await expect(createHttpProbe(fake.url, { fetch: testFetch })(signal)).resolves.toBeUndefined();
+    await expect(createHttpProbe(fake.url, { fetch: testFetch, path: '/no-such-route' })(signal)).resolves.toBeUndefined();
     fake.fault = () => ({ status: 503 });
-    const error = await createHttpProbe(fake.url)(signal).catch((caught: unknown) => caught);
+    const error = await createHttpProbe(fake.url, { fetch: testFetch })(signal).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ status: 503 });
     expect(isUnreachableError(error)).toBe(true);
     await fake.stop();
-    const refused = await createHttpProbe(fake.url)(signal).catch((caught: unknown) => caught);
+    const refused = await createHttpProbe(fake.url, { fetch: testFetch })(signal).catch((caught: unknown) => caught);
     expect(isUnreachableError(refused)).toBe(true);
   });
 });

@@ -12,6 +12,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { createErsClient, type ErsClient, type ErsClientOptions } from '../../../electron/ers/client';
 import { openEncryptedStore, type EncryptedStore } from '../../../electron/offline/encrypted-store';
 import { TestKeyProvider } from '../../../electron/offline/key-provider';
+import { testFetch } from '../../helpers/fetch';
 
 export interface FakeAttachment {
   id: string;
@@ -294,6 +295,7 @@ export async function startFakeErs(options: FakeErsOptions): Promise<FakeErs> {
 export function clientOptions(url: string, extra: Partial<ErsClientOptions> = {}): ErsClientOptions {
   return {
     baseUrl: url,
+    fetch: testFetch,
     getAccessToken: async () => 'test-token',
     getRole: () => ({ businessFunction: 'SERVICE_PROVIDER_CLINICIAN', organisationOds: 'R69' }),
     timeoutMs: 5000,

@@ -20,6 +20,7 @@ import {
   type SeenRequest,
 } from './prefetch-fixtures';
 import { makeTempRoot, tempFiles } from './store-test-kit';
+import { testFetch } from '../../helpers/fetch';
 
 const USER = '555000111222';
 
@@ -346,7 +347,7 @@ describe('stops and outages', () => {
       items,
       latencyMs: 10,
       maxConcurrency: 2,
-      connectivity: (url) => createConnectivity({ probe: createHttpProbe(url), probeBaseMs: 100, probeMaxMs: 200 }),
+      connectivity: (url) => createConnectivity({ probe: createHttpProbe(url, { fetch: testFetch }), probeBaseMs: 100, probeMaxMs: 200 }),
     });
     const first = r.prefetcher.refresh();
     await waitFor(() => (r.events.at(-1)?.done ?? 0) >= 6);

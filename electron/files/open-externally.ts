@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { AppError } from '../app-error';
 import type { Logger } from '../log/logger';
+import { strippedName } from './name-characters';
 
 export interface ExternalOpenerOptions {
   /** Opens a file with the desktop's application for it; resolves to an error text, or ''/nothing on success (as shell.openPath does). */
@@ -176,9 +177,9 @@ function cleanName(raw: string): string {
   let name = decodeOnce(raw.slice(0, 4096)).normalize('NFC');
   // Only the last component of anything that looks like a path is a name.
   name = name.split(/[\\/]/).filter((part) => part.length > 0).pop() ?? '';
-  name = name
-    // Controls (NUL included), format characters (bidirectional overrides, zero-width),
-    // line and paragraph separators, private use and lone surrogates.
+  name = strippedName(name)
+    // Beyond the bidirectional and control characters no name keeps (name-characters.ts):
+    // other format characters (zero-width), private use and lone surrogates.
     .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}]/gu, '')
     // Reserved on Windows, or special to shells and URL handlers.
     .replace(/[<>:"|?*%^`$!&;{}[\]=#~]/g, '_')
@@ -216,7 +217,7 @@ export function safeFileName(given: string | null | undefined, contentType: stri
 
   const raw = String(given ?? '');
   // Judged on the name as the desktop would read it, before anything is cut away.
-  const asDesktopReadsIt = raw.replace(/[\p{Cc}\p{Cf}]/gu, '').replace(/[\s.]+$/, '');
+  const asDesktopReadsIt = strippedName(raw).replace(/[\p{Cc}\p{Cf}]/gu, '').replace(/[\s.]+$/, '');
   const lastExt = splitExtension(asDesktopReadsIt.split(/[\\/]/).pop() ?? '').ext;
   if (EXECUTABLE_EXTENSIONS.has(lastExt)) throw executableRefused();
 

@@ -7,6 +7,7 @@ import type { AttachmentContent } from '../api';
 import { docxToSafeDocument } from '../convert/docx-to-safe-document';
 import { rtfToText } from '../convert/rtf-to-text';
 import type { ErsFile } from '../ers/view-models';
+import { visibleName } from '../files/name-characters';
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
@@ -24,7 +25,8 @@ function isRtf(bytes: Uint8Array): boolean {
 
 export async function toAttachmentContent(file: Pick<ErsFile, 'bytes' | 'contentType' | 'fileName'>, fallbackName: string, stale = false): Promise<AttachmentContent> {
   const type = baseType(file.contentType);
-  const fileName = file.fileName ?? fallbackName;
+  // From a Content-Disposition header or a title: shown, so made visible (no bidi tricks).
+  const fileName = visibleName(file.fileName ?? fallbackName);
   const name = fileName.toLowerCase();
   if ((type === DOCX || name.endsWith('.docx')) && isZip(file.bytes)) {
     return { kind: 'document', contentType: DOCX, fileName, document: await docxToSafeDocument(file.bytes), stale };

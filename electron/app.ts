@@ -32,6 +32,8 @@ export interface AppDeps {
     signInTimeoutMs?: number;
     idleLockMs?: number;
     now?: () => number;
+    /** Where files for other applications are written; default the OS temp folder. */
+    externalFilesDir?: string;
   };
 }
 
@@ -77,6 +79,21 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
   const { config, platform, log } = deps;
   const events = new EventHub();
   const services = await resolveEnvironment(config, platform.userDataDir, log, deps.local);
+
+  const opener = createExternalOpener({
+    openPath: (p) => platform.openPath(p),
+    log,
+    ...(deps.options?.externalFilesDir ? { baseDir: deps.options.externalFilesDir } : {}),
+  });
+  async function clearExternalFiles(): Promise<void> {
+    try {
+      await opener.clear();
+    } catch (error) {
+      log.warn('files.open_externally.clear_failed', { error });
+    }
+  }
+  // Anything left by a run that ended without quitting (a crash, a power cut) goes at once.
+  void clearExternalFiles();
 
   let session: SessionManager | null = null;
   const currentSession = (): SessionManager => {
@@ -192,6 +209,8 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     offline = null;
     prefetch = null;
     if (!closing) return;
+    // Files handed to other applications were this user's: they go with the session.
+    await clearExternalFiles();
     // Decisions still waiting are never wiped with the cache: they stay for their user.
     const waiting = (await closing.outbox.list()).length > 0;
     await closing.close({ wipe: cacheSettings.wipeOnSignOut === true && !waiting });
@@ -224,7 +243,12 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     }
   };
   events.subscribe((event, payload) => {
-    if (event === 'session.changed') followSession(payload as SessionView);
+    if (event !== 'session.changed') return;
+    const view = payload as SessionView;
+    // Plain patient documents written for other applications never outlive the screen
+    // that showed them: gone at the idle lock and at sign-out.
+    if (view.phase === 'locked' || view.phase === 'signed-out') void clearExternalFiles();
+    followSession(view);
   });
   // Where there is no sign-in (the sandbox) the session starts signed in: open at once.
   followSession(activeSession.get());
@@ -232,10 +256,6 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     if (opening) await opening;
     return offline;
   };
-
-  const opener = createExternalOpener({ openPath: (p) => platform.openPath(p), log });
-  // Files handed to other applications are kept a day, then removed.
-  void opener.cleanup(24 * 3600_000).catch(() => undefined);
 
   const review = createReviewHandlers({
     ers,
@@ -306,6 +326,7 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
       activeSession.dispose();
       if (opening) await opening;
       await offline?.close({ wipe: false }).catch(() => undefined);
+      await clearExternalFiles();
       await services.dispose();
     },
   };

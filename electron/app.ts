@@ -10,6 +10,7 @@ import { ApimCombinedClient, userFromRoleChoices } from './auth/apim-combined';
 import { Cis2Client } from './auth/cis2';
 import { isProviderFunction, roleLabel, SessionManager } from './auth/session';
 import type { AppConfig } from './config';
+import { createDocumentConverter } from './convert/document-converter';
 import { resolveEnvironment, type EnvironmentServices, type LocalEnvironmentSource } from './environment';
 import { createErsClient, type ErsClient, type ErsClientOptions } from './ers/client';
 import type { ErsRoleChoice } from './ers/view-models';
@@ -257,9 +258,12 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     return offline;
   };
 
+  const converter = createDocumentConverter({ log });
+
   const review = createReviewHandlers({
     ers,
     session: activeSession,
+    converter,
     audit: createAuditLog(path.join(platform.userDataDir, 'audit')),
     offline: offlineReady,
     opener,
@@ -327,6 +331,7 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
       if (opening) await opening;
       await offline?.close({ wipe: false }).catch(() => undefined);
       await clearExternalFiles();
+      await converter.dispose();
       await services.dispose();
     },
   };

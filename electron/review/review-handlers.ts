@@ -8,6 +8,7 @@
 import type { AdviceRequestView, AdviceScreen, AttachmentContent, AttachmentView, ChannelParsedInput, DecisionOutcome, DraftView, FieldChange, ReferralScreen } from '../api';
 import { AppError } from '../app-error';
 import type { SessionManager } from '../auth/session';
+import type { DocumentConverter } from '../convert/document-converter';
 import type { ErsClient } from '../ers/client';
 import { ErsError } from '../ers/ers-error';
 import type { AttachmentInput } from '../ers/parameters';
@@ -29,6 +30,8 @@ export interface ReviewDeps {
   /** The signed-in user's offline session (cache, outbox, drafts); null before a role is chosen. */
   offline: () => Promise<OfflineSession | null>;
   opener: ExternalOpener;
+  /** DOCX and RTF to what the viewer shows, in a worker with limits. */
+  converter: DocumentConverter;
   log: Logger;
   requireSignedIn: () => void;
   now?: () => Date;
@@ -255,7 +258,7 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
     item: { kind: 'referrals' | 'advice'; ubrn: string; version: string },
   ): Promise<AttachmentContent> {
     const { file, title, stale } = await attachmentFile(list, attachmentId, item);
-    return toAttachmentContent(file, title, stale);
+    return toAttachmentContent(file, title, deps.converter, stale);
   }
 
   async function readAdvice(ubrn: string): Promise<AdviceScreen> {
@@ -304,7 +307,7 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
       deps.requireSignedIn();
       const title = `Clinical information ${ubrn}.pdf`;
       const offline = await deps.offline();
-      if (!offline) return toAttachmentContent(await ers.getClinicalInformation({ ubrn }), title);
+      if (!offline) return toAttachmentContent(await ers.getClinicalInformation({ ubrn }), title, deps.converter);
       const { referral } = await readReferral(ubrn);
       const read = await offline.prefetcher.foreground(() =>
         offline.reads.file(cacheKeys.summary('referral', ubrn, referral.version), () => ers.getClinicalInformation({ ubrn }), {
@@ -318,7 +321,7 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
           declaredContentType: 'application/pdf',
         }),
       );
-      return toAttachmentContent(read.value, title, read.stale);
+      return toAttachmentContent(read.value, title, deps.converter, read.stale);
     },
 
     'referral.rejectionReasons': async () => {
@@ -405,7 +408,7 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
       deps.requireSignedIn();
       const title = `Advice and guidance ${ubrn}.pdf`;
       const offline = await deps.offline();
-      if (!offline) return toAttachmentContent(await ers.getAdviceOverview({ ubrn }), title);
+      if (!offline) return toAttachmentContent(await ers.getAdviceOverview({ ubrn }), title, deps.converter);
       // The prefetcher keeps A043 like A007 (with the request it read), so the overview is
       // readable offline too.
       const { value: request } = await offline.reads.details('advice', ubrn, () => ers.getAdviceRequest({ ubrn }), isAdviceRequestView);
@@ -421,7 +424,7 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
           declaredContentType: 'application/pdf',
         }),
       );
-      return toAttachmentContent(read.value, title, read.stale);
+      return toAttachmentContent(read.value, title, deps.converter, read.stale);
     },
 
     'advice.reply': async (input: ChannelParsedInput<'advice.reply'>) => {

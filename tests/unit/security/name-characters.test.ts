@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createDocumentConverter } from '../../../electron/convert/document-converter';
 import { mapDocumentReference } from '../../../electron/ers/map-attachments';
 import { createExternalOpener } from '../../../electron/files/open-externally';
 import { REPLACEMENT, hasUnsafeNameCharacters, strippedName, visibleName } from '../../../electron/files/name-characters';
@@ -86,9 +87,11 @@ describe('names from e-RS on their way to the screen and the disk', () => {
 
   it('a file handed to the viewer carries its Content-Disposition name without them', async () => {
     const bytes = new TextEncoder().encode('%PDF-1.7\n');
-    const content = await toAttachmentContent({ bytes, contentType: 'application/pdf', fileName: `scan${RLO}gpj.pdf` }, 'fallback.pdf');
+    const converter = createDocumentConverter(); // PDFs go to the viewer as they are: never used
+    const content = await toAttachmentContent({ bytes, contentType: 'application/pdf', fileName: `scan${RLO}gpj.pdf` }, 'fallback.pdf', converter);
     expect(content.fileName).toBe(`scan${REPLACEMENT}gpj.pdf`);
-    const fallback = await toAttachmentContent({ bytes, contentType: 'application/pdf', fileName: null }, `title${RLO}.pdf`);
+    const fallback = await toAttachmentContent({ bytes, contentType: 'application/pdf', fileName: null }, `title${RLO}.pdf`, converter);
+    expect(converter.stats().converted).toBe(0);
     expect(fallback.fileName).toBe(`title${REPLACEMENT}.pdf`);
   });
 

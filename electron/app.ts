@@ -8,6 +8,7 @@ import { AppError } from './app-error';
 import { ApimClient } from './auth/apim';
 import { ApimCombinedClient, userFromRoleChoices } from './auth/apim-combined';
 import { Cis2Client } from './auth/cis2';
+import { createRememberedRoles, discardLegacyRolesFile } from './auth/remembered-roles';
 import { isProviderFunction, roleLabel, SessionManager } from './auth/session';
 import type { AppConfig } from './config';
 import { createDocumentConverter } from './convert/document-converter';
@@ -19,7 +20,7 @@ import { createExternalOpener } from './files/open-externally';
 import type { Logger } from './log/logger';
 import { OfflineSession, outboxItemView } from './offline/offline-session';
 import type { Platform } from './platform/platform';
-import { createAuditLog } from './review/audit-log';
+import { discardPlaintextAuditLog, type AuditLog } from './review/audit-log';
 import { createReviewHandlers } from './review/review-handlers';
 
 export interface AppDeps {
@@ -54,6 +55,8 @@ export interface TriageApp extends AppShell {
 
 export const APP_NAME = 'e-RS Triage';
 const DEFAULT_IDLE_LOCK_MINUTES = 15;
+const DEFAULT_RETENTION_DAYS = 7;
+const DAY_MS = 24 * 3600_000;
 
 
 /** A030 lists organisations with the business functions held at each; the picker offers one role per pair. */
@@ -96,6 +99,18 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
   // Anything left by a run that ended without quitting (a crash, a power cut) goes at once.
   void clearExternalFiles();
 
+  // Earlier versions kept the audit in plaintext JSON lines that never expired.
+  await discardPlaintextAuditLog(platform.userDataDir).then(
+    (entries) => entries > 0 && log.info('audit.plaintext_discarded', { entries }),
+    (error: unknown) => log.warn('audit.plaintext_not_discarded', { error }),
+  );
+  // Earlier versions kept the roles in plaintext, under an unsalted hash of the staff id.
+  const sessionDir = path.join(platform.userDataDir, 'session');
+  await discardLegacyRolesFile(sessionDir).then(
+    (found) => found && log.info('session.legacy_roles_file_discarded', {}),
+    (error: unknown) => log.warn('session.legacy_roles_file_not_discarded', { error }),
+  );
+
   let session: SessionManager | null = null;
   const currentSession = (): SessionManager => {
     if (!session) throw new AppError('STARTING', 'The app is still starting. Try again in a moment.');
@@ -134,7 +149,13 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     openExternal: (url) => platform.openExternal(url),
     emit: (view) => events.emit('session.changed', view),
     log,
-    stateDir: path.join(platform.userDataDir, 'session'),
+    rememberedRoles: createRememberedRoles({
+      dir: sessionDir,
+      environment: config.environment,
+      keyProvider: () => platform.keyProvider,
+      retentionMs: (config.machine.cache?.retentionDays ?? DEFAULT_RETENTION_DAYS) * DAY_MS,
+      log,
+    }),
     idleLockMs: deps.options?.idleLockMs ?? (config.machine.idleLockMinutes ?? DEFAULT_IDLE_LOCK_MINUTES) * 60_000,
     fixedRole: services.fixedRole,
     ...(deps.options?.now ? { now: deps.options.now } : {}),
@@ -260,11 +281,21 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
 
   const converter = createDocumentConverter({ log });
 
+  // Decisions are audited in the signed-in user's encrypted offline folder (audit-log.ts).
+  const audit: AuditLog = {
+    async record(entry) {
+      const session = await offlineReady();
+      if (session) return session.audit.record(entry);
+      // No offline folder (the OS cannot protect its key): nothing is kept in plaintext instead.
+      log.warn('audit.not_kept', { action: entry.action, result: entry.result });
+    },
+  };
+
   const review = createReviewHandlers({
     ers,
     session: activeSession,
     converter,
-    audit: createAuditLog(path.join(platform.userDataDir, 'audit')),
+    audit,
     offline: offlineReady,
     opener,
     log,

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { DecisionOutcome, OutboxItemView } from '../api';
 import { AppError } from '../app-error';
 import type { ErsClient, ErsClientOptions } from '../ers/client';
+import { openAuditLog, type KeptAuditLog } from '../review/audit-log';
 import { decisionFromStored, sendDecision, type QueueableOperation } from '../review/send-decision';
 import { ErsError } from '../ers/ers-error';
 import type { Logger } from '../log/logger';
@@ -105,6 +106,8 @@ export class OfflineSession {
     readonly connectivity: Connectivity,
     readonly reads: CachedReads,
     readonly prefetcher: Prefetcher,
+    /** The user's audit of decisions, encrypted, kept for the retention period. */
+    readonly audit: KeptAuditLog,
     private readonly deps: OfflineSessionDeps,
   ) {}
 
@@ -115,6 +118,7 @@ export class OfflineSession {
     await store.sweep();
     const outbox = await openOutbox(base);
     const drafts = await openDrafts({ ...base, retentionMs });
+    const audit = await openAuditLog({ ...base, retentionMs });
     const connectivity = createConnectivity({ probe: createHttpProbe(deps.ersBaseUrl), logger: deps.log });
     const fileFetches = createFileFetches();
     const rateControl = new RateControl({ maxConcurrency: 4 });
@@ -130,7 +134,7 @@ export class OfflineSession {
       onProgress: (progress) => deps.onProgress(progress),
       logger: deps.log,
     });
-    const session = new OfflineSession(deps.userId, store, outbox, drafts, connectivity, reads, prefetcher, deps);
+    const session = new OfflineSession(deps.userId, store, outbox, drafts, connectivity, reads, prefetcher, audit, deps);
     connectivity.onChange((status) => {
       deps.onConnectivity(status, session.banner(status));
       if (status.state === 'online') void session.drain();

@@ -191,10 +191,12 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
    * A&G replies whose send ended without an answer (the connection dropped, or e-RS took
    * too long while it committed), by UBRN. A026 carries no version, so e-RS would take a
    * second copy: before the user's next send for that request, the app looks for the
-   * first one in the conversation (advice-reply-check.ts). Memory only: after a restart
-   * the request is read afresh anyway.
+   * first one in the conversation (advice-reply-check.ts). Keyed by user and UBRN, so
+   * one user's lost reply never answers for another's. Memory only: after a restart the
+   * request is read afresh anyway.
    */
   const unconfirmedReplies = new Map<string, { guidance: string; firstSentAt: number; correlationId: string | null }>();
+  const replyKey = (ubrn: string): string => `${session.get().user?.id ?? ''}|${ubrn}`;
 
   function replyNotChecked(cause?: unknown): AppError {
     return new AppError(
@@ -450,11 +452,12 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
       deps.requireSignedIn();
       const { ubrn, outcome, intendedRecommendation, guidance, priority, attachment } = input;
       // Offline, the outbox would send it without the check: not while the first may have arrived.
-      if (unconfirmedReplies.has(ubrn) && (await deps.offline())?.isOffline()) throw replyNotChecked();
+      const key = replyKey(ubrn);
+      if (unconfirmedReplies.has(key) && (await deps.offline())?.isOffline()) throw replyNotChecked();
       return audited(
         { ubrn, action: 'advice-reply', detail: outcome },
         async () => {
-          const unconfirmed = unconfirmedReplies.get(ubrn);
+          const unconfirmed = unconfirmedReplies.get(key);
           if (unconfirmed) {
             let found: Awaited<ReturnType<typeof findAdviceReply>>;
             try {
@@ -463,7 +466,7 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
               // Never a blind resend: without an answer from e-RS, nothing is sent.
               throw replyNotChecked(error);
             }
-            unconfirmedReplies.delete(ubrn);
+            unconfirmedReplies.delete(key);
             if (found.landed) {
               log.info('review.advice_reply_already_sent', { ubrn });
               return {
@@ -477,7 +480,7 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
             const attachments = await uploadAll(ubrn, attachment);
             return await sendDecision(ers, { operation: 'advice.reply', input }, attachments);
           } catch (error) {
-            if (error instanceof ErsError && error.outcomeUnknown) unconfirmedReplies.set(ubrn, { guidance, firstSentAt, correlationId: error.correlationId ?? null });
+            if (error instanceof ErsError && error.outcomeUnknown) unconfirmedReplies.set(key, { guidance, firstSentAt, correlationId: error.correlationId ?? null });
             throw error;
           }
         },

@@ -8,8 +8,10 @@ import { AppError } from './app-error';
 import { ApimClient } from './auth/apim';
 import { ApimCombinedClient, userFromRoleChoices } from './auth/apim-combined';
 import { Cis2Client } from './auth/cis2';
+import { createRememberedRoles, discardLegacyRolesFile } from './auth/remembered-roles';
 import { isProviderFunction, roleLabel, SessionManager } from './auth/session';
 import type { AppConfig } from './config';
+import { createDocumentConverter } from './convert/document-converter';
 import { resolveEnvironment, type EnvironmentServices, type LocalEnvironmentSource } from './environment';
 import { createErsClient, type ErsClient, type ErsClientOptions } from './ers/client';
 import type { ErsRoleChoice } from './ers/view-models';
@@ -20,7 +22,7 @@ import type { Logger } from './log/logger';
 import { OfflineSession, outboxItemView } from './offline/offline-session';
 import { createReadSource } from './offline/read-source';
 import type { Platform } from './platform/platform';
-import { createAuditLog } from './review/audit-log';
+import { discardPlaintextAuditLog, type AuditLog } from './review/audit-log';
 import { createReviewHandlers } from './review/review-handlers';
 
 export interface AppDeps {
@@ -34,6 +36,8 @@ export interface AppDeps {
     signInTimeoutMs?: number;
     idleLockMs?: number;
     now?: () => number;
+    /** Where files for other applications are written; default the OS temp folder. */
+    externalFilesDir?: string;
   };
 }
 
@@ -55,6 +59,8 @@ export interface TriageApp extends AppShell {
 
 export const APP_NAME = 'e-RS Triage';
 const DEFAULT_IDLE_LOCK_MINUTES = 15;
+const DEFAULT_RETENTION_DAYS = 7;
+const DAY_MS = 24 * 3600_000;
 
 
 /** A030 lists organisations with the business functions held at each; the picker offers one role per pair. */
@@ -81,6 +87,33 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
   const { config, platform, log } = deps;
   const events = new EventHub();
   const services = await resolveEnvironment(config, platform.userDataDir, log, deps.local);
+
+  const opener = createExternalOpener({
+    openPath: (p) => platform.openPath(p),
+    log,
+    ...(deps.options?.externalFilesDir ? { baseDir: deps.options.externalFilesDir } : {}),
+  });
+  async function clearExternalFiles(): Promise<void> {
+    try {
+      await opener.clear();
+    } catch (error) {
+      log.warn('files.open_externally.clear_failed', { error });
+    }
+  }
+  // Anything left by a run that ended without quitting (a crash, a power cut) goes at once.
+  void clearExternalFiles();
+
+  // Earlier versions kept the audit in plaintext JSON lines that never expired.
+  await discardPlaintextAuditLog(platform.userDataDir).then(
+    (entries) => entries > 0 && log.info('audit.plaintext_discarded', { entries }),
+    (error: unknown) => log.warn('audit.plaintext_not_discarded', { error }),
+  );
+  // Earlier versions kept the roles in plaintext, under an unsalted hash of the staff id.
+  const sessionDir = path.join(platform.userDataDir, 'session');
+  await discardLegacyRolesFile(sessionDir).then(
+    (found) => found && log.info('session.legacy_roles_file_discarded', {}),
+    (error: unknown) => log.warn('session.legacy_roles_file_not_discarded', { error }),
+  );
 
   let session: SessionManager | null = null;
   const currentSession = (): SessionManager => {
@@ -123,7 +156,13 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     openExternal: (url) => platform.openExternal(url),
     emit: (view) => events.emit('session.changed', view),
     log,
-    stateDir: path.join(platform.userDataDir, 'session'),
+    rememberedRoles: createRememberedRoles({
+      dir: sessionDir,
+      environment: config.environment,
+      keyProvider: () => platform.keyProvider,
+      retentionMs: (config.machine.cache?.retentionDays ?? DEFAULT_RETENTION_DAYS) * DAY_MS,
+      log,
+    }),
     idleLockMs: deps.options?.idleLockMs ?? (config.machine.idleLockMinutes ?? DEFAULT_IDLE_LOCK_MINUTES) * 60_000,
     fixedRole: services.fixedRole,
     ...(deps.options?.now ? { now: deps.options.now } : {}),
@@ -193,6 +232,8 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     offline = null;
     prefetch = null;
     if (!closing) return;
+    // Files handed to other applications were this user's: they go with the session.
+    await clearExternalFiles();
     // Decisions still waiting are never wiped with the cache: they stay for their user.
     const waiting = (await closing.outbox.list()).length > 0;
     await closing.close({ wipe: cacheSettings.wipeOnSignOut === true && !waiting });
@@ -225,7 +266,12 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     }
   };
   events.subscribe((event, payload) => {
-    if (event === 'session.changed') followSession(payload as SessionView);
+    if (event !== 'session.changed') return;
+    const view = payload as SessionView;
+    // Plain patient documents written for other applications never outlive the screen
+    // that showed them: gone at the idle lock and at sign-out.
+    if (view.phase === 'locked' || view.phase === 'signed-out') void clearExternalFiles();
+    followSession(view);
   });
   // Where there is no sign-in (the sandbox) the session starts signed in: open at once.
   followSession(activeSession.get());
@@ -236,14 +282,23 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
   // Every read of e-RS data chooses between e-RS and the offline copy here, and only here.
   const read = createReadSource(offlineReady);
 
-  const opener = createExternalOpener({ openPath: (p) => platform.openPath(p), log });
-  // Files handed to other applications are kept a day, then removed.
-  void opener.cleanup(24 * 3600_000).catch(() => undefined);
+  const converter = createDocumentConverter({ log });
+
+  // Decisions are audited in the signed-in user's encrypted offline folder (audit-log.ts).
+  const audit: AuditLog = {
+    async record(entry) {
+      const session = await offlineReady();
+      if (session) return session.audit.record(entry);
+      // No offline folder (the OS cannot protect its key): nothing is kept in plaintext instead.
+      log.warn('audit.not_kept', { action: entry.action, result: entry.result });
+    },
+  };
 
   const review = createReviewHandlers({
     ers,
     session: activeSession,
-    audit: createAuditLog(path.join(platform.userDataDir, 'audit')),
+    converter,
+    audit,
     offline: offlineReady,
     read,
     opener,
@@ -309,6 +364,8 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
       activeSession.dispose();
       if (opening) await opening;
       await offline?.close({ wipe: false }).catch(() => undefined);
+      await clearExternalFiles();
+      await converter.dispose();
       await services.dispose();
     },
   };

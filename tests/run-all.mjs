@@ -59,8 +59,8 @@ if (existsSync(vitestJson)) {
 }
 
 // Issue 8's one summary: scanner findings, fuzz runs, bad inputs tried, forged ID tokens
-// refused (issue 16), faults injected, decisions lost and duplicate sends, from the
-// figures the tests measured.
+// refused (issue 16), faults injected, decisions lost and duplicate sends, and hostile
+// documents converted within the worker's limits (issue 16), from the figures the tests measured.
 const figures = existsSync('test-results/security')
   ? readdirSync('test-results/security')
       .filter((f) => f.endsWith('.json'))
@@ -77,11 +77,13 @@ const security = {
   faultsInjected: sum('faultsInjected'),
   decisionsLost: sum('decisionsLost'),
   duplicateSends: sum('duplicateSends'),
+  hostileFilesWithinLimits: sum('hostileFilesWithinLimits'),
 };
 const securityLine =
   `security: scanner ${security.scannerHighOrMedium ?? 'not run'} high/medium findings (${security.scannerUnjustified ?? '?'} unjustified), ` +
   `${security.fuzzRuns} fuzz runs, ${security.badInputsTried} bad inputs tried, ${security.forgedTokensRefused} forged tokens refused, ` +
-  `${security.faultsInjected} faults injected, ${security.decisionsLost} decisions lost, ${security.duplicateSends} duplicate sends`;
+  `${security.faultsInjected} faults injected, ${security.decisionsLost} decisions lost, ${security.duplicateSends} duplicate sends, ` +
+  `${security.hostileFilesWithinLimits} hostile files converted within limits`;
 results.push({
   name: 'security figures (no unjustified findings, nothing lost, nothing sent twice)',
   ok: security.scannerUnjustified === 0 && security.decisionsLost === 0 && security.duplicateSends === 0,

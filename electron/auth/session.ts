@@ -5,9 +5,6 @@
  * before expiry, the idle lock and sign-out, and tells the renderer what to show through
  * `SessionView`, which never carries a token.
  */
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
-import path from 'node:path';
-import { createHash } from 'node:crypto';
 import type { EnvironmentName, RoleOption, SessionView } from '../../contract';
 import { AppError } from '../app-error';
 import type { Logger } from '../log/logger';
@@ -15,6 +12,7 @@ import { isUnreachableError } from '../offline/connectivity';
 import { isTransientApimError, type ApimClient, type ApimTokens } from './apim';
 import type { ApimCombinedClient, PendingAuthorisation } from './apim-combined';
 import type { Cis2Client, Cis2Identity, PendingSignIn } from './cis2';
+import type { RememberedRoles, RememberedRolesStore } from './remembered-roles';
 
 export interface RoleHeaders {
   businessFunction: RoleOption['businessFunction'];
@@ -48,8 +46,8 @@ export interface SessionDeps {
   openExternal(url: string): Promise<void>;
   emit(view: SessionView): void;
   log: Logger;
-  /** Where the last role choice per user is remembered (hashed user id, no names). */
-  stateDir: string;
+  /** Where the last role choice and roles per user are remembered (encrypted); none, nothing is. */
+  rememberedRoles?: RememberedRolesStore | null;
   idleLockMs?: number;
   /** The role used where there is no sign-in (sandbox). */
   fixedRole?: { businessFunction: RoleOption['businessFunction']; organisationOds: string; onBehalfOfUserId?: string } | null;
@@ -93,12 +91,6 @@ export interface SignedInUser {
   /** The SDS user id. */
   uid: string;
   name: string;
-}
-
-/** Per user (by hashed id): the last role chosen and the roles e-RS offered then. No patient data. */
-interface RememberedRoles {
-  lastRoleId: string | null;
-  options: RoleOption[];
 }
 
 /** The e-RS business functions of a service provider: the only roles this app offers. */
@@ -508,32 +500,20 @@ export class SessionManager implements SessionAccess {
   }
 
   // ---------------------------------------------------------------------------------
-  // The remembered role, per user: a hashed user id and a role id, nothing else.
+  // The remembered role, per user, in an encrypted store (remembered-roles.ts).
 
-  private roleFile(): string {
-    return path.join(this.deps.stateDir, 'last-roles.json');
-  }
-
-  private static userKey(uid: string): string {
-    return createHash('sha256').update(`ers-triage-role:${uid}`).digest('hex').slice(0, 32);
-  }
-
-  private async readRoles(): Promise<Record<string, RememberedRoles>> {
+  private async readRoles(uid: string): Promise<RememberedRoles | null> {
     try {
-      const parsed: unknown = JSON.parse(await readFile(this.roleFile(), 'utf8'));
-      return parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, RememberedRoles>) : {};
-    } catch {
-      return {};
+      return (await this.deps.rememberedRoles?.read(uid)) ?? null;
+    } catch (error) {
+      this.deps.log.warn('session.remembered_role_unreadable', { error });
+      return null;
     }
   }
 
   private async updateRoles(uid: string, change: (entry: RememberedRoles) => RememberedRoles): Promise<void> {
     try {
-      const all = await this.readRoles();
-      const key = SessionManager.userKey(uid);
-      all[key] = change(all[key] ?? { lastRoleId: null, options: [] });
-      await mkdir(this.deps.stateDir, { recursive: true });
-      await writeFile(this.roleFile(), JSON.stringify(all), { mode: 0o600 });
+      await this.deps.rememberedRoles?.update(uid, change);
     } catch (error) {
       // Remembering is a convenience; never fail a sign-in over it.
       this.deps.log.warn('session.remember_role_failed', { error });
@@ -541,7 +521,7 @@ export class SessionManager implements SessionAccess {
   }
 
   private async rememberedRole(uid: string): Promise<string | null> {
-    const id = (await this.readRoles())[SessionManager.userKey(uid)]?.lastRoleId;
+    const id = (await this.readRoles(uid))?.lastRoleId;
     return typeof id === 'string' && this.roles.some((r) => r.id === id) ? id : null;
   }
 
@@ -554,7 +534,7 @@ export class SessionManager implements SessionAccess {
   }
 
   private async rememberedRoleOptions(uid: string): Promise<RoleOption[] | null> {
-    const options = (await this.readRoles())[SessionManager.userKey(uid)]?.options;
+    const options = (await this.readRoles(uid))?.options;
     return Array.isArray(options) && options.length > 0 ? options : null;
   }
 }

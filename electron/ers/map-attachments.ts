@@ -2,6 +2,7 @@
  * DocumentReferences to the attachment list. One broken attachment must not take the
  * referral with it: a file without a usable link is listed as unavailable, with a reason.
  */
+import { visibleName, visibleNameOrNull } from '../files/name-characters';
 import { extensionOf, identifierIn, referencedId } from './fhir-access';
 import { EXT, ID } from './fhir-names';
 import type { DocumentReference } from './fhir-types';
@@ -51,8 +52,9 @@ export function mapDocumentReference(doc: DocumentReference): AttachmentView[] {
     if (id === null) reason = 'e-RS did not give a link to this file, so it cannot be opened. Contact the organisation that uploaded it.';
     return {
       id,
-      title: attachment.title ?? doc.description ?? 'Untitled file',
-      description: doc.description ?? null,
+      // Names from the referrer: no bidirectional or control character reaches the screen.
+      title: visibleName(attachment.title ?? doc.description ?? 'Untitled file'),
+      description: visibleNameOrNull(doc.description),
       contentType: attachment.contentType ?? 'application/octet-stream',
       size: typeof attachment.size === 'number' ? attachment.size : null,
       createdAt: attachment.creation ?? doc.indexed ?? null,

@@ -9,7 +9,14 @@
  *    (right-to-left override) or reserved characters, no Windows device names, no trailing
  *    dots or spaces, limited length, and an extension the content type allows;
  *  - programs and scripts are refused whatever the name, the content type or the first
- *    bytes say, and only document, image, audio and video types are opened at all.
+ *    bytes say, and only document, image, audio and video types are opened at all;
+ *  - Office formats that can carry macros (the older binary .doc/.xls/.ppt family and the
+ *    macro-enabled .docm/.xlsm/.pptm family) are refused the same way;
+ *  - on Windows the file is marked as coming from the internet (Mark-of-the-Web: an NTFS
+ *    `Zone.Identifier` stream with ZoneId=3) before it is opened, so Office opens it in
+ *    Protected View and SmartScreen checks it; a file that cannot be marked is not opened;
+ *  - the files are patient documents in plain form: `clear` removes them all, and the app
+ *    calls it at start, on quit, at sign-out, at the idle lock and with the offline wipe.
  * It never runs anything itself: the injected `openPath` (Electron's shell.openPath) hands
  * the file to the application the user's desktop has for its type.
  */
@@ -19,6 +26,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { AppError } from '../app-error';
 import type { Logger } from '../log/logger';
+import { strippedName } from './name-characters';
+
+/** The file writes the opener makes, so a test can see what was written where (default: node:fs). */
+export interface OpenerFs {
+  writeFile(filePath: string, data: string | Uint8Array, options: { mode: number; flag: string }): Promise<void>;
+}
 
 export interface ExternalOpenerOptions {
   /** Opens a file with the desktop's application for it; resolves to an error text, or ''/nothing on success (as shell.openPath does). */
@@ -27,6 +40,9 @@ export interface ExternalOpenerOptions {
   baseDir?: string;
   log?: Logger;
   now?: () => number;
+  /** Decides whether the Mark-of-the-Web is written (win32 only). Default `process.platform`. */
+  platform?: NodeJS.Platform;
+  fs?: OpenerFs;
 }
 
 export interface AttachmentToOpen {
@@ -46,6 +62,11 @@ export interface ExternalOpener {
   open(file: AttachmentToOpen): Promise<OpenedFile>;
   /** Removes files written more than `maxAgeMs` ago; returns how many were removed. */
   cleanup(maxAgeMs: number): Promise<number>;
+  /**
+   * Removes every file this opener's directory holds, whatever its age; returns how many.
+   * A file another application still holds open (Windows) stays until the next clear.
+   */
+  clear(): Promise<number>;
   /** The private directory (made on first use). */
   privateDir(): string;
 }
@@ -66,9 +87,7 @@ const OPENABLE_TYPES: Readonly<Record<string, readonly string[]>> = {
   'text/plain': ['txt', 'text'],
   'text/rtf': ['rtf'],
   'application/rtf': ['rtf'],
-  'application/msword': ['doc', 'dot'],
   'application/vnd.openxmlformats-officedocument.wordprocessingml.document': ['docx'],
-  'application/vnd.ms-excel': ['xls'],
   'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': ['xlsx'],
   'application/vnd.oasis.opendocument.text': ['odt'],
   'application/dicom': ['dcm', 'dicom'],
@@ -100,9 +119,28 @@ export const EXECUTABLE_EXTENSIONS: ReadonlySet<string> = new Set([
   'application', 'gadget', 'inf', 'ins', 'isp', 'msc', 'scf', 'shb', 'shs', 'xbap', 'xll', 'chm', 'hlp', 'settingcontent-ms',
   'library-ms', 'search-ms', 'searchconnector-ms', 'diagcab', 'sh', 'bash', 'zsh', 'csh', 'ksh', 'command', 'tool', 'run',
   'bin', 'app', 'dmg', 'pkg', 'mpkg', 'deb', 'rpm', 'appimage', 'py', 'pyc', 'pyw', 'pl', 'rb', 'php', 'lua', 'iso', 'img',
-  'vhd', 'vhdx', 'html', 'htm', 'xhtml', 'xht', 'mht', 'mhtml', 'svg', 'svgz', 'docm', 'dotm', 'xlsm', 'xltm', 'xlam', 'pptm',
-  'potm', 'ppam', 'ppsm', 'sldm',
+  'vhd', 'vhdx', 'html', 'htm', 'xhtml', 'xht', 'mht', 'mhtml', 'svg', 'svgz',
 ]);
+
+/**
+ * Office formats that can carry macros (VBA or XLM) the desktop's Office would offer to run:
+ * the older binary formats and their templates, add-ins and shows, and the macro-enabled
+ * Open XML formats. Refused by their last extension, whatever the content type says.
+ */
+export const MACRO_CAPABLE_EXTENSIONS: ReadonlySet<string> = new Set([
+  'doc', 'dot', 'wbk', 'docm', 'dotm',
+  'xls', 'xlt', 'xla', 'xlw', 'xlm', 'xlsb', 'xlsm', 'xltm', 'xlam',
+  'ppt', 'pot', 'pps', 'ppa', 'pptm', 'potm', 'ppsm', 'ppam', 'sldm',
+]);
+
+/** The content types of those formats (the macro-enabled ones match MACRO_TYPE_PATTERN). */
+const MACRO_CAPABLE_TYPES = new Set([
+  'application/msword', 'application/doc', 'application/vnd.msword', 'application/x-msword', 'application/vnd.ms-word',
+  'application/vnd.ms-excel', 'application/msexcel', 'application/x-msexcel', 'application/x-excel', 'application/excel',
+  'application/vnd.ms-powerpoint', 'application/mspowerpoint', 'application/x-mspowerpoint', 'application/powerpoint',
+  'application/vnd.ms-word.template.macroenabled.12', 'application/vnd.ms-excel.sheet.binary.macroenabled.12',
+]);
+const MACRO_TYPE_PATTERN = /macroenabled|^application\/vnd\.ms-(?:word|excel|powerpoint)\b/;
 
 const EXECUTABLE_TYPES = new Set([
   'application/x-msdownload', 'application/x-msdos-program', 'application/x-ms-installer', 'application/x-msi',
@@ -114,10 +152,8 @@ const EXECUTABLE_TYPES = new Set([
   'application/x-ms-application', 'application/x-ms-xbap', 'application/x-silverlight-app', 'text/html',
   'application/xhtml+xml', 'image/svg+xml', 'application/x-python', 'text/x-python', 'application/x-perl',
   'application/x-php', 'application/x-iso9660-image', 'message/rfc822', 'multipart/related',
-  'application/vnd.ms-word.document.macroenabled.12', 'application/vnd.ms-excel.sheet.macroenabled.12',
-  'application/vnd.ms-powerpoint.presentation.macroenabled.12',
 ]);
-const EXECUTABLE_TYPE_PATTERN = /script|executable|msdownload|msdos|installer|x-msi\b|shortcut|java-archive|shellscript|x-sh\b|powershell|macroenabled|portable-executable|diskimage/;
+const EXECUTABLE_TYPE_PATTERN = /script|executable|msdownload|msdos|installer|x-msi\b|shortcut|java-archive|shellscript|x-sh\b|powershell|portable-executable|diskimage/;
 
 function normaliseContentType(contentType: string | null | undefined): string {
   return String(contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
@@ -125,6 +161,21 @@ function normaliseContentType(contentType: string | null | undefined): string {
 
 function isExecutableType(type: string): boolean {
   return EXECUTABLE_TYPES.has(type) || EXECUTABLE_TYPE_PATTERN.test(type);
+}
+
+function isMacroCapableType(type: string): boolean {
+  return MACRO_CAPABLE_TYPES.has(type) || MACRO_TYPE_PATTERN.test(type);
+}
+
+/**
+ * Office files announce themselves too: the older binary formats are OLE2 compound files,
+ * and a macro-enabled Open XML file renamed .docx still holds its vbaProject part.
+ */
+function looksMacroCapable(bytes: Uint8Array): boolean {
+  const ole2 = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+  if (ole2.every((byte, index) => bytes[index] === byte)) return true;
+  const zip = bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+  return zip && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes('vbaProject', 0, 'latin1');
 }
 
 /** Programs announce themselves in their first bytes, whatever they are called. */
@@ -144,6 +195,20 @@ function executableRefused(): AppError {
   return new AppError(
     'ATTACHMENT_EXECUTABLE',
     'This attachment is a program or a script, so the app will not open it on your computer. Ask the sender for the document as a PDF or an image instead.',
+  );
+}
+
+function macroCapableRefused(): AppError {
+  return new AppError(
+    'ATTACHMENT_MACRO_CAPABLE',
+    'This attachment is an Office file in a format that can run macros, so the app will not open it on your computer; ask the sender for it as a PDF, or as a .docx or .xlsx file.',
+  );
+}
+
+function notMarked(): AppError {
+  return new AppError(
+    'ATTACHMENT_NOT_MARKED',
+    'The app could not mark this attachment as coming from outside your organisation, so it did not open it; ask your IT service desk to check that your temporary folder is on an NTFS drive.',
   );
 }
 
@@ -176,9 +241,9 @@ function cleanName(raw: string): string {
   let name = decodeOnce(raw.slice(0, 4096)).normalize('NFC');
   // Only the last component of anything that looks like a path is a name.
   name = name.split(/[\\/]/).filter((part) => part.length > 0).pop() ?? '';
-  name = name
-    // Controls (NUL included), format characters (bidirectional overrides, zero-width),
-    // line and paragraph separators, private use and lone surrogates.
+  name = strippedName(name)
+    // Beyond the bidirectional and control characters no name keeps (name-characters.ts):
+    // other format characters (zero-width), private use and lone surrogates.
     .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}]/gu, '')
     // Reserved on Windows, or special to shells and URL handlers.
     .replace(/[<>:"|?*%^`$!&;{}[\]=#~]/g, '_')
@@ -216,16 +281,19 @@ export function safeFileName(given: string | null | undefined, contentType: stri
 
   const raw = String(given ?? '');
   // Judged on the name as the desktop would read it, before anything is cut away.
-  const asDesktopReadsIt = raw.replace(/[\p{Cc}\p{Cf}]/gu, '').replace(/[\s.]+$/, '');
+  const asDesktopReadsIt = strippedName(raw).replace(/[\p{Cc}\p{Cf}]/gu, '').replace(/[\s.]+$/, '');
   const lastExt = splitExtension(asDesktopReadsIt.split(/[\\/]/).pop() ?? '').ext;
   if (EXECUTABLE_EXTENSIONS.has(lastExt)) throw executableRefused();
+  if (isMacroCapableType(type) || MACRO_CAPABLE_EXTENSIONS.has(lastExt)) throw macroCapableRefused();
 
   const cleaned = cleanName(raw);
   const split = splitExtension(cleaned);
   const ext = split.ext;
   let stem = split.stem;
   if (EXECUTABLE_EXTENSIONS.has(ext)) throw executableRefused();
+  if (MACRO_CAPABLE_EXTENSIONS.has(ext)) throw macroCapableRefused();
   if (bytes && looksExecutable(bytes)) throw executableRefused();
+  if (bytes && looksMacroCapable(bytes)) throw macroCapableRefused();
 
   // An inner extension naming a program ("letter.exe.pdf") is kept as text, not as a dot.
   stem = stem.replace(/\.([^.]+)(?=\.|$)/g, (match, inner: string) => (EXECUTABLE_EXTENSIONS.has(inner.toLowerCase()) ? `_${inner}` : match));
@@ -276,14 +344,25 @@ function isPrivateDir(dir: string): boolean {
   return true;
 }
 
+/** What Windows writes for a file downloaded from the internet (URLZONE_INTERNET). */
+export const MARK_OF_THE_WEB = '[ZoneTransfer]\r\nZoneId=3\r\n';
+
+const nodeOpenerFs: OpenerFs = {
+  writeFile: (filePath, data, writeOptions) => fs.promises.writeFile(filePath, data, writeOptions),
+};
+
 export function createExternalOpener(options: ExternalOpenerOptions): ExternalOpener {
   const base = path.resolve(options.baseDir ?? os.tmpdir());
   const now = options.now ?? Date.now;
+  const platform = options.platform ?? process.platform;
+  const files = options.fs ?? nodeOpenerFs;
   let root: string | null = null;
 
   const privateDir = (): string => {
     if (root) return root;
     const wanted = path.join(base, `ers-triage-${userTag()}`);
+    // The OS temp folder is always there; a folder given instead may not be yet.
+    if (options.baseDir !== undefined) fs.mkdirSync(base, { recursive: true, mode: 0o700 });
     try {
       fs.mkdirSync(wanted, { mode: 0o700 });
     } catch (error) {
@@ -310,7 +389,7 @@ export function createExternalOpener(options: ExternalOpenerOptions): ExternalOp
         if (process.platform !== 'win32') fs.chmodSync(folder, 0o700);
         target = path.join(folder, fileName);
         // 'wx': never through a file or link that is already there.
-        await fs.promises.writeFile(target, file.bytes, { mode: 0o600, flag: 'wx' });
+        await files.writeFile(target, file.bytes, { mode: 0o600, flag: 'wx' });
         if (process.platform !== 'win32') await fs.promises.chmod(target, 0o600);
       } catch (error) {
         options.log?.error('files.open_externally.write_failed', { error });
@@ -319,6 +398,17 @@ export function createExternalOpener(options: ExternalOpenerOptions): ExternalOp
           'The app could not save the attachment to open it. Check your computer has free disk space, then try again.',
           { cause: error },
         );
+      }
+      if (platform === 'win32') {
+        try {
+          // The alternate data stream Windows itself writes for a download.
+          await files.writeFile(`${target}:Zone.Identifier`, MARK_OF_THE_WEB, { mode: 0o600, flag: 'w' });
+        } catch (error) {
+          // Unmarked, Office would open it as trusted: the file goes, and nothing is opened.
+          options.log?.error('files.open_externally.mark_failed', { error });
+          await fs.promises.rm(path.dirname(target), { recursive: true, force: true }).catch(() => undefined);
+          throw notMarked();
+        }
       }
       let failure: unknown;
       try {
@@ -337,25 +427,33 @@ export function createExternalOpener(options: ExternalOpenerOptions): ExternalOp
       return { path: target, fileName };
     },
 
-    async cleanup(maxAgeMs) {
-      if (!root && !fs.existsSync(path.join(base, `ers-triage-${userTag()}`))) return 0;
-      const dir = privateDir();
-      const cutoff = now() - maxAgeMs;
-      let removed = 0;
-      for (const name of await fs.promises.readdir(dir)) {
-        if (!name.startsWith('f-')) continue;
-        const entry = path.join(dir, name);
-        try {
-          const stat = await fs.promises.lstat(entry);
-          if (stat.mtimeMs > cutoff) continue;
-          // A link is removed as a link; rm never follows it.
-          await fs.promises.rm(entry, { recursive: stat.isDirectory() && !stat.isSymbolicLink(), force: true });
-          removed += 1;
-        } catch (error) {
-          options.log?.warn('files.open_externally.cleanup_failed', { error });
-        }
-      }
-      return removed;
+    cleanup(maxAgeMs) {
+      return removeOlderThan(now() - maxAgeMs);
+    },
+
+    clear() {
+      return removeOlderThan(Infinity);
     },
   };
+
+  /** Removes the per-file folders last changed at or before `cutoff` (epoch ms). */
+  async function removeOlderThan(cutoff: number): Promise<number> {
+    if (!root && !fs.existsSync(path.join(base, `ers-triage-${userTag()}`))) return 0;
+    const dir = privateDir();
+    let removed = 0;
+    for (const name of await fs.promises.readdir(dir)) {
+      if (!name.startsWith('f-')) continue;
+      const entry = path.join(dir, name);
+      try {
+        const stat = await fs.promises.lstat(entry);
+        if (stat.mtimeMs > cutoff) continue;
+        // A link is removed as a link; rm never follows it.
+        await fs.promises.rm(entry, { recursive: stat.isDirectory() && !stat.isSymbolicLink(), force: true });
+        removed += 1;
+      } catch (error) {
+        options.log?.warn('files.open_externally.cleanup_failed', { error });
+      }
+    }
+    return removed;
+  }
 }

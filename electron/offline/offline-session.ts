@@ -8,6 +8,8 @@ import path from 'node:path';
 import type { DecisionOutcome, OutboxItemView } from '../../contract';
 import { AppError } from '../app-error';
 import type { ErsClient, ErsClientOptions } from '../ers/client';
+import { findAdviceReply } from '../review/advice-reply-check';
+import { openAuditLog, type KeptAuditLog } from '../review/audit-log';
 import { decisionFromStored, sendDecision, type QueueableOperation } from '../review/send-decision';
 import { ErsError } from '../ers/ers-error';
 import type { Logger } from '../log/logger';
@@ -16,7 +18,7 @@ import { createConnectivity, createHttpProbe, offlineBanner, type Connectivity, 
 import { openDrafts, type Drafts } from './drafts';
 import { openEncryptedStore, wipeUserOfflineData, type EncryptedStore, type JsonValue } from './encrypted-store';
 import type { KeyProvider } from './key-provider';
-import { openOutbox, OutboxConflictError, OutboxRejectedError, type Outbox, type OutboxItem } from './outbox';
+import { openOutbox, OutboxConflictError, OutboxNotSentError, OutboxRejectedError, type Outbox, type OutboxItem } from './outbox';
 import { createPrefetcher, type Prefetcher, type PrefetchPolicy, type PrefetchProgress } from './prefetch';
 import { createErsPrefetchSources } from './prefetch/ers-sources';
 import { createFileFetches } from './prefetch/in-flight';
@@ -105,6 +107,8 @@ export class OfflineSession {
     readonly connectivity: Connectivity,
     readonly reads: CachedReads,
     readonly prefetcher: Prefetcher,
+    /** The user's audit of decisions, encrypted, kept for the retention period. */
+    readonly audit: KeptAuditLog,
     private readonly deps: OfflineSessionDeps,
   ) {}
 
@@ -115,6 +119,7 @@ export class OfflineSession {
     await store.sweep();
     const outbox = await openOutbox(base);
     const drafts = await openDrafts({ ...base, retentionMs });
+    const audit = await openAuditLog({ ...base, retentionMs });
     const connectivity = createConnectivity({ probe: createHttpProbe(deps.ersBaseUrl, { fetch: deps.ersOptions.fetch }), logger: deps.log });
     const fileFetches = createFileFetches();
     const rateControl = new RateControl({ maxConcurrency: 4 });
@@ -130,7 +135,7 @@ export class OfflineSession {
       onProgress: (progress) => deps.onProgress(progress),
       logger: deps.log,
     });
-    const session = new OfflineSession(deps.userId, store, outbox, drafts, connectivity, reads, prefetcher, deps);
+    const session = new OfflineSession(deps.userId, store, outbox, drafts, connectivity, reads, prefetcher, audit, deps);
     connectivity.onChange((status) => {
       deps.onConnectivity(status, session.banner(status));
       if (status.state === 'online') void session.drain();
@@ -171,17 +176,19 @@ export class OfflineSession {
     return items;
   }
 
-  /** Sends queued decisions in order, once each. One drain at a time. */
+  /**
+   * Sends queued decisions in order, once each. One drain at a time. A decision that needs
+   * the user (a conflict, a refusal) is set aside and the ones after it still go; so do
+   * decisions made in the role in use while others wait for theirs (each goes out only as
+   * the user and role it was made as). Decisions on one referral never overtake each other.
+   */
   drain(): Promise<void> {
     this.draining ??= (async () => {
       try {
-        // Decisions go out in order, each as the user and role it was made as: while another
-        // role is in use, the queue waits (untouched) for that role to be chosen again.
-        const next = (await this.outbox.list()).find((item) => item.state !== 'conflict');
-        if (next && !sameActor((next.input as Record<string, unknown>).actor, this.deps.actor())) return;
         await this.outbox.drain(
           (item) => this.send(item),
           (item) => this.reconcile(item),
+          (item) => sameActor((item.input as Record<string, unknown>).actor, this.deps.actor()),
         );
       } catch (error) {
         this.deps.log.warn('outbox.drain_failed', { error });
@@ -195,12 +202,12 @@ export class OfflineSession {
 
   private async send(item: OutboxItem): Promise<void> {
     // After close (sign-out, another user) nothing more goes out under anyone's name.
-    if (this.closed) throw new AppError('OUTBOX_CLOSED', 'The session ended before this decision was sent; it stays queued.');
+    if (this.closed) throw new OutboxNotSentError('The session ended before this decision was sent; it stays queued.');
     const input = item.input as Record<string, unknown>;
     // A decision goes out only as the user and role it was made as: a clinician admin who
     // has since switched to act for someone else must not send it in that clinician's name.
     if (!sameActor(input.actor, this.deps.actor())) {
-      throw new AppError('OUTBOX_OTHER_ROLE', 'This decision was made in another role; choose that role again to send it, or cancel it.');
+      throw new OutboxNotSentError('This decision was made in another role; choose that role again to send it, or cancel it.');
     }
     const decision = (() => {
       try {
@@ -223,13 +230,21 @@ export class OfflineSession {
   }
 
   /**
-   * After a crash mid-send: if the referral is still at the version the decision was made
-   * against, it was not applied; if it moved, the app cannot tell who moved it, so the
-   * user decides. Never a blind resend.
+   * After a crash mid-send, or a send whose answer never came: if the referral is still at
+   * the version the decision was made against, it was not applied; if it moved, the app
+   * cannot tell who moved it, so the user decides. An A&G reply carries no version for
+   * e-RS to refuse a second copy by, so it is looked for in the conversation itself
+   * (advice-reply-check.ts). Never a blind resend.
    */
   private async reconcile(item: OutboxItem): Promise<'applied' | 'not-applied' | 'unknown'> {
-    const ubrn = String((item.input as Record<string, unknown>).ubrn ?? '');
+    const input = item.input as Record<string, unknown>;
+    const ubrn = String(input.ubrn ?? '');
     try {
+      if (item.operation === 'advice.reply') {
+        const found = await findAdviceReply(this.deps.ers, { ubrn, guidance: String(input.guidance ?? ''), firstSentAt: Date.parse(item.createdAt) });
+        if (found.landed) return 'applied';
+        return found.version === item.referralVersion ? 'not-applied' : 'unknown';
+      }
       const current = item.operation.startsWith('advice.')
         ? await this.deps.ers.getAdviceRequest({ ubrn })
         : await this.deps.ers.getReferral({ ubrn });

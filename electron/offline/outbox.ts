@@ -9,12 +9,16 @@
  * so reading them all per step costs nothing that matters.
  *
  * Sending: in order, one at a time. An item is marked 'sending' on disk before `send` is
- * called. Success removes it. A conflict (412/409) or a refusal marks it 'conflict' for the
- * user and stops. Any other failure (network, timeout, 5xx) puts it back to 'queued' but
- * remembers it may have reached e-RS, and stops. An item found 'sending' (the app was
- * killed mid-send) or that may have reached e-RS is never sent again without asking
- * `reconcile` first: 'applied' removes it, 'not-applied' sends it, 'unknown' hands it to
- * the user as a conflict. Nothing is dropped silently and nothing is sent twice.
+ * called. Success removes it. A conflict (412/409) or a refusal marks it 'conflict' and
+ * sets it aside for the user (listed with its problem, dropped or retried by them); the
+ * items after it still go, except those for the same referral (the same `input.ubrn`),
+ * which wait behind it so decisions on one referral keep their order. Items the caller
+ * says are not ready (made in another role) wait the same way. Any other failure
+ * (network, timeout, 5xx) puts the item back to 'queued' but remembers it may have
+ * reached e-RS, and stops. An item found 'sending' (the app was killed mid-send) or that
+ * may have reached e-RS is never sent again without asking `reconcile` first: 'applied'
+ * removes it, 'not-applied' sends it, 'unknown' hands it to the user as a conflict.
+ * Nothing is dropped silently and nothing is sent twice.
  */
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../app-error';
@@ -63,13 +67,24 @@ export type Reconciliation = 'applied' | 'not-applied' | 'unknown';
 /** Asks e-RS whether the decision already took effect (its version or status moved). */
 export type ReconcileDecision = (item: OutboxItem) => Promise<Reconciliation>;
 
+/** Asked before each item is claimed: false keeps it (and later items for its referral) queued. */
+export type ReadyToSend = (item: OutboxItem) => boolean;
+
 export interface DrainResult {
-  /** done: the outbox is empty; offline: e-RS could not be reached; conflict: an item waits for the user. */
+  /**
+   * done: everything that could go went (items not ready may wait); offline: e-RS could
+   * not be reached, or the item could not be sent now; conflict: as done, and items wait
+   * for the user.
+   */
   outcome: 'done' | 'offline' | 'conflict';
   /** Ids sent (or confirmed already applied) in this drain, in order. */
   sent: string[];
-  /** The item the drain stopped at, if it stopped early. */
+  /** The item the drain stopped at, when it stopped early (offline). */
   stoppedAt: string | null;
+  /** Items set aside for the user (state 'conflict'), in order. */
+  needsUser: string[];
+  /** Items left queued behind one of those for the same referral, or not ready. */
+  held: string[];
 }
 
 /** Throw from `send` (or set `conflict: true` on any error) when e-RS answers 412 or 409. */
@@ -94,7 +109,19 @@ export class OutboxRejectedError extends Error {
   }
 }
 
-function hasFlag(error: unknown, flag: 'conflict' | 'rejected'): boolean {
+/**
+ * Throw from `send` when the item was not sent at all and cannot be now (the session
+ * closed, the role changed): it goes back to the queue as it was, and the drain stops.
+ */
+export class OutboxNotSentError extends Error {
+  readonly notSent = true;
+  constructor(message: string) {
+    super(message);
+    this.name = 'OutboxNotSentError';
+  }
+}
+
+function hasFlag(error: unknown, flag: 'conflict' | 'rejected' | 'notSent'): boolean {
   return typeof error === 'object' && error !== null && (error as Record<string, unknown>)[flag] === true;
 }
 
@@ -116,8 +143,11 @@ export interface Outbox {
   list(): Promise<OutboxItem[]>;
   /** Removes a queued or conflicted item; refused while it is being sent. */
   cancel(id: string): Promise<void>;
-  /** Sends in order until the outbox is empty, e-RS is unreachable, or an item needs the user. One drain at a time. */
-  drain(send: SendDecision, reconcile: ReconcileDecision): Promise<DrainResult>;
+  /**
+   * Sends in order until nothing more can go: the rest needs the user, waits behind such an
+   * item for the same referral, is not `ready`, or e-RS is unreachable. One drain at a time.
+   */
+  drain(send: SendDecision, reconcile: ReconcileDecision, ready?: ReadyToSend): Promise<DrainResult>;
   /** 'drop' removes the item; 'retry-with' queues it again, optionally with a new input and version. */
   resolveConflict(id: string, resolution: 'drop' | 'retry-with', replacement?: { input?: JsonValue; referralVersion?: string }): Promise<OutboxItem | null>;
   /** Counts from the underlying store, including files discarded for failing authentication. */
@@ -225,9 +255,9 @@ class DurableOutbox implements Outbox {
     });
   }
 
-  drain(send: SendDecision, reconcile: ReconcileDecision): Promise<DrainResult> {
+  drain(send: SendDecision, reconcile: ReconcileDecision, ready: ReadyToSend = () => true): Promise<DrainResult> {
     if (!this.#draining) {
-      this.#draining = this.#drainInOrder(send, reconcile).finally(() => {
+      this.#draining = this.#drainInOrder(send, reconcile, ready).finally(() => {
         this.#draining = null;
       });
     }
@@ -244,18 +274,21 @@ class DurableOutbox implements Outbox {
 
   // ---------------------------------------------------------------------------------------
 
-  async #drainInOrder(send: SendDecision, reconcile: ReconcileDecision): Promise<DrainResult> {
+  async #drainInOrder(send: SendDecision, reconcile: ReconcileDecision, ready: ReadyToSend): Promise<DrainResult> {
     const sent: string[] = [];
+    let waiting = { needsUser: [] as string[], held: [] as string[] };
+    const result = (outcome: DrainResult['outcome'], stoppedAt: string | null): DrainResult => ({ outcome, sent, stoppedAt, ...waiting });
     for (;;) {
       const claim = await this.#exclusive(async () => {
-        const [first] = await this.#readAll();
-        if (!first || first.state === 'conflict') return { first, needsReconcile: false };
+        const pass = nextToSend(await this.#readAll(), ready);
+        waiting = { needsUser: pass.needsUser, held: pass.held };
+        const first = pass.next;
+        if (!first) return null;
         const needsReconcile = first.state === 'sending' || first.mayHaveBeenSent;
         return { first: await this.#write({ ...first, state: 'sending', attempts: first.attempts + 1 }), needsReconcile };
       });
+      if (!claim) return result(waiting.needsUser.length > 0 ? 'conflict' : 'done', null);
       const item = claim.first;
-      if (!item) return { outcome: 'done', sent, stoppedAt: null };
-      if (item.state === 'conflict') return { outcome: 'conflict', sent, stoppedAt: item.id };
 
       if (claim.needsReconcile) {
         let answer: Reconciliation;
@@ -264,7 +297,7 @@ class DurableOutbox implements Outbox {
         } catch (error) {
           await this.#update(item, { state: 'queued', mayHaveBeenSent: true });
           this.#logger.warn('offline.outbox.reconcile-failed', { seq: item.seq, error: describe(error) });
-          return { outcome: 'offline', sent, stoppedAt: item.id };
+          return result('offline', item.id);
         }
         this.#logger.info('offline.outbox.reconciled', { seq: item.seq, answer });
         if (answer === 'applied') {
@@ -273,8 +306,9 @@ class DurableOutbox implements Outbox {
           continue;
         }
         if (answer !== 'not-applied') {
+          // Set aside for the user; the next pass moves on to the items after it.
           await this.#update(item, { state: 'conflict', problem: { kind: 'unknown', message: PROBLEM_TEXT.unknown, status: null } });
-          return { outcome: 'conflict', sent, stoppedAt: item.id };
+          continue;
         }
       }
 
@@ -286,11 +320,15 @@ class DurableOutbox implements Outbox {
           const message = kind === 'rejected' && error instanceof AppError ? error.message : PROBLEM_TEXT[kind];
           await this.#update(item, { state: 'conflict', mayHaveBeenSent: false, problem: { kind, message, status: statusOf(error) } });
           this.#logger.warn('offline.outbox.needs-user', { seq: item.seq, kind, status: statusOf(error) });
-          return { outcome: 'conflict', sent, stoppedAt: item.id };
+          continue;
+        }
+        if (hasFlag(error, 'notSent')) {
+          await this.#update(item, { state: 'queued', attempts: item.attempts - 1, mayHaveBeenSent: claim.needsReconcile || item.mayHaveBeenSent });
+          return result('offline', item.id);
         }
         await this.#update(item, { state: 'queued', mayHaveBeenSent: true });
         this.#logger.warn('offline.outbox.send-failed', { seq: item.seq, error: describe(error) });
-        return { outcome: 'offline', sent, stoppedAt: item.id };
+        return result('offline', item.id);
       }
       // Were this delete lost to a crash, the item would be found 'sending' and reconciled as applied.
       await this.#exclusive(() => this.#store.delete(keyOf(item)));
@@ -331,6 +369,38 @@ class DurableOutbox implements Outbox {
     this.#queue = run.catch(() => undefined);
     return run;
   }
+}
+
+/** The referral an item is about: items for one referral go in order, never past each other. */
+function referralOf(item: OutboxItem): string | null {
+  const input = item.input;
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return null;
+  return typeof input.ubrn === 'string' ? input.ubrn : null;
+}
+
+/**
+ * The first item that can go now, in order: items waiting for the user are passed over,
+ * and so is every later item for the same referral as one of those, or as an item not
+ * ready (so decisions on one referral never overtake each other).
+ */
+function nextToSend(items: OutboxItem[], ready: ReadyToSend): { next: OutboxItem | null; needsUser: string[]; held: string[] } {
+  const needsUser: string[] = [];
+  const held: string[] = [];
+  const blocked = new Set<string>();
+  let next: OutboxItem | null = null;
+  for (const item of items) {
+    const referral = referralOf(item);
+    if (item.state === 'conflict') {
+      needsUser.push(item.id);
+      if (referral) blocked.add(referral);
+    } else if ((referral && blocked.has(referral)) || !ready(item)) {
+      held.push(item.id);
+      if (referral) blocked.add(referral);
+    } else {
+      next ??= item;
+    }
+  }
+  return { next, needsUser, held };
 }
 
 function keyOf(item: Pick<OutboxItem, 'seq'>): string {

@@ -1,12 +1,14 @@
 /**
- * Turns a file from e-RS into what the viewer shows. DOCX and RTF are converted here, in
- * the main process, so the renderer never parses a zip or an RTF; everything else goes to
- * the renderer's sandboxed viewers as bytes.
+ * Turns a file from e-RS into what the viewer shows. DOCX and RTF are converted outside
+ * the renderer, in a worker thread of the main process with heap and time limits
+ * (convert/document-converter.ts), so the renderer never parses a zip or an RTF and a
+ * hostile document never stalls or kills the app; everything else goes to the renderer's
+ * sandboxed viewers as bytes.
  */
 import type { AttachmentContent } from '../../contract';
-import { docxToSafeDocument } from '../convert/docx-to-safe-document';
-import { rtfToText } from '../convert/rtf-to-text';
+import type { DocumentConverter } from '../convert/document-converter';
 import type { ErsFile } from '../ers/view-models';
+import { visibleName } from '../files/name-characters';
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
@@ -22,15 +24,21 @@ function isRtf(bytes: Uint8Array): boolean {
   return new TextDecoder().decode(bytes.subarray(0, 5)) === '{\\rtf';
 }
 
-export async function toAttachmentContent(file: Pick<ErsFile, 'bytes' | 'contentType' | 'fileName'>, fallbackName: string, stale = false): Promise<AttachmentContent> {
+export async function toAttachmentContent(
+  file: Pick<ErsFile, 'bytes' | 'contentType' | 'fileName'>,
+  fallbackName: string,
+  converter: DocumentConverter,
+  stale = false,
+): Promise<AttachmentContent> {
   const type = baseType(file.contentType);
-  const fileName = file.fileName ?? fallbackName;
+  // From a Content-Disposition header or a title: shown, so made visible (no bidi tricks).
+  const fileName = visibleName(file.fileName ?? fallbackName);
   const name = fileName.toLowerCase();
   if ((type === DOCX || name.endsWith('.docx')) && isZip(file.bytes)) {
-    return { kind: 'document', contentType: DOCX, fileName, document: await docxToSafeDocument(file.bytes), stale };
+    return { kind: 'document', contentType: DOCX, fileName, document: await converter.docx(file.bytes), stale };
   }
   if ((type === 'application/rtf' || type === 'text/rtf' || name.endsWith('.rtf')) && isRtf(file.bytes)) {
-    const rtf = rtfToText(file.bytes);
+    const rtf = await converter.rtf(file.bytes);
     return { kind: 'text', contentType: 'application/rtf', fileName, text: rtf.text, removedObjects: rtf.objects, stale };
   }
   return { kind: 'file', contentType: type || 'application/octet-stream', fileName, bytes: file.bytes, stale };

@@ -8,6 +8,7 @@
 import type { AdviceRequestView, AdviceScreen, AttachmentContent, AttachmentView, ChannelParsedInput, DecisionOutcome, DraftView, FieldChange, ReferralScreen, ReferralView } from '../../contract';
 import { AppError } from '../app-error';
 import type { SessionManager } from '../auth/session';
+import type { DocumentConverter } from '../convert/document-converter';
 import type { ErsClient } from '../ers/client';
 import { ErsError } from '../ers/ers-error';
 import type { AttachmentInput } from '../ers/parameters';
@@ -19,6 +20,7 @@ import type { OfflineSession } from '../offline/offline-session';
 import { cacheKeys } from '../offline/prefetch/cache-keys';
 import type { PrefetchFile } from '../offline/prefetch/fetched-file';
 import type { ReadSource } from '../offline/read-source';
+import { findAdviceReply } from './advice-reply-check';
 import { toAttachmentContent } from './attachment-content';
 import { sendDecision, type QueueableOperation } from './send-decision';
 import type { AuditEntry, AuditLog } from './audit-log';
@@ -32,6 +34,8 @@ export interface ReviewDeps {
   /** Every read of e-RS data goes through this: it chooses between e-RS and the offline copy. */
   read: ReadSource;
   opener: ExternalOpener;
+  /** DOCX and RTF to what the viewer shows, in a worker with limits. */
+  converter: DocumentConverter;
   log: Logger;
   now?: () => Date;
 }
@@ -139,7 +143,8 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
 
   async function audited(
     entry: Pick<AuditEntry, 'ubrn' | 'action' | 'detail'>,
-    send: () => Promise<{ correlationId: string }>,
+    /** May answer with its own message (a reply found already sent). */
+    send: () => Promise<{ correlationId: string; message?: string }>,
     onConflict: () => Promise<DecisionOutcome>,
     sentMessage: string,
     queue: { operation: QueueableOperation; input: { [key: string]: JsonValue }; version: string | (() => Promise<string>); hasFile: boolean },
@@ -165,9 +170,9 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
     // Known to be offline: the decision goes to the outbox on disk without a doomed attempt.
     if (offline?.isOffline()) return enqueue();
     try {
-      const { correlationId } = await send();
+      const { correlationId, message } = await send();
       await recordSafely({ ...base, correlationId, result: 'sent', errorCode: null });
-      return { status: 'sent', correlationId, message: sentMessage };
+      return { status: 'sent', correlationId, message: message ?? sentMessage };
     } catch (error) {
       // Nothing reached e-RS (it could not be connected to): keep the decision for later.
       if (error instanceof ErsError && error.code === 'ERS_NETWORK' && !error.outcomeUnknown && offline) {
@@ -182,6 +187,25 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
       await audit.record({ ...base, correlationId, result: 'failed', errorCode: error instanceof AppError ? error.code : 'INTERNAL' });
       throw error;
     }
+  }
+
+  /**
+   * A&G replies whose send ended without an answer (the connection dropped, or e-RS took
+   * too long while it committed), by UBRN. A026 carries no version, so e-RS would take a
+   * second copy: before the user's next send for that request, the app looks for the
+   * first one in the conversation (advice-reply-check.ts). Keyed by user and UBRN, so
+   * one user's lost reply never answers for another's. Memory only: after a restart the
+   * request is read afresh anyway.
+   */
+  const unconfirmedReplies = new Map<string, { guidance: string; firstSentAt: number; correlationId: string | null }>();
+  const replyKey = (ubrn: string): string => `${session.get().user?.id ?? ''}|${ubrn}`;
+
+  function replyNotChecked(cause?: unknown): AppError {
+    return new AppError(
+      'ADVICE_REPLY_UNCONFIRMED',
+      'The app could not check whether your earlier reply reached e-RS, so it has not sent it again. Try again when e-RS is reachable; your reply is kept as a draft.',
+      cause === undefined ? {} : { cause },
+    );
   }
 
   async function referralConflict(ubrn: string, seenVersion: string): Promise<DecisionOutcome> {
@@ -258,7 +282,7 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
     item: { kind: 'referrals' | 'advice'; ubrn: string; version: string },
   ): Promise<AttachmentContent> {
     const { file, title, stale } = await attachmentFile(list, attachmentId, item);
-    return toAttachmentContent(file, title, stale);
+    return toAttachmentContent(file, title, deps.converter, stale);
   }
 
   async function readAdvice(ubrn: string): Promise<AdviceScreen> {
@@ -321,7 +345,7 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
           });
         },
       });
-      return toAttachmentContent(found.value, title, found.stale);
+      return toAttachmentContent(found.value, title, deps.converter, found.stale);
     },
 
     'referral.rejectionReasons': async () => {
@@ -419,16 +443,43 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
           });
         },
       });
-      return toAttachmentContent(found.value, title, found.stale);
+      return toAttachmentContent(found.value, title, deps.converter, found.stale);
     },
 
     'advice.reply': async (input: ChannelParsedInput<'advice.reply'>) => {
       const { ubrn, outcome, intendedRecommendation, guidance, priority, attachment } = input;
+      // Offline, the outbox would send it without the check: not while the first may have arrived.
+      const key = replyKey(ubrn);
+      if (unconfirmedReplies.has(key) && (await deps.offline())?.isOffline()) throw replyNotChecked();
       return audited(
         { ubrn, action: 'advice-reply', detail: outcome },
         async () => {
-          const attachments = await uploadAll(ubrn, attachment);
-          return sendDecision(ers, { operation: 'advice.reply', input }, attachments);
+          const unconfirmed = unconfirmedReplies.get(key);
+          if (unconfirmed) {
+            let found: Awaited<ReturnType<typeof findAdviceReply>>;
+            try {
+              found = await findAdviceReply(ers, { ubrn, guidance: unconfirmed.guidance, firstSentAt: unconfirmed.firstSentAt });
+            } catch (error) {
+              // Never a blind resend: without an answer from e-RS, nothing is sent.
+              throw replyNotChecked(error);
+            }
+            unconfirmedReplies.delete(key);
+            if (found.landed) {
+              log.info('review.advice_reply_already_sent', { ubrn });
+              return {
+                correlationId: unconfirmed.correlationId ?? '',
+                message: 'Your earlier reply had reached e-RS, so it was not sent again. Reload the request to see it in the conversation.',
+              };
+            }
+          }
+          const firstSentAt = Date.now();
+          try {
+            const attachments = await uploadAll(ubrn, attachment);
+            return await sendDecision(ers, { operation: 'advice.reply', input }, attachments);
+          } catch (error) {
+            if (error instanceof ErsError && error.outcomeUnknown) unconfirmedReplies.set(key, { guidance, firstSentAt, correlationId: error.correlationId ?? null });
+            throw error;
+          }
         },
         async () => {
           throw new AppError('ADVICE_CHANGED', 'This advice request changed while you were replying. Reload it; your reply is kept as a draft.');

@@ -44,6 +44,7 @@ export async function startLargeAppHost(staticDir: string): Promise<BenchApp> {
         },
       }),
       log: silentLogger,
+      options: { externalFilesDir: path.join(userDataDir, 'external-files') },
       local: { shared: local },
     });
     const host = await startHost({ app, events: app.events, staticDir, log: silentLogger });

@@ -58,7 +58,9 @@ export async function startDirectApp(
       },
     }),
     log: silentLogger,
-    ...(options.appOptions ? { options: options.appOptions } : {}),
+    // Files for "another application" in this app's own folder, never the shared temp folder
+    // where another test's app would clear them.
+    options: { externalFilesDir: path.join(userDataDir, 'external-files'), ...options.appOptions },
     local: options.localEnvironment ? { shared: options.localEnvironment } : { start: async (o) => (local = await startLocalEnvironment(o)) },
   });
   const events: { event: EventName; payload: unknown }[] = [];

@@ -170,13 +170,20 @@ export async function startErsEmulator(options: ErsEmulatorOptions): Promise<Ers
     const operation: OperationRecord['operation'] = match.route?.operation ?? 'UNKNOWN';
     let reply: Reply;
     let fault: OperationRecord['fault'];
+    const targeted = faults.appliesTo(operation);
     try {
-      const injected = await injectFault();
+      const injected = targeted ? await injectFault() : null;
       if (injected) {
         fault = injected.fault;
         throw injected.error;
       }
       reply = await answer(request, url, match, flavour);
+      // A slow commit: the change is made; the answer takes its time.
+      const commitDelay = targeted && reply.status < 300 ? faults.commitDelayMs() : 0;
+      if (commitDelay > 0) {
+        fault = 'slow-commit';
+        await new Promise((resolve) => setTimeout(resolve, commitDelay));
+      }
     } catch (thrown) {
       if (thrown instanceof ErsError) {
         reply = jsonReply(thrown.status, operationOutcome(flavour, thrown, now()), thrown.headers);
@@ -188,7 +195,7 @@ export async function startErsEmulator(options: ErsEmulatorOptions): Promise<Ers
     }
     if (correlationId !== undefined) reply.headers['X-Correlation-ID'] = correlationId;
     reply.headers['X-Request-ID'] = randomUUID();
-    const drop = fault === undefined && faults.shouldDrop();
+    const drop = fault === undefined && targeted && faults.shouldDrop();
     if (drop) fault = 'dropped';
     try {
       if (!response.destroyed) writeReply(response, reply, drop);

@@ -1,8 +1,9 @@
 /**
  * Fault mode: the bad days of a real network and a real e-RS, on demand, so tests and
  * benchmarks can prove the app copes. Added latency, a share of 5xx answers, connections
- * cut part-way through a body, and a rate limit answered with 429 and Retry-After, as the
- * NHS API platform does.
+ * cut part-way through a body, a rate limit answered with 429 and Retry-After, as the
+ * NHS API platform does, and a slow commit (the change is made, the answer comes late).
+ * Faults can be aimed at some operations only (e.g. A026 alone).
  */
 export interface FaultConfig {
   /** Added before every answer, in milliseconds. */
@@ -14,6 +15,13 @@ export interface FaultConfig {
   dropRate: number;
   /** Requests per second allowed before 429; null for no limit. */
   rateLimitPerSecond: number | null;
+  /**
+   * Added after the operation has been applied, before its answer, in milliseconds: a slow
+   * commit, where a client that gives up waiting cannot know the change was made.
+   */
+  commitDelayMs: number;
+  /** The operations (e.g. 'A026', 'OBJECT_STORE') faults apply to; null for all of them. */
+  onlyOperations: string[] | null;
 }
 
 export const NO_FAULTS: FaultConfig = {
@@ -22,6 +30,8 @@ export const NO_FAULTS: FaultConfig = {
   serverErrorStatus: 503,
   dropRate: 0,
   rateLimitPerSecond: null,
+  commitDelayMs: 0,
+  onlyOperations: null,
 };
 
 function checkShare(name: string, value: number): void {
@@ -35,6 +45,10 @@ export function validateFaults(config: FaultConfig): FaultConfig {
   if (![500, 502, 503, 504].includes(config.serverErrorStatus)) throw new RangeError(`Fault setting serverErrorStatus must be 500, 502, 503 or 504, not ${config.serverErrorStatus}.`);
   if (config.rateLimitPerSecond !== null && (!Number.isFinite(config.rateLimitPerSecond) || config.rateLimitPerSecond <= 0)) {
     throw new RangeError(`Fault setting rateLimitPerSecond must be a positive number or null, not ${config.rateLimitPerSecond}.`);
+  }
+  if (!Number.isFinite(config.commitDelayMs) || config.commitDelayMs < 0) throw new RangeError(`Fault setting commitDelayMs must be zero or more milliseconds, not ${config.commitDelayMs}.`);
+  if (config.onlyOperations !== null && (!Array.isArray(config.onlyOperations) || !config.onlyOperations.every((op) => typeof op === 'string'))) {
+    throw new RangeError('Fault setting onlyOperations must be a list of operation ids (such as A026) or null.');
   }
   return config;
 }
@@ -52,7 +66,16 @@ export class FaultInjector {
   }
 
   current(): FaultConfig {
-    return { ...this.config };
+    return { ...this.config, onlyOperations: this.config.onlyOperations === null ? null : [...this.config.onlyOperations] };
+  }
+
+  /** True when faults apply to this operation (every operation, unless aimed at some). */
+  appliesTo(operation: string): boolean {
+    return this.config.onlyOperations === null || this.config.onlyOperations.includes(operation);
+  }
+
+  commitDelayMs(): number {
+    return this.config.commitDelayMs;
   }
 
   set(partial: Partial<FaultConfig>): void {

@@ -59,10 +59,11 @@ export async function startObjectStore(options: ObjectStoreOptions): Promise<Obj
     if (options.now().getTime() / 1000 > expires) return fail(403, 'AccessDenied', 'Request has expired: ask e-RS for the attachment again.');
     const binary = options.find(match[1]);
     if (!binary) return fail(404, 'NoSuchKey', 'The file no longer exists.');
-    const serverError = options.faults.serverError();
+    const targeted = options.faults.appliesTo('OBJECT_STORE');
+    const serverError = targeted ? options.faults.serverError() : null;
     if (serverError !== null) return { ...fail(serverError, 'ServiceUnavailable', 'Please reduce your request rate.'), fault: 'server-error' };
     const bytes = await options.bytes(binary);
-    const drop = options.faults.shouldDrop();
+    const drop = targeted && options.faults.shouldDrop();
     writeReply(
       response,
       {
@@ -83,7 +84,7 @@ export async function startObjectStore(options: ObjectStoreOptions): Promise<Obj
     const started = options.now();
     const startedMs = Date.now();
     void (async () => {
-      const latency = options.faults.latencyMs();
+      const latency = options.faults.appliesTo('OBJECT_STORE') ? options.faults.latencyMs() : 0;
       if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
       let outcome: { status: number; fault?: OperationRecord['fault'] };
       try {

@@ -80,7 +80,6 @@ async function signedIn(time: ManualTime): Promise<{ session: SessionManager; ap
     openExternal: async () => undefined,
     emit: () => undefined,
     log: silentLogger,
-    stateDir,
     now: time.now,
     timers: time,
   });

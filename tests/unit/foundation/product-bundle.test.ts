@@ -6,7 +6,7 @@ import { repoRoot } from '../../helpers/repo';
 
 // The shipped app is the product only: the production main bundle, read through esbuild's
 // metafile, holds nothing of the local environment and imports only `dependencies`.
-const { bundles } = (await import(path.join(repoRoot, 'build', 'bundle-main.mjs'))) as { bundles: Record<'main' | 'preload', BuildOptions> };
+const { bundles } = (await import(path.join(repoRoot, 'build', 'bundle-main.mjs'))) as { bundles: Record<'main' | 'convertWorker' | 'preload', BuildOptions> };
 const { productProblems, DEVELOPMENT_ONLY_PACKAGES } = (await import(path.join(repoRoot, 'build', 'product-check.mjs'))) as {
   productProblems: (metafile: unknown, packageJson: unknown) => string[];
   DEVELOPMENT_ONLY_PACKAGES: string[];
@@ -20,9 +20,21 @@ async function metafileOf(options: BuildOptions) {
 
 describe('the product bundle', () => {
   it('holds no module of the local environment and no development-only package, and imports only dependencies', async () => {
-    const metafile = await metafileOf(bundles.main);
-    expect(Object.keys(metafile.inputs).length).toBeGreaterThan(50);
+    // The main process is main.mjs and the conversion worker beside it: checked as one.
+    const main = await metafileOf(bundles.main);
+    const worker = await metafileOf(bundles.convertWorker);
+    expect(Object.keys(main.inputs).length).toBeGreaterThan(50);
+    const metafile = { inputs: { ...main.inputs, ...worker.inputs }, outputs: { ...main.outputs, ...worker.outputs } };
     expect(productProblems(metafile, packageJson)).toEqual([]);
+  });
+
+  it('converts documents only in the worker: main.mjs holds no converter, the worker holds them all', async () => {
+    const main = Object.keys((await metafileOf(bundles.main)).inputs);
+    const worker = Object.keys((await metafileOf(bundles.convertWorker)).inputs);
+    const converters = ['electron/convert/docx-to-safe-document.ts', 'electron/convert/rtf-to-text.ts', 'electron/convert/zip-guard.ts'];
+    expect(main.filter((input) => converters.includes(input))).toEqual([]);
+    expect(worker).toEqual(expect.arrayContaining(converters));
+    expect(main).toContain('electron/convert/document-converter.ts');
   });
 
   it('keeps the local environment out of the preload too', async () => {

@@ -4,7 +4,7 @@ import { EXAMPLE_BINARY_ID } from '../../../local-env/src/seed/example-items';
 import { fhirJson, outcomeOf, startTestEmulator, type TestEmulator } from '../../helpers/ers-emulator';
 
 const REFERRAL = '/STU3/ReferralRequest/000000070001';
-const NO_FAULTS = { latencyMs: 0, serverErrorRate: 0, serverErrorStatus: 503 as const, dropRate: 0, rateLimitPerSecond: null };
+const NO_FAULTS = { latencyMs: 0, serverErrorRate: 0, serverErrorStatus: 503 as const, dropRate: 0, rateLimitPerSecond: null, commitDelayMs: 0, onlyOperations: null };
 
 describe('local e-RS: fault mode', () => {
   let t: TestEmulator;
@@ -67,6 +67,32 @@ describe('local e-RS: fault mode', () => {
     t.emulator.setFaults({ dropRate: 0 });
     const whole = await t.fhir(REFERRAL, { headers: await t.headers() });
     expect(((await whole.json()) as { id: string }).id).toBe('000000070001');
+  });
+
+  it('a slow commit applies the change at once and answers late', async () => {
+    t.emulator.setFaults({ commitDelayMs: 600 });
+    const version = t.emulator.referral('000000070001')?.version ?? 0;
+    const started = performance.now();
+    const answer = t.fhir('/STU3/ReferralRequest/000000070001/$ers.acceptReferral', { method: 'POST', headers: { ...(await t.headers()), 'If-Match': `W/"${version}"` } });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Applied while the caller still waits for its answer.
+    expect(t.emulator.referral('000000070001')?.version).toBe(version + 1);
+    expect((await answer).status).toBe(200);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(590);
+    expect(t.emulator.operations().at(-1)).toMatchObject({ operation: 'A013', status: 200, fault: 'slow-commit' });
+  });
+
+  it('aims faults at the operations named, and leaves the others alone', async () => {
+    t.emulator.setFaults({ dropRate: 1, serverErrorRate: 1, onlyOperations: ['A008'] });
+    const read = await t.fhir(REFERRAL, { headers: await t.headers() });
+    expect(read.status).toBe(200);
+    expect(((await read.json()) as { id: string }).id).toBe('000000070001');
+    expect(t.emulator.operations().at(-1)?.fault).toBeUndefined();
+    t.emulator.setFaults({ serverErrorRate: 0, onlyOperations: ['A005'] });
+    const cut = await t.fhir(REFERRAL, { headers: await t.headers() });
+    await expect(cut.arrayBuffer()).rejects.toThrow();
+    expect(t.emulator.operations().at(-1)).toMatchObject({ operation: 'A005', fault: 'dropped' });
+    expect(() => t.emulator.setFaults({ commitDelayMs: -1 })).toThrow(RangeError);
   });
 
   it('rate-limits with 429 and Retry-After, on STU3 and R4 alike', async () => {

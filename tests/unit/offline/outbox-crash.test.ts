@@ -169,7 +169,7 @@ describe('killed while sending a decision', () => {
     const item = await killMidSend('hold-after-apply');
     const { send, calls } = countingSend();
     const result = await (await openOutbox(options())).drain(send, httpReconcile(server.baseUrl));
-    expect(result).toEqual({ outcome: 'done', sent: [item.id], stoppedAt: null });
+    expect(result).toEqual({ outcome: 'done', sent: [item.id], stoppedAt: null, needsUser: [], held: [] });
     expect(calls).toEqual([]);
     expect(server.applied.get(UBRN)).toBe(1);
     expect(server.received).toEqual([`${UBRN} reject`]);
@@ -180,7 +180,7 @@ describe('killed while sending a decision', () => {
     const item = await killMidSend('hold-before-apply');
     const { send, calls } = countingSend();
     const result = await (await openOutbox(options())).drain(send, httpReconcile(server.baseUrl));
-    expect(result).toEqual({ outcome: 'done', sent: [item.id], stoppedAt: null });
+    expect(result).toEqual({ outcome: 'done', sent: [item.id], stoppedAt: null, needsUser: [], held: [] });
     expect(calls).toEqual([item.id]);
     expect(server.applied.get(UBRN)).toBe(1);
     expect(server.referrals.get(UBRN)).toEqual({ version: 4, status: 'REJECTED' });
@@ -191,7 +191,7 @@ describe('killed while sending a decision', () => {
     server.referrals.set(UBRN, { version: 4, status: 'ACCEPTED' }); // changed by someone else meanwhile
     const { send, calls } = countingSend();
     const outbox = await openOutbox(options());
-    expect(await outbox.drain(send, httpReconcile(server.baseUrl))).toEqual({ outcome: 'conflict', sent: [], stoppedAt: item.id });
+    expect(await outbox.drain(send, httpReconcile(server.baseUrl))).toEqual({ outcome: 'conflict', sent: [], stoppedAt: null, needsUser: [item.id], held: [] });
     expect(calls).toEqual([]);
     expect(server.applied.get(UBRN)).toBeUndefined();
     expect((await outbox.list())[0]).toMatchObject({ state: 'conflict', problem: { kind: 'unknown' } });

@@ -106,7 +106,7 @@ describe('drain', () => {
     const items = [await outbox.enqueue(reject(B, '7')), await outbox.enqueue(reject(A, '3')), await outbox.enqueue(reject(C, '1'))];
     const { send, record } = countingSend(server.baseUrl);
     const result = await outbox.drain(send, neverReconcile);
-    expect(result).toEqual({ outcome: 'done', sent: items.map((item) => item.id), stoppedAt: null });
+    expect(result).toEqual({ outcome: 'done', sent: items.map((item) => item.id), stoppedAt: null, needsUser: [], held: [] });
     expect(record.order).toEqual([B, A, C]);
     expect(record.maxInFlight).toBe(1);
     expect([...server.applied.values()]).toEqual([1, 1, 1]);
@@ -124,38 +124,66 @@ describe('drain', () => {
     expect(server.applied.get(A)).toBe(1);
   });
 
-  it('a 412 marks the item as a conflict and stops there; the user retries with the new version or drops it', async () => {
+  it('a 412 sets the item aside for the user and the items after it still go; the user retries with the new version or drops it', async () => {
     const outbox = await openOutbox(options());
     const ok = await outbox.enqueue(reject(A, '3'));
     const stale = await outbox.enqueue(reject(B, '6')); // e-RS is at 7
     const later = await outbox.enqueue(reject(C, '1'));
     const { send, record } = countingSend(server.baseUrl);
 
-    expect(await outbox.drain(send, neverReconcile)).toEqual({ outcome: 'conflict', sent: [ok.id], stoppedAt: stale.id });
-    const [conflicted, waiting] = await outbox.list();
+    // Not blocked: the conflict waits for the user, the decision after it is sent.
+    expect(await outbox.drain(send, neverReconcile)).toEqual({ outcome: 'conflict', sent: [ok.id, later.id], stoppedAt: null, needsUser: [stale.id], held: [] });
+    const [conflicted] = await outbox.list();
+    expect(await outbox.list()).toHaveLength(1);
     expect(conflicted).toMatchObject({ id: stale.id, state: 'conflict', problem: { kind: 'conflict', status: 412 } });
     expect(conflicted?.problem?.message).toMatch(/changed in e-RS after you made this decision.+; .+\.$/);
-    expect(waiting).toMatchObject({ id: later.id, state: 'queued' });
+    expect(Object.fromEntries(server.applied)).toEqual({ [A]: 1, [C]: 1 });
 
-    // Blocked: nothing after the conflict is sent until the user resolves it.
-    expect(await outbox.drain(send, neverReconcile)).toEqual({ outcome: 'conflict', sent: [], stoppedAt: stale.id });
-    expect(record.order).toEqual([A, B]);
-    expect((await rejection(outbox.resolveConflict(later.id, 'drop'))).code).toBe('OUTBOX_NOT_CONFLICT');
+    // Set aside, not retried behind the user's back.
+    expect(await outbox.drain(send, neverReconcile)).toEqual({ outcome: 'conflict', sent: [], stoppedAt: null, needsUser: [stale.id], held: [] });
+    expect(record.order).toEqual([A, B, C]);
 
     const retried = await outbox.resolveConflict(stale.id, 'retry-with', { referralVersion: '7', input: { ubrn: B, reason: 'Reviewed the update; still reject' } });
     expect(retried).toMatchObject({ state: 'queued', referralVersion: '7', problem: null, mayHaveBeenSent: false });
-    expect(await outbox.drain(send, neverReconcile)).toEqual({ outcome: 'done', sent: [stale.id, later.id], stoppedAt: null });
+    expect(await outbox.drain(send, neverReconcile)).toEqual({ outcome: 'done', sent: [stale.id], stoppedAt: null, needsUser: [], held: [] });
     expect(Object.fromEntries(server.applied)).toEqual({ [A]: 1, [B]: 1, [C]: 1 });
   });
 
-  it('dropping a conflict removes it, by the user\'s choice, and the queue moves on', async () => {
+  it('a later decision on the same referral waits behind one that needs the user, and never overtakes it', async () => {
+    const outbox = await openOutbox(options());
+    const stale = await outbox.enqueue(reject(B, '6')); // e-RS is at 7
+    const sameReferral = await outbox.enqueue({ operation: 'referral.accept', input: { ubrn: B }, referralVersion: '7' });
+    const other = await outbox.enqueue(reject(A, '3'));
+    const { send, record } = countingSend(server.baseUrl);
+    expect(await outbox.drain(send, neverReconcile)).toEqual({ outcome: 'conflict', sent: [other.id], stoppedAt: null, needsUser: [stale.id], held: [sameReferral.id] });
+    expect(record.order).toEqual([B, A]);
+    expect((await outbox.list()).map((item) => [item.id, item.state])).toEqual([[stale.id, 'conflict'], [sameReferral.id, 'queued']]);
+    // The user drops the stale one: the one behind it goes.
+    await outbox.resolveConflict(stale.id, 'drop');
+    expect(await outbox.drain(send, neverReconcile)).toEqual({ outcome: 'done', sent: [sameReferral.id], stoppedAt: null, needsUser: [], held: [] });
+  });
+
+  it('items the caller says are not ready (another role) wait, with their referral, while the rest go', async () => {
+    const outbox = await openOutbox(options());
+    const otherRole = await outbox.enqueue({ operation: 'referral.reject', input: { ubrn: A, reason: 'x', role: 'R68' }, referralVersion: '3' });
+    const behindIt = await outbox.enqueue({ operation: 'referral.accept', input: { ubrn: A, role: 'R69' }, referralVersion: '3' });
+    const thisRole = await outbox.enqueue({ operation: 'referral.reject', input: { ubrn: C, reason: 'y', role: 'R69' }, referralVersion: '1' });
+    const { send, record } = countingSend(server.baseUrl);
+    const ready = (item: OutboxItem) => (item.input as { role: string }).role === 'R69';
+    expect(await outbox.drain(send, neverReconcile, ready)).toEqual({ outcome: 'done', sent: [thisRole.id], stoppedAt: null, needsUser: [], held: [otherRole.id, behindIt.id] });
+    expect(record.order).toEqual([C]);
+    expect((await outbox.list()).map((item) => [item.id, item.state, item.attempts])).toEqual([[otherRole.id, 'queued', 0], [behindIt.id, 'queued', 0]]);
+  });
+
+  it('dropping a conflict removes it, by the user\'s choice; nothing else waited for it', async () => {
     const outbox = await openOutbox(options());
     const stale = await outbox.enqueue(reject(B, '5'));
     const next = await outbox.enqueue(reject(A, '3'));
     const { send } = countingSend(server.baseUrl);
-    await outbox.drain(send, neverReconcile);
+    expect(await outbox.drain(send, neverReconcile)).toMatchObject({ outcome: 'conflict', sent: [next.id], needsUser: [stale.id] });
     expect(await outbox.resolveConflict(stale.id, 'drop')).toBeNull();
-    expect(await outbox.drain(send, neverReconcile)).toEqual({ outcome: 'done', sent: [next.id], stoppedAt: null });
+    expect(await outbox.drain(send, neverReconcile)).toEqual({ outcome: 'done', sent: [], stoppedAt: null, needsUser: [], held: [] });
+    expect(await outbox.list()).toEqual([]);
     expect(server.applied.get(B)).toBeUndefined();
   });
 
@@ -181,16 +209,16 @@ describe('drain', () => {
     const deadUrl = deadServer.baseUrl;
     await deadServer.close(); // a port nobody listens on: connection refused, a real network failure
 
-    expect(await outbox.drain(httpSend(deadUrl), httpReconcile(deadUrl))).toEqual({ outcome: 'offline', sent: [], stoppedAt: item.id });
+    expect(await outbox.drain(httpSend(deadUrl), httpReconcile(deadUrl))).toEqual({ outcome: 'offline', sent: [], stoppedAt: item.id, needsUser: [], held: [] });
     expect((await outbox.list())[0]).toMatchObject({ state: 'queued', mayHaveBeenSent: true, attempts: 1 });
 
     // Still offline: reconciliation cannot reach e-RS either; nothing changes, nothing is sent.
-    expect(await outbox.drain(httpSend(deadUrl), httpReconcile(deadUrl))).toEqual({ outcome: 'offline', sent: [], stoppedAt: item.id });
+    expect(await outbox.drain(httpSend(deadUrl), httpReconcile(deadUrl))).toEqual({ outcome: 'offline', sent: [], stoppedAt: item.id, needsUser: [], held: [] });
     expect((await outbox.list())[0]).toMatchObject({ state: 'queued', mayHaveBeenSent: true });
 
     // Back online: reconciliation says it never arrived, so it is sent, once.
     const { send, record } = countingSend(server.baseUrl);
-    expect(await outbox.drain(send, httpReconcile(server.baseUrl))).toEqual({ outcome: 'done', sent: [item.id], stoppedAt: null });
+    expect(await outbox.drain(send, httpReconcile(server.baseUrl))).toEqual({ outcome: 'done', sent: [item.id], stoppedAt: null, needsUser: [], held: [] });
     expect(record.order).toEqual([A]);
     expect(server.applied.get(A)).toBe(1);
   });
@@ -205,7 +233,7 @@ describe('drain', () => {
     };
     expect((await outbox.drain(loseTheAnswer, neverReconcile)).outcome).toBe('offline');
     const { send, record } = countingSend(server.baseUrl);
-    expect(await outbox.drain(send, httpReconcile(server.baseUrl))).toEqual({ outcome: 'done', sent: [item.id], stoppedAt: null });
+    expect(await outbox.drain(send, httpReconcile(server.baseUrl))).toEqual({ outcome: 'done', sent: [item.id], stoppedAt: null, needsUser: [], held: [] });
     expect(record.order).toEqual([]);
     expect(server.applied.get(A)).toBe(1);
   });
@@ -218,7 +246,7 @@ describe('drain', () => {
     }, neverReconcile);
     server.referrals.set(A, { version: 4, status: 'ACCEPTED' }); // someone else changed it meanwhile
     const { send, record } = countingSend(server.baseUrl);
-    expect(await outbox.drain(send, httpReconcile(server.baseUrl))).toEqual({ outcome: 'conflict', sent: [], stoppedAt: item.id });
+    expect(await outbox.drain(send, httpReconcile(server.baseUrl))).toEqual({ outcome: 'conflict', sent: [], stoppedAt: null, needsUser: [item.id], held: [] });
     expect((await outbox.list())[0]).toMatchObject({ state: 'conflict', problem: { kind: 'unknown' } });
     expect(record.order).toEqual([]);
   });

@@ -1,6 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AttachmentView, ReferralView, WorklistRow } from '../../../contract';
+import { TestKeyProvider } from '../../../electron/offline/key-provider';
+import { OfflineSession } from '../../../electron/offline/offline-session';
+import { openAuditLog } from '../../../electron/review/audit-log';
 import { CONSULTANT_UID } from '../../../local-env/src/users';
 import { renderDocument } from '../../../local-env/src/documents/render';
 import { signInDirect, startDirectApp, type DirectApp } from '../../helpers/app-direct';
@@ -96,7 +99,10 @@ describe('the review screens against the local e-RS', () => {
     expect(emulator().referral(row.ubrn)?.version).toBe((before ?? 0) + 1);
     const after = await direct.call('worklist.fetch', { kind: 'referrals' });
     expect(after.rows.some((r) => r.ubrn === row.ubrn)).toBe(false);
-    const audit = readFileSync(direct.local ? `${direct.userDataDir}/audit/decisions.jsonl` : '', 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    // The audit is the user's, encrypted in their offline folder (read here with the test key).
+    const audit = await (
+      await openAuditLog({ root: OfflineSession.root(direct.userDataDir), userId: CONSULTANT_UID, environment: 'local', keyProvider: new TestKeyProvider(), retentionMs: 7 * 24 * 3600_000 })
+    ).entries();
     expect(audit.at(-1)).toMatchObject({ ubrn: row.ubrn, action: 'accept', result: 'sent', userId: CONSULTANT_UID, businessFunction: 'SERVICE_PROVIDER_CLINICIAN', organisationOds: 'R69' });
     expect(typeof audit.at(-1)?.correlationId).toBe('string');
   });

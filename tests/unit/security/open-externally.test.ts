@@ -5,12 +5,21 @@
  * type and by their first bytes. Real files in a temp base directory; the opener is a
  * recording function, so nothing is ever opened or run.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../electron/app-error';
-import { EXECUTABLE_EXTENSIONS, createExternalOpener, safeFileName, type ExternalOpener } from '../../../electron/files/open-externally';
+import {
+  EXECUTABLE_EXTENSIONS,
+  MACRO_CAPABLE_EXTENSIONS,
+  MARK_OF_THE_WEB,
+  createExternalOpener,
+  safeFileName,
+  type ExternalOpener,
+  type OpenerFs,
+} from '../../../electron/files/open-externally';
 import { writeFigures } from './security-figures';
 
 const POSIX = process.platform !== 'win32';
@@ -75,7 +84,7 @@ describe('names from Content-Disposition or a FHIR title', () => {
     ['', 'image/tiff', /^attachment\.tif$/],
     ['.hidden.pdf', 'application/pdf', /^hidden\.pdf$/],
     ['scan.jpg', 'application/pdf', /^scan\.pdf$/],
-    ['Results v1.2', 'application/msword', /^Results v1\.2\.doc$/],
+    ['Results v1.2', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', /^Results v1\.2\.docx$/],
     ['letter.exe.pdf', 'application/pdf', /^letter_exe\.pdf$/],
     ['clinic photo.JPEG', 'image/jpeg', /^clinic photo\.jpeg$/],
     ['scan.dcm', 'application/octet-stream', /^scan\.dcm$/],
@@ -131,7 +140,7 @@ describe('programs and scripts are refused', () => {
       'application/x-msdownload', 'application/x-msdos-program', 'application/vnd.microsoft.portable-executable', 'application/x-msi',
       'application/x-ms-shortcut', 'application/javascript', 'text/javascript; charset=utf-8', 'text/vbscript', 'application/hta',
       'application/x-sh', 'application/x-bat', 'application/java-archive', 'application/x-apple-diskimage', 'text/html',
-      'image/svg+xml', 'application/x-powershell', 'APPLICATION/X-MSDOWNLOAD', 'application/vnd.ms-word.document.macroEnabled.12',
+      'image/svg+xml', 'application/x-powershell', 'APPLICATION/X-MSDOWNLOAD',
     ];
     for (const type of types) {
       badInputsTried += 1;
@@ -245,5 +254,123 @@ describe('the private directory and files', () => {
     const idle = createExternalOpener({ baseDir: base, openPath: async () => '' });
     expect(await idle.cleanup(0)).toBe(0);
     expect(readdirSync(base)).toEqual([]);
+  });
+});
+
+describe('Office files that can run macros are refused', () => {
+  const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
+  it(`by name, for all ${MACRO_CAPABLE_EXTENSIONS.size} macro-capable extensions, whatever the content type says`, async () => {
+    expect([...MACRO_CAPABLE_EXTENSIONS]).toEqual(expect.arrayContaining(['doc', 'dot', 'xls', 'xlt', 'ppt', 'pot', 'docm', 'xlsm', 'pptm']));
+    for (const ext of MACRO_CAPABLE_EXTENSIONS) {
+      for (const [name, type] of [
+        [`letter.${ext}`, 'application/octet-stream'],
+        [`letter.${ext.toUpperCase()}`, ''],
+        [`letter.pdf.${ext}`, 'application/pdf'],
+        [`letter.${ext}.`, DOCX],
+        [`letter\u202Efdp.${ext}`, 'application/pdf'],
+      ] as const) {
+        badInputsTried += 1;
+        const error = await refusal(opener.open({ bytes: PDF, fileName: name, contentType: type }));
+        expect(error.code, `${name} (${type})`).toBe('ATTACHMENT_MACRO_CAPABLE');
+      }
+    }
+    expect(opened).toEqual([]);
+    expect(readdirSync(base)).toEqual([]);
+  });
+
+  it('by content type, whatever the name says', async () => {
+    for (const type of [
+      'application/msword', 'application/vnd.ms-excel', 'application/vnd.ms-powerpoint', 'application/vnd.ms-word.document.macroEnabled.12',
+      'application/vnd.ms-excel.sheet.macroEnabled.12', 'application/vnd.ms-excel.sheet.binary.macroEnabled.12',
+      'application/vnd.ms-powerpoint.presentation.macroEnabled.12', 'application/vnd.ms-word.template.macroEnabled.12', 'APPLICATION/MSWORD; charset=binary',
+    ]) {
+      badInputsTried += 1;
+      const error = await refusal(opener.open({ bytes: PDF, fileName: 'letter.docx', contentType: type }));
+      expect(error.code, type).toBe('ATTACHMENT_MACRO_CAPABLE');
+    }
+    expect(opened).toEqual([]);
+  });
+
+  it('by the first bytes: an older binary Office file, or a macro-enabled one renamed .docx', async () => {
+    const ole2 = new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0, 0]);
+    const docmAsDocx = new Uint8Array([0x50, 0x4b, 0x03, 0x04, ...new TextEncoder().encode('....word/vbaProject.bin....')]);
+    for (const bytes of [ole2, docmAsDocx]) {
+      badInputsTried += 1;
+      const error = await refusal(opener.open({ bytes, fileName: 'letter.docx', contentType: DOCX }));
+      expect(error.code).toBe('ATTACHMENT_MACRO_CAPABLE');
+    }
+    // An ordinary .docx (a zip without a macro part) still opens.
+    const docx = new Uint8Array([0x50, 0x4b, 0x03, 0x04, ...new TextEncoder().encode('....word/document.xml....')]);
+    expect((await opener.open({ bytes: docx, fileName: 'letter.docx', contentType: DOCX })).fileName).toBe('letter.docx');
+  });
+
+  it('says what happened and what to do in one sentence, naming nothing from the file', async () => {
+    const error = await refusal(opener.open({ bytes: PDF, fileName: 'Alice Synthetic results.doc', contentType: 'application/msword' }));
+    expect(error.message).toMatch(/^This attachment is an Office file in a format that can run macros, so the app will not open it on your computer; ask the sender for it as .+\.$/);
+    expect(error.message.match(/\./g)?.length).toBe(3); // the end, and ".docx" and ".xlsx"
+    expect(error.message).not.toContain('Alice');
+    expect(() => safeFileName('x.xlsm', 'application/octet-stream')).toThrow(error.message);
+  });
+});
+
+describe('Mark-of-the-Web on Windows', () => {
+  /** Real writes, recorded in order, with the opening of the file recorded among them. */
+  function recordingFs(steps: string[], fail?: (filePath: string) => boolean): OpenerFs {
+    return {
+      async writeFile(filePath, data, options) {
+        if (fail?.(filePath)) throw Object.assign(new Error('EINVAL: invalid argument'), { code: 'EINVAL' });
+        await writeFile(filePath, data, options);
+        steps.push(`write ${path.basename(filePath)}`);
+      },
+    };
+  }
+
+  it('writes <file>:Zone.Identifier with ZoneId=3 before the file is opened', async () => {
+    const steps: string[] = [];
+    const windows = createExternalOpener({ baseDir: base, platform: 'win32', fs: recordingFs(steps), openPath: async (p) => void steps.push(`open ${path.basename(p)}`) });
+    const result = await windows.open({ bytes: PDF, fileName: 'letter.pdf', contentType: 'application/pdf' });
+    expect(steps).toEqual(['write letter.pdf', 'write letter.pdf:Zone.Identifier', 'open letter.pdf']);
+    // On NTFS this reads the alternate data stream; elsewhere the seam wrote a file of that name.
+    expect(readFileSync(`${result.path}:Zone.Identifier`, 'latin1')).toBe('[ZoneTransfer]\r\nZoneId=3\r\n');
+    expect(MARK_OF_THE_WEB).toBe('[ZoneTransfer]\r\nZoneId=3\r\n');
+    expect(readFileSync(result.path)).toEqual(Buffer.from(PDF));
+  });
+
+  it.runIf(POSIX)('writes no mark on other systems', async () => {
+    const steps: string[] = [];
+    const linux = createExternalOpener({ baseDir: base, platform: 'linux', fs: recordingFs(steps), openPath: async (p) => void steps.push(`open ${path.basename(p)}`) });
+    const result = await linux.open({ bytes: PDF, fileName: 'letter.pdf', contentType: 'application/pdf' });
+    expect(steps).toEqual(['write letter.pdf', 'open letter.pdf']);
+    expect(readdirSync(path.dirname(result.path))).toEqual(['letter.pdf']);
+  });
+
+  it('opens nothing, and leaves nothing, when the mark cannot be written', async () => {
+    const steps: string[] = [];
+    const noStreams = createExternalOpener({
+      baseDir: base,
+      platform: 'win32',
+      fs: recordingFs(steps, (filePath) => filePath.endsWith(':Zone.Identifier')),
+      openPath: async (p) => void steps.push(`open ${path.basename(p)}`),
+    });
+    const error = await refusal(noStreams.open({ bytes: PDF, fileName: 'letter.pdf', contentType: 'application/pdf' }));
+    expect(error.code).toBe('ATTACHMENT_NOT_MARKED');
+    expect(error.message).toMatch(/^The app could not mark this attachment .+, so it did not open it; ask your IT service desk .+\.$/);
+    expect(steps).toEqual(['write letter.pdf']);
+    expect(readdirSync(noStreams.privateDir())).toEqual([]);
+  });
+});
+
+describe('clear: the files go with the session', () => {
+  it('removes every file written, whatever its age, and nothing that is not the opener\'s', async () => {
+    const first = await opener.open({ bytes: PDF, fileName: 'first.pdf', contentType: 'application/pdf' });
+    const second = await opener.open({ bytes: PDF, fileName: 'second.pdf', contentType: 'application/pdf' });
+    writeFileSync(path.join(opener.privateDir(), 'not-ours.txt'), 'x');
+    expect(await opener.cleanup(24 * 3600 * 1000)).toBe(0);
+    expect(await opener.clear()).toBe(2);
+    expect(existsSync(first.path)).toBe(false);
+    expect(existsSync(second.path)).toBe(false);
+    expect(readdirSync(opener.privateDir())).toEqual(['not-ours.txt']);
+    expect(await opener.clear()).toBe(0);
   });
 });

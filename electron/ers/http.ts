@@ -23,7 +23,7 @@ import {
 } from './ers-error';
 import { readOperationOutcome } from './operation-outcome';
 import { isStateChanging, needsRole, type OperationId } from './operations';
-import { BodyTooLarge, fileNameFromDisposition, readBodyLimited } from './read-body';
+import { BodyTooLarge, BodyTruncated, fileNameFromDisposition, readBodyLimited } from './read-body';
 import { backoffDelayMs, DEFAULT_RETRY_POLICY, isRetryableStatus, parseRetryAfterMs, type RetryPolicy } from './retry-policy';
 
 /** The e-RS role the user acts in, sent as the NHSD-eRS-* headers. */
@@ -250,8 +250,8 @@ export function createErsTransport(options: ErsTransportOptions): ErsTransport {
     try {
       return { response, bytes: await readBodyLimited(response, bodyLimit) };
     } catch (error) {
-      // An oversized error body is not worth failing over; the status still speaks.
-      if (error instanceof BodyTooLarge && !response.ok) return { response, bytes: new Uint8Array(0) };
+      // An oversized or cut-off error body is not worth failing over; the status still speaks.
+      if ((error instanceof BodyTooLarge || error instanceof BodyTruncated) && !response.ok) return { response, bytes: new Uint8Array(0) };
       throw error;
     }
   }

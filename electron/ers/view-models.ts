@@ -95,7 +95,7 @@ export interface ReferralView {
   appointment: AppointmentView | null;
   additionalRequirements: string[];
   attachments: AttachmentView[];
-  /** e-RS's allowed actions for this user (A029 codes); null until asked. */
+  /** e-RS's allowed actions for this user (A029 codes); null when not asked or e-RS would not list them (A029 answered 400/404). */
   allowedActions: string[] | null;
 }
 

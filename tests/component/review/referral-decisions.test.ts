@@ -55,11 +55,15 @@ describe('the allowed actions decide the controls', () => {
     expect(text('decision-none')).toBe('e-RS allows no review decision on this referral now (its state is Triage response).');
   });
 
-  it('follows the state when A029 was not asked (an offline copy)', async () => {
+  it('follows the state when e-RS did not list the allowed actions (A029 refused), and says that, not "offline"', async () => {
+    // Online and fresh: NHS's sandbox answers A029 with 400 for the examples' own versions.
     const referral = triageReferral(UBRN, { allowedActions: null });
-    await mountReview(fakeReviewClient({ 'referral.open': referralScreen(referral) }), `/referral/${UBRN}`);
+    await mountReview(fakeReviewClient({ 'referral.open': referralScreen(referral, { stale: false }) }), `/referral/${UBRN}`);
     expect(byTestId('decision-triage')).not.toBeNull();
-    expect(text('decision-actions-unknown')).toContain('e-RS was not asked which decisions it allows');
+    expect(text('decision-actions-unknown')).toBe(
+      "e-RS did not list the decisions it allows on this referral, so these choices follow the referral's state; e-RS will refuse one it does not allow.",
+    );
+    expect(text('decision-actions-unknown')).not.toContain('offline');
   });
 
   it('offers no decision to a provider admin, who may not make one', async () => {

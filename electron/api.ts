@@ -226,6 +226,8 @@ export interface OfflineStatus {
   banner: string | null;
   prefetch: PrefetchProgressView | null;
   outbox: OutboxItemView[];
+  /** The last time queued decisions went out: "2 queued decisions were sent to e-RS."; null until then. */
+  sent: { count: number; message: string; at: string } | null;
 }
 
 export interface PrefetchProgressView {

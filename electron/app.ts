@@ -18,7 +18,7 @@ import { createExternalOpener } from './files/open-externally';
 import type { Logger } from './log/logger';
 import { OfflineSession, outboxItemView } from './offline/offline-session';
 import type { Platform } from './platform/platform';
-import { createAuditLog } from './review/audit-log';
+import { auditActionOf, createAuditLog } from './review/audit-log';
 import { createReviewHandlers } from './review/review-handlers';
 
 export interface AppDeps {
@@ -145,11 +145,16 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
   let prefetch: PrefetchProgressView | null = null;
   const cacheSettings = config.machine.cache ?? {};
 
+  // What the last drain of the outbox sent, said once in the offline bar.
+  let sentNotice: OfflineStatus['sent'] = null;
+  const audit = createAuditLog(path.join(platform.userDataDir, 'audit'));
+
   const offlineStatus = async (): Promise<OfflineStatus> => ({
     online: offline ? !offline.isOffline() : true,
     banner: offline?.banner() ?? null,
     prefetch,
     outbox: offline ? (await offline.outbox.list()).map(outboxItemView) : [],
+    sent: sentNotice,
   });
   const publishOffline = (): void => {
     void offlineStatus().then((status) => events.emit('offline.changed', status), () => undefined);
@@ -172,6 +177,38 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
       },
       onConnectivity: () => publishOffline(),
       onOutbox: () => publishOffline(),
+      onQueuedSent: async (sent) => {
+        // The audit said "queued"; what became of each is appended with the same outbox id.
+        for (const item of sent) {
+          const what = auditActionOf(item.operation, item.input);
+          if (!what) continue;
+          const actor = typeof item.input.actor === 'object' && item.input.actor !== null ? (item.input.actor as Record<string, unknown>) : {};
+          const id = (key: string) => (typeof actor[key] === 'string' ? (actor[key] as string) : null);
+          try {
+            await audit.record({
+              ...what,
+              ubrn: typeof item.input.ubrn === 'string' ? item.input.ubrn : '',
+              userId: id('userId'),
+              businessFunction: id('businessFunction'),
+              organisationOds: id('organisationOds'),
+              onBehalfOfUserId: id('onBehalfOfUserId'),
+              correlationId: item.correlationId,
+              result: 'sent',
+              errorCode: null,
+              outboxId: item.outboxId,
+            });
+          } catch (error) {
+            log.error('audit.write_failed', { action: what.action, result: 'sent', error });
+          }
+        }
+        const count = sent.length;
+        sentNotice = {
+          count,
+          message: count === 1 ? '1 queued decision was sent to e-RS.' : `${count} queued decisions were sent to e-RS.`,
+          at: new Date().toISOString(),
+        };
+        publishOffline();
+      },
       actor: () => {
         const view = activeSession.get();
         return {
@@ -191,6 +228,7 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     const closing = offline;
     offline = null;
     prefetch = null;
+    sentNotice = null;
     if (!closing) return;
     // Decisions still waiting are never wiped with the cache: they stay for their user.
     const waiting = (await closing.outbox.list()).length > 0;
@@ -240,7 +278,7 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
   const review = createReviewHandlers({
     ers,
     session: activeSession,
-    audit: createAuditLog(path.join(platform.userDataDir, 'audit')),
+    audit,
     offline: offlineReady,
     opener,
     log,

@@ -127,7 +127,9 @@ export async function startErsEmulator(options: ErsEmulatorOptions): Promise<Ers
 
   async function answer(request: IncomingMessage, url: URL, match: RouteMatch, flavour: FhirFlavour): Promise<Reply> {
     if (!match.route) {
-      if (match.allowed.length > 0) throw new ErsError(405, 'METHOD_NOT_ALLOWED', `${request.method ?? ''} is not allowed here: use ${match.allowed.join(' or ')}.`, { Allow: match.allowed.join(', ') });
+      // Another method on a known path is no endpoint either: the e-RS specification
+      // documents no 405, and NHS's own sandbox answers it 404.
+      if (match.allowed.length > 0) throw new ErsError(404, 'NOT_FOUND', `e-RS has no ${request.method ?? ''} endpoint here: use ${match.allowed.join(' or ')}.`);
       throw new ErsError(404, 'NOT_FOUND', 'e-RS has no such endpoint: check the URL.');
     }
     const route = match.route;

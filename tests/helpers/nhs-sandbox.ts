@@ -13,6 +13,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { repoRoot } from './repo';
 
 export const nhsSandboxDir = path.resolve(repoRoot, '..', 'shared', 'nhs-ers-sandbox');
@@ -152,4 +153,122 @@ export async function startNhsSandbox(options: { startTimeoutMs?: number } = {})
       rmSync(logDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * NHS's example items as its sandbox serves them (src/routes/stu3/services/
+ * mockResponseProvider.js): the UBRN or query each answers for, and the example's name.
+ * `exampleFile` is under src/mocks/, so a test can check the sandbox still has it.
+ */
+export interface SandboxExampleItem {
+  ubrn: string;
+  name: string;
+  exampleFile: string;
+}
+
+export const SANDBOX_REFERRALS: readonly SandboxExampleItem[] = [
+  { ubrn: '000000070000', name: 'Unbooked', exampleFile: 'stu3/retrieveReferralRequest/responses/Unbooked.json' },
+  { ubrn: '000000070001', name: 'BookedDBS', exampleFile: 'stu3/retrieveReferralRequest/responses/BookedDBS.json' },
+  { ubrn: '000000070002', name: 'BookedIBS', exampleFile: 'stu3/retrieveReferralRequest/responses/BookedIBS.json' },
+  { ubrn: '000000070003', name: 'DeferredToProvider', exampleFile: 'stu3/retrieveReferralRequest/responses/DeferredToProvider.json' },
+  { ubrn: '000000070004', name: 'ConvertedFromAdviceAndGuidance', exampleFile: 'stu3/retrieveReferralRequest/responses/ConvertedFromAdviceAndGuidance.json' },
+  { ubrn: '000000070005', name: 'WithRelatedReferral', exampleFile: 'stu3/retrieveReferralRequest/responses/WithRelatedReferral.json' },
+  { ubrn: '000000070011', name: 'WithAdditionalRequirements', exampleFile: 'stu3/retrieveReferralRequest/responses/WithAdditionalRequirements.json' },
+  { ubrn: '000000070012', name: 'WithUnavailableAttachments', exampleFile: 'stu3/retrieveReferralRequest/responses/WithUnavailableAttachments.json' },
+];
+
+export const SANDBOX_ADVICE_REQUESTS: readonly SandboxExampleItem[] = [
+  { ubrn: '000000070000', name: 'MinimalExample', exampleFile: 'stu3/retrieveAdviceAndGuidanceRequest/responses/MinimalExample.json' },
+  { ubrn: '000000070001', name: 'WithAttachmentFileReference', exampleFile: 'stu3/retrieveAdviceAndGuidanceRequest/responses/WithAttachmentFileReference.json' },
+  { ubrn: '000000070002', name: 'WithUnavailableAttachments', exampleFile: 'stu3/retrieveAdviceAndGuidanceRequest/responses/WithUnavailableAttachments.json' },
+];
+
+/** A025's examples, by the based-on they answer: CommunicationRequest/<ubrn>/_history/<version>. */
+export const SANDBOX_CONVERSATIONS: readonly (SandboxExampleItem & { version: string })[] = [
+  { ubrn: '000000070000', version: '1', name: 'SingleMessageFromReferrer', exampleFile: 'stu3/retrieveAdviceAndGuidanceConversation/SingleMessageFromReferrer.json' },
+  { ubrn: '000000070000', version: '2', name: 'OneMessageEachWay', exampleFile: 'stu3/retrieveAdviceAndGuidanceConversation/OneMessageEachWay.json' },
+  { ubrn: '000000070001', version: '6', name: 'AttachmentPresentInEachDirection', exampleFile: 'stu3/retrieveAdviceAndGuidanceConversation/AttachmentPresentInEachDirection.json' },
+  { ubrn: '000000070002', version: '1', name: 'MultiWayConversation', exampleFile: 'stu3/retrieveAdviceAndGuidanceConversation/MultiWayConversation.json' },
+  { ubrn: '000000070003', version: '7', name: 'AttachmentUploadedFromRCS', exampleFile: 'stu3/retrieveAdviceAndGuidanceConversation/AttachmentUploadedFromRCS.json' },
+  { ubrn: '000000070004', version: '3', name: 'UnavailableAttachments', exampleFile: 'stu3/retrieveAdviceAndGuidanceConversation/UnavailableAttachments.json' },
+];
+
+/** The decision examples a provider sends, each answered only for a body equal to the example. */
+export interface SandboxDecision {
+  /** e.g. 'A014 reject BasicExampleDbs'. */
+  name: string;
+  operation: 'A013' | 'A014' | 'A026' | 'A027' | 'A028';
+  method: 'POST';
+  /** The path the sandbox answers; {ubrn} where it takes any UBRN. */
+  path: string;
+  /** The example request body under src/mocks/, or null (A013 takes none). */
+  exampleFile: string | null;
+  status: 200 | 201;
+}
+
+export const SANDBOX_DECISIONS: readonly SandboxDecision[] = [
+  { name: 'A013 accept', operation: 'A013', method: 'POST', path: '/FHIR/STU3/ReferralRequest/000000070000/$ers.acceptReferral', exampleFile: null, status: 200 },
+  { name: 'A014 reject BasicExampleDbs', operation: 'A014', method: 'POST', path: '/FHIR/STU3/ReferralRequest/{ubrn}/$ers.rejectReferral', exampleFile: 'stu3/rejectReferral/requests/BasicExampleDbs.json', status: 200 },
+  { name: 'A014 reject BasicExampleIbs', operation: 'A014', method: 'POST', path: '/FHIR/STU3/ReferralRequest/{ubrn}/$ers.rejectReferral', exampleFile: 'stu3/rejectReferral/requests/BasicExampleIbs.json', status: 200 },
+  { name: 'A028 triage AcceptReferBookLater', operation: 'A028', method: 'POST', path: '/FHIR/STU3/ReferralRequest/{ubrn}/$ers.recordReviewOutcome', exampleFile: 'stu3/recordTriageOutcome/requests/AcceptReferBookLater.json', status: 200 },
+  { name: 'A028 triage ReturnToReferrerWithAdvice', operation: 'A028', method: 'POST', path: '/FHIR/STU3/ReferralRequest/{ubrn}/$ers.recordReviewOutcome', exampleFile: 'stu3/recordTriageOutcome/requests/ReturnToReferrerWithAdvice.json', status: 200 },
+  { name: 'A028 triage AttachmentIncluded', operation: 'A028', method: 'POST', path: '/FHIR/STU3/ReferralRequest/{ubrn}/$ers.recordReviewOutcome', exampleFile: 'stu3/recordTriageOutcome/requests/AttachmentIncluded.json', status: 200 },
+  { name: 'A026 reply RequireFurtherInformation', operation: 'A026', method: 'POST', path: '/FHIR/STU3/CommunicationRequest/{ubrn}/$ers.sendCommunicationToRequester', exampleFile: 'stu3/sendAdviceAndGuidanceResponse/requests/RequireFurtherInformation.json', status: 200 },
+  { name: 'A026 reply ReturnToReferrerWithAdvice', operation: 'A026', method: 'POST', path: '/FHIR/STU3/CommunicationRequest/{ubrn}/$ers.sendCommunicationToRequester', exampleFile: 'stu3/sendAdviceAndGuidanceResponse/requests/ReturnToReferrerWithAdvice.json', status: 200 },
+  { name: 'A026 reply AttachmentIncluded', operation: 'A026', method: 'POST', path: '/FHIR/STU3/CommunicationRequest/{ubrn}/$ers.sendCommunicationToRequester', exampleFile: 'stu3/sendAdviceAndGuidanceResponse/requests/AttachmentIncluded.json', status: 200 },
+  { name: 'A027 convert NoAttachments', operation: 'A027', method: 'POST', path: '/FHIR/STU3/ReferralRequest/$ers.createFromCommunicationRequestActionLater', exampleFile: 'stu3/convertAdviceAndGuidanceToReferral/requests/NoAttachments.json', status: 201 },
+  { name: 'A027 convert WithAttachments', operation: 'A027', method: 'POST', path: '/FHIR/STU3/ReferralRequest/$ers.createFromCommunicationRequestActionLater', exampleFile: 'stu3/convertAdviceAndGuidanceToReferral/requests/WithAttachments.json', status: 201 },
+];
+
+/** True when a logged request is this decision's (its path, with any UBRN where the sandbox takes any). */
+export function isDecisionRequest(entry: SandboxLogEntry, decision: SandboxDecision): boolean {
+  const pattern = new RegExp(`^${decision.path.replace(/[$.]/g, (c) => `\\${c}`).replace('{ubrn}', '\\d{12}')}$`);
+  return entry.method === decision.method && pattern.test(entry.path);
+}
+
+/**
+ * Where two JSON values differ, one line per difference, for saying exactly why a body was
+ * not the example. Arrays of named items (FHIR Parameters) are compared by name, so one
+ * missing parameter reads as one line rather than shifting every later one.
+ */
+export function jsonDifferences(sent: unknown, expected: unknown, at = '$'): string[] {
+  if (isDeepStrictEqual(sent, expected)) return [];
+  const brief = (value: unknown) => {
+    const text = JSON.stringify(value) ?? 'undefined';
+    return text.length > 160 ? `${text.slice(0, 157)}...` : text;
+  };
+  const named = (value: unknown): Map<string, unknown> | null => {
+    if (!Array.isArray(value) || !value.every((item) => typeof item === 'object' && item !== null && typeof (item as { name?: unknown }).name === 'string')) return null;
+    const byName = new Map<string, unknown>();
+    for (const item of value as { name: string }[]) {
+      let key = item.name;
+      for (let n = 2; byName.has(key); n += 1) key = `${item.name}#${n}`;
+      byName.set(key, item);
+    }
+    return byName;
+  };
+  const sentNames = named(sent);
+  const expectedNames = named(expected);
+  if (sentNames && expectedNames) {
+    const keys = [...new Set([...expectedNames.keys(), ...sentNames.keys()])];
+    return keys.flatMap((key) => {
+      if (!sentNames.has(key)) return [`${at}[${key}] missing: the example has ${brief(expectedNames.get(key))}`];
+      if (!expectedNames.has(key)) return [`${at}[${key}] sent, the example has none: ${brief(sentNames.get(key))}`];
+      return jsonDifferences(sentNames.get(key), expectedNames.get(key), `${at}[${key}]`);
+    });
+  }
+  if (Array.isArray(sent) && Array.isArray(expected)) {
+    const length = Math.max(sent.length, expected.length);
+    return Array.from({ length }, (_, i) => jsonDifferences(sent[i], expected[i], `${at}[${i}]`)).flat();
+  }
+  const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (isObject(sent) && isObject(expected)) {
+    const keys = [...new Set([...Object.keys(expected), ...Object.keys(sent)])];
+    return keys.flatMap((key) => {
+      if (!(key in sent)) return [`${at}.${key} missing: the example has ${brief(expected[key])}`];
+      if (!(key in expected)) return [`${at}.${key} sent, the example has none: ${brief(sent[key])}`];
+      return jsonDifferences(sent[key], expected[key], `${at}.${key}`);
+    });
+  }
+  return [`${at} is ${brief(sent)}, the example has ${brief(expected)}`];
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { DecisionOutcome } from '../../../electron/api';
 import { TriageError } from '../../../renderer/api/client';
 import {
@@ -251,7 +251,11 @@ describe('confirmation and sending', () => {
     await click('decision-accept');
     await click('confirm-send');
     await settle();
-    expect(mounted.router.currentRoute.value.path).toBe('/worklists/referrals');
+    // The list screen loads on demand: wait for it rather than for a number of turns.
+    await vi.waitFor(() => expect(mounted.router.currentRoute.value.path).toBe('/worklists/referrals'));
+    // The list says what became of the last one (NHS's sandbox has one referral per list).
+    await vi.waitFor(() => expect(text('worklist-decided')).toBe('1000 0000 0002: Referral accepted. That was the last item on this list.'));
+    expect(need('worklist-decided').closest('[role="status"]')).not.toBeNull();
   });
 
   it('skips an item decided already when the list still shows it', async () => {

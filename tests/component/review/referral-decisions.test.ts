@@ -66,6 +66,15 @@ describe('the allowed actions decide the controls', () => {
     expect(text('decision-actions-unknown')).not.toContain('offline');
   });
 
+  it('offers the triage outcome on a referral deferred to the provider when e-RS did not list the actions, as A028 allows', async () => {
+    // NHS's sandbox: 000000070003 DeferredToProvider, A029 refused at its version.
+    const referral = triageReferral(UBRN, { allowedActions: null, state: { code: 'DEFERRED_TO_PROVIDER', display: 'Deferred To Provider' } });
+    await mountReview(fakeReviewClient({ 'referral.open': referralScreen(referral) }), `/referral/${UBRN}`);
+    expect(byTestId('decision-triage')).not.toBeNull();
+    expect(byTestId('decision-accept')).toBeNull();
+    expect(byTestId('decision-reject')).toBeNull();
+  });
+
   it('offers no decision to a provider admin, who may not make one', async () => {
     await mountReview(fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) }), `/referral/${UBRN}`, { businessFunction: 'SERVICE_PROVIDER_ADMIN' });
     expect(byTestId('decision-accept')).toBeNull();

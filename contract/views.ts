@@ -190,7 +190,7 @@ export interface ReferralView {
   appointment: AppointmentView | null;
   additionalRequirements: string[];
   attachments: AttachmentView[];
-  /** e-RS's allowed actions for this user (A029 codes); null until asked. */
+  /** e-RS's allowed actions for this user (A029 codes); null when not asked or e-RS would not list them (A029 answered 400/404). */
   allowedActions: string[] | null;
 }
 
@@ -293,6 +293,8 @@ export interface OfflineStatus {
   banner: string | null;
   prefetch: PrefetchProgressView | null;
   outbox: OutboxItemView[];
+  /** The last time queued decisions went out: "2 queued decisions were sent to e-RS."; null until then. */
+  sent: { count: number; message: string; at: string } | null;
 }
 
 export interface PrefetchProgressView {

@@ -22,7 +22,7 @@ import type { Logger } from './log/logger';
 import { OfflineSession, outboxItemView } from './offline/offline-session';
 import { createReadSource } from './offline/read-source';
 import type { Platform } from './platform/platform';
-import { discardPlaintextAuditLog, type AuditLog } from './review/audit-log';
+import { auditActionOf, discardPlaintextAuditLog, type AuditEntry, type AuditLog } from './review/audit-log';
 import { createReviewHandlers } from './review/review-handlers';
 
 export interface AppDeps {
@@ -55,6 +55,8 @@ export interface TriageApp extends AppShell {
   services: EnvironmentServices;
   session: SessionManager;
   ers: ErsClient;
+  /** The signed-in user's audit of decisions, decrypted; empty when nobody is signed in. */
+  auditEntries(): Promise<AuditEntry[]>;
 }
 
 export const APP_NAME = 'e-RS Triage';
@@ -185,11 +187,24 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
   let prefetch: PrefetchProgressView | null = null;
   const cacheSettings = config.machine.cache ?? {};
 
+  // What the last drain of the outbox sent, said once in the offline bar.
+  let sentNotice: OfflineStatus['sent'] = null;
+  // Decisions are audited in the signed-in user's encrypted offline folder (audit-log.ts).
+  const audit: AuditLog = {
+    async record(entry) {
+      if (opening) await opening;
+      if (offline) return offline.audit.record(entry);
+      // No offline folder (the OS cannot protect its key): nothing is kept in plaintext instead.
+      log.warn('audit.not_kept', { action: entry.action, result: entry.result });
+    },
+  };
+
   const offlineStatus = async (): Promise<OfflineStatus> => ({
     online: offline ? !offline.isOffline() : true,
     banner: offline?.banner() ?? null,
     prefetch,
     outbox: offline ? (await offline.outbox.list()).map(outboxItemView) : [],
+    sent: sentNotice,
   });
   const publishOffline = (): void => {
     void offlineStatus().then((status) => events.emit('offline.changed', status), () => undefined);
@@ -212,6 +227,38 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
       },
       onConnectivity: () => publishOffline(),
       onOutbox: () => publishOffline(),
+      onQueuedSent: async (sent) => {
+        // The audit said "queued"; what became of each is appended with the same outbox id.
+        for (const item of sent) {
+          const what = auditActionOf(item.operation, item.input);
+          if (!what) continue;
+          const actor = typeof item.input.actor === 'object' && item.input.actor !== null ? (item.input.actor as Record<string, unknown>) : {};
+          const id = (key: string) => (typeof actor[key] === 'string' ? (actor[key] as string) : null);
+          try {
+            await audit.record({
+              ...what,
+              ubrn: typeof item.input.ubrn === 'string' ? item.input.ubrn : '',
+              userId: id('userId'),
+              businessFunction: id('businessFunction'),
+              organisationOds: id('organisationOds'),
+              onBehalfOfUserId: id('onBehalfOfUserId'),
+              correlationId: item.correlationId,
+              result: 'sent',
+              errorCode: null,
+              outboxId: item.outboxId,
+            });
+          } catch (error) {
+            log.error('audit.write_failed', { action: what.action, result: 'sent', error });
+          }
+        }
+        const count = sent.length;
+        sentNotice = {
+          count,
+          message: count === 1 ? '1 queued decision was sent to e-RS.' : `${count} queued decisions were sent to e-RS.`,
+          at: new Date().toISOString(),
+        };
+        publishOffline();
+      },
       actor: () => {
         const view = activeSession.get();
         return {
@@ -231,6 +278,7 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     const closing = offline;
     offline = null;
     prefetch = null;
+    sentNotice = null;
     if (!closing) return;
     // Files handed to other applications were this user's: they go with the session.
     await clearExternalFiles();
@@ -283,16 +331,6 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
   const read = createReadSource(offlineReady);
 
   const converter = createDocumentConverter({ log });
-
-  // Decisions are audited in the signed-in user's encrypted offline folder (audit-log.ts).
-  const audit: AuditLog = {
-    async record(entry) {
-      const session = await offlineReady();
-      if (session) return session.audit.record(entry);
-      // No offline folder (the OS cannot protect its key): nothing is kept in plaintext instead.
-      log.warn('audit.not_kept', { action: entry.action, result: entry.result });
-    },
-  };
 
   const review = createReviewHandlers({
     ers,
@@ -360,6 +398,10 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     services,
     session: activeSession,
     ers,
+    async auditEntries() {
+      const session = await offlineReady();
+      return session ? session.audit.entries() : [];
+    },
     async dispose() {
       activeSession.dispose();
       if (opening) await opening;

@@ -16,6 +16,7 @@ import {
   type ReplyOutcome,
 } from '../../contract';
 import { callContext, type ErsContext } from './client-context';
+import { readDecisionAnswer } from './decision-answer';
 import { invalidInputError } from './ers-error';
 import { CODE_SYSTEM, PROFILE } from './fhir-names';
 import type { ParameterOut } from './fhir-types';
@@ -129,14 +130,16 @@ export async function getConversation(ctx: ErsContext, input: ConversationInput,
 }
 
 export async function sendAdviceReply(ctx: ErsContext, input: AdviceReplyInput, signal?: AbortSignal): Promise<DecisionResult<AdviceReplyResult>> {
-  const result = await ctx.transport.json({ ...adviceReplyRequest(input), signal });
-  const value = mapAdviceReply(result.body, { expectedUbrn: input.ubrn, specialtyName: ctx.specialtyName }, callContext('A026', result.correlationId));
-  return { value, correlationId: result.correlationId };
+  const result = await ctx.transport.decision({ ...adviceReplyRequest(input), signal });
+  return readDecisionAnswer(ctx, 'A026', result, (body) =>
+    mapAdviceReply(body, { expectedUbrn: input.ubrn, specialtyName: ctx.specialtyName }, callContext('A026', result.correlationId)),
+  );
 }
 
 export async function convertAdviceToReferral(ctx: ErsContext, input: ConvertAdviceInput, signal?: AbortSignal): Promise<DecisionResult<ReferralView>> {
-  const result = await ctx.transport.json({ ...convertAdviceRequest(input), signal });
+  const result = await ctx.transport.decision({ ...convertAdviceRequest(input), signal });
   // e-RS keeps the A&G request's UBRN for the referral it creates.
-  const value = mapReferral(result.body, { now: ctx.now(), expectedUbrn: input.ubrn, specialtyName: ctx.specialtyName }, callContext('A027', result.correlationId));
-  return { value, correlationId: result.correlationId };
+  return readDecisionAnswer(ctx, 'A027', result, (body) =>
+    mapReferral(body, { now: ctx.now(), expectedUbrn: input.ubrn, specialtyName: ctx.specialtyName }, callContext('A027', result.correlationId)),
+  );
 }

@@ -1,4 +1,5 @@
 /** What every operation module needs from the client: the transport and the environment's facts. */
+import type { Logger } from '../log/logger';
 import type { ErsTransport } from './http';
 import type { OperationId } from './operations';
 
@@ -9,6 +10,8 @@ export interface ErsContext {
   codeSystemBase(operation: OperationId): string;
   /** A specialty's display name, if the SPECIALTY code system has been loaded. */
   specialtyName(code: string): string | undefined;
+  /** For what must be known but not shown, such as a recorded decision's unreadable answer. */
+  log?: Logger;
 }
 
 /** The context an ErsError or a mapper reports against. */

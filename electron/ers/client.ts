@@ -118,6 +118,7 @@ export function createErsClient(options: ErsClientOptions): ErsClient {
     now: () => new Date(nowMs()),
     codeSystemBase,
     specialtyName: (code) => cache.stale(environment, 'SPECIALTY')?.concepts.find((concept) => concept.code === code)?.display,
+    ...(options.log ? { log: options.log } : {}),
   };
 
   async function getCodeSystem(id: CodeSystemId, opts: { refresh?: boolean; signal?: AbortSignal } = {}): Promise<CodeSystemView> {

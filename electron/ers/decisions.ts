@@ -14,6 +14,7 @@ import {
   type TriageOutcome,
 } from '../../contract';
 import { callContext, type ErsContext } from './client-context';
+import { readDecisionAnswer } from './decision-answer';
 import { invalidInputError } from './ers-error';
 import { CODE_SYSTEM, PROFILE } from './fhir-names';
 import type { ParameterOut } from './fhir-types';
@@ -110,9 +111,10 @@ export function triageOutcomeRequest(input: TriageOutcomeInput): ErsRequest {
 }
 
 async function decide(ctx: ErsContext, request: ErsRequest, ubrn: string, signal?: AbortSignal): Promise<DecisionResult<ReferralView>> {
-  const result = await ctx.transport.json({ ...request, signal });
-  const value = mapReferral(result.body, { now: ctx.now(), expectedUbrn: ubrn, specialtyName: ctx.specialtyName }, callContext(request.operation, result.correlationId));
-  return { value, correlationId: result.correlationId };
+  const result = await ctx.transport.decision({ ...request, signal });
+  return readDecisionAnswer(ctx, request.operation, result, (body) =>
+    mapReferral(body, { now: ctx.now(), expectedUbrn: ubrn, specialtyName: ctx.specialtyName }, callContext(request.operation, result.correlationId)),
+  );
 }
 
 export async function acceptReferral(ctx: ErsContext, input: AcceptReferralInput, signal?: AbortSignal): Promise<DecisionResult<ReferralView>> {

@@ -23,7 +23,7 @@ import {
 } from './ers-error';
 import { readOperationOutcome } from './operation-outcome';
 import { isStateChanging, needsRole, type OperationId } from './operations';
-import { BodyTooLarge, fileNameFromDisposition, readBodyLimited } from './read-body';
+import { BodyTooLarge, BodyTruncated, fileNameFromDisposition, readBodyLimited } from './read-body';
 import { backoffDelayMs, DEFAULT_RETRY_POLICY, isRetryableStatus, parseRetryAfterMs, type RetryPolicy } from './retry-policy';
 import type { FetchLike } from '../platform/platform';
 
@@ -89,6 +89,16 @@ export interface ErsJsonResult extends ErsExchange {
   body: unknown;
 }
 
+/**
+ * A decision's answer. e-RS answered 2xx, so the decision is recorded: that is the result,
+ * and the body is only a bonus. When it could not be read, `body` is null and `unreadable`
+ * says why (for the log; never for the user as a failure).
+ */
+export interface ErsDecisionResult extends ErsExchange {
+  body: unknown;
+  unreadable: string | null;
+}
+
 export interface ErsFileResult extends ErsExchange {
   bytes: Uint8Array;
   contentType: string;
@@ -101,6 +111,11 @@ export interface ErsTransport {
   file(request: ErsRequest): Promise<ErsFileResult>;
   /** For answers whose body does not matter (A020's 201 with a Location). */
   empty(request: ErsRequest): Promise<ErsExchange>;
+  /**
+   * For decisions (A013, A014, A026, A027, A028): fails only when e-RS did not answer 2xx.
+   * A 2xx answer means e-RS recorded the decision, ALWAYS, whatever its body turns out to be.
+   */
+  decision(request: ErsRequest): Promise<ErsDecisionResult>;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -151,6 +166,8 @@ export function normaliseBaseUrl(baseUrl: string): string {
 interface Attempt {
   response: Response;
   bytes: Uint8Array;
+  /** Why the body of a 2xx answer to a state-changing call could not be read, if it could not. */
+  bodyProblem?: string;
 }
 
 type Expect = 'json' | 'file' | 'empty';
@@ -252,8 +269,13 @@ export function createErsTransport(options: ErsTransportOptions): ErsTransport {
     try {
       return { response, bytes: await readBodyLimited(response, bodyLimit) };
     } catch (error) {
-      // An oversized error body is not worth failing over; the status still speaks.
-      if (error instanceof BodyTooLarge && !response.ok) return { response, bytes: new Uint8Array(0) };
+      // An oversized or cut-off error body is not worth failing over; the status still speaks.
+      if ((error instanceof BodyTooLarge || error instanceof BodyTruncated) && !response.ok) return { response, bytes: new Uint8Array(0) };
+      // e-RS said 2xx to something that records a decision: it is recorded, whatever
+      // happens to the body after the status line. Saying otherwise invites a second send.
+      if (response.ok && isStateChanging(request.operation)) {
+        return { response, bytes: new Uint8Array(0), bodyProblem: error instanceof BodyTooLarge ? 'a body over the size limit' : 'a body cut off or timed out' };
+      }
       throw error;
     }
   }
@@ -375,6 +397,24 @@ export function createErsTransport(options: ErsTransportOptions): ErsTransport {
     async empty(request) {
       const result = await execute(request, 'empty');
       return { status: result.response.status, headers: result.response.headers, correlationId: result.correlationId };
+    },
+    async decision(request) {
+      const result = await execute(request, 'json');
+      const exchange = { status: result.response.status, headers: result.response.headers, correlationId: result.correlationId };
+      let unreadable: string | null = result.bodyProblem ?? null;
+      let body: unknown = null;
+      if (unreadable === null && result.bytes.byteLength === 0) unreadable = 'an empty answer';
+      if (unreadable === null) {
+        try {
+          body = parseJsonBytes(result.bytes);
+        } catch {
+          unreadable = 'not JSON';
+        }
+      }
+      if (unreadable !== null) {
+        log?.warn('ers.decision.answer_unreadable', { operation: request.operation, correlationId: result.correlationId, status: exchange.status, reason: unreadable });
+      }
+      return { ...exchange, body, unreadable };
     },
   };
 }

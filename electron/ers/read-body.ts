@@ -1,12 +1,25 @@
 /**
  * Reads a response body with a ceiling, so a runaway or hostile answer cannot fill memory:
  * a declared Content-Length over the limit is refused before reading, and a stream that
- * runs past it is cancelled mid-way.
+ * runs past it is cancelled mid-way. A body that ends short of its Content-Length is a
+ * transfer cut off, whatever fetch made of it: this is what "the file arrived whole" means
+ * to the rest of the app (the size a referral declares for a file is only metadata).
  */
 export class BodyTooLarge extends Error {
   constructor(readonly limitBytes: number) {
     super(`Response body exceeds ${limitBytes} bytes.`);
     this.name = 'BodyTooLarge';
+  }
+}
+
+/** The connection ended before the body its Content-Length announced had arrived. */
+export class BodyTruncated extends Error {
+  constructor(
+    readonly expectedBytes: number,
+    readonly receivedBytes: number,
+  ) {
+    super(`Response body ended after ${receivedBytes} of ${expectedBytes} bytes.`);
+    this.name = 'BodyTruncated';
   }
 }
 
@@ -29,6 +42,12 @@ export async function readBodyLimited(response: Response, limitBytes: number): P
       throw new BodyTooLarge(limitBytes);
     }
     chunks.push(value);
+  }
+  // Content-Length counts the bytes on the wire; with a content coding fetch hands over
+  // the decoded body, whose length is another number.
+  const coding = (response.headers.get('content-encoding') ?? 'identity').trim().toLowerCase();
+  if (declared !== null && /^\d+$/.test(declared) && (coding === '' || coding === 'identity') && total < Number(declared)) {
+    throw new BodyTruncated(Number(declared), total);
   }
   const out = new Uint8Array(total);
   let offset = 0;

@@ -47,9 +47,13 @@ export interface UploadedFile {
   correlationId: string;
 }
 
-/** What a decision call returns: e-RS's updated item and the reference for the audit log. */
+/**
+ * What a decision call returns once e-RS answered 2xx, which means the decision is recorded:
+ * the reference for the audit log and e-RS's updated item, or null when its answer could
+ * not be read (logged; the decision stands, and the item is read again to show it).
+ */
 export interface DecisionResult<T> {
-  value: T;
+  value: T | null;
   correlationId: string;
 }
 

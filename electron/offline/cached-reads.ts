@@ -11,8 +11,9 @@
  *   withdrawn or the referral moved on.
  * - Once e-RS is known to be unreachable, reads go straight to the cache instead of waiting
  *   out timeouts and retries; the connectivity monitor's probe finds the way back.
- * - A copy that cannot be kept (disk full, over the cache limit, not the size e-RS declared)
- *   does not fail the read; it is shown and not kept.
+ * - A copy that cannot be kept (disk full, over the cache limit) does not fail the read; it
+ *   is shown and not kept. The size a referral declares for a file is metadata: a file
+ *   that arrived whole (the transport checks) is kept whatever size was declared.
  */
 import type { WorklistKind, WorklistRow, WorklistView } from '../../contract';
 import { AppError } from '../app-error';
@@ -20,7 +21,7 @@ import { silentLogger, type Logger } from '../log/logger';
 import { isUnreachableError, type ConnectivityReporter } from './connectivity';
 import type { EncryptedStore, JsonObject, StoredObject } from './encrypted-store';
 import { cacheKeys, familyOf, isVersion, versionOfKey } from './prefetch/cache-keys';
-import { assertKeepable, DEFAULT_MAX_FILE_BYTES, describeFetched, fileFromStored, fileMeta, type FileDescription, type PrefetchFile } from './prefetch/fetched-file';
+import { DEFAULT_MAX_FILE_BYTES, downloadAndKeep, fileFromStored, type FileDescription, type PrefetchFile } from './prefetch/fetched-file';
 import { createFileFetches, type FetchedFile, type FileFetches } from './prefetch/in-flight';
 import { prefetchErrors } from './prefetch/prefetch-errors';
 
@@ -142,20 +143,22 @@ class ReadThrough implements CachedReads {
       return { value: file, source: 'cache', stale: false, fetchedAt: new Date(file.fetchedAt).toISOString() };
     }
     this.#failFastWhenOffline();
+    // Joins the prefetcher's download of this file when there is one. A copy that cannot be
+    // kept (too big, disk full) is still shown as e-RS sent it.
+    const download = () =>
+      this.#files.run(key, () =>
+        downloadAndKeep(fetchFn, description, { now: this.#now, maxBytes: this.#maxFileBytes, put: (bytes, meta) => this.#store.put(key, bytes, meta), logger: this.#logger }),
+      );
     let file: FetchedFile;
     try {
-      file = await this.#files.run(key, async () => {
-        const fetched = describeFetched(await fetchFn(), description, this.#now());
-        try {
-          assertKeepable(fetched, description, this.#maxFileBytes);
-        } catch (error) {
-          // Too big to keep, or not the size e-RS declared: shown as e-RS sent it, never kept.
-          this.#logger.warn('offline.read-through.not-kept', { code: error instanceof AppError ? error.code : 'UNKNOWN' });
-          return fetched;
-        }
-        await this.#keep(key, fetched.bytes, fileMeta(fetched, description));
-        return fetched;
-      });
+      try {
+        file = (await download()).file;
+      } catch (error) {
+        // The download joined was the prefetcher's, stopped by the prefetcher (a refresh or a
+        // sign-out): nobody stopped this read, so it fetches the file itself.
+        if (!(error instanceof AppError && error.code === 'ERS_CANCELLED')) throw error;
+        file = (await download()).file;
+      }
     } catch (error) {
       this.#connectivity?.reportFailure(error);
       throw error;

@@ -46,8 +46,19 @@ export interface OfflineSessionDeps {
   onProgress(progress: PrefetchProgress): void;
   onConnectivity(status: ConnectivityStatus, banner: string | null): void;
   onOutbox(items: OutboxItemView[]): void;
+  /** Queued decisions e-RS took in one drain, in the order sent (for the audit and a notice). */
+  onQueuedSent?(sent: SentFromOutbox[]): Promise<void> | void;
   /** Who is acting now, and as what: a queued decision goes out only under the same. */
   actor(): Actor;
+}
+
+/** A queued decision that e-RS has now taken. */
+export interface SentFromOutbox {
+  outboxId: string;
+  operation: string;
+  input: Record<string, unknown>;
+  /** e-RS's reference for the send; null when it was found already applied. */
+  correlationId: string | null;
 }
 
 /** The user and role a decision was made as (no names: ids and codes only). */
@@ -96,6 +107,8 @@ export function outboxItemView(item: OutboxItem): OutboxItemView {
 
 export class OfflineSession {
   private draining: Promise<void> | null = null;
+  /** What each item sent in the current drain was, by outbox id (the outbox deletes it once sent). */
+  private readonly sentInDrain = new Map<string, SentFromOutbox>();
   private closed = false;
   private lastDataAt: number | null = null;
 
@@ -185,11 +198,21 @@ export class OfflineSession {
   drain(): Promise<void> {
     this.draining ??= (async () => {
       try {
-        await this.outbox.drain(
+        this.sentInDrain.clear();
+        const result = await this.outbox.drain(
           (item) => this.send(item),
           (item) => this.reconcile(item),
           (item) => sameActor((item.input as Record<string, unknown>).actor, this.deps.actor()),
         );
+        const sent = result.sent.map((id) => this.sentInDrain.get(id)).filter((item): item is SentFromOutbox => item !== undefined);
+        this.sentInDrain.clear();
+        if (sent.length > 0) {
+          try {
+            await this.deps.onQueuedSent?.(sent);
+          } catch (error) {
+            this.deps.log.error('outbox.sent_report_failed', { count: sent.length, error });
+          }
+        }
       } catch (error) {
         this.deps.log.warn('outbox.drain_failed', { error });
       } finally {
@@ -218,7 +241,8 @@ export class OfflineSession {
       }
     })();
     try {
-      await sendDecision(this.deps.ers, decision);
+      const { correlationId } = await sendDecision(this.deps.ers, decision);
+      this.sentInDrain.set(item.id, { outboxId: item.id, operation: item.operation, input, correlationId });
     } catch (error) {
       if (error instanceof ErsError && error.conflict) throw new OutboxConflictError(error.status === 409 ? 409 : 412, error.message);
       if (error instanceof ErsError && error.status !== null && error.status >= 400 && error.status < 500 && error.status !== 429 && error.status !== 401) {

@@ -23,7 +23,7 @@ import { httpStatusOf, isUnreachableError, type ConnectivityReporter } from './c
 import type { EncryptedStore } from './encrypted-store';
 import { abortableSleep, type Sleep } from './prefetch/abortable-sleep';
 import { cacheKeys, familyOf, isAttachmentId, isUbrn, isVersion, kindOfFamily, parseItemKey, type ItemFamily } from './prefetch/cache-keys';
-import { assertKeepable, DEFAULT_MAX_FILE_BYTES, describeFetched, fileMeta, type FileDescription, type PrefetchFile } from './prefetch/fetched-file';
+import { DEFAULT_MAX_FILE_BYTES, downloadAndKeep, type FileDescription, type PrefetchFile } from './prefetch/fetched-file';
 import { createFileFetches, type FileFetches } from './prefetch/in-flight';
 import { prefetchErrors } from './prefetch/prefetch-errors';
 import { RateControl } from './prefetch/rate-control';
@@ -167,7 +167,7 @@ interface Task {
   throttles: number;
 }
 
-type FailureClass = 'throttled' | 'unreachable' | 'incomplete' | 'halt' | 'permanent';
+type FailureClass = 'throttled' | 'unreachable' | 'halt' | 'permanent';
 
 const RANK_STRIDE = 1024;
 const MAX_THROTTLES = 20;
@@ -201,7 +201,6 @@ function classify(error: unknown): FailureClass {
   if (status === 429 || (status === 503 && retryAfterOf(error) !== null)) return 'throttled';
   if (status === 401) return 'halt';
   if (error instanceof AppError) {
-    if (error.code === 'PREFETCH_INCOMPLETE') return 'incomplete';
     if (HALTING_CODES.has(error.code)) return 'halt';
   }
   return isUnreachableError(error) ? 'unreachable' : 'permanent';
@@ -642,18 +641,20 @@ class PoolPrefetcher implements Prefetcher {
       declaredContentType: task.attachment?.contentType ?? null,
     };
     const signal = this.#controller.signal;
-    await this.#files.run(task.key, async () => {
-      const item = { kind: task.kind, ubrn: task.ubrn };
-      const file =
-        task.type === 'summary'
-          ? await this.#deps.fetchClinicalInformation({ ...item, version: description.referralVersion }, signal)
-          : await this.#deps.fetchAttachment({ ...item, attachmentId: description.attachmentId ?? '' }, signal);
-      const fetched = describeFetched(file, description, this.#now());
-      assertKeepable(fetched, description, this.#maxFileBytes);
-      await this.#store.put(task.key, fetched.bytes, fileMeta(fetched, description));
-      this.#counts.bytes += fetched.bytes.byteLength;
-      return fetched;
-    });
+    const item = { kind: task.kind, ubrn: task.ubrn };
+    const { file, notKept } = await this.#files.run(task.key, () =>
+      downloadAndKeep(
+        () =>
+          task.type === 'summary'
+            ? this.#deps.fetchClinicalInformation({ ...item, version: description.referralVersion }, signal)
+            : this.#deps.fetchAttachment({ ...item, attachmentId: description.attachmentId ?? '' }, signal),
+        description,
+        { now: this.#now, maxBytes: this.#maxFileBytes, put: (bytes, meta) => this.#store.put(task.key, bytes, meta), logger: this.#logger },
+      ),
+    );
+    // Thrown here, outside the shared download, so a viewer that joined it still has the file.
+    if (notKept !== null) throw notKept;
+    this.#counts.bytes += file.bytes.byteLength;
     return true;
   }
 
@@ -705,9 +706,6 @@ class PoolPrefetcher implements Prefetcher {
         this.#enterOffline();
         return;
       }
-      case 'incomplete':
-        this.#retryLater(task, error);
-        return;
       case 'halt':
         this.#requeue(task);
         this.#halt(error);

@@ -28,6 +28,29 @@ export interface AuditEntry {
   correlationId: string | null;
   result: 'sent' | 'queued' | 'conflict' | 'failed';
   errorCode: string | null;
+  /**
+   * For a decision made offline: its outbox id, on the 'queued' entry and again on the
+   * 'sent' entry appended when it went out. The log is append-only: a later line with the
+   * same outbox id is what became of it.
+   */
+  outboxId?: string | null;
+}
+
+const ACTIONS: Record<string, AuditEntry['action']> = {
+  'referral.accept': 'accept',
+  'referral.reject': 'reject',
+  'referral.recordTriageOutcome': 'triage-outcome',
+  'advice.reply': 'advice-reply',
+  'advice.convert': 'advice-convert',
+};
+
+/** The audit's action and detail for a decision by its channel and input, as the review handlers record them. */
+export function auditActionOf(operation: string, input: Record<string, unknown>): Pick<AuditEntry, 'action' | 'detail'> | null {
+  const action = ACTIONS[operation];
+  if (!action) return null;
+  const code = (value: unknown) => (typeof value === 'string' ? value : null);
+  const detail = action === 'reject' ? code(input.reasonCode) : action === 'triage-outcome' || action === 'advice-reply' ? code(input.outcome) : null;
+  return { action, detail };
 }
 
 export interface AuditLog {

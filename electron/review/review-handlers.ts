@@ -164,7 +164,7 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
       if (queue.hasFile) throw offlineWithFile();
       const version = typeof queue.version === 'string' ? queue.version : await queue.version();
       const queued = await offline.queue(queue.operation, queue.input, version);
-      await recordSafely({ ...base, correlationId: null, result: 'queued', errorCode: null });
+      await recordSafely({ ...base, correlationId: null, result: 'queued', errorCode: null, outboxId: queued.status === 'queued' ? queued.outboxId : null });
       return queued;
     };
     // Known to be offline: the decision goes to the outbox on disk without a doomed attempt.

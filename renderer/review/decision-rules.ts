@@ -98,15 +98,18 @@ type RoleFunction = NonNullable<SessionView['role']>['businessFunction'] | null;
  * A029 offers providers RECORD_REVIEW_OUTCOME (A028: triage referrals, and referrals deferred
  * to the provider) and CANCEL_REFERRAL, but no code for A013/A014: e-RS allows accepting and
  * rejecting a referral booked into a bookable service that awaits review. So triage follows
- * A029, and accept/reject follow the booking, never both for one referral. When A029 was not
- * asked (the copy came from the offline cache) the referral's state stands in for it.
+ * A029, and accept/reject follow the booking, never both for one referral. When e-RS did not
+ * list the actions (A029 refused, as NHS's sandbox does at its examples' version) the
+ * referral's state stands in for it: A028 is for triage referrals awaiting review and for
+ * referrals deferred to the provider (A008's "Appointment slot issues").
  */
 export function referralDecisions(referral: ReferralView, role: RoleFunction): ReferralDecisions {
   const none = (why: string): ReferralDecisions => ({ accept: false, reject: false, triage: false, none: why });
   if (role === 'SERVICE_PROVIDER_ADMIN') return none('Only a clinician, or an admin acting for one, can record a decision on a referral.');
   const actions = referral.allowedActions;
   const state = referral.state?.code ?? '';
-  const triage = actions !== null ? actions.includes(RECORD_REVIEW_OUTCOME) : state === 'AWAITING_TRIAGE';
+  // Without A029, A028's own rule: a triage referral awaiting review, or one deferred to the provider.
+  const triage = actions !== null ? actions.includes(RECORD_REVIEW_OUTCOME) : state === 'AWAITING_TRIAGE' || state === 'DEFERRED_TO_PROVIDER';
   if (triage) return { accept: false, reject: false, triage: true, none: null };
   const booked = referral.status === 'active' && state === 'BOOKED' && referral.appointment?.status === 'booked';
   if (booked) return { accept: true, reject: true, triage: false, none: null };

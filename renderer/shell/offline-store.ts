@@ -1,27 +1,50 @@
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
+import { computed, ref } from 'vue';
 import type { OfflineStatus } from '../../contract';
 import { userMessage, useClient } from '../api/client';
 
-/** Connectivity, prefetch progress and the outbox, as the main process reports them. */
+/**
+ * Connectivity, prefetch progress and the outbox, as the main process reports them; and
+ * `freshWanted`, which moves when screens showing the offline copy (or items the outbox
+ * just decided) should fetch again: e-RS came back, or queued decisions went out.
+ */
 export const useOfflineStore = defineStore('offline', () => {
   const client = useClient();
   const status = ref<OfflineStatus | null>(null);
   const error = ref<string | null>(null);
+  const freshWanted = ref(0);
+  /** The `at` of the sent notice the user dismissed. */
+  const dismissedSentAt = ref<string | null>(null);
   let subscribed = false;
+
+  function apply(next: OfflineStatus): void {
+    const before = status.value;
+    status.value = next;
+    const reconnected = before !== null && !before.online && next.online;
+    const sentNow = next.sent !== null && next.sent.at !== before?.sent?.at && before !== null;
+    if (reconnected || sentNow) freshWanted.value += 1;
+  }
 
   async function load(): Promise<void> {
     if (!subscribed) {
       subscribed = true;
-      client.on('offline.changed', (next) => {
-        status.value = next;
-      });
+      client.on('offline.changed', apply);
     }
     try {
-      status.value = await client.call('offline.status', {});
+      apply(await client.call('offline.status', {}));
     } catch (e) {
       error.value = userMessage(e, 'The offline status could not be read.');
     }
+  }
+
+  /** "N queued decisions were sent", until the user dismisses it. */
+  const sentNotice = computed(() => {
+    const sent = status.value?.sent ?? null;
+    return sent && sent.at !== dismissedSentAt.value ? sent : null;
+  });
+
+  function dismissSent(): void {
+    dismissedSentAt.value = status.value?.sent?.at ?? null;
   }
 
   async function cancel(id: string): Promise<void> {
@@ -34,5 +57,5 @@ export const useOfflineStore = defineStore('offline', () => {
     }
   }
 
-  return { status, error, load, cancel };
+  return { status, error, freshWanted, sentNotice, load, cancel, dismissSent };
 });

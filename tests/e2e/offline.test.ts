@@ -94,8 +94,14 @@ describe('offline attachment review in Chromium', () => {
     await expect.poll(() => page.getByTestId('outbox-item').count(), { timeout: 15_000 }).toBe(1);
     expect(await page.getByTestId('outbox-item').first().textContent()).toContain(ubrn);
 
+    // The list was read from the offline copy while e-RS was down.
+    await page.getByTestId('worklist-offline').waitFor({ timeout: 15_000 });
     await env.startErs();
     await page.getByTestId('outbox-toggle').waitFor({ state: 'detached', timeout: 60_000 });
+    // Said, and no longer "offline": how many went out, the banner gone, the list fetched afresh.
+    await expect.poll(() => page.getByTestId('outbox-sent').textContent(), { timeout: 15_000 }).toContain('1 queued decision was sent to e-RS.');
+    await page.getByTestId('offline-banner').waitFor({ state: 'detached', timeout: 15_000 });
+    await page.getByTestId('worklist-offline').waitFor({ state: 'detached', timeout: 15_000 });
     expect(env.emulator.referral(ubrn)?.status.code).toBe('REJECTED');
     const rejects = env.emulator.operations().filter((o) => o.operation === 'A014' && o.path.includes(ubrn));
     expect(rejects).toHaveLength(1);

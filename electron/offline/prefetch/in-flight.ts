@@ -36,9 +36,15 @@ export class InFlight<T> {
   }
 }
 
+/** One shared download: the bytes, and why they were not kept (null when they were). */
+export interface SharedDownload {
+  file: FetchedFile;
+  notKept: unknown;
+}
+
 /** Shared by the prefetcher and the read-through helpers; pass the same one to both. */
-export type FileFetches = InFlight<FetchedFile>;
+export type FileFetches = InFlight<SharedDownload>;
 
 export function createFileFetches(): FileFetches {
-  return new InFlight<FetchedFile>();
+  return new InFlight<SharedDownload>();
 }

@@ -5,9 +5,6 @@
 import { AppError } from '../../app-error';
 
 export const prefetchErrors = {
-  /** The bytes that arrived are not as many as e-RS declared: a cut-short or altered download. */
-  incomplete: () =>
-    new AppError('PREFETCH_INCOMPLETE', 'The file did not arrive complete from e-RS, so it was not kept for offline use; it will be fetched again.'),
   tooLarge: (limitBytes: number) =>
     new AppError(
       'PREFETCH_TOO_LARGE',

@@ -127,7 +127,9 @@ export async function startErsEmulator(options: ErsEmulatorOptions): Promise<Ers
 
   async function answer(request: IncomingMessage, url: URL, match: RouteMatch, flavour: FhirFlavour): Promise<Reply> {
     if (!match.route) {
-      if (match.allowed.length > 0) throw new ErsError(405, 'METHOD_NOT_ALLOWED', `${request.method ?? ''} is not allowed here: use ${match.allowed.join(' or ')}.`, { Allow: match.allowed.join(', ') });
+      // Another method on a known path is no endpoint either: the e-RS specification
+      // documents no 405, and NHS's own sandbox answers it 404.
+      if (match.allowed.length > 0) throw new ErsError(404, 'NOT_FOUND', `e-RS has no ${request.method ?? ''} endpoint here: use ${match.allowed.join(' or ')}.`);
       throw new ErsError(404, 'NOT_FOUND', 'e-RS has no such endpoint: check the URL.');
     }
     const route = match.route;
@@ -195,10 +197,14 @@ export async function startErsEmulator(options: ErsEmulatorOptions): Promise<Ers
     }
     if (correlationId !== undefined) reply.headers['X-Correlation-ID'] = correlationId;
     reply.headers['X-Request-ID'] = randomUUID();
-    const drop = fault === undefined && targeted && faults.shouldDrop();
+    const lose = fault === undefined && targeted && faults.shouldLoseAnswer();
+    const drop = !lose && fault === undefined && targeted && faults.shouldDrop();
+    if (lose) fault = 'answer-lost';
     if (drop) fault = 'dropped';
     try {
-      if (!response.destroyed) writeReply(response, reply, drop);
+      // An answer lost whole: the change stands, and the client never hears a status.
+      if (lose) response.socket?.destroy();
+      else if (!response.destroyed) writeReply(response, reply, drop);
     } catch (error) {
       logger.warn('ers.response.write_failed', { operation, message: error instanceof Error ? error.message : String(error) });
     }

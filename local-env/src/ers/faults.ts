@@ -13,6 +13,11 @@ export interface FaultConfig {
   serverErrorStatus: 500 | 502 | 503 | 504;
   /** Share of answers (0..1) whose connection is destroyed after part of the body. */
   dropRate: number;
+  /**
+   * Share of answers (0..1) lost whole after the operation was applied: the connection
+   * closes before the status line, so the client cannot know whether the change was made.
+   */
+  loseAnswerRate: number;
   /** Requests per second allowed before 429; null for no limit. */
   rateLimitPerSecond: number | null;
   /**
@@ -29,6 +34,7 @@ export const NO_FAULTS: FaultConfig = {
   serverErrorRate: 0,
   serverErrorStatus: 503,
   dropRate: 0,
+  loseAnswerRate: 0,
   rateLimitPerSecond: null,
   commitDelayMs: 0,
   onlyOperations: null,
@@ -42,6 +48,7 @@ export function validateFaults(config: FaultConfig): FaultConfig {
   if (!Number.isFinite(config.latencyMs) || config.latencyMs < 0) throw new RangeError(`Fault setting latencyMs must be zero or more milliseconds, not ${config.latencyMs}.`);
   checkShare('serverErrorRate', config.serverErrorRate);
   checkShare('dropRate', config.dropRate);
+  checkShare('loseAnswerRate', config.loseAnswerRate);
   if (![500, 502, 503, 504].includes(config.serverErrorStatus)) throw new RangeError(`Fault setting serverErrorStatus must be 500, 502, 503 or 504, not ${config.serverErrorStatus}.`);
   if (config.rateLimitPerSecond !== null && (!Number.isFinite(config.rateLimitPerSecond) || config.rateLimitPerSecond <= 0)) {
     throw new RangeError(`Fault setting rateLimitPerSecond must be a positive number or null, not ${config.rateLimitPerSecond}.`);
@@ -107,5 +114,9 @@ export class FaultInjector {
 
   shouldDrop(): boolean {
     return this.config.dropRate > 0 && this.random() < this.config.dropRate;
+  }
+
+  shouldLoseAnswer(): boolean {
+    return this.config.loseAnswerRate > 0 && this.random() < this.config.loseAnswerRate;
   }
 }

@@ -10,7 +10,7 @@ import { type FileContent } from './file-content';
 import { type FhirContext } from './fhir/referral-request';
 import { header, readBody, type Reply } from './http-io';
 import { type ErsOperationId } from './operation-ids';
-import { badRequest, ErsError, type FhirFlavour } from './outcome';
+import { badRequest, ErsError, unprocessable, type FhirFlavour } from './outcome';
 import { type ErsStore } from './store';
 
 export interface OperationContext {
@@ -34,14 +34,18 @@ export type OperationHandler = (context: OperationContext) => Promise<Reply>;
 
 const JSON_LIMIT = 1024 * 1024;
 
-/** Reads a FHIR JSON body: application/fhir+json, at most 1 MB, well-formed. */
+/**
+ * Reads a FHIR JSON body: present, application/fhir+json, at most 1 MB, well-formed. No body
+ * at all is a mandatory value missing (422 MISSING_VALUE), whatever Content-Type came with
+ * it, as NHS's own sandbox answers it (422), not a malformed request.
+ */
 export async function readFhirJson(context: OperationContext): Promise<unknown> {
   const contentType = (header(context.request, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+  const body = await readBody(context.request, JSON_LIMIT, () => badRequest('INVALID_VALUE', 'The request body is larger than e-RS accepts (1 MB): send a smaller request.'));
+  if (body.length === 0) throw unprocessable('MISSING_VALUE', 'The request body is empty: send the FHIR Parameters resource this operation needs.');
   if (contentType !== 'application/fhir+json') {
     throw new ErsError(415, 'UNSUPPORTED_MEDIA_TYPE', `The request body must be sent as application/fhir+json, not ${contentType || 'an unstated type'}: correct the Content-Type and retry.`);
   }
-  const body = await readBody(context.request, JSON_LIMIT, () => badRequest('INVALID_VALUE', 'The request body is larger than e-RS accepts (1 MB): send a smaller request.'));
-  if (body.length === 0) throw badRequest('INVALID_FHIR_STRUCTURE', 'The request body is empty: send the FHIR Parameters resource this operation needs.');
   try {
     return JSON.parse(body.toString('utf8')) as unknown;
   } catch {

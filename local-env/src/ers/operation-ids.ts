@@ -38,5 +38,5 @@ export interface OperationRecord {
   time: string;
   durationMs: number;
   /** Set when fault mode shaped the answer. */
-  fault?: 'rate-limited' | 'server-error' | 'dropped' | 'slow-commit';
+  fault?: 'rate-limited' | 'server-error' | 'dropped' | 'answer-lost' | 'slow-commit';
 }

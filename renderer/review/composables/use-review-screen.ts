@@ -2,13 +2,15 @@
  * What the referral and the A&G review screens share: loading the item with one sentence
  * when that fails, the entry shown in the viewer and n/p to step through them, fetched
  * content kept while the item is on screen, the status line on arrival and after a
- * decision, and moving on to the next item of the list.
+ * decision, moving on to the next item of the list, and fetching again an item shown from
+ * the offline copy once e-RS is back.
  */
-import { computed, nextTick, onMounted, ref, shallowRef, type Ref } from 'vue';
+import { computed, nextTick, onMounted, ref, shallowRef, watch, type Ref } from 'vue';
 import type { AttachmentContent, WorklistKind } from '../../../contract';
 import { userMessage } from '../../api/client';
 import { useReviewStore } from '../review-store';
 import { useSessionStore } from '../../session/session-store';
+import { useOfflineStore } from '../../shell/offline-store';
 import { ubrnText } from '../review-text';
 import type { Finished } from './use-decision-flow';
 import { noticeFor, useMoveOn } from './use-move-on';
@@ -33,9 +35,10 @@ export interface ReviewScreenOptions<S> {
   decisionKeys: () => Shortcut[];
 }
 
-export function useReviewScreen<S>(options: ReviewScreenOptions<S>) {
+export function useReviewScreen<S extends { stale: boolean }>(options: ReviewScreenOptions<S>) {
   const session = useSessionStore();
   const review = useReviewStore();
+  const offline = useOfflineStore();
   const moveOn = useMoveOn(options.kind);
 
   const screen = shallowRef<S | null>(null) as Ref<S | null>;
@@ -78,6 +81,27 @@ export function useReviewScreen<S>(options: ReviewScreenOptions<S>) {
       loading.value = false;
     }
   }
+
+  /**
+   * e-RS is back (or the outbox just sent decisions): an item shown from the offline copy is
+   * fetched again, in place, keeping what the viewer shows. When fresh data arrives its
+   * offline banner goes; when it does not, the copy stays on screen as it was.
+   */
+  async function refreshStale(): Promise<void> {
+    if (loading.value || !screen.value?.stale) return;
+    try {
+      const fresh = await options.fetch();
+      if (!screen.value?.stale) return;
+      screen.value = fresh;
+      keepSelection(options.entries()[0] ?? null);
+    } catch {
+      // Still unreachable, or refused: the copy and its banner stay; "Reload" is still there.
+    }
+  }
+  watch(
+    () => offline.freshWanted,
+    () => void refreshStale(),
+  );
 
   /** Keeps the entry shown when it is still there, otherwise shows `fallback`. */
   function keepSelection(fallback: ViewerEntry | null): void {

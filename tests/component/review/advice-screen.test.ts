@@ -59,6 +59,16 @@ describe('the A&G screen', () => {
     ]);
   });
 
+  it('says e-RS did not return the conversation instead of calling it empty', async () => {
+    const problem = 'e-RS did not return the conversation for this request. Reload it later; if it stays missing, tell your IT service desk.';
+    const screen = { ...adviceScreen(adviceRequest()), conversationProblem: problem };
+    const client = fakeReviewClient({ 'advice.open': { ...screen, conversation: { ...screen.conversation, messages: [] } } });
+    await mountReview(client, `/advice/${AG}`);
+    expect(text('conversation-problem')).toBe(problem);
+    expect(byTestId('advice-thread')?.textContent).not.toContain('There are no messages in this conversation yet.');
+    expect(allByTestId('advice-message')).toHaveLength(0);
+  });
+
   it('finds the UBRN of an item the worklist knows by its own id', async () => {
     const client = fakeReviewClient({ 'advice.open': adviceScreen(adviceRequest()) });
     withWorklist(client, 'advice', [makeRow(1, { id: 'ag-1', ubrn: AG })]);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { DecisionOutcome } from '../../../contract';
 import { TriageError } from '../../../renderer/api/client';
 import {
@@ -55,11 +55,24 @@ describe('the allowed actions decide the controls', () => {
     expect(text('decision-none')).toBe('e-RS allows no review decision on this referral now (its state is Triage response).');
   });
 
-  it('follows the state when A029 was not asked (an offline copy)', async () => {
+  it('follows the state when e-RS did not list the allowed actions (A029 refused), and says that, not "offline"', async () => {
+    // Online and fresh: NHS's sandbox answers A029 with 400 for the examples' own versions.
     const referral = triageReferral(UBRN, { allowedActions: null });
+    await mountReview(fakeReviewClient({ 'referral.open': referralScreen(referral, { stale: false }) }), `/referral/${UBRN}`);
+    expect(byTestId('decision-triage')).not.toBeNull();
+    expect(text('decision-actions-unknown')).toBe(
+      "e-RS did not list the decisions it allows on this referral, so these choices follow the referral's state; e-RS will refuse one it does not allow.",
+    );
+    expect(text('decision-actions-unknown')).not.toContain('offline');
+  });
+
+  it('offers the triage outcome on a referral deferred to the provider when e-RS did not list the actions, as A028 allows', async () => {
+    // NHS's sandbox: 000000070003 DeferredToProvider, A029 refused at its version.
+    const referral = triageReferral(UBRN, { allowedActions: null, state: { code: 'DEFERRED_TO_PROVIDER', display: 'Deferred To Provider' } });
     await mountReview(fakeReviewClient({ 'referral.open': referralScreen(referral) }), `/referral/${UBRN}`);
     expect(byTestId('decision-triage')).not.toBeNull();
-    expect(text('decision-actions-unknown')).toContain('e-RS was not asked which decisions it allows');
+    expect(byTestId('decision-accept')).toBeNull();
+    expect(byTestId('decision-reject')).toBeNull();
   });
 
   it('offers no decision to a provider admin, who may not make one', async () => {
@@ -247,7 +260,11 @@ describe('confirmation and sending', () => {
     await click('decision-accept');
     await click('confirm-send');
     await settle();
-    expect(mounted.router.currentRoute.value.path).toBe('/worklists/referrals');
+    // The list screen loads on demand: wait for it rather than for a number of turns.
+    await vi.waitFor(() => expect(mounted.router.currentRoute.value.path).toBe('/worklists/referrals'));
+    // The list says what became of the last one (NHS's sandbox has one referral per list).
+    await vi.waitFor(() => expect(text('worklist-decided')).toBe('1000 0000 0002: Referral accepted. That was the last item on this list.'));
+    expect(need('worklist-decided').closest('[role="status"]')).not.toBeNull();
   });
 
   it('skips an item decided already when the list still shows it', async () => {

@@ -228,3 +228,45 @@ describe('timeouts', () => {
     expect(error.code).toBe('ERS_CANCELLED');
   });
 });
+
+describe('a file is whole when its transfer completed, whatever size the referral declared', () => {
+  const pdf = new Uint8Array(2049).fill(7);
+  /** A fetch (as Electron's net.fetch may be) that hands over whatever body it got, with the headers e-RS sent. */
+  const fetchGiving = (bodies: Uint8Array[], contentLength: number, extra: Record<string, string> = {}) => {
+    let calls = 0;
+    return {
+      calls: () => calls,
+      fetch: async () => {
+        const body = bodies[Math.min(calls, bodies.length - 1)] ?? new Uint8Array(0);
+        calls += 1;
+        return new Response(new Uint8Array(body), { status: 200, headers: { 'Content-Type': 'application/pdf', 'Content-Length': String(contentLength), ...extra } });
+      },
+    };
+  };
+  const client = (fetch: () => Promise<Response>) =>
+    createErsClient({
+      baseUrl: 'http://127.0.0.1:9',
+      getRole: () => ({ businessFunction: 'SERVICE_PROVIDER_CLINICIAN', organisationOds: 'R69' }),
+      fetch,
+      sleep: async () => undefined,
+    });
+
+  it('refuses a body that ended short of its Content-Length, retries, and hands over the whole file', async () => {
+    const source = fetchGiving([pdf.subarray(0, 1000), pdf], pdf.byteLength);
+    const file = await client(source.fetch).getAttachmentStu3({ attachmentId: 'c8d5ba0a-5e5b-4b8a-8ed3-4f0c3c1d7e2a' });
+    expect(file.bytes.byteLength).toBe(2049);
+    expect(source.calls()).toBe(2);
+  });
+
+  it('says a body always cut short is a network failure, never a file', async () => {
+    const source = fetchGiving([pdf.subarray(0, 1000)], pdf.byteLength);
+    const error = await failure(client(source.fetch).getAttachmentStu3({ attachmentId: 'c8d5ba0a-5e5b-4b8a-8ed3-4f0c3c1d7e2a' }));
+    expect(error.code).toBe('ERS_NETWORK');
+  });
+
+  it('takes a compressed body at its decoded length', async () => {
+    const source = fetchGiving([pdf], 300, { 'Content-Encoding': 'gzip' });
+    const file = await client(source.fetch).getAttachmentStu3({ attachmentId: 'c8d5ba0a-5e5b-4b8a-8ed3-4f0c3c1d7e2a' });
+    expect(file.bytes.byteLength).toBe(2049);
+  });
+});

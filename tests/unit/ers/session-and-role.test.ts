@@ -71,7 +71,7 @@ describe('401: refresh the session once, retry once', () => {
     const s = session();
     const client = await start(acceptsOnlyFresh, s);
     const result = await client.acceptReferral({ ubrn: UBRN, version: '7' });
-    expect(result.value.version).toBe('8');
+    expect(result.value?.version).toBe('8');
     expect(server?.requests).toHaveLength(2);
     expect(server?.requests[1]?.headers['if-match']).toBe('W/"7"');
   });

@@ -10,7 +10,7 @@ import { cacheKeys } from '../../../electron/offline/prefetch/cache-keys';
 import { createErsPrefetchSources } from '../../../electron/offline/prefetch/ers-sources';
 import { createFileFetches, type FileFetches } from '../../../electron/offline/prefetch/in-flight';
 import { RateControl } from '../../../electron/offline/prefetch/rate-control';
-import { bytesFor, clientOptions, ersClient, makeItems, openStore, startFakeErs, ubrnOf, type FakeErs } from './prefetch-fixtures';
+import { bytesFor, clientOptions, ersClient, makeItems, openStore, startFakeErs, ubrnOf, type FakeErs, type FakeItem } from './prefetch-fixtures';
 import { makeTempRoot } from './store-test-kit';
 import { testFetch } from '../../helpers/fetch';
 
@@ -29,8 +29,8 @@ interface Rig {
   fileFetches: FileFetches;
 }
 
-async function rig(options: { latencyMs?: number; maxFileBytes?: number } = {}): Promise<Rig> {
-  const fake = await startFakeErs({ items: makeItems(6, 2), latencyMs: options.latencyMs ?? 0 });
+async function rig(options: { latencyMs?: number; maxFileBytes?: number; items?: FakeItem[] } = {}): Promise<Rig> {
+  const fake = await startFakeErs({ items: options.items ?? makeItems(6, 2), latencyMs: options.latencyMs ?? 0 });
   cleanups.push(() => fake.close());
   const { root, cleanup } = makeTempRoot('cached-reads');
   cleanups.push(cleanup);
@@ -162,7 +162,7 @@ describe('files', () => {
     expect((await read()).source).toBe('cache');
   });
 
-  it('shows a file too large to keep, or not the size declared, without keeping it', async () => {
+  it('shows a file too large to keep without keeping it', async () => {
     const { client, store, reads } = await rig({ maxFileBytes: 1000 });
     const big = await reads.file(cacheKeys.attachment('att-1-0'), () => client.getAttachment({ attachmentId: 'att-1-0' }), attachmentDescription(ubrnOf(1), 'att-1-0', 2048));
     expect(big.value.bytes.byteLength).toBe(2048);
@@ -192,6 +192,41 @@ describe('files', () => {
     expect(read.source).toBe('network');
     expect(Buffer.from(read.value.bytes)).toEqual(Buffer.from(bytesFor('att-0-1', 2049)));
     await done;
+    expect(fake.binaryRequests('att-0-1')).toHaveLength(1);
+  });
+
+  it('opened while the prefetcher downloads it, a file whose size e-RS declared wrongly arrives whole for both, and is kept', async () => {
+    // NHS's sandbox declares 6 bytes for example attachments it serves as whole PDFs: the
+    // declared size is metadata, and a transfer that completed (Content-Length honoured) is the file.
+    const items = makeItems(6, 2);
+    const declaredWrongly = items[0]?.attachments[1];
+    if (!declaredWrongly) throw new Error('fixture');
+    declaredWrongly.declaredSize = 6;
+    const { fake, store, reads, fileFetches } = await rig({ latencyMs: 150, items });
+    const rc = new RateControl({ maxConcurrency: 4 });
+    const prefetcher = createPrefetcher({
+      ...createErsPrefetchSources(clientOptions(fake.url), rc),
+      store,
+      policy: { mode: 'next', rows: 1 },
+      rateControl: rc,
+      pacing: 'by-transport',
+      fileFetches,
+    });
+    cleanups.push(() => prefetcher.cancel());
+    const done = prefetcher.refresh();
+    const started = Date.now();
+    while (fileFetches.pending(cacheKeys.attachment('att-0-1')) === undefined) {
+      if (Date.now() - started > 10_000) throw new Error('the prefetcher never started the file');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const client = ersClient(fake.url);
+    const read = await reads.file(cacheKeys.attachment('att-0-1'), () => client.getAttachment({ attachmentId: 'att-0-1' }), attachmentDescription(ubrnOf(0), 'att-0-1', 6));
+    const whole = Buffer.from(bytesFor('att-0-1', 2049));
+    expect(read.source).toBe('network');
+    expect(Buffer.from(read.value.bytes)).toEqual(whole);
+    expect(await done).toMatchObject({ phase: 'done', failed: 0 });
+    const kept = await store.get(cacheKeys.attachment('att-0-1'));
+    expect(Buffer.from(kept?.bytes ?? [])).toEqual(whole);
     expect(fake.binaryRequests('att-0-1')).toHaveLength(1);
   });
 });

@@ -112,6 +112,21 @@ describe('offline review: cache, stale marking and the durable outbox', () => {
     expect(env.emulator.referral(ubrn)?.status.code).toBe('REJECTED');
     const rejects = env.emulator.operations().filter((o) => o.operation === 'A014' && o.path.includes(ubrn));
     expect(rejects).toHaveLength(1);
+
+    // Said, audited and no longer "offline": the notice names how many went out, the audit
+    // gets a 'sent' line for the queued one (same outbox id, e-RS's reference), the banner goes.
+    const online = await until('the sent notice', () => app.call('offline.status', {}), (s) => s.sent !== null, 10_000);
+    expect(online).toMatchObject({ online: true, banner: null, sent: { count: 1, message: '1 queued decision was sent to e-RS.' } });
+    expect(app.events.some((e) => e.event === 'offline.changed' && (e.payload as OfflineStatus).sent?.count === 1)).toBe(true);
+    const audit = ((await app.app.auditEntries()) as unknown as Record<string, unknown>[])
+      .filter((entry) => entry.ubrn === ubrn && entry.action === 'reject');
+    expect(audit.map((entry) => entry.result)).toEqual(['queued', 'sent']);
+    expect(audit[1]).toMatchObject({ outboxId: audit[0]?.outboxId, userId: CONSULTANT_UID, businessFunction: 'SERVICE_PROVIDER_CLINICIAN', organisationOds: 'R69', detail: reasons[0]?.code });
+    expect(typeof audit[0]?.outboxId).toBe('string');
+    expect(audit[1]?.correlationId).toBe(rejects[0]?.correlationId);
+    // Fresh data replaces the offline copy.
+    expect((await app.call('worklist.fetch', { kind: 'referrals' })).stale).toBe(false);
+    expect((await app.call('referral.open', { ubrn })).stale).toBe(false);
     await app.close();
   }, 120_000);
 });

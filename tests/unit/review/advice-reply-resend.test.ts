@@ -49,7 +49,7 @@ describe('sending an A&G reply again after its answer was lost', () => {
   it('finds the first one in the conversation and does not send it again', async () => {
     const ubrn = await awaitingReply();
     const guidance = 'Synthetic: please repeat the ultrasound before referral.';
-    env.emulator.setFaults({ dropRate: 1, onlyOperations: ['A026'] });
+    env.emulator.setFaults({ loseAnswerRate: 1, onlyOperations: ['A026'] });
     const lost = await app.raw('advice.reply', reply(ubrn, guidance));
     expect(lost).toMatchObject({ ok: false, error: { message: expect.stringMatching(/may or may not have been recorded/) } });
     expect(repliesWith(ubrn, guidance)).toBe(1);
@@ -64,7 +64,7 @@ describe('sending an A&G reply again after its answer was lost', () => {
   it('sends nothing, and says so, while it cannot look; then finds it', async () => {
     const ubrn = await awaitingReply();
     const guidance = 'Synthetic: advice only; review in primary care.';
-    env.emulator.setFaults({ dropRate: 1, onlyOperations: ['A026'] });
+    env.emulator.setFaults({ loseAnswerRate: 1, onlyOperations: ['A026'] });
     expect((await app.raw('advice.reply', reply(ubrn, guidance))).ok).toBe(false);
 
     // e-RS fails the read the check needs.

@@ -36,8 +36,8 @@ const SCENARIO_INDEX: Readonly<Record<PdsScenario, number>> = {
   restricted: 1,
   // 000000070002, booked by the trust.
   deceased: 2,
-  // 000000070005, booked with additional requirements.
-  superseded: 5,
+  // 000000070005, the onward referral on a pathway (and 000000070004 before it).
+  superseded: 4,
   // A&G 000000070000.
   minimal: 7,
   // A&G 000000070001.

@@ -14,6 +14,7 @@
 import * as v from 'valibot';
 import type { SafeDocument } from './convert/safe-document';
 import type { AdviceRequestView, ConversationView, ReferralView } from './ers/view-models';
+import type { PatientLookup, PatientSummary } from './pds/patient-view';
 
 // ---------------------------------------------------------------------------------------
 // Shared input pieces
@@ -28,6 +29,8 @@ export const AttachmentId = v.pipe(
   v.maxLength(100),
   v.regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'An attachment id holds letters, digits, dots, dashes and underscores only.'),
 );
+/** An NHS number as ten digits, no spaces (the modulus 11 check is the PDS client's to report). */
+export const NhsNumber = v.pipe(v.string(), v.regex(/^\d{10}$/, 'An NHS number is 10 digits.'));
 export const NoInput = v.strictObject({});
 export const ShortText = (max: number) => v.pipe(v.string(), v.maxLength(max));
 
@@ -165,6 +168,9 @@ export type {
 } from './ers/view-models';
 
 export type { SafeBlock, SafeDocument, SafeDocumentRemoved, SafeRun } from './convert/safe-document';
+
+// View models of PDS data, defined beside their mapper in electron/pds.
+export type { PatientDetails, PatientGender, PatientLookup, PatientName, PatientProblem, PatientSummary } from './pds/patient-view';
 
 /** A referral as the review screen shows it. */
 export interface ReferralScreen {
@@ -363,6 +369,14 @@ export const channels = {
   // Offline (electron/offline)
   'offline.status': channel<OfflineStatus>()(NoInput),
   'outbox.cancel': channel<OutboxItemView[]>()(v.strictObject({ id: v.pipe(v.string(), v.maxLength(100)) })),
+
+  // Patient details from PDS (electron/pds), only for patients e-RS has shown the user
+  /** The banner: PDS now, or the copy kept offline, or why the details could not be checked. */
+  'patient.get': channel<PatientLookup>()(v.strictObject({ nhsNumber: NhsNumber })),
+  /** Worklist names and ages, in the background: kept copies while fresh, else PDS at a pace it allows. */
+  'patient.summaries': channel<PatientSummary[]>()(
+    v.strictObject({ nhsNumbers: v.pipe(v.array(NhsNumber), v.minLength(1), v.maxLength(50, 'Ask for at most 50 patients at a time.')) }),
+  ),
 
   // Later issues add their channels below, each with its input schema and output type.
 } as const;

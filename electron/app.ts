@@ -17,6 +17,9 @@ import { EventHub, type Handlers } from './handlers';
 import { createExternalOpener } from './files/open-externally';
 import type { Logger } from './log/logger';
 import { OfflineSession, outboxItemView } from './offline/offline-session';
+import { RateControl, rateControlledFetch } from './offline/prefetch/rate-control';
+import { createPatientDirectory, type PatientDirectory } from './pds/patient-directory';
+import { createPdsClient } from './pds/pds-client';
 import type { Platform } from './platform/platform';
 import { createAuditLog } from './review/audit-log';
 import { createReviewHandlers } from './review/review-handlers';
@@ -47,6 +50,7 @@ export interface TriageApp extends AppShell {
   services: EnvironmentServices;
   session: SessionManager;
   ers: ErsClient;
+  patients: PatientDirectory;
 }
 
 export const APP_NAME = 'e-RS Triage';
@@ -233,6 +237,44 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     return offline;
   };
 
+  // Patient details from PDS: the same APIM token as e-RS, and only for patients e-RS has
+  // shown this user. PDS's rate limit is the application's, so every read (the banner's and
+  // the worklist's) goes through one RateControl that a 429 pauses.
+  const pdsRate = new RateControl({ maxConcurrency: 2 });
+  const pds = services.pdsBaseUrl
+    ? createPdsClient({
+        baseUrl: services.pdsBaseUrl,
+        log,
+        fetch: rateControlledFetch((input, init) => globalThis.fetch(input, init), pdsRate),
+        ...(ersOptions.getAccessToken ? { getAccessToken: ersOptions.getAccessToken } : {}),
+        ...(ersOptions.refreshSession ? { refreshSession: ersOptions.refreshSession } : {}),
+        // The session does not yet keep the CIS2 role profile id (URID), so NHSD-Session-URID
+        // is not sent; PDS treats it as optional.
+        getUser: () => {
+          const role = activeSession.get().role;
+          return role ? { organisationOds: role.organisationOds, roleProfileId: null } : null;
+        },
+      })
+    : null;
+  const patients = createPatientDirectory({
+    client: pds,
+    store: async () => (await offlineReady())?.store ?? null,
+    offline: () => offline?.isOffline() ?? false,
+    log,
+  });
+  // Patient details held in memory go with the session, the role they were shown under, and a lock.
+  let patientsFor: string | null = null;
+  events.subscribe((event, payload) => {
+    if (event !== 'session.changed') return;
+    const view = payload as SessionView;
+    const key = view.phase === 'signed-in' && view.user && view.role ? `${view.user.id}|${view.role.organisationOds}|${view.role.businessFunction}|${view.role.onBehalfOf?.userId ?? ''}` : null;
+    if (key !== patientsFor) {
+      patientsFor = key;
+      patients.reset();
+    }
+  });
+  const nhsDigits = (formatted: string): string => formatted.replace(/\s+/g, '');
+
   const opener = createExternalOpener({ openPath: (p) => platform.openPath(p), log });
   // Files handed to other applications are kept a day, then removed.
   void opener.cleanup(24 * 3600_000).catch(() => undefined);
@@ -249,6 +291,25 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
 
   const handlers: Handlers = {
     ...review,
+    // What e-RS shows the user is what PDS may be asked about.
+    'referral.open': async (input) => {
+      const screen = await review['referral.open'](input);
+      patients.allow([nhsDigits(screen.referral.nhsNumber)]);
+      return screen;
+    },
+    'advice.open': async (input) => {
+      const screen = await review['advice.open'](input);
+      patients.allow([nhsDigits(screen.request.nhsNumber)]);
+      return screen;
+    },
+    'patient.get': async ({ nhsNumber }) => {
+      requireSignedIn();
+      return patients.lookup(nhsNumber);
+    },
+    'patient.summaries': async ({ nhsNumbers }) => {
+      requireSignedIn();
+      return patients.summaries(nhsNumbers);
+    },
     'app.info': async () => info,
 
     'session.get': async () => activeSession.get(),
@@ -269,9 +330,11 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
       const session = await offlineReady();
       if (!session) {
         const rows = await ers.fetchWorklist(kind);
+        patients.allow(rows.map((row) => nhsDigits(row.nhsNumber)));
         return { kind, rows, fetchedAt: new Date().toISOString(), stale: false };
       }
       const view = await session.prefetcher.foreground(() => session.reads.worklist(kind, () => ers.fetchWorklist(kind)));
+      patients.allow(view.rows.map((row) => nhsDigits(row.nhsNumber)));
       session.noteDataFrom(view.fetchedAt);
       // After sign-in and on each refresh, what the lists hold is fetched in the background.
       if (!view.stale && (refresh || prefetch === null)) {
@@ -302,7 +365,9 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     services,
     session: activeSession,
     ers,
+    patients,
     async dispose() {
+      patients.reset();
       activeSession.dispose();
       if (opening) await opening;
       await offline?.close({ wipe: false }).catch(() => undefined);

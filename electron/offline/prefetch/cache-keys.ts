@@ -9,7 +9,8 @@
  * An object under a name therefore never goes out of date, and a resumed or overlapping
  * prefetch can tell what is missing from the names alone.
  *
- * Names hold UBRNs; the store keeps them only inside its sealed index and as HMACs on disk.
+ * Names hold UBRNs and NHS numbers; the store keeps them only inside its sealed index and as
+ * HMACs on disk.
  */
 import type { WorklistKind } from '../../api';
 import { offlineErrors } from '../offline-errors';
@@ -20,6 +21,7 @@ export type ItemFamily = 'referral' | 'advice';
 const UBRN = /^\d{12}$/;
 const VERSION = /^\d{1,9}$/;
 const ATTACHMENT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+const NHS_NUMBER = /^\d{10}$/;
 const WORKLIST_KINDS: readonly WorklistKind[] = ['referrals', 'triage', 'advice'];
 const ITEM_KEY = /^item:(referral|advice):(\d{12})$/;
 const VERSIONED_KEY = /\/v(\d{1,9})$/;
@@ -69,6 +71,11 @@ export const cacheKeys = {
   attachment(attachmentId: string): string {
     if (!isAttachmentId(attachmentId)) throw offlineErrors.invalidKey();
     return `attachment/${attachmentId}`;
+  },
+  /** A patient's details as PDS gave them (electron/pds), by the NHS number e-RS gave: kept beside the referral so its banner opens offline. */
+  patient(nhsNumber: string): string {
+    if (!NHS_NUMBER.test(nhsNumber)) throw offlineErrors.invalidKey();
+    return `patient/${nhsNumber}`;
   },
   /** Not a stored object: names everything of one item, for `prioritise`. */
   item(family: ItemFamily, id: string): string {

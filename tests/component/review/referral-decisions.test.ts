@@ -179,6 +179,7 @@ describe('confirmation and sending', () => {
     expect(need('confirm-dialog').getAttribute('aria-modal')).toBe('true');
     expect(document.activeElement).toBe(need('confirm-send'));
     expect(confirmRows()).toEqual({
+      Patient: 'Not checked with PDS NHS number 999 000 0001 (fails its check digit)',
       Decision: 'Reject the referral and return it to the referrer',
       Referral: '1000 0000 0001',
       'Version reviewed': '4',
@@ -209,6 +210,7 @@ describe('confirmation and sending', () => {
     await pickFile('triage-file', new File(['%PDF-1.4 synthetic'], 'plan.pdf', { type: '' }));
     await click('triage-submit');
     expect(confirmRows()).toEqual({
+      Patient: 'Not checked with PDS NHS number 999 000 0001 (fails its check digit)',
       Decision: 'Accept, refer or book later',
       Referral: '1000 0000 0001',
       'Version reviewed': '4',
@@ -246,8 +248,7 @@ describe('confirmation and sending', () => {
 
     await click('decision-accept');
     await click('confirm-send');
-    await settle();
-    expect(mounted.router.currentRoute.value.path).toBe('/worklists/referrals');
+    await expect.poll(() => mounted.router.currentRoute.value.path).toBe('/worklists/referrals');
   });
 
   it('skips an item decided already when the list still shows it', async () => {

@@ -26,6 +26,8 @@ export interface PdsLoopback {
   requests: PdsLoopbackRequest[];
   /** What each id answers; a function is asked per request (for retries). */
   answers: Map<string, PdsAnswer | ((attempt: number) => PdsAnswer)>;
+  /** What any other id answers; 404 RESOURCE_NOT_FOUND unless set. */
+  fallback: ((id: string) => PdsAnswer) | null;
   close(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export async function startPdsLoopback(): Promise<PdsLoopback> {
   const answers = new Map<string, PdsAnswer | ((attempt: number) => PdsAnswer)>();
   const attempts = new Map<string, number>();
   const sockets = new Set<Socket>();
+  let fallback: PdsLoopback['fallback'] = null;
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '';
     requests.push({ method: req.method ?? '', path, headers: req.headers });
@@ -48,7 +51,8 @@ export async function startPdsLoopback(): Promise<PdsLoopback> {
     const attempt = (attempts.get(id) ?? 0) + 1;
     attempts.set(id, attempt);
     const scripted = answers.get(id);
-    const answer: PdsAnswer = typeof scripted === 'function' ? scripted(attempt) : (scripted ?? { status: 404, code: 'RESOURCE_NOT_FOUND', issue: 'not-found' });
+    const answer: PdsAnswer =
+      typeof scripted === 'function' ? scripted(attempt) : (scripted ?? fallback?.(id) ?? { status: 404, code: 'RESOURCE_NOT_FOUND', issue: 'not-found' });
     if ('hang' in answer) return;
     const mirrored: Record<string, string> = {};
     const requestId = req.headers['x-request-id'];
@@ -69,6 +73,12 @@ export async function startPdsLoopback(): Promise<PdsLoopback> {
     baseUrl: `http://127.0.0.1:${port}${PDS_PREFIX}`,
     requests,
     answers,
+    get fallback() {
+      return fallback;
+    },
+    set fallback(answer) {
+      fallback = answer;
+    },
     async close() {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

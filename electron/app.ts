@@ -274,6 +274,11 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     }
   });
   const nhsDigits = (formatted: string): string => formatted.replace(/\s+/g, '');
+  const startPatientLookup = (formatted: string): void => {
+    const nhs = nhsDigits(formatted);
+    patients.allow([nhs]);
+    void patients.lookup(nhs).catch((error: unknown) => log.warn('pds.lookup_failed', { error }));
+  };
 
   const opener = createExternalOpener({ openPath: (p) => platform.openPath(p), log });
   // Files handed to other applications are kept a day, then removed.
@@ -291,15 +296,16 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
 
   const handlers: Handlers = {
     ...review,
-    // What e-RS shows the user is what PDS may be asked about.
+    // What e-RS shows the user is what PDS may be asked about; and the banner will ask at
+    // once, so the read starts now, while the screen is drawn (the banner joins it).
     'referral.open': async (input) => {
       const screen = await review['referral.open'](input);
-      patients.allow([nhsDigits(screen.referral.nhsNumber)]);
+      startPatientLookup(screen.referral.nhsNumber);
       return screen;
     },
     'advice.open': async (input) => {
       const screen = await review['advice.open'](input);
-      patients.allow([nhsDigits(screen.request.nhsNumber)]);
+      startPatientLookup(screen.request.nhsNumber);
       return screen;
     },
     'patient.get': async ({ nhsNumber }) => {

@@ -46,7 +46,7 @@ export interface PatientDirectoryOptions {
 export interface PatientDirectory {
   /** NHS numbers (ten digits) the user has been shown by e-RS, and so may be looked up. */
   allow(nhsNumbers: Iterable<string>): void;
-  /** For the banner: PDS now, the kept copy if PDS cannot be reached. */
+  /** For the banner: PDS now (or within the last few seconds), the kept copy if PDS cannot be reached. */
   lookup(nhsNumber: string): Promise<PatientLookup>;
   /** For worklist rows: kept copies while fresh, else PDS in the background. */
   summaries(nhsNumbers: readonly string[]): Promise<PatientSummary[]>;
@@ -57,6 +57,12 @@ export interface PatientDirectory {
 export const DEFAULT_CONCURRENCY = 2;
 export const DEFAULT_MIN_INTERVAL_MS = 250;
 export const DEFAULT_SUMMARY_FRESH_MS = 12 * 3600_000;
+/**
+ * An answer this recent serves the banner as it is: opening an item starts the read (so
+ * PDS's time overlaps the screen being drawn), and the banner asking a moment later must
+ * not ask PDS again.
+ */
+export const RECENT_MS = 10_000;
 /** Enough for the largest worklists of a role; past it the oldest are forgotten. */
 const MAX_ALLOWED = 50_000;
 
@@ -278,6 +284,11 @@ export function createPatientDirectory(options: PatientDirectoryOptions): Patien
       if (options.offline()) {
         const kept = await readKept(nhs);
         return kept ? foundLookup(kept, true) : uncheckedLookup(nhs, offlineProblem());
+      }
+      const recent = answered.get(nhs);
+      if (recent && now() - recent.at < RECENT_MS) {
+        if (recent.kept) return foundLookup(recent.kept, false);
+        if (recent.problem) return uncheckedLookup(nhs, recent.problem);
       }
       return fromAnswer(nhs, await read(nhs, client));
     },

@@ -86,6 +86,10 @@ describe('patient details through the contract', () => {
     if (!never) throw new Error('every patient was asked for already');
     await local().stopPds();
     try {
+      // What this session heard moments ago would still serve: forget it, as a restart would,
+      // so the copy comes from the encrypted store.
+      direct.app.patients.reset();
+      await direct.call('worklist.fetch', { kind: 'referrals' });
       const stale = details(await direct.call('patient.get', { nhsNumber: scenarios.deceased }));
       expect(stale).toMatchObject({ stale: true, fetchedAt: kept.fetchedAt, patient: kept.patient });
       const none = await direct.call('patient.get', { nhsNumber: never });

@@ -8,7 +8,7 @@ import type { PatientDetails } from '../../../electron/api';
 import { ErsError } from '../../../electron/ers/ers-error';
 import { silentLogger } from '../../../electron/log/logger';
 import type { StoredObject } from '../../../electron/offline/encrypted-store';
-import { createPatientDirectory, type KeptStore, type PatientDirectoryOptions } from '../../../electron/pds/patient-directory';
+import { createPatientDirectory, RECENT_MS, type KeptStore, type PatientDirectoryOptions } from '../../../electron/pds/patient-directory';
 import type { PdsClient } from '../../../electron/pds/pds-client';
 
 const A = '9990000018';
@@ -154,11 +154,26 @@ describe('the patient directory', () => {
       if (gone) throw notFound();
       return details(nhs);
     });
-    const { directory, store } = directoryWith({ client });
+    const { directory, store, advance } = directoryWith({ client });
     await directory.lookup(A);
     gone = true;
+    advance(RECENT_MS);
     expect(await directory.lookup(A)).toMatchObject({ status: 'unchecked', problem: 'not-found' });
     expect(store.objects.size).toBe(0);
+  });
+
+  it('serves the banner from a read made moments ago (the one opening the item started), without asking PDS again', async () => {
+    const { client, stats } = fakeClient(async (nhs) => details(nhs));
+    const { directory, advance } = directoryWith({ client });
+    const started = directory.lookup(A);
+    const banner = directory.lookup(A);
+    expect(await banner).toEqual(await started);
+    advance(RECENT_MS - 1);
+    expect(await directory.lookup(A)).toMatchObject({ status: 'found', stale: false });
+    expect(stats.reads).toEqual([A]);
+    advance(1);
+    await directory.lookup(A);
+    expect(stats.reads).toEqual([A, A]);
   });
 
   it('tells a superseded record by the number it comes back under', async () => {

@@ -115,6 +115,8 @@ export const useWorklistsStore = defineStore('worklists', () => {
   const visible: Record<WorklistKind, [number, number]> = { referrals: [0, 30], triage: [0, 30], advice: [0, 30] };
   let activeKind: WorklistKind = 'referrals';
   let filling: Promise<void> | null = null;
+  /** A list's rows have been rendered for this role: until then nothing is asked of PDS. */
+  let tableShown = false;
 
   const counts = computed(() => {
     const result: Partial<Record<WorklistKind, number>> = {};
@@ -139,6 +141,7 @@ export const useWorklistsStore = defineStore('worklists', () => {
     patients.clear();
     asked.clear();
     filling = null;
+    tableShown = false;
     preferences.value = key ? readPreferences(storage, key) : defaultPreferences();
     for (const state of Object.values(lists)) {
       state.rows = markRaw([]);
@@ -189,7 +192,7 @@ export const useWorklistsStore = defineStore('worklists', () => {
         now.value = Date.now();
         // A refresh asks PDS again about anyone it could not be asked about before.
         if (refresh) forgetUnchecked();
-        fillPatients();
+        if (tableShown) fillPatients();
       } catch (e) {
         if (started !== generation) return;
         state.error = userMessage(e, LOAD_FAILED);
@@ -229,14 +232,23 @@ export const useWorklistsStore = defineStore('worklists', () => {
   const refresh = (kind: WorklistKind): Promise<void> => load(kind, true);
 
   // ---- Patients' names and ages, from PDS in the background ----------------------------
-  // After the rows are painted, never before; the rows on screen first, then the rest of
+  // After the list on screen is painted, never before; the rows on screen first, then the rest of
   // the list as it is shown, then the other lists. The main process paces the reads to
   // PDS's rate limit and answers kept copies at once. When PDS cannot be asked, filling
   // stops until the next refresh.
 
+  /**
+   * The table on screen reports the rows it renders. The first report starts the fill: not
+   * the arrival of a list (a smaller one in another tab may arrive first), so nothing is
+   * asked of PDS while the list the user is looking at is still on its way.
+   */
   function setVisible(kind: WorklistKind, start: number, end: number): void {
     activeKind = kind;
     visible[kind] = [start, end];
+    if (!tableShown && roleKey.value !== null) {
+      tableShown = true;
+      fillPatients();
+    }
   }
 
   function nextBatch(): string[] {
@@ -275,10 +287,10 @@ export const useWorklistsStore = defineStore('worklists', () => {
     for (const [nhs, summary] of patients) if (summary.status === 'unchecked' && summary.problem === 'unavailable') patients.delete(nhs);
   }
 
-  /** Two animation frames: the rows just rendered have been painted. */
+  /** Two animation frames and a task: the rows just rendered have been painted, and then some. */
   function afterPaint(): Promise<void> {
     return new Promise((resolve) => {
-      if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => setTimeout(resolve, 0));
+      if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 0)));
       else setTimeout(resolve, 0);
     });
   }

@@ -3,6 +3,7 @@
  * input (valibot) and the TypeScript type of its output.
  */
 import * as v from 'valibot';
+import type { PatientLookup, PatientSummary } from './patient';
 import type {
   AdviceScreen,
   AppInfo,
@@ -36,6 +37,8 @@ import {
 // Input pieces of the app's own (e-RS's rules are in domain.ts)
 
 export const NoInput = v.strictObject({});
+/** An NHS number as ten digits, no spaces (the modulus 11 check is the PDS client's to report). */
+export const NhsNumber = v.pipe(v.string(), v.regex(/^\d{10}$/, 'An NHS number is 10 digits.'));
 export const ShortText = (max: number) => v.pipe(v.string(), v.maxLength(max));
 const DraftValue = v.union([v.pipe(v.string(), v.maxLength(10_000)), v.boolean()]);
 
@@ -162,6 +165,15 @@ export const channels = {
   // Offline (electron/offline)
   'offline.status': channel<OfflineStatus>()({ session: 'required', input: NoInput }),
   'outbox.cancel': channel<OutboxItemView[]>()({ session: 'required', input: v.strictObject({ id: v.pipe(v.string(), v.maxLength(100)) }) }),
+
+  // Patient details from PDS (electron/pds), only for patients e-RS has shown the user
+  /** The banner: PDS now, or the copy kept offline, or why the details could not be checked. */
+  'patient.get': channel<PatientLookup>()({ session: 'required', input: v.strictObject({ nhsNumber: NhsNumber }) }),
+  /** Worklist names and ages, in the background: kept copies while fresh, else PDS at a pace it allows. */
+  'patient.summaries': channel<PatientSummary[]>()({
+    session: 'required',
+    input: v.strictObject({ nhsNumbers: v.pipe(v.array(NhsNumber), v.minLength(1), v.maxLength(50, 'Ask for at most 50 patients at a time.')) }),
+  }),
 
   // Later issues add their channels below, each with its session policy, input schema and output type.
 } as const;

@@ -20,5 +20,6 @@ export * from './channels';
 export * from './domain';
 export * from './errors';
 export * from './events';
+export * from './patient';
 export * from './safe-document';
 export * from './views';

@@ -21,6 +21,9 @@ import { createExternalOpener } from './files/open-externally';
 import type { Logger } from './log/logger';
 import { OfflineSession, outboxItemView } from './offline/offline-session';
 import { createReadSource } from './offline/read-source';
+import { RateControl, rateControlledFetch } from './offline/prefetch/rate-control';
+import { createPatientDirectory, type PatientDirectory } from './pds/patient-directory';
+import { createPdsClient } from './pds/pds-client';
 import type { Platform } from './platform/platform';
 import { auditActionOf, discardPlaintextAuditLog, type AuditEntry, type AuditLog } from './review/audit-log';
 import { createReviewHandlers } from './review/review-handlers';
@@ -57,6 +60,7 @@ export interface TriageApp extends AppShell {
   ers: ErsClient;
   /** The signed-in user's audit of decisions, decrypted; empty when nobody is signed in. */
   auditEntries(): Promise<AuditEntry[]>;
+  patients: PatientDirectory;
 }
 
 export const APP_NAME = 'e-RS Triage';
@@ -331,6 +335,48 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
   const read = createReadSource(offlineReady);
 
   const converter = createDocumentConverter({ log });
+  // Patient details from PDS: the same APIM token as e-RS, and only for patients e-RS has
+  // shown this user. PDS's rate limit is the application's, so every read (the banner's and
+  // the worklist's) goes through one RateControl that a 429 pauses.
+  const pdsRate = new RateControl({ maxConcurrency: 2 });
+  const pds = services.pdsBaseUrl
+    ? createPdsClient({
+        baseUrl: services.pdsBaseUrl,
+        log,
+        fetch: rateControlledFetch(platform.fetch, pdsRate),
+        ...(ersOptions.getAccessToken ? { getAccessToken: ersOptions.getAccessToken } : {}),
+        ...(ersOptions.refreshSession ? { refreshSession: ersOptions.refreshSession } : {}),
+        // The session does not yet keep the CIS2 role profile id (URID), so NHSD-Session-URID
+        // is not sent; PDS treats it as optional.
+        getUser: () => {
+          const role = activeSession.get().role;
+          return role ? { organisationOds: role.organisationOds, roleProfileId: null } : null;
+        },
+      })
+    : null;
+  const patients = createPatientDirectory({
+    client: pds,
+    store: async () => (await offlineReady())?.store ?? null,
+    offline: () => offline?.isOffline() ?? false,
+    log,
+  });
+  // Patient details held in memory go with the session, the role they were shown under, and a lock.
+  let patientsFor: string | null = null;
+  events.subscribe((event, payload) => {
+    if (event !== 'session.changed') return;
+    const view = payload as SessionView;
+    const key = view.phase === 'signed-in' && view.user && view.role ? `${view.user.id}|${view.role.organisationOds}|${view.role.businessFunction}|${view.role.onBehalfOf?.userId ?? ''}` : null;
+    if (key !== patientsFor) {
+      patientsFor = key;
+      patients.reset();
+    }
+  });
+  const nhsDigits = (formatted: string): string => formatted.replace(/\s+/g, '');
+  const startPatientLookup = (formatted: string): void => {
+    const nhs = nhsDigits(formatted);
+    patients.allow([nhs]);
+    void patients.lookup(nhs).catch((error: unknown) => log.warn('pds.lookup_failed', { error }));
+  };
 
   const review = createReviewHandlers({
     ers,
@@ -345,6 +391,20 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
 
   const handlers: Handlers = {
     ...review,
+    // What e-RS shows the user is what PDS may be asked about; and the banner will ask at
+    // once, so the read starts now, while the screen is drawn (the banner joins it).
+    'referral.open': async (input) => {
+      const screen = await review['referral.open'](input);
+      startPatientLookup(screen.referral.nhsNumber);
+      return screen;
+    },
+    'advice.open': async (input) => {
+      const screen = await review['advice.open'](input);
+      startPatientLookup(screen.request.nhsNumber);
+      return screen;
+    },
+    'patient.get': async ({ nhsNumber }) => patients.lookup(nhsNumber),
+    'patient.summaries': async ({ nhsNumbers }) => patients.summaries(nhsNumbers),
     'app.info': async () => info,
 
     'session.get': async () => activeSession.get(),
@@ -370,6 +430,8 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
         showsData: true,
       });
       const view: WorklistView = { kind, rows: found.value, fetchedAt: found.fetchedAt, stale: found.stale };
+      // What e-RS shows the user is what PDS may be asked about.
+      patients.allow(view.rows.map((row) => nhsDigits(row.nhsNumber)));
       // After sign-in and on each refresh, what the lists hold is fetched in the background.
       const session = found.session;
       if (session && !view.stale && (refresh || prefetch === null)) {
@@ -402,7 +464,9 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
       const session = await offlineReady();
       return session ? session.audit.entries() : [];
     },
+    patients,
     async dispose() {
+      patients.reset();
       activeSession.dispose();
       if (opening) await opening;
       await offline?.close({ wipe: false }).catch(() => undefined);

@@ -4,8 +4,8 @@
  *     (policy/windows-policy.ts, read before this and passed in as `policy`), over a JSON
  *     file (under ProgramData on Windows, /etc/ers-triage on Linux), value by value;
  *  2. in unpackaged development only: ERS_TRIAGE_CONFIG (another file), then the
- *     ERS_ENVIRONMENT, ERS_BASE_URL and ERS_AUTH_PATTERN environment variables when no file
- *     fixes the environment;
+ *     ERS_ENVIRONMENT, ERS_BASE_URL, PDS_BASE_URL and ERS_AUTH_PATTERN environment variables
+ *     when no file fixes the environment;
  *  3. unpackaged, the `local` environment, which needs no network. A packaged build has no
  *     local environment: with no machine configuration it says it is not set up.
  * A managed install cannot be switched to another environment by the user, and a packaged
@@ -17,11 +17,27 @@ import * as v from 'valibot';
 import type { EnvironmentName } from '../contract';
 import { AppError } from './app-error';
 
-export const ENVIRONMENTS: Record<EnvironmentName, { label: string; ersBaseUrl: string | null; signIn: boolean }> = {
-  local: { label: 'Local (synthetic training data)', ersBaseUrl: null, signIn: true },
-  sandbox: { label: 'NHS sandbox (open access, example data)', ersBaseUrl: 'https://sandbox.api.service.nhs.uk/referrals', signIn: false },
-  int: { label: 'NHS integration (test data)', ersBaseUrl: 'https://int.api.service.nhs.uk/referrals', signIn: true },
-  production: { label: 'NHS production', ersBaseUrl: 'https://api.service.nhs.uk/referrals', signIn: true },
+/** Each environment's e-RS base (without /FHIR) and PDS base (with /FHIR/R4); null for `local` until its emulators start. */
+export const ENVIRONMENTS: Record<EnvironmentName, { label: string; ersBaseUrl: string | null; pdsBaseUrl: string | null; signIn: boolean }> = {
+  local: { label: 'Local (synthetic training data)', ersBaseUrl: null, pdsBaseUrl: null, signIn: true },
+  sandbox: {
+    label: 'NHS sandbox (open access, example data)',
+    ersBaseUrl: 'https://sandbox.api.service.nhs.uk/referrals',
+    pdsBaseUrl: 'https://sandbox.api.service.nhs.uk/personal-demographics/FHIR/R4',
+    signIn: false,
+  },
+  int: {
+    label: 'NHS integration (test data)',
+    ersBaseUrl: 'https://int.api.service.nhs.uk/referrals',
+    pdsBaseUrl: 'https://int.api.service.nhs.uk/personal-demographics/FHIR/R4',
+    signIn: true,
+  },
+  production: {
+    label: 'NHS production',
+    ersBaseUrl: 'https://api.service.nhs.uk/referrals',
+    pdsBaseUrl: 'https://api.service.nhs.uk/personal-demographics/FHIR/R4',
+    signIn: true,
+  },
 };
 
 const EnvironmentSchema = v.picklist(['local', 'sandbox', 'int', 'production']);
@@ -33,6 +49,8 @@ const Url = v.pipe(v.string(), v.url('must be a URL'));
 export const MachineConfigSchema = v.strictObject({
   environment: v.optional(EnvironmentSchema),
   ersBaseUrl: v.optional(Url),
+  /** PDS FHIR R4 base, where it differs from the environment's (a trust's own gateway). */
+  pdsBaseUrl: v.optional(Url),
   cis2: v.optional(
     v.strictObject({
       issuer: Url,
@@ -80,6 +98,8 @@ export interface AppConfig {
   managed: boolean;
   /** The e-RS base URL (without /FHIR); null for `local` until the emulator has started. */
   ersBaseUrl: string | null;
+  /** The PDS FHIR R4 base; null for `local` until the PDS emulator has started. */
+  pdsBaseUrl: string | null;
   signInRequired: boolean;
   /** How the user is signed in and authorised with the NHS API platform. */
   authPattern: AuthPattern;
@@ -188,6 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, platform: NodeJ
   const managed = machine?.environment !== undefined;
   let environment: EnvironmentName = machine?.environment ?? 'local';
   let ersBaseUrl = machine?.ersBaseUrl ?? null;
+  let pdsBaseUrl = machine?.pdsBaseUrl ?? null;
   let authPattern: AuthPattern = machine?.apim?.pattern ?? 'separate';
   const setupNeeded = packaged && !managed ? { expectedPath: configPath } : null;
   if (!managed && !packaged) {
@@ -203,6 +224,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, platform: NodeJ
       ersBaseUrl = env.ERS_BASE_URL;
       requireHttps({ 'the e-RS address': ersBaseUrl }, 'ERS_BASE_URL');
     }
+    if (env.PDS_BASE_URL) {
+      pdsBaseUrl = env.PDS_BASE_URL;
+      requireHttps({ 'the PDS address': pdsBaseUrl }, 'PDS_BASE_URL');
+    }
     const pattern = env.ERS_AUTH_PATTERN;
     if (pattern !== undefined && pattern !== '') {
       const parsed = v.safeParse(PatternSchema, pattern);
@@ -217,6 +242,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, platform: NodeJ
       'the CIS2 issuer': machine?.cis2?.issuer,
       'the APIM token endpoint': machine?.apim?.tokenEndpoint,
       'the APIM authorize endpoint': machine?.apim?.authorizeEndpoint,
+      'the PDS address': machine?.pdsBaseUrl,
     },
     source,
   );
@@ -225,6 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, platform: NodeJ
     environmentLabel: preset.label,
     managed,
     ersBaseUrl: ersBaseUrl ?? preset.ersBaseUrl,
+    pdsBaseUrl: pdsBaseUrl ?? preset.pdsBaseUrl,
     signInRequired: preset.signIn,
     authPattern,
     machine: machine ?? {},

@@ -21,6 +21,8 @@ import type { Logger } from './log/logger';
 
 export interface EnvironmentServices {
   ersBaseUrl: string;
+  /** PDS FHIR R4 base; null where patient details are not looked up. */
+  pdsBaseUrl: string | null;
   /** Endpoints and credentials only: the composition root adds the platform's fetch. */
   cis2: Omit<Cis2Settings, 'fetch'> | null;
   apim: Omit<ApimSettings, 'fetch'> | null;
@@ -37,12 +39,14 @@ export interface EnvironmentServices {
 }
 
 /**
- * What the app needs of a local environment (e-RS emulator, mock CIS2, mock APIM). The
+ * What the app needs of a local environment (e-RS and PDS emulators, mock CIS2, mock APIM). The
  * implementation is development tooling in `local-env/`, outside the product: the product
  * only names this shape, and a packaged build has nothing that provides it.
  */
 export interface LocalServices {
   ersBaseUrl: string;
+  /** The PDS emulator's FHIR R4 base. */
+  pdsBaseUrl: string;
   cis2: { issuer: string };
   cis2ClientId: string;
   apim: { tokenEndpoint: string; authorizeEndpoint: string };
@@ -78,6 +82,7 @@ export async function resolveEnvironment(config: AppConfig, userDataDir: string,
       const combined = config.authPattern === 'combined';
       return {
         ersBaseUrl: config.ersBaseUrl ?? local.ersBaseUrl,
+        pdsBaseUrl: config.pdsBaseUrl ?? local.pdsBaseUrl,
         cis2: combined ? null : { issuer: local.cis2.issuer, clientId: local.cis2ClientId, acrValues: 'AAL3_ANY', allowInsecureLoopback: true },
         apim: combined ? null : { tokenEndpoint: local.apim.tokenEndpoint, clientId: local.apimClient.clientId, signingKey },
         combined: combined
@@ -99,6 +104,7 @@ export async function resolveEnvironment(config: AppConfig, userDataDir: string,
       }
       return {
         ersBaseUrl: config.ersBaseUrl,
+        pdsBaseUrl: config.pdsBaseUrl,
         cis2: null,
         apim: null,
         combined: null,
@@ -127,6 +133,7 @@ export async function resolveEnvironment(config: AppConfig, userDataDir: string,
       const signingKey = await loadAssertionKey(apim.privateKeyPath, apim.keyId);
       return {
         ersBaseUrl: config.ersBaseUrl,
+        pdsBaseUrl: config.pdsBaseUrl,
         cis2:
           combined || !machine.cis2
             ? null

@@ -2,6 +2,9 @@
  * The e-RS operations this client performs, by their NHS identifiers, and which of them
  * change state. The transport decides retry behaviour from this table alone, so a
  * state-changing call can never be retried by a caller forgetting a flag.
+ *
+ * PDS-READ is not e-RS's: it is the PDS client's one read (GET /Patient/{id}, electron/pds),
+ * named here so that the same transport carries it with the same rules.
  */
 export type OperationId =
   | 'A004'
@@ -22,7 +25,8 @@ export type OperationId =
   | 'A030'
   | 'A038'
   | 'A042'
-  | 'A043';
+  | 'A043'
+  | 'PDS-READ';
 
 /**
  * Operations that record something in e-RS. A repeat could record it twice (a second A&G
@@ -35,9 +39,12 @@ export function isStateChanging(operation: OperationId): boolean {
   return STATE_CHANGING.has(operation);
 }
 
-/** A030 is asked before a role is chosen: e-RS wants no role headers on it. */
+/**
+ * A030 is asked before a role is chosen: e-RS wants no role headers on it. PDS wants other
+ * headers than e-RS's, which its client sends itself.
+ */
 export function needsRole(operation: OperationId): boolean {
-  return operation !== 'A030';
+  return operation !== 'A030' && operation !== 'PDS-READ';
 }
 
 /** Plain-language names, for error messages and logs. */
@@ -61,4 +68,5 @@ export const OPERATION_NAMES: Record<OperationId, string> = {
   A038: 'appointment',
   A042: 'attachment',
   A043: 'advice and guidance summary',
+  'PDS-READ': 'patient details',
 };

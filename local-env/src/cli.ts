@@ -1,5 +1,5 @@
 /**
- * `npm run local-env`: the local environment alone (e-RS emulator, mock CIS2, mock APIM),
+ * `npm run local-env`: the local environment alone (e-RS and PDS emulators, mock CIS2, mock APIM),
  * for trying the API by hand or pointing another tool at it. Prints its URLs.
  * Options: --data-dir DIR (default ~/.ers-triage/local-env), --reset, --large (10,000
  * referrals), --port N (the emulator's port).
@@ -35,6 +35,7 @@ async function main(): Promise<void> {
       'The local e-RS environment is running (synthetic data only).',
       `  e-RS base URL:        ${env.ersBaseUrl}`,
       `  FHIR base:            ${env.emulator.fhirBaseUrl}`,
+      `  PDS FHIR R4 base:     ${env.pdsBaseUrl}`,
       `  Object store:         ${env.emulator.objectStoreOrigin}`,
       `  Mock CIS2 issuer:     ${env.cis2.issuer}`,
       `  Mock APIM token URL:  ${env.apim.tokenEndpoint}`,

@@ -1,8 +1,9 @@
 /**
- * The `local` environment: the e-RS emulator, the mock CIS2 and the mock APIM token
- * endpoint, started together on loopback with one data directory, so the app works on any
- * machine with no network and no NHS account. Used by the app (when the environment is
- * `local`), by `npm run local-env`, and by tests.
+ * The `local` environment: the e-RS emulator, the PDS emulator (the same synthetic
+ * patients), the mock CIS2 and the mock APIM token endpoint, started together on loopback
+ * with one data directory, so the app works on any machine with no network and no NHS
+ * account. Used by the app (when the environment is `local`), by `npm run local-env`, and
+ * by tests.
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import { CALLBACK_PATH, loadOrCreateLocalClientKey, startMockApim, type MockApim
 import { DEFAULT_CIS2_CLIENT_ID, startMockCis2, type MockCis2 } from './cis2';
 import { renderDocument } from './documents/render';
 import { startErsEmulator, type ErsEmulator, type ErsEmulatorOptions } from './ers';
+import { startPdsEmulator, type PdsEmulator, type PdsEmulatorOptions } from './pds';
 import { ORGANISATIONS, SYNTHETIC_USERS } from './users';
 
 export const LOCAL_ERS_AUDIENCE = 'e-referrals-service-api';
@@ -24,10 +26,15 @@ export interface LocalEnvironmentOptions {
   emulator?: Partial<Omit<ErsEmulatorOptions, 'dataDir' | 'tokens' | 'renderDocument'>>;
   /** APIM access token lifetime (tests shorten it to exercise refresh). */
   accessTokenTtlSeconds?: number;
+  /** PDS emulator options (faults, a fixed port) for tests and benchmarks. */
+  pds?: Partial<Pick<PdsEmulatorOptions, 'faults' | 'port'>>;
 }
 
 export interface LocalEnvironment {
   ersBaseUrl: string;
+  /** The PDS emulator's FHIR R4 base: `<origin>/personal-demographics/FHIR/R4`. */
+  pdsBaseUrl: string;
+  pds: PdsEmulator;
   cis2: MockCis2;
   apim: MockApim;
   emulator: ErsEmulator;
@@ -41,6 +48,10 @@ export interface LocalEnvironment {
   stopErs(): Promise<void>;
   /** Starts the e-RS emulator again on the same port with the same state. */
   startErs(): Promise<void>;
+  /** Stops the PDS emulator only (PDS unreachable); e-RS, CIS2 and APIM keep running. */
+  stopPds(): Promise<void>;
+  /** Starts the PDS emulator again on the same port. */
+  startPds(): Promise<void>;
   /** For the synthetic clinician admin: whom they may act for. */
   actsFor(userId: string, organisationOds: string): { userId: string; name: string }[];
   close(): Promise<void>;
@@ -75,14 +86,30 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     const port = Number(new URL(emulator.origin).port);
     const objectStorePort = Number(new URL(emulator.objectStoreOrigin).port);
     let running = true;
+    // The local PDS knows the e-RS seed's patients: whatever the e-RS emulator holds now.
+    const pdsOptions: PdsEmulatorOptions = {
+      ...options.pds,
+      patients: () => emulator.seedPatients(),
+      referenceDate: () => emulator.referenceDate(),
+      tokens,
+      log,
+    };
+    let pds = await startPdsEmulator(pdsOptions);
+    started.push({ close: () => pds.close() });
+    const pdsPort = Number(new URL(pds.origin).port);
+    let pdsRunning = true;
 
     const organisationNames = Object.fromEntries(Object.values(ORGANISATIONS).map((o) => [o.ods, o.name]));
     return {
       ersBaseUrl: emulator.baseUrl,
+      pdsBaseUrl: pds.baseUrl,
       cis2,
       apim,
       get emulator() {
         return emulator;
+      },
+      get pds() {
+        return pds;
       },
       async stopErs() {
         if (!running) return;
@@ -93,6 +120,16 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
         if (running) return;
         emulator = await startErsEmulator({ ...emulatorOptions, port, objectStorePort });
         running = true;
+      },
+      async stopPds() {
+        if (!pdsRunning) return;
+        pdsRunning = false;
+        await pds.close();
+      },
+      async startPds() {
+        if (pdsRunning) return;
+        pds = await startPdsEmulator({ ...pdsOptions, port: pdsPort, faults: pds.faults() });
+        pdsRunning = true;
       },
       tokens,
       apimClient: { clientId: clientKey.clientId, kid: clientKey.kid, privateJwk: clientKey.privateJwk },

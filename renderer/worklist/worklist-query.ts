@@ -2,8 +2,10 @@
  * Filtering, sorting and searching a worklist. Rows are indexed once when a list arrives
  * (lowercase and digit-only keys), so that a keystroke in the search box is one pass of
  * plain comparisons over the sorted rows, and a sort runs only when the sort changes.
+ * Patients' names arrive later, from PDS: each is written into its row's index as it comes.
  */
 import { PRIORITIES as LEAST_URGENT_FIRST, type Priority, type WorklistRow } from '../../contract';
+import { nameSearchKey, passesCheckDigit } from './patient-text';
 
 export type Assignment = 'anyone' | 'me' | 'unassigned';
 
@@ -50,6 +52,13 @@ export interface IndexedRow {
   readonly ubrn: string;
   /** The NHS number without its spaces. */
   readonly nhsNumber: string;
+  /** False when the NHS number fails its modulus 11 check: flagged, and never asked of PDS. */
+  readonly nhsValid: boolean;
+  /**
+   * The patient's name as search compares it: lowercase words, each after a space (see
+   * nameSearchKey). From e-RS if it gave one; replaced by PDS's when that arrives.
+   */
+  name: string;
   /** Lower rank is more urgent. */
   readonly priority: number;
   readonly service: string;
@@ -69,17 +78,22 @@ export function normaliseText(text: string): string {
 }
 
 export function indexRows(rows: readonly WorklistRow[]): IndexedRow[] {
-  return rows.map((row) => ({
-    row,
-    ubrn: row.ubrn,
-    nhsNumber: row.nhsNumber.replace(/\s+/g, ''),
-    priority: PRIORITY_RANK[row.priority] ?? PRIORITIES.length,
-    service: normaliseText(row.service),
-    specialty: normaliseText(row.specialty),
-    referralDate: row.referralDate,
-    reviewStatus: normaliseText(row.reviewStatus),
-    assignedClinician: row.assignedClinician === null ? '' : normaliseText(row.assignedClinician),
-  }));
+  return rows.map((row) => {
+    const nhsNumber = row.nhsNumber.replace(/\s+/g, '');
+    return {
+      row,
+      ubrn: row.ubrn,
+      nhsNumber,
+      nhsValid: passesCheckDigit(nhsNumber),
+      name: row.patientName ? nameSearchKey(null, row.patientName) : '',
+      priority: PRIORITY_RANK[row.priority] ?? PRIORITIES.length,
+      service: normaliseText(row.service),
+      specialty: normaliseText(row.specialty),
+      referralDate: row.referralDate,
+      reviewStatus: normaliseText(row.reviewStatus),
+      assignedClinician: row.assignedClinician === null ? '' : normaliseText(row.assignedClinician),
+    };
+  });
 }
 
 function compareKeys(a: string | number, b: string | number): number {
@@ -102,11 +116,22 @@ export function sortRows(rows: readonly IndexedRow[], sort: WorklistSort): Index
 
 /**
  * The search as the rows' keys hold it: spaces and dashes dropped. Null when it holds
- * anything but digits, since only a UBRN or an NHS number is searched.
+ * anything but digits: then it is a name (searchWords).
  */
 export function searchDigits(query: string): string | null {
   const compact = query.replace(/[\s-]+/g, '');
   return /^\d*$/.test(compact) ? compact : null;
+}
+
+/** A name search as words, each to be found at the start of a word of the name ("smi jan"). */
+export function searchWords(query: string): string[] {
+  return nameSearchKey(null, query).split(' ').filter((word) => word !== '');
+}
+
+function nameMatches(name: string, words: readonly string[]): boolean {
+  if (name === '') return false;
+  for (const word of words) if (!name.includes(` ${word}`)) return false;
+  return true;
 }
 
 /** Who "assigned to me" means: the clinician acted for, or the signed-in user. */
@@ -129,7 +154,8 @@ export function isFiltering(filters: WorklistFilters, query: string): boolean {
 export function filterRows(rows: readonly IndexedRow[], filters: WorklistFilters, query: string, me: Me): readonly IndexedRow[] {
   if (!isFiltering(filters, query)) return rows;
   const digits = searchDigits(query);
-  if (digits === null) return [];
+  const words = digits === null ? searchWords(query) : [];
+  if (digits === null && words.length === 0) return [];
   const specialty = filters.specialty;
   const service = filters.service;
   const status = filters.status;
@@ -143,7 +169,7 @@ export function filterRows(rows: readonly IndexedRow[], filters: WorklistFilters
       (status === '' || r.row.reviewStatus === status) &&
       (priority === -1 || r.priority === priority) &&
       (assignment === 'anyone' || (assignment === 'unassigned' ? r.assignedClinician === '' : r.assignedClinician !== '' && mine.has(r.assignedClinician))) &&
-      (digits === '' || r.ubrn.includes(digits) || r.nhsNumber.includes(digits)),
+      (digits === null ? nameMatches(r.name, words) : digits === '' || r.ubrn.includes(digits) || r.nhsNumber.includes(digits)),
   );
 }
 

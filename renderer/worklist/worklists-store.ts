@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
-import { computed, markRaw, reactive, ref, shallowRef, watch, type ComputedRef, type Ref } from 'vue';
-import type { WorklistKind, WorklistRow } from '../../contract';
+import { computed, markRaw, reactive, ref, shallowReactive, shallowRef, watch, type ComputedRef, type Ref } from 'vue';
+import type { PatientSummary, WorklistKind, WorklistRow } from '../../contract';
 import { userMessage, useClient } from '../api/client';
 import {
   browserStorage,
@@ -18,6 +18,7 @@ import {
   indexRows,
   isFiltering,
   normaliseText,
+  searchDigits,
   sortRows,
   type FilterChange,
   type IndexedRow,
@@ -25,6 +26,7 @@ import {
   type SortColumn,
   type WorklistFilters,
 } from './worklist-query';
+import { nameSearchKey } from './patient-text';
 import { localDay, updatedAgoText } from './worklist-text';
 import { useSessionStore } from '../session/session-store';
 
@@ -35,13 +37,18 @@ const WRONG_LIST = 'The worklist that came back was not the one asked for. Try a
  * One list's state. Rows sit in a shallowRef and are marked raw: a fetch replaces the whole
  * array, and nothing watches inside it, so 10,000 rows cost no reactive proxies.
  */
-function createList(kind: WorklistKind, preferences: Ref<RolePreferences>, me: ComputedRef<Me>) {
+function createList(kind: WorklistKind, preferences: Ref<RolePreferences>, me: ComputedRef<Me>, namesVersion: Ref<number>) {
   const rows = shallowRef<readonly IndexedRow[]>(markRaw([]));
   const search = ref('');
   const cursorId = ref<string | null>(null);
   // Sorting depends only on the rows and the sort, so typing in the search box never re-sorts.
   const sorted = computed(() => markRaw(sortRows(rows.value, preferences.value.lists[kind].sort)));
-  const shown = computed(() => markRaw(filterRows(sorted.value, preferences.value.lists[kind].filters, search.value, me.value)));
+  const shown = computed(() => {
+    // Names arrive from PDS after the rows: a search by name looks again as they come, and
+    // only then (a number search, or none, never depends on them).
+    if (searchDigits(search.value) === null) void namesVersion.value;
+    return markRaw(filterRows(sorted.value, preferences.value.lists[kind].filters, search.value, me.value));
+  });
   const cursorIndex = computed(() => {
     const list = shown.value;
     if (list.length === 0) return -1;
@@ -93,11 +100,23 @@ export const useWorklistsStore = defineStore('worklists', () => {
     return { keys: [normaliseText(person.name), normaliseText(person.userId)].filter((key) => key !== '') };
   });
 
+  /** Bumped whenever patients' names arrive, for searches by name. */
+  const namesVersion = ref(0);
   const lists: Record<WorklistKind, WorklistState> = {
-    referrals: createList('referrals', preferences, me),
-    triage: createList('triage', preferences, me),
-    advice: createList('advice', preferences, me),
+    referrals: createList('referrals', preferences, me, namesVersion),
+    triage: createList('triage', preferences, me, namesVersion),
+    advice: createList('advice', preferences, me, namesVersion),
   };
+  /** What PDS said of each patient on the lists (names and ages, never addresses), by NHS number. */
+  const patients = shallowReactive(new Map<string, PatientSummary>());
+  /** Asked of PDS since the last refresh; the rows in view; the list on screen; the fill under way. */
+  const PATIENT_BATCH = 10;
+  const asked = new Set<string>();
+  const visible: Record<WorklistKind, [number, number]> = { referrals: [0, 30], triage: [0, 30], advice: [0, 30] };
+  let activeKind: WorklistKind = 'referrals';
+  let filling: Promise<void> | null = null;
+  /** A list's rows have been rendered for this role: until then nothing is asked of PDS. */
+  let tableShown = false;
 
   const counts = computed(() => {
     const result: Partial<Record<WorklistKind, number>> = {};
@@ -119,6 +138,10 @@ export const useWorklistsStore = defineStore('worklists', () => {
     roleKey.value = key;
     generation++;
     pending.clear();
+    patients.clear();
+    asked.clear();
+    filling = null;
+    tableShown = false;
     preferences.value = key ? readPreferences(storage, key) : defaultPreferences();
     for (const state of Object.values(lists)) {
       state.rows = markRaw([]);
@@ -159,10 +182,17 @@ export const useWorklistsStore = defineStore('worklists', () => {
           return;
         }
         state.rows = markRaw(indexRows(view.rows));
+        for (const row of state.rows) {
+          const known = patients.get(row.nhsNumber);
+          if (known?.name) row.name = nameSearchKey(known.name);
+        }
         state.fetchedAt = view.fetchedAt;
         state.stale = view.stale;
         state.loaded = true;
         now.value = Date.now();
+        // A refresh asks PDS again about anyone it could not be asked about before.
+        if (refresh) forgetUnchecked();
+        if (tableShown) fillPatients();
       } catch (e) {
         if (started !== generation) return;
         state.error = userMessage(e, LOAD_FAILED);
@@ -200,6 +230,105 @@ export const useWorklistsStore = defineStore('worklists', () => {
   }
 
   const refresh = (kind: WorklistKind): Promise<void> => load(kind, true);
+
+  // ---- Patients' names and ages, from PDS in the background ----------------------------
+  // After the list on screen is painted, never before; the rows on screen first, then the rest of
+  // the list as it is shown, then the other lists. The main process paces the reads to
+  // PDS's rate limit and answers kept copies at once. When PDS cannot be asked, filling
+  // stops until the next refresh.
+
+  /**
+   * The table on screen reports the rows it renders. The first report starts the fill: not
+   * the arrival of a list (a smaller one in another tab may arrive first), so nothing is
+   * asked of PDS while the list the user is looking at is still on its way.
+   */
+  function setVisible(kind: WorklistKind, start: number, end: number): void {
+    activeKind = kind;
+    visible[kind] = [start, end];
+    if (!tableShown && roleKey.value !== null) {
+      tableShown = true;
+      fillPatients();
+    }
+  }
+
+  function nextBatch(): string[] {
+    const batch = new Set<string>();
+    const take = (rows: readonly IndexedRow[], from = 0, to = rows.length) => {
+      for (let i = Math.max(0, from); i < Math.min(to, rows.length) && batch.size < PATIENT_BATCH; i += 1) {
+        const r = rows[i];
+        if (r && r.nhsValid && !patients.has(r.nhsNumber) && !asked.has(r.nhsNumber)) batch.add(r.nhsNumber);
+      }
+    };
+    const [start, end] = visible[activeKind];
+    take(lists[activeKind].shown, start, end);
+    take(lists[activeKind].shown);
+    for (const kind of WORKLIST_KINDS) take(lists[kind].rows);
+    return [...batch];
+  }
+
+  function applySummaries(summaries: readonly PatientSummary[]): void {
+    const named = new Map<string, string>();
+    for (const summary of summaries) {
+      patients.set(summary.nhsNumber, summary);
+      if (summary.name) named.set(summary.nhsNumber, nameSearchKey(summary.name));
+    }
+    if (named.size === 0) return;
+    for (const kind of WORKLIST_KINDS) {
+      for (const row of lists[kind].rows) {
+        const name = named.get(row.nhsNumber);
+        if (name !== undefined) row.name = name;
+      }
+    }
+    namesVersion.value += 1;
+  }
+
+  function forgetUnchecked(): void {
+    asked.clear();
+    for (const [nhs, summary] of patients) if (summary.status === 'unchecked' && summary.problem === 'unavailable') patients.delete(nhs);
+  }
+
+  /** Two animation frames and a task: the rows just rendered have been painted, and then some. */
+  function afterPaint(): Promise<void> {
+    return new Promise((resolve) => {
+      if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 0)));
+      else setTimeout(resolve, 0);
+    });
+  }
+
+  function fillPatients(): void {
+    if (filling || roleKey.value === null) return;
+    const started = generation;
+    const run = (async () => {
+      await afterPaint();
+      while (started === generation) {
+        const batch = nextBatch();
+        if (batch.length === 0) return;
+        for (const nhs of batch) asked.add(nhs);
+        let summaries: PatientSummary[];
+        try {
+          summaries = await client.call('patient.summaries', { nhsNumbers: batch });
+        } catch {
+          // The rows stay as they are ("not yet checked"); the next refresh tries again.
+          return;
+        }
+        if (started !== generation) return;
+        applySummaries(summaries);
+        if (summaries.every((s) => s.status === 'unchecked' && s.problem === 'unavailable')) return;
+      }
+    })();
+    filling = run;
+    void run.finally(() => {
+      if (filling === run) filling = null;
+    });
+  }
+
+  /** How many rows of a list have a name to search by. */
+  function namedCount(kind: WorklistKind): number {
+    void namesVersion.value;
+    let count = 0;
+    for (const row of lists[kind].rows) if (row.name !== '') count += 1;
+    return count;
+  }
 
   function filters(kind: WorklistKind): WorklistFilters {
     return preferences.value.lists[kind].filters;
@@ -260,7 +389,10 @@ export const useWorklistsStore = defineStore('worklists', () => {
     preferences,
     now,
     lists,
+    patients,
     counts,
+    setVisible,
+    namedCount,
     activate,
     refresh,
     filters,

@@ -1,9 +1,12 @@
 /**
  * `npm run bench`: starts the local environment on the seed's large mode and the browser
- * host, drives Chromium, and measures, in one run and side by side, the figures of issue 9.
- * Prints one table and writes bench-results/bench.json. A figure that misses its target is
- * named with what limits it; a section that could not be measured is named with why, and
- * makes the run fail.
+ * host, drives Chromium, and measures, in one run and side by side, the figures of issue 9
+ * (and issue 15's PDS figures). Prints one table and writes bench-results/bench.json. A
+ * figure that misses its target is named with what limits it; a section that could not be
+ * measured is named with why, and makes the run fail.
+ *
+ * `npm run bench -- --only pds,contract` runs only the sections named (and the sign-in
+ * they need), for working on one figure; the full run is what gets reported.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -16,6 +19,7 @@ import { startLargeAppHost } from './bench-app';
 import type { BenchContext } from './bench-context';
 import { buildHarness, buildRenderer } from './build-pages';
 import { contractBench } from './contract';
+import { pdsBench } from './pds';
 import { prefetchBench } from './prefetch';
 import { outcomeOf, renderMisses, renderTable, writeJson, type Figure } from './report';
 import { startupBench } from './startup';
@@ -27,7 +31,22 @@ const OUTPUT = path.join(repoRoot, 'bench-results', 'bench.json');
 
 const loadText = (): string => `${os.loadavg()[0]?.toFixed(2) ?? '?'} on ${os.cpus().length} cores`;
 
+const SECTIONS = ['start-up', 'worklist fetch', 'worklist first paint', 'worklist interactions', 'worklist scroll', 'contract', 'pds', 'viewer', 'prefetch'] as const;
+
+/** The sections asked for with --only (comma-separated names; "first-paint" matches "worklist first paint"), or all. */
+function chosenSections(argv: readonly string[]): Set<string> {
+  const at = argv.findIndex((arg) => arg === '--only' || arg.startsWith('--only='));
+  if (at < 0) return new Set(SECTIONS);
+  const value = argv[at]?.includes('=') ? argv[at]?.slice('--only='.length) : argv[at + 1];
+  const asked = (value ?? '').split(',').map((name) => name.trim().replace(/-/g, ' ')).filter((name) => name !== '');
+  const chosen = new Set(SECTIONS.filter((section) => asked.some((name) => section === name || section.endsWith(name))));
+  if (chosen.size === 0) throw new Error(`--only names no section; the sections are: ${SECTIONS.join(', ')}.`);
+  return chosen;
+}
+
 async function main(): Promise<number> {
+  const chosen = chosenSections(process.argv.slice(2));
+  const wanted = (name: (typeof SECTIONS)[number]): boolean => chosen.has(name);
   const startedAt = new Date();
   const clock = performance.now();
   const loadAtStart = os.loadavg();
@@ -53,6 +72,7 @@ async function main(): Promise<number> {
     try {
       const ctx: BenchContext = { running, browser: chrome.browser, renderer, harnessDir, load: loadText, progress, add: (figure) => figures.push(figure), note: (text) => notes.push(text) };
       const section = async (name: string, run: () => Promise<void>) => {
+        if ((SECTIONS as readonly string[]).includes(name) && !chosen.has(name)) return;
         try {
           await run();
         } catch (error) {
@@ -66,7 +86,8 @@ async function main(): Promise<number> {
       await section('start-up', () => startupBench(ctx));
       const page = chrome.page;
       let signedIn = false;
-      await section('sign-in', async () => {
+      const needSignIn = SECTIONS.some((name) => name !== 'start-up' && name !== 'viewer' && wanted(name));
+      if (needSignIn) await section('sign-in', async () => {
         progress('signing in as the synthetic consultant');
         await page.goto(running.host.url);
         await signInToApp(page, running, 'Dr Amara Okoye', /\(R69\)/);
@@ -79,6 +100,7 @@ async function main(): Promise<number> {
         await section('worklist interactions', () => interactionBench(ctx, page));
         await section('worklist scroll', () => scrollBench(ctx, page));
         await section('contract', () => contractBench(ctx, page));
+        await section('pds', () => pdsBench(ctx, page));
       }
       await section('viewer', () => viewerBench(ctx));
       if (signedIn) await section('prefetch', () => prefetchBench(ctx));
@@ -103,6 +125,7 @@ async function main(): Promise<number> {
       .map((l) => l.toFixed(2))
       .join(' ')} on ${os.cpus().length} cores`,
     '',
+    ...(chosen.size < SECTIONS.length ? [`Note: only these sections ran (--only): ${[...chosen].join(', ')}.`] : []),
     ...notes.map((n) => `Note: ${n}`),
     '',
     table,

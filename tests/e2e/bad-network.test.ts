@@ -18,9 +18,12 @@ import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_JSON_BYTES } from '../../electron/e
 import { startAppHost, type RunningAppHost } from '../helpers/app-host';
 import { launchChromium, type BrowserSession } from '../helpers/chromium';
 import { FILE_HOSTILITIES, REFERRAL_HOSTILITIES, startHostileErs, type FileHostility, type HostileErs, type ListHostility, type ReferralHostility } from '../helpers/hostile-ers';
+import { startPdsLoopback, type PdsLoopback } from '../helpers/pds-loopback';
+import { pdsPatient } from '../../local-env/src/pds/records';
 import { writeFigures } from '../unit/security/security-figures';
 
 let hostile: HostileErs;
+let pds: PdsLoopback;
 let running: RunningAppHost;
 let chrome: BrowserSession;
 let page: Page;
@@ -116,7 +119,11 @@ async function expectListRows(kind: 'referrals' | 'triage' | 'advice', count: nu
 
 beforeAll(async () => {
   hostile = await startHostileErs({ maxJsonBytes: DEFAULT_MAX_JSON_BYTES, maxFileBytes: DEFAULT_MAX_FILE_BYTES });
-  running = await startAppHost({ env: { ERS_ENVIRONMENT: 'sandbox', ERS_BASE_URL: hostile.baseUrl } });
+  // This is about e-RS's bad answers: PDS (NHS's public sandbox in this environment, not
+  // reachable here) is a well-behaved stand-in that knows every patient.
+  pds = await startPdsLoopback();
+  pds.fallback = (id) => ({ status: 200, body: pdsPatient({ nhsNumber: id, givenName: 'Ada', familyName: 'Fenwick', birthDate: '1970-05-05', gender: 'female', postcode: 'ZX1 1AA' }, null, { referenceDate: '2026-01-01' }) });
+  running = await startAppHost({ env: { ERS_ENVIRONMENT: 'sandbox', ERS_BASE_URL: hostile.baseUrl, PDS_BASE_URL: pds.baseUrl } });
   chrome = await launchChromium();
   page = chrome.page;
   await page.goto(running.host.url);
@@ -133,6 +140,7 @@ afterAll(async () => {
   await chrome?.close();
   await running?.close();
   await hostile?.close();
+  await pds?.close();
 });
 
 describe('bad answers from a hostile e-RS, in the sandbox environment', () => {

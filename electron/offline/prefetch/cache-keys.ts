@@ -9,7 +9,8 @@
  * An object under a name therefore never goes out of date, and a resumed or overlapping
  * prefetch can tell what is missing from the names alone.
  *
- * Names hold UBRNs; the store keeps them only inside its sealed index and as HMACs on disk.
+ * Names hold UBRNs and NHS numbers; the store keeps them only inside its sealed index and as
+ * HMACs on disk.
  */
 import { ID_TOKEN_MAX_LENGTH, ID_TOKEN_PATTERN, UBRN_PATTERN, VERSION_PATTERN, WorklistKind } from '../../../contract';
 import { offlineErrors } from '../offline-errors';
@@ -17,6 +18,7 @@ import { offlineErrors } from '../offline-errors';
 /** Referrals and triage requests are both ReferralRequests; A&G requests are another resource. */
 export type ItemFamily = 'referral' | 'advice';
 
+const NHS_NUMBER = /^\d{10}$/;
 const WORKLIST_KINDS: readonly WorklistKind[] = WorklistKind.options;
 const ITEM_KEY = /^item:(referral|advice):(\d{12})$/;
 const VERSIONED_KEY = /\/v(\d{1,9})$/;
@@ -66,6 +68,11 @@ export const cacheKeys = {
   attachment(attachmentId: string): string {
     if (!isAttachmentId(attachmentId)) throw offlineErrors.invalidKey();
     return `attachment/${attachmentId}`;
+  },
+  /** A patient's details as PDS gave them (electron/pds), by the NHS number e-RS gave: kept beside the referral so its banner opens offline. */
+  patient(nhsNumber: string): string {
+    if (!NHS_NUMBER.test(nhsNumber)) throw offlineErrors.invalidKey();
+    return `patient/${nhsNumber}`;
   },
   /** Not a stored object: names everything of one item, for `prioritise`. */
   item(family: ItemFamily, id: string): string {

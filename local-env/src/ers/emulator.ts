@@ -11,7 +11,7 @@ import { type AddressInfo } from 'node:net';
 import { silentLogger, type Logger } from '../../../electron/log/logger';
 import { type RenderDocument } from '../documents/spec';
 import { type SeedOptions } from '../seed/generate';
-import { type AdviceRequest, type BinaryRecord, type Referral } from '../seed/model';
+import { type AdviceRequest, type BinaryRecord, type Patient, type Referral } from '../seed/model';
 import { authenticate, authorise, type TokenVerifier } from './access';
 import { FaultInjector, type FaultConfig } from './faults';
 import { FileContent } from './file-content';
@@ -62,6 +62,10 @@ export interface ErsEmulator {
   referral(ubrn: string): Referral | undefined;
   advice(ubrn: string): AdviceRequest | undefined;
   binary(id: string): BinaryRecord | undefined;
+  /** The seed's patients, in seed order (the same array until the seed changes), for the local PDS. */
+  seedPatients(): readonly Patient[];
+  /** The day the seed's dates count back from (yyyy-mm-dd). */
+  referenceDate(): string;
   /** Changes a referral behind the app's back (another user, a test's arrangement). */
   updateReferral(ubrn: string, change: (referral: Referral) => void): Promise<Referral>;
   updateAdvice(ubrn: string, change: (advice: AdviceRequest) => void): Promise<AdviceRequest>;
@@ -252,6 +256,8 @@ export async function startErsEmulator(options: ErsEmulatorOptions): Promise<Ers
     referral: (ubrn) => copy(store.referral(ubrn)),
     advice: (ubrn) => copy(store.adviceRequest(ubrn)),
     binary: (id) => copy(store.binary(id)),
+    seedPatients: () => store.seedPatients(),
+    referenceDate: () => store.params.referenceDate,
     async updateReferral(ubrn, change) {
       const next = structuredClone(requireReferral(ubrn));
       change(next);

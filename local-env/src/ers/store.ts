@@ -61,6 +61,8 @@ export class ErsStore {
   readonly binaries = new Map<string, BinaryRecord>();
   readonly patients = new Map<string, Patient>();
   private readonly appointmentIndex = new Map<string, string>();
+  /** The seed's patients in seed order, one array per seed (the local PDS builds its records from it). */
+  private patientList: readonly Patient[] = [];
   private changedReferrals = new Set<string>();
   private deletedReferrals = new Set<string>();
   private changedAdvice = new Set<string>();
@@ -137,6 +139,7 @@ export class ErsStore {
     this.patients.clear();
     this.appointmentIndex.clear();
     for (const patient of seed.patients) this.patients.set(patient.nhsNumber, patient);
+    this.patientList = Object.freeze([...seed.patients]);
     for (const referral of seed.referrals) this.index(referral);
     for (const item of seed.advice) this.advice.set(item.ubrn, item);
     for (const binary of seed.binaries) this.binaries.set(binary.id, binary);
@@ -175,6 +178,10 @@ export class ErsStore {
 
   patient(nhsNumber: string): Patient | undefined {
     return this.patients.get(nhsNumber);
+  }
+
+  seedPatients(): readonly Patient[] {
+    return this.patientList;
   }
 
   referralByAppointment(appointmentId: string): Referral | undefined {

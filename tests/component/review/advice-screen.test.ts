@@ -125,6 +125,7 @@ describe('replying', () => {
     await type('reply-guidance', 'Please send a photograph.');
     await click('reply-submit');
     expect(confirmRows()).toEqual({
+      Patient: 'Not checked with PDS NHS number 999 000 0002 (fails its check digit)',
       Reply: 'Ask the referrer for more information',
       'Advice request': '2000 0000 0001',
       Priority: 'Routine',
@@ -147,6 +148,7 @@ describe('replying', () => {
     await pickFile('reply-file', new File(['Synthetic leaflet text'], 'leaflet.txt', { type: 'text/plain' }));
     await click('reply-submit');
     expect(confirmRows()).toEqual({
+      Patient: 'Not checked with PDS NHS number 999 000 0002 (fails its check digit)',
       Reply: 'Return to referrer with advice',
       'Advice request': '2000 0000 0001',
       'Intended recommendation': 'Advice only, no referral recommended',
@@ -204,6 +206,7 @@ describe('converting to a referral', () => {
     await type('convert-comments', 'Book into the synthetic lesion clinic.');
     await click('convert-submit');
     expect(confirmRows()).toEqual({
+      Patient: 'Not checked with PDS NHS number 999 000 0002 (fails its check digit)',
       Decision: 'Convert the advice request to a referral',
       'Advice request': '2000 0000 0001',
       'Version reviewed': '3',

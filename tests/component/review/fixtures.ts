@@ -18,12 +18,15 @@ import type {
   ChannelOutput,
   ConversationView,
   DraftView,
+  PatientDetails,
+  PatientLookup,
   ReferralScreen,
   ReferralView,
   WorklistKind,
   WorklistRow,
 } from '../../../contract';
 import { CLIENT_KEY, TriageError, type TriageClient } from '../../../renderer/api/client';
+import { passesCheckDigit } from '../../../renderer/worklist/patient-text';
 import { createAppRouter } from '../../../renderer/router';
 import { useSessionStore } from '../../../renderer/session/session-store';
 import { listView, makeRow, signedInView, type RoleChoice } from '../worklists/fixtures';
@@ -125,6 +128,21 @@ export function conversation(ubrn = '200000000001'): ConversationView {
   };
 }
 
+/** What patient.get answers: a synthetic patient, or, as the main process does, nothing for a number failing its check digit. */
+export function patientLookup(nhsNumber: string, patient: Partial<PatientDetails> = {}): PatientLookup {
+  const formatted = `${nhsNumber.slice(0, 3)} ${nhsNumber.slice(3, 6)} ${nhsNumber.slice(6)}`;
+  if (!passesCheckDigit(nhsNumber)) {
+    return { status: 'unchecked', requestedNhsNumber: formatted, problem: 'check-digit', message: 'This NHS number fails its check digit, so it may have been mistyped and was not looked up in PDS: check it with the referrer before acting.', correlationId: null };
+  }
+  return {
+    status: 'found',
+    requestedNhsNumber: formatted,
+    patient: { nhsNumber: formatted, name: { titles: ['Ms'], given: ['Nia'], family: 'Pemberton' }, birthDate: '1958-02-11', gender: 'female', deceased: null, restricted: false, address: '4 Mill Row, Riverside, ZX9 2AB', telephone: '01632 960123', gpPracticeOds: 'A99002', ...patient },
+    fetchedAt: '2026-12-01T09:00:00.000Z',
+    stale: false,
+  };
+}
+
 export function textFile(text: string, fileName = 'letter.txt'): AttachmentContent {
   return { kind: 'file', contentType: 'text/plain', fileName, bytes: new TextEncoder().encode(text), stale: false };
 }
@@ -169,6 +187,7 @@ export function fakeReviewClient(handlers: Handlers, drafts = new Map<string, Dr
     'referral.clinicalInfo': textFile('Synthetic clinical information summary.', 'clinical.txt'),
     'advice.attachment': ({ attachmentId }) => textFile(`Synthetic advice file ${attachmentId}.`, `${attachmentId}.txt`),
     'advice.overview': textFile('Synthetic advice overview.', 'overview.txt'),
+    'patient.get': ({ nhsNumber }) => patientLookup(nhsNumber),
   };
   const client: FakeReviewClient = {
     calls: [],

@@ -192,6 +192,7 @@ describe('confirmation and sending', () => {
     expect(need('confirm-dialog').getAttribute('aria-modal')).toBe('true');
     expect(document.activeElement).toBe(need('confirm-send'));
     expect(confirmRows()).toEqual({
+      Patient: 'Not checked with PDS NHS number 999 000 0001 (fails its check digit)',
       Decision: 'Reject the referral and return it to the referrer',
       Referral: '1000 0000 0001',
       'Version reviewed': '4',
@@ -222,6 +223,7 @@ describe('confirmation and sending', () => {
     await pickFile('triage-file', new File(['%PDF-1.4 synthetic'], 'plan.pdf', { type: '' }));
     await click('triage-submit');
     expect(confirmRows()).toEqual({
+      Patient: 'Not checked with PDS NHS number 999 000 0001 (fails its check digit)',
       Decision: 'Accept, refer or book later',
       Referral: '1000 0000 0001',
       'Version reviewed': '4',

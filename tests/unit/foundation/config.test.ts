@@ -42,6 +42,17 @@ describe('configuration', () => {
     expect(config).toMatchObject({ environment: 'int', managed: true, ersBaseUrl: 'https://int.api.service.nhs.uk/referrals' });
   });
 
+  it('gives each environment its PDS base URL, which a trust file (or, unmanaged, PDS_BASE_URL) may replace', () => {
+    const none = path.join(dir, 'none.json');
+    expect(loadConfig({ ERS_TRIAGE_CONFIG: none }, 'linux').pdsBaseUrl).toBeNull();
+    expect(loadConfig({ ERS_TRIAGE_CONFIG: none, ERS_ENVIRONMENT: 'sandbox' }, 'linux').pdsBaseUrl).toBe('https://sandbox.api.service.nhs.uk/personal-demographics/FHIR/R4');
+    expect(loadConfig(withFile(JSON.stringify({ environment: 'int' })), 'linux').pdsBaseUrl).toBe('https://int.api.service.nhs.uk/personal-demographics/FHIR/R4');
+    expect(loadConfig(withFile(JSON.stringify({ environment: 'production' })), 'linux').pdsBaseUrl).toBe('https://api.service.nhs.uk/personal-demographics/FHIR/R4');
+    const own = { environment: 'int', pdsBaseUrl: 'https://gateway.trust.example/pds/FHIR/R4' };
+    expect(loadConfig({ ...withFile(JSON.stringify(own)), PDS_BASE_URL: 'http://127.0.0.1:1/x' }, 'linux').pdsBaseUrl).toBe(own.pdsBaseUrl);
+    expect(loadConfig({ ERS_TRIAGE_CONFIG: none, PDS_BASE_URL: 'http://127.0.0.1:1/pds' }, 'linux').pdsBaseUrl).toBe('http://127.0.0.1:1/pds');
+  });
+
   it('explains an invalid trust file in a sentence instead of crashing', () => {
     for (const content of ['{not json', JSON.stringify({ environment: 'prod' }), JSON.stringify({ surprise: true }), JSON.stringify({ idleLockMinutes: -3 })]) {
       let caught: unknown;

@@ -49,6 +49,8 @@ const VALID: { [C in Channel]: ChannelInput<C> } = {
   'draft.discard': { itemId: 'r-000000070000' },
   'offline.status': {},
   'outbox.cancel': { id: 'outbox-1' },
+  'patient.get': { nhsNumber: '9000000009' },
+  'patient.summaries': { nhsNumbers: ['9000000009'] },
 };
 
 /** Every handler records that it ran and answers 'ran'. */

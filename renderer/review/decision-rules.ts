@@ -139,6 +139,16 @@ export interface FileChoice {
 export interface RejectForm {
   reasonCode: string;
   comments: string;
+  /**
+   * Asked only for a booking into an indirectly bookable service, where e-RS requires the
+   * answer (A014 appointmentCancelledInPAS) and refuses it for any other: '' until answered.
+   */
+  cancelledInPas: 'yes' | 'no' | '';
+}
+
+/** A014 needs appointmentCancelledInPAS exactly when the referral is booked into an indirectly bookable service. */
+export function rejectAsksPas(referral: ReferralView): boolean {
+  return referral.appointment?.indirectlyBookable === true;
 }
 
 export interface TriageForm {
@@ -182,11 +192,12 @@ class Problems {
   }
 }
 
-export function validateReject(form: RejectForm, ids: { reason: string; comments: string }): FieldError[] {
+export function validateReject(form: RejectForm, ids: { reason: string; comments: string; pas: string }, asksPas: boolean): FieldError[] {
   const p = new Problems();
   if (form.reasonCode === '') p.add(ids.reason, 'Choose a reason for rejecting the referral.');
   if (!required(form.comments)) p.add(ids.comments, 'Write comments for the referrer explaining the rejection.');
   p.add(ids.comments, tooLong(form.comments, LIMITS.rejectComments, 'Comments'));
+  if (asksPas && form.cancelledInPas === '') p.add(ids.pas, 'Say whether the appointment has already been cancelled in your patient administration system (PAS).');
   return p.list;
 }
 

@@ -61,9 +61,15 @@ export function prepareAccept(ubrn: string): PreparedDecision {
   };
 }
 
-export function prepareReject(ubrn: string, form: RejectForm, reasonText: string): PreparedDecision {
+export function prepareReject(ubrn: string, form: RejectForm, reasonText: string, asksPas: boolean): PreparedDecision {
   const reasonCode = form.reasonCode;
   const comments = form.comments.trim();
+  if (asksPas && form.cancelledInPas === '') throw new Error('prepareReject needs the PAS question answered.');
+  // Sent exactly when e-RS requires it (an indirectly bookable service), never otherwise.
+  const pas = asksPas ? { appointmentCancelledInPas: form.cancelledInPas === 'yes' } : {};
+  const pasRow: SummaryRow[] = asksPas
+    ? [{ label: 'Cancelled in your PAS', value: form.cancelledInPas === 'yes' ? 'Yes, already cancelled in the PAS' : 'No, still booked in the PAS', testid: 'confirm-row-pas' }]
+    : [];
   return {
     action: 'reject',
     title: 'Reject this referral?',
@@ -73,8 +79,9 @@ export function prepareReject(ubrn: string, form: RejectForm, reasonText: string
       ...itemRows('Referral', ubrn, version),
       { label: 'Reason', value: reasonText, testid: 'confirm-row-reason' },
       { label: 'Comments', value: comments, long: true, testid: 'confirm-row-comments' },
+      ...pasRow,
     ],
-    send: (client, version) => client.call('referral.reject', { ubrn, version, reasonCode, comments }),
+    send: (client, version) => client.call('referral.reject', { ubrn, version, reasonCode, comments, ...pas }),
   };
 }
 

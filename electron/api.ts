@@ -350,6 +350,10 @@ export const channels = {
       guidance: v.pipe(Comments, v.minLength(1, 'Write the guidance for the referrer.')),
       priority: PriorityInput,
       reviewComments: Comments,
+      /** A file for the referrer, sent with the guidance (A027 guidanceAttachmentFile). */
+      guidanceAttachment: v.optional(UploadFile),
+      /** A file for the team that books the new referral (A027 reviewAttachmentFile). */
+      referralAttachment: v.optional(UploadFile),
     }),
   ),
 

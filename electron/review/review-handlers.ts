@@ -447,16 +447,27 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
       );
     },
 
-    'advice.convert': async ({ ubrn, version, guidance, priority, reviewComments }) => {
+    'advice.convert': async (input: ChannelParsedInput<'advice.convert'>) => {
       deps.requireSignedIn();
+      const { ubrn, version, guidance, priority, reviewComments, guidanceAttachment, referralAttachment } = input;
       return audited(
         { ubrn, action: 'advice-convert', detail: null },
-        () => sendDecision(ers, { operation: 'advice.convert', input: { ubrn, version, guidance, priority, reviewComments } }),
+        async () => {
+          // Uploaded first (A020, for this UBRN, which the new referral keeps), then attached by A027.
+          const forReferrer = await uploadAll(ubrn, guidanceAttachment);
+          const forBooking = await uploadAll(ubrn, referralAttachment);
+          return sendDecision(ers, { operation: 'advice.convert', input }, forReferrer, forBooking);
+        },
         async () => {
           throw new AppError('ADVICE_CHANGED', 'This advice request changed while you were converting it. Reload it and try again; your text is kept as a draft.');
         },
         'Advice request converted to a referral.',
-        { operation: 'advice.convert', input: { ubrn, guidance, priority, reviewComments }, version, hasFile: false },
+        {
+          operation: 'advice.convert',
+          input: { ubrn, guidance, priority, reviewComments },
+          version,
+          hasFile: guidanceAttachment !== undefined || referralAttachment !== undefined,
+        },
       );
     },
 

@@ -174,6 +174,10 @@ export interface ConvertForm {
   guidance: string;
   priority: Priority | '';
   reviewComments: string;
+  /** An optional file for the referrer, sent with the guidance. */
+  guidanceFile: FileChoice;
+  /** An optional file for the team that books the new referral. */
+  referralFile: FileChoice;
 }
 
 function tooLong(text: string, max: number, what: string): string | null {
@@ -228,12 +232,17 @@ export function validateReply(form: ReplyForm, ids: { outcome: string; recommend
   return p.list;
 }
 
-export function validateConvert(form: ConvertForm, ids: { guidance: string; priority: string; reviewComments: string }): FieldError[] {
+export function validateConvert(
+  form: ConvertForm,
+  ids: { guidance: string; guidanceFile: string; priority: string; reviewComments: string; referralFile: string },
+): FieldError[] {
   const p = new Problems();
   if (!required(form.guidance)) p.add(ids.guidance, 'Write the guidance for the referrer.');
   p.add(ids.guidance, tooLong(form.guidance, LIMITS.guidance, 'Guidance'));
+  p.add(ids.guidanceFile, form.guidanceFile.error);
   if (form.priority === '') p.add(ids.priority, 'Choose a priority for the new referral.');
   if (!required(form.reviewComments)) p.add(ids.reviewComments, 'Write comments for the team that books the referral.');
   p.add(ids.reviewComments, tooLong(form.reviewComments, LIMITS.reviewComments, 'Comments'));
+  p.add(ids.referralFile, form.referralFile.error);
   return p.list;
 }

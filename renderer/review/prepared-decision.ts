@@ -157,6 +157,9 @@ export function prepareConvert(ubrn: string, form: ConvertForm): PreparedDecisio
   const priority = form.priority;
   const guidance = form.guidance.trim();
   const reviewComments = form.reviewComments.trim();
+  const guidanceFile = form.guidanceFile.file;
+  const referralFile = form.referralFile.file;
+  const upload = (file: PickedFile) => ({ fileName: file.fileName, contentType: file.contentType, bytes: file.bytes });
   return {
     action: 'convert',
     title: 'Convert this request to a referral?',
@@ -166,8 +169,19 @@ export function prepareConvert(ubrn: string, form: ConvertForm): PreparedDecisio
       ...itemRows('Advice request', ubrn, version),
       { label: 'Priority of the referral', value: PRIORITY_TEXT[priority], testid: 'confirm-row-priority' },
       { label: 'Guidance for the referrer', value: guidance, long: true, testid: 'confirm-row-guidance' },
+      { ...fileRow(guidanceFile), label: 'File for the referrer', testid: 'confirm-row-guidance-file' },
       { label: 'Comments for the booking team', value: reviewComments, long: true, testid: 'confirm-row-comments' },
+      { ...fileRow(referralFile), label: 'File for the booking team', testid: 'confirm-row-referral-file' },
     ],
-    send: (client, version) => client.call('advice.convert', { ubrn, version, guidance, priority, reviewComments }),
+    send: (client, version) =>
+      client.call('advice.convert', {
+        ubrn,
+        version,
+        guidance,
+        priority,
+        reviewComments,
+        ...(guidanceFile ? { guidanceAttachment: upload(guidanceFile) } : {}),
+        ...(referralFile ? { referralAttachment: upload(referralFile) } : {}),
+      }),
   };
 }

@@ -199,7 +199,9 @@ describe('converting to a referral', () => {
       'Version reviewed': '3',
       'Priority of the referral': 'Urgent',
       'Guidance for the referrer': 'A referral is needed: converted.',
+      'File for the referrer': 'None',
       'Comments for the booking team': 'Book into the synthetic lesion clinic.',
+      'File for the booking team': 'None',
     });
     await click('confirm-send');
     await settle();

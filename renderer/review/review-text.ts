@@ -98,6 +98,12 @@ export function priorityText(priority: Priority | ''): string {
   return priority === '' ? '' : PRIORITY_TEXT[priority];
 }
 
+/** "999 000 0001": an NHS number as the NHS writes it (3 3 4); anything that is not ten digits as given. */
+export function nhsNumberText(nhsNumber: string): string {
+  const digits = nhsNumber.replace(/\s+/g, '');
+  return /^\d{10}$/.test(digits) ? `${digits.slice(0, 3)} ${digits.slice(3, 6)} ${digits.slice(6)}` : nhsNumber;
+}
+
 /** "UBRN 0001 2345 6789" is how e-RS prints a UBRN; the digits alone are what the user searches by. */
 export function ubrnText(ubrn: string): string {
   return /^\d{12}$/.test(ubrn) ? `${ubrn.slice(0, 4)} ${ubrn.slice(4, 8)} ${ubrn.slice(8)}` : ubrn;

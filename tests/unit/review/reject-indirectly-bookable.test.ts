@@ -41,7 +41,7 @@ async function rejectAsTheFormWould(referral: ReferralView, answer: 'yes' | 'no'
   const reasons = await direct.call('referral.rejectionReasons', {});
   const reason = reasons.find((r) => r.code === 'SERVICE_INAPPROPRIATE') ?? reasons[0];
   if (!reason) throw new Error('no rejection reasons');
-  const decision = prepareReject(referral.ubrn, { reasonCode: reason.code, comments: 'Synthetic: please refer to the community clinic.', cancelledInPas: answer }, reason.display, rejectAsksPas(referral));
+  const decision = prepareReject(referral, { reasonCode: reason.code, comments: 'Synthetic: please refer to the community clinic.', cancelledInPas: answer }, reason.display, rejectAsksPas(referral));
   return decision.send(client(), referral.version);
 }
 

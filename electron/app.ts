@@ -12,13 +12,16 @@ import { isProviderFunction, roleLabel, SessionManager } from './auth/session';
 import type { AppConfig } from './config';
 import { resolveEnvironment, type EnvironmentServices, type LocalEnvironmentSource } from './environment';
 import { createErsClient, type ErsClient, type ErsClientOptions } from './ers/client';
+import { sdsUserText } from './ers/format';
 import type { ErsRoleChoice } from './ers/view-models';
 import { EventHub, type Handlers } from './handlers';
 import { createExternalOpener } from './files/open-externally';
 import type { Logger } from './log/logger';
+import { isUnreachableError } from './offline/connectivity';
 import { OfflineSession, outboxItemView } from './offline/offline-session';
 import type { Platform } from './platform/platform';
 import { createAuditLog } from './review/audit-log';
+import { nameRows } from './review/people';
 import { createReviewHandlers } from './review/review-handlers';
 
 export interface AppDeps {
@@ -53,20 +56,42 @@ export const APP_NAME = 'e-RS Triage';
 const DEFAULT_IDLE_LOCK_MINUTES = 15;
 
 
-/** A030 lists organisations with the business functions held at each; the picker offers one role per pair. */
-export function roleOptionsFrom(choices: ErsRoleChoice[], userId: string, services: Pick<EnvironmentServices, 'organisationName' | 'actsFor'>): RoleOption[] {
+/** The clinicians a clinician admin may act for at one organisation (A040), with a name for each. */
+export type ActsForLookup = (organisationOds: string) => Promise<{ userId: string; name: string }[]>;
+
+/**
+ * A030 lists organisations with the business functions held at each; the picker offers one
+ * role per pair. A clinician admin role comes with the clinicians e-RS says (A040) it may act
+ * for. e-RS unreachable fails the whole list (the session then offers the roles kept from the
+ * last sign-in); any other refusal leaves that role with nobody to act for, which the picker says.
+ */
+export async function roleOptionsFrom(
+  choices: ErsRoleChoice[],
+  services: Pick<EnvironmentServices, 'organisationName'>,
+  actsFor: ActsForLookup,
+  log?: Logger,
+): Promise<RoleOption[]> {
   const options: RoleOption[] = [];
   for (const choice of choices) {
     for (const fn of choice.businessFunctions) {
       if (!isProviderFunction(fn)) continue;
       const businessFunction = fn;
+      let clinicians: RoleOption['actsFor'] = [];
+      if (businessFunction === 'SERVICE_PROVIDER_CLINICIAN_ADMIN') {
+        try {
+          clinicians = await actsFor(choice.organisationOds);
+        } catch (error) {
+          if (isUnreachableError(error)) throw error;
+          log?.warn('session.acts_for_failed', { error });
+        }
+      }
       options.push({
         id: `${choice.id}|${businessFunction}`,
         businessFunction,
         label: roleLabel(businessFunction),
         organisationOds: choice.organisationOds,
         organisationName: services.organisationName(choice.organisationOds),
-        actsFor: businessFunction === 'SERVICE_PROVIDER_CLINICIAN_ADMIN' ? services.actsFor(userId, choice.organisationOds) : [],
+        actsFor: clinicians,
       });
     }
   }
@@ -111,7 +136,13 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     apim: services.apim ? new ApimClient(services.apim, log) : null,
     combined: services.combined ? new ApimCombinedClient({ ...services.combined, ...(deps.options?.signInTimeoutMs ? { timeoutMs: deps.options.signInTimeoutMs } : {}) }, log) : null,
     identifyUser: async () => userFromRoleChoices(await ers.getBusinessFunctions()),
-    fetchRoles: async (_accessToken, userId) => roleOptionsFrom(await ers.getBusinessFunctions(), userId, services),
+    fetchRoles: async () =>
+      roleOptionsFrom(
+        await ers.getBusinessFunctions(),
+        services,
+        async (ods) => (await ers.getOnBehalfOfPractitioners(ods)).map((p) => ({ userId: p.userId, name: p.name ?? sdsUserText(p.userId) })),
+        log,
+      ),
     // electronegativity-ok: OPEN_EXTERNAL_JS_CHECK — not Electron's shell: Platform.openExternal, which opens only https, or http on loopback (isSafeExternalUrl)
     openExternal: (url) => platform.openExternal(url),
     emit: (view) => events.emit('session.changed', view),
@@ -245,7 +276,9 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     opener,
     log,
     requireSignedIn,
+    nameOf: (userId) => activeSession.knownName(userId),
   });
+  const named = (view: WorklistView): WorklistView => ({ ...view, rows: nameRows(view.rows, (userId) => activeSession.knownName(userId)) });
 
   const handlers: Handlers = {
     ...review,
@@ -269,17 +302,19 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
       const session = await offlineReady();
       if (!session) {
         const rows = await ers.fetchWorklist(kind);
-        return { kind, rows, fetchedAt: new Date().toISOString(), stale: false };
+        return named({ kind, rows, fetchedAt: new Date().toISOString(), stale: false });
       }
       const view = await session.prefetcher.foreground(() => session.reads.worklist(kind, () => ers.fetchWorklist(kind)));
       session.noteDataFrom(view.fetchedAt);
-      // After sign-in and on each refresh, what the lists hold is fetched in the background.
-      if (!view.stale && (refresh || prefetch === null)) {
+      // After sign-in and on each refresh, what the lists hold is fetched in the background;
+      // not for a service provider admin, whom e-RS lets list items but not read them.
+      const readsItems = activeSession.get().role?.businessFunction !== 'SERVICE_PROVIDER_ADMIN';
+      if (readsItems && !view.stale && (refresh || prefetch === null)) {
         session.startPrefetch();
         // Reference data too, so a rejection can be written while offline.
         void handlers['referral.rejectionReasons']({}).catch(() => undefined);
       }
-      return view;
+      return named(view);
     },
 
     'offline.status': async () => {

@@ -118,7 +118,7 @@ export class SessionManager implements SessionAccess {
           label: roleLabel(deps.fixedRole.businessFunction),
           organisationOds: deps.fixedRole.organisationOds,
           organisationName: deps.fixedRole.organisationOds,
-          onBehalfOf: deps.fixedRole.onBehalfOfUserId ? { userId: deps.fixedRole.onBehalfOfUserId, name: deps.fixedRole.onBehalfOfUserId } : null,
+          onBehalfOf: deps.fixedRole.onBehalfOfUserId ? { userId: deps.fixedRole.onBehalfOfUserId, name: `SDS user ${deps.fixedRole.onBehalfOfUserId}` } : null,
         },
         notice: { kind: 'info', message: 'The NHS sandbox needs no sign-in: a fixed example role is used, and all data is example data.' },
       };
@@ -292,7 +292,9 @@ export class SessionManager implements SessionAccess {
     if (role.businessFunction === 'SERVICE_PROVIDER_CLINICIAN_ADMIN') {
       if (!onBehalfOfUserId) throw new AppError('ON_BEHALF_OF_REQUIRED', 'Choose the clinician you are working for.');
       const known = role.actsFor.find((c) => c.userId === onBehalfOfUserId);
-      onBehalfOf = known ?? { userId: onBehalfOfUserId, name: onBehalfOfUserId };
+      // Only someone e-RS listed (A040): e-RS would refuse every call made for anyone else.
+      if (!known) throw new AppError('ON_BEHALF_OF_UNKNOWN', 'e-RS does not list that clinician as one you may act for. Choose one of the clinicians listed.');
+      onBehalfOf = known;
     } else if (onBehalfOfUserId) {
       throw new AppError('ON_BEHALF_OF_NOT_ALLOWED', 'Only clinician admin staff work on behalf of a clinician. Choose your role again.');
     }
@@ -378,6 +380,20 @@ export class SessionManager implements SessionAccess {
   roleHeaders(): RoleHeaders {
     if (!this.activeRole) throw new AppError('NO_ROLE', 'Choose your e-RS role before opening worklists.');
     return this.activeRole;
+  }
+
+  /**
+   * A person's name where this session knows it from CIS2 (the signed-in user) or e-RS (the
+   * clinicians A040 listed); null otherwise. A stand-in such as "SDS user <id>" is no name.
+   */
+  knownName(userId: string): string | null {
+    const isName = (name: string | undefined): name is string => typeof name === 'string' && name !== '' && !name.startsWith('SDS user ');
+    if (this.identity?.uid === userId && isName(this.identity.name)) return this.identity.name;
+    for (const role of this.roles) {
+      const name = role.actsFor.find((c) => c.userId === userId)?.name;
+      if (isName(name)) return name;
+    }
+    return null;
   }
 
   /** One refresh at a time; concurrent callers share it. */

@@ -21,6 +21,7 @@ export type OperationId =
   | 'A029'
   | 'A030'
   | 'A038'
+  | 'A040'
   | 'A042'
   | 'A043';
 
@@ -38,6 +39,14 @@ export function isStateChanging(operation: OperationId): boolean {
 /** A030 is asked before a role is chosen: e-RS wants no role headers on it. */
 export function needsRole(operation: OperationId): boolean {
   return operation !== 'A030';
+}
+
+/**
+ * A040 finds whom a clinician admin may act for, so it goes with the clinician admin's
+ * function and organisation and, unlike every other call in that role, no on-behalf-of user.
+ */
+export function sendsOnBehalfOf(operation: OperationId): boolean {
+  return operation !== 'A040';
 }
 
 /** Plain-language names, for error messages and logs. */
@@ -59,6 +68,7 @@ export const OPERATION_NAMES: Record<OperationId, string> = {
   A029: 'list of allowed actions',
   A030: 'list of your e-RS roles',
   A038: 'appointment',
+  A040: 'list of clinicians you may act for',
   A042: 'attachment',
   A043: 'advice and guidance summary',
 };

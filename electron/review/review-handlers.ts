@@ -19,6 +19,7 @@ import type { JsonValue } from '../offline/encrypted-store';
 import type { OfflineSession } from '../offline/offline-session';
 import { cacheKeys } from '../offline/prefetch/cache-keys';
 import { toAttachmentContent } from './attachment-content';
+import { nameAdvice, nameConversation, nameReferral, type NameOf } from './people';
 import { sendDecision, type QueueableOperation } from './send-decision';
 import type { AuditEntry, AuditLog } from './audit-log';
 
@@ -32,6 +33,8 @@ export interface ReviewDeps {
   log: Logger;
   requireSignedIn: () => void;
   now?: () => Date;
+  /** A person's name where the session knows it; people are shown by name, not SDS user id. */
+  nameOf?: NameOf;
 }
 
 type ReviewChannels =
@@ -113,6 +116,7 @@ function offlineWithFile(): AppError {
 export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewChannels> {
   const { ers, session, audit, log } = deps;
   const now = deps.now ?? (() => new Date());
+  const nameOf: NameOf = deps.nameOf ?? (() => null);
   // What the user was last shown of each referral, so a conflict can say what changed
   // without depending on e-RS keeping every old version. Memory only; a few dozen entries.
   const seen = new Map<string, ReferralView>();
@@ -195,7 +199,7 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
     remember(current);
     return {
       status: 'conflict',
-      referral: current,
+      referral: nameReferral(current, nameOf),
       changes: diffReferrals(before, current),
       message: 'Someone else changed this referral while you were looking at it. Check what changed, then send your decision again or discard it.',
     };
@@ -291,7 +295,8 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
   return {
     'referral.open': async ({ ubrn }) => {
       deps.requireSignedIn();
-      return readReferral(ubrn);
+      const screen = await readReferral(ubrn);
+      return { ...screen, referral: nameReferral(screen.referral, nameOf) };
     },
 
     'referral.attachment': async ({ ubrn, attachmentId }) => {
@@ -391,7 +396,8 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
 
     'advice.open': async ({ ubrn }) => {
       deps.requireSignedIn();
-      return readAdvice(ubrn);
+      const screen = await readAdvice(ubrn);
+      return { ...screen, request: nameAdvice(screen.request, nameOf), conversation: nameConversation(screen.conversation, nameOf) };
     },
 
     'advice.attachment': async ({ ubrn, attachmentId }) => {

@@ -13,7 +13,7 @@ import { CALLBACK_PATH, loadOrCreateLocalClientKey, startMockApim, type MockApim
 import { DEFAULT_CIS2_CLIENT_ID, startMockCis2, type MockCis2 } from './cis2';
 import { renderDocument } from './documents/render';
 import { startErsEmulator, type ErsEmulator, type ErsEmulatorOptions } from './ers';
-import { ORGANISATIONS, SYNTHETIC_USERS } from './users';
+import { ORGANISATIONS } from './users';
 
 export const LOCAL_ERS_AUDIENCE = 'e-referrals-service-api';
 
@@ -41,8 +41,6 @@ export interface LocalEnvironment {
   stopErs(): Promise<void>;
   /** Starts the e-RS emulator again on the same port with the same state. */
   startErs(): Promise<void>;
-  /** For the synthetic clinician admin: whom they may act for. */
-  actsFor(userId: string, organisationOds: string): { userId: string; name: string }[];
   close(): Promise<void>;
 }
 
@@ -98,11 +96,6 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       apimClient: { clientId: clientKey.clientId, kid: clientKey.kid, privateJwk: clientKey.privateJwk },
       cis2ClientId: cis2.clientId,
       organisationNames,
-      actsFor(userId, organisationOds) {
-        const user = SYNTHETIC_USERS.find((u) => u.uid === userId);
-        const role = user?.roles.find((r) => r.organisation.ods === organisationOds);
-        return (role?.actsFor ?? []).map((id) => ({ userId: id, name: SYNTHETIC_USERS.find((u) => u.uid === id)?.displayName ?? id }));
-      },
       async close() {
         // A service may already be down (tests stop one to simulate an outage): carry on.
         for (const service of started.reverse()) await service.close().catch(() => undefined);

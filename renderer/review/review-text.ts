@@ -48,10 +48,10 @@ export function fileSizeText(bytes: number | null): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
-/** A person as e-RS names them: a name where given, else the SDS user id, with the organisation. */
+/** A person by name where one is known, else as "SDS user <id>", with the organisation. */
 export function personText(person: PersonRef | null): string {
   if (!person) return 'Not given by e-RS';
-  const who = person.name ?? (person.userId ? `User ${person.userId}` : null);
+  const who = person.name ?? (person.userId ? `SDS user ${person.userId}` : null);
   const where = person.organisationOds ? `organisation ${person.organisationOds}` : null;
   if (who && where) return `${who}, ${where}`;
   return who ?? (where ? where.charAt(0).toUpperCase() + where.slice(1) : 'Not given by e-RS');

@@ -8,6 +8,7 @@ import { computed, nextTick, onMounted, ref, shallowRef, type Ref } from 'vue';
 import type { AttachmentContent, WorklistKind } from '../../../electron/api';
 import { userMessage } from '../../api/client';
 import { useReviewStore } from '../review-store';
+import { canOpenItems, roleLimitsText } from '../../session/role-limits';
 import { useSessionStore } from '../../session/session-store';
 import { ubrnText } from '../review-text';
 import type { Finished } from './use-decision-flow';
@@ -41,6 +42,8 @@ export function useReviewScreen<S>(options: ReviewScreenOptions<S>) {
   const screen = shallowRef<S | null>(null) as Ref<S | null>;
   const loading = ref(true);
   const loadError = ref<string | null>(null);
+  /** False when trying again cannot help (the role may not open items, the item is gone). */
+  const retryable = ref(true);
   const selectedKey = ref<string | null>(null);
   const status = ref('');
   const heading = ref<HTMLElement | null>(null);
@@ -61,12 +64,15 @@ export function useReviewScreen<S>(options: ReviewScreenOptions<S>) {
   }
 
   async function open(): Promise<void> {
-    const unavailable = options.unavailable?.() ?? null;
+    // A role e-RS would refuse (a service provider admin) is told so once, and not sent to be refused.
+    const unavailable = canOpenItems(role.value) ? (options.unavailable?.() ?? null) : roleLimitsText(role.value);
     if (unavailable !== null) {
       loading.value = false;
       loadError.value = unavailable;
+      retryable.value = false;
       return;
     }
+    retryable.value = true;
     loading.value = true;
     loadError.value = null;
     try {
@@ -121,5 +127,5 @@ export function useReviewScreen<S>(options: ReviewScreenOptions<S>) {
     await opening;
   });
 
-  return { screen, loading, loadError, selectedKey, selected, status, heading, role, shortcuts, load, clearCache: () => cache.clear(), open, keepSelection, finished };
+  return { screen, loading, loadError, retryable, selectedKey, selected, status, heading, role, shortcuts, load, clearCache: () => cache.clear(), open, keepSelection, finished };
 }

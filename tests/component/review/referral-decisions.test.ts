@@ -65,7 +65,9 @@ describe('the allowed actions decide the controls', () => {
   it('offers no decision to a provider admin, who may not make one', async () => {
     await mountReview(fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) }), `/referral/${UBRN}`, { businessFunction: 'SERVICE_PROVIDER_ADMIN' });
     expect(byTestId('decision-accept')).toBeNull();
-    expect(text('decision-none')).toContain('Only a clinician');
+    // Told up front what the role can do, instead of an item e-RS would refuse it.
+    expect(text('review-error')).toContain('e-RS lets only clinicians, and admins working on behalf of a clinician, open referrals and record decisions');
+    expect(byTestId('review-retry')).toBeNull();
   });
 });
 

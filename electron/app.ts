@@ -18,7 +18,7 @@ import { EventHub, type Handlers } from './handlers';
 import { createExternalOpener } from './files/open-externally';
 import type { Logger } from './log/logger';
 import { isUnreachableError } from './offline/connectivity';
-import { OfflineSession, outboxItemView } from './offline/offline-session';
+import { OfflineSession, outboxItemView, type Partition } from './offline/offline-session';
 import type { Platform } from './platform/platform';
 import { createAuditLog } from './review/audit-log';
 import { nameRows } from './review/people';
@@ -170,7 +170,7 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     if (phase !== 'signed-in') throw new AppError('NOT_SIGNED_IN', 'Sign in and choose your role to see worklists.');
   };
 
-  // Offline: one session per signed-in user and environment, opened once a role is chosen.
+  // Offline: one session per signed-in user, role and environment, opened once a role is chosen.
   let offline: OfflineSession | null = null;
   let opening: Promise<void> | null = null;
   let prefetch: PrefetchProgressView | null = null;
@@ -186,10 +186,11 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     void offlineStatus().then((status) => events.emit('offline.changed', status), () => undefined);
   };
 
-  async function openOffline(userId: string): Promise<void> {
+  async function openOffline(userId: string, partition: Partition): Promise<void> {
     const opened = await OfflineSession.open({
       root: OfflineSession.root(platform.userDataDir),
       userId,
+      partition,
       environment: config.environment,
       keyProvider: platform.keyProvider,
       ersBaseUrl: services.ersBaseUrl,
@@ -223,29 +224,47 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     offline = null;
     prefetch = null;
     if (!closing) return;
-    // Decisions still waiting are never wiped with the cache: they stay for their user.
-    const waiting = (await closing.outbox.list()).length > 0;
-    await closing.close({ wipe: cacheSettings.wipeOnSignOut === true && !waiting });
+    // Decisions still waiting (in any of the user's roles) are never wiped with the cache: they stay for their user.
+    const wipe = cacheSettings.wipeOnSignOut === true && closingForGood;
+    const waiting = wipe && (await OfflineSession.decisionsWaiting(OfflineSession.root(platform.userDataDir), closing.userId, config.environment));
+    await closing.close({ wipe: wipe && !waiting });
   }
+  /** Set while the user signs out; a change of role closes a session without wiping. */
+  let closingForGood = false;
 
-  /** Opens the offline session for whoever is signed in; closes it when they are not. */
-  const followSession = (view: SessionView): void => {
+  /** The user and role whose data may show now: signed in (or locked) with a role chosen. */
+  const wanted = (view: SessionView): { userId: string; partition: Partition } | null => {
     const userId = view.phase === 'signed-in' || view.phase === 'locked' ? (view.user?.id ?? null) : null;
+    const role = view.role;
+    if (!userId || !role) return null;
+    return { userId, partition: { businessFunction: role.businessFunction, organisationOds: role.organisationOds, onBehalfOfUserId: role.onBehalfOf?.userId ?? null } };
+  };
+
+  /**
+   * Opens the offline session for whoever is signed in, in the role they chose; closes it
+   * when they sign out, and swaps it when the user or the role changes, so no role ever
+   * sees what another kept.
+   */
+  const followSession = (view: SessionView): void => {
+    const want = wanted(view);
     // While an open or close is under way, the last word is checked again when it ends, so a
     // sign-out or another user arriving meanwhile is never lost.
     if (opening) return;
-    if (userId && offline?.userId !== userId) {
+    if (want && !offline?.isFor(want.userId, want.partition)) {
+      closingForGood = false;
       opening = (offline ? closeOffline() : Promise.resolve())
-        .then(() => openOffline(userId))
+        .then(() => openOffline(want.userId, want.partition))
         .catch((error: unknown) => log.error('offline.open_failed', { error }))
         .finally(() => {
           opening = null;
           followSession(activeSession.get());
         });
-    } else if (userId && view.phase === 'signed-in' && !view.needsReauth) {
+    } else if (want && view.phase === 'signed-in' && !view.needsReauth) {
       // A role chosen (or a sign-in renewed): decisions waiting for this role can go now.
       void offline?.drain();
-    } else if (!userId && view.phase === 'signed-out' && offline) {
+    } else if (!want && view.phase !== 'locked' && offline) {
+      // Signed out, or signed in again and still choosing a role: nothing of the last role stays open.
+      closingForGood = view.phase === 'signed-out';
       opening = closeOffline()
         .catch((error: unknown) => log.error('offline.close_failed', { error }))
         .finally(() => {
@@ -260,7 +279,9 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
   // Where there is no sign-in (the sandbox) the session starts signed in: open at once.
   followSession(activeSession.get());
   const offlineReady = async (): Promise<OfflineSession | null> => {
-    if (opening) await opening;
+    // A close is followed at once by the open for the next user or role: wait for both, or
+    // a read would go uncached (or, worse, to the session of the role just left).
+    while (opening) await opening;
     return offline;
   };
 
@@ -289,8 +310,9 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     'session.cancelSignIn': async () => activeSession.cancelSignIn(),
     'session.chooseRole': ({ roleId, onBehalfOfUserId }) => activeSession.chooseRole(roleId, onBehalfOfUserId),
     'session.signOut': async () => {
-      // The trust may require a wipe at sign-out; decisions still waiting must not be wiped with it.
-      if (cacheSettings.wipeOnSignOut && offline && (await offline.outbox.list()).length > 0) {
+      // The trust may require a wipe at sign-out; decisions still waiting (in any role) must not be wiped with it.
+      const userId = activeSession.get().user?.id ?? null;
+      if (cacheSettings.wipeOnSignOut && userId && (await OfflineSession.decisionsWaiting(OfflineSession.root(platform.userDataDir), userId, config.environment))) {
         throw new AppError('OUTBOX_NOT_EMPTY', 'Decisions are still waiting to be sent. Reconnect to send them, or cancel them, before signing out.');
       }
       return activeSession.signOut();

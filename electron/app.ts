@@ -33,6 +33,8 @@ export interface AppDeps {
   /** Tests shorten timers; the defaults are the product's. */
   options?: {
     signInTimeoutMs?: number;
+    /** The whole sign-in, exchange and roles included (session.ts). */
+    signInDeadlineMs?: number;
     idleLockMs?: number;
     now?: () => number;
   };
@@ -149,6 +151,10 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     log,
     stateDir: path.join(platform.userDataDir, 'session'),
     idleLockMs: deps.options?.idleLockMs ?? (config.machine.idleLockMinutes ?? DEFAULT_IDLE_LOCK_MINUTES) * 60_000,
+    // The browser's own time limit and a minute for the exchange and the roles after it.
+    ...(deps.options?.signInDeadlineMs || deps.options?.signInTimeoutMs
+      ? { signInDeadlineMs: deps.options.signInDeadlineMs ?? (deps.options.signInTimeoutMs ?? 0) + 60_000 }
+      : {}),
     fixedRole: services.fixedRole,
     ...(deps.options?.now ? { now: deps.options.now } : {}),
   });

@@ -12,8 +12,23 @@ import type { ApimClient, ApimTokens } from '../../../electron/auth/apim';
 import type { Cis2Client, Cis2Identity, PendingSignIn } from '../../../electron/auth/cis2';
 import { SessionManager, SIGN_IN_TIMED_OUT } from '../../../electron/auth/session';
 import { silentLogger } from '../../../electron/log/logger';
-import { CONSULTANT_UID } from '../../../local-env/src/users';
+import { CONSULTANT_UID, SECOND_CONSULTANT_UID } from '../../../local-env/src/users';
 import { completeBrowserSignIn, startDirectApp, type DirectApp } from '../../helpers/app-direct';
+import { browse, CookieJar, loginFormAction } from '../../helpers/local-identity';
+
+/**
+ * One system browser for the whole test: its CIS2 cookies outlive the app's sign-out, as a
+ * real browser's do, so the next person to sign in meets the last one's CIS2 session.
+ */
+function systemBrowser(): (authorizeUrl: string, uid: string) => Promise<string> {
+  const jar = new CookieJar();
+  return async (authorizeUrl, uid) => {
+    const login = await browse(jar, authorizeUrl);
+    if (login.final.status !== 200) throw new Error(`the login page answered ${login.final.status}`);
+    const after = await browse(jar, loginFormAction(login.body, login.visited.at(-1) ?? authorizeUrl), { method: 'POST', form: new URLSearchParams({ uid, action: 'sign-in' }) });
+    return after.body;
+  };
+}
 
 let direct: DirectApp | null = null;
 afterEach(async () => {
@@ -27,10 +42,13 @@ async function chooseFirstRole(d: DirectApp): Promise<void> {
 }
 
 describe('signing in and out repeatedly against the mock CIS2', () => {
-  it('completes every one of 10 sign-ins after sign-outs, including a double press of Sign in and a sign-out while the browser opens', async () => {
+  it('completes every one of 10 sign-ins after sign-outs, two people taking turns at one browser, with a double press of Sign in and a sign-out while the browser opens', async () => {
     direct = await startDirectApp();
     const d = direct;
+    const browser = systemBrowser();
     for (let cycle = 0; cycle < 10; cycle++) {
+      // Two clinicians share the workstation: the CIS2 session in the browser is the other's.
+      const uid = cycle % 4 < 2 ? CONSULTANT_UID : SECOND_CONSULTANT_UID;
       const before = d.opened.length;
       if (cycle % 2 === 0) {
         // Sign in pressed twice before the browser opened: one sign-in, one browser tab.
@@ -50,9 +68,10 @@ describe('signing in and out repeatedly against the mock CIS2', () => {
         await expect(completeBrowserSignIn(d.opened[before] ?? '', { uid: CONSULTANT_UID })).rejects.toThrow();
       }
       expect(d.app.session.get().notice?.message).toBe('Finish signing in in your web browser, then come back here.');
-      await completeBrowserSignIn(d.opened.at(-1) ?? '', { uid: CONSULTANT_UID });
+      expect(await browser(d.opened.at(-1) ?? '', uid)).toContain('You are signed in');
       await chooseFirstRole(d);
       expect(d.app.session.get().phase).toBe('signed-in');
+      expect(d.app.session.get().user?.id).toBe(uid);
       await d.call('worklist.fetch', { kind: 'referrals' });
       const out = await d.call('session.signOut', {});
       expect(out.phase).toBe('signed-out');

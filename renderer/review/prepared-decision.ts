@@ -100,7 +100,7 @@ export function prepareReject(subject: DecisionSubject, form: RejectForm, reason
   // Sent exactly when e-RS requires it (an indirectly bookable service), never otherwise.
   const pas = asksPas ? { appointmentCancelledInPas: form.cancelledInPas === 'yes' } : {};
   const pasRow: SummaryRow[] = asksPas
-    ? [{ label: 'Cancelled in your PAS', value: form.cancelledInPas === 'yes' ? 'Yes, already cancelled in the PAS' : 'No, still booked in the PAS', testid: 'confirm-row-pas' }]
+    ? [{ label: 'Cancelled in PAS', value: form.cancelledInPas === 'yes' ? 'Yes, already cancelled in the PAS' : 'No, still booked in the PAS', testid: 'confirm-row-pas' }]
     : [];
   return {
     action: 'reject',

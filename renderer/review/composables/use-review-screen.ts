@@ -42,8 +42,10 @@ export function useReviewScreen<S>(options: ReviewScreenOptions<S>) {
   const screen = shallowRef<S | null>(null) as Ref<S | null>;
   const loading = ref(true);
   const loadError = ref<string | null>(null);
-  /** False when trying again cannot help (the role may not open items, the item is gone). */
+  /** False when trying again cannot help (the item is gone from the worklist). */
   const retryable = ref(true);
+  /** What the role can do, said instead of an item it may not open. */
+  const roleNotice = ref<string | null>(null);
   const selectedKey = ref<string | null>(null);
   const status = ref('');
   const heading = ref<HTMLElement | null>(null);
@@ -64,8 +66,13 @@ export function useReviewScreen<S>(options: ReviewScreenOptions<S>) {
   }
 
   async function open(): Promise<void> {
-    // A role e-RS would refuse (a service provider admin) is told so once, and not sent to be refused.
-    const unavailable = canOpenItems(role.value) ? (options.unavailable?.() ?? null) : roleLimitsText(role.value);
+    // A role e-RS would refuse (a service provider admin) is told what it can do, and not sent to be refused.
+    if (!canOpenItems(role.value)) {
+      loading.value = false;
+      roleNotice.value = roleLimitsText(role.value);
+      return;
+    }
+    const unavailable = options.unavailable?.() ?? null;
     if (unavailable !== null) {
       loading.value = false;
       loadError.value = unavailable;
@@ -127,5 +134,5 @@ export function useReviewScreen<S>(options: ReviewScreenOptions<S>) {
     await opening;
   });
 
-  return { screen, loading, loadError, retryable, selectedKey, selected, status, heading, role, shortcuts, load, clearCache: () => cache.clear(), open, keepSelection, finished };
+  return { screen, loading, loadError, retryable, roleNotice, selectedKey, selected, status, heading, role, shortcuts, load, clearCache: () => cache.clear(), open, keepSelection, finished };
 }

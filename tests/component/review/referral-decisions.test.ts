@@ -66,7 +66,7 @@ describe('the allowed actions decide the controls', () => {
     await mountReview(fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) }), `/referral/${UBRN}`, { businessFunction: 'SERVICE_PROVIDER_ADMIN' });
     expect(byTestId('decision-accept')).toBeNull();
     // Told up front what the role can do, instead of an item e-RS would refuse it.
-    expect(text('review-error')).toContain('e-RS lets only clinicians, and admins working on behalf of a clinician, open referrals and record decisions');
+    expect(text('review-role-limits')).toContain('e-RS lets only clinicians, and admins working on behalf of a clinician, open referrals and record decisions');
     expect(byTestId('review-retry')).toBeNull();
   });
 });

@@ -56,7 +56,7 @@ describe('rejecting a referral booked into an indirectly bookable service', () =
     await fillReason();
     await check('reject-pas-no');
     await click('reject-submit');
-    expect(confirmRows()['Cancelled in your PAS']).toBe('No, still booked in the PAS');
+    expect(confirmRows()['Cancelled in PAS']).toBe('No, still booked in the PAS');
     await click('confirm-send');
     expect(client.inputs('referral.reject')).toEqual([
       { ubrn: UBRN, version: '4', reasonCode: 'WRONG_SERVICE', comments: 'Please refer to the community clinic (synthetic).', appointmentCancelledInPas: false },
@@ -83,7 +83,7 @@ describe('rejecting a referral booked into a directly bookable service', () => {
     await fillReason();
     expect(byTestId('reject-pas')).toBeNull();
     await click('reject-submit');
-    expect(confirmRows()['Cancelled in your PAS']).toBeUndefined();
+    expect(confirmRows()['Cancelled in PAS']).toBeUndefined();
     await click('confirm-send');
     expect(client.inputs('referral.reject')[0]).not.toHaveProperty('appointmentCancelledInPas');
   });

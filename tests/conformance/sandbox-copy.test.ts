@@ -159,21 +159,12 @@ function decisionCases(pdf: Uint8Array): DecisionCase[] {
         guidance: 'Patient booked into our service. See attachment for best initial medication',
         priority: 'ROUTINE',
         reviewComments: "Book patient to 'xxx' service to include attached file as referral letter",
+        guidanceAttachment: upload,
+        referralAttachment: { ...upload, fileName: 'referral-letter.pdf' },
       }),
       gap: {
-        cause: 'advice.convert takes no attachments (the client has guidanceAttachments and referralAttachments), so neither file parameter is sent',
-        differences: ['$.parameter[guidanceAttachmentFile]', '$.parameter[reviewAttachmentFile]'],
-        contractRefuses: {
-          channel: 'advice.convert',
-          input: {
-            ubrn: U,
-            version: '3',
-            guidance: 'Patient booked into our service. See attachment for best initial medication',
-            priority: 'ROUTINE',
-            reviewComments: "Book patient to 'xxx' service to include attached file as referral letter",
-            attachment: { fileName: 'guidance.pdf', contentType: 'application/pdf', bytes: pdf },
-          },
-        },
+        cause: attachmentGap('guidanceAttachmentFile').cause,
+        differences: [...attachmentGap('guidanceAttachmentFile').differences, ...attachmentGap('reviewAttachmentFile').differences],
       },
     },
   ];

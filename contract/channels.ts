@@ -151,6 +151,10 @@ export const channels = {
       guidance: Guidance,
       priority: Priority,
       reviewComments: ConvertComments,
+      /** A file for the referrer, sent with the guidance (A027 guidanceAttachmentFile). */
+      guidanceAttachment: v.optional(UploadFile),
+      /** A file for the team that books the new referral (A027 reviewAttachmentFile). */
+      referralAttachment: v.optional(UploadFile),
     }),
   }),
 

@@ -149,6 +149,12 @@ export interface AppointmentView {
   service: ServiceRef | null;
   /** The named clinician's SDS user id, where the booking names one. */
   clinicianUserId: string | null;
+  /**
+   * True for a booking into an indirectly bookable service: booked, but into no e-RS slot
+   * (the provider books it in its own PAS). Rejecting it (A014) must then say whether the
+   * appointment was cancelled in the PAS; for a directly bookable service it must not.
+   */
+  indirectlyBookable: boolean;
 }
 
 export interface CodeView {

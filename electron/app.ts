@@ -14,18 +14,21 @@ import type { AppConfig } from './config';
 import { createDocumentConverter } from './convert/document-converter';
 import { resolveEnvironment, type EnvironmentServices, type LocalEnvironmentSource } from './environment';
 import { createErsClient, type ErsClient, type ErsClientOptions } from './ers/client';
+import { sdsUserText } from './ers/format';
 import type { ErsRoleChoice } from './ers/view-models';
 import type { DispatchTarget } from './dispatch';
 import { EventHub, type Handlers } from './handlers';
 import { createExternalOpener } from './files/open-externally';
 import type { Logger } from './log/logger';
-import { OfflineSession, outboxItemView } from './offline/offline-session';
+import { isUnreachableError } from './offline/connectivity';
+import { OfflineSession, outboxItemView, type Partition } from './offline/offline-session';
 import { createReadSource } from './offline/read-source';
 import { RateControl, rateControlledFetch } from './offline/prefetch/rate-control';
 import { createPatientDirectory, type PatientDirectory } from './pds/patient-directory';
 import { createPdsClient } from './pds/pds-client';
 import type { Platform } from './platform/platform';
 import { auditActionOf, discardPlaintextAuditLog, type AuditEntry, type AuditLog } from './review/audit-log';
+import { nameRows } from './review/people';
 import { createReviewHandlers } from './review/review-handlers';
 
 export interface AppDeps {
@@ -37,6 +40,8 @@ export interface AppDeps {
   /** Tests shorten timers; the defaults are the product's. */
   options?: {
     signInTimeoutMs?: number;
+    /** The whole sign-in, exchange and roles included (session.ts). */
+    signInDeadlineMs?: number;
     idleLockMs?: number;
     now?: () => number;
     /** Where files for other applications are written; default the OS temp folder. */
@@ -69,20 +74,42 @@ const DEFAULT_RETENTION_DAYS = 7;
 const DAY_MS = 24 * 3600_000;
 
 
-/** A030 lists organisations with the business functions held at each; the picker offers one role per pair. */
-export function roleOptionsFrom(choices: ErsRoleChoice[], userId: string, services: Pick<EnvironmentServices, 'organisationName' | 'actsFor'>): RoleOption[] {
+/** The clinicians a clinician admin may act for at one organisation (A040), with a name for each. */
+export type ActsForLookup = (organisationOds: string) => Promise<{ userId: string; name: string }[]>;
+
+/**
+ * A030 lists organisations with the business functions held at each; the picker offers one
+ * role per pair. A clinician admin role comes with the clinicians e-RS says (A040) it may act
+ * for. e-RS unreachable fails the whole list (the session then offers the roles kept from the
+ * last sign-in); any other refusal leaves that role with nobody to act for, which the picker says.
+ */
+export async function roleOptionsFrom(
+  choices: ErsRoleChoice[],
+  services: Pick<EnvironmentServices, 'organisationName'>,
+  actsFor: ActsForLookup,
+  log?: Logger,
+): Promise<RoleOption[]> {
   const options: RoleOption[] = [];
   for (const choice of choices) {
     for (const fn of choice.businessFunctions) {
       if (!isProviderFunction(fn)) continue;
       const businessFunction = fn;
+      let clinicians: RoleOption['actsFor'] = [];
+      if (businessFunction === 'SERVICE_PROVIDER_CLINICIAN_ADMIN') {
+        try {
+          clinicians = await actsFor(choice.organisationOds);
+        } catch (error) {
+          if (isUnreachableError(error)) throw error;
+          log?.warn('session.acts_for_failed', { error });
+        }
+      }
       options.push({
         id: `${choice.id}|${businessFunction}`,
         businessFunction,
         label: roleLabel(businessFunction),
         organisationOds: choice.organisationOds,
         organisationName: services.organisationName(choice.organisationOds),
-        actsFor: businessFunction === 'SERVICE_PROVIDER_CLINICIAN_ADMIN' ? services.actsFor(userId, choice.organisationOds) : [],
+        actsFor: clinicians,
       });
     }
   }
@@ -157,7 +184,13 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     apim: services.apim ? new ApimClient({ ...services.apim, fetch }, log) : null,
     combined: services.combined ? new ApimCombinedClient({ ...services.combined, fetch, ...(deps.options?.signInTimeoutMs ? { timeoutMs: deps.options.signInTimeoutMs } : {}) }, log) : null,
     identifyUser: async () => userFromRoleChoices(await ers.getBusinessFunctions()),
-    fetchRoles: async (_accessToken, userId) => roleOptionsFrom(await ers.getBusinessFunctions(), userId, services),
+    fetchRoles: async () =>
+      roleOptionsFrom(
+        await ers.getBusinessFunctions(),
+        services,
+        async (ods) => (await ers.getOnBehalfOfPractitioners(ods)).map((p) => ({ userId: p.userId, name: p.name ?? sdsUserText(p.userId) })),
+        log,
+      ),
     // electronegativity-ok: OPEN_EXTERNAL_JS_CHECK — not Electron's shell: Platform.openExternal, which opens only https, or http on loopback (isSafeExternalUrl)
     openExternal: (url) => platform.openExternal(url),
     emit: (view) => events.emit('session.changed', view),
@@ -170,6 +203,10 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
       log,
     }),
     idleLockMs: deps.options?.idleLockMs ?? (config.machine.idleLockMinutes ?? DEFAULT_IDLE_LOCK_MINUTES) * 60_000,
+    // The browser's own time limit and a minute for the exchange and the roles after it.
+    ...(deps.options?.signInDeadlineMs || deps.options?.signInTimeoutMs
+      ? { signInDeadlineMs: deps.options.signInDeadlineMs ?? (deps.options.signInTimeoutMs ?? 0) + 60_000 }
+      : {}),
     fixedRole: services.fixedRole,
     ...(deps.options?.now ? { now: deps.options.now } : {}),
   });
@@ -185,7 +222,7 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     setup: null,
   };
 
-  // Offline: one session per signed-in user and environment, opened once a role is chosen.
+  // Offline: one session per signed-in user, role and environment, opened once a role is chosen.
   let offline: OfflineSession | null = null;
   let opening: Promise<void> | null = null;
   let prefetch: PrefetchProgressView | null = null;
@@ -214,10 +251,11 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     void offlineStatus().then((status) => events.emit('offline.changed', status), () => undefined);
   };
 
-  async function openOffline(userId: string): Promise<void> {
+  async function openOffline(userId: string, partition: Partition): Promise<void> {
     const opened = await OfflineSession.open({
       root: OfflineSession.root(platform.userDataDir),
       userId,
+      partition,
       environment: config.environment,
       keyProvider: platform.keyProvider,
       ersBaseUrl: services.ersBaseUrl,
@@ -286,29 +324,47 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     if (!closing) return;
     // Files handed to other applications were this user's: they go with the session.
     await clearExternalFiles();
-    // Decisions still waiting are never wiped with the cache: they stay for their user.
-    const waiting = (await closing.outbox.list()).length > 0;
-    await closing.close({ wipe: cacheSettings.wipeOnSignOut === true && !waiting });
+    // Decisions still waiting (in any of the user's roles) are never wiped with the cache: they stay for their user.
+    const wipe = cacheSettings.wipeOnSignOut === true && closingForGood;
+    const waiting = wipe && (await OfflineSession.decisionsWaiting(OfflineSession.root(platform.userDataDir), closing.userId, config.environment));
+    await closing.close({ wipe: wipe && !waiting });
   }
+  /** Set while the user signs out; a change of role closes a session without wiping. */
+  let closingForGood = false;
 
-  /** Opens the offline session for whoever is signed in; closes it when they are not. */
-  const followSession = (view: SessionView): void => {
+  /** The user and role whose data may show now: signed in (or locked) with a role chosen. */
+  const wanted = (view: SessionView): { userId: string; partition: Partition } | null => {
     const userId = view.phase === 'signed-in' || view.phase === 'locked' ? (view.user?.id ?? null) : null;
+    const role = view.role;
+    if (!userId || !role) return null;
+    return { userId, partition: { businessFunction: role.businessFunction, organisationOds: role.organisationOds, onBehalfOfUserId: role.onBehalfOf?.userId ?? null } };
+  };
+
+  /**
+   * Opens the offline session for whoever is signed in, in the role they chose; closes it
+   * when they sign out, and swaps it when the user or the role changes, so no role ever
+   * sees what another kept.
+   */
+  const followSession = (view: SessionView): void => {
+    const want = wanted(view);
     // While an open or close is under way, the last word is checked again when it ends, so a
     // sign-out or another user arriving meanwhile is never lost.
     if (opening) return;
-    if (userId && offline?.userId !== userId) {
+    if (want && !offline?.isFor(want.userId, want.partition)) {
+      closingForGood = false;
       opening = (offline ? closeOffline() : Promise.resolve())
-        .then(() => openOffline(userId))
+        .then(() => openOffline(want.userId, want.partition))
         .catch((error: unknown) => log.error('offline.open_failed', { error }))
         .finally(() => {
           opening = null;
           followSession(activeSession.get());
         });
-    } else if (userId && view.phase === 'signed-in' && !view.needsReauth) {
+    } else if (want && view.phase === 'signed-in' && !view.needsReauth) {
       // A role chosen (or a sign-in renewed): decisions waiting for this role can go now.
       void offline?.drain();
-    } else if (!userId && view.phase === 'signed-out' && offline) {
+    } else if (!want && view.phase !== 'locked' && offline) {
+      // Signed out, or signed in again and still choosing a role: nothing of the last role stays open.
+      closingForGood = view.phase === 'signed-out';
       opening = closeOffline()
         .catch((error: unknown) => log.error('offline.close_failed', { error }))
         .finally(() => {
@@ -328,7 +384,9 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
   // Where there is no sign-in (the sandbox) the session starts signed in: open at once.
   followSession(activeSession.get());
   const offlineReady = async (): Promise<OfflineSession | null> => {
-    if (opening) await opening;
+    // A close is followed at once by the open for the next user or role: wait for both, or
+    // a read would go uncached (or, worse, to the session of the role just left).
+    while (opening) await opening;
     return offline;
   };
   // Every read of e-RS data chooses between e-RS and the offline copy here, and only here.
@@ -387,7 +445,9 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     read,
     opener,
     log,
+    nameOf: (userId) => activeSession.knownName(userId),
   });
+  const named = (view: WorklistView): WorklistView => ({ ...view, rows: nameRows(view.rows, (userId) => activeSession.knownName(userId)) });
 
   const handlers: Handlers = {
     ...review,
@@ -412,8 +472,9 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     'session.cancelSignIn': async () => activeSession.cancelSignIn(),
     'session.chooseRole': ({ roleId, onBehalfOfUserId }) => activeSession.chooseRole(roleId, onBehalfOfUserId),
     'session.signOut': async () => {
-      // The trust may require a wipe at sign-out; decisions still waiting must not be wiped with it.
-      if (cacheSettings.wipeOnSignOut && offline && (await offline.outbox.list()).length > 0) {
+      // The trust may require a wipe at sign-out; decisions still waiting (in any role) must not be wiped with it.
+      const userId = activeSession.get().user?.id ?? null;
+      if (cacheSettings.wipeOnSignOut && userId && (await OfflineSession.decisionsWaiting(OfflineSession.root(platform.userDataDir), userId, config.environment))) {
         throw new AppError('OUTBOX_NOT_EMPTY', 'Decisions are still waiting to be sent. Reconnect to send them, or cancel them, before signing out.');
       }
       return activeSession.signOut();
@@ -432,14 +493,16 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
       const view: WorklistView = { kind, rows: found.value, fetchedAt: found.fetchedAt, stale: found.stale };
       // What e-RS shows the user is what PDS may be asked about.
       patients.allow(view.rows.map((row) => nhsDigits(row.nhsNumber)));
-      // After sign-in and on each refresh, what the lists hold is fetched in the background.
+      // After sign-in and on each refresh, what the lists hold is fetched in the background;
+      // not for a service provider admin, whom e-RS lets list items but not read them.
       const session = found.session;
-      if (session && !view.stale && (refresh || prefetch === null)) {
+      const readsItems = activeSession.get().role?.businessFunction !== 'SERVICE_PROVIDER_ADMIN';
+      if (session && readsItems && !view.stale && (refresh || prefetch === null)) {
         session.startPrefetch();
         // Reference data too, so a rejection can be written while offline.
         void handlers['referral.rejectionReasons']({}).catch(() => undefined);
       }
-      return view;
+      return named(view);
     },
 
     'offline.status': async () => {

@@ -32,7 +32,6 @@ export interface EnvironmentServices {
   fixedRole: { businessFunction: RoleOption['businessFunction']; organisationOds: string; onBehalfOfUserId?: string } | null;
   codeSystemBase?: (operation: OperationId) => string;
   organisationName(ods: string): string;
-  actsFor(userId: string, organisationOds: string): { userId: string; name: string }[];
   /** The running local environment, when there is one. */
   local: LocalServices | null;
   dispose(): Promise<void>;
@@ -53,7 +52,6 @@ export interface LocalServices {
   /** The app's registration at the local APIM: client id, key id and private key. */
   apimClient: { clientId: string; kid: string; privateJwk: JWK };
   organisationNames: Record<string, string>;
-  actsFor(userId: string, organisationOds: string): { userId: string; name: string }[];
   close(): Promise<void>;
 }
 
@@ -90,7 +88,6 @@ export async function resolveEnvironment(config: AppConfig, userDataDir: string,
           : null,
         fixedRole: null,
         organisationName: (ods) => local.organisationNames[ods] ?? ods,
-        actsFor: (userId, ods) => local.actsFor(userId, ods),
         local,
         dispose: () => (shared ? Promise.resolve() : local.close()),
       };
@@ -116,7 +113,6 @@ export async function resolveEnvironment(config: AppConfig, userDataDir: string,
         // The public sandbox matches request bodies against its examples exactly.
         codeSystemBase: SANDBOX_CODE_SYSTEM_BASE,
         organisationName: (ods) => ods,
-        actsFor: () => [],
         local: null,
         dispose: async () => undefined,
       };
@@ -151,7 +147,6 @@ export async function resolveEnvironment(config: AppConfig, userDataDir: string,
           : null,
         fixedRole: null,
         organisationName: (ods) => ods,
-        actsFor: () => [],
         local: null,
         dispose: async () => undefined,
       };

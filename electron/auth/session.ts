@@ -49,6 +49,12 @@ export interface SessionDeps {
   /** Where the last role choice and roles per user are remembered (encrypted); none, nothing is. */
   rememberedRoles?: RememberedRolesStore | null;
   idleLockMs?: number;
+  /**
+   * The most a whole sign-in may take, from pressing Sign in to the roles being offered
+   * (the browser, the token exchange and A030 together); past it the attempt is stopped with
+   * a sentence instead of leaving "Finish signing in" on screen for ever.
+   */
+  signInDeadlineMs?: number;
   /** The role used where there is no sign-in (sandbox). */
   fixedRole?: { businessFunction: RoleOption['businessFunction']; organisationOds: string; onBehalfOfUserId?: string } | null;
   now?: () => number;
@@ -100,10 +106,23 @@ export function isProviderFunction(value: string): value is RoleOption['business
   return PROVIDER_FUNCTIONS.includes(value);
 }
 
+/** The browser's five minutes (loopback.ts), and a minute for the exchange and the roles after it. */
+export const DEFAULT_SIGN_IN_DEADLINE_MS = 6 * 60 * 1000;
+
+export const SIGN_IN_TIMED_OUT = 'Sign-in did not finish in time, so it was stopped: press Sign in to try again.';
+
 export class SessionManager implements SessionAccess {
   private view: SessionView;
   private pending: PendingSignIn | PendingAuthorisation | null = null;
+  /**
+   * Every sign-in attempt has a number; cancel, sign-out, a new attempt and the deadline
+   * each move it on, and every step of an attempt checks it is still the current one before
+   * it touches the session, so nothing of an old attempt can act on a new one.
+   */
   private attempt = 0;
+  /** The attempt still opening the browser: a second press joins it instead of racing it. */
+  private starting: Promise<SessionView> | null = null;
+  private deadline: NodeJS.Timeout | null = null;
   private identity: SignedInUser | null = null;
   /** Combined pattern: the new token, usable (even while locked) only to find out whose it is. */
   private identifying: ApimTokens | null = null;
@@ -144,7 +163,7 @@ export class SessionManager implements SessionAccess {
           label: roleLabel(deps.fixedRole.businessFunction),
           organisationOds: deps.fixedRole.organisationOds,
           organisationName: deps.fixedRole.organisationOds,
-          onBehalfOf: deps.fixedRole.onBehalfOfUserId ? { userId: deps.fixedRole.onBehalfOfUserId, name: deps.fixedRole.onBehalfOfUserId } : null,
+          onBehalfOf: deps.fixedRole.onBehalfOfUserId ? { userId: deps.fixedRole.onBehalfOfUserId, name: `SDS user ${deps.fixedRole.onBehalfOfUserId}` } : null,
         },
         notice: { kind: 'info', message: 'The NHS sandbox needs no sign-in: a fixed example role is used, and all data is example data.' },
       };
@@ -168,14 +187,24 @@ export class SessionManager implements SessionAccess {
   // ---------------------------------------------------------------------------------
   // Sign-in
 
-  async signIn(): Promise<SessionView> {
+  signIn(): Promise<SessionView> {
+    if (!this.deps.cis2 && !this.deps.combined) return Promise.resolve(this.view);
+    // A press while the browser is still being opened is the same sign-in, not a second one
+    // whose listener would replace the first's while the first tab is the one completed.
+    this.starting ??= this.startSignIn().finally(() => {
+      this.starting = null;
+    });
+    return this.starting;
+  }
+
+  private async startSignIn(): Promise<SessionView> {
     const cis2 = this.deps.cis2;
     const combined = this.deps.combined;
-    if (!cis2 && !combined) return this.view;
-    // A second attempt cancels the first.
+    // A new attempt replaces one waiting for the browser.
     this.pending?.cancel();
     this.pending = null;
     const attempt = ++this.attempt;
+    this.startDeadline(attempt);
     // electronegativity-ok: OPEN_EXTERNAL_JS_CHECK — the CIS2 or API platform authorisation URL, opened through Platform.openExternal, which allows only https or loopback http
     const open = (url: string): Promise<void> => this.deps.openExternal(url);
     const stray = (): void => {
@@ -186,27 +215,54 @@ export class SessionManager implements SessionAccess {
     const failed = (error: unknown): void => {
       if (attempt === this.attempt) this.failSignIn(error);
     };
+    let pending: PendingSignIn | PendingAuthorisation;
     try {
-      if (cis2) {
-        const pending = await cis2.begin(open, stray);
-        this.pending = pending;
-        void pending.completed.then((identity) => this.afterIdentity(attempt, identity), failed);
-      } else if (combined) {
-        const pending = await combined.begin(open, stray);
-        this.pending = pending;
-        void pending.completed.then((tokens) => this.afterCombined(attempt, tokens), failed);
-      }
+      pending = cis2 ? await cis2.begin(open, stray) : await (combined as ApimCombinedClient).begin(open, stray);
     } catch (error) {
+      if (attempt !== this.attempt) return this.view;
       return this.failSignIn(error);
     }
+    // Cancelled, signed out or timed out while the browser was opening: this attempt is over,
+    // and its listener must not catch a browser that comes back for it.
+    if (attempt !== this.attempt) {
+      pending.cancel();
+      return this.view;
+    }
+    this.pending = pending;
+    if (cis2) void (pending as PendingSignIn).completed.then((identity) => this.afterIdentity(attempt, pending, identity), failed);
+    else void (pending as PendingAuthorisation).completed.then((tokens) => this.afterCombined(attempt, pending, tokens), failed);
     return this.update({
       phase: this.view.needsReauth || this.view.phase === 'locked' ? this.view.phase : 'waiting-for-browser',
       notice: { kind: 'info', message: 'Finish signing in in your web browser, then come back here.' },
     });
   }
 
+  /** Stops this attempt, with a sentence, if it has not finished by the deadline. */
+  private startDeadline(attempt: number): void {
+    this.stopDeadline();
+    this.deadline = setTimeout(() => {
+      if (attempt !== this.attempt) return;
+      this.deps.log.warn('session.sign_in_timed_out', {});
+      this.attempt++;
+      this.pending?.cancel();
+      this.failSignIn(new AppError('SIGN_IN_TIMEOUT', SIGN_IN_TIMED_OUT));
+    }, this.deps.signInDeadlineMs ?? DEFAULT_SIGN_IN_DEADLINE_MS);
+    this.deadline.unref();
+  }
+
+  private stopDeadline(): void {
+    if (this.deadline) clearTimeout(this.deadline);
+    this.deadline = null;
+  }
+
+  /** The attempt's own listener is done with; another attempt's is not this one's to drop. */
+  private settled(pending: PendingSignIn | PendingAuthorisation): void {
+    if (this.pending === pending) this.pending = null;
+  }
+
   cancelSignIn(): SessionView {
     this.attempt++;
+    this.stopDeadline();
     this.pending?.cancel();
     this.pending = null;
     if (this.view.phase === 'waiting-for-browser') return this.update({ phase: 'signed-out', notice: null });
@@ -215,6 +271,7 @@ export class SessionManager implements SessionAccess {
 
   private failSignIn(error: unknown): SessionView {
     this.pending = null;
+    this.stopDeadline();
     const message = error instanceof AppError ? error.message : 'Sign-in failed. Press Sign in to try again.';
     if (!(error instanceof AppError)) this.deps.log.error('session.sign_in_failed', { error });
     const phase = this.view.phase === 'waiting-for-browser' || this.view.phase === 'choosing-role' ? 'signed-out' : this.view.phase;
@@ -226,8 +283,9 @@ export class SessionManager implements SessionAccess {
     return this.update({ phase, notice: { kind: 'error', message } });
   }
 
-  private async afterIdentity(attempt: number, cis2Identity: Cis2Identity): Promise<void> {
-    this.pending = null;
+  private async afterIdentity(attempt: number, pending: PendingSignIn | PendingAuthorisation, cis2Identity: Cis2Identity): Promise<void> {
+    this.settled(pending);
+    if (attempt !== this.attempt) return;
     try {
       const tokens = this.deps.apim
         ? await this.deps.apim.exchangeIdToken(cis2Identity.idToken)
@@ -240,8 +298,9 @@ export class SessionManager implements SessionAccess {
   }
 
   /** Combined pattern: the platform's tokens came back; e-RS says whose they are. */
-  private async afterCombined(attempt: number, tokens: ApimTokens): Promise<void> {
-    this.pending = null;
+  private async afterCombined(attempt: number, pending: PendingSignIn | PendingAuthorisation, tokens: ApimTokens): Promise<void> {
+    this.settled(pending);
+    if (attempt !== this.attempt) return;
     const identify = this.deps.identifyUser;
     try {
       if (!identify) throw new AppError('SIGN_IN_MISCONFIGURED', 'This installation cannot tell who signed in. Ask your IT service desk to check the trust configuration.');
@@ -260,6 +319,7 @@ export class SessionManager implements SessionAccess {
   }
 
   private async afterAuthorised(attempt: number, identity: SignedInUser, tokens: ApimTokens): Promise<void> {
+    if (attempt !== this.attempt) return;
     const returning = this.identity?.uid === identity.uid && (this.view.needsReauth || this.view.phase === 'locked');
     if ((this.view.needsReauth || this.view.phase === 'locked') && !returning) {
       // Someone else at the workstation: nothing of the previous user's may show.
@@ -269,6 +329,7 @@ export class SessionManager implements SessionAccess {
     this.tokens = tokens;
     this.scheduleRefresh();
     if (returning && this.activeRole) {
+      this.stopDeadline();
       this.touchIdle();
       this.update({ phase: 'signed-in', needsReauth: false, notice: null });
       return;
@@ -287,6 +348,7 @@ export class SessionManager implements SessionAccess {
       notice = { kind: 'info', message: 'e-RS cannot be reached, so your roles are the ones from your last sign-in. Worklists show what this computer kept.' };
     }
     if (attempt !== this.attempt) return;
+    this.stopDeadline();
     if (roles.length === 0) {
       this.clearUser();
       this.update({
@@ -317,7 +379,9 @@ export class SessionManager implements SessionAccess {
     if (role.businessFunction === 'SERVICE_PROVIDER_CLINICIAN_ADMIN') {
       if (!onBehalfOfUserId) throw new AppError('ON_BEHALF_OF_REQUIRED', 'Choose the clinician you are working for.');
       const known = role.actsFor.find((c) => c.userId === onBehalfOfUserId);
-      onBehalfOf = known ?? { userId: onBehalfOfUserId, name: onBehalfOfUserId };
+      // Only someone e-RS listed (A040): e-RS would refuse every call made for anyone else.
+      if (!known) throw new AppError('ON_BEHALF_OF_UNKNOWN', 'e-RS does not list that clinician as one you may act for: choose one of the clinicians listed.');
+      onBehalfOf = known;
     } else if (onBehalfOfUserId) {
       throw new AppError('ON_BEHALF_OF_NOT_ALLOWED', 'Only clinician admin staff work on behalf of a clinician. Choose your role again.');
     }
@@ -336,6 +400,7 @@ export class SessionManager implements SessionAccess {
     // Where there is no sign-in (the sandbox) there is nothing to sign out of.
     if (!this.signInRequired()) return this.view;
     this.attempt++;
+    this.stopDeadline();
     this.pending?.cancel();
     this.pending = null;
     const userId = this.identity?.uid ?? null;
@@ -401,6 +466,20 @@ export class SessionManager implements SessionAccess {
   roleHeaders(): RoleHeaders {
     if (!this.activeRole) throw new AppError('NO_ROLE', 'Choose your e-RS role before opening worklists.');
     return this.activeRole;
+  }
+
+  /**
+   * A person's name where this session knows it from CIS2 (the signed-in user) or e-RS (the
+   * clinicians A040 listed); null otherwise. A stand-in such as "SDS user <id>" is no name.
+   */
+  knownName(userId: string): string | null {
+    const isName = (name: string | undefined): name is string => typeof name === 'string' && name !== '' && !name.startsWith('SDS user ');
+    if (this.identity?.uid === userId && isName(this.identity.name)) return this.identity.name;
+    for (const role of this.roles) {
+      const name = role.actsFor.find((c) => c.userId === userId)?.name;
+      if (isName(name)) return name;
+    }
+    return null;
   }
 
   /** One refresh at a time; concurrent callers share it. */
@@ -494,6 +573,7 @@ export class SessionManager implements SessionAccess {
 
   dispose(): void {
     this.attempt++;
+    this.stopDeadline();
     this.pending?.cancel();
     this.stopRefresh();
     if (this.idleTimer) clearTimeout(this.idleTimer);

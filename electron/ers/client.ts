@@ -16,6 +16,7 @@ import {
 import * as advice from './advice';
 import * as files from './attachments';
 import { getBusinessFunctions } from './business-functions';
+import { getOnBehalfOfPractitioners, type OnBehalfOfPractitioner } from './practitioners';
 import type { ErsContext } from './client-context';
 import * as decisions from './decisions';
 import { createErsTransport, type ErsTransportOptions } from './http';
@@ -36,6 +37,7 @@ export type { CodeSystemId } from './reference-data';
 export type { AppointmentInput, ReferralInput, VersionedReferralInput } from './referrals';
 export type { UploadInput } from './uploads';
 export type { ReferralListType, ReferralWorklistInput } from './worklists';
+export type { OnBehalfOfPractitioner } from './practitioners';
 export { ReferenceDataCache } from './reference-data';
 
 /**
@@ -103,6 +105,8 @@ export interface ErsClient {
   getRejectionReasons(signal?: AbortSignal): Promise<CodeConceptView[]>;
   /** A030: sent without role headers. */
   getBusinessFunctions(signal?: AbortSignal): Promise<ErsRoleChoice[]>;
+  /** A040: the clinicians the user may act for as clinician admin at this organisation. */
+  getOnBehalfOfPractitioners(organisationOds: string, signal?: AbortSignal): Promise<OnBehalfOfPractitioner[]>;
 }
 
 export function createErsClient(options: ErsClientOptions): ErsClient {
@@ -154,5 +158,6 @@ export function createErsClient(options: ErsClientOptions): ErsClient {
     getCodeSystem,
     getRejectionReasons: async (signal) => rejectionReasons(await getCodeSystem(REJECTION_REASON_CODE_SYSTEM, { signal }), ctx.now()),
     getBusinessFunctions: (signal) => getBusinessFunctions(ctx, signal),
+    getOnBehalfOfPractitioners: (organisationOds, signal) => getOnBehalfOfPractitioners(ctx, organisationOds, signal),
   };
 }

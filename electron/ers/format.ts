@@ -45,3 +45,8 @@ export function personName(names: readonly { text?: string | undefined; family?:
   const parts = [...(name.prefix ?? []), ...(name.given ?? []), ...(name.family ? [name.family] : [])];
   return parts.length > 0 ? parts.join(' ') : null;
 }
+
+/** How a person e-RS names only by SDS user id is shown: never a bare 12-digit number. */
+export function sdsUserText(userId: string): string {
+  return `SDS user ${userId}`;
+}

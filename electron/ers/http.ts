@@ -22,7 +22,7 @@ import {
   type ErsErrorContext,
 } from './ers-error';
 import { readOperationOutcome } from './operation-outcome';
-import { isStateChanging, needsRole, type OperationId } from './operations';
+import { isStateChanging, needsRole, sendsOnBehalfOf, type OperationId } from './operations';
 import { BodyTooLarge, BodyTruncated, fileNameFromDisposition, readBodyLimited } from './read-body';
 import { backoffDelayMs, DEFAULT_RETRY_POLICY, isRetryableStatus, parseRetryAfterMs, type RetryPolicy } from './retry-policy';
 import type { FetchLike } from '../platform/platform';
@@ -76,6 +76,8 @@ export interface ErsRequest {
   file?: { bytes: Uint8Array; contentType: string };
   /** A042 answers 307 to an object store: follow it, with no credentials. */
   followRedirect?: boolean;
+  /** The role to send instead of the session's: A040 asks as a role that is not chosen yet. */
+  role?: ErsRole;
   signal?: AbortSignal;
 }
 
@@ -186,15 +188,15 @@ export function createErsTransport(options: ErsTransportOptions): ErsTransport {
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const log = options.log;
 
-  function roleHeaders(operation: OperationId, context: ErsErrorContext): Record<string, string> {
+  function roleHeaders(operation: OperationId, context: ErsErrorContext, given?: ErsRole): Record<string, string> {
     if (!needsRole(operation)) return {};
-    const role = options.getRole?.() ?? null;
+    const role = given ?? options.getRole?.() ?? null;
     if (!role) throw noRoleError(context);
     const headers: Record<string, string> = {
       'NHSD-eRS-Business-Function': role.businessFunction,
       'NHSD-End-User-Organisation-ODS': role.organisationOds,
     };
-    if (role.businessFunction === 'SERVICE_PROVIDER_CLINICIAN_ADMIN') {
+    if (role.businessFunction === 'SERVICE_PROVIDER_CLINICIAN_ADMIN' && sendsOnBehalfOf(operation)) {
       if (!role.onBehalfOfUserId) throw actingForMissingError(context);
       headers['NHSD-eRS-On-Behalf-Of-User-ID'] = role.onBehalfOfUserId;
     }
@@ -301,7 +303,7 @@ export function createErsTransport(options: ErsTransportOptions): ErsTransport {
     const fixedHeaders: Record<string, string> = {
       Accept: expect === 'json' ? 'application/fhir+json' : '*/*',
       'X-Correlation-ID': correlationId,
-      ...roleHeaders(request.operation, context),
+      ...roleHeaders(request.operation, context, request.role),
       ...request.headers,
     };
     if (request.json !== undefined) fixedHeaders['Content-Type'] = 'application/fhir+json';

@@ -22,5 +22,7 @@ export function mapAppointment(appointment: Appointment, idFallback: string | nu
     end: appointment.end ?? null,
     service,
     clinicianUserId,
+    // e-RS's examples (BookedDBS, BookedIBS) tell the two apart by the slot alone.
+    indirectlyBookable: appointment.status === 'booked' && (appointment.slot ?? []).length === 0,
   };
 }

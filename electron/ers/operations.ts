@@ -24,6 +24,7 @@ export type OperationId =
   | 'A029'
   | 'A030'
   | 'A038'
+  | 'A040'
   | 'A042'
   | 'A043'
   | 'PDS-READ';
@@ -47,6 +48,14 @@ export function needsRole(operation: OperationId): boolean {
   return operation !== 'A030' && operation !== 'PDS-READ';
 }
 
+/**
+ * A040 finds whom a clinician admin may act for, so it goes with the clinician admin's
+ * function and organisation and, unlike every other call in that role, no on-behalf-of user.
+ */
+export function sendsOnBehalfOf(operation: OperationId): boolean {
+  return operation !== 'A040';
+}
+
 /** Plain-language names, for error messages and logs. */
 export const OPERATION_NAMES: Record<OperationId, string> = {
   A004: 'reference data',
@@ -66,6 +75,7 @@ export const OPERATION_NAMES: Record<OperationId, string> = {
   A029: 'list of allowed actions',
   A030: 'list of your e-RS roles',
   A038: 'appointment',
+  A040: 'list of clinicians you may act for',
   A042: 'attachment',
   A043: 'advice and guidance summary',
   'PDS-READ': 'patient details',

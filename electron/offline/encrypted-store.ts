@@ -4,10 +4,14 @@
  * random per user, environment and store (see sealed-object.ts and store-key.ts).
  *
  * Layout under `root`:
- *   <sha256(environment, user id)>/<store name>/key.json      the wrapped data key
- *                                              /index.bin     sealed index: keys, sizes, times
- *                                              /objects/<hmac(logical key)>.obj
- * No user id, UBRN or NHS number appears in a path. The object files are the truth; the
+ *   <sha256(environment, user id)>/<partition>/<store name>/key.json   the wrapped data key
+ *                                                          /index.bin  sealed index: keys, sizes, times
+ *                                                          /objects/<hmac(logical key)>.obj
+ * The partition is the role the data was fetched in (business function, organisation and
+ * the clinician acted for): e-RS shows each role different referrals, so what one role
+ * kept must never show in another, online or off. `p-<sha256(partition)>`; a store opened
+ * without a partition sits directly under the user's folder. No user id, ODS code, UBRN or
+ * NHS number appears in a path. The object files are the truth; the
  * index only saves opening every file, and is rebuilt from them when lost or damaged. So
  * the index is written at most once a second while objects stream in (a prefetch writes
  * thousands): a crash loses only access times, and the next open reads the few files whose
@@ -42,6 +46,8 @@ export interface StoreLocation {
   root: string;
   userId: string;
   environment: string;
+  /** Which of the user's roles the data belongs to (see the layout above); none, none. */
+  partition?: string;
   /** Which of the user's stores: each has its own key, files and limits. Default 'cache'. */
   name?: string;
 }
@@ -122,8 +128,37 @@ export function userDirectory(root: string, userId: string, environment: string)
   return path.join(root, hash.slice(0, 32));
 }
 
+export function partitionDirectory(location: Omit<StoreLocation, 'name'>): string {
+  const user = userDirectory(location.root, location.userId, location.environment);
+  if (location.partition === undefined) return user;
+  const hash = createHash('sha256').update('ers-triage offline partition\0').update(location.partition).digest('hex');
+  return path.join(user, `p-${hash.slice(0, 32)}`);
+}
+
 export function storeDirectory(location: StoreLocation): string {
-  return path.join(userDirectory(location.root, location.userId, location.environment), location.name ?? 'cache');
+  return path.join(partitionDirectory(location), location.name ?? 'cache');
+}
+
+/** True when any store of this name, in any of the user's partitions, holds an object (the outbox: a decision waiting). */
+export async function anyPartitionHolds(location: Omit<StoreLocation, 'partition'>, fs: StoreFs = nodeStoreFs): Promise<boolean> {
+  const user = userDirectory(location.root, location.userId, location.environment);
+  const name = location.name ?? 'cache';
+  let children: string[];
+  try {
+    children = await fs.readdir(user);
+  } catch (error) {
+    if (isMissing(error)) return false;
+    throw offlineErrors.readFailed(error);
+  }
+  const dirs = [path.join(user, name), ...children.filter((child) => child.startsWith('p-')).map((child) => path.join(user, child, name))];
+  for (const dir of dirs) {
+    try {
+      if ((await fs.readdir(path.join(dir, OBJECTS_DIR))).some((file) => OBJECT_FILE.test(file))) return true;
+    } catch (error) {
+      if (!isMissing(error)) throw offlineErrors.readFailed(error);
+    }
+  }
+  return false;
 }
 
 /** Sign-out with a wipe policy: removes every store of this user and environment, no key needed. */
@@ -139,6 +174,7 @@ export async function openEncryptedStore(options: StoreOptions): Promise<Encrypt
   if (typeof options.root !== 'string' || options.root === '') throw offlineErrors.invalidOptions('folder');
   if (typeof options.userId !== 'string' || options.userId === '') throw offlineErrors.invalidOptions('user');
   if (typeof options.environment !== 'string' || options.environment === '') throw offlineErrors.invalidOptions('environment');
+  if (options.partition !== undefined && (typeof options.partition !== 'string' || options.partition === '')) throw offlineErrors.invalidOptions('partition');
   const name = options.name ?? 'cache';
   if (!STORE_NAME.test(name)) throw offlineErrors.invalidOptions('store name');
   const maxBytes = checkLimit(options.maxBytes ?? DEFAULT_MAX_BYTES, 'size limit');

@@ -1,8 +1,12 @@
 /**
- * Everything offline for one signed-in user in one environment: the encrypted cache, the
- * read-through the screens use, background prefetch, connectivity, the durable outbox of
- * decisions made offline, and the drafts. Opened when the user has chosen a role, closed
- * (and wiped, where the trust asks for it) at sign-out.
+ * Everything offline for one signed-in user, in one role, in one environment: the
+ * encrypted cache, the read-through the screens use, background prefetch, connectivity, the
+ * durable outbox of decisions made offline, and the drafts. e-RS shows each role (business
+ * function, organisation, clinician acted for) its own referrals, so each role's data lives
+ * in its own partition and a session sees only its own: switching to a role at another
+ * organisation while e-RS is down shows nothing of the first. Opened when the user has
+ * chosen a role, closed when the role or user changes, and wiped (every partition, where
+ * the trust asks for it) at sign-out.
  */
 import path from 'node:path';
 import type { DecisionOutcome, OutboxItemView } from '../../contract';
@@ -16,7 +20,7 @@ import type { Logger } from '../log/logger';
 import { createCachedReads, type CachedReads } from './cached-reads';
 import { createConnectivity, createHttpProbe, offlineBanner, type Connectivity, type ConnectivityStatus } from './connectivity';
 import { openDrafts, type Drafts } from './drafts';
-import { openEncryptedStore, wipeUserOfflineData, type EncryptedStore, type JsonValue } from './encrypted-store';
+import { anyPartitionHolds, openEncryptedStore, wipeUserOfflineData, type EncryptedStore, type JsonValue } from './encrypted-store';
 import type { KeyProvider } from './key-provider';
 import { openOutbox, OutboxConflictError, OutboxNotSentError, OutboxRejectedError, type Outbox, type OutboxItem } from './outbox';
 import { createPrefetcher, type Prefetcher, type PrefetchPolicy, type PrefetchProgress } from './prefetch';
@@ -33,10 +37,24 @@ export interface OfflineSettings {
   prefetchNext?: number;
 }
 
+/** The role the data is kept for: each has its own partition of the user's offline data. */
+export interface Partition {
+  businessFunction: string;
+  organisationOds: string;
+  onBehalfOfUserId: string | null;
+}
+
+/** The partition's name in the store (hashed there before it reaches a path). */
+export function partitionName(partition: Partition): string {
+  return ['role', partition.businessFunction, partition.organisationOds, partition.onBehalfOfUserId ?? ''].join('\u0000');
+}
+
 export interface OfflineSessionDeps {
   root: string;
   userId: string;
   environment: string;
+  /** The role this session keeps data for. */
+  partition: Partition;
   keyProvider: KeyProvider;
   ersBaseUrl: string;
   ersOptions: ErsClientOptions;
@@ -114,6 +132,7 @@ export class OfflineSession {
 
   private constructor(
     readonly userId: string,
+    readonly partition: Partition,
     readonly store: EncryptedStore,
     readonly outbox: Outbox,
     readonly drafts: Drafts,
@@ -126,7 +145,7 @@ export class OfflineSession {
   ) {}
 
   static async open(deps: OfflineSessionDeps): Promise<OfflineSession> {
-    const base = { root: deps.root, userId: deps.userId, environment: deps.environment, keyProvider: deps.keyProvider, logger: deps.log };
+    const base = { root: deps.root, userId: deps.userId, environment: deps.environment, partition: partitionName(deps.partition), keyProvider: deps.keyProvider, logger: deps.log };
     const retentionMs = (deps.settings.retentionDays ?? 7) * DAY_MS;
     const store = await openEncryptedStore({ ...base, ...(deps.settings.maxBytes === undefined ? {} : { maxBytes: deps.settings.maxBytes }), retentionMs });
     await store.sweep();
@@ -148,7 +167,7 @@ export class OfflineSession {
       onProgress: (progress) => deps.onProgress(progress),
       logger: deps.log,
     });
-    const session = new OfflineSession(deps.userId, store, outbox, drafts, connectivity, reads, prefetcher, audit, deps);
+    const session = new OfflineSession(deps.userId, deps.partition, store, outbox, drafts, connectivity, reads, prefetcher, audit, deps);
     connectivity.onChange((status) => {
       deps.onConnectivity(status, session.banner(status));
       if (status.state === 'online') void session.drain();
@@ -292,7 +311,8 @@ export class OfflineSession {
     this.connectivity.dispose();
     await this.store.flush().catch(() => undefined);
     if (options.wipe) {
-      if ((await this.outbox.list()).length > 0) {
+      // Every role's data goes, unless a decision waits in any role's outbox.
+      if (await OfflineSession.decisionsWaiting(this.deps.root, this.userId, this.deps.environment)) {
         throw new AppError('OUTBOX_NOT_EMPTY', 'Decisions are still waiting to be sent, so this computer keeps them. Reconnect to send them, or cancel them, before signing out.');
       }
       await wipeUserOfflineData({ root: this.deps.root, userId: this.userId, environment: this.deps.environment });
@@ -301,5 +321,15 @@ export class OfflineSession {
 
   static root(userDataDir: string): string {
     return path.join(userDataDir, 'offline');
+  }
+
+  /** Whether this session is the one for this user in this role. */
+  isFor(userId: string, partition: Partition): boolean {
+    return this.userId === userId && partitionName(this.partition) === partitionName(partition);
+  }
+
+  /** True when a decision waits in the outbox of any of the user's roles. */
+  static decisionsWaiting(root: string, userId: string, environment: string): Promise<boolean> {
+    return anyPartitionHolds({ root, userId, environment, name: 'outbox' });
   }
 }

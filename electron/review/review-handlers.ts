@@ -22,6 +22,7 @@ import type { PrefetchFile } from '../offline/prefetch/fetched-file';
 import type { ReadSource } from '../offline/read-source';
 import { findAdviceReply } from './advice-reply-check';
 import { toAttachmentContent } from './attachment-content';
+import { nameAdvice, nameConversation, nameReferral, type NameOf } from './people';
 import { sendDecision, type QueueableOperation } from './send-decision';
 import type { AuditEntry, AuditLog } from './audit-log';
 
@@ -38,6 +39,8 @@ export interface ReviewDeps {
   converter: DocumentConverter;
   log: Logger;
   now?: () => Date;
+  /** A person's name where the session knows it; people are shown by name, not SDS user id. */
+  nameOf?: NameOf;
 }
 
 type ReviewChannels =
@@ -119,6 +122,7 @@ function offlineWithFile(): AppError {
 export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewChannels> {
   const { ers, session, audit, log, read } = deps;
   const now = deps.now ?? (() => new Date());
+  const nameOf: NameOf = deps.nameOf ?? (() => null);
   // What the user was last shown of each referral, so a conflict can say what changed
   // without depending on e-RS keeping every old version. Memory only; a few dozen entries.
   const seen = new Map<string, ReferralView>();
@@ -221,7 +225,7 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
     remember(current);
     return {
       status: 'conflict',
-      referral: current,
+      referral: nameReferral(current, nameOf),
       changes: diffReferrals(before, current),
       message: 'Someone else changed this referral while you were looking at it. Check what changed, then send your decision again or discard it.',
     };
@@ -318,7 +322,8 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
 
   return {
     'referral.open': async ({ ubrn }) => {
-      return readReferral(ubrn);
+      const screen = await readReferral(ubrn);
+      return { ...screen, referral: nameReferral(screen.referral, nameOf) };
     },
 
     'referral.attachment': async ({ ubrn, attachmentId }) => {
@@ -414,7 +419,8 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
     },
 
     'advice.open': async ({ ubrn }) => {
-      return readAdvice(ubrn);
+      const screen = await readAdvice(ubrn);
+      return { ...screen, request: nameAdvice(screen.request, nameOf), conversation: nameConversation(screen.conversation, nameOf) };
     },
 
     'advice.attachment': async ({ ubrn, attachmentId }) => {
@@ -495,15 +501,26 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
       );
     },
 
-    'advice.convert': async ({ ubrn, version, guidance, priority, reviewComments }) => {
+    'advice.convert': async (input: ChannelParsedInput<'advice.convert'>) => {
+      const { ubrn, version, guidance, priority, reviewComments, guidanceAttachment, referralAttachment } = input;
       return audited(
         { ubrn, action: 'advice-convert', detail: null },
-        () => sendDecision(ers, { operation: 'advice.convert', input: { ubrn, version, guidance, priority, reviewComments } }),
+        async () => {
+          // Uploaded first (A020, for this UBRN, which the new referral keeps), then attached by A027.
+          const forReferrer = await uploadAll(ubrn, guidanceAttachment);
+          const forBooking = await uploadAll(ubrn, referralAttachment);
+          return sendDecision(ers, { operation: 'advice.convert', input }, forReferrer, forBooking);
+        },
         async () => {
           throw new AppError('ADVICE_CHANGED', 'This advice request changed while you were converting it. Reload it and try again; your text is kept as a draft.');
         },
         'Advice request converted to a referral.',
-        { operation: 'advice.convert', input: { ubrn, guidance, priority, reviewComments }, version, hasFile: false },
+        {
+          operation: 'advice.convert',
+          input: { ubrn, guidance, priority, reviewComments },
+          version,
+          hasFile: guidanceAttachment !== undefined || referralAttachment !== undefined,
+        },
       );
     },
 

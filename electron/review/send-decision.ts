@@ -16,8 +16,12 @@ export type DecisionInput = { [C in QueueableOperation]: { operation: C; input: 
 
 const optional = <K extends string, T>(key: K, value: T | undefined): { [P in K]?: T } => (value === undefined ? {} : ({ [key]: value } as { [P in K]?: T }));
 
-/** Sends one decision; `attachments` are files already uploaded through A020. */
-export function sendDecision(ers: ErsClient, decision: DecisionInput, attachments?: AttachmentInput[]): Promise<{ correlationId: string }> {
+/**
+ * Sends one decision; `attachments` are files already uploaded through A020. A conversion
+ * (A027) sends two kinds: `attachments` go to the referrer with the guidance,
+ * `referralAttachments` to the team that books the new referral.
+ */
+export function sendDecision(ers: ErsClient, decision: DecisionInput, attachments?: AttachmentInput[], referralAttachments?: AttachmentInput[]): Promise<{ correlationId: string }> {
   const files = optional('attachments', attachments);
   switch (decision.operation) {
     case 'referral.accept': {
@@ -38,7 +42,15 @@ export function sendDecision(ers: ErsClient, decision: DecisionInput, attachment
     }
     case 'advice.convert': {
       const { ubrn, version, guidance, priority, reviewComments } = decision.input;
-      return ers.convertAdviceToReferral({ ubrn, version, guidance, priority, reviewComments });
+      return ers.convertAdviceToReferral({
+        ubrn,
+        version,
+        guidance,
+        priority,
+        reviewComments,
+        ...optional('guidanceAttachments', attachments),
+        ...optional('referralAttachments', referralAttachments),
+      });
     }
   }
 }

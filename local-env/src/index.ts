@@ -15,7 +15,7 @@ import { DEFAULT_CIS2_CLIENT_ID, startMockCis2, type MockCis2 } from './cis2';
 import { renderDocument } from './documents/render';
 import { startErsEmulator, type ErsEmulator, type ErsEmulatorOptions } from './ers';
 import { startPdsEmulator, type PdsEmulator, type PdsEmulatorOptions } from './pds';
-import { ORGANISATIONS, SYNTHETIC_USERS } from './users';
+import { ORGANISATIONS } from './users';
 
 export const LOCAL_ERS_AUDIENCE = 'e-referrals-service-api';
 
@@ -52,8 +52,6 @@ export interface LocalEnvironment {
   stopPds(): Promise<void>;
   /** Starts the PDS emulator again on the same port. */
   startPds(): Promise<void>;
-  /** For the synthetic clinician admin: whom they may act for. */
-  actsFor(userId: string, organisationOds: string): { userId: string; name: string }[];
   close(): Promise<void>;
 }
 
@@ -135,11 +133,6 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       apimClient: { clientId: clientKey.clientId, kid: clientKey.kid, privateJwk: clientKey.privateJwk },
       cis2ClientId: cis2.clientId,
       organisationNames,
-      actsFor(userId, organisationOds) {
-        const user = SYNTHETIC_USERS.find((u) => u.uid === userId);
-        const role = user?.roles.find((r) => r.organisation.ods === organisationOds);
-        return (role?.actsFor ?? []).map((id) => ({ userId: id, name: SYNTHETIC_USERS.find((u) => u.uid === id)?.displayName ?? id }));
-      },
       async close() {
         // A service may already be down (tests stop one to simulate an outage): carry on.
         for (const service of started.reverse()) await service.close().catch(() => undefined);

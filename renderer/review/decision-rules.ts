@@ -157,6 +157,16 @@ export interface FileChoice {
 export interface RejectForm {
   reasonCode: string;
   comments: string;
+  /**
+   * Asked only for a booking into an indirectly bookable service, where e-RS requires the
+   * answer (A014 appointmentCancelledInPAS) and refuses it for any other: '' until answered.
+   */
+  cancelledInPas: 'yes' | 'no' | '';
+}
+
+/** A014 needs appointmentCancelledInPAS exactly when the referral is booked into an indirectly bookable service. */
+export function rejectAsksPas(referral: ReferralView): boolean {
+  return referral.appointment?.indirectlyBookable === true;
 }
 
 export interface TriageForm {
@@ -182,6 +192,10 @@ export interface ConvertForm {
   guidance: string;
   priority: Priority | '';
   reviewComments: string;
+  /** An optional file for the referrer, sent with the guidance. */
+  guidanceFile: FileChoice;
+  /** An optional file for the team that books the new referral. */
+  referralFile: FileChoice;
 }
 
 /** What the contract's schema says is wrong with a value (its first issue), or null when it passes. */
@@ -202,12 +216,13 @@ class Problems {
   }
 }
 
-export function validateReject(form: RejectForm, ids: { reason: string; comments: string }): FieldError[] {
+export function validateReject(form: RejectForm, ids: { reason: string; comments: string; pas: string }, asksPas: boolean): FieldError[] {
   const p = new Problems();
   p.add(ids.reason, problem(RejectionReasonCode, form.reasonCode));
   // e-RS makes comments optional for some reasons; this app always asks for them.
   if (!required(form.comments)) p.add(ids.comments, 'Write comments for the referrer explaining the rejection.');
   p.add(ids.comments, problem(RejectComments, form.comments));
+  if (asksPas && form.cancelledInPas === '') p.add(ids.pas, 'Say whether the appointment has already been cancelled in your patient administration system (PAS).');
   return p.list;
 }
 
@@ -238,12 +253,17 @@ export function validateReply(form: ReplyForm, ids: { outcome: string; recommend
   return p.list;
 }
 
-export function validateConvert(form: ConvertForm, ids: { guidance: string; priority: string; reviewComments: string }): FieldError[] {
+export function validateConvert(
+  form: ConvertForm,
+  ids: { guidance: string; guidanceFile: string; priority: string; reviewComments: string; referralFile: string },
+): FieldError[] {
   const p = new Problems();
   if (!required(form.guidance)) p.add(ids.guidance, 'Write the guidance for the referrer.');
   p.add(ids.guidance, problem(Guidance, form.guidance));
+  p.add(ids.guidanceFile, form.guidanceFile.error);
   if (form.priority === '') p.add(ids.priority, 'Choose a priority for the new referral.');
   if (!required(form.reviewComments)) p.add(ids.reviewComments, 'Write comments for the team that books the referral.');
   p.add(ids.reviewComments, problem(ConvertComments, form.reviewComments));
+  p.add(ids.referralFile, form.referralFile.error);
   return p.list;
 }

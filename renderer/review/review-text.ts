@@ -48,10 +48,10 @@ export function fileSizeText(bytes: number | null): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
-/** A person as e-RS names them: a name where given, else the SDS user id, with the organisation. */
+/** A person by name where one is known, else as "SDS user <id>", with the organisation. */
 export function personText(person: PersonRef | null): string {
   if (!person) return 'Not given by e-RS';
-  const who = person.name ?? (person.userId ? `User ${person.userId}` : null);
+  const who = person.name ?? (person.userId ? `SDS user ${person.userId}` : null);
   const where = person.organisationOds ? `organisation ${person.organisationOds}` : null;
   if (who && where) return `${who}, ${where}`;
   return who ?? (where ? where.charAt(0).toUpperCase() + where.slice(1) : 'Not given by e-RS');
@@ -96,6 +96,12 @@ export function sentByText(code: string | null): string {
 
 export function priorityText(priority: Priority | ''): string {
   return priority === '' ? '' : PRIORITY_TEXT[priority];
+}
+
+/** "999 000 0001": an NHS number as the NHS writes it (3 3 4); anything that is not ten digits as given. */
+export function nhsNumberText(nhsNumber: string): string {
+  const digits = nhsNumber.replace(/\s+/g, '');
+  return /^\d{10}$/.test(digits) ? `${digits.slice(0, 3)} ${digits.slice(3, 6)} ${digits.slice(6)}` : nhsNumber;
 }
 
 /** "UBRN 0001 2345 6789" is how e-RS prints a UBRN; the digits alone are what the user searches by. */

@@ -97,7 +97,8 @@ export const useWorklistsStore = defineStore('worklists', () => {
     const view = session.view;
     const person = view?.role?.onBehalfOf ?? (view?.user ? { userId: view.user.id, name: view.user.name } : null);
     if (!person) return { keys: [] };
-    return { keys: [normaliseText(person.name), normaliseText(person.userId)].filter((key) => key !== '') };
+    // A row names the clinician as e-RS or the app knows them: by name, or as "SDS user <id>".
+    return { keys: [normaliseText(person.name), normaliseText(person.userId), normaliseText(`SDS user ${person.userId}`)].filter((key) => key !== '') };
   });
 
   /** Bumped whenever patients' names arrive, for searches by name. */

@@ -131,6 +131,17 @@ async function submitInteraction(provider: Provider, ctx: KoaContextWithOIDC, ui
       error: 'Select who you are signing in as',
     }));
   }
+  // Someone else is still signed in in this browser (the app signed out, and another person
+  // signs in at the same workstation): CIS2 signs the new smartcard in. oidc-provider would
+  // instead send the browser to a logout confirmation page that only script can submit, and
+  // the sign-in would never come back to the app. So the old browser session ends first.
+  const previous = interaction.session;
+  if (previous?.accountId && previous.accountId !== chosen.uid) {
+    if (previous.uid) await (await provider.Session.findByUid(previous.uid))?.destroy();
+    delete interaction.session;
+    await interaction.save(Math.max(1, interaction.exp - Math.floor(Date.now() / 1000)));
+    options.logger.info('cis2.sign_in.replaced_session', { clientId: interaction.params.client_id });
+  }
   const result: InteractionResults = {
     login: {
       accountId: chosen.uid,

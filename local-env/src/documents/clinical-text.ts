@@ -661,6 +661,11 @@ function choosePresentation(ctx: DocumentContext, rng: Rng): Presentation {
     (p.sex === undefined || ctx.sex === 'unknown' || p.sex === ctx.sex) &&
     (p.minAge === undefined || ctx.age >= p.minAge);
   const own = PRESENTATIONS.filter((p) => fits(p) && p.specialty.source !== '.*');
+  // A referral's priority is a fact: its letter tells a story of that urgency where the
+  // specialty has one (a two-week wait is a suspected cancer, not a routine complaint).
+  const urgent = ctx.urgency;
+  const sameUrgency = urgent === null ? [] : own.filter((p) => p.urgency === urgent);
+  if (sameUrgency.length > 0) return rng.pick(sameUrgency);
   return own.length > 0 ? rng.pick(own) : (PRESENTATIONS[PRESENTATIONS.length - 1] as Presentation);
 }
 
@@ -758,7 +763,8 @@ export function composeCase(ctx: DocumentContext, rng: Rng): CaseNotes {
   const medicationCount = text.int(1, 6);
   return {
     complaint: presentation.complaint,
-    urgency: presentation.urgency,
+    // The referral's own priority where given, whatever story was chosen.
+    urgency: ctx.urgency ?? presentation.urgency,
     reason: fill(text.pick(REASON_OPENERS)),
     history,
     pastHistory: text.sample(PAST_HISTORY, text.int(1, 5)).map(fill),

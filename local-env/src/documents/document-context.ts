@@ -5,7 +5,7 @@
  * names put together at random, addresses are in fictional towns, and telephone numbers
  * are in Ofcom's range reserved for drama (01632 960xxx).
  */
-import type { DocumentSpec } from './spec';
+import type { DocumentMessage, DocumentSpec } from './spec';
 import type { Rng } from './prng';
 
 export type Sex = 'female' | 'male' | 'unknown';
@@ -30,6 +30,22 @@ export interface DocumentContext {
   organisationPhone: string;
   /** The date the document was written. */
   date: Date;
+  /** The referral's priority as the document states it; null when none was given (then the case decides). */
+  urgency: 'routine' | 'urgent' | 'two-week-wait' | null;
+  /** A summary's date of the referral or request: the given one, else the document's date. */
+  referralDate: Date;
+  /** An A&G overview's status and conversation, when given. */
+  status: string | null;
+  messages: DocumentMessage[] | null;
+}
+
+const URGENCY = { ROUTINE: 'routine', URGENT: 'urgent', TWO_WEEK_WAIT: 'two-week-wait' } as const;
+
+/** Whole years from a birth date to a day. */
+export function ageOn(birth: Date, on: Date): number {
+  let age = on.getUTCFullYear() - birth.getUTCFullYear();
+  if (on.getUTCMonth() < birth.getUTCMonth() || (on.getUTCMonth() === birth.getUTCMonth() && on.getUTCDate() < birth.getUTCDate())) age -= 1;
+  return age;
 }
 
 export const FEMALE_NAMES = [
@@ -134,16 +150,23 @@ export function resolveContext(spec: DocumentSpec, rng: Rng): DocumentContext {
   const chosenName = `${people.pick(chosenSex === 'female' ? FEMALE_NAMES : MALE_NAMES)} ${people.pick(FAMILY_NAMES)}`;
   const patientName = given.patientName?.trim() || chosenName;
   const split = splitName(patientName);
-  const sex = given.patientName?.trim() ? inferSex(split.given) : chosenSex;
+  const sex = given.sex ?? (given.patientName?.trim() ? inferSex(split.given) : chosenSex);
 
+  // The random draws are made whether or not a fact was given, so giving one fact never
+  // changes the others a document invents.
   const dates = rng.fork('dates');
-  // Letters fall in the eighteen months from June 2024, so worklists look current in demos.
-  const date = addDays(new Date(Date.UTC(2024, 5, 3, 9, 0, 0)), dates.int(0, 540));
-  const age = dates.int(19, 88);
-  const dateOfBirth = addDays(date, -(age * 365.25 + dates.int(10, 350)));
+  // Letters fall in the eighteen months from June 2024, unless the referral gives the date.
+  const inventedDate = addDays(new Date(Date.UTC(2024, 5, 3, 9, 0, 0)), dates.int(0, 540));
+  const inventedAge = dates.int(19, 88);
+  const inventedBirthOffset = dates.int(10, 350);
+  const date = given.date ? new Date(given.date) : inventedDate;
+  const dateOfBirth = given.dateOfBirth ? new Date(`${given.dateOfBirth.slice(0, 10)}T00:00:00Z`) : addDays(date, -(inventedAge * 365.25 + inventedBirthOffset));
+  const age = given.dateOfBirth ? ageOn(dateOfBirth, date) : inventedAge;
 
   const places = rng.fork('places');
   const organisation = given.organisation?.trim() || `${places.pick(PRACTICES)} (synthetic)`;
+  const patientAddress = syntheticAddress(places);
+  if (given.postcode?.trim()) patientAddress[patientAddress.length - 1] = given.postcode.trim();
   return {
     title: spec.title,
     ubrn: given.ubrn?.trim() || `0000${String(rng.fork('ubrn').int(10_000_000, 99_999_999))}`,
@@ -154,12 +177,16 @@ export function resolveContext(spec: DocumentSpec, rng: Rng): DocumentContext {
     sex,
     age,
     dateOfBirth,
-    patientAddress: syntheticAddress(places),
+    patientAddress,
     specialty,
     referrer: given.referrer?.trim() || syntheticClinician(people),
     organisation,
     organisationAddress: syntheticAddress(places),
     organisationPhone: `01632 960${String(places.int(0, 999)).padStart(3, '0')}`,
     date,
+    urgency: given.priority ? URGENCY[given.priority] : null,
+    referralDate: given.referralDate ? new Date(given.referralDate) : date,
+    status: given.status?.trim() || null,
+    messages: given.messages ?? null,
   };
 }

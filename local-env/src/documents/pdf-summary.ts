@@ -17,6 +17,7 @@ const CLINIC_TYPES = ['General', 'Consultant-led', 'Rapid access', 'Nurse-led', 
 const PRIORITY: Record<CaseNotes['urgency'], string> = { routine: 'Routine', urgent: 'Urgent', 'two-week-wait': '2 Week Wait' };
 
 type SummaryKind = 'clinical-info' | 'advice-overview';
+const ROLE_TEXT = { requester: 'Requester', provider: 'Specialist', note: 'e-RS note' } as const;
 
 function patientFields(ctx: DocumentContext): [string, string][] {
   return [
@@ -46,7 +47,7 @@ function clinicalInfoBlocks(b: BlockBuilder, ctx: DocumentContext, notes: CaseNo
           ['Service', serviceName(ctx, rng)],
           ['Referring clinician', ctx.referrer],
           ['Referring organisation', ctx.organisation],
-          ['Date of referral', shortDate(ctx.date)],
+          ['Date of referral', shortDate(ctx.referralDate)],
         ]),
       ],
     },
@@ -66,8 +67,11 @@ function clinicalInfoBlocks(b: BlockBuilder, ctx: DocumentContext, notes: CaseNo
 }
 
 function adviceBlocks(b: BlockBuilder, fonts: Fonts, ctx: DocumentContext, notes: CaseNotes, rng: Rng): Block[] {
-  const messages = adviceConversation(ctx, notes, rng.fork('conversation'));
+  // The request's own conversation and status when e-RS gave them; a made-up one only for a bare spec.
+  const invented = adviceConversation(ctx, notes, rng.fork('conversation'));
+  const messages = ctx.messages ? ctx.messages.map((m) => ({ author: m.author, role: m.role, date: new Date(m.sent), text: m.text })) : invented;
   const answered = messages.some((message) => message.role === 'provider');
+  const status = ctx.status ?? (answered ? (messages.length > 2 ? 'Provider responded' : 'Awaiting requester') : 'Awaiting provider');
   return [
     { rows: [...b.banner('Patient details'), ...b.fields(patientFields(ctx))] },
     {
@@ -75,18 +79,19 @@ function adviceBlocks(b: BlockBuilder, fonts: Fonts, ctx: DocumentContext, notes
         ...b.banner('Advice request details'),
         ...b.fields([
           ['UBRN', formatUbrn(ctx.ubrn)],
+          ['Priority', PRIORITY[notes.urgency]],
           ['Specialty', ctx.specialty],
           ['Service', serviceName(ctx, rng)],
           ['Requested by', `${ctx.referrer}, ${ctx.organisation}`],
-          ['Date requested', shortDate(ctx.date)],
-          ['Status', answered ? (messages.length > 2 ? 'Provider responded' : 'Awaiting requester') : 'Awaiting provider'],
+          ['Date requested', shortDate(ctx.referralDate)],
+          ['Status', status],
         ]),
       ],
     },
     { rows: b.banner('Conversation') },
     ...messages.map((message) => ({
       rows: [
-        ...b.lines(`${shortDate(message.date)} - ${message.author} (${message.role === 'requester' ? 'Requester' : 'Specialist'})`, { font: fonts.bold, size: 10 }, 0, true),
+        ...b.lines(`${shortDate(message.date)} - ${message.author} (${ROLE_TEXT[message.role]})`, { font: fonts.bold, size: 10 }, 0, true),
         ...b.lines(message.text, { font: fonts.regular, size: 10 }, 10),
         b.gap(8),
       ],

@@ -31,7 +31,8 @@ const RENDERERS: Record<DocumentKind, (spec: DocumentSpec, rng: Rng) => Uint8Arr
   xml: renderXml,
 };
 
-const CONTEXT_FIELDS = ['ubrn', 'nhsNumber', 'patientName', 'specialty', 'referrer', 'organisation'] as const;
+const CONTEXT_FIELDS = ['ubrn', 'nhsNumber', 'patientName', 'specialty', 'referrer', 'organisation', 'dateOfBirth', 'postcode', 'date', 'referralDate', 'status'] as const;
+const PRIORITIES = ['ROUTINE', 'URGENT', 'TWO_WEEK_WAIT'];
 
 function invalid(detail: string): AppError {
   return new AppError('DOCUMENT_SPEC_INVALID', `The synthetic document could not be generated because ${detail}; correct the seed data and try again.`);
@@ -55,6 +56,28 @@ export function checkDocumentSpec(value: unknown): DocumentSpec {
     const context = spec.context as Record<string, unknown>;
     for (const field of CONTEXT_FIELDS) {
       if (context[field] !== undefined && typeof context[field] !== 'string') throw invalid(`its context field "${field}" must be text`);
+    }
+    for (const field of ['dateOfBirth', 'date', 'referralDate'] as const) {
+      if (context[field] !== undefined && Number.isNaN(Date.parse(String(context[field])))) throw invalid(`its context field "${field}" must be a date`);
+    }
+    if (context.sex !== undefined && context.sex !== 'female' && context.sex !== 'male') throw invalid('its context field "sex" must be female or male');
+    if (context.priority !== undefined && !PRIORITIES.includes(String(context.priority))) throw invalid(`its context field "priority" must be one of ${PRIORITIES.join(', ')}`);
+    if (context.messages !== undefined) {
+      const ok =
+        Array.isArray(context.messages) &&
+        context.messages.every((m: unknown) => {
+          const message = m as Record<string, unknown> | null;
+          return (
+            typeof message === 'object' &&
+            message !== null &&
+            typeof message.author === 'string' &&
+            (message.role === 'requester' || message.role === 'provider' || message.role === 'note') &&
+            typeof message.sent === 'string' &&
+            !Number.isNaN(Date.parse(message.sent)) &&
+            typeof message.text === 'string'
+          );
+        });
+      if (!ok) throw invalid('its context field "messages" must list messages, each with an author, a role, a time and text');
     }
   }
   return value as DocumentSpec;

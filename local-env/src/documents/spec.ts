@@ -26,7 +26,12 @@ export interface DocumentSpec {
   title: string;
   /** For paged kinds (pdf-letter, tiff): how many pages. Default 2 (letter) or 3 (tiff). */
   pages?: number;
-  /** Synthetic facts the text may mention. */
+  /**
+   * Synthetic facts the text may mention. Every fact given here is the one the document
+   * states; a fact left out is invented from the seed. The seed and the emulator give a
+   * referral's documents its own patient, priority and dates, so they agree with its
+   * structured data and with each other.
+   */
   context?: {
     ubrn?: string;
     nhsNumber?: string;
@@ -34,9 +39,32 @@ export interface DocumentSpec {
     specialty?: string;
     referrer?: string;
     organisation?: string;
+    /** yyyy-mm-dd */
+    dateOfBirth?: string;
+    sex?: 'female' | 'male';
+    postcode?: string;
+    priority?: 'ROUTINE' | 'URGENT' | 'TWO_WEEK_WAIT';
+    /** When the document was written (ISO date or time). */
+    date?: string;
+    /** A summary's date of the referral or request (ISO). */
+    referralDate?: string;
+    /** An A&G overview's status, in words. */
+    status?: string;
+    /** An A&G overview's conversation, oldest first. */
+    messages?: DocumentMessage[];
   };
   /** Ask for a bigger document (benchmarks: a 50-page, ~10 MB letter). */
   large?: boolean;
+}
+
+/** One message of an A&G conversation as the overview prints it. */
+export interface DocumentMessage {
+  author: string;
+  /** 'note': e-RS's own line in the conversation (e.g. the referrer updated the clinical information). */
+  role: 'requester' | 'provider' | 'note';
+  /** ISO time sent. */
+  sent: string;
+  text: string;
 }
 
 export const CONTENT_TYPES: Record<DocumentKind, string> = {

@@ -35,6 +35,8 @@ export const ALLOWED_BUSINESS_FUNCTIONS: Record<ErsOperationId, readonly string[
   A029: CLINICAL_READ,
   A030: null,
   A038: CLINICAL_READ,
+  // Whom a clinician admin may act for: asked in that role, before anyone is chosen.
+  A040: ['SERVICE_PROVIDER_CLINICIAN_ADMIN'],
   A042: CLINICAL_READ,
   A043: CLINICAL_READ,
 };
@@ -96,6 +98,8 @@ export function authorise(operation: ErsOperationId, request: IncomingMessage, c
   const role = user.roles.find((r) => r.organisation.ods === ods && r.businessFunctions.some((f) => f === businessFunction));
   if (!role) throw new ErsError(403, 'NO_ACCESS', `You do not hold the ${businessFunction} role at ${ods}: choose one of your own roles and retry.`);
 
+  // A040 is how a clinician admin finds whom to act for, so it names no one.
+  if (operation === 'A040') return { claims, user, role, businessFunction, ods, onBehalfOf: null, actingUid: user.uid };
   const onBehalfOf = header(request, 'nhsd-ers-on-behalf-of-user-id') ?? null;
   if (businessFunction === 'SERVICE_PROVIDER_CLINICIAN_ADMIN') {
     if (!onBehalfOf) throw new ErsError(403, 'FORBIDDEN', 'A clinician admin must say which clinician they act for (NHSD-eRS-On-Behalf-Of-User-ID): choose a clinician and retry.');

@@ -20,6 +20,7 @@ export const ERS_OPERATION_IDS = [
   'A029',
   'A030',
   'A038',
+  'A040',
   'A042',
   'A043',
 ] as const;

@@ -8,6 +8,7 @@ import { convertAdviceToReferral, retrieveAdvice, retrieveConversation, sendAdvi
 import { retrieveAttachmentR4, retrieveAttachmentStu3, uploadFile } from './ops/attachments';
 import { listAvailableActions } from './ops/available-actions';
 import { retrieveBusinessFunctions } from './ops/business-functions';
+import { retrieveOnBehalfOfPractitioners } from './ops/practitioners';
 import { acceptReferral, recordTriageOutcome, rejectReferral } from './ops/referral-decisions';
 import { retrieveAppointment, retrieveReferral } from './ops/referral-reads';
 import { retrieveCodeSystem } from './ops/reference-data';
@@ -51,6 +52,7 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', pattern: path('/STU3/Appointment/:id'), operation: 'A038', handler: retrieveAppointment },
   { method: 'GET', pattern: path('/STU3/Appointment/:id/_history/:version'), operation: 'A038', handler: retrieveAppointment },
   { method: 'GET', pattern: path('/R4/PractitionerRole'), operation: 'A030', handler: retrieveBusinessFunctions },
+  { method: 'GET', pattern: path('/R4/Practitioner'), operation: 'A040', handler: retrieveOnBehalfOfPractitioners },
   { method: 'GET', pattern: path('/R4/Binary/:id'), operation: 'A042', handler: retrieveAttachmentR4 },
 ];
 

@@ -8,6 +8,7 @@
 import { type DocumentKind } from '../documents/spec';
 import { IdCounter, makeFile, randomAvailability, randomExtraKind, type FileContext } from './attachments';
 import { CLINICIANS, cliniciansAt, ORGANISATION_LIST, organisationName, personName, REFERRERS, SERVICES, servicesFor } from './catalogue';
+import { stampDocumentFacts } from './document-facts';
 import { buildExampleItems } from './example-items';
 import { generatedUbrn } from './identifiers';
 import { isoInstant } from './instant';
@@ -508,6 +509,8 @@ export function generateSeed(options: SeedOptions = {}): SeedData {
   const advice: AdviceRequest[] = [...examples.advice];
   const adviceCount = Math.max(12, Math.round(params.count * 0.15));
   for (let i = 0; i < adviceCount; i += 1) advice.push(buildAdvice(adviceBuilders, i, patients));
+
+  stampDocumentFacts({ patients, referrals, advice, binaries });
 
   return {
     params,

@@ -9,6 +9,7 @@ import { computed, nextTick, onMounted, ref, shallowRef, watch, type Ref } from 
 import type { AttachmentContent, WorklistKind } from '../../../contract';
 import { userMessage } from '../../api/client';
 import { useReviewStore } from '../review-store';
+import { canOpenItems, roleLimitsText } from '../../session/role-limits';
 import { useSessionStore } from '../../session/session-store';
 import { useOfflineStore } from '../../shell/offline-store';
 import { ubrnText } from '../review-text';
@@ -44,6 +45,10 @@ export function useReviewScreen<S extends { stale: boolean }>(options: ReviewScr
   const screen = shallowRef<S | null>(null) as Ref<S | null>;
   const loading = ref(true);
   const loadError = ref<string | null>(null);
+  /** False when trying again cannot help (the item is gone from the worklist). */
+  const retryable = ref(true);
+  /** What the role can do, said instead of an item it may not open. */
+  const roleNotice = ref<string | null>(null);
   const selectedKey = ref<string | null>(null);
   const status = ref('');
   const heading = ref<HTMLElement | null>(null);
@@ -64,12 +69,20 @@ export function useReviewScreen<S extends { stale: boolean }>(options: ReviewScr
   }
 
   async function open(): Promise<void> {
+    // A role e-RS would refuse (a service provider admin) is told what it can do, and not sent to be refused.
+    if (!canOpenItems(role.value)) {
+      loading.value = false;
+      roleNotice.value = roleLimitsText(role.value);
+      return;
+    }
     const unavailable = options.unavailable?.() ?? null;
     if (unavailable !== null) {
       loading.value = false;
       loadError.value = unavailable;
+      retryable.value = false;
       return;
     }
+    retryable.value = true;
     loading.value = true;
     loadError.value = null;
     try {
@@ -145,5 +158,5 @@ export function useReviewScreen<S extends { stale: boolean }>(options: ReviewScr
     await opening;
   });
 
-  return { screen, loading, loadError, selectedKey, selected, status, heading, role, shortcuts, load, clearCache: () => cache.clear(), open, keepSelection, finished };
+  return { screen, loading, loadError, retryable, roleNotice, selectedKey, selected, status, heading, role, shortcuts, load, clearCache: () => cache.clear(), open, keepSelection, finished };
 }

@@ -209,10 +209,11 @@ describe('converting to a referral', () => {
       Patient: 'Not checked with PDS NHS number 999 000 0002 (fails its check digit)',
       Decision: 'Convert the advice request to a referral',
       'Advice request': '2000 0000 0001',
-      'Version reviewed': '3',
       'Priority of the referral': 'Urgent',
       'Guidance for the referrer': 'A referral is needed: converted.',
+      'File for the referrer': 'None',
       'Comments for the booking team': 'Book into the synthetic lesion clinic.',
+      'File for the booking team': 'None',
     });
     await click('confirm-send');
     await settle();

@@ -75,7 +75,7 @@ export function bookedReferral(ubrn = UBRN, overrides: Partial<ReferralView> = {
     daysWaiting: 12,
     relatedReferrals: ['100000000777'],
     adviceRequestUbrn: null,
-    appointment: { id: 'appt-1', status: 'booked', start: '2025-04-10T09:00:00Z', end: null, service: { id: 'svc-1', name: 'Chest Pain Clinic (synthetic)' }, clinicianUserId: null },
+    appointment: { id: 'appt-1', status: 'booked', start: '2025-04-10T09:00:00Z', end: null, service: { id: 'svc-1', name: 'Chest Pain Clinic (synthetic)' }, clinicianUserId: null, indirectlyBookable: false },
     additionalRequirements: [],
     attachments: [attachment(1), attachment(2, { title: 'Blood results.txt' })],
     allowedActions: ['CANCEL_REFERRAL'],
@@ -87,7 +87,7 @@ export function bookedReferral(ubrn = UBRN, overrides: Partial<ReferralView> = {
 export function triageReferral(ubrn = UBRN, overrides: Partial<ReferralView> = {}): ReferralView {
   return bookedReferral(ubrn, {
     state: { code: 'AWAITING_TRIAGE', display: 'Awaiting triage' },
-    appointment: { id: 'appt-2', status: 'proposed', start: null, end: null, service: { id: 'svc-9', name: 'Cardiology Triage (synthetic)' }, clinicianUserId: null },
+    appointment: { id: 'appt-2', status: 'proposed', start: null, end: null, service: { id: 'svc-9', name: 'Cardiology Triage (synthetic)' }, clinicianUserId: null, indirectlyBookable: false },
     allowedActions: ['RECORD_REVIEW_OUTCOME', 'CANCEL_REFERRAL'],
     priority: 'ROUTINE',
     ...overrides,

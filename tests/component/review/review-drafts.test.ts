@@ -81,6 +81,7 @@ describe('drafts', () => {
           version: '4',
           'reject.reason': 'CLINICALLY_INAPPROPRIATE',
           'reject.comments': 'Synthetic comment, still typing',
+          'reject.pas': '',
           'triage.outcome': '',
           'triage.comments': '',
           'triage.priority': '',

@@ -44,6 +44,7 @@ async function openSession(timeoutMs = 5_000): Promise<void> {
   session = await OfflineSession.open({
     root,
     userId: CONSULTANT_UID,
+    partition: { businessFunction: 'SERVICE_PROVIDER_CLINICIAN', organisationOds: 'R69', onBehalfOfUserId: null },
     environment: 'local',
     keyProvider: new TestKeyProvider(),
     ersBaseUrl: te.emulator.baseUrl,

@@ -8,7 +8,6 @@ import { randomUUID } from 'node:crypto';
 import { findService } from '../../seed/catalogue';
 import { type DocumentSpec } from '../../documents/spec';
 import { type AdviceMessage, type AdviceRequest, type Attachment, type BinaryRecord, type Priority, type Referral } from '../../seed/model';
-import { specialtyDisplay } from '../../seed/reference-data';
 import { attachmentRequests, ParametersBody } from '../fhir-parameters';
 import { communicationRequestResource, communicationResource, conversationBundle, type ConversationInclude } from '../fhir/advice';
 import { etag, referralRequestResource } from '../fhir/referral-request';
@@ -17,6 +16,7 @@ import { jsonReply, type Reply } from '../http-io';
 import { fhirContext, ifMatchVersion, readFhirJson, requireCurrentVersion, type OperationContext } from '../operation-context';
 import { badRequest, notFound, unprocessable } from '../outcome';
 import { adviceVisibleTo, attachUploads, checkUbrn, requireAdvice } from '../records';
+import { adviceOverviewSpec } from './summaries';
 
 const PRIORITIES = ['ROUTINE', 'URGENT', 'TWO_WEEK_WAIT'] as const;
 
@@ -133,13 +133,8 @@ const CONVERT_PROFILE = 'https://fhir.nhs.uk/STU3/StructureDefinition/eRS-Create
 /** e-RS files the A&G conversation itself on the new referral, as a generated PDF. */
 function conversationFile(context: OperationContext, advice: AdviceRequest): { attachment: Attachment; binary: BinaryRecord } {
   const now = context.now().toISOString();
-  const patient = context.store.patient(advice.patientNhsNumber);
-  const spec: DocumentSpec = {
-    kind: 'pdf-advice-overview',
-    seed: Number(context.store.nextId()) % 2_147_483_647,
-    title: 'Advice and guidance conversation',
-    context: { ubrn: advice.ubrn, nhsNumber: advice.patientNhsNumber, specialty: specialtyDisplay(advice.specialty), ...(patient ? { patientName: `${patient.givenName} ${patient.familyName}` } : {}) },
-  };
+  // The request's own conversation and status, as its overview (A043) shows them.
+  const spec: DocumentSpec = { ...adviceOverviewSpec(context, advice, 'Advice and guidance conversation'), seed: Number(context.store.nextId()) % 2_147_483_647 };
   const fileName = `Advice and guidance conversation - ${advice.ubrn}.pdf`;
   const binaryId = randomUUID();
   const attachment: Attachment = {

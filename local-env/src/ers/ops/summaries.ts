@@ -3,6 +3,8 @@
  * PDFs e-RS generates on request, named `<UBRN>_<kind>_<timestamp>.pdf`.
  */
 import { findService, organisationName, personName } from '../../seed/catalogue';
+import { patientFacts } from '../../seed/document-facts';
+import { type AdviceRequest } from '../../seed/model';
 import { specialtyDisplay } from '../../seed/reference-data';
 import { type DocumentSpec } from '../../documents/spec';
 import { accepts, bytesReply, type Reply } from '../http-io';
@@ -37,28 +39,42 @@ export async function clinicalInformation(context: OperationContext): Promise<Re
     kind: 'pdf-clinical-info',
     seed: seedOf(referral.ubrn, referral.version),
     title: 'Clinical Information Summary',
+    // Printed now, about this referral as it stands: its patient, priority and date.
     context: {
       ubrn: referral.ubrn,
       nhsNumber: referral.patientNhsNumber,
       specialty: specialtyDisplay(referral.specialty),
       referrer: personName(referral.referrer.uid) ?? referral.referrer.uid,
       organisation: organisationName(referral.referrer.ods),
-      ...(patient ? { patientName: `${patient.givenName} ${patient.familyName}` } : {}),
+      ...(patient ? patientFacts(patient) : {}),
+      priority: referral.priority,
+      referralDate: referral.pathwayStart ?? referral.created,
+      date: context.now().toISOString(),
     },
   };
   const bytes = await context.files.renderSummary(spec);
   return pdf(bytes, `${referral.ubrn}_Clinical_Information_Summary_${stamp(context.now())}.pdf`);
 }
 
-export async function adviceOverview(context: OperationContext): Promise<Reply> {
-  requirePdfAccepted(context);
-  const advice = requireAdvice(context, context.params.ubrn ?? '');
+function statusText(status: string): string {
+  const words = status.toLowerCase().replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** What an A&G overview says: this request's patient, priority, status and its own conversation. */
+export function adviceOverviewSpec(context: OperationContext, advice: AdviceRequest, title: string): DocumentSpec {
   const patient = context.store.patient(advice.patientNhsNumber);
   const service = findService(advice.serviceId);
-  const spec: DocumentSpec = {
+  const messages = advice.messages.map((m) => ({
+    author: m.category === 'REQUESTER' || m.category === 'RESPONDER' ? (personName(m.sender.uid) ?? `SDS user ${m.sender.uid}`) : 'e-Referral Service',
+    role: m.category === 'REQUESTER' ? ('requester' as const) : m.category === 'RESPONDER' ? ('provider' as const) : ('note' as const),
+    sent: m.sent,
+    text: m.text,
+  }));
+  return {
     kind: 'pdf-advice-overview',
     seed: seedOf(advice.ubrn, advice.version),
-    title: 'Advice and Guidance',
+    title,
     pages: Math.max(1, Math.ceil(advice.messages.length / 3)),
     context: {
       ubrn: advice.ubrn,
@@ -66,9 +82,19 @@ export async function adviceOverview(context: OperationContext): Promise<Reply> 
       specialty: specialtyDisplay(advice.specialty),
       referrer: personName(advice.requester.uid) ?? advice.requester.uid,
       organisation: service ? organisationName(service.ods) : organisationName(advice.requester.ods),
-      ...(patient ? { patientName: `${patient.givenName} ${patient.familyName}` } : {}),
+      ...(patient ? patientFacts(patient) : {}),
+      priority: advice.priority,
+      referralDate: advice.firstRequested,
+      date: context.now().toISOString(),
+      status: statusText(advice.status),
+      messages,
     },
   };
-  const bytes = await context.files.renderSummary(spec);
+}
+
+export async function adviceOverview(context: OperationContext): Promise<Reply> {
+  requirePdfAccepted(context);
+  const advice = requireAdvice(context, context.params.ubrn ?? '');
+  const bytes = await context.files.renderSummary(adviceOverviewSpec(context, advice, 'Advice and Guidance'));
   return pdf(bytes, `${advice.ubrn}_Advice_And_Guidance_${stamp(context.now())}.pdf`);
 }

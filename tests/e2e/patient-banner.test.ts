@@ -217,7 +217,7 @@ describe('the patient on the worklist and in the confirmation', () => {
     const accept = page.getByTestId('decision-accept');
     if ((await accept.count()) === 0) throw new Error('no accept offered on the deceased patient\'s referral');
     await accept.click();
-    const patientRow = page.getByTestId('confirm-row-patient');
+    const patientRow = page.getByTestId('confirm-patient');
     await patientRow.waitFor();
     expect((await patientRow.innerText()).replace(/\s+/g, ' ')).toMatch(new RegExp(`^Patient [A-Z'-]+, .+, deceased NHS number ${row.nhsNumber}$`));
     expect(await seriousViolations(page)).toEqual([]);

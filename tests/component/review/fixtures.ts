@@ -339,6 +339,12 @@ export function key(name: string, target: Element | null = document.activeElemen
 /** The label → value rows of the confirmation dialog. */
 export function confirmRows(): Record<string, string> {
   const rows: Record<string, string> = {};
+  // Who the decision is about stands first, above the rows, as name then NHS number.
+  const patient = need('confirm-dialog').querySelector('[data-testid="confirm-patient"]');
+  if (patient) {
+    const parts = ['confirm-patient-name', 'confirm-patient-nhs-number'].map((id) => patient.querySelector(`[data-testid="${id}"]`)?.textContent?.trim() ?? '');
+    rows.Patient = parts.filter((part) => part !== '').join(' ');
+  }
   for (const row of need('confirm-dialog').querySelectorAll('.summary-list__row')) {
     rows[row.querySelector('dt')?.textContent?.trim() ?? ''] = row.querySelector('dd')?.textContent?.trim() ?? '';
   }

@@ -173,7 +173,7 @@ describe('the banner on the review screen', () => {
     await mountReview(client, '/referral/100000000001');
     await click('decision-accept');
     expect(confirmRows().Patient).toBe(`PEMBERTON, Nia (Ms) NHS number ${VALID_TEXT}`);
-    expect(need('confirm-row-patient').querySelector('dt')?.textContent).toBe('Patient');
+    expect(need('confirm-patient').querySelector('.review-confirm__patient-label')?.textContent).toBe('Patient');
   });
 
   it('a failed call to PDS is shown as details that could not be checked, never as a checked patient', async () => {

@@ -111,19 +111,20 @@ describe('downgrading a two-week wait in an A&G reply', () => {
 });
 
 describe('who the confirmation is about', () => {
-  it('shows the NHS number 3 3 4 and no version number; the name where the app has one', async () => {
+  it('shows the NHS number 3 3 4 and no version number; and says when PDS has not checked the name', async () => {
     const referral = triageReferral(UBRN, { nhsNumber: '9990000001', version: '4' });
     await mountReview(fakeReviewClient({ 'referral.open': referralScreen(referral) }), `/referral/${UBRN}`);
     await triageWithPriority('');
-    expect(text('confirm-patient-nhs-number')).toBe('NHS number 999 000 0001');
-    expect(byTestId('confirm-patient-name')).toBeNull();
+    // The synthetic number fails its check digit, and says so; PDS was not asked in this test.
+    expect(text('confirm-patient-nhs-number')).toBe('NHS number 999 000 0001 (fails its check digit)');
+    expect(text('confirm-patient-name')).toBe('Not checked with PDS');
     expect(text('confirm-dialog')).not.toMatch(/version/i);
   });
 
-  it('puts the patient name first when the referral carries one', async () => {
+  it('puts the patient first, PDS deciding the name even when the referral carries one', async () => {
     const referral = triageReferral(UBRN, { nhsNumber: '999 000 0001', patientName: 'Ada SYNTHETIC' });
     await mountReview(fakeReviewClient({ 'referral.open': referralScreen(referral) }), `/referral/${UBRN}`);
     await triageWithPriority('');
-    expect(text('confirm-patient')).toBe('Patient Ada SYNTHETIC NHS number 999 000 0001');
+    expect(text('confirm-patient')).toBe('Patient Not checked with PDS NHS number 999 000 0001 (fails its check digit)');
   });
 });

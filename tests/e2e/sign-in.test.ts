@@ -36,7 +36,7 @@ describe('sign-in with CIS2 through the system browser', () => {
     await page.getByTestId('waiting').waitFor();
 
     const browserText = await signInAtMockCis2(chrome.context, url.href, 'Dr Amara Okoye');
-    expect(browserText).toContain('return to e-RS Triage');
+    expect(browserText).toContain('Return to e-RS Triage');
 
     await page.getByTestId('role-picker').waitFor();
     const roleLabels = await page.locator('.radio__label').allTextContents();

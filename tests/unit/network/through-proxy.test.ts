@@ -98,7 +98,7 @@ describe('behind an HTTP proxy (HTTP_PROXY / HTTPS_PROXY)', () => {
     expect(proxy.log.slice(before)).toContain(hostOf(env.ersBaseUrl));
     console.log(`proxy carried ${proxy.log.length} requests to ${proxy.hosts().join(', ')}`);
     expect(proxy.hosts().sort()).toEqual(
-      [...new Set([env.cis2.issuer, env.apim.tokenEndpoint, env.ersBaseUrl, env.emulator.objectStoreOrigin].map(hostOf))].sort(),
+      [...new Set([env.cis2.issuer, env.apim.tokenEndpoint, env.ersBaseUrl, env.emulator.objectStoreOrigin, env.pdsBaseUrl].map(hostOf))].sort(),
     );
   });
 

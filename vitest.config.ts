@@ -1,8 +1,13 @@
 import { defineConfig } from 'vitest/config';
 import vue from '@vitejs/plugin-vue';
 
-// One runner, four projects. `npm test` (tests/run-all.mjs) runs them all after the
+// One runner, five projects. `npm test` (tests/run-all.mjs) runs them all after the
 // type and lint checks; each project can also be run alone with `--project NAME`.
+//
+// unit and integration differ by one rule (README, "Unit and integration tests"): a unit
+// test opens no socket and starts no process. Anything that needs a server, the local
+// environment, a child process or a service-spawning tool (esbuild's API) is an
+// integration test.
 export default defineConfig({
   test: {
     projects: [
@@ -10,6 +15,14 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 20_000,
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['tests/integration/**/*.test.ts'],
           environment: 'node',
           testTimeout: 20_000,
         },

@@ -3,7 +3,7 @@
 // the preload is bundled whole because a sandboxed preload cannot require packages.
 // The local environment (local-env/) is bundled apart, into dist/dev, for unpackaged
 // development only: electron-builder's `files` never includes dist/dev, and
-// tests/unit/foundation/product-bundle.test.ts fails if main ever contains it.
+// tests/integration/foundation/product-bundle.test.ts fails if main ever contains it.
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 

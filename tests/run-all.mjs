@@ -1,5 +1,5 @@
 // `npm test`: every check the project has, in one run: types, lint, the renderer build the
-// end-to-end tests serve, then unit, component, conformance and e2e tests (vitest).
+// end-to-end tests serve, then unit, integration, component, conformance and e2e tests (vitest).
 // Writes test-results/summary.json and ends with the line `N passed, N failed`, counted
 // from the runners' own results (each static check counts as one).
 import { spawnSync } from 'node:child_process';
@@ -31,7 +31,7 @@ const vitestJson = 'test-results/vitest.json';
 rmSync(vitestJson, { force: true });
 // The security and fault tests write what they measured here; the summary adds it up.
 rmSync('test-results/security', { recursive: true, force: true });
-step('tests (unit, component, conformance, e2e)', bin('vitest'), [
+step('tests (unit, integration, component, conformance, e2e)', bin('vitest'), [
   'run',
   '--reporter=default',
   '--reporter=json',

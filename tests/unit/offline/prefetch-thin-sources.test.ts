@@ -8,8 +8,7 @@ import type { EncryptedStore } from '../../../electron/offline/encrypted-store';
 import { createPrefetcher, type PrefetchDetails, type Prefetcher, type PrefetchProgress, type PrefetchSources } from '../../../electron/offline/prefetch';
 import { abortableSleep } from '../../../electron/offline/prefetch/abortable-sleep';
 import { cacheKeys } from '../../../electron/offline/prefetch/cache-keys';
-import { bytesFor, openStore, ubrnOf } from './prefetch-fixtures';
-import { makeTempRoot } from './store-test-kit';
+import { bytesFor, makeTempRoot, openStore, ubrnOf } from './store-test-kit';
 
 let cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

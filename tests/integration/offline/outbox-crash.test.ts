@@ -13,7 +13,7 @@ import { TestKeyProvider } from '../../../electron/offline/key-provider';
 import { openOutbox, type OutboxItem, type OutboxOptions } from '../../../electron/offline/outbox';
 import { repoRoot } from '../../helpers/repo';
 import { httpReconcile, httpSend, startDecisionServer, type DecisionServer, type HoldMode } from './decision-server';
-import { makeTempRoot, tempFiles } from './store-test-kit';
+import { makeTempRoot, tempFiles } from '../../unit/offline/store-test-kit';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 const USER = 'consultant-crash';

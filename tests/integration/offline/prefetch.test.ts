@@ -19,7 +19,7 @@ import {
   type FakeItem,
   type SeenRequest,
 } from './prefetch-fixtures';
-import { makeTempRoot, tempFiles } from './store-test-kit';
+import { makeTempRoot, tempFiles } from '../../unit/offline/store-test-kit';
 
 const USER = '555000111222';
 

@@ -11,7 +11,7 @@ import { createErsPrefetchSources } from '../../../electron/offline/prefetch/ers
 import { createFileFetches, type FileFetches } from '../../../electron/offline/prefetch/in-flight';
 import { RateControl } from '../../../electron/offline/prefetch/rate-control';
 import { bytesFor, clientOptions, ersClient, makeItems, openStore, startFakeErs, ubrnOf, type FakeErs } from './prefetch-fixtures';
-import { makeTempRoot } from './store-test-kit';
+import { makeTempRoot } from '../../unit/offline/store-test-kit';
 
 let cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

@@ -5,9 +5,9 @@ import vue from '@vitejs/plugin-vue';
 // type and lint checks; each project can also be run alone with `--project NAME`.
 //
 // unit and integration differ by one rule (README, "Unit and integration tests"): a unit
-// test opens no socket and starts no process. Anything that needs a server, the local
-// environment, a child process or a service-spawning tool (esbuild's API) is an
-// integration test.
+// test opens no socket and starts no process. The unit project's setup file makes that
+// rule fail loudly. Anything that needs a server, the local environment, a child process
+// or a service-spawning tool (esbuild's API) is an integration test.
 export default defineConfig({
   test: {
     projects: [
@@ -16,6 +16,7 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
           environment: 'node',
+          setupFiles: ['tests/unit/no-io.setup.ts'],
           testTimeout: 20_000,
         },
       },

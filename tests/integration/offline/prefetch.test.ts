@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createConnectivity, createHttpProbe, type Connectivity } from '../../../electron/offline/connectivity';
 import type { EncryptedStore } from '../../../electron/offline/encrypted-store';
 import { storeDirectory } from '../../../electron/offline/encrypted-store';
@@ -76,13 +76,21 @@ async function rig(options: RigOptions): Promise<Rig> {
   return { fake, root, ...first, restart: build };
 }
 
+/** Waits until `condition` holds, checking every few milliseconds; fails after ten seconds. */
 async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error('timed out waiting for the condition');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  await vi.waitFor(() => expect(condition(), 'the condition waited for').toBe(true), { timeout: timeoutMs, interval: 5 });
 }
+
+/**
+ * The user's own request, or any request the test makes itself: a whole round trip through
+ * the fake e-RS. A prefetch request started before it was sent has reached the server by
+ * the time it is answered, so "nothing started meanwhile" is checked without a timer.
+ */
+async function roundTrip(fake: FakeErs): Promise<void> {
+  const response = await fetch(`${fake.url}/user-request`);
+  await response.arrayBuffer();
+}
+const isRoundTrip = (r: SeenRequest) => r.path === '/user-request';
 
 const isA005 = (r: SeenRequest) => r.method === 'GET' && /^\/FHIR\/STU3\/ReferralRequest\/\d{12}$/.test(r.path);
 const isSummary = (r: SeenRequest) => r.path.endsWith('/$ers.generateCRI');
@@ -303,7 +311,10 @@ describe('what the user is looking at', () => {
     const userRequest = r.prefetcher.foreground(() => gate);
     const done = r.prefetcher.refresh();
     await waitFor(() => r.fake.requests.length >= 2);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // The lists are in and their items are queued: a prefetcher that did not wait for the
+    // user would start them now, before the user's request below goes out.
+    await waitFor(() => r.prefetcher.progress().total > 0);
+    await roundTrip(r.fake);
     // Only the listing went out: no item was started while the user waited.
     expect(r.fake.requests.filter((req) => isA005(req) || isBinary(req))).toEqual([]);
     release();
@@ -319,9 +330,12 @@ describe('stops and outages', () => {
     await waitFor(() => r.fake.count(isBinary) >= 1);
     await r.prefetcher.cancel();
     const count = r.fake.requests.length;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Round trips before and after the refresh: a request the prefetcher started after
+    // cancel() would reach the server before the round trip's answer.
+    await roundTrip(r.fake);
     await r.prefetcher.refresh();
-    expect(r.fake.requests.length).toBe(count);
+    await roundTrip(r.fake);
+    expect(r.fake.requests.filter((req) => !isRoundTrip(req)).length).toBe(count);
     expect(r.prefetcher.progress().phase).toBe('cancelled');
   });
 

@@ -3,7 +3,7 @@
  * its own pacing ('per-item'), errors that carry Retry-After, and outages with no
  * connectivity monitor to say when they end.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EncryptedStore } from '../../../electron/offline/encrypted-store';
 import { createPrefetcher, type PrefetchDetails, type Prefetcher, type PrefetchProgress, type PrefetchSources } from '../../../electron/offline/prefetch';
 import { abortableSleep } from '../../../electron/offline/prefetch/abortable-sleep';
@@ -121,11 +121,7 @@ describe('outages without a connectivity monitor', () => {
     expect(paused.phase).toBe('offline');
     expect(paused.failed).toBe(0);
     down = false;
-    const started = Date.now();
-    while (prefetcher.progress().phase !== 'done') {
-      if (Date.now() - started > 10_000) throw new Error('prefetch did not resume');
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await vi.waitFor(() => expect(prefetcher.progress().phase, 'prefetch resuming by itself').toBe('done'), { timeout: 10_000, interval: 5 });
     expect(prefetcher.progress()).toMatchObject({ total: 24, done: 24 });
     expect((await store.list('attachment/')).length).toBe(12);
   });

@@ -303,7 +303,6 @@ describe('PDF viewer', () => {
     const urlBefore = page.url();
     await show('scripted.pdf', PDF, 'Scripted.pdf');
     await waitForCanvas(PDF_CANVAS);
-    await page.waitForTimeout(500);
     expect(await page.evaluate(() => (window as unknown as { pwned?: unknown }).pwned)).toBeUndefined();
     expect(dialogs).toEqual([]);
 
@@ -321,13 +320,20 @@ describe('PDF viewer', () => {
     await dialog.waitFor({ state: 'detached' });
     expect(await page.evaluate(() => window.harness.links)).toEqual(['https://example.org/results']);
     expect(page.url()).toBe(urlBefore);
+    // Checked again now the document has been drawn, its links laid out, and one of them
+    // asked about and closed: its open actions, page actions and javascript: link have had
+    // every chance a viewer gives them, and none ran.
+    expect(await page.evaluate(() => (window as unknown as { pwned?: unknown }).pwned)).toBeUndefined();
+    expect(dialogs).toEqual([]);
   });
 
   it('renders a font-matrix injection PDF (the CVE-2024-4367 class) without running its payload', async () => {
     await show('font-matrix.pdf', PDF, 'Font matrix.pdf');
     const info = await waitForCanvas(PDF_CANVAS);
     expect(info.inked).toBeGreaterThan(100);
-    await page.waitForTimeout(500);
+    // The payload would run where the font's glyphs are built: for the drawn page (the ink
+    // above) and for its text layer, laid out from the same font. Both are done now.
+    await expect.poll(() => page.locator('.textLayer span').count(), { timeout: 15_000 }).toBeGreaterThan(0);
     expect(await page.evaluate(() => (window as unknown as { pwned?: unknown }).pwned)).toBeUndefined();
   });
 

@@ -5,7 +5,7 @@
 // whose script is its own entry beside main: the converter finds it relative to main.mjs.
 // The local environment (local-env/) is bundled apart, into dist/dev, for unpackaged
 // development only: electron-builder's `files` never includes dist/dev, and
-// tests/unit/foundation/product-bundle.test.ts fails if main ever contains it.
+// tests/integration/foundation/product-bundle.test.ts fails if main ever contains it.
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 

@@ -1,4 +1,4 @@
-// What may be in the product: the check behind tests/unit/foundation/product-bundle.test.ts.
+// What may be in the product: the check behind tests/integration/foundation/product-bundle.test.ts.
 // Reads an esbuild metafile of the main bundle and package.json, and lists every way the
 // shipped main process could contain or load development tooling.
 import { builtinModules } from 'node:module';

@@ -4,12 +4,8 @@
  * through the DevTools protocol instead, which the CSP does not govern.
  */
 import type { Page } from 'playwright-core';
+import { waitUntil } from '../helpers/wait-until';
 
 export async function waitInPage(page: Page, expression: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await page.evaluate(expression)) return;
-    if (Date.now() > deadline) throw new Error(`The page never reached: ${expression}`);
-    await new Promise((resolve) => setTimeout(resolve, 15));
-  }
+  await waitUntil(() => page.evaluate(expression), () => `The page never reached: ${expression}`, { timeoutMs, intervalMs: 15 });
 }

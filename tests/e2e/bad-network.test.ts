@@ -102,6 +102,8 @@ async function go(hash: string): Promise<void> {
 /** A good referral opens whole: heading, summary, its letter drawn by the PDF viewer, and no message. */
 async function expectGoodReferral(ubrn: string): Promise<void> {
   await go(`#/referral/${ubrn}`);
+  // This referral's own screen: the previous one's stays up for a moment after the address changes.
+  await expect.poll(() => page.getByTestId('item-heading').textContent(), { timeout: 20_000 }).toContain(ubrn);
   await page.getByTestId('review-summary').waitFor({ timeout: 20_000 });
   expect(await page.getByTestId('item-heading').innerText()).toContain(ubrn);
   await page.getByTestId('pdf-viewer').waitFor({ timeout: 20_000 });
@@ -197,6 +199,7 @@ describe('bad answers from a hostile e-RS, in the sandbox environment', () => {
 
   it('a bad file is one message in the viewer; the good letter beside it still draws', async () => {
     await go(`#/referral/${hostile.attachmentsReferral}`);
+    await expect.poll(() => page.getByTestId('item-heading').textContent(), { timeout: 20_000 }).toContain(hostile.attachmentsReferral);
     await page.getByTestId('review-summary').waitFor({ timeout: 20_000 });
     await page.getByTestId('pdf-viewer').waitFor({ timeout: 20_000 });
     for (const kind of FILE_HOSTILITIES) {

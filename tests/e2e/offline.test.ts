@@ -35,7 +35,8 @@ async function openReferral(page: Page): Promise<void> {
   await page.evaluate((hash) => {
     window.location.hash = hash;
   }, `#/referral/${ubrn}`);
-  await page.getByTestId('item-heading').waitFor();
+  // Its own heading: the previous screen's is still there for a moment after the address changes.
+  await expect.poll(() => page.getByTestId('item-heading').textContent(), { timeout: 15_000 }).toBe(`Referral ${ubrn}`);
 }
 
 describe('offline attachment review in Chromium', () => {

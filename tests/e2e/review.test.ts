@@ -43,19 +43,48 @@ async function referralWith(contentType: string): Promise<{ referral: ReferralVi
   throw new Error(`no referral with an available ${contentType}`);
 }
 
+/** The heading of the review screen at `path` (#/referral/<ubrn>… or #/advice/<id>…). */
+function headingFor(path: string): string {
+  const [, kind, id] = /^#\/(referral|advice)\/([^?]+)/.exec(path) ?? [];
+  return kind === 'advice' ? `Advice request ${id}` : `Referral ${id}`;
+}
+
+/**
+ * Opens an item and waits until its own screen has loaded: the previous item's heading is
+ * still on screen for a moment after the address changes, so any heading will not do.
+ */
 async function openItem(page: Page, path: string): Promise<void> {
   await page.evaluate((hash) => {
     window.location.hash = hash;
   }, path);
-  await page.getByTestId('item-heading').waitFor();
+  await expect.poll(() => page.getByTestId('item-heading').textContent(), { timeout: 15_000 }).toBe(headingFor(path));
+  await page.getByTestId('review-loading').waitFor({ state: 'detached' });
+}
+
+/** What the status line says after `act`: its next words, not what it said before (a notice from the last decision, say). */
+async function statusAfter(page: Page, act: () => Promise<void>): Promise<string> {
+  const status = page.getByTestId('decision-status');
+  const before = (await status.textContent()) ?? '';
+  await act();
+  let now = '';
+  await expect
+    .poll(
+      async () => {
+        now = (await status.textContent()) ?? '';
+        return now !== '' && now !== before;
+      },
+      { timeout: 15_000 },
+    )
+    .toBe(true);
+  return now;
 }
 
 async function confirmAndWait(page: Page): Promise<string> {
   await page.getByTestId('confirm-dialog').waitFor();
-  await page.getByTestId('confirm-send').click();
-  await page.getByTestId('confirm-dialog').waitFor({ state: 'detached' });
-  await expect.poll(async () => (await page.getByTestId('decision-status').textContent()) ?? '', { timeout: 15_000 }).not.toBe('');
-  return (await page.getByTestId('decision-status').textContent()) ?? '';
+  return statusAfter(page, async () => {
+    await page.getByTestId('confirm-send').click();
+    await page.getByTestId('confirm-dialog').waitFor({ state: 'detached' });
+  });
 }
 
 /** True when the canvas has drawn something other than white. */
@@ -188,8 +217,7 @@ describe('reviewing a referral with its attachments inline, and recording decisi
     expect(await page.getByTestId('conflict-change').count()).toBeGreaterThan(0);
     expect(await seriousViolations(page)).toEqual([]);
     // "Send again" under the list of changes is the confirmation: it sends with the new version.
-    await page.getByTestId('conflict-resend').click();
-    await expect.poll(async () => (await page.getByTestId('decision-status').textContent()) ?? '', { timeout: 15_000 }).toMatch(/accepted/i);
+    expect(await statusAfter(page, () => page.getByTestId('conflict-resend').click())).toMatch(/accepted/i);
     const accepts = emulator().operations().filter((o) => o.operation === 'A013' && o.path.includes(row.ubrn));
     expect(accepts.map((o) => o.status)).toEqual([412, 200]);
     expect(emulator().referral(row.ubrn)?.review?.outcome).toBe('ACCEPTED');

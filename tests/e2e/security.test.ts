@@ -124,10 +124,10 @@ describe('the Content-Security-Policy of the signed-in app', () => {
       img.setAttribute('onerror', 'window.__handler = true;');
       img.src = '/no-such-image.png';
       document.body.append(img);
-      // Give the image time to fail, so its handler would have run by now. Code evaluated
-      // by the test itself is exempt from the page's CSP until its first await; from here
-      // on it runs as the page's own script would.
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // Wait for the image to fail: its inline handler, listening before this one, would
+      // have run by now. Code evaluated by the test itself is exempt from the page's CSP
+      // until its first await; from here on it runs as the page's own script would.
+      await new Promise((resolve) => img.addEventListener('error', resolve, { once: true }));
       let evalRefused = false;
       try {
         (0, eval)('window.__eval = true;');
@@ -207,8 +207,11 @@ describe('the Content-Security-Policy of the signed-in app', () => {
     expect(blocked.some((v) => v.directive === 'connect-src' && v.blockedURI.startsWith(sink.origin))).toBe(true);
     expect(blocked.some((v) => v.directive === 'connect-src' && v.blockedURI.startsWith('https://example.invalid'))).toBe(true);
     expect(blocked.some((v) => v.directive === 'img-src' && v.blockedURI.startsWith(sink.origin))).toBe(true);
-    // A queued beacon would be sent in the background: wait long enough for it to arrive if it could.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // A queued beacon goes out in the background: wait until the page has refused it (its
+    // connect-src violation), so it cannot arrive later.
+    if (results.beacon === 'queued') {
+      await expect.poll(async () => (await violationsAfter(before)).some((v) => v.directive === 'connect-src' && v.blockedURI.includes('via=beacon'))).toBe(true);
+    }
     expect(sink.requests).toEqual([]);
   });
 });
@@ -299,8 +302,9 @@ describe('another origin calling the host', () => {
         { host: running.host.origin, header: HOST_KEY_HEADER, secret: running.host.secret },
       );
       expect(attempts).toEqual({ withSecret: 'TypeError', withoutSecret: 'TypeError', simple: 'opaque', events: 'TypeError' });
-      // The app page may make calls of its own meanwhile; the attacker asked only for app.info.
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Every attempt above has had its answer (or its refused preflight), and the host
+      // counts a call before it answers: nothing is left to arrive. The app page may make
+      // calls of its own meanwhile; the attacker asked only for app.info.
       expect(calls.slice(before).filter((name) => name === 'app.info')).toEqual([]);
     } finally {
       await other.close();

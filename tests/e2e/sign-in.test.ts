@@ -70,12 +70,15 @@ describe('sign-in with CIS2 through the system browser', () => {
   it('never sends anything token-like to the page', async () => {
     const { page } = chrome;
     const bodies: string[] = [];
+    const reading: Promise<void>[] = [];
     page.on('response', (response) => {
-      if (response.url().includes('/api/')) void response.text().then((t) => bodies.push(t), () => undefined);
+      if (response.url().includes('/api/')) reading.push(response.text().then((t) => void bodies.push(t), () => undefined));
     });
     await page.getByTestId('choose-role').click();
     await page.getByTestId('header-user').waitFor();
-    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
+    // The signed-in app has fetched its first list: every answer so far is read in full.
+    await page.getByTestId('worklist-count-referrals').waitFor();
+    await Promise.all(reading);
     const all = bodies.join('\n');
     expect(all.length).toBeGreaterThan(0);
     expect(all).not.toMatch(/eyJ[\w-]{5,}\.[\w-]{5,}\./);

@@ -15,6 +15,7 @@ import { silentLogger } from '../../electron/log/logger';
 import { createNodePlatform } from '../../electron/platform/node-platform';
 import { TestKeyProvider } from '../../electron/offline/key-provider';
 import { browse, CookieJar, loginFormAction } from './local-identity';
+import { waitUntil } from './wait-until';
 
 export interface DirectApp {
   app: TriageApp;
@@ -82,13 +83,17 @@ export async function startDirectApp(
     call,
     raw: (channel, input) => dispatch(app, channel, input, silentLogger),
     async waitForPhase(phase, timeoutMs = 10_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const view = app.session.get();
-        if (view.phase === phase) return view;
-        if (Date.now() > deadline) throw new Error(`session stayed in ${view.phase} (wanted ${phase}); notice: ${view.notice?.message ?? 'none'}`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      return waitUntil(
+        () => {
+          const view = app.session.get();
+          return view.phase === phase ? view : null;
+        },
+        () => {
+          const view = app.session.get();
+          return `session stayed in ${view.phase} (wanted ${phase}); notice: ${view.notice?.message ?? 'none'}`;
+        },
+        { timeoutMs },
+      );
     },
     async close() {
       await app.dispose();

@@ -5,13 +5,10 @@
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import type { RunningAppHost } from './app-host';
+import { waitUntil } from './wait-until';
 
 export async function waitForOpenedUrl(running: RunningAppHost, count: number, timeoutMs = 10_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  while (running.opened.length < count) {
-    if (Date.now() > deadline) throw new Error('The app never asked the system browser to open the sign-in page.');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await waitUntil(() => running.opened.length >= count, () => 'The app never asked the system browser to open the sign-in page.', { timeoutMs });
   return running.opened[count - 1] ?? '';
 }
 

@@ -8,7 +8,7 @@ import { createApp, defineComponent, h, shallowRef } from 'vue';
 import AttachmentViewer from '../../../renderer/viewer/components/AttachmentViewer.vue';
 import '../../../renderer/styles/nhs.css';
 import './harness.css';
-import { afterNextPaint, fetchBytes, settle, waitForElement, type OpenResult } from './timing';
+import { afterNextPaint, fetchBytes, untilQuiet, waitForElement, type OpenResult } from './timing';
 
 interface Shown {
   bytes: Uint8Array;
@@ -60,7 +60,7 @@ async function convertDocument(request: { kind: 'docx' | 'rtf'; bytes: Uint8Arra
 harness.bench = {
   async clear() {
     shown.value = null;
-    await settle();
+    await untilQuiet();
   },
   async prepare(path) {
     await harness.bench.clear();

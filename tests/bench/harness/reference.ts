@@ -8,7 +8,7 @@ import { pdfjsLib } from './pdfjs-global';
 import { EventBus, PDFLinkService, PDFViewer } from 'pdfjs-dist/web/pdf_viewer.mjs';
 import 'pdfjs-dist/web/pdf_viewer.css';
 import './harness.css';
-import { afterNextPaint, fetchBytes, settle, type OpenResult } from './timing';
+import { afterNextPaint, fetchBytes, untilQuiet, type OpenResult } from './timing';
 import { decodeFirstPage, type DecodedPage } from './utif-page';
 
 interface ReferenceBench {
@@ -57,7 +57,7 @@ async function clear(): Promise<void> {
   tiffCanvas.height = 0;
   tiffCanvas.hidden = true;
   container.hidden = false;
-  await settle();
+  await untilQuiet();
 }
 
 function draw(page: DecodedPage): void {

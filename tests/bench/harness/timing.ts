@@ -24,11 +24,15 @@ export function afterNextPaint(): Promise<number> {
   });
 }
 
-/** Lets the page settle between documents: two frames and an idle moment. */
-export async function settle(): Promise<void> {
+/**
+ * Lets the page come to rest between documents: two frames drawn, then the main thread idle
+ * (requestIdleCallback runs once nothing else is queued; its timeout only bounds a page
+ * that is never idle).
+ */
+export async function untilQuiet(): Promise<void> {
   await afterNextPaint();
   await afterNextPaint();
-  await new Promise((resolve) => setTimeout(resolve, 30));
+  await new Promise<void>((resolve) => requestIdleCallback(() => resolve(), { timeout: 2_000 }));
 }
 
 export async function fetchBytes(path: string): Promise<Uint8Array> {

@@ -16,8 +16,7 @@ import {
   mountReview,
   need,
   pickFile,
-  settle,
-  shown,
+  until,
   text,
   type,
   withWorklist,
@@ -46,11 +45,11 @@ describe('the A&G screen', () => {
 
     expect(text('viewer-title')).toBe('Advice request overview');
     expect(client.inputs('advice.overview')).toEqual([{ ubrn: AG }]);
-    expect(await shown('text-content')).toBe('Synthetic advice overview.');
+    await until(() => expect(text('text-content')).toBe('Synthetic advice overview.'));
 
     await click(need('thread-attachment'));
     expect(text('viewer-title')).toBe('Lesion description.txt');
-    expect(await shown('text-content')).toBe('Synthetic advice file att-8.');
+    await until(() => expect(text('text-content')).toBe('Synthetic advice file att-8.'));
     expect(client.inputs('advice.attachment')).toEqual([{ ubrn: AG, attachmentId: 'att-8' }]);
     expect(allByTestId('attachment-item').map((i) => i.querySelector('.review-attachment__name')?.textContent)).toEqual([
       'Advice request overview',
@@ -74,7 +73,6 @@ describe('the A&G screen', () => {
     withWorklist(client, 'advice', [makeRow(1, { id: 'ag-1', ubrn: AG })]);
     const mounted = await mountReview(client, '/worklists/advice');
     await mounted.router.push('/advice/ag-1');
-    await settle();
     expect(client.inputs('advice.open')).toEqual([{ ubrn: AG }]);
     expect(text('item-heading')).toBe('Advice request ag-1');
   });
@@ -146,6 +144,7 @@ describe('replying', () => {
     await type('reply-guidance', 'Synthetic advice: emollients, review in 6 weeks.');
     await choose('reply-priority', 'URGENT');
     await pickFile('reply-file', new File(['Synthetic leaflet text'], 'leaflet.txt', { type: 'text/plain' }));
+    await until(() => expect(text('reply-file-chosen')).toContain('leaflet.txt'));
     await click('reply-submit');
     expect(confirmRows()).toEqual({
       Patient: 'Not checked with PDS NHS number 999 000 0002 (fails its check digit)',
@@ -157,7 +156,6 @@ describe('replying', () => {
       Attachment: 'leaflet.txt (22 bytes)',
     });
     await click('confirm-send');
-    await settle();
     const [sent] = client.inputs('advice.reply');
     expect(sent).toMatchObject({
       ubrn: AG,
@@ -168,8 +166,8 @@ describe('replying', () => {
       attachment: { fileName: 'leaflet.txt', contentType: 'text/plain' },
     });
     expect(new TextDecoder().decode(sent?.attachment?.bytes)).toBe('Synthetic leaflet text');
-    expect(mounted.router.currentRoute.value.fullPath).toBe(`/advice/${next}?list=advice`);
-    expect(text('decision-status')).toBe('2000 0000 0001: Advice sent to the referrer. This is the next advice request in your list.');
+    await until(() => expect(mounted.router.currentRoute.value.fullPath).toBe(`/advice/${next}?list=advice`));
+    await until(() => expect(text('decision-status')).toBe('2000 0000 0001: Advice sent to the referrer. This is the next advice request in your list.'));
   });
 
   it('keeps the reply and offers a reload when the request changed meanwhile', async () => {
@@ -183,9 +181,9 @@ describe('replying', () => {
     await type('reply-guidance', 'Kept guidance.');
     await click('reply-submit');
     await click('confirm-send');
-    expect(text('decision-error')).toContain('This advice request changed while you were replying.');
+    await until(() => expect(text('decision-error')).toContain('This advice request changed while you were replying.'));
     await click('advice-reload');
-    expect(client.inputs('advice.open')).toHaveLength(2);
+    await until(() => expect(client.inputs('advice.open')).toHaveLength(2));
     expect(byTestId('decision-error')).toBeNull();
     expect(need<HTMLTextAreaElement>('reply-guidance').value).toBe('Kept guidance.');
   });
@@ -216,23 +214,20 @@ describe('converting to a referral', () => {
       'File for the booking team': 'None',
     });
     await click('confirm-send');
-    await settle();
     expect(client.inputs('advice.convert')).toEqual([
       { ubrn: AG, version: '3', guidance: 'A referral is needed: converted.', priority: 'URGENT', reviewComments: 'Book into the synthetic lesion clinic.' },
     ]);
-    expect(mounted.router.currentRoute.value.path).toBe('/worklists/advice');
+    await until(() => expect(mounted.router.currentRoute.value.path).toBe('/worklists/advice'));
   });
 
   it('c opens the conversion form and g the reply form', async () => {
     await mountReview(fakeReviewClient({ 'advice.open': adviceScreen(adviceRequest()) }), `/advice/${AG}`);
     key('c', document.body);
-    await settle();
-    expect(document.activeElement).toBe(need('convert-guidance'));
+    await until(() => expect(document.activeElement).toBe(need('convert-guidance')));
     key('Escape', document.body);
     (document.activeElement as HTMLElement | null)?.blur();
     key('g', document.body);
-    await settle();
-    expect(byTestId('reply-form')).not.toBeNull();
+    await until(() => expect(byTestId('reply-form')).not.toBeNull());
     expect(byTestId('convert-form')).toBeNull();
   });
 
@@ -243,12 +238,11 @@ describe('converting to a referral', () => {
     await click('advice-convert');
     await type('convert-guidance', 'Draft guidance');
     await mounted.router.push('/worklists/advice');
-    await settle();
-    expect(drafts.get(`advice-${AG}`)?.form['convert.guidance']).toBe('Draft guidance');
+    await until(() => expect(drafts.get(`advice-${AG}`)?.form['convert.guidance']).toBe('Draft guidance'));
     mounted.wrapper.unmount();
     document.body.innerHTML = '';
     await mountReview(fakeReviewClient({ 'advice.open': adviceScreen(adviceRequest()) }, drafts), `/advice/${AG}`);
-    expect(need<HTMLTextAreaElement>('convert-guidance').value).toBe('Draft guidance');
+    await until(() => expect(need<HTMLTextAreaElement>('convert-guidance').value).toBe('Draft guidance'));
     expect(text('draft-restored')).toMatch(/^Your draft from \d\d:\d\d is back\.$/);
   });
 });

@@ -15,7 +15,7 @@ import {
   makeRow,
   mountReview,
   pickFile,
-  settle,
+  until,
   text,
   type,
   withWorklist,
@@ -48,7 +48,7 @@ describe('converting to a referral with files', () => {
       'File for the booking team': 'booking notes.txt (23 bytes)',
     });
     await click('confirm-send');
-    await settle();
+    await until(() => expect(client.inputs('advice.convert')).toHaveLength(1));
     const [sent] = client.inputs('advice.convert');
     expect(sent).toMatchObject({ ubrn: AG, guidance: 'A referral is needed: converted.', reviewComments: 'Book into the synthetic lesion clinic.' });
     expect(sent?.guidanceAttachment?.fileName).toBe('leaflet.pdf');

@@ -3,10 +3,10 @@
  * and records every call, and the app's own router mounted on a review screen. Every NHS
  * number is in the 999 range that is never issued; every name is invented.
  */
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
-import { afterEach, beforeEach } from 'vitest';
+import { mount, type VueWrapper } from '@vue/test-utils';
+import { afterEach, beforeEach, expect, vi } from 'vitest';
 import { createPinia, type Pinia } from 'pinia';
-import { defineComponent, h } from 'vue';
+import { defineComponent, h, nextTick } from 'vue';
 import { RouterView, type Router } from 'vue-router';
 import type {
   AdviceRequestView,
@@ -253,7 +253,7 @@ export function cleanUpReviewScreens(): void {
   });
 }
 
-/** The app's router and a fresh Pinia, signed in as `role`, showing `path`. */
+/** The app's router and a fresh Pinia, signed in as `role`, showing `path` once it has loaded. */
 export async function mountReview(client: FakeReviewClient, path: string, role: RoleChoice = {}): Promise<MountedReview> {
   const pinia = createPinia();
   const router = createAppRouter();
@@ -265,16 +265,38 @@ export async function mountReview(client: FakeReviewClient, path: string, role: 
   useSessionStore(pinia).view = signedInView(role);
   await router.push(path);
   await router.isReady();
-  await settle();
+  await screenShown(path);
   return { wrapper, router, pinia, client };
 }
 
-/** Lets promises, lazy viewers and Vue's updates run to rest. */
-export async function settle(rounds = 4): Promise<void> {
-  for (let i = 0; i < rounds; i += 1) {
-    await flushPromises();
-    await new Promise((resolve) => setTimeout(resolve, 0));
-  }
+/**
+ * Waits until `assertion` passes, trying it again every few milliseconds (timers, lazy
+ * imports and the faked client's answers run in between), and fails with the assertion's
+ * own last error after ten seconds. Every wait in these tests is one of these: a busy
+ * machine makes a test slower, never red.
+ */
+export function until<T>(assertion: () => T | Promise<T>, timeout = 10_000): Promise<T> {
+  return vi.waitFor(assertion, { timeout, interval: 5 });
+}
+
+/**
+ * Waits until the screen at `path` has loaded: the item's heading or its one sentence
+ * saying why not, or the worklist's table, empty line or error.
+ */
+export async function screenShown(path: string): Promise<void> {
+  const loaded = ['item-heading', 'review-error', 'worklist-table', 'worklist-empty', 'worklist-error'];
+  await until(() => {
+    expect(loaded.some((id) => byTestId(id) !== null), `the screen for ${path} to load`).toBe(true);
+    expect(byTestId('review-loading'), `the screen for ${path} to finish loading`).toBeNull();
+  });
+}
+
+/** Waits until the review screen headed `heading` (say "Referral 100000000002") has loaded. */
+export async function itemShown(heading: string): Promise<void> {
+  await until(() => {
+    expect(text('item-heading')).toBe(heading);
+    expect(byTestId('review-loading'), `${heading} to finish loading`).toBeNull();
+  });
 }
 
 /** An element anywhere in the document (dialogs are teleported to <body>). */
@@ -292,12 +314,19 @@ export function need<T extends Element = HTMLElement>(id: string, root: ParentNo
   return found;
 }
 
+/*
+ * The actions below wait for one thing only: Vue's next render (nextTick), which shows
+ * what the event changed at once, such as a form's errors. Anything that takes longer (the
+ * faked client's answer, a route change, a lazily loaded viewer, a file being read) the
+ * test waits for with until(), on what it expects to see.
+ */
+
 /** A click as a user makes it: the control takes focus, then the click. */
 export async function click(id: string | Element): Promise<void> {
   const element = (typeof id === 'string' ? need(id) : id) as HTMLElement;
   element.focus();
   element.click();
-  await settle();
+  await nextTick();
 }
 
 /** Types into a text area or input as a user would: value, then the input event. */
@@ -305,29 +334,32 @@ export async function type(id: string, text: string): Promise<void> {
   const field = need<HTMLTextAreaElement | HTMLInputElement>(id);
   field.value = text;
   field.dispatchEvent(new Event('input', { bubbles: true }));
-  await settle(1);
+  await nextTick();
 }
 
 export async function choose(id: string, value: string): Promise<void> {
   const select = need<HTMLSelectElement>(id);
   select.value = value;
   select.dispatchEvent(new Event('change', { bubbles: true }));
-  await settle(1);
+  await nextTick();
 }
 
 export async function check(id: string): Promise<void> {
   const radio = need<HTMLInputElement>(id);
   radio.checked = true;
   radio.dispatchEvent(new Event('change', { bubbles: true }));
-  await settle(1);
+  await nextTick();
 }
 
-/** Puts a file into a file input, as the system's file chooser would, and lets it be read. */
+/**
+ * Puts a file into a file input, as the system's file chooser would. Reading it takes a
+ * moment: wait with until() for what the field then says.
+ */
 export async function pickFile(id: string, file: File): Promise<void> {
   const input = need<HTMLInputElement>(id);
   Object.defineProperty(input, 'files', { value: [file], configurable: true });
   input.dispatchEvent(new Event('change', { bubbles: true }));
-  await settle();
+  await nextTick();
 }
 
 export function key(name: string, target: Element | null = document.activeElement, init: KeyboardEventInit = {}): KeyboardEvent {
@@ -353,11 +385,10 @@ export function confirmRows(): Record<string, string> {
 
 /**
  * The words of an element that may take a moment to appear (the viewers are loaded on
- * first use): waits for it, up to two seconds, then reads it.
+ * first use): waits until it is there, then reads it.
  */
 export async function shown(id: string): Promise<string> {
-  const deadline = Date.now() + 2000;
-  while (!byTestId(id) && Date.now() < deadline) await settle(1);
+  await until(() => expect(byTestId(id), `an element with data-testid="${id}"`).not.toBeNull());
   return text(id);
 }
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { PatientLookup } from '../../../contract';
 import PatientBanner from '../../../renderer/review/components/PatientBanner.vue';
 import { ageText, bannerDate, isValidNhsNumber, nameSearchKey, patientNameText } from '../../../renderer/worklist/patient-text';
-import { bookedReferral, cleanUpReviewScreens, click, confirmRows, fakeReviewClient, mountReview, need, patientLookup, referralScreen, rowsFor, settle, text, withWorklist } from './fixtures';
+import { bookedReferral, cleanUpReviewScreens, click, confirmRows, fakeReviewClient, mountReview, need, patientLookup, referralScreen, rowsFor, until, text, withWorklist } from './fixtures';
 
 cleanUpReviewScreens();
 
@@ -162,8 +162,7 @@ describe('the banner on the review screen', () => {
     expect(need('patient-banner').getAttribute('data-state')).toBe('checking');
     expect(client.inputs('patient.get')).toEqual([{ nhsNumber: VALID }]);
     answer(patientLookup(VALID));
-    await settle();
-    expect(need('patient-banner').getAttribute('data-state')).toBe('found');
+    await until(() => expect(need('patient-banner').getAttribute('data-state')).toBe('found'));
     expect(text('banner-name')).toBe('PEMBERTON, Nia (Ms)');
   });
 

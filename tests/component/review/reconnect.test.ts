@@ -5,12 +5,13 @@
  */
 import { mount } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
+import { nextTick } from 'vue';
 import type { EventName, Events, OfflineStatus } from '../../../contract';
 import { CLIENT_KEY } from '../../../renderer/api/client';
 import OfflineBar from '../../../renderer/shell/components/OfflineBar.vue';
 import { useOfflineStore } from '../../../renderer/shell/offline-store';
 import { listView } from '../worklists/fixtures';
-import { bookedReferral, byTestId, cleanUpReviewScreens, click, fakeReviewClient, makeRow, mountReview, need, referralScreen, settle, type FakeReviewClient } from './fixtures';
+import { bookedReferral, byTestId, cleanUpReviewScreens, click, fakeReviewClient, makeRow, mountReview, need, referralScreen, until, type FakeReviewClient } from './fixtures';
 
 const UBRN = '000000070000';
 cleanUpReviewScreens();
@@ -33,7 +34,7 @@ function withEvents(client: FakeReviewClient): (status: OfflineStatus) => Promis
   }) as FakeReviewClient['on'];
   return async (status) => {
     for (const listener of listeners) listener(status);
-    await settle();
+    await nextTick();
   };
 }
 
@@ -81,8 +82,7 @@ describe('back online after working offline', () => {
     const push = withEvents(client);
     const { pinia } = await mountReview(client, '/worklists/referrals');
     const bar = mount(OfflineBar, { attachTo: document.body, global: { plugins: [pinia], provide: { [CLIENT_KEY as symbol]: client } } });
-    await settle();
-    expect(byTestId('offline-banner')).not.toBeNull();
+    await until(() => expect(byTestId('offline-banner')).not.toBeNull());
     expect(byTestId('outbox-sent')).toBeNull();
 
     await push(BACK);

@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DecisionOutcome } from '../../../contract';
 import { TriageError } from '../../../renderer/api/client';
 import {
@@ -9,12 +9,13 @@ import {
   click,
   confirmRows,
   fakeReviewClient,
+  itemShown,
   mountReview,
   need,
   pickFile,
   referralScreen,
   rowsFor,
-  settle,
+  until,
   text,
   triageReferral,
   type,
@@ -156,16 +157,16 @@ describe('form checks before anything is sent', () => {
 
     // A refused file replaces a good one chosen before: nothing is left to send by mistake.
     await pickFile('triage-file', new File(['%PDF-1.4 first'], 'first.pdf', { type: 'application/pdf' }));
-    expect(text('triage-file-chosen')).toContain('first.pdf');
+    await until(() => expect(text('triage-file-chosen')).toContain('first.pdf'));
     await pickFile('triage-file', new File([new Uint8Array(5 * 1024 * 1024 + 1)], 'big.pdf', { type: 'application/pdf' }));
-    expect(text('triage-file-error')).toContain('The file is 5.0 MB: e-RS accepts files of up to 5 MB.');
+    await until(() => expect(text('triage-file-error')).toContain('The file is 5.0 MB: e-RS accepts files of up to 5 MB.'));
     expect(byTestId('triage-file-chosen')).toBeNull();
 
     await pickFile('triage-file', new File(['MZ'], 'tool.exe', { type: 'application/x-msdownload' }));
-    expect(text('triage-file-error')).toContain('e-RS does not accept this type of file.');
+    await until(() => expect(text('triage-file-error')).toContain('e-RS does not accept this type of file.'));
 
     await pickFile('triage-file', new File(['just text'], 'scan.pdf', { type: 'application/pdf' }));
-    expect(text('triage-file-error')).toContain('labelled as a PDF document but its contents are a text file');
+    await until(() => expect(text('triage-file-error')).toContain('labelled as a PDF document but its contents are a text file'));
 
     await check('triage-outcome-ACCEPT_REFER_BOOK_LATER');
     await type('triage-comments', 'Book into the synthetic clinic.');
@@ -174,8 +175,8 @@ describe('form checks before anything is sent', () => {
     expect(byTestId('confirm-dialog')).toBeNull();
 
     await pickFile('triage-file', new File(['%PDF-1.4 synthetic'], 'advice sheet.pdf', { type: 'application/pdf' }));
+    await until(() => expect(text('triage-file-chosen')).toContain('advice sheet.pdf'));
     expect(byTestId('triage-file-error')).toBeNull();
-    expect(text('triage-file-chosen')).toContain('advice sheet.pdf');
     await click('triage-submit');
     expect(byTestId('confirm-dialog')).not.toBeNull();
   });
@@ -250,22 +251,19 @@ describe('confirmation and sending', () => {
     await click('decision-accept');
     expect(confirmRows()).toMatchObject({ Decision: 'Accept the referral' });
     await click('confirm-send');
-    await settle();
 
     expect(client.inputs('referral.accept')).toEqual([{ ubrn: UBRN, version: '4' }]);
-    expect(mounted.router.currentRoute.value.fullPath).toBe(`/referral/${second}?list=referrals`);
-    expect(text('item-heading')).toBe(`Referral ${second}`);
+    await until(() => expect(mounted.router.currentRoute.value.fullPath).toBe(`/referral/${second}?list=referrals`));
+    await itemShown(`Referral ${second}`);
     expect(need('decision-status').getAttribute('role')).toBe('status');
-    expect(text('decision-status')).toBe('1000 0000 0001: Referral accepted. This is the next referral in your list.');
-    expect(document.activeElement).toBe(need('item-heading'));
+    await until(() => expect(text('decision-status')).toBe('1000 0000 0001: Referral accepted. This is the next referral in your list.'));
+    await until(() => expect(document.activeElement).toBe(need('item-heading')));
 
     await click('decision-accept');
     await click('confirm-send');
-    await settle();
-    // The list screen loads on demand: wait for it rather than for a number of turns.
-    await vi.waitFor(() => expect(mounted.router.currentRoute.value.path).toBe('/worklists/referrals'));
+    await until(() => expect(mounted.router.currentRoute.value.path).toBe('/worklists/referrals'));
     // The list says what became of the last one (NHS's sandbox has one referral per list).
-    await vi.waitFor(() => expect(text('worklist-decided')).toBe('1000 0000 0002: Referral accepted. That was the last item on this list.'));
+    await until(() => expect(text('worklist-decided')).toBe('1000 0000 0002: Referral accepted. That was the last item on this list.'));
     expect(need('worklist-decided').closest('[role="status"]')).not.toBeNull();
   });
 
@@ -276,15 +274,18 @@ describe('confirmation and sending', () => {
     const mounted = await mountReview(client, `/referral/${b}`);
     await click('decision-accept');
     await click('confirm-send');
-    await settle();
-    expect(mounted.router.currentRoute.value.path).toBe(`/referral/${c}`);
+    await until(() => expect(mounted.router.currentRoute.value.path).toBe(`/referral/${c}`));
+    await itemShown(`Referral ${c}`);
     // Back to a, then the next after a is b, decided already: c.
     await mounted.router.push(`/referral/${a}?list=referrals`);
-    await settle();
+    await itemShown(`Referral ${a}`);
     await click('decision-accept');
     await click('confirm-send');
-    await settle();
-    expect(mounted.router.currentRoute.value.path).toBe(`/referral/${c}`);
+    await until(() => expect(mounted.router.currentRoute.value.path).toBe(`/referral/${c}`));
+    expect(client.inputs('referral.accept')).toEqual([
+      { ubrn: b, version: '4' },
+      { ubrn: a, version: '4' },
+    ]);
   });
 
   it('says a decision made offline is queued, and moves on', async () => {
@@ -297,8 +298,7 @@ describe('confirmation and sending', () => {
     await mountReview(client, `/referral/${UBRN}`);
     await click('decision-accept');
     await click('confirm-send');
-    await settle();
-    expect(text('decision-status')).toBe('1000 0000 0001: Queued: will be sent when e-RS is reachable. This is the next referral in your list.');
+    await until(() => expect(text('decision-status')).toBe('1000 0000 0001: Queued: will be sent when e-RS is reachable. This is the next referral in your list.'));
   });
 
   it('keeps the decision and says what to do when sending fails', async () => {
@@ -312,9 +312,9 @@ describe('confirmation and sending', () => {
     await type('reject-comments', 'Synthetic comment.');
     await click('reject-submit');
     await click('confirm-send');
-    expect(text('decision-error')).toBe('e-RS refused the rejection: the reason is not in force. Choose another reason.');
+    await until(() => expect(text('decision-error')).toBe('e-RS refused the rejection: the reason is not in force. Choose another reason.'));
     expect(need('decision-error').getAttribute('role')).toBe('alert');
-    expect(document.activeElement).toBe(need('decision-error'));
+    await until(() => expect(document.activeElement).toBe(need('decision-error')));
     expect(need<HTMLTextAreaElement>('reject-comments').value).toBe('Synthetic comment.');
     expect(mounted.router.currentRoute.value.path).toBe(`/referral/${UBRN}`);
   });
@@ -341,7 +341,7 @@ describe('a conflict', () => {
     await click('reject-submit');
     await click('confirm-send');
 
-    const panel = need('conflict-panel');
+    const panel = await until(() => need('conflict-panel'));
     expect(text('conflict-message')).toBe('Someone else changed this referral while you were looking at it.');
     const changes = Array.from(panel.querySelectorAll('[data-testid="conflict-change"]')).map((row) => Array.from(row.children).map((c) => c.textContent));
     expect(changes).toEqual([
@@ -351,14 +351,13 @@ describe('a conflict', () => {
     expect(text('conflict-kept')).toContain('Synthetic reason for the referrer.');
     // The screen shows the referral as it is now.
     expect(text('summary-priority')).toBe('Two week wait');
-    expect(document.activeElement?.id).toBe('conflict-heading');
+    await until(() => expect(document.activeElement?.id).toBe('conflict-heading'));
 
     answer = { status: 'sent', correlationId: 'c2', message: 'Referral rejected and returned to the referrer.' };
     await click('conflict-resend');
-    await settle();
     expect(client.inputs('referral.reject').map((i) => i.version)).toEqual(['4', '6']);
     expect(client.inputs('referral.reject')[1]).toMatchObject({ reasonCode: 'CLINICALLY_INAPPROPRIATE', comments: 'Synthetic reason for the referrer.' });
-    expect(mounted.router.currentRoute.value.path).toBe('/worklists/referrals');
+    await until(() => expect(mounted.router.currentRoute.value.path).toBe('/worklists/referrals'));
   });
 
   it('lets the user drop the decision, and its draft', async () => {

@@ -11,8 +11,7 @@ import {
   mountReview,
   need,
   referralScreen,
-  settle,
-  shown,
+  until,
   text,
   textFile,
   UBRN,
@@ -77,7 +76,7 @@ describe('the attachments and the viewer', () => {
     ]);
     expect(items[1]?.getAttribute('aria-current')).toBe('true');
     expect(text('viewer-title')).toBe('Referral letter 1.txt');
-    expect(await shown('text-content')).toBe('Synthetic letter text for att-1.');
+    await until(() => expect(text('text-content')).toBe('Synthetic letter text for att-1.'));
     expect(client.inputs('referral.attachment')).toEqual([{ ubrn: UBRN, attachmentId: 'att-1' }]);
   });
 
@@ -86,16 +85,16 @@ describe('the attachments and the viewer', () => {
     await mountReview(client, `/referral/${UBRN}`);
     await click(allByTestId('attachment-item')[2] as HTMLElement);
     expect(text('viewer-title')).toBe('Blood results.txt');
-    expect(await shown('text-content')).toBe('Synthetic letter text for att-2.');
+    await until(() => expect(text('text-content')).toBe('Synthetic letter text for att-2.'));
 
     await click(allByTestId('attachment-item')[0] as HTMLElement);
     expect(client.inputs('referral.clinicalInfo')).toEqual([{ ubrn: UBRN }]);
-    expect(await shown('text-content')).toBe('Synthetic clinical information summary.');
+    await until(() => expect(text('text-content')).toBe('Synthetic clinical information summary.'));
 
     // Coming back to a letter already fetched does not fetch it again.
     await click(allByTestId('attachment-item')[1] as HTMLElement);
     expect(client.inputs('referral.attachment')).toHaveLength(2);
-    expect(await shown('text-content')).toBe('Synthetic letter text for att-1.');
+    await until(() => expect(text('text-content')).toBe('Synthetic letter text for att-1.'));
   });
 
   it("shows an unavailable or quarantined attachment as such, with e-RS's reason, and never asks for it", async () => {
@@ -135,7 +134,7 @@ describe('the attachments and the viewer', () => {
     expect(text('summary-nhs-number')).toBe('999 000 0001');
 
     await click(allByTestId('attachment-item')[2] as HTMLElement);
-    expect(await shown('text-content')).toBe('The second file reads fine.');
+    await until(() => expect(text('text-content')).toBe('The second file reads fine.'));
   });
 
   it('refuses a file whose bytes are not what its type says, in the viewer only', async () => {
@@ -169,11 +168,11 @@ describe('the attachments and the viewer', () => {
           : { kind: 'text', contentType: 'text/rtf', fileName: 'Notes.rtf', text: 'Plain synthetic notes.', removedObjects: 2, stale: false },
     });
     await mountReview(client, `/referral/${UBRN}`);
-    expect(await shown('rich-document-viewer')).toContain('Converted synthetic letter.');
+    await until(() => expect(text('rich-document-viewer')).toContain('Converted synthetic letter.'));
     expect(text('viewer-stale')).toBe('Shown from the copy saved for offline use.');
 
     await click(allByTestId('attachment-item')[2] as HTMLElement);
-    expect(await shown('text-content')).toBe('Plain synthetic notes.');
+    await until(() => expect(text('text-content')).toBe('Plain synthetic notes.'));
     expect(text('viewer-removed')).toBe('For safety, this view leaves out 2 embedded objects.');
   });
 
@@ -211,11 +210,11 @@ describe('a link activated inside a document', () => {
     const before = window.location.href;
     const viewer = mounted.wrapper.findComponent(AttachmentViewer);
     viewer.vm.$emit('open-link', 'https://example.org/synthetic-leaflet');
-    await settle();
 
-    expect(need('link-dialog').getAttribute('aria-modal')).toBe('true');
+    const dialog = await until(() => need('link-dialog'));
+    expect(dialog.getAttribute('aria-modal')).toBe('true');
     expect(need<HTMLInputElement>('link-url').value).toBe('https://example.org/synthetic-leaflet');
-    expect(document.activeElement).toBe(need('link-copy'));
+    await until(() => expect(document.activeElement).toBe(need('link-copy')));
 
     const copied: string[] = [];
     Object.defineProperty(navigator, 'clipboard', { value: { writeText: async (value: string) => void copied.push(value) }, configurable: true });

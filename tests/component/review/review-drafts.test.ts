@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { nextTick } from 'vue';
 import type { DraftView } from '../../../contract';
 import { TriageError } from '../../../renderer/api/client';
 import { DRAFT_DELAY_MS } from '../../../renderer/review/composables/use-draft';
@@ -12,7 +13,7 @@ import {
   need,
   referralScreen,
   rowsFor,
-  settle,
+  until,
   text,
   triageReferral,
   type,
@@ -24,8 +25,9 @@ import {
 const ITEM = `referral-${UBRN}`;
 
 cleanUpReviewScreens();
-
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 function draft(form: DraftView['form'], savedAt = '2025-03-05T10:31:00Z'): DraftView {
   return { itemId: ITEM, form, savedAt };
@@ -65,14 +67,22 @@ describe('drafts', () => {
     const drafts = new Map<string, DraftView>();
     const client = fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) }, drafts);
     const mounted = await mountReview(client, `/referral/${UBRN}`);
+    // The draft's delay on a clock the test moves: nothing waits for real time.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     await click('decision-reject');
     await choose('reject-reason', 'CLINICALLY_INAPPROPRIATE');
     await type('reject-comments', 'Synthetic');
+    // Still typing: the delay starts again from the last keystroke.
+    vi.advanceTimersByTime(DRAFT_DELAY_MS / 2);
     await type('reject-comments', 'Synthetic comment, still typing');
+    vi.advanceTimersByTime(DRAFT_DELAY_MS - 1);
+    await nextTick();
     expect(client.inputs('draft.save')).toEqual([]);
 
-    await wait(DRAFT_DELAY_MS + 200);
-    await settle();
+    vi.advanceTimersByTime(1);
+    await until(() => expect(text('draft-saved')).toMatch(/^Draft saved at \d\d:\d\d$/));
+    // Once: no save left waiting for an earlier keystroke.
+    vi.advanceTimersByTime(DRAFT_DELAY_MS * 2);
     expect(client.inputs('draft.save')).toEqual([
       {
         itemId: ITEM,
@@ -90,12 +100,13 @@ describe('drafts', () => {
       },
     ]);
     expect(text('draft-saved')).toMatch(/^Draft saved at \d\d:\d\d$/);
+    vi.useRealTimers();
 
     // The app closes and opens again: the main process kept the draft.
     mounted.wrapper.unmount();
     document.body.innerHTML = '';
     await mountReview(fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) }, drafts), `/referral/${UBRN}`);
-    expect(need<HTMLTextAreaElement>('reject-comments').value).toBe('Synthetic comment, still typing');
+    await until(() => expect(need<HTMLTextAreaElement>('reject-comments').value).toBe('Synthetic comment, still typing'));
   });
 
   it('saves at once what is pending when the user leaves the referral', async () => {
@@ -105,8 +116,7 @@ describe('drafts', () => {
     await click('decision-reject');
     await type('reject-comments', 'Written just before leaving');
     await mounted.router.push('/worklists/referrals');
-    await settle();
-    expect(drafts.get(ITEM)?.form['reject.comments']).toBe('Written just before leaving');
+    await until(() => expect(drafts.get(ITEM)?.form['reject.comments']).toBe('Written just before leaving'));
   });
 
   it('says so when the draft cannot be saved, and the form carries on', async () => {
@@ -115,11 +125,12 @@ describe('drafts', () => {
       'draft.save': new TriageError({ code: 'DRAFT_WRITE', message: 'The disk is full.' }),
     });
     await mountReview(client, `/referral/${UBRN}`);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     await click('decision-reject');
     await type('reject-comments', 'Not saved');
-    await wait(DRAFT_DELAY_MS + 200);
-    await settle();
-    expect(text('draft-error')).toBe('Your draft could not be saved. Keep this screen open until you send your decision.');
+    vi.advanceTimersByTime(DRAFT_DELAY_MS);
+    await until(() => expect(client.inputs('draft.save')).toHaveLength(1));
+    await until(() => expect(text('draft-error')).toBe('Your draft could not be saved. Keep this screen open until you send your decision.'));
     expect(need<HTMLTextAreaElement>('reject-comments').value).toBe('Not saved');
   });
 
@@ -130,9 +141,8 @@ describe('drafts', () => {
     await mountReview(client, `/referral/${UBRN}`);
     await click('reject-submit');
     await click('confirm-send');
-    await settle();
     expect(client.inputs('referral.reject')).toEqual([{ ubrn: UBRN, version: '4', reasonCode: 'WRONG_SERVICE', comments: 'Final synthetic comment' }]);
-    expect(client.inputs('draft.discard')).toEqual([{ itemId: ITEM }]);
+    await until(() => expect(client.inputs('draft.discard')).toEqual([{ itemId: ITEM }]));
     expect(drafts.has(ITEM)).toBe(false);
   });
 
@@ -142,6 +152,8 @@ describe('drafts', () => {
     await mountReview(client, `/referral/${UBRN}`);
     await click('reject-submit');
     await click('confirm-send');
+    // The send has failed (its error is on screen) before the draft is looked at.
+    await until(() => expect(text('decision-error')).toBe('e-RS failed.'));
     expect(client.inputs('draft.discard')).toEqual([]);
     expect(drafts.get(ITEM)?.form['reject.comments']).toBe('Kept on failure');
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { nextTick } from 'vue';
 import {
   allByTestId,
   bookedReferral,
@@ -11,7 +12,7 @@ import {
   need,
   referralScreen,
   rowsFor,
-  settle,
+  until,
   shown,
   text,
   triageReferral,
@@ -26,7 +27,7 @@ cleanUpReviewScreens();
 
 async function press(name: string, target: Element | null = document.activeElement, init: KeyboardEventInit = {}): Promise<KeyboardEvent> {
   const event = key(name, target, init);
-  await settle();
+  await nextTick();
   return event;
 }
 
@@ -50,7 +51,7 @@ describe('keyboard shortcuts', () => {
 
     expect((await press('a')).defaultPrevented).toBe(true);
     expect(byTestId('confirm-dialog')).not.toBeNull();
-    expect(document.activeElement).toBe(need('confirm-send'));
+    await until(() => expect(document.activeElement).toBe(need('confirm-send')));
     // The screen underneath is out of reach while the dialog is open.
     expect(document.getElementById('main')?.inert).toBe(true);
     // While the dialog is open its keys are its own: r does not open the reject form.
@@ -60,7 +61,7 @@ describe('keyboard shortcuts', () => {
     await press('Escape');
     expect(byTestId('confirm-dialog')).toBeNull();
     expect(document.getElementById('main')?.inert).toBe(false);
-    expect(document.activeElement).toBe(heading);
+    await until(() => expect(document.activeElement).toBe(heading));
     expect(client.inputs('referral.accept')).toEqual([]);
   });
 
@@ -88,7 +89,7 @@ describe('keyboard shortcuts', () => {
     const client = fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) });
     await mountReview(client, `/referral/${UBRN}`);
     await press('r', document.body);
-    expect(document.activeElement).toBe(need('reject-reason'));
+    await until(() => expect(document.activeElement).toBe(need('reject-reason')));
 
     const comments = need<HTMLTextAreaElement>('reject-comments');
     comments.focus();
@@ -111,7 +112,7 @@ describe('keyboard shortcuts', () => {
     expect(byTestId('confirm-dialog')).toBeNull();
     await press('t', document.body);
     expect(byTestId('triage-form')).not.toBeNull();
-    expect(document.activeElement).toBe(need('triage-outcome-RETURN_TO_REFERRER_WITH_ADVICE'));
+    await until(() => expect(document.activeElement).toBe(need('triage-outcome-RETURN_TO_REFERRER_WITH_ADVICE')));
   });
 
   it('n and p move through the attachments', async () => {
@@ -119,13 +120,13 @@ describe('keyboard shortcuts', () => {
     expect(selectedName()).toBe('Referral letter 1.txt');
     await press('n', document.body);
     expect(selectedName()).toBe('Blood results.txt');
-    expect(await shown('text-content')).toBe('Synthetic letter text for att-2.');
+    await until(() => expect(text('text-content')).toBe('Synthetic letter text for att-2.'));
     await press('n', document.body);
     expect(selectedName()).toBe('Blood results.txt');
     await press('p', document.body);
     await press('p', document.body);
     expect(selectedName()).toBe('Clinical information summary');
-    expect(await shown('text-content')).toBe('Synthetic clinical information summary.');
+    await until(() => expect(text('text-content')).toBe('Synthetic clinical information summary.'));
   });
 
   it('leaves a key a viewer has used to the viewer', async () => {

@@ -5,6 +5,7 @@
  * and the NHS number formatted 3 3 4) and shows no internal version numbers.
  */
 import { describe, expect, it } from 'vitest';
+import { nextTick } from 'vue';
 import type { DecisionOutcome } from '../../../contract';
 import {
   adviceRequest,
@@ -19,7 +20,7 @@ import {
   mountReview,
   need,
   referralScreen,
-  settle,
+  until,
   text,
   triageReferral,
   type,
@@ -49,14 +50,16 @@ describe('downgrading a two-week wait in a triage outcome', () => {
 
     // Ctrl+Enter on the first look goes on to the question, never straight to e-RS.
     key('Enter', need('confirm-dialog'), { ctrlKey: true });
-    await settle();
+    await until(() => expect(byTestId('confirm-downgrade')).not.toBeNull());
     expect(client.inputs('referral.recordTriageOutcome')).toEqual([]);
     expect(text('confirm-downgrade-text')).toContain('from Two week wait to Urgent');
     expect(text('confirm-downgrade-text')).toContain('takes the patient off the two-week-wait (suspected cancer) pathway');
     expect(need('confirm-dialog').querySelector('h2')?.textContent).toBe('Take this patient off the two-week-wait pathway?');
     // Ctrl+Enter does not answer this question for the user.
     key('Enter', need('confirm-dialog'), { ctrlKey: true });
-    await settle();
+    await nextTick();
+    // Still asking: the question is answered only by a press of its own buttons.
+    expect(byTestId('confirm-downgrade')).not.toBeNull();
     expect(client.inputs('referral.recordTriageOutcome')).toEqual([]);
 
     await click('confirm-downgrade-back');

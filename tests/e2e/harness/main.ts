@@ -7,6 +7,7 @@
  */
 import { createApp, defineComponent, h, ref, shallowRef } from 'vue';
 import AttachmentViewer from '../../../renderer/viewer/components/AttachmentViewer.vue';
+import { DECODE_TIMEOUT_KEY, DECODE_TIMEOUT_MS } from '../../../renderer/viewer/tiff-decode-limit';
 import '../../../renderer/styles/nhs.css';
 import './harness.css';
 
@@ -29,6 +30,8 @@ interface HarnessState {
   rendered: number;
   linkDecisions: string[];
   clicks: number;
+  /** The TIFF decoder's time limit for what is shown next: the product's unless a test sets a shorter one. */
+  tiffDecodeTimeoutMs: number;
   show(path: string, contentType: string, fileName: string): Promise<void>;
 }
 
@@ -56,6 +59,7 @@ const state: HarnessState = {
   rendered: 0,
   linkDecisions: [],
   clicks: 0,
+  tiffDecodeTimeoutMs: DECODE_TIMEOUT_MS,
   async show(path, contentType, fileName) {
     const response = await fetch(path);
     const bytes = new Uint8Array(await response.arrayBuffer());
@@ -137,4 +141,6 @@ function decide(decision: 'open' | 'cancel'): void {
   pendingLink.value = null;
 }
 
-createApp(Harness).mount('#app');
+createApp(Harness)
+  .provide(DECODE_TIMEOUT_KEY, () => state.tiffDecodeTimeoutMs)
+  .mount('#app');

@@ -3,13 +3,12 @@
  * its own pacing ('per-item'), errors that carry Retry-After, and outages with no
  * connectivity monitor to say when they end.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EncryptedStore } from '../../../electron/offline/encrypted-store';
 import { createPrefetcher, type PrefetchDetails, type Prefetcher, type PrefetchProgress, type PrefetchSources } from '../../../electron/offline/prefetch';
 import { abortableSleep } from '../../../electron/offline/prefetch/abortable-sleep';
 import { cacheKeys } from '../../../electron/offline/prefetch/cache-keys';
-import { bytesFor, openStore, ubrnOf } from './prefetch-fixtures';
-import { makeTempRoot } from './store-test-kit';
+import { bytesFor, makeTempRoot, openStore, ubrnOf } from './store-test-kit';
 
 let cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -59,7 +58,7 @@ function thinSources(items: number, filesEach: number, latencyMs: number) {
   return { sources, state };
 }
 
-async function setup(items: number, filesEach: number, latencyMs: number, extra: { maxConcurrency?: number; fastSleep?: boolean } = {}) {
+async function setup(items: number, filesEach: number, latencyMs: number, extra: { maxConcurrency?: number; fastSleep?: boolean; sleepDivisor?: number } = {}) {
   const { root, cleanup } = makeTempRoot('prefetch-thin');
   cleanups.push(cleanup);
   const store: EncryptedStore = await openStore(root);
@@ -70,8 +69,8 @@ async function setup(items: number, filesEach: number, latencyMs: number, extra:
     store,
     policy: { mode: 'all' },
     maxConcurrency: extra.maxConcurrency ?? 3,
-    // Backoffs at a tenth of their length, so a test sees several in a moment.
-    ...(extra.fastSleep ? { sleep: (ms: number, signal?: AbortSignal) => abortableSleep(ms / 10, signal) } : {}),
+    // Backoffs at a tenth of their length (or as told), so a test sees several in a moment.
+    ...(extra.fastSleep ? { sleep: (ms: number, signal?: AbortSignal) => abortableSleep(ms / (extra.sleepDivisor ?? 10), signal) } : {}),
     onProgress: (progress) => events.push(progress),
   });
   cleanups.push(() => prefetcher.cancel());
@@ -114,7 +113,10 @@ describe('prefetch pacing itself', () => {
 
 describe('outages without a connectivity monitor', () => {
   it('stops after failures of several different items, tries again later by itself, and finishes', async () => {
-    const { store, prefetcher, state } = await setup(6, 2, 5, { maxConcurrency: 2, fastSleep: true });
+    // Backoffs at half length (250 ms and more), far longer than an answer (5 ms): whatever a
+    // busy machine does to the timing, the other items fail before one item uses up its
+    // tries. At a tenth (25 ms) a stall of that size could let one item give up first.
+    const { store, prefetcher, state } = await setup(6, 2, 5, { maxConcurrency: 2, fastSleep: true, sleepDivisor: 2 });
     let down = false;
     state.fail = (what) => (down && what.startsWith('file:') ? Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) : null);
     down = true;
@@ -122,11 +124,7 @@ describe('outages without a connectivity monitor', () => {
     expect(paused.phase).toBe('offline');
     expect(paused.failed).toBe(0);
     down = false;
-    const started = Date.now();
-    while (prefetcher.progress().phase !== 'done') {
-      if (Date.now() - started > 10_000) throw new Error('prefetch did not resume');
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await vi.waitFor(() => expect(prefetcher.progress().phase, 'prefetch resuming by itself').toBe('done'), { timeout: 10_000, interval: 5 });
     expect(prefetcher.progress()).toMatchObject({ total: 24, done: 24 });
     expect((await store.list('attachment/')).length).toBe(12);
   });

@@ -1,7 +1,13 @@
-/** Shared pieces for the offline store tests: temp roots, walking the files on disk, and a disk that fills up. */
+/**
+ * Shared pieces for the offline store tests, unit and integration alike: temp roots, walking
+ * the files on disk, a disk that fills up, a store to test with, and synthetic UBRNs and bytes.
+ */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { openEncryptedStore, type EncryptedStore } from '../../../electron/offline/encrypted-store';
+import { TestKeyProvider } from '../../../electron/offline/key-provider';
 import { nodeStoreFs, type StoreFs } from '../../../electron/offline/store-fs';
 
 export function makeTempRoot(label: string): { root: string; cleanup: () => void } {
@@ -83,4 +89,23 @@ export function fillingDisk(): { fs: StoreFs; failWrite: (nth: number) => void; 
 export function manualClock(start = Date.UTC(2026, 0, 5, 9, 0, 0)): { now: () => number; advance: (ms: number) => void } {
   let time = start;
   return { now: () => time, advance: (ms) => void (time += ms) };
+}
+
+export function ubrnOf(index: number): string {
+  return String(70_000 + index).padStart(12, '0');
+}
+
+/** Deterministic bytes that differ per seed, so a mixed-up file is caught. */
+export function bytesFor(seed: string, size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let block = createHash('sha256').update(seed).digest();
+  for (let offset = 0; offset < size; offset += block.length) {
+    out.set(block.subarray(0, Math.min(block.length, size - offset)), offset);
+    block = createHash('sha256').update(block).digest();
+  }
+  return out;
+}
+
+export function openStore(root: string, now?: () => number): Promise<EncryptedStore> {
+  return openEncryptedStore({ root, userId: '555000111222', environment: 'local', keyProvider: new TestKeyProvider(), indexWriteIntervalMs: 50, ...(now ? { now } : {}) });
 }

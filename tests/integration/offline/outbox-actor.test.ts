@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startLocalEnvironment, type LocalEnvironment } from '../../../local-env/src/index';
 import { CONSULTANT_UID } from '../../../local-env/src/users';
 import { silentLogger } from '../../../electron/log/logger';
+import { OfflineSession } from '../../../electron/offline/offline-session';
 import { signInDirect, startDirectApp, type DirectApp } from '../../helpers/app-direct';
 
 let root: string;
@@ -24,12 +25,20 @@ afterAll(async () => {
 });
 
 async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await vi.waitFor(async () => expect(await check(), what).toBe(true), { timeout: timeoutMs, interval: 50 });
 }
+
+/** Every outbox drain the app starts, so a test can wait until they have all finished. */
+const drains: Promise<void>[] = [];
+const drain = OfflineSession.prototype.drain;
+vi.spyOn(OfflineSession.prototype, 'drain').mockImplementation(function (this: OfflineSession) {
+  const running = drain.call(this);
+  drains.push(running);
+  return running;
+});
+afterEach(() => {
+  drains.length = 0;
+});
 
 describe('a queued decision goes out only in the role it was made in', () => {
   it('waits while another role is chosen, and is sent once when the role comes back', async () => {
@@ -48,9 +57,12 @@ describe('a queued decision goes out only in the role it was made in', () => {
     const roles = app.app.session.get().roles;
     await app.call('session.chooseRole', { roleId: roles.find((r) => r.organisationOds === 'R68')?.id ?? '' });
     await env.startErs();
+    const drainsBefore = drains.length;
     await until('the app to see e-RS again', async () => (await app.call('offline.status', {})).online);
-    await new Promise((r) => setTimeout(r, 500));
-    // Each role's offline data is its own: R68 neither sees nor sends R69's queued decision.
+    // Back online, the app drains the outbox at once. Once that drain has finished, the
+    // decision either went out in the wrong role or it waits: nothing is left to happen.
+    await until('the outbox drain on reconnecting', async () => drains.length > drainsBefore);
+    await Promise.all(drains);
     const waiting = (await app.call('offline.status', {})).outbox;
     expect(waiting).toEqual([]);
     expect(env.emulator.operations().filter((o) => o.operation === 'A014')).toHaveLength(0);

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createErsClient, type ErsClient, type ErsClientOptions } from '../../../electron/ers/client';
 import { ErsError } from '../../../electron/ers/ers-error';
 import { backoffDelayMs, DEFAULT_RETRY_POLICY, parseRetryAfterMs } from '../../../electron/ers/retry-policy';
@@ -220,10 +220,12 @@ describe('timeouts', () => {
   });
 
   it('stops when the caller cancels', async () => {
-    const { client } = await clientFor(() => undefined, { timeoutMs: 10_000 });
+    const { client, server } = await clientFor(() => undefined, { timeoutMs: 10_000 });
     const controller = new AbortController();
     const pending = client.getReferral({ ubrn: UBRN }, controller.signal);
-    setTimeout(() => controller.abort(), 50);
+    // Cancelled once the request is with e-RS, which never answers.
+    await vi.waitFor(() => expect(server.requests).toHaveLength(1), { interval: 5 });
+    controller.abort();
     const error = await failure(pending);
     expect(error.code).toBe('ERS_CANCELLED');
   });

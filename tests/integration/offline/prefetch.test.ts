@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { testFetch } from '../../helpers/fetch';
 import { createConnectivity, createHttpProbe, type Connectivity } from '../../../electron/offline/connectivity';
 import type { EncryptedStore } from '../../../electron/offline/encrypted-store';
 import { storeDirectory } from '../../../electron/offline/encrypted-store';
@@ -19,8 +20,7 @@ import {
   type FakeItem,
   type SeenRequest,
 } from './prefetch-fixtures';
-import { makeTempRoot, tempFiles } from './store-test-kit';
-import { testFetch } from '../../helpers/fetch';
+import { makeTempRoot, tempFiles } from '../../unit/offline/store-test-kit';
 
 const USER = '555000111222';
 
@@ -77,13 +77,21 @@ async function rig(options: RigOptions): Promise<Rig> {
   return { fake, root, ...first, restart: build };
 }
 
+/** Waits until `condition` holds, checking every few milliseconds; fails after ten seconds. */
 async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error('timed out waiting for the condition');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  await vi.waitFor(() => expect(condition(), 'the condition waited for').toBe(true), { timeout: timeoutMs, interval: 5 });
 }
+
+/**
+ * The user's own request, or any request the test makes itself: a whole round trip through
+ * the fake e-RS. A prefetch request started before it was sent has reached the server by
+ * the time it is answered, so "nothing started meanwhile" is checked without a timer.
+ */
+async function roundTrip(fake: FakeErs): Promise<void> {
+  const response = await fetch(`${fake.url}/user-request`);
+  await response.arrayBuffer();
+}
+const isRoundTrip = (r: SeenRequest) => r.path === '/user-request';
 
 const isA005 = (r: SeenRequest) => r.method === 'GET' && /^\/FHIR\/STU3\/ReferralRequest\/\d{12}$/.test(r.path);
 const isSummary = (r: SeenRequest) => r.path.endsWith('/$ers.generateCRI');
@@ -226,16 +234,25 @@ describe('rate limits', () => {
   });
 
   it('learns a rate limit: few 429s, and most of the limit used', async () => {
-    const limit = 40;
-    const { fake, prefetcher } = await rig({ items: makeItems(20, 1, 1024), latencyMs: 20, rateLimitPerSecond: limit, maxConcurrency: 6 });
+    // A limit low enough that even a busy machine presses on it: the first unpaced burst
+    // (six at a time, 20 ms answers) asks far faster than 20 a second.
+    const limit = 20;
+    const { fake, prefetcher, rc } = await rig({ items: makeItems(14, 1, 1024), latencyMs: 20, rateLimitPerSecond: limit, maxConcurrency: 6 });
     const result = await prefetcher.refresh();
-    expect(result).toMatchObject({ phase: 'done', failed: 0, done: 60 });
+    expect(result).toMatchObject({ phase: 'done', failed: 0, done: 42 });
     const accepted = fake.requests.length - fake.throttled;
     const first = fake.requests[0]?.at ?? 0;
     const last = fake.requests.at(-1)?.at ?? 0;
     const ratePerSecond = accepted / ((last - first) / 1000);
+    // e-RS pushed back, and not often.
+    expect(fake.throttled).toBeGreaterThan(0);
     expect(fake.throttled).toBeLessThanOrEqual(15);
-    expect(ratePerSecond).toBeGreaterThan(limit * 0.6);
+    // Most of the limit used: the pace the pool learnt from e-RS's answers, which is what
+    // decides how fast it asks. (The rate it reached also depends on how much CPU the test
+    // got: on a busy machine it can fall below 60% with the pace right, so it bounds only
+    // from above.)
+    expect(rc.ratePerSecond()).toBeGreaterThan(limit * 0.6);
+    expect(rc.ratePerSecond()).toBeLessThanOrEqual(limit * 1.05);
     expect(ratePerSecond).toBeLessThanOrEqual(limit * 1.05);
   });
 });
@@ -307,7 +324,10 @@ describe('what the user is looking at', () => {
     const userRequest = r.prefetcher.foreground(() => gate);
     const done = r.prefetcher.refresh();
     await waitFor(() => r.fake.requests.length >= 2);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // The lists are in and their items are queued: a prefetcher that did not wait for the
+    // user would start them now, before the user's request below goes out.
+    await waitFor(() => r.prefetcher.progress().total > 0);
+    await roundTrip(r.fake);
     // Only the listing went out: no item was started while the user waited.
     expect(r.fake.requests.filter((req) => isA005(req) || isBinary(req))).toEqual([]);
     release();
@@ -323,9 +343,12 @@ describe('stops and outages', () => {
     await waitFor(() => r.fake.count(isBinary) >= 1);
     await r.prefetcher.cancel();
     const count = r.fake.requests.length;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Round trips before and after the refresh: a request the prefetcher started after
+    // cancel() would reach the server before the round trip's answer.
+    await roundTrip(r.fake);
     await r.prefetcher.refresh();
-    expect(r.fake.requests.length).toBe(count);
+    await roundTrip(r.fake);
+    expect(r.fake.requests.filter((req) => !isRoundTrip(req)).length).toBe(count);
     expect(r.prefetcher.progress().phase).toBe('cancelled');
   });
 

@@ -6,13 +6,14 @@
  * platform does), scripted faults (any status, or a connection cut part-way through a
  * body), and stopping and restarting on the same port.
  */
-import { createHash } from 'node:crypto';
 import http from 'node:http';
+import { testFetch } from '../../helpers/fetch';
 import type { AddressInfo, Socket } from 'node:net';
 import { createErsClient, type ErsClient, type ErsClientOptions } from '../../../electron/ers/client';
-import { openEncryptedStore, type EncryptedStore } from '../../../electron/offline/encrypted-store';
-import { TestKeyProvider } from '../../../electron/offline/key-provider';
-import { testFetch } from '../../helpers/fetch';
+import { bytesFor, ubrnOf } from '../../unit/offline/store-test-kit';
+
+// The pure pieces live with the unit tests' store kit; offered here too for the tests that use the server.
+export { bytesFor, openStore, ubrnOf } from '../../unit/offline/store-test-kit';
 
 export interface FakeAttachment {
   id: string;
@@ -68,21 +69,6 @@ export interface FakeErs {
 export const NHS_NUMBER = '9990000018';
 const ITEM_EXTENSION = 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-eRS-ReviewReferral-WorkListItem-1';
 const PRIORITY_EXTENSION = 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-eRS-ReferralPriority-1';
-
-export function ubrnOf(index: number): string {
-  return String(70_000 + index).padStart(12, '0');
-}
-
-/** Deterministic bytes that differ per seed, so a mixed-up file is caught. */
-export function bytesFor(seed: string, size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let block = createHash('sha256').update(seed).digest();
-  for (let offset = 0; offset < size; offset += block.length) {
-    out.set(block.subarray(0, Math.min(block.length, size - offset)), offset);
-    block = createHash('sha256').update(block).digest();
-  }
-  return out;
-}
 
 export function makeItems(count: number, attachmentsEach: number, size = 2048): FakeItem[] {
   return Array.from({ length: count }, (_, i) => ({
@@ -305,8 +291,4 @@ export function clientOptions(url: string, extra: Partial<ErsClientOptions> = {}
 
 export function ersClient(url: string, extra: Partial<ErsClientOptions> = {}): ErsClient {
   return createErsClient(clientOptions(url, extra));
-}
-
-export function openStore(root: string, now?: () => number): Promise<EncryptedStore> {
-  return openEncryptedStore({ root, userId: '555000111222', environment: 'local', keyProvider: new TestKeyProvider(), indexWriteIntervalMs: 50, ...(now ? { now } : {}) });
 }

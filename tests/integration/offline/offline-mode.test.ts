@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { OfflineStatus } from '../../../contract';
 import { startLocalEnvironment, type LocalEnvironment } from '../../../local-env/src/index';
 import { silentLogger } from '../../../electron/log/logger';
@@ -23,13 +23,14 @@ afterAll(async () => {
 });
 
 async function until<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value).slice(0, 400)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  return vi.waitFor(
+    async () => {
+      const value = await read();
+      expect(ok(value), `${what}: ${JSON.stringify(value).slice(0, 400)}`).toBe(true);
+      return value;
+    },
+    { timeout: timeoutMs, interval: 50 },
+  );
 }
 
 describe('offline review: cache, stale marking and the durable outbox', () => {

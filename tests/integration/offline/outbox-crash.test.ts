@@ -8,12 +8,13 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as jitter } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TestKeyProvider } from '../../../electron/offline/key-provider';
 import { openOutbox, type OutboxItem, type OutboxOptions } from '../../../electron/offline/outbox';
 import { repoRoot } from '../../helpers/repo';
 import { httpReconcile, httpSend, startDecisionServer, type DecisionServer, type HoldMode } from './decision-server';
-import { makeTempRoot, tempFiles } from './store-test-kit';
+import { makeTempRoot, tempFiles } from '../../unit/offline/store-test-kit';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 const USER = 'consultant-crash';
@@ -95,7 +96,9 @@ describe('killed while writing to the outbox', () => {
       const delayMs = Math.floor(Math.random() * 15);
       const child = runChild('enqueue-loop.ts', [root, USER, String(next)]);
       await child.waitFor((lines) => lines.filter((line) => queuedLine.test(line)).length >= target);
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      // Not a wait for anything: the kill lands a random moment after the report (inside the
+      // next write, or between writes) on purpose. What the test then checks waits for nothing.
+      await jitter(delayMs);
       child.kill();
       const end = await child.closed;
       expect(end.signal, `round ${round}: ${end.stderr}`).toBe('SIGKILL');

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { httpError, networkError, timeoutError } from '../../../electron/ers/ers-error';
 import {
   createConnectivity,
@@ -43,12 +43,9 @@ function monitor(probeUrl: string, extra: Partial<Parameters<typeof createConnec
   return { connectivity, changes, delays };
 }
 
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error('timed out waiting for the condition');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+/** Waits until `condition` holds, checking every few milliseconds; fails after ten seconds. */
+async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  await vi.waitFor(() => expect(condition(), 'the condition waited for').toBe(true), { timeout: timeoutMs, interval: 5 });
 }
 
 const quiet = (promise: Promise<unknown>) => promise.catch(() => undefined);
@@ -160,6 +157,9 @@ describe('the way back', () => {
 
   it('stops probing once disposed', async () => {
     const probes: number[] = [];
+    // Each wait between probes ends when the test wakes it, or when it is aborted: what
+    // happens after dispose() is decided by the abort, not by how long the test watches.
+    const waits: { signal: AbortSignal | undefined; wake: () => void; ended: Promise<'woken' | 'aborted'> }[] = [];
     const connectivity = createConnectivity({
       probe: async () => {
         probes.push(Date.now());
@@ -167,13 +167,32 @@ describe('the way back', () => {
       },
       probeBaseMs: 20,
       probeMaxMs: 20,
+      sleep: (_ms, signal) => {
+        let wake: () => void = () => undefined;
+        const slept = new Promise<void>((resolve, reject) => {
+          wake = resolve;
+          if (signal?.aborted) reject(signal.reason);
+          signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+        });
+        waits.push({ signal, wake, ended: slept.then(() => 'woken' as const, () => 'aborted' as const) });
+        return slept;
+      },
     });
     connectivity.reportFailure(networkError({ operation: 'A005' }, new Error('down')));
-    await waitFor(() => probes.length >= 2);
+    for (const n of [1, 2]) {
+      await waitFor(() => waits.length === n);
+      waits[n - 1]?.wake();
+      await waitFor(() => probes.length === n);
+    }
+    // Probing on: the third wait has begun. dispose() ends it, and nothing follows.
+    await waitFor(() => waits.length === 3);
     connectivity.dispose();
-    const count = probes.length;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(probes.length).toBe(count);
+    expect(waits[2]?.signal?.aborted).toBe(true);
+    expect(await waits[2]?.ended).toBe('aborted');
+    waits[2]?.wake();
+    expect(await connectivity.probeNow()).toBe(false);
+    expect(probes.length).toBe(2);
+    expect(waits).toHaveLength(3);
   });
 });
 

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ErsClient } from '../../../electron/ers/client';
 import { ErsError } from '../../../electron/ers/ers-error';
 import type { ReferralView } from '../../../contract';
@@ -11,8 +11,8 @@ import { createErsPrefetchSources } from '../../../electron/offline/prefetch/ers
 import { createFileFetches, type FileFetches } from '../../../electron/offline/prefetch/in-flight';
 import { RateControl } from '../../../electron/offline/prefetch/rate-control';
 import { bytesFor, clientOptions, ersClient, makeItems, openStore, startFakeErs, ubrnOf, type FakeErs, type FakeItem } from './prefetch-fixtures';
-import { makeTempRoot } from './store-test-kit';
 import { testFetch } from '../../helpers/fetch';
+import { makeTempRoot } from '../../unit/offline/store-test-kit';
 
 let cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -182,11 +182,7 @@ describe('files', () => {
     });
     cleanups.push(() => prefetcher.cancel());
     const done = prefetcher.refresh();
-    const started = Date.now();
-    while (fake.binaryRequests('att-0-1').length === 0) {
-      if (Date.now() - started > 10_000) throw new Error('the prefetcher never asked for the file');
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+    await vi.waitFor(() => expect(fake.binaryRequests('att-0-1'), 'the prefetcher asking for the file').not.toHaveLength(0), { timeout: 10_000, interval: 5 });
     const client = ersClient(fake.url);
     const read = await reads.file(cacheKeys.attachment('att-0-1'), () => client.getAttachment({ attachmentId: 'att-0-1' }), attachmentDescription(ubrnOf(0), 'att-0-1', 2049));
     expect(read.source).toBe('network');

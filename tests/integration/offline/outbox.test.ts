@@ -3,7 +3,7 @@ import { AppError } from '../../../electron/app-error';
 import { TestKeyProvider } from '../../../electron/offline/key-provider';
 import { openOutbox, OutboxRejectedError, type Outbox, type OutboxItem, type OutboxOptions } from '../../../electron/offline/outbox';
 import { httpReconcile, httpSend, startDecisionServer, type DecisionServer } from './decision-server';
-import { makeTempRoot, manualClock } from './store-test-kit';
+import { makeTempRoot, manualClock } from '../../unit/offline/store-test-kit';
 
 const A = '000000000001';
 const B = '000000000002';

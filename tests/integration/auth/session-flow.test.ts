@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { channelNames, type SessionView } from '../../../contract';
 import { AppError } from '../../../electron/app-error';
 import { ApimClient } from '../../../electron/auth/apim';
@@ -21,13 +21,14 @@ async function signInAndWait(d: DirectApp, choice: { uid: string } | 'cancel'): 
   const url = d.opened[before];
   if (!url) throw new Error('no authorize URL');
   await completeBrowserSignIn(url, choice);
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const view = d.app.session.get();
-    if (view.phase !== 'waiting-for-browser') return view;
-    if (Date.now() > deadline) throw new Error('sign-in never finished');
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  return vi.waitFor(
+    () => {
+      const view = d.app.session.get();
+      expect(view.phase, 'sign-in finishing').not.toBe('waiting-for-browser');
+      return view;
+    },
+    { timeout: 10_000, interval: 10 },
+  );
 }
 
 describe('sign-in against the real mock CIS2 and APIM', () => {

@@ -7,8 +7,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DecisionOutcome, WorklistRow } from '../../../contract';
+import { AccessTokenError } from '../../../local-env/src/access-tokens';
 import { startLocalEnvironment, type LocalEnvironment } from '../../../local-env/src/index';
 import { CONSULTANT_UID } from '../../../local-env/src/users';
 import { silentLogger } from '../../../electron/log/logger';
@@ -63,11 +64,7 @@ afterAll(async () => {
 
 /** After a storm the app may have judged e-RS unreachable; its probe finds the way back. */
 async function waitOnline(): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (!(await app.call('offline.status', {})).online) {
-    if (Date.now() > deadline) throw new Error('the app never saw e-RS again');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await vi.waitFor(async () => expect((await app.call('offline.status', {})).online, 'the app seeing e-RS again').toBe(true), { timeout: 60_000, interval: 50 });
 }
 
 function nextRow(): WorklistRow {
@@ -148,31 +145,37 @@ describe('faults injected by the emulator', () => {
   }, 90_000);
 
   it('the access token expiring during a decision: e-RS answers 401, the session refreshes, and it is sent once', async () => {
-    // A platform whose tokens live ten seconds, and answers slower than the last seconds of
-    // a token: the token is valid when sent (the app refreshes only under five seconds
-    // left) and expired when e-RS reads it; the retry's fresh token has seconds to spare.
-    const shortEnv = await startLocalEnvironment({ dataDir: path.join(root, 'short-env'), log: silentLogger, accessTokenTtlSeconds: 10 });
-    const shortApp = await startDirectApp({ userDataDir: path.join(root, 'short-user'), localEnvironment: shortEnv });
+    // e-RS's clock decides when a token has expired, and the app cannot see it: here the
+    // token the app holds expires, as e-RS reads it, when the decision arrives. e-RS's own
+    // verifier makes the call and answers its own 401; only the moment is the test's. (On the
+    // real clock this needs a token with over five seconds left, because the app refreshes
+    // under five, and an answer slower than that, twice: 19 s.) The refreshed token is new.
+    const row = nextRow();
+    const verify = env.tokens.verify.bind(env.tokens);
+    const seen = new Set<string>();
+    const expired = new Set<string>();
+    env.tokens.verify = async (token) => {
+      const claims = await verify(token);
+      if (expired.has(claims.jti)) throw new AccessTokenError('expired', 'The access token has expired.');
+      seen.add(claims.jti);
+      return claims;
+    };
     try {
-      await signInDirect(shortApp, CONSULTANT_UID, 'R69');
-      const row = (await shortApp.call('worklist.fetch', { kind: 'referrals' })).rows[0];
-      if (!row) throw new Error('empty worklist');
-      const { referral } = await shortApp.call('referral.open', { ubrn: row.ubrn });
-      await shortApp.app.session.refresh();
-      await new Promise((r) => setTimeout(r, 4_400));
-      shortEnv.emulator.setFaults({ latencyMs: 7_000 });
-      const result = await shortApp.raw('referral.accept', { ubrn: row.ubrn, version: referral.version });
-      shortEnv.emulator.setFaults({ latencyMs: 0 });
+      // Opening the referral shows e-RS the token the app holds now; it expires next.
+      const { referral } = await app.call('referral.open', { ubrn: row.ubrn });
+      expect(seen.size).toBeGreaterThan(0);
+      for (const jti of seen) expired.add(jti);
+      const result = await app.raw('referral.accept', { ubrn: row.ubrn, version: referral.version });
       expect(result).toMatchObject({ ok: true, value: { status: 'sent' } });
-      const accepts = shortEnv.emulator.operations().filter((o) => o.operation === 'A013' && o.path.includes(row.ubrn));
+      told.push({ ubrn: row.ubrn, action: 'accept', outcome: 'sent' });
+      const accepts = env.emulator.operations().filter((o) => o.operation === 'A013' && o.path.includes(row.ubrn));
       expect(accepts.map((o) => o.status)).toEqual([401, 200]);
-      expect(shortEnv.emulator.referral(row.ubrn)?.version).toBe(Number(referral.version) + 1);
+      expect(env.emulator.referral(row.ubrn)?.version).toBe(Number(referral.version) + 1);
       faultsInjected++;
     } finally {
-      await shortApp.app.dispose();
-      await shortEnv.close();
+      env.tokens.verify = verify;
     }
-  }, 60_000);
+  });
 
   it('the emulator restarting: a decision made while it is down is queued, then sent once when it is back', async () => {
     const row = nextRow();
@@ -185,11 +188,7 @@ describe('faults injected by the emulator', () => {
     expect(outcome).toBe('queued');
     await env.startErs();
     await app.call('worklist.fetch', { kind: 'referrals', refresh: true }).catch(() => undefined);
-    const deadline = Date.now() + 60_000;
-    while ((await app.call('offline.status', {})).outbox.length > 0) {
-      if (Date.now() > deadline) throw new Error('the outbox never drained');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await vi.waitFor(async () => expect((await app.call('offline.status', {})).outbox, 'the outbox draining').toEqual([]), { timeout: 60_000, interval: 50 });
     expect(env.emulator.referral(row.ubrn)?.status.code).toBe('REJECTED');
   }, 90_000);
 });

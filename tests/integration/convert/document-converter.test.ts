@@ -21,9 +21,9 @@ import {
 import { docxToSafeDocument } from '../../../electron/convert/docx-to-safe-document';
 import { rtfToText } from '../../../electron/convert/rtf-to-text';
 import { buildConvertWorker, type BuiltWorker } from '../../helpers/convert-worker-bundle';
-import { writeFigures } from '../security/security-figures';
-import { makeDocx, w } from './docx-fixture';
-import { setDeclaredSize } from './zip-bytes';
+import { writeFigures } from '../../unit/security/security-figures';
+import { makeDocx, w } from '../../unit/convert/docx-fixture';
+import { setDeclaredSize } from '../../unit/convert/zip-bytes';
 
 /** The worst the main event loop may stall while a hostile document converts beside it. */
 const MAX_LOOP_DELAY_MS = 500;

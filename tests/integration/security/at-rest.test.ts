@@ -18,7 +18,7 @@ import { openAuditLog, PLAINTEXT_AUDIT_FILE } from '../../../electron/review/aud
 import { startLocalEnvironment, type LocalEnvironment } from '../../../local-env/src/index';
 import { ADMIN_UID, CONSULTANT_UID, SECOND_CONSULTANT_UID, SYNTHETIC_USERS } from '../../../local-env/src/users';
 import { signInDirect, startDirectApp, type DirectApp } from '../../helpers/app-direct';
-import { makeTempRoot, manualClock, walkFiles, diskContains } from '../offline/store-test-kit';
+import { makeTempRoot, manualClock, walkFiles, diskContains } from '../../unit/offline/store-test-kit';
 
 const DAY = 24 * 3600_000;
 const nameOf = (uid: string) => SYNTHETIC_USERS.find((u) => u.uid === uid)?.displayName ?? '';

@@ -14,8 +14,8 @@ import { OfflineSession } from '../../../electron/offline/offline-session';
 import { CONSULTANT_UID } from '../../../local-env/src/users';
 import { NO_FAULTS, type FaultConfig } from '../../../local-env/src/ers';
 import { startTestEmulator, type TestEmulator } from '../../helpers/ers-emulator';
-import { writeFigures } from '../security/security-figures';
-import { makeTempRoot } from './store-test-kit';
+import { writeFigures } from '../../unit/security/security-figures';
+import { makeTempRoot } from '../../unit/offline/store-test-kit';
 
 let te: TestEmulator;
 let root: string;

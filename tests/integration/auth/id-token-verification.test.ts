@@ -14,7 +14,7 @@ import { Cis2Client, type Cis2Identity, type Cis2Settings } from '../../../elect
 import { silentLogger } from '../../../electron/log/logger';
 import { FORGED_SIGNINGS, startForgedOp, type ForgedOp, type IdTokenSigning } from '../../helpers/forged-op';
 import { expectOneSentence } from '../../helpers/one-sentence';
-import { writeFigures } from '../security/security-figures';
+import { writeFigures } from '../../unit/security/security-figures';
 
 let op: ForgedOp | null = null;
 let forgedTokensRefused = 0;

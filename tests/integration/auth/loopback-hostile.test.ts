@@ -9,7 +9,7 @@
 import net from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { listenForCallback } from '../../../electron/auth/loopback';
-import { writeFigures } from '../security/security-figures';
+import { writeFigures } from '../../unit/security/security-figures';
 
 let badInputsTried = 0;
 afterAll(() => {

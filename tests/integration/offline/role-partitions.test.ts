@@ -17,7 +17,7 @@ import { partitionName } from '../../../electron/offline/offline-session';
 import { startLocalEnvironment, type LocalEnvironment } from '../../../local-env/src/index';
 import { CONSULTANT_UID } from '../../../local-env/src/users';
 import { signInDirect, startDirectApp, type DirectApp } from '../../helpers/app-direct';
-import { diskContains, makeTempRoot, walkFiles } from './store-test-kit';
+import { diskContains, makeTempRoot, walkFiles } from '../../unit/offline/store-test-kit';
 
 let root: string;
 let env: LocalEnvironment;

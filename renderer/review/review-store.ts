@@ -43,12 +43,23 @@ export const useReviewStore = defineStore('review', () => {
    * from a link, or after a restart) is fetched first. The worklist's cursor follows, so
    * going back to the list lands on the right row.
    */
-  async function nextItem(kind: WorklistKind, currentId: string): Promise<WorklistRow | null> {
+  function nextItem(kind: WorklistKind, currentId: string): Promise<WorklistRow | null> {
+    return stepItem(kind, currentId, 1);
+  }
+
+  /**
+   * The item one step from `currentId` (1 the next, -1 the previous) in the list as the user
+   * sees it, skipping those decided here; null at either end. Used by the next and previous
+   * item keys on a review screen as well as after a decision.
+   */
+  async function stepItem(kind: WorklistKind, currentId: string, direction: 1 | -1): Promise<WorklistRow | null> {
     const list = worklists.lists[kind];
     if (!list.loaded) await worklists.refresh(kind);
     const shown = list.shown;
-    const at = shown.findIndex((item) => item.row.id === currentId);
-    for (let index = at + 1; index < shown.length; index += 1) {
+    const found = shown.findIndex((item) => item.row.id === currentId);
+    // An item not in the list (decided and gone after a refresh): next is the first, previous none.
+    const at = found === -1 ? (direction === 1 ? -1 : shown.length) : found;
+    for (let index = at + direction; index >= 0 && index < shown.length; index += direction) {
       const row = shown[index]?.row;
       if (row && row.id !== currentId && !decided.value.includes(row.id)) {
         worklists.setCursor(kind, index);
@@ -58,5 +69,5 @@ export const useReviewStore = defineStore('review', () => {
     return null;
   }
 
-  return { decided, notice, recordDecision, takeNotice, nextItem };
+  return { decided, notice, recordDecision, takeNotice, nextItem, stepItem };
 });

@@ -5,10 +5,12 @@
  * decision, and moving on to the next item of the list.
  */
 import { computed, nextTick, onMounted, ref, shallowRef, type Ref } from 'vue';
+import { useRouter } from 'vue-router';
 import type { AttachmentContent, WorklistKind } from '../../../contract';
 import { userMessage } from '../../api/client';
 import { useReviewStore } from '../review-store';
 import { useSessionStore } from '../../session/session-store';
+import { itemLocation, listPath } from '../review-routes';
 import { ubrnText } from '../review-text';
 import type { Finished } from './use-decision-flow';
 import { noticeFor, useMoveOn } from './use-move-on';
@@ -19,6 +21,8 @@ export interface ReviewScreenOptions<S> {
   /** What the item is called in "This is the next … in your list." */
   noun: string;
   kind: () => WorklistKind;
+  /** The item's id in its worklist, for the next and previous item keys. */
+  itemId: () => string;
   /** A sentence when the item cannot be asked for at all; it is then not fetched. */
   unavailable?: () => string | null;
   fetch: () => Promise<S>;
@@ -37,6 +41,7 @@ export function useReviewScreen<S>(options: ReviewScreenOptions<S>) {
   const session = useSessionStore();
   const review = useReviewStore();
   const moveOn = useMoveOn(options.kind);
+  const router = useRouter();
 
   const screen = shallowRef<S | null>(null) as Ref<S | null>;
   const loading = ref(true);
@@ -92,12 +97,31 @@ export function useReviewScreen<S>(options: ReviewScreenOptions<S>) {
     if (next) selectedKey.value = next.key;
   }
 
+  /** To the next or previous item of the list without deciding this one; at either end, says so. */
+  async function goToItem(direction: 1 | -1): Promise<void> {
+    let row: Awaited<ReturnType<typeof review.stepItem>>;
+    try {
+      row = await review.stepItem(options.kind(), options.itemId(), direction);
+    } catch {
+      status.value = 'The list could not be fetched. Go back to the list and try again.';
+      return;
+    }
+    if (!row) {
+      status.value = direction === 1 ? `This is the last ${options.noun} in your list.` : `This is the first ${options.noun} in your list.`;
+      return;
+    }
+    await router.push(itemLocation(options.kind(), row));
+  }
+
   const shortcuts = computed<Shortcut[]>(() => {
     const list = options.decisionKeys();
     if (options.entries().length > 1) {
-      list.push({ key: 'n', label: 'next attachment', run: () => step(1) });
-      list.push({ key: 'p', label: 'previous attachment', run: () => step(-1) });
+      list.push({ id: 'review.nextAttachment', run: () => step(1) });
+      list.push({ id: 'review.previousAttachment', run: () => step(-1) });
     }
+    list.push({ id: 'review.nextItem', run: () => void goToItem(1) });
+    list.push({ id: 'review.previousItem', run: () => void goToItem(-1) });
+    list.push({ id: 'review.backToList', run: () => void router.push(listPath(options.kind())) });
     return list;
   });
   useReviewKeys(() => shortcuts.value);

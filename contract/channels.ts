@@ -10,6 +10,7 @@ import type {
   DecisionOutcome,
   DraftView,
   OfflineStatus,
+  SavedTextView,
   OutboxItemView,
   ReferralScreen,
   SessionView,
@@ -24,6 +25,9 @@ import {
   RejectComments,
   RejectionReasonCode,
   ReplyOutcome,
+  SAVED_TEXT_KINDS,
+  SavedTextBody,
+  SavedTextTitle,
   TriageComments,
   TriageOutcome,
   Ubrn,
@@ -37,6 +41,7 @@ import {
 
 export const NoInput = v.strictObject({});
 export const ShortText = (max: number) => v.pipe(v.string(), v.maxLength(max));
+const SavedTextId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9-]{1,64}$/, 'That saved text does not exist.'));
 const DraftValue = v.union([v.pipe(v.string(), v.maxLength(10_000)), v.boolean()]);
 
 // ---------------------------------------------------------------------------------------
@@ -158,6 +163,21 @@ export const channels = {
     input: v.strictObject({ itemId: ShortText(100), form: v.pipe(v.record(v.pipe(v.string(), v.maxLength(100)), DraftValue), v.check((f) => Object.keys(f).length <= 50, 'Too many fields.')) }),
   }),
   'draft.discard': channel<null>()({ session: 'required', input: v.strictObject({ itemId: ShortText(100) }) }),
+
+  // Saved texts: the user's own wording for comments and guidance, kept encrypted with their
+  // data (electron/offline/saved-texts.ts). Listed newest first.
+  'templates.list': channel<SavedTextView[]>()({ session: 'required', input: NoInput }),
+  'templates.save': channel<SavedTextView[]>()({
+    session: 'required',
+    input: v.strictObject({
+      /** Present to change a saved text; absent to add one. */
+      id: v.optional(SavedTextId),
+      kind: v.picklist(SAVED_TEXT_KINDS),
+      title: SavedTextTitle,
+      text: SavedTextBody,
+    }),
+  }),
+  'templates.delete': channel<SavedTextView[]>()({ session: 'required', input: v.strictObject({ id: SavedTextId }) }),
 
   // Offline (electron/offline)
   'offline.status': channel<OfflineStatus>()({ session: 'required', input: NoInput }),

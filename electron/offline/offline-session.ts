@@ -16,6 +16,7 @@ import type { Logger } from '../log/logger';
 import { createCachedReads, type CachedReads } from './cached-reads';
 import { createConnectivity, createHttpProbe, offlineBanner, type Connectivity, type ConnectivityStatus } from './connectivity';
 import { openDrafts, type Drafts } from './drafts';
+import { openSavedTexts, type SavedTexts } from './saved-texts';
 import { openEncryptedStore, wipeUserOfflineData, type EncryptedStore, type JsonValue } from './encrypted-store';
 import type { KeyProvider } from './key-provider';
 import { openOutbox, OutboxConflictError, OutboxNotSentError, OutboxRejectedError, type Outbox, type OutboxItem } from './outbox';
@@ -104,6 +105,8 @@ export class OfflineSession {
     readonly store: EncryptedStore,
     readonly outbox: Outbox,
     readonly drafts: Drafts,
+    /** The user's saved wording for comments and guidance; kept, never expired. */
+    readonly savedTexts: SavedTexts,
     readonly connectivity: Connectivity,
     readonly reads: CachedReads,
     readonly prefetcher: Prefetcher,
@@ -119,6 +122,7 @@ export class OfflineSession {
     await store.sweep();
     const outbox = await openOutbox(base);
     const drafts = await openDrafts({ ...base, retentionMs });
+    const savedTexts = await openSavedTexts(base);
     const audit = await openAuditLog({ ...base, retentionMs });
     const connectivity = createConnectivity({ probe: createHttpProbe(deps.ersBaseUrl, { fetch: deps.ersOptions.fetch }), logger: deps.log });
     const fileFetches = createFileFetches();
@@ -135,7 +139,7 @@ export class OfflineSession {
       onProgress: (progress) => deps.onProgress(progress),
       logger: deps.log,
     });
-    const session = new OfflineSession(deps.userId, store, outbox, drafts, connectivity, reads, prefetcher, audit, deps);
+    const session = new OfflineSession(deps.userId, store, outbox, drafts, savedTexts, connectivity, reads, prefetcher, audit, deps);
     connectivity.onChange((status) => {
       deps.onConnectivity(status, session.banner(status));
       if (status.state === 'online') void session.drain();

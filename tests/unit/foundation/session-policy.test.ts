@@ -49,6 +49,9 @@ const VALID: { [C in Channel]: ChannelInput<C> } = {
   'draft.discard': { itemId: 'r-000000070000' },
   'offline.status': {},
   'outbox.cancel': { id: 'outbox-1' },
+  'templates.list': {},
+  'templates.save': { kind: 'reject', title: 'Community MSK first', text: 'Please refer to the community MSK service first.' },
+  'templates.delete': { id: 'b3f1c2d4-0000-4000-8000-000000000001' },
 };
 
 /** Every handler records that it ran and answers 'ran'. */

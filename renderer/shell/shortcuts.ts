@@ -33,6 +33,7 @@ export type ShortcutId =
   | 'review.nextItem'
   | 'review.previousItem'
   | 'review.backToList'
+  | 'forms.savedTexts'
   | 'forms.send'
   | 'forms.close';
 
@@ -88,6 +89,7 @@ export const SHORTCUTS: readonly ShortcutDef[] = [
   { id: 'review.previousItem', short: 'previous item', screen: 'review', label: 'Previous item in the list', chords: [plain('k'), alt('ArrowUp')] },
   { id: 'review.backToList', short: 'back to the list', screen: 'review', label: 'Back to the list', chords: [plain('u'), alt('ArrowLeft')] },
 
+  { id: 'forms.savedTexts', short: 'saved texts', screen: 'forms', label: 'Open your saved texts from a comment or guidance form', chords: [alt('s')], handledByControl: true },
   { id: 'forms.send', short: 'check or send a form', screen: 'forms', label: 'Check a decision form, or send from the confirmation', chords: [{ key: 'Enter', ctrl: true }], handledByControl: true },
   { id: 'forms.close', short: 'close a dialog', screen: 'forms', label: 'Close a dialog or the shortcuts list', chords: [plain('Escape')], handledByControl: true },
 ];

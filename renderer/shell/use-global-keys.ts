@@ -5,7 +5,7 @@
  */
 import { nextTick, onBeforeUnmount, onMounted } from 'vue';
 import type { Router } from 'vue-router';
-import { useKeyboardStore } from './keyboard-store';
+import { useUserSettingsStore } from './user-settings-store';
 import { dialogOpen, isTyping, matchShortcut } from './shortcuts';
 
 const LISTS = ['list.referrals', 'list.triage', 'list.advice'] as const;
@@ -16,7 +16,7 @@ const PATHS: Record<(typeof LISTS)[number], string> = {
 };
 
 export function useGlobalKeys(router: () => Router | null, active: () => boolean): void {
-  const keyboard = useKeyboardStore();
+  const keyboard = useUserSettingsStore();
 
   async function switchTo(path: string): Promise<void> {
     const r = router();

@@ -7,7 +7,7 @@
  * Ctrl+Enter and Escape are handled by the forms and dialogs.
  */
 import { onBeforeUnmount, onMounted } from 'vue';
-import { useKeyboardStore } from '../../shell/keyboard-store';
+import { useUserSettingsStore } from '../../shell/user-settings-store';
 import { dialogOpen, isTyping, matchShortcut, type ShortcutId } from '../../shell/shortcuts';
 
 export interface Shortcut {
@@ -16,7 +16,7 @@ export interface Shortcut {
 }
 
 export function useReviewKeys(shortcuts: () => Shortcut[]): void {
-  const keyboard = useKeyboardStore();
+  const keyboard = useUserSettingsStore();
   function onKeydown(event: KeyboardEvent): void {
     if (event.defaultPrevented || dialogOpen()) return;
     const list = shortcuts();

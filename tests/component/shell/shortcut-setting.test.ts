@@ -9,7 +9,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createApp } from 'vue';
 import { CLIENT_KEY } from '../../../renderer/api/client';
 import ShortcutsOverlay from '../../../renderer/shell/components/ShortcutsOverlay.vue';
-import { keyboardKey, readSingleKeys, useKeyboardStore } from '../../../renderer/shell/keyboard-store';
+import { readSettings, userSettingsKey, useUserSettingsStore } from '../../../renderer/shell/user-settings-store';
 import { isSingleKey, matchShortcut, SHORTCUTS } from '../../../renderer/shell/shortcuts';
 import { useSessionStore } from '../../../renderer/session/session-store';
 import { signedInView } from '../worklists/fixtures';
@@ -35,7 +35,7 @@ async function reviewWithSetting(singleKeys: boolean) {
   const client = fakeReviewClient({ 'referral.open': ({ ubrn }) => referralScreen(bookedReferral(ubrn)) });
   withWorklist(client, 'referrals', rowsFor([UBRN, SECOND]));
   const mounted = await mountReview(client, `/referral/${UBRN}?list=referrals`);
-  useKeyboardStore(mounted.pinia).setSingleKeys(singleKeys);
+  useUserSettingsStore(mounted.pinia).setSingleKeys(singleKeys);
   return mounted;
 }
 
@@ -86,14 +86,14 @@ describe('single-key shortcuts setting', () => {
 
   it('is kept per user in local storage, and holds nothing but the setting', async () => {
     const { pinia, app, session } = signedInPinia();
-    const keyboard = app.runWithContext(() => useKeyboardStore(pinia));
+    const keyboard = app.runWithContext(() => useUserSettingsStore(pinia));
     const userId = session.view?.user?.id ?? '';
     expect(keyboard.singleKeys).toBe(true);
     keyboard.setSingleKeys(false);
-    const stored = localStorage.getItem(keyboardKey(userId));
-    expect(stored).toBe('{"singleKeys":false}');
-    expect(keyboardKey(userId)).not.toContain(userId);
-    expect(readSingleKeys(localStorage, keyboardKey('someone-else'))).toBe(true);
+    const stored = localStorage.getItem(userSettingsKey(userId));
+    expect(stored).toBe('{"singleKeys":false,"compact":false,"filtersOpen":true}');
+    expect(userSettingsKey(userId)).not.toContain(userId);
+    expect(readSettings(localStorage, userSettingsKey('someone-else')).singleKeys).toBe(true);
     // Another user signs in on this computer: their own setting, not this one.
     const view = session.view;
     if (!view) throw new Error('signed out');
@@ -113,7 +113,7 @@ describe('the one table of shortcuts', () => {
       const setting = need<HTMLInputElement>('single-key-setting');
       expect(setting.checked).toBe(true);
       setting.click();
-      expect(useKeyboardStore(pinia).singleKeys).toBe(false);
+      expect(useUserSettingsStore(pinia).singleKeys).toBe(false);
       await vi.waitFor(() => expect(document.querySelectorAll('.shortcuts-overlay__chord--off').length).toBeGreaterThan(0));
     } finally {
       wrapper.unmount();

@@ -1,6 +1,6 @@
 /**
  * A decision checked and ready to send: the rows the confirmation shows (exactly what will
- * go to e-RS, in words) and the one call that sends it. Both take the version, because a
+ * go to e-RS, in words) and the one call that sends it. The send takes the version, because a
  * conflict sends the same decision again against the referral's new version.
  */
 import type { DecisionOutcome, Priority } from '../../contract';
@@ -33,7 +33,11 @@ export interface PreparedDecision {
   title: string;
   /** The send button's words. */
   sendLabel: string;
-  rows: (version: string) => SummaryRow[];
+  /**
+   * What the confirmation shows. Not the item's version: that is e-RS's concurrency token,
+   * sent with the decision but meaningless to a clinician.
+   */
+  rows: () => SummaryRow[];
   send: (client: TriageClient, version: string) => Promise<DecisionOutcome>;
 }
 
@@ -45,10 +49,8 @@ function fileRow(file: PickedFile | null): SummaryRow {
   };
 }
 
-function itemRows(kindLabel: string, ubrn: string, version: string | null): SummaryRow[] {
-  const rows: SummaryRow[] = [{ label: kindLabel, value: ubrnText(ubrn), testid: 'confirm-row-ubrn' }];
-  if (version !== null) rows.push({ label: 'Version reviewed', value: version, testid: 'confirm-row-version' });
-  return rows;
+function itemRows(kindLabel: string, ubrn: string): SummaryRow[] {
+  return [{ label: kindLabel, value: ubrnText(ubrn), testid: 'confirm-row-ubrn' }];
 }
 
 export function prepareAccept(ubrn: string): PreparedDecision {
@@ -56,7 +58,7 @@ export function prepareAccept(ubrn: string): PreparedDecision {
     action: 'accept',
     title: 'Accept this referral?',
     sendLabel: 'Accept referral',
-    rows: (version) => [{ label: 'Decision', value: 'Accept the referral', testid: 'confirm-row-decision' }, ...itemRows('Referral', ubrn, version)],
+    rows: () => [{ label: 'Decision', value: 'Accept the referral', testid: 'confirm-row-decision' }, ...itemRows('Referral', ubrn)],
     send: (client, version) => client.call('referral.accept', { ubrn, version }),
   };
 }
@@ -68,9 +70,9 @@ export function prepareReject(ubrn: string, form: RejectForm, reasonText: string
     action: 'reject',
     title: 'Reject this referral?',
     sendLabel: 'Reject referral',
-    rows: (version) => [
+    rows: () => [
       { label: 'Decision', value: 'Reject the referral and return it to the referrer', testid: 'confirm-row-decision' },
-      ...itemRows('Referral', ubrn, version),
+      ...itemRows('Referral', ubrn),
       { label: 'Reason', value: reasonText, testid: 'confirm-row-reason' },
       { label: 'Comments', value: comments, long: true, testid: 'confirm-row-comments' },
     ],
@@ -88,9 +90,9 @@ export function prepareTriage(ubrn: string, form: TriageForm, currentPriority: P
     action: 'triage',
     title: 'Record this triage outcome?',
     sendLabel: 'Record outcome',
-    rows: (version) => [
+    rows: () => [
       { label: 'Decision', value: TRIAGE_OUTCOME_TEXT[outcome].label, testid: 'confirm-row-decision' },
-      ...itemRows('Referral', ubrn, version),
+      ...itemRows('Referral', ubrn),
       {
         label: 'Priority',
         value: priority ? `Change from ${PRIORITY_TEXT[currentPriority]} to ${PRIORITY_TEXT[priority]}` : `Unchanged (${PRIORITY_TEXT[currentPriority]})`,
@@ -120,7 +122,7 @@ export function prepareReply(ubrn: string, form: ReplyForm): PreparedDecision {
   const file = form.file;
   const rows: SummaryRow[] = [
     { label: 'Reply', value: REPLY_OUTCOME_TEXT[outcome], testid: 'confirm-row-decision' },
-    ...itemRows('Advice request', ubrn, null),
+    ...itemRows('Advice request', ubrn),
   ];
   if (recommendation) rows.push({ label: 'Intended recommendation', value: RECOMMENDATION_TEXT[recommendation], testid: 'confirm-row-recommendation' });
   rows.push(
@@ -154,9 +156,9 @@ export function prepareConvert(ubrn: string, form: ConvertForm): PreparedDecisio
     action: 'convert',
     title: 'Convert this request to a referral?',
     sendLabel: 'Convert to referral',
-    rows: (version) => [
+    rows: () => [
       { label: 'Decision', value: 'Convert the advice request to a referral', testid: 'confirm-row-decision' },
-      ...itemRows('Advice request', ubrn, version),
+      ...itemRows('Advice request', ubrn),
       { label: 'Priority of the referral', value: PRIORITY_TEXT[priority], testid: 'confirm-row-priority' },
       { label: 'Guidance for the referrer', value: guidance, long: true, testid: 'confirm-row-guidance' },
       { label: 'Comments for the booking team', value: reviewComments, long: true, testid: 'confirm-row-comments' },

@@ -196,7 +196,6 @@ describe('converting to a referral', () => {
     expect(confirmRows()).toEqual({
       Decision: 'Convert the advice request to a referral',
       'Advice request': '2000 0000 0001',
-      'Version reviewed': '3',
       'Priority of the referral': 'Urgent',
       'Guidance for the referrer': 'A referral is needed: converted.',
       'Comments for the booking team': 'Book into the synthetic lesion clinic.',

@@ -181,7 +181,6 @@ describe('confirmation and sending', () => {
     expect(confirmRows()).toEqual({
       Decision: 'Reject the referral and return it to the referrer',
       Referral: '1000 0000 0001',
-      'Version reviewed': '4',
       Reason: 'Referred to the wrong service (synthetic)',
       Comments: 'Please refer to the synthetic rapid-access clinic.\nThank you.',
     });
@@ -211,7 +210,6 @@ describe('confirmation and sending', () => {
     expect(confirmRows()).toEqual({
       Decision: 'Accept, refer or book later',
       Referral: '1000 0000 0001',
-      'Version reviewed': '4',
       Priority: 'Change from Routine to Two week wait',
       Comments: 'Book within two weeks.',
       Attachment: 'plan.pdf (18 bytes)',
@@ -233,7 +231,9 @@ describe('confirmation and sending', () => {
     withWorklist(client, 'referrals', rowsFor([UBRN, second]));
     const mounted = await mountReview(client, `/referral/${UBRN}`);
     await click('decision-accept');
-    expect(confirmRows()).toMatchObject({ Decision: 'Accept the referral', 'Version reviewed': '4' });
+    expect(confirmRows()).toMatchObject({ Decision: 'Accept the referral' });
+    // The version is sent, not shown: it means nothing to a clinician.
+    expect(need('confirm-dialog').textContent).not.toMatch(/version/i);
     await click('confirm-send');
     await settle();
 
@@ -325,12 +325,12 @@ describe('a conflict', () => {
     const panel = need('conflict-panel');
     expect(text('conflict-message')).toBe('Someone else changed this referral while you were looking at it.');
     const changes = Array.from(panel.querySelectorAll('[data-testid="conflict-change"]')).map((row) => Array.from(row.children).map((c) => c.textContent));
+    // The version is e-RS's concurrency token: listed nowhere a clinician reads.
     expect(changes).toEqual([
-      ['Version', '4', '6'],
       ['Priority', 'URGENT', 'TWO_WEEK_WAIT'],
     ]);
     expect(text('conflict-kept')).toContain('Synthetic reason for the referrer.');
-    expect(text('conflict-kept')).toContain('Version reviewed 6');
+    expect(text('conflict-panel')).not.toMatch(/version/i);
     // The screen shows the referral as it is now.
     expect(text('summary-priority')).toBe('Two week wait');
     expect(document.activeElement?.id).toBe('conflict-heading');
@@ -379,7 +379,7 @@ describe('a conflict', () => {
     expect(document.activeElement).toBe(need('reject-reason'));
     await type('reject-comments', 'Second wording, after seeing the change.');
     await click('reject-submit');
-    expect(confirmRows()).toMatchObject({ 'Version reviewed': '7', Comments: 'Second wording, after seeing the change.' });
+    expect(confirmRows()).toMatchObject({ Comments: 'Second wording, after seeing the change.' });
     await click('confirm-send');
     expect(client.inputs('referral.reject').map((i) => [i.version, i.comments])).toEqual([
       ['4', 'First wording.'],

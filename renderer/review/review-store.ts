@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { WorklistKind, WorklistRow } from '../../contract';
+import type { SummaryRow } from './prepared-decision';
 import { useWorklistsStore } from '../worklist/worklists-store';
 
 export interface DecisionNotice {
@@ -9,6 +10,15 @@ export interface DecisionNotice {
   status: 'sent' | 'queued';
   /** What to say, a sentence. */
   text: string;
+}
+
+/** A decision made here, shown on its item's screen and printed with it. */
+export interface DecisionRecord {
+  status: 'sent' | 'queued';
+  /** The confirmation's rows: exactly what was sent. */
+  rows: SummaryRow[];
+  /** ISO time it was sent or queued. */
+  at: string;
 }
 
 /** A notice is for the screen that follows the decision, not for one opened much later. */
@@ -23,6 +33,12 @@ export const useReviewStore = defineStore('review', () => {
   const worklists = useWorklistsStore();
   const decided = ref<string[]>([]);
   const notice = ref<(DecisionNotice & { at: number }) | null>(null);
+  /** Memory only, this session: what was decided on each item, for its screen and its printout. */
+  const records = ref<Record<string, DecisionRecord>>({});
+
+  function keepRecord(itemId: string, record: DecisionRecord): void {
+    records.value = { ...records.value, [itemId]: record };
+  }
 
   function recordDecision(itemId: string, next: DecisionNotice): void {
     if (!decided.value.includes(itemId)) decided.value.push(itemId);
@@ -69,5 +85,5 @@ export const useReviewStore = defineStore('review', () => {
     return null;
   }
 
-  return { decided, notice, recordDecision, takeNotice, nextItem, stepItem };
+  return { decided, notice, records, recordDecision, keepRecord, takeNotice, nextItem, stepItem };
 });

@@ -12,6 +12,7 @@ import { useReviewStore } from '../review-store';
 import { useSessionStore } from '../../session/session-store';
 import { itemLocation, listPath } from '../review-routes';
 import { ubrnText } from '../review-text';
+import type { PreparedDecision } from '../prepared-decision';
 import type { Finished } from './use-decision-flow';
 import { noticeFor, useMoveOn } from './use-move-on';
 import { useReviewKeys, type Shortcut } from './use-review-keys';
@@ -127,8 +128,9 @@ export function useReviewScreen<S>(options: ReviewScreenOptions<S>) {
   useReviewKeys(() => shortcuts.value);
 
   /** After a decision was sent or queued: say so, then go to the next item. */
-  async function finished(itemId: string, ubrn: string, outcome: Finished): Promise<void> {
+  async function finished(itemId: string, ubrn: string, outcome: Finished, decision?: PreparedDecision): Promise<void> {
     const notice = noticeFor(ubrn, outcome);
+    if (decision) review.keepRecord(itemId, { status: outcome.status, rows: decision.rows(), at: new Date().toISOString() });
     status.value = notice.text;
     await moveOn(itemId, notice);
   }
@@ -145,5 +147,8 @@ export function useReviewScreen<S>(options: ReviewScreenOptions<S>) {
     await opening;
   });
 
-  return { screen, loading, loadError, selectedKey, selected, status, heading, role, shortcuts, load, clearCache: () => cache.clear(), open, keepSelection, finished };
+  /** The decision made on this item in this session, if any: shown, and printed. */
+  const record = computed(() => review.records[options.itemId()] ?? null);
+
+  return { screen, loading, loadError, selectedKey, selected, status, heading, role, shortcuts, record, load, clearCache: () => cache.clear(), open, keepSelection, finished };
 }

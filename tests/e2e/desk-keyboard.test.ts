@@ -112,8 +112,9 @@ describe('a day at the desk by keyboard', () => {
     await page.getByTestId('decision-reject').waitFor();
     await press('r');
     await page.getByTestId('reject-form').waitFor();
-    expect(await focusedTestId(page)).toBe('reject-reason');
-    await expect.poll(() => page.getByTestId('reject-reason').isEnabled()).toBe(true);
+    // The reason list takes focus as soon as e-RS's reasons have arrived (it is disabled until then).
+    await expect.poll(() => focusedTestId(page)).toBe('reject-reason');
+    expect(await page.getByTestId('reject-reason').isEnabled()).toBe(true);
     await press('ArrowDown');
     await expect.poll(() => page.getByTestId('reject-reason').inputValue()).not.toBe('');
     const reason = await page.getByTestId('reject-reason').inputValue();

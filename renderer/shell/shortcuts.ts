@@ -8,7 +8,7 @@
  * every action they start has a modifier key or a button as well.
  */
 
-export type ShortcutScreen = 'everywhere' | 'worklist' | 'review' | 'forms';
+export type ShortcutScreen = 'everywhere' | 'worklist' | 'review' | 'viewer' | 'forms';
 
 export type ShortcutId =
   | 'help'
@@ -33,6 +33,12 @@ export type ShortcutId =
   | 'review.nextItem'
   | 'review.previousItem'
   | 'review.backToList'
+  | 'viewer.pages'
+  | 'viewer.firstLast'
+  | 'viewer.zoom'
+  | 'viewer.fit'
+  | 'viewer.rotate'
+  | 'viewer.find'
   | 'forms.savedTexts'
   | 'forms.send'
   | 'forms.close';
@@ -89,6 +95,12 @@ export const SHORTCUTS: readonly ShortcutDef[] = [
   { id: 'review.previousItem', short: 'previous item', screen: 'review', label: 'Previous item in the list', chords: [plain('k'), alt('ArrowUp')] },
   { id: 'review.backToList', short: 'back to the list', screen: 'review', label: 'Back to the list', chords: [plain('u'), alt('ArrowLeft')] },
 
+  { id: 'viewer.pages', short: 'pages', screen: 'viewer', label: 'Next or previous page', chords: [plain('PageDown'), plain('PageUp')], handledByControl: true },
+  { id: 'viewer.firstLast', short: 'first or last page', screen: 'viewer', label: 'First or last page', chords: [plain('Home'), plain('End')], handledByControl: true },
+  { id: 'viewer.zoom', short: 'zoom', screen: 'viewer', label: 'Zoom in or out', chords: [plain('+'), plain('-')], handledByControl: true },
+  { id: 'viewer.fit', short: 'fit width', screen: 'viewer', label: 'Fit to width', chords: [plain('0')], handledByControl: true },
+  { id: 'viewer.rotate', short: 'rotate', screen: 'viewer', label: 'Rotate the page', chords: [plain('r')], handledByControl: true },
+  { id: 'viewer.find', short: 'find', screen: 'viewer', label: 'Find in a PDF', chords: [{ key: 'f', ctrl: true }, plain('/')], handledByControl: true },
   { id: 'forms.savedTexts', short: 'saved texts', screen: 'forms', label: 'Open your saved texts from a comment or guidance form', chords: [alt('s')], handledByControl: true },
   { id: 'forms.send', short: 'check or send a form', screen: 'forms', label: 'Check a decision form, or send from the confirmation', chords: [{ key: 'Enter', ctrl: true }], handledByControl: true },
   { id: 'forms.close', short: 'close a dialog', screen: 'forms', label: 'Close a dialog or the shortcuts list', chords: [plain('Escape')], handledByControl: true },
@@ -162,6 +174,7 @@ export const SCREEN_TITLES: Record<ShortcutScreen, string> = {
   everywhere: 'Everywhere',
   worklist: 'Worklists',
   review: 'Referral and A&G screens',
+  viewer: 'Letters and attachments (with focus in the viewer)',
   forms: 'Decision forms and dialogs',
 };
 

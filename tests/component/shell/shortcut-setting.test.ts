@@ -11,6 +11,7 @@ import { CLIENT_KEY } from '../../../renderer/api/client';
 import ShortcutsOverlay from '../../../renderer/shell/components/ShortcutsOverlay.vue';
 import { readSettings, userSettingsKey, useUserSettingsStore } from '../../../renderer/shell/user-settings-store';
 import { isSingleKey, matchShortcut, SHORTCUTS } from '../../../renderer/shell/shortcuts';
+import { viewerAction } from '../../../renderer/viewer/viewer-keys';
 import { useSessionStore } from '../../../renderer/session/session-store';
 import { signedInView } from '../worklists/fixtures';
 import {
@@ -123,11 +124,20 @@ describe('the one table of shortcuts', () => {
   it('every single-key shortcut has an Alt or Ctrl key, a button or a link as well', () => {
     // Single keys that have no modifier twin are each reachable by a control on screen:
     // the decision buttons, the attachment list, the search box and the list rows.
-    const withButtons = new Set(['review.accept', 'review.reject', 'review.triage', 'review.reply', 'review.convert', 'review.nextAttachment', 'review.previousAttachment', 'worklist.search']);
+    const withButtons = new Set(['viewer.zoom', 'viewer.fit', 'viewer.rotate', 'review.accept', 'review.reject', 'review.triage', 'review.reply', 'review.convert', 'review.nextAttachment', 'review.previousAttachment', 'worklist.search']);
     for (const def of SHORTCUTS) {
       const hasOther = def.chords.some((chord) => !isSingleKey(chord));
       expect(hasOther || withButtons.has(def.id), def.id).toBe(true);
     }
+  });
+
+  it("the viewers' single keys follow the setting too; their page keys and Ctrl+F do not need it", () => {
+    const event = (k: string, init: KeyboardEventInit = {}) => new KeyboardEvent('keydown', { key: k, ...init });
+    expect(viewerAction(event('r'), true)).toBe('rotate');
+    expect(viewerAction(event('r'), false)).toBeNull();
+    expect(viewerAction(event('+'), false)).toBeNull();
+    expect(viewerAction(event('PageDown'), false)).toBe('next');
+    expect(viewerAction(event('f', { ctrlKey: true }), false)).toBe('find');
   });
 
   it('matches modifiers exactly: Alt+1 is not 1, and a letter ignores Caps Lock', () => {

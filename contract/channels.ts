@@ -11,6 +11,7 @@ import type {
   DecisionOutcome,
   DraftView,
   OfflineStatus,
+  SavedTextView,
   OutboxItemView,
   ReferralScreen,
   SessionView,
@@ -25,6 +26,9 @@ import {
   RejectComments,
   RejectionReasonCode,
   ReplyOutcome,
+  SAVED_TEXT_KINDS,
+  SavedTextBody,
+  SavedTextTitle,
   TriageComments,
   TriageOutcome,
   Ubrn,
@@ -40,6 +44,7 @@ export const NoInput = v.strictObject({});
 /** An NHS number as ten digits, no spaces (the modulus 11 check is the PDS client's to report). */
 export const NhsNumber = v.pipe(v.string(), v.regex(/^\d{10}$/, 'An NHS number is 10 digits.'));
 export const ShortText = (max: number) => v.pipe(v.string(), v.maxLength(max));
+const SavedTextId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9-]{1,64}$/, 'That saved text does not exist.'));
 const DraftValue = v.union([v.pipe(v.string(), v.maxLength(10_000)), v.boolean()]);
 
 // ---------------------------------------------------------------------------------------
@@ -165,6 +170,21 @@ export const channels = {
     input: v.strictObject({ itemId: ShortText(100), form: v.pipe(v.record(v.pipe(v.string(), v.maxLength(100)), DraftValue), v.check((f) => Object.keys(f).length <= 50, 'Too many fields.')) }),
   }),
   'draft.discard': channel<null>()({ session: 'required', input: v.strictObject({ itemId: ShortText(100) }) }),
+
+  // Saved texts: the user's own wording for comments and guidance, kept encrypted with their
+  // data (electron/offline/saved-texts.ts). Listed newest first.
+  'templates.list': channel<SavedTextView[]>()({ session: 'required', input: NoInput }),
+  'templates.save': channel<SavedTextView[]>()({
+    session: 'required',
+    input: v.strictObject({
+      /** Present to change a saved text; absent to add one. */
+      id: v.optional(SavedTextId),
+      kind: v.picklist(SAVED_TEXT_KINDS),
+      title: SavedTextTitle,
+      text: SavedTextBody,
+    }),
+  }),
+  'templates.delete': channel<SavedTextView[]>()({ session: 'required', input: v.strictObject({ id: SavedTextId }) }),
 
   // Offline (electron/offline)
   'offline.status': channel<OfflineStatus>()({ session: 'required', input: NoInput }),

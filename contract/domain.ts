@@ -132,6 +132,30 @@ export const Guidance = v.pipe(
 export const ConvertComments = v.pipe(v.string(), v.maxLength(CONVERT_COMMENTS_MAX, tooLong('Comments', CONVERT_COMMENTS_MAX)));
 
 // ---------------------------------------------------------------------------------------
+// Saved texts: a user's own wording, kept with their encrypted data (not an e-RS concept)
+
+/** The fields a saved text is for: rejection comments, triage comments, A&G guidance. */
+export const SAVED_TEXT_KINDS = ['reject', 'triage', 'reply'] as const;
+export type SavedTextKind = (typeof SAVED_TEXT_KINDS)[number];
+/** As long as the longest field it can go into (guidance); a shorter field's own check still applies on sending. */
+export const SAVED_TEXT_MAX = GUIDANCE_MAX;
+export const SAVED_TEXT_TITLE_MAX = 80;
+/** Enough for a working set; more is a list nobody can pick from by keyboard. */
+export const SAVED_TEXTS_PER_USER = 100;
+
+export const SavedTextTitle = v.pipe(
+  v.string(),
+  v.trim(),
+  v.minLength(1, 'Give the saved text a name.'),
+  v.maxLength(SAVED_TEXT_TITLE_MAX, tooLong('The name', SAVED_TEXT_TITLE_MAX)),
+);
+export const SavedTextBody = v.pipe(
+  v.string(),
+  v.check((text) => text.trim().length > 0, 'Write the text to save.'),
+  v.maxLength(SAVED_TEXT_MAX, tooLong('A saved text', SAVED_TEXT_MAX)),
+);
+
+// ---------------------------------------------------------------------------------------
 // Outcomes
 
 /**

@@ -4,7 +4,7 @@
  * objects, and Uint8Array for file bytes.
  */
 import type { SafeDocument } from './safe-document';
-import type { Priority, WorklistKind } from './domain';
+import type { Priority, SavedTextKind, WorklistKind } from './domain';
 
 export type EnvironmentName = 'local' | 'sandbox' | 'int' | 'production';
 
@@ -310,6 +310,15 @@ export interface PrefetchProgressView {
   failed: number;
   bytes: number;
   message: string | null;
+}
+
+/** A user's saved wording for a comment or guidance field. */
+export interface SavedTextView {
+  id: string;
+  kind: SavedTextKind;
+  title: string;
+  text: string;
+  savedAt: string;
 }
 
 export interface DraftView {

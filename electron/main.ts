@@ -4,7 +4,8 @@
  */
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, protocol, session, type BrowserWindowConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, type BrowserWindowConstructorOptions, type MenuItemConstructorOptions, type WebContents } from 'electron';
+import { contextMenuItems, SPELLCHECK_LANGUAGES, spellcheckAvailable, type MenuItemSpec } from './context-menu';
 import { eventNames, type EventName, type Events } from '../contract';
 import { createApp, type AppShell } from './app';
 import { AppError } from './app-error';
@@ -99,6 +100,11 @@ if (!firstInstance || moveFailure !== null) {
     });
     contents.setWindowOpenHandler((details) => windowOpenDecision(details));
     contents.on('will-attach-webview', (event) => event.preventDefault());
+    // Suggestions, cut, copy and paste: decided in context-menu.ts, built here.
+    contents.on('context-menu', (_event, params) => {
+      const items = contextMenuItems(params);
+      if (items.length > 0) Menu.buildFromTemplate(items.map((item) => menuItem(item, contents))).popup();
+    });
   });
 
   app.whenReady().then(async () => {
@@ -134,9 +140,13 @@ if (!firstInstance || moveFailure !== null) {
       if (eventNames.includes(event)) if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send('triage:event', event, payload);
     });
 
+    const spellcheck = spellcheckAvailable(process.platform);
+    // en-GB, with the operating system's checker; on macOS the system chooses the language.
+    if (spellcheck && process.platform !== 'darwin') session.defaultSession.setSpellCheckerLanguages([...SPELLCHECK_LANGUAGES]);
     const options: BrowserWindowConstructorOptions = windowOptions({
       preloadPath: path.join(here, 'preload.cjs'),
       packaged: app.isPackaged,
+      spellcheck,
     });
     // electronegativity-ok: CONTEXT_ISOLATION_JS_CHECK, SANDBOX_JS_CHECK, AUXCLICK_JS_CHECK — options come from windowOptions(), which the scanner cannot follow: contextIsolation and sandbox on, no Node, disableBlinkFeatures Auxclick (window-options.test.ts pins them)
     mainWindow = new BrowserWindow(options);
@@ -151,6 +161,19 @@ if (!firstInstance || moveFailure !== null) {
     dialog.showErrorBox('e-RS Triage', message);
     app.exit(1);
   });
+
+  function menuItem(item: MenuItemSpec, contents: WebContents): MenuItemConstructorOptions {
+    switch (item.kind) {
+      case 'separator':
+        return { type: 'separator' };
+      case 'note':
+        return { label: item.label, enabled: false };
+      case 'replace':
+        return { label: item.label, click: () => contents.replaceMisspelling(item.replacement) };
+      case 'role':
+        return { label: item.label, role: item.role, enabled: item.enabled };
+    }
+  }
 
   app.on('window-all-closed', () => {
     app.quit();

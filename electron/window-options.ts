@@ -16,7 +16,8 @@ export interface SecureWebPreferences {
   webviewTag: false;
   navigateOnDragDrop: false;
   safeDialogs: true;
-  spellcheck: false;
+  /** Only where the operating system checks spelling (spellcheckAvailable in context-menu.ts). */
+  spellcheck: boolean;
   disableBlinkFeatures: 'Auxclick';
   devTools: boolean;
 }
@@ -33,7 +34,7 @@ export interface WindowOptions {
   webPreferences: SecureWebPreferences;
 }
 
-export function windowOptions(input: { preloadPath: string; packaged: boolean }): WindowOptions {
+export function windowOptions(input: { preloadPath: string; packaged: boolean; spellcheck?: boolean }): WindowOptions {
   return {
     width: 1440,
     height: 900,
@@ -57,7 +58,7 @@ export function windowOptions(input: { preloadPath: string; packaged: boolean })
       webviewTag: false,
       navigateOnDragDrop: false,
       safeDialogs: true,
-      spellcheck: false,
+      spellcheck: input.spellcheck ?? false,
       // A middle click must not open anything, even where navigation is refused anyway.
       disableBlinkFeatures: 'Auxclick',
       // Developer tools only in development builds, never in what trusts install.

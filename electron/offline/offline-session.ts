@@ -20,6 +20,7 @@ import type { Logger } from '../log/logger';
 import { createCachedReads, type CachedReads } from './cached-reads';
 import { createConnectivity, createHttpProbe, offlineBanner, type Connectivity, type ConnectivityStatus } from './connectivity';
 import { openDrafts, type Drafts } from './drafts';
+import { openSavedTexts, type SavedTexts } from './saved-texts';
 import { anyPartitionHolds, openEncryptedStore, wipeUserOfflineData, type EncryptedStore, type JsonValue } from './encrypted-store';
 import type { KeyProvider } from './key-provider';
 import { openOutbox, OutboxConflictError, OutboxNotSentError, OutboxRejectedError, type Outbox, type OutboxItem } from './outbox';
@@ -136,6 +137,8 @@ export class OfflineSession {
     readonly store: EncryptedStore,
     readonly outbox: Outbox,
     readonly drafts: Drafts,
+    /** The user's saved wording for comments and guidance; kept, never expired. */
+    readonly savedTexts: SavedTexts,
     readonly connectivity: Connectivity,
     readonly reads: CachedReads,
     readonly prefetcher: Prefetcher,
@@ -151,6 +154,7 @@ export class OfflineSession {
     await store.sweep();
     const outbox = await openOutbox(base);
     const drafts = await openDrafts({ ...base, retentionMs });
+    const savedTexts = await openSavedTexts(base);
     const audit = await openAuditLog({ ...base, retentionMs });
     const connectivity = createConnectivity({ probe: createHttpProbe(deps.ersBaseUrl, { fetch: deps.ersOptions.fetch }), logger: deps.log });
     const fileFetches = createFileFetches();
@@ -167,7 +171,7 @@ export class OfflineSession {
       onProgress: (progress) => deps.onProgress(progress),
       logger: deps.log,
     });
-    const session = new OfflineSession(deps.userId, deps.partition, store, outbox, drafts, connectivity, reads, prefetcher, audit, deps);
+    const session = new OfflineSession(deps.userId, deps.partition, store, outbox, drafts, savedTexts, connectivity, reads, prefetcher, audit, deps);
     connectivity.onChange((status) => {
       deps.onConnectivity(status, session.banner(status));
       if (status.state === 'online') void session.drain();

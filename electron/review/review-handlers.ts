@@ -5,7 +5,7 @@
  * is an answer, not a failure: the current referral and what changed come back, and the
  * renderer keeps the draft. Every decision is audited locally without clinical text.
  */
-import type { AdviceRequestView, AdviceScreen, AttachmentContent, AttachmentView, ChannelParsedInput, DecisionOutcome, DraftView, FieldChange, ReferralScreen, ReferralView } from '../../contract';
+import type { AdviceRequestView, AdviceScreen, AttachmentContent, AttachmentView, ChannelParsedInput, DecisionOutcome, DraftView, FieldChange, ReferralScreen, ReferralView, SavedTextView } from '../../contract';
 import { AppError } from '../app-error';
 import type { SessionManager } from '../auth/session';
 import type { DocumentConverter } from '../convert/document-converter';
@@ -44,6 +44,9 @@ export interface ReviewDeps {
 }
 
 type ReviewChannels =
+  | 'templates.list'
+  | 'templates.save'
+  | 'templates.delete'
   | 'referral.open'
   | 'referral.attachment'
   | 'referral.clinicalInfo'
@@ -320,6 +323,14 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
     return offline.drafts;
   };
 
+  const savedTexts = async () => {
+    const offline = await deps.offline();
+    if (!offline) throw new AppError('NOT_SIGNED_IN', 'Sign in and choose your role to use your saved texts.');
+    return offline.savedTexts;
+  };
+  const savedTextViews = async (): Promise<SavedTextView[]> =>
+    (await (await savedTexts()).list()).map((t) => ({ id: t.id, kind: t.kind, title: t.title, text: t.text, savedAt: new Date(t.savedAt).toISOString() }));
+
   return {
     'referral.open': async ({ ubrn }) => {
       const screen = await readReferral(ubrn);
@@ -538,6 +549,18 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
     'draft.discard': async ({ itemId }) => {
       await (await drafts()).discard(itemId);
       return null;
+    },
+
+    'templates.list': () => savedTextViews(),
+
+    'templates.save': async ({ id, kind, title, text }) => {
+      await (await savedTexts()).save({ id, kind, title, text });
+      return savedTextViews();
+    },
+
+    'templates.delete': async ({ id }) => {
+      await (await savedTexts()).delete(id);
+      return savedTextViews();
     },
   };
 }

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { WorklistKind, WorklistRow } from '../../contract';
+import type { SummaryRow } from './prepared-decision';
 import { useWorklistsStore } from '../worklist/worklists-store';
 
 export interface DecisionNotice {
@@ -9,6 +10,15 @@ export interface DecisionNotice {
   status: 'sent' | 'queued';
   /** What to say, a sentence. */
   text: string;
+}
+
+/** A decision made here, shown on its item's screen and printed with it. */
+export interface DecisionRecord {
+  status: 'sent' | 'queued';
+  /** The confirmation's rows: exactly what was sent. */
+  rows: SummaryRow[];
+  /** ISO time it was sent or queued. */
+  at: string;
 }
 
 /** A notice is for the screen that follows the decision, not for one opened much later. */
@@ -23,6 +33,12 @@ export const useReviewStore = defineStore('review', () => {
   const worklists = useWorklistsStore();
   const decided = ref<string[]>([]);
   const notice = ref<(DecisionNotice & { at: number }) | null>(null);
+  /** Memory only, this session: what was decided on each item, for its screen and its printout. */
+  const records = ref<Record<string, DecisionRecord>>({});
+
+  function keepRecord(itemId: string, record: DecisionRecord): void {
+    records.value = { ...records.value, [itemId]: record };
+  }
 
   function recordDecision(itemId: string, next: DecisionNotice): void {
     if (!decided.value.includes(itemId)) decided.value.push(itemId);
@@ -43,12 +59,23 @@ export const useReviewStore = defineStore('review', () => {
    * from a link, or after a restart) is fetched first. The worklist's cursor follows, so
    * going back to the list lands on the right row.
    */
-  async function nextItem(kind: WorklistKind, currentId: string): Promise<WorklistRow | null> {
+  function nextItem(kind: WorklistKind, currentId: string): Promise<WorklistRow | null> {
+    return stepItem(kind, currentId, 1);
+  }
+
+  /**
+   * The item one step from `currentId` (1 the next, -1 the previous) in the list as the user
+   * sees it, skipping those decided here; null at either end. Used by the next and previous
+   * item keys on a review screen as well as after a decision.
+   */
+  async function stepItem(kind: WorklistKind, currentId: string, direction: 1 | -1): Promise<WorklistRow | null> {
     const list = worklists.lists[kind];
     if (!list.loaded) await worklists.refresh(kind);
     const shown = list.shown;
-    const at = shown.findIndex((item) => item.row.id === currentId);
-    for (let index = at + 1; index < shown.length; index += 1) {
+    const found = shown.findIndex((item) => item.row.id === currentId);
+    // An item not in the list (decided and gone after a refresh): next is the first, previous none.
+    const at = found === -1 ? (direction === 1 ? -1 : shown.length) : found;
+    for (let index = at + direction; index >= 0 && index < shown.length; index += direction) {
       const row = shown[index]?.row;
       if (row && row.id !== currentId && !decided.value.includes(row.id)) {
         worklists.setCursor(kind, index);
@@ -58,5 +85,5 @@ export const useReviewStore = defineStore('review', () => {
     return null;
   }
 
-  return { decided, notice, recordDecision, takeNotice, nextItem };
+  return { decided, notice, records, recordDecision, keepRecord, takeNotice, nextItem, stepItem };
 });

@@ -41,7 +41,7 @@ const STORAGE_PREFIX = 'ers-triage.worklists.v1.';
  * and keep the organisation out of plain sight in storage; it is not a secret, and being
  * synchronous lets the remembered filters apply before the first render.
  */
-function hash53(text: string): string {
+export function hash53(text: string): string {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = 0; i < text.length; i++) {

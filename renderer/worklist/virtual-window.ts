@@ -8,6 +8,15 @@
 export const ROW_HEIGHT = 56;
 /** Height of the sticky header row, which sits above the first body row. */
 export const HEADER_HEIGHT = 48;
+/** Row and header heights, as worklist.css fixes them for each density. */
+export interface RowMetrics {
+  row: number;
+  header: number;
+}
+export const STANDARD_ROWS: RowMetrics = { row: ROW_HEIGHT, header: HEADER_HEIGHT };
+/** Compact mode: one line per row, so at least 12 rows show at 1366×900. */
+export const COMPACT_ROWS: RowMetrics = { row: 32, header: 36 };
+
 /** Rows rendered beyond each edge of the viewport, so a fast scroll never shows a gap. */
 export const OVERSCAN = 6;
 /** Used until the scroller has been measured (and where there is no layout, as in tests). */
@@ -20,29 +29,29 @@ export interface RowWindow {
   end: number;
 }
 
-export function rowWindow(scrollTop: number, viewportHeight: number, total: number): RowWindow {
+export function rowWindow(scrollTop: number, viewportHeight: number, total: number, metrics: RowMetrics = STANDARD_ROWS): RowWindow {
   if (total <= 0) return { start: 0, end: 0 };
-  const top = Math.max(0, scrollTop - HEADER_HEIGHT);
-  const first = Math.floor(top / ROW_HEIGHT);
-  const last = Math.ceil((top + Math.max(viewportHeight, ROW_HEIGHT)) / ROW_HEIGHT);
+  const top = Math.max(0, scrollTop - metrics.header);
+  const first = Math.floor(top / metrics.row);
+  const last = Math.ceil((top + Math.max(viewportHeight, metrics.row)) / metrics.row);
   const start = Math.min(Math.max(0, first - OVERSCAN), total - 1);
   const end = Math.min(total, last + OVERSCAN);
   return { start, end: Math.max(end, start + 1) };
 }
 
 /** Rows that fit under the header: how far Page Up and Page Down move. */
-export function pageSize(viewportHeight: number): number {
-  return Math.max(1, Math.floor((viewportHeight - HEADER_HEIGHT) / ROW_HEIGHT));
+export function pageSize(viewportHeight: number, metrics: RowMetrics = STANDARD_ROWS): number {
+  return Math.max(1, Math.floor((viewportHeight - metrics.header) / metrics.row));
 }
 
 /**
  * The scroll position that brings a row fully into view below the sticky header, or the
  * current one if the row is already visible.
  */
-export function scrollToReveal(index: number, scrollTop: number, viewportHeight: number): number {
-  const top = index * ROW_HEIGHT;
+export function scrollToReveal(index: number, scrollTop: number, viewportHeight: number, metrics: RowMetrics = STANDARD_ROWS): number {
+  const top = index * metrics.row;
   if (top < scrollTop) return top;
-  const bottom = HEADER_HEIGHT + top + ROW_HEIGHT;
+  const bottom = metrics.header + top + metrics.row;
   if (bottom > scrollTop + viewportHeight) return bottom - viewportHeight;
   return scrollTop;
 }

@@ -6,13 +6,16 @@
  * the offline copy once e-RS is back.
  */
 import { computed, nextTick, onMounted, ref, shallowRef, watch, type Ref } from 'vue';
+import { useRouter } from 'vue-router';
 import type { AttachmentContent, WorklistKind } from '../../../contract';
 import { userMessage } from '../../api/client';
 import { useReviewStore } from '../review-store';
 import { canOpenItems, roleLimitsText } from '../../session/role-limits';
 import { useSessionStore } from '../../session/session-store';
 import { useOfflineStore } from '../../shell/offline-store';
+import { itemLocation, listPath } from '../review-routes';
 import { ubrnText } from '../review-text';
+import type { PreparedDecision } from '../prepared-decision';
 import type { Finished } from './use-decision-flow';
 import { noticeFor, useMoveOn } from './use-move-on';
 import { useReviewKeys, type Shortcut } from './use-review-keys';
@@ -22,6 +25,8 @@ export interface ReviewScreenOptions<S> {
   /** What the item is called in "This is the next … in your list." */
   noun: string;
   kind: () => WorklistKind;
+  /** The item's id in its worklist, for the next and previous item keys. */
+  itemId: () => string;
   /** A sentence when the item cannot be asked for at all; it is then not fetched. */
   unavailable?: () => string | null;
   fetch: () => Promise<S>;
@@ -41,6 +46,7 @@ export function useReviewScreen<S extends { stale: boolean }>(options: ReviewScr
   const review = useReviewStore();
   const offline = useOfflineStore();
   const moveOn = useMoveOn(options.kind);
+  const router = useRouter();
 
   const screen = shallowRef<S | null>(null) as Ref<S | null>;
   const loading = ref(true);
@@ -129,19 +135,39 @@ export function useReviewScreen<S extends { stale: boolean }>(options: ReviewScr
     if (next) selectedKey.value = next.key;
   }
 
+  /** To the next or previous item of the list without deciding this one; at either end, says so. */
+  async function goToItem(direction: 1 | -1): Promise<void> {
+    let row: Awaited<ReturnType<typeof review.stepItem>>;
+    try {
+      row = await review.stepItem(options.kind(), options.itemId(), direction);
+    } catch {
+      status.value = 'The list could not be fetched. Go back to the list and try again.';
+      return;
+    }
+    if (!row) {
+      status.value = direction === 1 ? `This is the last ${options.noun} in your list.` : `This is the first ${options.noun} in your list.`;
+      return;
+    }
+    await router.push(itemLocation(options.kind(), row));
+  }
+
   const shortcuts = computed<Shortcut[]>(() => {
     const list = options.decisionKeys();
     if (options.entries().length > 1) {
-      list.push({ key: 'n', label: 'next attachment', run: () => step(1) });
-      list.push({ key: 'p', label: 'previous attachment', run: () => step(-1) });
+      list.push({ id: 'review.nextAttachment', run: () => step(1) });
+      list.push({ id: 'review.previousAttachment', run: () => step(-1) });
     }
+    list.push({ id: 'review.nextItem', run: () => void goToItem(1) });
+    list.push({ id: 'review.previousItem', run: () => void goToItem(-1) });
+    list.push({ id: 'review.backToList', run: () => void router.push(listPath(options.kind())) });
     return list;
   });
   useReviewKeys(() => shortcuts.value);
 
   /** After a decision was sent or queued: say so, then go to the next item. */
-  async function finished(itemId: string, ubrn: string, outcome: Finished): Promise<void> {
+  async function finished(itemId: string, ubrn: string, outcome: Finished, decision?: PreparedDecision): Promise<void> {
     const notice = noticeFor(ubrn, outcome);
+    if (decision) review.keepRecord(itemId, { status: outcome.status, rows: decision.rows(), at: new Date().toISOString() });
     status.value = notice.text;
     await moveOn(itemId, notice);
   }
@@ -158,5 +184,8 @@ export function useReviewScreen<S extends { stale: boolean }>(options: ReviewScr
     await opening;
   });
 
-  return { screen, loading, loadError, retryable, roleNotice, selectedKey, selected, status, heading, role, shortcuts, load, clearCache: () => cache.clear(), open, keepSelection, finished };
+  /** The decision made on this item in this session, if any: shown, and printed. */
+  const record = computed(() => review.records[options.itemId()] ?? null);
+
+  return { screen, loading, loadError, retryable, roleNotice, selectedKey, selected, status, heading, role, shortcuts, record, load, clearCache: () => cache.clear(), open, keepSelection, finished };
 }

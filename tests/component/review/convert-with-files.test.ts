@@ -40,8 +40,8 @@ describe('converting to a referral with files', () => {
     await fillConvert();
     await pickFile('convert-guidance-file', new File(['%PDF-1.4 leaflet'], 'leaflet.pdf', { type: 'application/pdf' }));
     await pickFile('convert-referral-file', new File(['Synthetic booking notes'], 'booking notes.txt', { type: 'text/plain' }));
-    expect(text('convert-guidance-file-chosen')).toContain('leaflet.pdf');
-    expect(text('convert-referral-file-chosen')).toContain('booking notes.txt');
+    await until(() => expect(text('convert-guidance-file-chosen')).toContain('leaflet.pdf'));
+    await until(() => expect(text('convert-referral-file-chosen')).toContain('booking notes.txt'));
     await click('convert-submit');
     expect(confirmRows()).toMatchObject({
       'File for the referrer': 'leaflet.pdf (16 bytes)',

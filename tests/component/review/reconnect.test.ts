@@ -54,8 +54,8 @@ describe('back online after working offline', () => {
     expect(byTestId('review-offline')).not.toBeNull();
 
     await push(BACK);
+    await until(() => expect(byTestId('review-offline')).toBeNull());
     expect(opens).toBe(2);
-    expect(byTestId('review-offline')).toBeNull();
   });
 
   it('the worklist shown from the offline copy is fetched again, and its offline line goes', async () => {
@@ -73,8 +73,8 @@ describe('back online after working offline', () => {
     expect(byTestId('worklist-offline')).not.toBeNull();
 
     await push(BACK);
+    await until(() => expect(byTestId('worklist-offline')).toBeNull());
     expect(fetches).toBe(2);
-    expect(byTestId('worklist-offline')).toBeNull();
   });
 
   it('the offline bar says how many queued decisions were sent, until dismissed', async () => {

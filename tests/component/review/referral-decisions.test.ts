@@ -250,6 +250,8 @@ describe('confirmation and sending', () => {
     const mounted = await mountReview(client, `/referral/${UBRN}`);
     await click('decision-accept');
     expect(confirmRows()).toMatchObject({ Decision: 'Accept the referral' });
+    // The version is sent, not shown: it means nothing to a clinician.
+    expect(need('confirm-dialog').textContent).not.toMatch(/version/i);
     await click('confirm-send');
 
     expect(client.inputs('referral.accept')).toEqual([{ ubrn: UBRN, version: '4' }]);
@@ -344,11 +346,12 @@ describe('a conflict', () => {
     const panel = await until(() => need('conflict-panel'));
     expect(text('conflict-message')).toBe('Someone else changed this referral while you were looking at it.');
     const changes = Array.from(panel.querySelectorAll('[data-testid="conflict-change"]')).map((row) => Array.from(row.children).map((c) => c.textContent));
+    // The version is e-RS's concurrency token: listed nowhere a clinician reads.
     expect(changes).toEqual([
-      ['Version', '4', '6'],
       ['Priority', 'URGENT', 'TWO_WEEK_WAIT'],
     ]);
     expect(text('conflict-kept')).toContain('Synthetic reason for the referrer.');
+    expect(text('conflict-panel')).not.toMatch(/version/i);
     // The screen shows the referral as it is now.
     expect(text('summary-priority')).toBe('Two week wait');
     await until(() => expect(document.activeElement?.id).toBe('conflict-heading'));

@@ -40,7 +40,9 @@ function selectedName(): string | null | undefined {
 describe('keyboard shortcuts', () => {
   it('lists the keys that work on this screen in a visible help line', async () => {
     await mountReview(fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) }), `/referral/${UBRN}`);
-    expect(text('shortcut-help')).toBe('Keys: A accept R reject N next attachment P previous attachment Ctrl + Enter check or send a form Esc close a dialog');
+    expect(text('shortcut-help')).toBe(
+      'Keys: A accept R reject N next attachment P previous attachment J next item K previous item U back to the list Ctrl + Enter check or send a form Esc close a dialog All keyboard shortcuts and settings',
+    );
   });
 
   it('a opens the accept confirmation; Escape closes it, sends nothing, and focus goes back', async () => {

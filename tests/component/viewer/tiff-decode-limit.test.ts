@@ -1,6 +1,6 @@
 import { mount } from '@vue/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import TiffViewer from '../../../renderer/components/viewer/TiffViewer.vue';
+import TiffViewer from '../../../renderer/viewer/components/TiffViewer.vue';
 import { DECODE_TIMEOUT_MS } from '../../../renderer/viewer/tiff-decode-limit';
 
 // The end-to-end test of a decoder that never finishes gives the viewer a shorter limit.

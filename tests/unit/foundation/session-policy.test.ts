@@ -51,6 +51,9 @@ const VALID: { [C in Channel]: ChannelInput<C> } = {
   'outbox.cancel': { id: 'outbox-1' },
   'patient.get': { nhsNumber: '9000000009' },
   'patient.summaries': { nhsNumbers: ['9000000009'] },
+  'templates.list': {},
+  'templates.save': { kind: 'reject', title: 'Community MSK first', text: 'Please refer to the community MSK service first.' },
+  'templates.delete': { id: 'b3f1c2d4-0000-4000-8000-000000000001' },
 };
 
 /** Every handler records that it ran and answers 'ran'. */

@@ -24,6 +24,11 @@ describe('window options', () => {
     });
   });
 
+  it('spell check only when asked (main.ts asks where the operating system checks spelling)', () => {
+    expect(windowOptions({ preloadPath: 'p', packaged: true, spellcheck: true }).webPreferences.spellcheck).toBe(true);
+    expect(windowOptions({ preloadPath: 'p', packaged: true }).webPreferences.spellcheck).toBe(false);
+  });
+
   it('allow devtools only in development builds', () => {
     expect(windowOptions({ preloadPath: 'p', packaged: false }).webPreferences.devTools).toBe(true);
     expect(windowOptions({ preloadPath: 'p', packaged: true }).webPreferences.devTools).toBe(false);

@@ -6,6 +6,7 @@
  * so the authorize URL comes back here, and the mock CIS2 is signed into over HTTP.
  */
 import { mkdtempSync } from 'node:fs';
+import { vi } from 'vitest';
 import os from 'node:os';
 import path from 'node:path';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
@@ -60,16 +61,16 @@ export async function launchApp(options: { profile?: string; env?: Record<string
     profile,
     userDataDir: () => electron.evaluate(({ app }) => app.getPath('userData')),
     async nextOpenedUrl(timeoutMs = 15_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const opened = await electron.evaluate(() => (globalThis as { __ersOpened?: string[] }).__ersOpened ?? []);
-        if (opened.length > seen) {
-          seen = opened.length;
-          return opened[opened.length - 1] ?? '';
-        }
-        if (Date.now() > deadline) throw new Error('The app never asked the system browser to open the sign-in page.');
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      const opened = await vi.waitFor(
+        async () => {
+          const urls = await electron.evaluate(() => (globalThis as { __ersOpened?: string[] }).__ersOpened ?? []);
+          if (urls.length <= seen) throw new Error('The app never asked the system browser to open the sign-in page.');
+          return urls;
+        },
+        { timeout: timeoutMs, interval: 50 },
+      );
+      seen = opened.length;
+      return opened[opened.length - 1] ?? '';
     },
   };
 }

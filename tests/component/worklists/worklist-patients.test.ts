@@ -5,7 +5,7 @@
  * are known, and filling stops when PDS cannot be asked.
  */
 import { flushPromises } from '@vue/test-utils';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ChannelInput, PatientSummary } from '../../../contract';
 import { TriageError, type TriageClient } from '../../../renderer/api/client';
 import { useWorklistsStore } from '../../../renderer/worklist/worklists-store';
@@ -68,12 +68,6 @@ function clientWith(rows: ReturnType<typeof makeRow>[], answer: SummaryAnswer): 
   });
 }
 
-async function settle(): Promise<void> {
-  for (let i = 0; i < 6; i += 1) {
-    await flushPromises();
-    await new Promise((resolve) => setTimeout(resolve, 0));
-  }
-}
 
 function cellText(wrapper: MountedWorklists['wrapper'], ubrn: string, cell: string): string {
   return wrapper.get(`[data-ubrn="${ubrn}"] [data-testid="${cell}"]`).text().replace(/\s+/g, ' ').trim();
@@ -99,7 +93,6 @@ describe('patients on the worklist', () => {
     expect(client.batches[0]).toEqual(store.lists.referrals.shown.slice(0, 10).map((r) => r.nhsNumber));
     release();
     await expect.poll(() => client.batches.length, { timeout: 3000 }).toBe(4);
-    await settle();
     for (const batch of client.batches) expect(batch.length).toBeLessThanOrEqual(10);
     const asked = client.batches.flat();
     expect(new Set(asked).size).toBe(40);
@@ -134,8 +127,9 @@ describe('patients on the worklist', () => {
     );
     mounted = await mountWorklists(client);
     await expect.poll(() => client.batches.length).toBe(1);
-    await settle();
     const [deceased, restricted, replaced, unknown] = rows.map((r) => r.ubrn);
+    const shown = mounted;
+    await vi.waitFor(() => expect(cellText(shown.wrapper, must(unknown), 'cell-patient')).toBe('Not found in PDS'));
     expect(cellText(mounted.wrapper, must(deceased), 'cell-patient')).toMatch(/Deceased$/);
     expect(cellText(mounted.wrapper, must(deceased), 'cell-age')).toBe('');
     expect(cellText(mounted.wrapper, must(restricted), 'cell-patient')).toMatch(/Restricted$/);
@@ -149,7 +143,6 @@ describe('patients on the worklist', () => {
     const client = clientWith(rows, (batch) => batch.map((nhs, i) => (i < allowed ? summary(nhs) : { ...summary(nhs), status: 'unchecked' as const, name: null, problem: 'unavailable' as const })));
     mounted = await mountWorklists(client);
     await expect.poll(() => client.batches.length).toBe(1);
-    await settle();
     await mounted.wrapper.get('[data-testid="worklist-search"]').setValue('family');
     expect(shownUbrns(mounted.wrapper)).toEqual([]);
     expect(mounted.wrapper.get('#worklist-search-hint').text()).toBe('Names come from PDS: 0 of 12 are known so far, so some patients may not be found yet.');
@@ -158,11 +151,12 @@ describe('patients on the worklist', () => {
     allowed = 10;
     await mounted.wrapper.get('[data-testid="worklist-refresh"]').trigger('click');
     await expect.poll(() => client.batches.length).toBeGreaterThanOrEqual(2);
-    await settle();
     const wanted = rows.find((r) => r.nhsNumber === spaced(must(client.batches[1]?.[0])));
     const n = Number(must(wanted).nhsNumber.slice(-4));
     await mounted.wrapper.get('[data-testid="worklist-search"]').setValue(`family${n} giv`);
-    expect(shownUbrns(mounted.wrapper)).toEqual([must(wanted).ubrn]);
+    // The name arrives with the second batch's answer: the search finds the patient once it has.
+    const shown = mounted;
+    await vi.waitFor(() => expect(shownUbrns(shown.wrapper)).toEqual([must(wanted).ubrn]));
   });
 
   it('drops what PDS said when the role changes', async () => {
@@ -170,9 +164,8 @@ describe('patients on the worklist', () => {
     const client = clientWith(rows, (batch) => batch.map((nhs) => summary(nhs)));
     mounted = await mountWorklists(client);
     await expect.poll(() => client.batches.length).toBe(1);
-    await settle();
     const store = useWorklistsStore(mounted.pinia);
-    expect(store.patients.size).toBe(1);
+    await vi.waitFor(() => expect(store.patients.size).toBe(1));
     useSessionStore(mounted.pinia).view = signedInView({ organisationOds: 'R68' });
     await flushPromises();
     expect(store.patients.size).toBe(0);
@@ -183,7 +176,8 @@ describe('patients on the worklist', () => {
     const client = clientWith(rows, () => new TriageError({ code: 'NOT_SIGNED_IN', message: 'Sign in.' }));
     mounted = await mountWorklists(client);
     await expect.poll(() => client.batches.length).toBe(1);
-    await settle();
+    // One turn for the faked client's refusal to be taken in.
+    await flushPromises();
     expect(cellText(mounted.wrapper, must(rows[0]).ubrn, 'cell-patient')).toBe('Not yet checked');
     expect(mounted.wrapper.find('[data-testid="worklist-error"]').exists()).toBe(false);
   });

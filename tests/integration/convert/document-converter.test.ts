@@ -9,7 +9,7 @@
 import { zipSync } from 'fflate';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../../electron/app-error';
 import {
   DEFAULT_CONVERSION_LIMITS,
@@ -202,7 +202,8 @@ describe('the converter itself', () => {
   it('dispose ends a running conversion with a sentence, and refuses new ones', async () => {
     const converter = createDocumentConverter({ workerUrl: worker.url });
     const running = converter.docx(longDocx);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Dispose once the conversion is under way in its worker.
+    await vi.waitFor(() => expect(converter.stats().peakRunning).toBe(1));
     await converter.dispose();
     await expect(running).rejects.toMatchObject({ code: 'DOCUMENT_CONVERSION_STOPPED' });
     await expect(converter.rtf(new TextEncoder().encode('{\\rtf1 x}'))).rejects.toMatchObject({ code: 'DOCUMENT_CONVERSION_STOPPED' });

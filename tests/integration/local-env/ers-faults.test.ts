@@ -74,9 +74,11 @@ describe('local e-RS: fault mode', () => {
     const version = t.emulator.referral('000000070001')?.version ?? 0;
     const started = performance.now();
     const answer = t.fhir('/STU3/ReferralRequest/000000070001/$ers.acceptReferral', { method: 'POST', headers: { ...(await t.headers()), 'If-Match': `W/"${version}"` } });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    let answered = false;
+    void answer.then(() => (answered = true));
     // Applied while the caller still waits for its answer.
-    expect(t.emulator.referral('000000070001')?.version).toBe(version + 1);
+    await vi.waitFor(() => expect(t.emulator.referral('000000070001')?.version).toBe(version + 1));
+    expect(answered).toBe(false);
     expect((await answer).status).toBe(200);
     expect(performance.now() - started).toBeGreaterThanOrEqual(590);
     expect(t.emulator.operations().at(-1)).toMatchObject({ operation: 'A013', status: 200, fault: 'slow-commit' });

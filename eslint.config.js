@@ -14,6 +14,7 @@
 //    the loopback redirect and the browser host) is not calling out and stays allowed.
 import { readdirSync } from 'node:fs';
 import js from '@eslint/js';
+import prettierConfig from 'eslint-config-prettier/flat';
 import pluginVue from 'eslint-plugin-vue';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -21,10 +22,12 @@ import tseslint from 'typescript-eslint';
 const ELECTRON_ALLOWED = ['electron/main.ts', 'electron/preload.ts', 'electron/platform/electron-platform.ts'];
 const LOCAL_ENV_ALLOWED = ['electron/host/cli.ts'];
 const NETWORK_ADAPTERS = ['electron/platform/electron-platform.ts', 'electron/platform/node-fetch.ts'];
-const NETWORK_MESSAGE = 'Outbound HTTP goes through Platform.fetch (the trust\'s proxy and certificates); only electron/platform/electron-platform.ts and node-fetch.ts call the network.';
+const NETWORK_MESSAGE =
+  "Outbound HTTP goes through Platform.fetch (the trust's proxy and certificates); only electron/platform/electron-platform.ts and node-fetch.ts call the network.";
 const ELECTRON_IMPORT = {
   name: 'electron',
-  message: 'Only electron/main.ts, electron/preload.ts and electron/platform/electron-platform.ts import electron; take what you need through the Platform interface.',
+  message:
+    'Only electron/main.ts, electron/preload.ts and electron/platform/electron-platform.ts import electron; take what you need through the Platform interface.',
 };
 const NETWORK_IMPORTS = [
   { name: 'undici', message: NETWORK_MESSAGE },
@@ -40,7 +43,8 @@ const NETWORK_RULES = {
 };
 const LOCAL_ENV_PATTERN = {
   regex: '(^|/)local-env(/|$)|^@ers-triage/local-env',
-  message: 'The product never imports the local environment (development tooling in local-env/); the composition root receives it through AppDeps.local.',
+  message:
+    'The product never imports the local environment (development tooling in local-env/); the composition root receives it through AppDeps.local.',
 };
 
 // The folders beside renderer/ that it must not reach into: every top-level folder but
@@ -102,7 +106,11 @@ export default tseslint.config(
           paths: [{ name: 'electron', message: 'The contract runs in both processes: it never imports electron.' }],
           patterns: [
             { group: ['node:*'], message: 'The contract runs in both processes: no Node.' },
-            { regex: '^\\.\\./', message: 'The contract imports nothing from outside contract/ (electron/, renderer/ and the rest depend on it, not the other way).' },
+            {
+              regex: '^\\.\\./',
+              message:
+                'The contract imports nothing from outside contract/ (electron/, renderer/ and the rest depend on it, not the other way).',
+            },
             { regex: '^(?!valibot$|\\./|\\.\\./|node:|electron$)', message: 'The contract may import only valibot and its own files.' },
           ],
         },
@@ -135,7 +143,8 @@ export default tseslint.config(
           patterns: [
             {
               regex: `^(\\.\\./)+(${OUTSIDE_RENDERER.join('|')})(/|$)`,
-              message: 'The renderer imports nothing from outside renderer/ but the contract (contract/), which is what both processes share.',
+              message:
+                'The renderer imports nothing from outside renderer/ but the contract (contract/), which is what both processes share.',
             },
             { group: ['node:*'], message: 'The renderer has no Node.' },
           ],
@@ -158,7 +167,8 @@ export default tseslint.config(
           patterns: [
             {
               regex: '^(\\.\\./)+(worklist|review|viewer|session|shell)(/|$)',
-              message: 'renderer/ui/ is shared and domain-free: it imports no feature folder. Move what it needs into ui/, or let the feature pass it in.',
+              message:
+                'renderer/ui/ is shared and domain-free: it imports no feature folder. Move what it needs into ui/, or let the feature pass it in.',
             },
             {
               regex: '^(\\.\\./)+(api|router|App\\.vue)(/|$)',
@@ -183,4 +193,6 @@ export default tseslint.config(
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  // Prettier formats; ESLint checks meaning. Its layout rules are off so the two never disagree.
+  prettierConfig,
 );

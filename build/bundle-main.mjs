@@ -14,9 +14,21 @@ const common = { bundle: true, platform: 'node', target: 'node22', sourcemap: tr
 /** Each bundle's esbuild options, by name; the product is `main`, `convertWorker` and `preload`. */
 export const bundles = {
   main: { ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/main/main.mjs', format: 'esm', packages: 'external' },
-  convertWorker: { ...common, entryPoints: ['electron/convert/convert-worker.ts'], outfile: 'dist/main/convert-worker.mjs', format: 'esm', packages: 'external' },
+  convertWorker: {
+    ...common,
+    entryPoints: ['electron/convert/convert-worker.ts'],
+    outfile: 'dist/main/convert-worker.mjs',
+    format: 'esm',
+    packages: 'external',
+  },
   preload: { ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/main/preload.cjs', format: 'cjs', external: ['electron'] },
-  devLocalEnv: { ...common, entryPoints: ['local-env/src/index.ts'], outfile: 'dist/dev/local-env.mjs', format: 'esm', packages: 'external' },
+  devLocalEnv: {
+    ...common,
+    entryPoints: ['local-env/src/index.ts'],
+    outfile: 'dist/dev/local-env.mjs',
+    format: 'esm',
+    packages: 'external',
+  },
 };
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

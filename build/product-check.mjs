@@ -35,12 +35,17 @@ export function productProblems(metafile, packageJson) {
     }
   }
   for (const name of externals) {
-    if (DEVELOPMENT_ONLY_PACKAGES.includes(name) || name === '@ers-triage/local-env') problems.push(`the main bundle imports ${name}, which is development tooling`);
-    else if (!dependencies.includes(name)) problems.push(`the main bundle imports ${name}, which is not in dependencies, so the packaged app could not load it`);
+    if (DEVELOPMENT_ONLY_PACKAGES.includes(name) || name === '@ers-triage/local-env')
+      problems.push(`the main bundle imports ${name}, which is development tooling`);
+    else if (!dependencies.includes(name))
+      problems.push(`the main bundle imports ${name}, which is not in dependencies, so the packaged app could not load it`);
   }
   for (const name of dependencies) {
     if (DEVELOPMENT_ONLY_PACKAGES.includes(name)) problems.push(`dependencies lists ${name}, which only the local environment uses`);
-    else if (!externals.has(name)) problems.push(`dependencies lists ${name}, which the packaged main process never loads (bundled by Vite, or development only): move it to devDependencies`);
+    else if (!externals.has(name))
+      problems.push(
+        `dependencies lists ${name}, which the packaged main process never loads (bundled by Vite, or development only): move it to devDependencies`,
+      );
   }
   return problems;
 }

@@ -43,13 +43,20 @@ export function decideStart(facts) {
   const noDisplay = platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY;
   if (electron && !noDisplay) return { mode: 'electron', electron };
   const opener = browserOpener(platform, env, facts.hasCommand);
-  const why = electron ? 'There is no display for Electron here' : 'The Electron runtime is not installed here (its download was skipped or blocked)';
-  const then = opener ? 'so the same app opens in your browser instead, through the browser host.' : 'so the same app runs through the browser host: open the address below in a browser.';
+  const why = electron
+    ? 'There is no display for Electron here'
+    : 'The Electron runtime is not installed here (its download was skipped or blocked)';
+  const then = opener
+    ? 'so the same app opens in your browser instead, through the browser host.'
+    : 'so the same app runs through the browser host: open the address below in a browser.';
   return { mode: 'browser', line: `${why}, ${then}`, opener };
 }
 
 function hasCommand(name) {
-  const probe = process.platform === 'win32' ? spawnSync('where', [name], { stdio: 'ignore' }) : spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
+  const probe =
+    process.platform === 'win32'
+      ? spawnSync('where', [name], { stdio: 'ignore' })
+      : spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
   return probe.status === 0;
 }
 
@@ -70,14 +77,20 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     console.log(decision.line);
     run(npm, ['run', 'build:renderer', '--', '--logLevel', 'warn'], { cwd: root });
     const tsx = path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'tsx.cmd' : 'tsx');
-    const host = spawn(tsx, ['electron/host/cli.ts'], { cwd: root, stdio: ['inherit', 'pipe', 'inherit'], shell: process.platform === 'win32' });
+    const host = spawn(tsx, ['electron/host/cli.ts'], {
+      cwd: root,
+      stdio: ['inherit', 'pipe', 'inherit'],
+      shell: process.platform === 'win32',
+    });
     let opened = false;
     host.stdout.on('data', (chunk) => {
       process.stdout.write(chunk);
       const url = /Open: (\S+)/.exec(String(chunk))?.[1];
       if (url && !opened && decision.opener) {
         opened = true;
-        spawn(decision.opener.command, [...decision.opener.args, url], { stdio: 'ignore', detached: true }).on('error', () => undefined).unref();
+        spawn(decision.opener.command, [...decision.opener.args, url], { stdio: 'ignore', detached: true })
+          .on('error', () => undefined)
+          .unref();
       }
     });
     for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => host.kill(signal));

@@ -19,7 +19,14 @@ const TIMESTAMP_SERVER = 'http://timestamp.acs.microsoft.com';
  */
 function windowsSigning(env) {
   const publisherName = env.ERS_SIGN_PUBLISHER || 'e-RS Triage developers';
-  const azure = ['AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET', 'ERS_SIGN_AZURE_ENDPOINT', 'ERS_SIGN_AZURE_ACCOUNT', 'ERS_SIGN_AZURE_PROFILE'];
+  const azure = [
+    'AZURE_TENANT_ID',
+    'AZURE_CLIENT_ID',
+    'AZURE_CLIENT_SECRET',
+    'ERS_SIGN_AZURE_ENDPOINT',
+    'ERS_SIGN_AZURE_ACCOUNT',
+    'ERS_SIGN_AZURE_PROFILE',
+  ];
   if (azure.every((name) => env[name])) {
     return {
       method: 'azure',

@@ -3,9 +3,7 @@ import type { ApiErrorShape } from './errors';
 import type { EventName, Events } from './events';
 
 /** What crosses the boundary for each call. */
-export type CallResult<C extends Channel> =
-  | { ok: true; value: ChannelOutput<C> }
-  | { ok: false; error: ApiErrorShape };
+export type CallResult<C extends Channel> = { ok: true; value: ChannelOutput<C> } | { ok: false; error: ApiErrorShape };
 
 /** What the preload exposes as `window.triage`, and what the host client imitates. */
 export interface TriageBridge {

@@ -72,7 +72,6 @@ export const channels = {
   /** The app's name, version and environment, for the sign-in screen and the header. */
   'app.info': channel<AppInfo>()({ session: 'none', input: NoInput }),
 
-
   // Session (electron/auth)
   'session.get': channel<SessionView>()({ session: 'none', input: NoInput }),
   /** Opens CIS2 in the system browser; progress arrives as `session.changed` events. */
@@ -83,22 +82,26 @@ export const channels = {
     input: v.strictObject({
       roleId: ShortText(200),
       /** For SERVICE_PROVIDER_CLINICIAN_ADMIN: the SDS user id of the clinician acted for. */
-      onBehalfOfUserId: v.optional(v.pipe(v.string(), v.regex(/^\d{12}$/, 'A clinician\'s user id is 12 digits.'))),
+      onBehalfOfUserId: v.optional(v.pipe(v.string(), v.regex(/^\d{12}$/, "A clinician's user id is 12 digits."))),
     }),
   }),
   'session.signOut': channel<SessionView>()({ session: 'none', input: NoInput }),
   /** The renderer reports user activity (throttled) so the idle lock can run in main. */
   'session.activity': channel<null>()({ session: 'none', input: NoInput }),
 
-
   // Worklists (electron/ers)
   /** One of the three worklists; from e-RS, or from the offline cache when e-RS is unreachable. */
-  'worklist.fetch': channel<WorklistView>()({ session: 'required', input: v.strictObject({ kind: WorklistKind, refresh: v.optional(v.boolean()) }) }),
-
+  'worklist.fetch': channel<WorklistView>()({
+    session: 'required',
+    input: v.strictObject({ kind: WorklistKind, refresh: v.optional(v.boolean()) }),
+  }),
 
   // Referral review (electron/review)
   'referral.open': channel<ReferralScreen>()({ session: 'required', input: v.strictObject({ ubrn: Ubrn }) }),
-  'referral.attachment': channel<AttachmentContent>()({ session: 'required', input: v.strictObject({ ubrn: Ubrn, attachmentId: AttachmentId }) }),
+  'referral.attachment': channel<AttachmentContent>()({
+    session: 'required',
+    input: v.strictObject({ ubrn: Ubrn, attachmentId: AttachmentId }),
+  }),
   /** A007: the clinical information summary PDF. */
   'referral.clinicalInfo': channel<AttachmentContent>()({ session: 'required', input: v.strictObject({ ubrn: Ubrn }) }),
   /** The reasons e-RS accepts for a rejection, in force today. */
@@ -134,7 +137,10 @@ export const channels = {
 
   // Advice and guidance (electron/review)
   'advice.open': channel<AdviceScreen>()({ session: 'required', input: v.strictObject({ ubrn: Ubrn }) }),
-  'advice.attachment': channel<AttachmentContent>()({ session: 'required', input: v.strictObject({ ubrn: Ubrn, attachmentId: AttachmentId }) }),
+  'advice.attachment': channel<AttachmentContent>()({
+    session: 'required',
+    input: v.strictObject({ ubrn: Ubrn, attachmentId: AttachmentId }),
+  }),
   /** A043: the request's overview PDF. */
   'advice.overview': channel<AttachmentContent>()({ session: 'required', input: v.strictObject({ ubrn: Ubrn }) }),
   'advice.reply': channel<DecisionOutcome>()({
@@ -167,7 +173,13 @@ export const channels = {
   'draft.load': channel<DraftView | null>()({ session: 'required', input: v.strictObject({ itemId: ShortText(100) }) }),
   'draft.save': channel<DraftView>()({
     session: 'required',
-    input: v.strictObject({ itemId: ShortText(100), form: v.pipe(v.record(v.pipe(v.string(), v.maxLength(100)), DraftValue), v.check((f) => Object.keys(f).length <= 50, 'Too many fields.')) }),
+    input: v.strictObject({
+      itemId: ShortText(100),
+      form: v.pipe(
+        v.record(v.pipe(v.string(), v.maxLength(100)), DraftValue),
+        v.check((f) => Object.keys(f).length <= 50, 'Too many fields.'),
+      ),
+    }),
   }),
   'draft.discard': channel<null>()({ session: 'required', input: v.strictObject({ itemId: ShortText(100) }) }),
 
@@ -188,7 +200,10 @@ export const channels = {
 
   // Offline (electron/offline)
   'offline.status': channel<OfflineStatus>()({ session: 'required', input: NoInput }),
-  'outbox.cancel': channel<OutboxItemView[]>()({ session: 'required', input: v.strictObject({ id: v.pipe(v.string(), v.maxLength(100)) }) }),
+  'outbox.cancel': channel<OutboxItemView[]>()({
+    session: 'required',
+    input: v.strictObject({ id: v.pipe(v.string(), v.maxLength(100)) }),
+  }),
 
   // Patient details from PDS (electron/pds), only for patients e-RS has shown the user
   /** The banner: PDS now, or the copy kept offline, or why the details could not be checked. */
@@ -196,7 +211,9 @@ export const channels = {
   /** Worklist names and ages, in the background: kept copies while fresh, else PDS at a pace it allows. */
   'patient.summaries': channel<PatientSummary[]>()({
     session: 'required',
-    input: v.strictObject({ nhsNumbers: v.pipe(v.array(NhsNumber), v.minLength(1), v.maxLength(50, 'Ask for at most 50 patients at a time.')) }),
+    input: v.strictObject({
+      nhsNumbers: v.pipe(v.array(NhsNumber), v.minLength(1), v.maxLength(50, 'Ask for at most 50 patients at a time.')),
+    }),
   }),
 
   // Later issues add their channels below, each with its session policy, input schema and output type.

@@ -119,7 +119,8 @@ function thousands(n: number): string {
 
 /** "Comments must be 2,000 characters or fewer: remove 12." */
 function tooLong(label: string, max: number) {
-  return (issue: { input: string }) => `${label} must be ${thousands(max)} characters or fewer: remove ${thousands(issue.input.length - max)}.`;
+  return (issue: { input: string }) =>
+    `${label} must be ${thousands(max)} characters or fewer: remove ${thousands(issue.input.length - max)}.`;
 }
 
 export const RejectComments = v.pipe(v.string(), v.maxLength(REJECT_COMMENTS_MAX, tooLong('Comments', REJECT_COMMENTS_MAX)));
@@ -242,7 +243,10 @@ export function uploadTypeOf(fileName: string): string | null {
 export const UploadFile = v.strictObject({
   fileName: v.pipe(
     v.string(),
-    v.regex(UPLOAD_FILE_NAME_PATTERN, 'Rename the file using only letters, digits, spaces, dots, dashes, underscores and brackets, then try again.'),
+    v.regex(
+      UPLOAD_FILE_NAME_PATTERN,
+      'Rename the file using only letters, digits, spaces, dots, dashes, underscores and brackets, then try again.',
+    ),
   ),
   contentType: v.pipe(v.string(), v.maxLength(200)),
   bytes: v.pipe(

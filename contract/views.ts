@@ -25,12 +25,7 @@ export interface AppInfo {
   setup: { expectedPath: string } | null;
 }
 
-export type SessionPhase =
-  | 'signed-out'
-  | 'waiting-for-browser'
-  | 'choosing-role'
-  | 'signed-in'
-  | 'locked';
+export type SessionPhase = 'signed-out' | 'waiting-for-browser' | 'choosing-role' | 'signed-in' | 'locked';
 
 export interface RoleOption {
   /** Opaque id of this role choice (PractitionerRole id). */
@@ -237,7 +232,6 @@ export interface ConversationView {
 
 // ---------------------------------------------------------------------------------------
 // Screens and decisions
-
 
 /** A referral as the review screen shows it. */
 export interface ReferralScreen {

@@ -73,7 +73,6 @@ const DEFAULT_IDLE_LOCK_MINUTES = 15;
 const DEFAULT_RETENTION_DAYS = 7;
 const DAY_MS = 24 * 3600_000;
 
-
 /** The clinicians a clinician admin may act for at one organisation (A040), with a name for each. */
 export type ActsForLookup = (organisationOds: string) => Promise<{ userId: string; name: string }[]>;
 
@@ -180,15 +179,26 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
 
   session = new SessionManager({
     environment: config.environment,
-    cis2: services.cis2 ? new Cis2Client({ ...services.cis2, fetch, ...(deps.options?.signInTimeoutMs ? { timeoutMs: deps.options.signInTimeoutMs } : {}) }, log) : null,
+    cis2: services.cis2
+      ? new Cis2Client(
+          { ...services.cis2, fetch, ...(deps.options?.signInTimeoutMs ? { timeoutMs: deps.options.signInTimeoutMs } : {}) },
+          log,
+        )
+      : null,
     apim: services.apim ? new ApimClient({ ...services.apim, fetch }, log) : null,
-    combined: services.combined ? new ApimCombinedClient({ ...services.combined, fetch, ...(deps.options?.signInTimeoutMs ? { timeoutMs: deps.options.signInTimeoutMs } : {}) }, log) : null,
+    combined: services.combined
+      ? new ApimCombinedClient(
+          { ...services.combined, fetch, ...(deps.options?.signInTimeoutMs ? { timeoutMs: deps.options.signInTimeoutMs } : {}) },
+          log,
+        )
+      : null,
     identifyUser: async () => userFromRoleChoices(await ers.getBusinessFunctions()),
     fetchRoles: async () =>
       roleOptionsFrom(
         await ers.getBusinessFunctions(),
         services,
-        async (ods) => (await ers.getOnBehalfOfPractitioners(ods)).map((p) => ({ userId: p.userId, name: p.name ?? sdsUserText(p.userId) })),
+        async (ods) =>
+          (await ers.getOnBehalfOfPractitioners(ods)).map((p) => ({ userId: p.userId, name: p.name ?? sdsUserText(p.userId) })),
         log,
       ),
     // electronegativity-ok: OPEN_EXTERNAL_JS_CHECK — not Electron's shell: Platform.openExternal, which opens only https, or http on loopback (isSafeExternalUrl)
@@ -248,7 +258,10 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     sent: sentNotice,
   });
   const publishOffline = (): void => {
-    void offlineStatus().then((status) => events.emit('offline.changed', status), () => undefined);
+    void offlineStatus().then(
+      (status) => events.emit('offline.changed', status),
+      () => undefined,
+    );
   };
 
   async function openOffline(userId: string, partition: Partition): Promise<void> {
@@ -274,7 +287,8 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
         for (const item of sent) {
           const what = auditActionOf(item.operation, item.input);
           if (!what) continue;
-          const actor = typeof item.input.actor === 'object' && item.input.actor !== null ? (item.input.actor as Record<string, unknown>) : {};
+          const actor =
+            typeof item.input.actor === 'object' && item.input.actor !== null ? (item.input.actor as Record<string, unknown>) : {};
           const id = (key: string) => (typeof actor[key] === 'string' ? (actor[key] as string) : null);
           try {
             await audit.record({
@@ -326,7 +340,8 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     await clearExternalFiles();
     // Decisions still waiting (in any of the user's roles) are never wiped with the cache: they stay for their user.
     const wipe = cacheSettings.wipeOnSignOut === true && closingForGood;
-    const waiting = wipe && (await OfflineSession.decisionsWaiting(OfflineSession.root(platform.userDataDir), closing.userId, config.environment));
+    const waiting =
+      wipe && (await OfflineSession.decisionsWaiting(OfflineSession.root(platform.userDataDir), closing.userId, config.environment));
     await closing.close({ wipe: wipe && !waiting });
   }
   /** Set while the user signs out; a change of role closes a session without wiping. */
@@ -337,7 +352,14 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     const userId = view.phase === 'signed-in' || view.phase === 'locked' ? (view.user?.id ?? null) : null;
     const role = view.role;
     if (!userId || !role) return null;
-    return { userId, partition: { businessFunction: role.businessFunction, organisationOds: role.organisationOds, onBehalfOfUserId: role.onBehalfOf?.userId ?? null } };
+    return {
+      userId,
+      partition: {
+        businessFunction: role.businessFunction,
+        organisationOds: role.organisationOds,
+        onBehalfOfUserId: role.onBehalfOf?.userId ?? null,
+      },
+    };
   };
 
   /**
@@ -423,7 +445,10 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
   events.subscribe((event, payload) => {
     if (event !== 'session.changed') return;
     const view = payload as SessionView;
-    const key = view.phase === 'signed-in' && view.user && view.role ? `${view.user.id}|${view.role.organisationOds}|${view.role.businessFunction}|${view.role.onBehalfOf?.userId ?? ''}` : null;
+    const key =
+      view.phase === 'signed-in' && view.user && view.role
+        ? `${view.user.id}|${view.role.organisationOds}|${view.role.businessFunction}|${view.role.onBehalfOf?.userId ?? ''}`
+        : null;
     if (key !== patientsFor) {
       patientsFor = key;
       patients.reset();
@@ -474,8 +499,15 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     'session.signOut': async () => {
       // The trust may require a wipe at sign-out; decisions still waiting (in any role) must not be wiped with it.
       const userId = activeSession.get().user?.id ?? null;
-      if (cacheSettings.wipeOnSignOut && userId && (await OfflineSession.decisionsWaiting(OfflineSession.root(platform.userDataDir), userId, config.environment))) {
-        throw new AppError('OUTBOX_NOT_EMPTY', 'Decisions are still waiting to be sent. Reconnect to send them, or cancel them, before signing out.');
+      if (
+        cacheSettings.wipeOnSignOut &&
+        userId &&
+        (await OfflineSession.decisionsWaiting(OfflineSession.root(platform.userDataDir), userId, config.environment))
+      ) {
+        throw new AppError(
+          'OUTBOX_NOT_EMPTY',
+          'Decisions are still waiting to be sent. Reconnect to send them, or cancel them, before signing out.',
+        );
       }
       return activeSession.signOut();
     },

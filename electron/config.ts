@@ -18,7 +18,10 @@ import type { EnvironmentName } from '../contract';
 import { AppError } from './app-error';
 
 /** Each environment's e-RS base (without /FHIR) and PDS base (with /FHIR/R4); null for `local` until its emulators start. */
-export const ENVIRONMENTS: Record<EnvironmentName, { label: string; ersBaseUrl: string | null; pdsBaseUrl: string | null; signIn: boolean }> = {
+export const ENVIRONMENTS: Record<
+  EnvironmentName,
+  { label: string; ersBaseUrl: string | null; pdsBaseUrl: string | null; signIn: boolean }
+> = {
   local: { label: 'Local (synthetic training data)', ersBaseUrl: null, pdsBaseUrl: null, signIn: true },
   sandbox: {
     label: 'NHS sandbox (open access, example data)',
@@ -149,7 +152,10 @@ function requireHttps(endpoints: Record<string, string | null | undefined>, sour
   for (const [name, url] of Object.entries(endpoints)) {
     const problem = insecureEndpointProblem(name, url);
     if (problem) {
-      throw new AppError('CONFIG_INSECURE', `The e-RS Triage configuration (${source}) sets ${problem}; ask your IT service desk to set an https address.`);
+      throw new AppError(
+        'CONFIG_INSECURE',
+        `The e-RS Triage configuration (${source}) sets ${problem}; ask your IT service desk to set an https address.`,
+      );
     }
   }
 }
@@ -160,7 +166,9 @@ function overlay(file: Record<string, unknown>, policy: Record<string, unknown>)
   for (const [key, value] of Object.entries(policy)) {
     const below = merged[key];
     merged[key] =
-      value && typeof value === 'object' && below && typeof below === 'object' ? { ...(below as Record<string, unknown>), ...(value as Record<string, unknown>) } : value;
+      value && typeof value === 'object' && below && typeof below === 'object'
+        ? { ...(below as Record<string, unknown>), ...(value as Record<string, unknown>) }
+        : value;
   }
   return merged;
 }
@@ -169,13 +177,20 @@ function validMachineConfig(json: unknown, source: string): MachineConfig {
   const parsed = v.safeParse(MachineConfigSchema, json);
   if (!parsed.success) {
     const first = parsed.issues[0];
-    const where = first ? v.getDotPath(first) ?? 'the file' : 'the file';
-    throw new AppError('CONFIG_INVALID', `The trust configuration from ${source} has a problem at "${where}": ${first?.message ?? 'unknown'}. Ask your IT service desk to correct it.`);
+    const where = first ? (v.getDotPath(first) ?? 'the file') : 'the file';
+    throw new AppError(
+      'CONFIG_INVALID',
+      `The trust configuration from ${source} has a problem at "${where}": ${first?.message ?? 'unknown'}. Ask your IT service desk to correct it.`,
+    );
   }
   return parsed.output;
 }
 
-export function defaultConfigPath(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env, packaged = false): string {
+export function defaultConfigPath(
+  platform: NodeJS.Platform = process.platform,
+  env: NodeJS.ProcessEnv = process.env,
+  packaged = false,
+): string {
   if (env.ERS_TRIAGE_CONFIG && !packaged) return env.ERS_TRIAGE_CONFIG;
   if (platform === 'win32') return path.join(env.ProgramData ?? 'C:\\ProgramData', 'ers-triage', 'config.json');
   return '/etc/ers-triage/config.json';
@@ -187,18 +202,26 @@ function readMachineConfig(file: string): MachineConfig | null {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new AppError('CONFIG_UNREADABLE', `The trust configuration at ${file} could not be read. Ask your IT service desk to check it.`, { cause: error });
+    throw new AppError('CONFIG_UNREADABLE', `The trust configuration at ${file} could not be read. Ask your IT service desk to check it.`, {
+      cause: error,
+    });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new AppError('CONFIG_INVALID', `The trust configuration at ${file} is not valid JSON. Ask your IT service desk to correct it.`, { cause: error });
+    throw new AppError('CONFIG_INVALID', `The trust configuration at ${file} is not valid JSON. Ask your IT service desk to correct it.`, {
+      cause: error,
+    });
   }
   return validMachineConfig(json, file);
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, options: LoadConfigOptions = {}): AppConfig {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  options: LoadConfigOptions = {},
+): AppConfig {
   const packaged = options.packaged === true;
   const configPath = defaultConfigPath(platform, env, packaged);
   const fromFile = readMachineConfig(configPath);
@@ -231,7 +254,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, platform: NodeJ
     const pattern = env.ERS_AUTH_PATTERN;
     if (pattern !== undefined && pattern !== '') {
       const parsed = v.safeParse(PatternSchema, pattern);
-      if (!parsed.success) throw new AppError('CONFIG_INVALID', `ERS_AUTH_PATTERN is "${pattern}", which is not one of separate or combined.`);
+      if (!parsed.success)
+        throw new AppError('CONFIG_INVALID', `ERS_AUTH_PATTERN is "${pattern}", which is not one of separate or combined.`);
       authPattern = parsed.output;
     }
   }

@@ -1,5 +1,13 @@
 import * as v from 'valibot';
-import { channels, dispatchErrors, type ApiErrorShape, type CallResult, type Channel, type SessionPhase, type SessionPolicy } from '../contract';
+import {
+  channels,
+  dispatchErrors,
+  type ApiErrorShape,
+  type CallResult,
+  type Channel,
+  type SessionPhase,
+  type SessionPolicy,
+} from '../contract';
 import { AppError } from './app-error';
 import type { Handlers } from './handlers';
 import type { Logger } from './log/logger';

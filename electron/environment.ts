@@ -65,9 +65,15 @@ export interface LocalEnvironmentSource {
   shared?: LocalServices;
 }
 
-export const NOT_CONFIGURED_MESSAGE = 'This computer is not set up for e-RS Triage yet. Ask your IT service desk to install the trust configuration.';
+export const NOT_CONFIGURED_MESSAGE =
+  'This computer is not set up for e-RS Triage yet. Ask your IT service desk to install the trust configuration.';
 
-export async function resolveEnvironment(config: AppConfig, userDataDir: string, log: Logger, localSource: LocalEnvironmentSource = {}): Promise<EnvironmentServices> {
+export async function resolveEnvironment(
+  config: AppConfig,
+  userDataDir: string,
+  log: Logger,
+  localSource: LocalEnvironmentSource = {},
+): Promise<EnvironmentServices> {
   const machine = config.machine;
   switch (config.environment) {
     case 'local': {
@@ -81,10 +87,17 @@ export async function resolveEnvironment(config: AppConfig, userDataDir: string,
       return {
         ersBaseUrl: config.ersBaseUrl ?? local.ersBaseUrl,
         pdsBaseUrl: config.pdsBaseUrl ?? local.pdsBaseUrl,
-        cis2: combined ? null : { issuer: local.cis2.issuer, clientId: local.cis2ClientId, acrValues: 'AAL3_ANY', allowInsecureLoopback: true },
+        cis2: combined
+          ? null
+          : { issuer: local.cis2.issuer, clientId: local.cis2ClientId, acrValues: 'AAL3_ANY', allowInsecureLoopback: true },
         apim: combined ? null : { tokenEndpoint: local.apim.tokenEndpoint, clientId: local.apimClient.clientId, signingKey },
         combined: combined
-          ? { authorizeEndpoint: local.apim.authorizeEndpoint, tokenEndpoint: local.apim.tokenEndpoint, clientId: local.apimClient.clientId, signingKey }
+          ? {
+              authorizeEndpoint: local.apim.authorizeEndpoint,
+              tokenEndpoint: local.apim.tokenEndpoint,
+              clientId: local.apimClient.clientId,
+              signingKey,
+            }
           : null,
         fixedRole: null,
         organisationName: (ods) => local.organisationNames[ods] ?? ods,
@@ -93,11 +106,15 @@ export async function resolveEnvironment(config: AppConfig, userDataDir: string,
       };
     }
     case 'sandbox': {
-      if (!config.ersBaseUrl) throw new AppError('CONFIG_INVALID', 'No e-RS address is set for the sandbox. Set ERS_BASE_URL or the trust configuration.');
+      if (!config.ersBaseUrl)
+        throw new AppError('CONFIG_INVALID', 'No e-RS address is set for the sandbox. Set ERS_BASE_URL or the trust configuration.');
       const role = machine.sandboxRole;
       const businessFunction = role?.businessFunction ?? 'SERVICE_PROVIDER_CLINICIAN';
       if (!isProviderFunction(businessFunction)) {
-        throw new AppError('CONFIG_INVALID', `The sandbox role "${businessFunction}" is not a service provider role. Ask your IT service desk to correct the configuration.`);
+        throw new AppError(
+          'CONFIG_INVALID',
+          `The sandbox role "${businessFunction}" is not a service provider role. Ask your IT service desk to correct the configuration.`,
+        );
       }
       return {
         ersBaseUrl: config.ersBaseUrl,
@@ -119,12 +136,16 @@ export async function resolveEnvironment(config: AppConfig, userDataDir: string,
     }
     case 'int':
     case 'production': {
-      if (!config.ersBaseUrl) throw new AppError('CONFIG_INVALID', 'No e-RS address is configured. Ask your IT service desk to check the trust configuration.');
+      if (!config.ersBaseUrl)
+        throw new AppError('CONFIG_INVALID', 'No e-RS address is configured. Ask your IT service desk to check the trust configuration.');
       const apim = machine.apim;
       // In the combined pattern the app is registered with the API platform only, not with CIS2.
       const combined = config.authPattern === 'combined';
       if (!apim || (!combined && !machine.cis2)) {
-        throw new AppError('CONFIG_INVALID', `Sign-in is not configured for the ${config.environment} environment on this computer. Ask your IT service desk to complete the trust configuration (${combined ? 'apim' : 'cis2 and apim'}).`);
+        throw new AppError(
+          'CONFIG_INVALID',
+          `Sign-in is not configured for the ${config.environment} environment on this computer. Ask your IT service desk to complete the trust configuration (${combined ? 'apim' : 'cis2 and apim'}).`,
+        );
       }
       const signingKey = await loadAssertionKey(apim.privateKeyPath, apim.keyId);
       return {
@@ -143,7 +164,12 @@ export async function resolveEnvironment(config: AppConfig, userDataDir: string,
               },
         apim: combined ? null : { tokenEndpoint: apim.tokenEndpoint, clientId: apim.clientId, signingKey },
         combined: combined
-          ? { authorizeEndpoint: apim.authorizeEndpoint ?? new URL('authorize', apim.tokenEndpoint).toString(), tokenEndpoint: apim.tokenEndpoint, clientId: apim.clientId, signingKey }
+          ? {
+              authorizeEndpoint: apim.authorizeEndpoint ?? new URL('authorize', apim.tokenEndpoint).toString(),
+              tokenEndpoint: apim.tokenEndpoint,
+              clientId: apim.clientId,
+              signingKey,
+            }
           : null,
         fixedRole: null,
         organisationName: (ods) => ods,

@@ -4,7 +4,18 @@
  */
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, type BrowserWindowConstructorOptions, type MenuItemConstructorOptions, type WebContents } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  protocol,
+  session,
+  type BrowserWindowConstructorOptions,
+  type MenuItemConstructorOptions,
+  type WebContents,
+} from 'electron';
 import { contextMenuItems, SPELLCHECK_LANGUAGES, spellcheckAvailable, type MenuItemSpec } from './context-menu';
 import { eventNames, type EventName, type Events } from '../contract';
 import { createApp, type AppShell } from './app';
@@ -28,9 +39,7 @@ const rendererDir = path.join(here, '..', 'renderer');
 
 // Before anything opens a file there: per-user data in the non-roaming profile (Windows).
 const placed = placeUserDataLocally();
-protocol.registerSchemesAsPrivileged([
-  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
-]);
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 // One instance per user; the lock lives in the (new) user data folder.
 const firstInstance = app.requestSingleInstanceLock();
 // What an earlier version left in the roaming profile moves here once; `ready` waits for it
@@ -71,7 +80,10 @@ async function developmentLocalEnvironment(): Promise<LocalEnvironmentSource> {
 if (moveFailure !== null) {
   // Part may be in each place: start again (the move resumes) rather than show half the data.
   log.error('user_data.move_failed', { error: moveFailure });
-  dialog.showErrorBox('e-RS Triage', 'e-RS Triage could not move your saved work to this computer\'s local profile. Start it again; if this keeps happening, contact your IT service desk.');
+  dialog.showErrorBox(
+    'e-RS Triage',
+    "e-RS Triage could not move your saved work to this computer's local profile. Start it again; if this keeps happening, contact your IT service desk.",
+  );
   app.exit(1);
 } else if (moved && moved.status !== 'nothing-to-move') {
   log.info('user_data.moved', { ...moved });
@@ -107,60 +119,67 @@ if (!firstInstance || moveFailure !== null) {
     });
   });
 
-  app.whenReady().then(async () => {
-    // electronegativity-ok: PERMISSION_REQUEST_HANDLER_JS_CHECK — the handler denies every permission request, and the check handler below answers false to every check (permissionDecision in navigation-guard.ts, pinned by its unit test)
-    session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => callback(permissionDecision(permission)));
-    session.defaultSession.setPermissionCheckHandler((_contents, permission) => permissionDecision(permission));
+  app
+    .whenReady()
+    .then(async () => {
+      // electronegativity-ok: PERMISSION_REQUEST_HANDLER_JS_CHECK — the handler denies every permission request, and the check handler below answers false to every check (permissionDecision in navigation-guard.ts, pinned by its unit test)
+      session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => callback(permissionDecision(permission)));
+      session.defaultSession.setPermissionCheckHandler((_contents, permission) => permissionDecision(permission));
 
-    protocol.handle(APP_SCHEME, async (request) => {
-      if (!isAppUrl(request.url)) return new Response('Not found', { status: 404 });
-      const file = await readStaticFile(rendererDir, new URL(request.url).pathname);
-      if (!file) return new Response('Not found', { status: 404, headers: SECURITY_HEADERS });
-      return new Response(new Uint8Array(file.body), { headers: { ...SECURITY_HEADERS, 'Content-Type': file.contentType } });
-    });
+      protocol.handle(APP_SCHEME, async (request) => {
+        if (!isAppUrl(request.url)) return new Response('Not found', { status: 404 });
+        const file = await readStaticFile(rendererDir, new URL(request.url).pathname);
+        if (!file) return new Response('Not found', { status: 404, headers: SECURITY_HEADERS });
+        return new Response(new Uint8Array(file.body), { headers: { ...SECURITY_HEADERS, 'Content-Type': file.contentType } });
+      });
 
-    // Group Policy (HKLM, Windows only) wins over the ProgramData file, value by value.
-    const policy = await readWindowsPolicy();
-    const config = loadConfig(process.env, process.platform, { packaged: app.isPackaged, policy });
-    const platform = createElectronPlatform();
-    triage = config.setupNeeded
-      ? createSetupNeededApp({ ...config, setupNeeded: config.setupNeeded }, platform)
-      : await createApp({ config, platform, log, ...(app.isPackaged ? {} : { local: await developmentLocalEnvironment() }) });
-    const started = triage;
+      // Group Policy (HKLM, Windows only) wins over the ProgramData file, value by value.
+      const policy = await readWindowsPolicy();
+      const config = loadConfig(process.env, process.platform, { packaged: app.isPackaged, policy });
+      const platform = createElectronPlatform();
+      triage = config.setupNeeded
+        ? createSetupNeededApp({ ...config, setupNeeded: config.setupNeeded }, platform)
+        : await createApp({ config, platform, log, ...(app.isPackaged ? {} : { local: await developmentLocalEnvironment() }) });
+      const started = triage;
 
-    ipcMain.handle('triage:invoke', (event, channel: unknown, input: unknown) => {
-      // Only our own page may call; a frame from anywhere else gets nothing.
-      if (!event.senderFrame || !isAppUrl(event.senderFrame.url)) {
-        return { ok: false, error: { code: 'FORBIDDEN', message: 'Only the app itself may call the app.' } };
-      }
-      return dispatch(started, channel, input, log);
-    });
+      ipcMain.handle('triage:invoke', (event, channel: unknown, input: unknown) => {
+        // Only our own page may call; a frame from anywhere else gets nothing.
+        if (!event.senderFrame || !isAppUrl(event.senderFrame.url)) {
+          return { ok: false, error: { code: 'FORBIDDEN', message: 'Only the app itself may call the app.' } };
+        }
+        return dispatch(started, channel, input, log);
+      });
 
-    triage.events.subscribe(<E extends EventName>(event: E, payload: Events[E]) => {
-      if (eventNames.includes(event)) if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send('triage:event', event, payload);
-    });
+      triage.events.subscribe(<E extends EventName>(event: E, payload: Events[E]) => {
+        if (eventNames.includes(event))
+          if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send('triage:event', event, payload);
+      });
 
-    const spellcheck = spellcheckAvailable(process.platform);
-    // en-GB, with the operating system's checker; on macOS the system chooses the language.
-    if (spellcheck && process.platform !== 'darwin') session.defaultSession.setSpellCheckerLanguages([...SPELLCHECK_LANGUAGES]);
-    const options: BrowserWindowConstructorOptions = windowOptions({
-      preloadPath: path.join(here, 'preload.cjs'),
-      packaged: app.isPackaged,
-      spellcheck,
+      const spellcheck = spellcheckAvailable(process.platform);
+      // en-GB, with the operating system's checker; on macOS the system chooses the language.
+      if (spellcheck && process.platform !== 'darwin') session.defaultSession.setSpellCheckerLanguages([...SPELLCHECK_LANGUAGES]);
+      const options: BrowserWindowConstructorOptions = windowOptions({
+        preloadPath: path.join(here, 'preload.cjs'),
+        packaged: app.isPackaged,
+        spellcheck,
+      });
+      // electronegativity-ok: CONTEXT_ISOLATION_JS_CHECK, SANDBOX_JS_CHECK, AUXCLICK_JS_CHECK — options come from windowOptions(), which the scanner cannot follow: contextIsolation and sandbox on, no Node, disableBlinkFeatures Auxclick (window-options.test.ts pins them)
+      mainWindow = new BrowserWindow(options);
+      mainWindow.once('ready-to-show', () => mainWindow?.show());
+      mainWindow.on('closed', () => {
+        mainWindow = null;
+      });
+      await mainWindow.loadURL(`${APP_ORIGIN}/`);
+    })
+    .catch((error: unknown) => {
+      const message =
+        error instanceof AppError
+          ? error.message
+          : 'e-RS Triage could not start. Restart it; if it keeps failing, contact your IT service desk.';
+      log.error('app.start_failed', { error });
+      dialog.showErrorBox('e-RS Triage', message);
+      app.exit(1);
     });
-    // electronegativity-ok: CONTEXT_ISOLATION_JS_CHECK, SANDBOX_JS_CHECK, AUXCLICK_JS_CHECK — options come from windowOptions(), which the scanner cannot follow: contextIsolation and sandbox on, no Node, disableBlinkFeatures Auxclick (window-options.test.ts pins them)
-    mainWindow = new BrowserWindow(options);
-    mainWindow.once('ready-to-show', () => mainWindow?.show());
-    mainWindow.on('closed', () => {
-      mainWindow = null;
-    });
-    await mainWindow.loadURL(`${APP_ORIGIN}/`);
-  }).catch((error: unknown) => {
-    const message = error instanceof AppError ? error.message : 'e-RS Triage could not start. Restart it; if it keeps failing, contact your IT service desk.';
-    log.error('app.start_failed', { error });
-    dialog.showErrorBox('e-RS Triage', message);
-    app.exit(1);
-  });
 
   function menuItem(item: MenuItemSpec, contents: WebContents): MenuItemConstructorOptions {
     switch (item.kind) {

@@ -3,7 +3,16 @@
  * well as in main, so a compromised page cannot reach other IPC messages through us.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { channelNames, eventNames, type CallResult, type Channel, type ChannelInput, type EventName, type Events, type TriageBridge } from '../contract';
+import {
+  channelNames,
+  eventNames,
+  type CallResult,
+  type Channel,
+  type ChannelInput,
+  type EventName,
+  type Events,
+  type TriageBridge,
+} from '../contract';
 
 const CHANNELS = new Set<string>(channelNames);
 const EVENTS = new Set<string>(eventNames);

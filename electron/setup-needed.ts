@@ -11,7 +11,10 @@ import { NOT_CONFIGURED_MESSAGE } from './environment';
 import { EventHub, type Handlers } from './handlers';
 import type { Platform } from './platform/platform';
 
-export function createSetupNeededApp(config: AppConfig & { setupNeeded: { expectedPath: string } }, platform: Pick<Platform, 'appVersion' | 'kind'>): AppShell {
+export function createSetupNeededApp(
+  config: AppConfig & { setupNeeded: { expectedPath: string } },
+  platform: Pick<Platform, 'appVersion' | 'kind'>,
+): AppShell {
   const info: AppInfo = {
     name: APP_NAME,
     version: platform.appVersion,

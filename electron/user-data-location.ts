@@ -70,7 +70,8 @@ async function holdsData(dir: string): Promise<boolean> {
   }
 }
 
-const acrossVolumes = (error: unknown): boolean => ['EXDEV', 'EPERM', 'EACCES', 'EBUSY'].includes((error as NodeJS.ErrnoException).code ?? '');
+const acrossVolumes = (error: unknown): boolean =>
+  ['EXDEV', 'EPERM', 'EACCES', 'EBUSY'].includes((error as NodeJS.ErrnoException).code ?? '');
 
 export async function moveUserData(from: string, to: string, options: MoveOptions = {}): Promise<MoveResult> {
   const fs: FileOperations = options.fs ?? fsp;

@@ -27,7 +27,10 @@ function step(name, command, args) {
   const at = Date.now();
   console.log(`▶ ${name}: ${command} ${args.join(' ')}`);
   return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? '1' } });
+    const child = spawn(command, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? '1' },
+    });
     const output = [];
     child.stdout.on('data', (chunk) => output.push(chunk));
     child.stderr.on('data', (chunk) => output.push(chunk));
@@ -61,7 +64,11 @@ const vitest = (projects, report) => [
 
 await Promise.all([
   (async () => {
-    await step('tests (unit, integration, component, conformance)', bin('vitest'), vitest(['unit', 'integration', 'component', 'conformance'], reports.tests));
+    await step(
+      'tests (unit, integration, component, conformance)',
+      bin('vitest'),
+      vitest(['unit', 'integration', 'component', 'conformance'], reports.tests),
+    );
     await check('types (contract: no DOM, no Node)', bin('tsc'), ['-p', 'tsconfig.contract.json', '--noEmit']);
     await check('types (electron)', bin('tsc'), ['-p', 'tsconfig.electron.json', '--noEmit']);
     await check('types (tests and tools)', bin('tsc'), ['-p', 'tsconfig.node.json', '--noEmit']);
@@ -133,7 +140,10 @@ const checksFailed = results.length - checksPassed;
 const passed = checksPassed + testsPassed;
 const failed = checksFailed + testsFailed;
 const seconds = Number(elapsed(started));
-writeFileSync('test-results/summary.json', JSON.stringify({ passed, failed, skipped: testsSkipped, seconds, checks: results, security }, null, 2));
+writeFileSync(
+  'test-results/summary.json',
+  JSON.stringify({ passed, failed, skipped: testsSkipped, seconds, checks: results, security }, null, 2),
+);
 
 console.log('\nSummary');
 for (const r of results) console.log(`  ${r.ok ? '✔' : '✘'} ${r.name}`);

@@ -48,7 +48,10 @@ export function userFromRoleChoices(choices: readonly ErsRoleChoice[]): SignedIn
   const ids = new Set(choices.map((choice) => choice.userId).filter((id): id is string => typeof id === 'string' && id !== ''));
   const [uid] = ids;
   if (ids.size !== 1 || uid === undefined) {
-    throw new AppError('USER_UNKNOWN', 'e-RS did not say who you are, so you were not signed in. Press Sign in to try again; if it keeps happening, tell your IT service desk.');
+    throw new AppError(
+      'USER_UNKNOWN',
+      'e-RS did not say who you are, so you were not signed in. Press Sign in to try again; if it keeps happening, tell your IT service desk.',
+    );
   }
   return { uid, name: `SDS user ${uid}` };
 }
@@ -63,7 +66,13 @@ export class ApimCombinedClient {
   ) {
     // Refresh is the same request in both patterns.
     this.tokens = new ApimClient(
-      { tokenEndpoint: settings.tokenEndpoint, clientId: settings.clientId, signingKey: settings.signingKey, fetch: settings.fetch, ...(settings.requestTimeoutMs ? { timeoutMs: settings.requestTimeoutMs } : {}) },
+      {
+        tokenEndpoint: settings.tokenEndpoint,
+        clientId: settings.clientId,
+        signingKey: settings.signingKey,
+        fetch: settings.fetch,
+        ...(settings.requestTimeoutMs ? { timeoutMs: settings.requestTimeoutMs } : {}),
+      },
       log,
       now,
     );
@@ -104,10 +113,17 @@ export class ApimCombinedClient {
       if (error === 'access_denied') throw signInCancelled();
       if (error) {
         this.log.warn('apim.authorize_refused', { error });
-        throw new AppError('SIGN_IN_REFUSED', 'The NHS API platform did not sign you in, so press Sign in to try again, and tell your IT service desk if it keeps happening.');
+        throw new AppError(
+          'SIGN_IN_REFUSED',
+          'The NHS API platform did not sign you in, so press Sign in to try again, and tell your IT service desk if it keeps happening.',
+        );
       }
       const code = callbackUrl.searchParams.get('code');
-      if (!code) throw new AppError('SIGN_IN_REFUSED', 'The NHS API platform did not sign you in, so press Sign in to try again, and tell your IT service desk if it keeps happening.');
+      if (!code)
+        throw new AppError(
+          'SIGN_IN_REFUSED',
+          'The NHS API platform did not sign you in, so press Sign in to try again, and tell your IT service desk if it keeps happening.',
+        );
       return this.redeem(code, wait.redirectUri, codeVerifier);
     })();
     completed.catch(() => undefined);
@@ -116,7 +132,11 @@ export class ApimCombinedClient {
       await open(authorizationUrl);
     } catch (cause) {
       wait.cancel();
-      throw new AppError('BROWSER_UNAVAILABLE', 'The web browser could not be opened for sign-in, so check a default browser is set, then press Sign in again.', { cause });
+      throw new AppError(
+        'BROWSER_UNAVAILABLE',
+        'The web browser could not be opened for sign-in, so check a default browser is set, then press Sign in again.',
+        { cause },
+      );
     }
     return { authorizationUrl, completed, cancel: () => wait.cancel() };
   }

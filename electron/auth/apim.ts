@@ -119,7 +119,12 @@ export class ApimClient {
       });
     } catch (cause) {
       this.log.warn('apim.unreachable', { error: cause });
-      throw new ApimUnavailableError('APIM_UNREACHABLE', 'The NHS API platform could not be reached to authorise you, so check your network connection and then press Sign in again.', null, { cause });
+      throw new ApimUnavailableError(
+        'APIM_UNREACHABLE',
+        'The NHS API platform could not be reached to authorise you, so check your network connection and then press Sign in again.',
+        null,
+        { cause },
+      );
     }
     let json: unknown;
     try {
@@ -132,7 +137,10 @@ export class ApimClient {
     const accessToken = record.access_token;
     const expiresIn = Number(record.expires_in);
     if (typeof accessToken !== 'string' || !Number.isFinite(expiresIn)) {
-      throw new AppError('APIM_BAD_RESPONSE', 'The NHS API platform gave an answer the app could not use, so sign in again, and tell your IT service desk if it keeps happening.');
+      throw new AppError(
+        'APIM_BAD_RESPONSE',
+        'The NHS API platform gave an answer the app could not use, so sign in again, and tell your IT service desk if it keeps happening.',
+      );
     }
     const refreshIn = Number(record.refresh_token_expires_in);
     return {
@@ -152,22 +160,47 @@ export class ApimClient {
     if (status === 429 || status >= 500) {
       const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'), this.now() * 1000);
       return status === 429
-        ? new ApimUnavailableError('APIM_BUSY', 'The NHS API platform is too busy to authorise you just now (it answered 429), so wait a minute and then press Sign in again.', retryAfterMs)
-        : new ApimUnavailableError('APIM_UNAVAILABLE', `The NHS API platform is not working at the moment (it answered ${status}), so press Sign in again in a few minutes.`, retryAfterMs);
+        ? new ApimUnavailableError(
+            'APIM_BUSY',
+            'The NHS API platform is too busy to authorise you just now (it answered 429), so wait a minute and then press Sign in again.',
+            retryAfterMs,
+          )
+        : new ApimUnavailableError(
+            'APIM_UNAVAILABLE',
+            `The NHS API platform is not working at the moment (it answered ${status}), so press Sign in again in a few minutes.`,
+            retryAfterMs,
+          );
     }
     const words = platformWords(error ?? `HTTP ${status}`, description);
     if (error === 'invalid_grant') {
       // Refresh: the platform's session is over. A first sign-in has not "ended": it failed.
-      if (purpose === 'refresh') return new AppError('SIGN_IN_AGAIN', 'Your sign-in has ended. Sign in again to carry on; your screen and drafts are kept.');
-      if (purpose === 'code') return new AppError('SIGN_IN_INVALID_GRANT', 'The sign-in could not be completed because it had already been used or had expired, so press Sign in to start again.');
-      return new AppError('APIM_EXCHANGE_REFUSED', `The NHS API platform did not accept your NHS Care Identity Service sign-in (${words}), so press Sign in to try again, and tell your IT service desk if it keeps happening.`);
+      if (purpose === 'refresh')
+        return new AppError('SIGN_IN_AGAIN', 'Your sign-in has ended. Sign in again to carry on; your screen and drafts are kept.');
+      if (purpose === 'code')
+        return new AppError(
+          'SIGN_IN_INVALID_GRANT',
+          'The sign-in could not be completed because it had already been used or had expired, so press Sign in to start again.',
+        );
+      return new AppError(
+        'APIM_EXCHANGE_REFUSED',
+        `The NHS API platform did not accept your NHS Care Identity Service sign-in (${words}), so press Sign in to try again, and tell your IT service desk if it keeps happening.`,
+      );
     }
     if (description !== null && TIME_CLAIM.test(description)) {
-      return new AppError('APIM_CLOCK', `The NHS API platform refused the app's signed request (${words}), so check that this computer's clock is right, then sign in again, and tell your IT service desk if it keeps happening.`);
+      return new AppError(
+        'APIM_CLOCK',
+        `The NHS API platform refused the app's signed request (${words}), so check that this computer's clock is right, then sign in again, and tell your IT service desk if it keeps happening.`,
+      );
     }
     if (error === 'invalid_client') {
-      return new AppError('APIM_CLIENT_REFUSED', `The NHS API platform did not accept this installation of the app (${words}), so ask your IT service desk to check its registration and signing key.`);
+      return new AppError(
+        'APIM_CLIENT_REFUSED',
+        `The NHS API platform did not accept this installation of the app (${words}), so ask your IT service desk to check its registration and signing key.`,
+      );
     }
-    return new AppError('APIM_REFUSED', `The NHS API platform refused to authorise you (${words}), so sign in again, and tell your IT service desk if it keeps happening.`);
+    return new AppError(
+      'APIM_REFUSED',
+      `The NHS API platform refused to authorise you (${words}), so sign in again, and tell your IT service desk if it keeps happening.`,
+    );
   }
 }

@@ -70,16 +70,28 @@ export function acrMeets(actual: string | undefined, required: string | undefine
 }
 
 function unreachable(cause: unknown): AppError {
-  return new AppError('CIS2_UNREACHABLE', 'NHS Care Identity Service could not be reached, so check your network connection and then press Sign in again.', { cause });
+  return new AppError(
+    'CIS2_UNREACHABLE',
+    'NHS Care Identity Service could not be reached, so check your network connection and then press Sign in again.',
+    { cause },
+  );
 }
 
 function unavailable(status: number | null, cause: unknown): AppError {
   const answered = status === null ? '' : ` (it answered ${status})`;
-  return new AppError('CIS2_UNAVAILABLE', `NHS Care Identity Service is not working at the moment${answered}, so you were not signed in; press Sign in again in a few minutes.`, { cause });
+  return new AppError(
+    'CIS2_UNAVAILABLE',
+    `NHS Care Identity Service is not working at the moment${answered}, so you were not signed in; press Sign in again in a few minutes.`,
+    { cause },
+  );
 }
 
 function clockSkew(cause: unknown): AppError {
-  return new AppError('CLOCK_SKEW', "Your computer's clock does not match NHS Care Identity Service's, so sign-in was refused; ask your IT service desk to correct the clock, then sign in again.", { cause });
+  return new AppError(
+    'CLOCK_SKEW',
+    "Your computer's clock does not match NHS Care Identity Service's, so sign-in was refused; ask your IT service desk to correct the clock, then sign in again.",
+    { cause },
+  );
 }
 
 function field(value: unknown, name: string): unknown {
@@ -99,7 +111,11 @@ function isNetworkFailure(error: unknown): boolean {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth += 1) {
     const code = field(current, 'code');
-    if (typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|UND_ERR_\w+)$/.test(code)) return true;
+    if (
+      typeof code === 'string' &&
+      /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|UND_ERR_\w+)$/.test(code)
+    )
+      return true;
     // Electron's net.fetch reports network failures as net::ERR_… messages.
     if (current instanceof Error && /net::ERR_/.test(current.message)) return true;
     if (field(current, 'name') === 'TimeoutError' || field(current, 'name') === 'AbortError') return true;
@@ -117,11 +133,19 @@ export function explainDiscoveryFailure(error: unknown, issuer: string): AppErro
   if (isNetworkFailure(error)) return unreachable(error);
   const code = field(error, 'code');
   if (code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED') {
-    return new AppError('CIS2_ISSUER_MISMATCH', `The sign-in service at ${issuer} says it is a different issuer, so sign-in was stopped; ask your IT service desk to check the CIS2 issuer in the trust configuration.`, { cause: error });
+    return new AppError(
+      'CIS2_ISSUER_MISMATCH',
+      `The sign-in service at ${issuer} says it is a different issuer, so sign-in was stopped; ask your IT service desk to check the CIS2 issuer in the trust configuration.`,
+      { cause: error },
+    );
   }
   const status = statusOf(error);
   if (transientStatus(status)) return unavailable(status, error);
-  return new AppError('CIS2_MISCONFIGURED', `The sign-in service at ${issuer} did not describe itself as NHS Care Identity Service should, so sign-in was stopped; ask your IT service desk to check the CIS2 issuer in the trust configuration.`, { cause: error });
+  return new AppError(
+    'CIS2_MISCONFIGURED',
+    `The sign-in service at ${issuer} did not describe itself as NHS Care Identity Service should, so sign-in was stopped; ask your IT service desk to check the CIS2 issuer in the trust configuration.`,
+    { cause: error },
+  );
 }
 
 /** Turns openid-client's and the ID token check's failures into sentences a clinician can act on. */
@@ -132,11 +156,19 @@ export function explainTokenFailure(error: unknown): AppError {
       case 'keys-unavailable':
         return isNetworkFailure(error) ? unreachable(error) : unavailable(null, error);
       case 'signature':
-        return new AppError('ID_TOKEN_SIGNATURE', 'NHS Care Identity Service sent back an identity that does not carry its valid signature, so you were not signed in; press Sign in to try again, and tell your IT service desk if it happens again.', { cause: error });
+        return new AppError(
+          'ID_TOKEN_SIGNATURE',
+          'NHS Care Identity Service sent back an identity that does not carry its valid signature, so you were not signed in; press Sign in to try again, and tell your IT service desk if it happens again.',
+          { cause: error },
+        );
       case 'clock':
         return clockSkew(error);
       case 'auth-time':
-        return new AppError('AUTH_TOO_OLD', 'NHS Care Identity Service did not confirm that you entered your credentials recently enough, so you were not signed in; press Sign in and sign in again with your smartcard or authenticator.', { cause: error });
+        return new AppError(
+          'AUTH_TOO_OLD',
+          'NHS Care Identity Service did not confirm that you entered your credentials recently enough, so you were not signed in; press Sign in and sign in again with your smartcard or authenticator.',
+          { cause: error },
+        );
       case 'claims':
         break;
     }
@@ -146,17 +178,34 @@ export function explainTokenFailure(error: unknown): AppError {
   const status = statusOf(error);
   const text = error instanceof Error ? `${error.message} ${String(field(error, 'cause') ?? '')}` : String(error);
   if (oauthError === 'invalid_grant') {
-    return new AppError('SIGN_IN_INVALID_GRANT', 'The sign-in could not be completed because it had already been used or had expired, so press Sign in to start again.', { cause: error });
+    return new AppError(
+      'SIGN_IN_INVALID_GRANT',
+      'The sign-in could not be completed because it had already been used or had expired, so press Sign in to start again.',
+      { cause: error },
+    );
   }
-  if (oauthError === 'temporarily_unavailable' || oauthError === 'server_error' || ((code === 'OAUTH_RESPONSE_BODY_ERROR' || code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' || code === 'OAUTH_RESPONSE_IS_NOT_JSON') && transientStatus(status))) {
+  if (
+    oauthError === 'temporarily_unavailable' ||
+    oauthError === 'server_error' ||
+    ((code === 'OAUTH_RESPONSE_BODY_ERROR' || code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' || code === 'OAUTH_RESPONSE_IS_NOT_JSON') &&
+      transientStatus(status))
+  ) {
     return unavailable(status, error);
   }
   if (code === 'OAUTH_RESPONSE_BODY_ERROR') {
-    return new AppError('SIGN_IN_REFUSED', `NHS Care Identity Service refused to complete the sign-in (${typeof oauthError === 'string' && /^[\w.-]{1,60}$/.test(oauthError) ? oauthError : 'no reason given'}), so press Sign in to try again, and tell your IT service desk if it happens again.`, { cause: error });
+    return new AppError(
+      'SIGN_IN_REFUSED',
+      `NHS Care Identity Service refused to complete the sign-in (${typeof oauthError === 'string' && /^[\w.-]{1,60}$/.test(oauthError) ? oauthError : 'no reason given'}), so press Sign in to try again, and tell your IT service desk if it happens again.`,
+      { cause: error },
+    );
   }
   if (code === 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED' || /timestamp|"iat"|"exp"|"nbf"|clock/i.test(text)) return clockSkew(error);
   if (isNetworkFailure(error)) return unreachable(error);
-  return new AppError('ID_TOKEN_INVALID', 'The identity returned by NHS Care Identity Service could not be verified, so you were not signed in; press Sign in to try again, and tell your IT service desk if it happens again.', { cause: error });
+  return new AppError(
+    'ID_TOKEN_INVALID',
+    'The identity returned by NHS Care Identity Service could not be verified, so you were not signed in; press Sign in to try again, and tell your IT service desk if it happens again.',
+    { cause: error },
+  );
 }
 
 export class Cis2Client {
@@ -176,7 +225,10 @@ export class Cis2Client {
   private async discover(): Promise<{ configuration: oidc.Configuration; keys: ProviderKeys }> {
     if (this.configuration && this.keys) return { configuration: this.configuration, keys: this.keys };
     if (this.algorithms.length === 0) {
-      throw new AppError('SIGN_IN_MISCONFIGURED', 'This installation allows no ID token signature algorithm the app accepts, so sign-in cannot start; ask your IT service desk to check the trust configuration.');
+      throw new AppError(
+        'SIGN_IN_MISCONFIGURED',
+        'This installation allows no ID token signature algorithm the app accepts, so sign-in cannot start; ask your IT service desk to check the trust configuration.',
+      );
     }
     let configuration: oidc.Configuration;
     try {
@@ -196,7 +248,11 @@ export class Cis2Client {
       throw explainDiscoveryFailure(error, this.settings.issuer);
     }
     const jwksUri = configuration.serverMetadata().jwks_uri;
-    const secure = jwksUri !== undefined && URL.canParse(jwksUri) && (new URL(jwksUri).protocol === 'https:' || (this.settings.allowInsecureLoopback === true && new URL(jwksUri).hostname === '127.0.0.1'));
+    const secure =
+      jwksUri !== undefined &&
+      URL.canParse(jwksUri) &&
+      (new URL(jwksUri).protocol === 'https:' ||
+        (this.settings.allowInsecureLoopback === true && new URL(jwksUri).hostname === '127.0.0.1'));
     if (!jwksUri || !secure) {
       this.log.warn('cis2.discovery_failed', { reason: 'no usable jwks_uri' });
       throw explainDiscoveryFailure(new Error('no usable jwks_uri'), this.settings.issuer);
@@ -240,7 +296,10 @@ export class Cis2Client {
       const error = callbackUrl.searchParams.get('error');
       if (error === 'access_denied') throw signInCancelled();
       if (error) {
-        throw new AppError('SIGN_IN_REFUSED', 'NHS Care Identity Service did not sign you in, so press Sign in to try again, and tell your IT service desk if it keeps happening.');
+        throw new AppError(
+          'SIGN_IN_REFUSED',
+          'NHS Care Identity Service did not sign you in, so press Sign in to try again, and tell your IT service desk if it keeps happening.',
+        );
       }
       let tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
       try {
@@ -271,10 +330,16 @@ export class Cis2Client {
       }
       const acr = typeof claims.acr === 'string' ? claims.acr : undefined;
       if (!acrMeets(acr, this.settings.acrValues)) {
-        throw new AppError('ASSURANCE_TOO_LOW', 'You signed in with a method that is not strong enough for e-RS, so sign in again with your smartcard or another approved authenticator.');
+        throw new AppError(
+          'ASSURANCE_TOO_LOW',
+          'You signed in with a method that is not strong enough for e-RS, so sign in again with your smartcard or another approved authenticator.',
+        );
       }
       const uid = typeof claims.uid === 'string' ? claims.uid : (claims.sub ?? '');
-      const name = typeof claims.name === 'string' ? claims.name : [claims.given_name, claims.family_name].filter((p) => typeof p === 'string').join(' ');
+      const name =
+        typeof claims.name === 'string'
+          ? claims.name
+          : [claims.given_name, claims.family_name].filter((p) => typeof p === 'string').join(' ');
       return {
         uid,
         name: name || 'Signed-in user',
@@ -292,7 +357,11 @@ export class Cis2Client {
       await open(authorizationUrl);
     } catch (cause) {
       wait.cancel();
-      throw new AppError('BROWSER_UNAVAILABLE', 'The web browser could not be opened for sign-in, so check a default browser is set, then press Sign in again.', { cause });
+      throw new AppError(
+        'BROWSER_UNAVAILABLE',
+        'The web browser could not be opened for sign-in, so check a default browser is set, then press Sign in again.',
+        { cause },
+      );
     }
     return { authorizationUrl, completed, cancel: () => wait.cancel() };
   }

@@ -47,11 +47,17 @@ export async function loadAssertionKey(privateKeyPath: string, kid: string): Pro
   try {
     pem = await readFile(privateKeyPath, 'utf8');
   } catch {
-    throw new AppError('APIM_KEY_MISSING', `The app's signing key could not be read from ${privateKeyPath}. Ask your IT service desk to check the installation.`);
+    throw new AppError(
+      'APIM_KEY_MISSING',
+      `The app's signing key could not be read from ${privateKeyPath}. Ask your IT service desk to check the installation.`,
+    );
   }
   try {
     return { key: await importPKCS8(pem, ASSERTION_ALG), kid };
   } catch {
-    throw new AppError('APIM_KEY_INVALID', `The app's signing key at ${privateKeyPath} is not a valid RSA private key. Ask your IT service desk to replace it.`);
+    throw new AppError(
+      'APIM_KEY_INVALID',
+      `The app's signing key at ${privateKeyPath} is not a valid RSA private key. Ask your IT service desk to replace it.`,
+    );
   }
 }

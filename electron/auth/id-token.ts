@@ -66,7 +66,11 @@ export class ProviderKeys {
   private async load(): Promise<JSONWebKeySet> {
     let body: unknown;
     try {
-      const response = await this.fetch(this.jwksUri.href, { headers: { Accept: 'application/json, application/jwk-set+json' }, redirect: 'error', signal: AbortSignal.timeout(this.timeoutMs) });
+      const response = await this.fetch(this.jwksUri.href, {
+        headers: { Accept: 'application/json, application/jwk-set+json' },
+        redirect: 'error',
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
       if (!response.ok) throw new Error(`the key set answered HTTP ${response.status}`);
       body = await response.json();
     } catch (cause) {
@@ -79,7 +83,11 @@ export class ProviderKeys {
   }
 
   /** Verifies the token's signature; one fresh fetch of the key set when its `kid` is unknown. */
-  async verify(token: string, algorithms: readonly string[], verify: (keys: ReturnType<typeof createLocalJWKSet>) => Promise<JWTPayload>): Promise<JWTPayload> {
+  async verify(
+    token: string,
+    algorithms: readonly string[],
+    verify: (keys: ReturnType<typeof createLocalJWKSet>) => Promise<JWTPayload>,
+  ): Promise<JWTPayload> {
     let header: ReturnType<typeof decodeProtectedHeader>;
     try {
       header = decodeProtectedHeader(token);
@@ -125,15 +133,19 @@ export async function verifyIdToken(token: string, keys: ProviderKeys, expect: I
     if (error instanceof errors.JWTExpired) throw new IdTokenRefused('clock', 'the ID token has expired', { cause: error });
     if (error instanceof errors.JWTClaimValidationFailed) {
       const timing = error.claim === 'iat' || error.claim === 'nbf';
-      throw new IdTokenRefused(timing ? 'clock' : 'claims', `the ID token's ${error.claim} claim failed: ${error.reason}`, { cause: error });
+      throw new IdTokenRefused(timing ? 'clock' : 'claims', `the ID token's ${error.claim} claim failed: ${error.reason}`, {
+        cause: error,
+      });
     }
     throw new IdTokenRefused('signature', 'the ID token signature does not verify', { cause: error });
   }
   if (expect.maxAgeSeconds !== undefined) {
     const authTime = payload.auth_time;
-    if (typeof authTime !== 'number' || !Number.isFinite(authTime)) throw new IdTokenRefused('auth-time', 'the ID token has no auth_time although max_age was sent');
+    if (typeof authTime !== 'number' || !Number.isFinite(authTime))
+      throw new IdTokenRefused('auth-time', 'the ID token has no auth_time although max_age was sent');
     if (authTime > now + tolerance) throw new IdTokenRefused('clock', 'the ID token auth_time is in the future');
-    if (authTime + expect.maxAgeSeconds < now - tolerance) throw new IdTokenRefused('auth-time', 'the user authenticated longer ago than max_age allows');
+    if (authTime + expect.maxAgeSeconds < now - tolerance)
+      throw new IdTokenRefused('auth-time', 'the user authenticated longer ago than max_age allows');
   }
   return payload;
 }

@@ -77,7 +77,11 @@ export async function listenForCallback(options: ListenOptions): Promise<Callbac
   function refuse(res: http.ServerResponse, status: 400 | 404): void {
     if (res.headersSent) return;
     res.writeHead(status, { ...SECURITY_HEADERS, Connection: 'close' });
-    res.end(status === 404 ? page('Not found', 'There is nothing here; return to e-RS Triage.') : page('Bad request', 'This is not a sign-in response; return to e-RS Triage.'));
+    res.end(
+      status === 404
+        ? page('Not found', 'There is nothing here; return to e-RS Triage.')
+        : page('Bad request', 'This is not a sign-in response; return to e-RS Triage.'),
+    );
   }
 
   /** Only `127.0.0.1:<port>` or `localhost:<port>`: anything else is another site (DNS rebinding) or not a browser. */
@@ -133,9 +137,7 @@ export async function listenForCallback(options: ListenOptions): Promise<Callbac
   origin = `http://127.0.0.1:${port}`;
 
   const timer = setTimeout(() => {
-    finish(() =>
-      settle?.reject(new AppError('SIGN_IN_TIMEOUT', 'Sign-in took too long and was stopped. Press Sign in to try again.')),
-    );
+    finish(() => settle?.reject(new AppError('SIGN_IN_TIMEOUT', 'Sign-in took too long and was stopped. Press Sign in to try again.')));
   }, options.timeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS);
   timer.unref();
 

@@ -118,7 +118,10 @@ export function createRememberedRoles(options: RememberedRolesOptions): Remember
         if (!opened) return;
         const next = change((await read(uid)) ?? { lastRoleId: null, options: [] });
         // Rewritten at each sign-in, so the retention period counts from the last one.
-        await opened.put(`${KEY_PREFIX}${uid}`, Buffer.from(JSON.stringify({ lastRoleId: next.lastRoleId, options: next.options }), 'utf8'));
+        await opened.put(
+          `${KEY_PREFIX}${uid}`,
+          Buffer.from(JSON.stringify({ lastRoleId: next.lastRoleId, options: next.options }), 'utf8'),
+        );
       });
       updates = run.catch(() => undefined);
       return run;

@@ -91,7 +91,8 @@ const realTimers: SessionTimers = {
 export const REFRESH_RETRY = { baseMs: 1000, maxMs: 30_000, beforeExpiryMs: 5000 };
 
 const SESSION_ENDED = 'Your sign-in has ended. Sign in again to carry on; your screen and drafts are kept.';
-const RENEWAL_FAILED = 'The NHS API platform could not renew your sign-in before it ran out, so sign in again to carry on; your screen and drafts are kept.';
+const RENEWAL_FAILED =
+  'The NHS API platform could not renew your sign-in before it ran out, so sign in again to carry on; your screen and drafts are kept.';
 
 export interface SignedInUser {
   /** The SDS user id. */
@@ -163,7 +164,9 @@ export class SessionManager implements SessionAccess {
           label: roleLabel(deps.fixedRole.businessFunction),
           organisationOds: deps.fixedRole.organisationOds,
           organisationName: deps.fixedRole.organisationOds,
-          onBehalfOf: deps.fixedRole.onBehalfOfUserId ? { userId: deps.fixedRole.onBehalfOfUserId, name: `SDS user ${deps.fixedRole.onBehalfOfUserId}` } : null,
+          onBehalfOf: deps.fixedRole.onBehalfOfUserId
+            ? { userId: deps.fixedRole.onBehalfOfUserId, name: `SDS user ${deps.fixedRole.onBehalfOfUserId}` }
+            : null,
         },
         notice: { kind: 'info', message: 'The NHS sandbox needs no sign-in: a fixed example role is used, and all data is example data.' },
       };
@@ -209,7 +212,13 @@ export class SessionManager implements SessionAccess {
     const open = (url: string): Promise<void> => this.deps.openExternal(url);
     const stray = (): void => {
       if (attempt === this.attempt) {
-        this.update({ notice: { kind: 'info', message: 'The browser returned an out-of-date sign-in; it was ignored. Finish signing in in the browser, or cancel and try again.' } });
+        this.update({
+          notice: {
+            kind: 'info',
+            message:
+              'The browser returned an out-of-date sign-in; it was ignored. Finish signing in in the browser, or cancel and try again.',
+          },
+        });
       }
     };
     const failed = (error: unknown): void => {
@@ -289,7 +298,12 @@ export class SessionManager implements SessionAccess {
     try {
       const tokens = this.deps.apim
         ? await this.deps.apim.exchangeIdToken(cis2Identity.idToken)
-        : { accessToken: cis2Identity.accessToken, expiresAt: cis2Identity.idTokenExpiresAt, refreshToken: cis2Identity.refreshToken, refreshExpiresAt: null };
+        : {
+            accessToken: cis2Identity.accessToken,
+            expiresAt: cis2Identity.idTokenExpiresAt,
+            refreshToken: cis2Identity.refreshToken,
+            refreshExpiresAt: null,
+          };
       if (attempt !== this.attempt) return;
       await this.afterAuthorised(attempt, { uid: cis2Identity.uid, name: cis2Identity.name }, tokens);
     } catch (error) {
@@ -303,7 +317,11 @@ export class SessionManager implements SessionAccess {
     if (attempt !== this.attempt) return;
     const identify = this.deps.identifyUser;
     try {
-      if (!identify) throw new AppError('SIGN_IN_MISCONFIGURED', 'This installation cannot tell who signed in. Ask your IT service desk to check the trust configuration.');
+      if (!identify)
+        throw new AppError(
+          'SIGN_IN_MISCONFIGURED',
+          'This installation cannot tell who signed in. Ask your IT service desk to check the trust configuration.',
+        );
       this.identifying = tokens;
       let user: SignedInUser;
       try {
@@ -345,7 +363,10 @@ export class SessionManager implements SessionAccess {
       const kept = isUnreachableError(error) ? await this.rememberedRoleOptions(identity.uid) : null;
       if (!kept) throw error;
       roles = kept;
-      notice = { kind: 'info', message: 'e-RS cannot be reached, so your roles are the ones from your last sign-in. Worklists show what this computer kept.' };
+      notice = {
+        kind: 'info',
+        message: 'e-RS cannot be reached, so your roles are the ones from your last sign-in. Worklists show what this computer kept.',
+      };
     }
     if (attempt !== this.attempt) return;
     this.stopDeadline();
@@ -353,7 +374,11 @@ export class SessionManager implements SessionAccess {
       this.clearUser();
       this.update({
         phase: 'signed-out',
-        notice: { kind: 'error', message: 'You are signed in to NHS Care Identity Service, but you have no service provider role in e-RS, so this app cannot show you referrals. Ask your registration authority to add the role you need.' },
+        notice: {
+          kind: 'error',
+          message:
+            'You are signed in to NHS Care Identity Service, but you have no service provider role in e-RS, so this app cannot show you referrals. Ask your registration authority to add the role you need.',
+        },
       });
       return;
     }
@@ -380,17 +405,31 @@ export class SessionManager implements SessionAccess {
       if (!onBehalfOfUserId) throw new AppError('ON_BEHALF_OF_REQUIRED', 'Choose the clinician you are working for.');
       const known = role.actsFor.find((c) => c.userId === onBehalfOfUserId);
       // Only someone e-RS listed (A040): e-RS would refuse every call made for anyone else.
-      if (!known) throw new AppError('ON_BEHALF_OF_UNKNOWN', 'e-RS does not list that clinician as one you may act for: choose one of the clinicians listed.');
+      if (!known)
+        throw new AppError(
+          'ON_BEHALF_OF_UNKNOWN',
+          'e-RS does not list that clinician as one you may act for: choose one of the clinicians listed.',
+        );
       onBehalfOf = known;
     } else if (onBehalfOfUserId) {
       throw new AppError('ON_BEHALF_OF_NOT_ALLOWED', 'Only clinician admin staff work on behalf of a clinician. Choose your role again.');
     }
-    this.activeRole = { businessFunction: role.businessFunction, organisationOds: role.organisationOds, onBehalfOfUserId: onBehalfOf?.userId ?? null };
+    this.activeRole = {
+      businessFunction: role.businessFunction,
+      organisationOds: role.organisationOds,
+      onBehalfOfUserId: onBehalfOf?.userId ?? null,
+    };
     if (this.identity) await this.rememberRole(this.identity.uid, role.id);
     this.touchIdle();
     return this.update({
       phase: 'signed-in',
-      role: { businessFunction: role.businessFunction, label: role.label, organisationOds: role.organisationOds, organisationName: role.organisationName, onBehalfOf },
+      role: {
+        businessFunction: role.businessFunction,
+        label: role.label,
+        organisationOds: role.organisationOds,
+        organisationName: role.organisationName,
+        onBehalfOf,
+      },
       rememberedRoleId: role.id,
       notice: null,
     });
@@ -406,7 +445,10 @@ export class SessionManager implements SessionAccess {
     const userId = this.identity?.uid ?? null;
     this.clearUser();
     await this.deps.onSignedOut?.(userId);
-    return this.update({ phase: this.signInRequired() ? 'signed-out' : this.view.phase, notice: { kind: 'info', message: 'You have signed out.' } });
+    return this.update({
+      phase: this.signInRequired() ? 'signed-out' : this.view.phase,
+      notice: { kind: 'info', message: 'You have signed out.' },
+    });
   }
 
   private clearUser(): void {
@@ -441,7 +483,10 @@ export class SessionManager implements SessionAccess {
     if (this.view.phase !== 'signed-in') return;
     this.tokens = null;
     this.stopRefresh();
-    this.update({ phase: 'locked', notice: { kind: 'info', message: 'The app locked itself after a period without use. Sign in again to carry on.' } });
+    this.update({
+      phase: 'locked',
+      notice: { kind: 'info', message: 'The app locked itself after a period without use. Sign in again to carry on.' },
+    });
   }
 
   // ---------------------------------------------------------------------------------

@@ -71,18 +71,30 @@ export interface DocumentConverter {
 
 /** The worker beside the module at `moduleUrl`: the built one in the bundle, the source bootstrap otherwise. */
 export function convertWorkerUrl(moduleUrl: string = import.meta.url): URL {
-  return /\.[cm]?ts$/.test(new URL(moduleUrl).pathname) ? new URL('./convert-worker.dev.mjs', moduleUrl) : new URL('./convert-worker.mjs', moduleUrl);
+  return /\.[cm]?ts$/.test(new URL(moduleUrl).pathname)
+    ? new URL('./convert-worker.dev.mjs', moduleUrl)
+    : new URL('./convert-worker.mjs', moduleUrl);
 }
 
 const SEND_ANOTHER_WAY = 'Open it with another application instead, or ask the referrer to send it as a PDF.';
 
 export const conversionErrors = {
   outOfMemory: () =>
-    new AppError('DOCUMENT_TOO_COMPLEX', `This document needs more memory to show than the app allows for one document, so it was not opened. ${SEND_ANOTHER_WAY}`),
+    new AppError(
+      'DOCUMENT_TOO_COMPLEX',
+      `This document needs more memory to show than the app allows for one document, so it was not opened. ${SEND_ANOTHER_WAY}`,
+    ),
   timedOut: (seconds: number) =>
-    new AppError('DOCUMENT_TOO_SLOW', `This document took longer than ${seconds} seconds to prepare for viewing, so the app stopped. ${SEND_ANOTHER_WAY}`),
+    new AppError(
+      'DOCUMENT_TOO_SLOW',
+      `This document took longer than ${seconds} seconds to prepare for viewing, so the app stopped. ${SEND_ANOTHER_WAY}`,
+    ),
   failed: () => new AppError('DOCUMENT_CONVERSION_FAILED', `The app could not prepare this document for viewing. ${SEND_ANOTHER_WAY}`),
-  stopped: () => new AppError('DOCUMENT_CONVERSION_STOPPED', 'The app is closing, so this document was not prepared for viewing. Open it again when the app has restarted.'),
+  stopped: () =>
+    new AppError(
+      'DOCUMENT_CONVERSION_STOPPED',
+      'The app is closing, so this document was not prepared for viewing. Open it again when the app has restarted.',
+    ),
 };
 
 export function createDocumentConverter(options: ConverterOptions = {}): DocumentConverter {

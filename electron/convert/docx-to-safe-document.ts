@@ -80,8 +80,49 @@ function notWord(cause?: unknown): AppError {
 // ---------------------------------------------------------------------------------------
 // The whitelist walk
 
-const DROPPED = new Set(['script', 'style', 'template', 'iframe', 'object', 'embed', 'svg', 'math', 'noscript', 'head', 'title', 'meta', 'link', 'base', 'form', 'input', 'button', 'select', 'textarea', 'video', 'audio', 'canvas']);
-const BLOCK_CONTAINERS = new Set(['div', 'section', 'article', 'blockquote', 'body', 'main', 'header', 'footer', 'aside', 'dl', 'dd', 'dt', 'figure', 'figcaption', 'thead', 'tbody', 'tfoot']);
+const DROPPED = new Set([
+  'script',
+  'style',
+  'template',
+  'iframe',
+  'object',
+  'embed',
+  'svg',
+  'math',
+  'noscript',
+  'head',
+  'title',
+  'meta',
+  'link',
+  'base',
+  'form',
+  'input',
+  'button',
+  'select',
+  'textarea',
+  'video',
+  'audio',
+  'canvas',
+]);
+const BLOCK_CONTAINERS = new Set([
+  'div',
+  'section',
+  'article',
+  'blockquote',
+  'body',
+  'main',
+  'header',
+  'footer',
+  'aside',
+  'dl',
+  'dd',
+  'dt',
+  'figure',
+  'figcaption',
+  'thead',
+  'tbody',
+  'tfoot',
+]);
 
 /** Element nesting beyond this is read as text only: parse5 builds any depth, the walk must not recurse that far. */
 const MAX_NESTING = 48;
@@ -133,7 +174,11 @@ function toBlocks(nodes: readonly Node[], walk: Walk, depth: number, nest: numbe
       blocks.push(...flatten(node, walk));
     } else if (heading) {
       flushLoose();
-      push(blocks, { type: 'heading', level: Number(heading[1]) as SafeHeadingLevel, runs: toRuns(node.childNodes, walk, false, false, nest + 1) }, walk);
+      push(
+        blocks,
+        { type: 'heading', level: Number(heading[1]) as SafeHeadingLevel, runs: toRuns(node.childNodes, walk, false, false, nest + 1) },
+        walk,
+      );
     } else if (tag === 'p') {
       flushLoose();
       const runs = toRuns(node.childNodes, walk, false, false, nest + 1);
@@ -175,7 +220,9 @@ function tableRows(table: Element, walk: Walk, depth: number, nest: number): Saf
       if (!isElement(node)) continue;
       if (node.tagName === 'tr') {
         const cells = node.childNodes.filter(isElement).filter((cell) => cell.tagName === 'td' || cell.tagName === 'th');
-        rows.push({ cells: cells.map((cell) => ({ header: cell.tagName === 'th', blocks: toBlocks(cell.childNodes, walk, depth + 1, nest + 4) })) });
+        rows.push({
+          cells: cells.map((cell) => ({ header: cell.tagName === 'th', blocks: toBlocks(cell.childNodes, walk, depth + 1, nest + 4) })),
+        });
       } else if (node.tagName === 'thead' || node.tagName === 'tbody' || node.tagName === 'tfoot') {
         visit(node.childNodes);
       }

@@ -35,19 +35,87 @@ export const DEFAULT_RTF_LIMITS: RtfLimits = {
 
 /** Destinations whose content is not part of the body text. */
 const SKIPPED_DESTINATIONS = new Set([
-  'fonttbl', 'colortbl', 'stylesheet', 'info', 'pict', 'object', 'objdata', 'objclass', 'objname',
-  'themedata', 'colorschememapping', 'datastore', 'latentstyles', 'listtable', 'listoverridetable',
-  'revtbl', 'rsidtbl', 'generator', 'xmlnstbl', 'mmathPr', 'filetbl', 'pgdsctbl', 'fldinst',
-  'header', 'headerl', 'headerr', 'headerf', 'footer', 'footerl', 'footerr', 'footerf',
-  'bkmkstart', 'bkmkend', 'pn', 'nonshppict', 'shpinst', 'sp', 'sn', 'sv', 'xe', 'tc',
-  'template', 'userprops', 'docvar', 'private', 'result', 'blipuid', 'falt', 'panose', 'listpicture',
-  'atnid', 'atnauthor', 'annotation', 'atrfstart', 'atrfend', 'protusertbl', 'wgrffmtfilter', 'fchars', 'lchars',
+  'fonttbl',
+  'colortbl',
+  'stylesheet',
+  'info',
+  'pict',
+  'object',
+  'objdata',
+  'objclass',
+  'objname',
+  'themedata',
+  'colorschememapping',
+  'datastore',
+  'latentstyles',
+  'listtable',
+  'listoverridetable',
+  'revtbl',
+  'rsidtbl',
+  'generator',
+  'xmlnstbl',
+  'mmathPr',
+  'filetbl',
+  'pgdsctbl',
+  'fldinst',
+  'header',
+  'headerl',
+  'headerr',
+  'headerf',
+  'footer',
+  'footerl',
+  'footerr',
+  'footerf',
+  'bkmkstart',
+  'bkmkend',
+  'pn',
+  'nonshppict',
+  'shpinst',
+  'sp',
+  'sn',
+  'sv',
+  'xe',
+  'tc',
+  'template',
+  'userprops',
+  'docvar',
+  'private',
+  'result',
+  'blipuid',
+  'falt',
+  'panose',
+  'listpicture',
+  'atnid',
+  'atnauthor',
+  'annotation',
+  'atrfstart',
+  'atrfend',
+  'protusertbl',
+  'wgrffmtfilter',
+  'fchars',
+  'lchars',
 ]);
 
 const SYMBOLS: Readonly<Record<string, string>> = {
-  par: '\n', line: '\n', sect: '\n\n', page: '\n\n', tab: '\t', cell: '\t', row: '\n', nestcell: '\t', nestrow: '\n',
-  emdash: '\u2014', endash: '\u2013', emspace: '\u2003', enspace: '\u2002', qmspace: '\u2005', bullet: '\u2022',
-  lquote: '\u2018', rquote: '\u2019', ldblquote: '\u201c', rdblquote: '\u201d',
+  par: '\n',
+  line: '\n',
+  sect: '\n\n',
+  page: '\n\n',
+  tab: '\t',
+  cell: '\t',
+  row: '\n',
+  nestcell: '\t',
+  nestrow: '\n',
+  emdash: '\u2014',
+  endash: '\u2013',
+  emspace: '\u2003',
+  enspace: '\u2002',
+  qmspace: '\u2005',
+  bullet: '\u2022',
+  lquote: '\u2018',
+  rquote: '\u2019',
+  ldblquote: '\u201c',
+  rdblquote: '\u201d',
 };
 
 interface GroupState {
@@ -121,7 +189,17 @@ function tableDecoder(upperHalf: string): ByteDecoder {
 function decoderFor(codePage: number): ByteDecoder {
   const dos = DOS_UPPER_HALVES[codePage];
   if (dos !== undefined) return tableDecoder(dos);
-  const labels: Record<number, string> = { 708: 'iso-8859-6', 819: 'iso-8859-1', 874: 'windows-874', 932: 'shift_jis', 936: 'gbk', 949: 'euc-kr', 950: 'big5', 10000: 'macintosh', 65001: 'utf-8' };
+  const labels: Record<number, string> = {
+    708: 'iso-8859-6',
+    819: 'iso-8859-1',
+    874: 'windows-874',
+    932: 'shift_jis',
+    936: 'gbk',
+    949: 'euc-kr',
+    950: 'big5',
+    10000: 'macintosh',
+    65001: 'utf-8',
+  };
   const label = labels[codePage] ?? (codePage >= 1250 && codePage <= 1258 ? `windows-${codePage}` : 'windows-1252');
   try {
     return new TextDecoder(label);
@@ -132,12 +210,18 @@ function decoderFor(codePage: number): ByteDecoder {
 
 export function rtfToText(bytes: Uint8Array, limits: RtfLimits = DEFAULT_RTF_LIMITS): RtfText {
   if (bytes.byteLength > limits.maxInputBytes) {
-    throw new AppError('DOCUMENT_TOO_LARGE', `This document is larger than the ${Math.round(limits.maxInputBytes / 1048576)} MB the viewer opens. Ask the referrer to send a smaller copy.`);
+    throw new AppError(
+      'DOCUMENT_TOO_LARGE',
+      `This document is larger than the ${Math.round(limits.maxInputBytes / 1048576)} MB the viewer opens. Ask the referrer to send a smaller copy.`,
+    );
   }
   const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   const head = latin1.decode(bytes.subarray(bom, bom + 64)).trimStart();
   if (!head.startsWith('{\\rtf')) {
-    throw new AppError('DOCUMENT_CORRUPT', 'This document could not be opened because it is not a valid RTF file. Ask the referrer to send it again.');
+    throw new AppError(
+      'DOCUMENT_CORRUPT',
+      'This document could not be opened because it is not a valid RTF file. Ask the referrer to send it again.',
+    );
   }
 
   const result: RtfText = { text: '', objects: 0, images: 0, truncated: false };

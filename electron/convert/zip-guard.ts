@@ -80,8 +80,18 @@ export function inspectZip(bytes: Uint8Array, limits: ZipLimits = DEFAULT_ZIP_LI
       // Called once per central directory record; returning false means nothing is inflated.
       filter(file) {
         if (refusal) return false;
-        const info: ZipEntryInfo = { name: file.name, compressedSize: file.size, originalSize: file.originalSize, compression: file.compression };
-        if (!Number.isSafeInteger(info.compressedSize) || !Number.isSafeInteger(info.originalSize) || info.compressedSize < 0 || info.originalSize < 0) {
+        const info: ZipEntryInfo = {
+          name: file.name,
+          compressedSize: file.size,
+          originalSize: file.originalSize,
+          compression: file.compression,
+        };
+        if (
+          !Number.isSafeInteger(info.compressedSize) ||
+          !Number.isSafeInteger(info.originalSize) ||
+          info.compressedSize < 0 ||
+          info.originalSize < 0
+        ) {
           refusal = corrupt();
           return false;
         }
@@ -111,7 +121,11 @@ export function inspectZip(bytes: Uint8Array, limits: ZipLimits = DEFAULT_ZIP_LI
  * declared (or the declared total is exceeded): a lying archive cannot grow past the
  * limits that inspectZip checked.
  */
-export function extractZipEntries(bytes: Uint8Array, listing: readonly ZipEntryInfo[], wanted: (name: string) => boolean): Map<string, Uint8Array> {
+export function extractZipEntries(
+  bytes: Uint8Array,
+  listing: readonly ZipEntryInfo[],
+  wanted: (name: string) => boolean,
+): Map<string, Uint8Array> {
   const declared = new Map<string, number>();
   for (const entry of listing) {
     if (declared.has(entry.name)) throw corrupt();

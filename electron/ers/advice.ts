@@ -70,7 +70,12 @@ export function adviceRequestRequest(input: AdviceRequestInput): ErsRequest {
 export function conversationRequest(input: ConversationInput): ErsRequest {
   const ubrn = check.ubrn('A025', input.ubrn);
   const version = check.version('A025', input.version);
-  return { operation: 'A025', method: 'GET', path: '/FHIR/STU3/Communication', query: [['based-on', `CommunicationRequest/${ubrn}/_history/${version}`]] };
+  return {
+    operation: 'A025',
+    method: 'GET',
+    path: '/FHIR/STU3/Communication',
+    query: [['based-on', `CommunicationRequest/${ubrn}/_history/${version}`]],
+  };
 }
 
 export function adviceReplyRequest(input: AdviceReplyInput): ErsRequest {
@@ -81,10 +86,23 @@ export function adviceReplyRequest(input: AdviceReplyInput): ErsRequest {
   const priority = check.oneOf(op, input.priority, PRIORITIES, 'priority', 'priority');
   const parameter: ParameterOut[] = [{ name: 'guidanceOutcome', valueCoding: codingOf(CODE_SYSTEM.guidanceResponseOutcome, outcome) }];
   if (outcome === 'RETURN_TO_REFERRER_WITH_ADVICE') {
-    const recommendation = check.oneOf(op, input.intendedRecommendation, INTENDED_RECOMMENDATIONS, 'intendedRecommendation', 'recommendation');
-    parameter.push({ name: 'guidanceIntendedRecommendation', valueCoding: codingOf(CODE_SYSTEM.guidanceIntendedRecommendation, recommendation) });
+    const recommendation = check.oneOf(
+      op,
+      input.intendedRecommendation,
+      INTENDED_RECOMMENDATIONS,
+      'intendedRecommendation',
+      'recommendation',
+    );
+    parameter.push({
+      name: 'guidanceIntendedRecommendation',
+      valueCoding: codingOf(CODE_SYSTEM.guidanceIntendedRecommendation, recommendation),
+    });
   } else if (input.intendedRecommendation !== undefined) {
-    throw invalidInputError(op, 'A recommendation is only given when returning the request to the referrer with advice.', 'intendedRecommendation');
+    throw invalidInputError(
+      op,
+      'A recommendation is only given when returning the request to the referrer with advice.',
+      'intendedRecommendation',
+    );
   }
   parameter.push({ name: 'guidance', valueString: guidance });
   parameter.push({ name: 'updatedPriority', valueCoding: codingOf(CODE_SYSTEM.priority, priority) });
@@ -103,7 +121,13 @@ export function convertAdviceRequest(input: ConvertAdviceInput): ErsRequest {
   const version = check.version(op, input.version);
   const guidance = check.text(op, input.guidance, { path: 'guidance', label: 'guidance', max: GUIDANCE_MAX, required: true }) ?? '';
   const priority = check.oneOf(op, input.priority, PRIORITIES, 'priority', 'priority');
-  const reviewComments = check.text(op, input.reviewComments, { path: 'reviewComments', label: 'comments for the booking team', max: CONVERT_COMMENTS_MAX, required: true }) ?? '';
+  const reviewComments =
+    check.text(op, input.reviewComments, {
+      path: 'reviewComments',
+      label: 'comments for the booking team',
+      max: CONVERT_COMMENTS_MAX,
+      required: true,
+    }) ?? '';
   return {
     operation: op,
     method: 'POST',
@@ -121,7 +145,11 @@ export function convertAdviceRequest(input: ConvertAdviceInput): ErsRequest {
 
 export async function getAdviceRequest(ctx: ErsContext, input: AdviceRequestInput, signal?: AbortSignal): Promise<AdviceRequestView> {
   const result = await ctx.transport.json({ ...adviceRequestRequest(input), signal });
-  return mapAdviceRequest(result.body, { expectedUbrn: input.ubrn, specialtyName: ctx.specialtyName }, callContext('A024', result.correlationId));
+  return mapAdviceRequest(
+    result.body,
+    { expectedUbrn: input.ubrn, specialtyName: ctx.specialtyName },
+    callContext('A024', result.correlationId),
+  );
 }
 
 export async function getConversation(ctx: ErsContext, input: ConversationInput, signal?: AbortSignal): Promise<ConversationView> {
@@ -129,17 +157,29 @@ export async function getConversation(ctx: ErsContext, input: ConversationInput,
   return mapConversation(result.body, { ubrn: input.ubrn, version: input.version }, callContext('A025', result.correlationId));
 }
 
-export async function sendAdviceReply(ctx: ErsContext, input: AdviceReplyInput, signal?: AbortSignal): Promise<DecisionResult<AdviceReplyResult>> {
+export async function sendAdviceReply(
+  ctx: ErsContext,
+  input: AdviceReplyInput,
+  signal?: AbortSignal,
+): Promise<DecisionResult<AdviceReplyResult>> {
   const result = await ctx.transport.decision({ ...adviceReplyRequest(input), signal });
   return readDecisionAnswer(ctx, 'A026', result, (body) =>
     mapAdviceReply(body, { expectedUbrn: input.ubrn, specialtyName: ctx.specialtyName }, callContext('A026', result.correlationId)),
   );
 }
 
-export async function convertAdviceToReferral(ctx: ErsContext, input: ConvertAdviceInput, signal?: AbortSignal): Promise<DecisionResult<ReferralView>> {
+export async function convertAdviceToReferral(
+  ctx: ErsContext,
+  input: ConvertAdviceInput,
+  signal?: AbortSignal,
+): Promise<DecisionResult<ReferralView>> {
   const result = await ctx.transport.decision({ ...convertAdviceRequest(input), signal });
   // e-RS keeps the A&G request's UBRN for the referral it creates.
   return readDecisionAnswer(ctx, 'A027', result, (body) =>
-    mapReferral(body, { now: ctx.now(), expectedUbrn: input.ubrn, specialtyName: ctx.specialtyName }, callContext('A027', result.correlationId)),
+    mapReferral(
+      body,
+      { now: ctx.now(), expectedUbrn: input.ubrn, specialtyName: ctx.specialtyName },
+      callContext('A027', result.correlationId),
+    ),
   );
 }

@@ -26,7 +26,16 @@ import { fetchCodeSystem, ReferenceDataCache, type CodeSystemId } from './refere
 import * as referrals from './referrals';
 import { uploadFile, type UploadInput } from './uploads';
 import * as worklists from './worklists';
-import type { AdviceReplyResult, CodeConceptView, CodeSystemView, DecisionResult, ErsFile, ErsRoleChoice, UploadedFile, WorklistItem } from './view-models';
+import type {
+  AdviceReplyResult,
+  CodeConceptView,
+  CodeSystemView,
+  DecisionResult,
+  ErsFile,
+  ErsRoleChoice,
+  UploadedFile,
+  WorklistItem,
+} from './view-models';
 
 export type { ErsRole, ErsTransportOptions, FetchLike, SleepLike } from './http';
 export type { AdviceReplyInput, AdviceRequestInput, ConversationInput, ConvertAdviceInput } from './advice';
@@ -66,7 +75,11 @@ export interface ErsClient {
   /** A023: advice and guidance requests. */
   fetchAdviceWorklist(signal?: AbortSignal): Promise<WorklistRow[]>;
   /** One of the app's three worklists. */
-  fetchWorklist(kind: WorklistKind, filters?: Omit<worklists.ReferralWorklistInput, 'listType'>, signal?: AbortSignal): Promise<WorklistRow[]>;
+  fetchWorklist(
+    kind: WorklistKind,
+    filters?: Omit<worklists.ReferralWorklistInput, 'listType'>,
+    signal?: AbortSignal,
+  ): Promise<WorklistRow[]>;
   /** A005, current or a given version. */
   getReferral(input: referrals.ReferralInput, signal?: AbortSignal): Promise<ReferralView>;
   /** A029: e-RS's allowed-action codes for this user on this version of the referral. */

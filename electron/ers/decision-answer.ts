@@ -10,7 +10,12 @@ import type { ErsDecisionResult } from './http';
 import type { OperationId } from './operations';
 import type { DecisionResult } from './view-models';
 
-export function readDecisionAnswer<T>(ctx: ErsContext, operation: OperationId, result: ErsDecisionResult, map: (body: unknown) => T): DecisionResult<T> {
+export function readDecisionAnswer<T>(
+  ctx: ErsContext,
+  operation: OperationId,
+  result: ErsDecisionResult,
+  map: (body: unknown) => T,
+): DecisionResult<T> {
   if (result.body === null) return { value: null, correlationId: result.correlationId };
   try {
     return { value: map(result.body), correlationId: result.correlationId };

@@ -66,7 +66,12 @@ export function rejectReferralRequest(input: RejectReferralInput, codeSystemBase
   const ubrn = check.ubrn(op, input.ubrn);
   const version = check.version(op, input.version);
   const reason = check.token(op, input.reasonCode, 'reasonCode', 'rejection reason');
-  const comments = check.text(op, input.comments, { path: 'comments', label: 'rejection comments', max: REJECT_COMMENTS_MAX, required: false });
+  const comments = check.text(op, input.comments, {
+    path: 'comments',
+    label: 'rejection comments',
+    max: REJECT_COMMENTS_MAX,
+    required: false,
+  });
   if (input.appointmentCancelledInPas !== undefined && typeof input.appointmentCancelledInPas !== 'boolean') {
     throw invalidInputError(op, 'Say whether the appointment has been cancelled in the PAS.', 'appointmentCancelledInPas');
   }
@@ -74,7 +79,8 @@ export function rejectReferralRequest(input: RejectReferralInput, codeSystemBase
     { name: 'rejectionReason', valueCoding: codingOf(`${codeSystemBase}/STU3/CodeSystem/${REJECTION_REASON_CODE_SYSTEM}`, reason) },
   ];
   if (comments !== undefined) parameter.push({ name: 'rejectionComments', valueString: comments });
-  if (input.appointmentCancelledInPas !== undefined) parameter.push({ name: 'appointmentCancelledInPAS', valueBoolean: input.appointmentCancelledInPas });
+  if (input.appointmentCancelledInPas !== undefined)
+    parameter.push({ name: 'appointmentCancelledInPAS', valueBoolean: input.appointmentCancelledInPas });
   return {
     operation: op,
     method: 'POST',
@@ -113,18 +119,34 @@ export function triageOutcomeRequest(input: TriageOutcomeInput): ErsRequest {
 async function decide(ctx: ErsContext, request: ErsRequest, ubrn: string, signal?: AbortSignal): Promise<DecisionResult<ReferralView>> {
   const result = await ctx.transport.decision({ ...request, signal });
   return readDecisionAnswer(ctx, request.operation, result, (body) =>
-    mapReferral(body, { now: ctx.now(), expectedUbrn: ubrn, specialtyName: ctx.specialtyName }, callContext(request.operation, result.correlationId)),
+    mapReferral(
+      body,
+      { now: ctx.now(), expectedUbrn: ubrn, specialtyName: ctx.specialtyName },
+      callContext(request.operation, result.correlationId),
+    ),
   );
 }
 
-export async function acceptReferral(ctx: ErsContext, input: AcceptReferralInput, signal?: AbortSignal): Promise<DecisionResult<ReferralView>> {
+export async function acceptReferral(
+  ctx: ErsContext,
+  input: AcceptReferralInput,
+  signal?: AbortSignal,
+): Promise<DecisionResult<ReferralView>> {
   return decide(ctx, acceptReferralRequest(input), input.ubrn, signal);
 }
 
-export async function rejectReferral(ctx: ErsContext, input: RejectReferralInput, signal?: AbortSignal): Promise<DecisionResult<ReferralView>> {
+export async function rejectReferral(
+  ctx: ErsContext,
+  input: RejectReferralInput,
+  signal?: AbortSignal,
+): Promise<DecisionResult<ReferralView>> {
   return decide(ctx, rejectReferralRequest(input, ctx.codeSystemBase('A014')), input.ubrn, signal);
 }
 
-export async function recordTriageOutcome(ctx: ErsContext, input: TriageOutcomeInput, signal?: AbortSignal): Promise<DecisionResult<ReferralView>> {
+export async function recordTriageOutcome(
+  ctx: ErsContext,
+  input: TriageOutcomeInput,
+  signal?: AbortSignal,
+): Promise<DecisionResult<ReferralView>> {
   return decide(ctx, triageOutcomeRequest(input), input.ubrn, signal);
 }

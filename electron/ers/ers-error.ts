@@ -77,19 +77,24 @@ function aWhat(context: ErsErrorContext): string {
 const UNPROCESSABLE: Record<string, string> = {
   INVALID_REQUEST_STATE: 'This item is no longer in a state where that can be done. Reload it to see where it stands now.',
   INVALID_STATE: 'This item is no longer in a state where that can be done. Reload it to see where it stands now.',
-  NO_RELATIONSHIP: 'e-RS says your role has no relationship with this referral. Check you chose the right role and organisation, then try again.',
+  NO_RELATIONSHIP:
+    'e-RS says your role has no relationship with this referral. Check you chose the right role and organisation, then try again.',
   PATIENT_ERROR: 'e-RS could not retrieve the patient for this item. Do not retry; tell your IT service desk and ' + REFERENCE + '.',
   PENDING: 'e-RS is still scanning this file. Wait at least 5 minutes, then try to open it again.',
-  THREATS_FOUND: 'e-RS has quarantined this file because a threat was found. Contact the organisation that uploaded it for the information you need.',
-  VALIDATION_FAILED: 'This file failed e-RS validation and cannot be opened. Contact the organisation that uploaded it for the information you need.',
+  THREATS_FOUND:
+    'e-RS has quarantined this file because a threat was found. Contact the organisation that uploaded it for the information you need.',
+  VALIDATION_FAILED:
+    'This file failed e-RS validation and cannot be opened. Contact the organisation that uploaded it for the information you need.',
   DUPLICATE_FILENAME: 'A file with this name is already attached. Rename the file and send again.',
-  PRIORITY_NOT_CURRENT: 'The priority cannot be changed when returning a referral to the referrer with advice. Remove the priority change and send again.',
+  PRIORITY_NOT_CURRENT:
+    'The priority cannot be changed when returning a referral to the referrer with advice. Remove the priority change and send again.',
   FILE_SIZE_ERROR: 'e-RS refused the file because it is empty or too large (5 MB at most). Choose another file.',
   MISSING_VALUE: 'e-RS needs a value that was not given. Complete every required field and send again.',
   VALUE_IS_REQUIRED: 'e-RS needs a value that was not given. Complete every required field and send again.',
   INVALID_CODE: 'e-RS did not accept one of the chosen options. Choose again from the list and send again.',
   INVALID_VALUE: 'e-RS did not accept one of the values entered. Check the form and send again.',
-  INAPPROPRIATE_VALUE: 'e-RS did not accept one of the values for this item. Check the form (an attached file must have been uploaded for this referral) and send again.',
+  INAPPROPRIATE_VALUE:
+    'e-RS did not accept one of the values for this item. Check the form (an attached file must have been uploaded for this referral) and send again.',
   REFERENCE_NOT_FOUND: 'e-RS could not find something this request refers to, such as an uploaded file. Upload it again and send again.',
 };
 
@@ -166,7 +171,11 @@ export function connectionNeverOpened(error: unknown): boolean {
 
 export function networkError(context: ErsErrorContext, cause: unknown): ErsError {
   if (context.stateChanging && connectionNeverOpened(cause)) {
-    return new ErsError('ERS_NETWORK', `The app could not reach e-RS, so the ${what(context)} was not sent. Check your network connection and try again.`, { ...context, cause });
+    return new ErsError(
+      'ERS_NETWORK',
+      `The app could not reach e-RS, so the ${what(context)} was not sent. Check your network connection and try again.`,
+      { ...context, cause },
+    );
   }
   if (context.stateChanging) {
     return new ErsError(
@@ -186,7 +195,11 @@ export function timeoutError(context: ErsErrorContext, cause?: unknown): ErsErro
       { ...context, outcomeUnknown: true, cause },
     );
   }
-  return new ErsError('ERS_TIMEOUT', `e-RS took too long to send the ${what(context)}. Try again; if it keeps happening, tell your IT service desk.`, { ...context, cause });
+  return new ErsError(
+    'ERS_TIMEOUT',
+    `e-RS took too long to send the ${what(context)}. Try again; if it keeps happening, tell your IT service desk.`,
+    { ...context, cause },
+  );
 }
 
 /** `detail` names the problem by position only (a field path), never by value. */
@@ -212,11 +225,7 @@ export function noRoleError(context: ErsErrorContext): ErsError {
 }
 
 export function actingForMissingError(context: ErsErrorContext): ErsError {
-  return new ErsError(
-    'ERS_NO_ROLE',
-    'As a clinician admin you must choose the clinician you are acting for before continuing.',
-    context,
-  );
+  return new ErsError('ERS_NO_ROLE', 'As a clinician admin you must choose the clinician you are acting for before continuing.', context);
 }
 
 /** The app was asked to send something e-RS would refuse; nothing was sent. */

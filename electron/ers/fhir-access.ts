@@ -92,7 +92,8 @@ export class ResourceIndex {
       resource = target ? this.global.get(`${type}/${target.id}`) : undefined;
     }
     if (!resource) return null;
-    if (resource.resourceType !== type) throw malformedError(this.context, `${where}: a reference points to a ${resource.resourceType}, not a ${type}`);
+    if (resource.resourceType !== type)
+      throw malformedError(this.context, `${where}: a reference points to a ${resource.resourceType}, not a ${type}`);
     return parseShape(schema, resource, this.context, where);
   }
 

@@ -167,7 +167,9 @@ export const Appointment = v.looseObject({
   /** A directly bookable service's booking names its slot; an indirectly bookable one has none. */
   slot: v.optional(v.array(Reference)),
   // e-RS documents a known issue: participant.type is sometimes one object, not a list.
-  participant: v.optional(v.array(v.looseObject({ actor: v.optional(Reference), status: v.optional(v.string()), type: v.optional(v.unknown()) }))),
+  participant: v.optional(
+    v.array(v.looseObject({ actor: v.optional(Reference), status: v.optional(v.string()), type: v.optional(v.unknown()) })),
+  ),
 });
 export type Appointment = v.InferOutput<typeof Appointment>;
 

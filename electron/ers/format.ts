@@ -38,7 +38,11 @@ export function humaniseCode(code: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-export function personName(names: readonly { text?: string | undefined; family?: string | undefined; given?: string[] | undefined; prefix?: string[] | undefined }[] | undefined): string | null {
+export function personName(
+  names:
+    | readonly { text?: string | undefined; family?: string | undefined; given?: string[] | undefined; prefix?: string[] | undefined }[]
+    | undefined,
+): string | null {
   const name = names?.[0];
   if (!name) return null;
   if (name.text) return name.text;

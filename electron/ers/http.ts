@@ -157,7 +157,10 @@ export function normaliseBaseUrl(baseUrl: string): string {
   try {
     url = new URL(baseUrl);
   } catch {
-    throw new AppError('CONFIG', 'The e-RS address in the app settings is not a valid web address. Ask your IT service desk to correct it.');
+    throw new AppError(
+      'CONFIG',
+      'The e-RS address in the app settings is not a valid web address. Ask your IT service desk to correct it.',
+    );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new AppError('CONFIG', 'The e-RS address in the app settings must start with https://. Ask your IT service desk to correct it.');
@@ -229,7 +232,13 @@ export function createErsTransport(options: ErsTransportOptions): ErsTransport {
   }
 
   /** Follows a redirect to the object store holding a file, carrying no credentials at all. */
-  async function followRedirects(first: Response, fromUrl: string, signal: AbortSignal, limit: number, context: ErsErrorContext): Promise<Attempt> {
+  async function followRedirects(
+    first: Response,
+    fromUrl: string,
+    signal: AbortSignal,
+    limit: number,
+    context: ErsErrorContext,
+  ): Promise<Attempt> {
     let response = first;
     let url = fromUrl;
     for (let hop = 0; REDIRECTS.has(response.status); hop += 1) {
@@ -257,7 +266,13 @@ export function createErsTransport(options: ErsTransportOptions): ErsTransport {
     return { response, bytes: await readBodyLimited(response, limit) };
   }
 
-  async function attemptOnce(request: ErsRequest, headers: Record<string, string>, limit: number, signal: AbortSignal, context: ErsErrorContext): Promise<Attempt> {
+  async function attemptOnce(
+    request: ErsRequest,
+    headers: Record<string, string>,
+    limit: number,
+    signal: AbortSignal,
+    context: ErsErrorContext,
+  ): Promise<Attempt> {
     const url = requestUrl(request);
     let body: RequestInit['body'];
     if (request.json !== undefined) body = JSON.stringify(request.json);
@@ -276,7 +291,11 @@ export function createErsTransport(options: ErsTransportOptions): ErsTransport {
       // e-RS said 2xx to something that records a decision: it is recorded, whatever
       // happens to the body after the status line. Saying otherwise invites a second send.
       if (response.ok && isStateChanging(request.operation)) {
-        return { response, bytes: new Uint8Array(0), bodyProblem: error instanceof BodyTooLarge ? 'a body over the size limit' : 'a body cut off or timed out' };
+        return {
+          response,
+          bytes: new Uint8Array(0),
+          bodyProblem: error instanceof BodyTooLarge ? 'a body over the size limit' : 'a body cut off or timed out',
+        };
       }
       throw error;
     }
@@ -386,7 +405,8 @@ export function createErsTransport(options: ErsTransportOptions): ErsTransport {
     },
     async file(request) {
       const result = await execute(request, 'file');
-      const contentType = (result.response.headers.get('content-type') ?? 'application/octet-stream').split(';')[0]?.trim().toLowerCase() ?? '';
+      const contentType =
+        (result.response.headers.get('content-type') ?? 'application/octet-stream').split(';')[0]?.trim().toLowerCase() ?? '';
       return {
         status: result.response.status,
         headers: result.response.headers,
@@ -414,7 +434,12 @@ export function createErsTransport(options: ErsTransportOptions): ErsTransport {
         }
       }
       if (unreadable !== null) {
-        log?.warn('ers.decision.answer_unreadable', { operation: request.operation, correlationId: result.correlationId, status: exchange.status, reason: unreadable });
+        log?.warn('ers.decision.answer_unreadable', {
+          operation: request.operation,
+          correlationId: result.correlationId,
+          status: exchange.status,
+          reason: unreadable,
+        });
       }
       return { ...exchange, body, unreadable };
     },

@@ -19,7 +19,14 @@ import { mapDocumentReference } from './map-attachments';
 import { codeView, shortlistOf } from './map-referral';
 import { isPriority } from './map-worklist';
 import { parseResource, parseShape } from './parse-fhir';
-import { UBRN_PATTERN, type AdviceRequestView, type AttachmentView, type ConversationMessageView, type ConversationView, type PersonRef } from '../../contract';
+import {
+  UBRN_PATTERN,
+  type AdviceRequestView,
+  type AttachmentView,
+  type ConversationMessageView,
+  type ConversationView,
+  type PersonRef,
+} from '../../contract';
 import type { AdviceReplyResult } from './view-models';
 
 export interface AdviceMapOptions {
@@ -38,7 +45,10 @@ function personFromRole(index: ResourceIndex, reference: string | undefined, whe
   };
 }
 
-function attachmentsFrom(index: ResourceIndex, payload: readonly { contentReference?: { reference?: string | undefined } | undefined }[] | undefined): AttachmentView[] {
+function attachmentsFrom(
+  index: ResourceIndex,
+  payload: readonly { contentReference?: { reference?: string | undefined } | undefined }[] | undefined,
+): AttachmentView[] {
   return (payload ?? []).flatMap((item) => {
     const doc = index.find(item.contentReference?.reference, 'DocumentReference', DocumentReference, 'an attachment');
     return doc ? mapDocumentReference(doc) : [];
@@ -61,9 +71,13 @@ function mapRequestResource(body: unknown, options: AdviceMapOptions, context: E
   const index = new ResourceIndex(context).addContained(request.contained, 'the advice request');
   const shortlist = shortlistOf(index, extensionOf(request.extension, EXT.referralShortlist)?.valueReference?.reference);
   const recipientService = request.recipient
-    ?.map((recipient) => identifierIn(extensionOf(recipient.extension, EXT.healthcareServiceReference)?.valueReference?.identifier, ID.service))
+    ?.map((recipient) =>
+      identifierIn(extensionOf(recipient.extension, EXT.healthcareServiceReference)?.valueReference?.identifier, ID.service),
+    )
     .find((id) => id !== null);
-  const requesterRef = wrappedReference(request.requester?.agent, EXT.practitionerRoleReference) ?? wrappedReference(request.sender, EXT.practitionerRoleReference);
+  const requesterRef =
+    wrappedReference(request.requester?.agent, EXT.practitionerRoleReference) ??
+    wrappedReference(request.sender, EXT.practitionerRoleReference);
 
   return {
     ubrn: request.id,
@@ -75,7 +89,8 @@ function mapRequestResource(body: unknown, options: AdviceMapOptions, context: E
     status: codeView(request.category?.map((concept) => firstCoding(concept)).find((coding) => coding?.code)),
     requestStatus: request.status,
     requester: personFromRole(index, requesterRef, 'the requester'),
-    conversionAuthorised: extensionOf(request.extension, EXT.providerConversionAuthorisation)?.valueCoding?.code === 'AUTHORISED_TO_CONVERT',
+    conversionAuthorised:
+      extensionOf(request.extension, EXT.providerConversionAuthorisation)?.valueCoding?.code === 'AUTHORISED_TO_CONVERT',
     attachments: attachmentsFrom(index, request.payload),
   };
 }
@@ -84,7 +99,12 @@ export function mapAdviceRequest(body: unknown, options: AdviceMapOptions, conte
   return mapRequestResource(body, options, context);
 }
 
-function mapMessage(resource: AnyResource, index: ResourceIndex, expectedUbrn: string | undefined, context: ErsErrorContext): ConversationMessageView {
+function mapMessage(
+  resource: AnyResource,
+  index: ResourceIndex,
+  expectedUbrn: string | undefined,
+  context: ErsErrorContext,
+): ConversationMessageView {
   const message = parseShape(Communication, resource, context, 'a message');
   for (const basis of message.basedOn ?? []) {
     const target = referencedId(basis.reference, 'CommunicationRequest');
@@ -93,8 +113,9 @@ function mapMessage(resource: AnyResource, index: ResourceIndex, expectedUbrn: s
     }
   }
   const own = index.forResource(message.contained, 'a message');
-  const senderRef = wrappedReference(message.sender, EXT.practitionerRoleReference)
-    ?? extensionOf(message.extension, EXT.communicationRequester)?.valueReference?.reference;
+  const senderRef =
+    wrappedReference(message.sender, EXT.practitionerRoleReference) ??
+    extensionOf(message.extension, EXT.communicationRequester)?.valueReference?.reference;
   const notes = (message.note ?? []).map((note) => note.text ?? '').filter((text) => text.length > 0);
   const strings = (message.payload ?? []).map((item) => item.contentString ?? '').filter((text) => text.length > 0);
   return {
@@ -139,6 +160,9 @@ export function mapAdviceReply(body: unknown, options: AdviceMapOptions, context
   if (!requestParameter) throw malformedError(context, 'the updated request is missing');
   const request = mapRequestResource(requestParameter, options, context);
   const created = parameters.parameter?.find((p) => p.name === 'createdCommunication')?.resource;
-  const message = created && created.resourceType === 'Communication' ? mapMessage(created, new ResourceIndex(context), options.expectedUbrn, context) : null;
+  const message =
+    created && created.resourceType === 'Communication'
+      ? mapMessage(created, new ResourceIndex(context), options.expectedUbrn, context)
+      : null;
   return { request, message };
 }

@@ -37,7 +37,9 @@ export function mapDocumentReference(doc: DocumentReference): AttachmentView[] {
   return doc.content.map(({ attachment }) => {
     const id = binaryIdOf(attachment.url);
     const statusCode = extensionOf(attachment.extension, EXT.availabilityStatus)?.valueCoding?.code;
-    const availability: AttachmentAvailability = (KNOWN as readonly string[]).includes(statusCode ?? '') ? (statusCode as AttachmentAvailability) : 'UNKNOWN';
+    const availability: AttachmentAvailability = (KNOWN as readonly string[]).includes(statusCode ?? '')
+      ? (statusCode as AttachmentAvailability)
+      : 'UNKNOWN';
     const byRef = extensionOf(attachment.extension, EXT.attachedBy)?.valueReference;
     const orgRef = extensionOf(attachment.extension, EXT.attachedByOrganisation)?.valueReference;
     const onBehalfRef = extensionOf(attachment.extension, EXT.attachedOnBehalfOf)?.valueReference;

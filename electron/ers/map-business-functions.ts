@@ -15,6 +15,13 @@ export function mapBusinessFunctions(body: unknown, context: ErsErrorContext): E
     // A role without an organisation cannot be sent as NHSD-End-User-Organisation-ODS.
     if (organisationOds === null) return [];
     const businessFunctions = (role.code ?? []).map((concept) => codeOf(concept)).filter((code): code is string => code !== null);
-    return [{ id: role.id ?? `${organisationOds}`, userId: identifierIn(role.practitioner?.identifier, ID.sdsUser), organisationOds, businessFunctions }];
+    return [
+      {
+        id: role.id ?? `${organisationOds}`,
+        userId: identifierIn(role.practitioner?.identifier, ID.sdsUser),
+        organisationOds,
+        businessFunctions,
+      },
+    ];
   });
 }

@@ -15,7 +15,13 @@ import type { CodeConceptView, CodeSystemView } from './view-models';
 function mapConcept(concept: CodeSystemConcept): CodeConceptView {
   const properties: Record<string, string | number | boolean> = {};
   for (const property of concept.property ?? []) {
-    const value = property.valueCoding?.code ?? property.valueCode ?? property.valueString ?? property.valueDateTime ?? property.valueInteger ?? property.valueBoolean;
+    const value =
+      property.valueCoding?.code ??
+      property.valueCode ??
+      property.valueString ??
+      property.valueDateTime ??
+      property.valueInteger ??
+      property.valueBoolean;
     if (value !== undefined) properties[property.code] = value;
   }
   // SPECIALTY carries its dates as extensions, the other code systems as properties.
@@ -58,5 +64,7 @@ export function conceptsInForce(codeSystem: CodeSystemView, now: Date): CodeConc
 
 /** A014's reasons: APPOINTMENT-CANCELLATION-REASON concepts of type PROVIDER_REJECT, in force. */
 export function rejectionReasons(codeSystem: CodeSystemView, now: Date): CodeConceptView[] {
-  return conceptsInForce(codeSystem, now).filter((concept) => concept.properties.appointmentBookingCancellationReasonType === REJECTION_REASON_TYPE);
+  return conceptsInForce(codeSystem, now).filter(
+    (concept) => concept.properties.appointmentBookingCancellationReasonType === REJECTION_REASON_TYPE,
+  );
 }

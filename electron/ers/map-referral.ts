@@ -32,7 +32,10 @@ const SearchCriteria = v.looseObject({
   parameter: v.optional(v.array(v.looseObject({ name: v.string(), valueCoding: v.optional(Coding) }))),
 });
 
-export function codeView(coding: { code?: string | undefined; display?: string | undefined } | undefined, name?: (code: string) => string | undefined): CodeView | null {
+export function codeView(
+  coding: { code?: string | undefined; display?: string | undefined } | undefined,
+  name?: (code: string) => string | undefined,
+): CodeView | null {
   if (!coding?.code) return null;
   return { code: coding.code, display: name?.(coding.code) ?? coding.display ?? humaniseCode(coding.code) };
 }
@@ -65,14 +68,18 @@ export function mapReferral(body: unknown, options: ReferralMapOptions, context:
   let specialty = codeView(firstCoding(referral.specialty), options.specialtyName);
   if (!specialty) {
     // Unbooked referrals carry the specialty only in their search criteria.
-    const criteria = index.containedOfType('Parameters').map((resource) => v.safeParse(SearchCriteria, resource)).find((result) => result.success);
+    const criteria = index
+      .containedOfType('Parameters')
+      .map((resource) => v.safeParse(SearchCriteria, resource))
+      .find((result) => result.success);
     const coding = criteria?.success ? criteria.output.parameter?.find((p) => p.name === 'specialty')?.valueCoding : undefined;
     specialty = codeView(coding, options.specialtyName);
   }
 
   const shortlist = shortlistOf(index, extensionOf(referral.extension, EXT.referralShortlist)?.valueReference?.reference);
   const appointmentRef = extensionOf(referral.extension, EXT.appointment)?.valueReference?.reference;
-  const appointmentId = referencedId(extensionOf(referral.extension, EXT.appointmentReference)?.valueReference?.reference, 'Appointment')?.id ?? null;
+  const appointmentId =
+    referencedId(extensionOf(referral.extension, EXT.appointmentReference)?.valueReference?.reference, 'Appointment')?.id ?? null;
   const appointmentResource = index.find(appointmentRef, 'Appointment', Appointment, 'the appointment');
   const appointment = appointmentResource ? mapAppointment(appointmentResource, appointmentId) : null;
 
@@ -110,14 +117,15 @@ export function mapReferral(body: unknown, options: ReferralMapOptions, context:
 
   const agent = referral.requester?.agent;
   const onBehalfOf = referral.requester?.onBehalfOf;
-  const referrer: PersonRef | null = agent || onBehalfOf
-    ? {
-        userId: identifierIn(agent?.identifier, ID.sdsUser),
-        name: agent?.display ?? null,
-        organisationOds: identifierIn(onBehalfOf?.identifier, ID.ods),
-        businessFunction: null,
-      }
-    : null;
+  const referrer: PersonRef | null =
+    agent || onBehalfOf
+      ? {
+          userId: identifierIn(agent?.identifier, ID.sdsUser),
+          name: agent?.display ?? null,
+          organisationOds: identifierIn(onBehalfOf?.identifier, ID.ods),
+          businessFunction: null,
+        }
+      : null;
 
   return {
     ubrn: referral.id,

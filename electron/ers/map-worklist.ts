@@ -71,7 +71,9 @@ function mapEntry(
   if (referralDate === null) throw malformedError(context, `${where}: the referral date is missing`);
 
   const specialtyCoding = firstCoding(part(parts, 'specialty')?.valueCodeableConcept);
-  const specialty = specialtyCoding?.code ? (options.specialtyName?.(specialtyCoding.code) ?? specialtyCoding.display ?? humaniseCode(specialtyCoding.code)) : '';
+  const specialty = specialtyCoding?.code
+    ? (options.specialtyName?.(specialtyCoding.code) ?? specialtyCoding.display ?? humaniseCode(specialtyCoding.code))
+    : '';
 
   const serviceRef = part(parts, 'service')?.valueReference;
   const service = serviceRef?.display ?? identifierIn(serviceRef?.identifier, ID.service) ?? '';
@@ -110,7 +112,12 @@ function mapEntry(
   };
 }
 
-function mapList(body: unknown, itemType: 'ReferralRequest' | 'CommunicationRequest', options: WorklistMapOptions, context: ErsErrorContext) {
+function mapList(
+  body: unknown,
+  itemType: 'ReferralRequest' | 'CommunicationRequest',
+  options: WorklistMapOptions,
+  context: ErsErrorContext,
+) {
   const list = parseResource(WorklistList, 'List', body, context);
   const contained = new ResourceIndex(context).addContained(list.contained, 'the list');
   return (list.entry ?? []).map((entry, index) => mapEntry(entry, index, itemType, contained, options, context));

@@ -17,8 +17,9 @@ export function readOperationOutcome(body: unknown): OutcomeDetail | null {
   const outcome = record(body);
   if (!outcome || outcome.resourceType !== 'OperationOutcome' || !Array.isArray(outcome.issue)) return null;
   // e-RS puts the deciding problem first; the rest repeat or elaborate it.
-  const issue = outcome.issue.map(record).find((item) => item !== null && item.severity !== 'warning' && item.severity !== 'information')
-    ?? record(outcome.issue[0]);
+  const issue =
+    outcome.issue.map(record).find((item) => item !== null && item.severity !== 'warning' && item.severity !== 'information') ??
+    record(outcome.issue[0]);
   if (!issue) return null;
   const details = record(issue.details);
   const codings = Array.isArray(details?.coding) ? details.coding : [];

@@ -32,7 +32,12 @@ export function documentReferenceOf(
   path: string,
 ): DocumentReferenceOut {
   const binaryId = check.token(operation, attachment.binaryId, `${path}.binaryId`, 'uploaded file reference');
-  const description = check.text(operation, attachment.description, { path: `${path}.description`, label: 'file description', max: 255, required: false });
+  const description = check.text(operation, attachment.description, {
+    path: `${path}.description`,
+    label: 'file description',
+    max: 255,
+    required: false,
+  });
   const doc: DocumentReferenceOut = {
     meta: { profile: [PROFILE.documentReference] },
     resourceType: 'DocumentReference',
@@ -52,5 +57,8 @@ export function attachmentParameters(
   typeCode: 'PROVIDER' | 'GUIDANCE_RESPONSE',
   path: string,
 ): ParameterOut[] {
-  return (attachments ?? []).map((attachment, index) => ({ name, resource: documentReferenceOf(operation, attachment, typeCode, `${path}.${index}`) }));
+  return (attachments ?? []).map((attachment, index) => ({
+    name,
+    resource: documentReferenceOf(operation, attachment, typeCode, `${path}.${index}`),
+  }));
 }

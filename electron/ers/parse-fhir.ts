@@ -17,7 +17,8 @@ export function parseResource<S extends v.GenericSchema>(
   body: unknown,
   context: ErsErrorContext,
 ): v.InferOutput<S> {
-  const resourceType = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as { resourceType?: unknown }).resourceType : undefined;
+  const resourceType =
+    typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as { resourceType?: unknown }).resourceType : undefined;
   if (resourceType !== expectedType) {
     throw malformedError(context, `${describeType(resourceType)} where a ${expectedType} was expected`);
   }
@@ -25,7 +26,12 @@ export function parseResource<S extends v.GenericSchema>(
 }
 
 /** For a part already known to be of the right type (a contained resource, a Bundle entry). */
-export function parseShape<S extends v.GenericSchema>(schema: S, value: unknown, context: ErsErrorContext, where: string): v.InferOutput<S> {
+export function parseShape<S extends v.GenericSchema>(
+  schema: S,
+  value: unknown,
+  context: ErsErrorContext,
+  where: string,
+): v.InferOutput<S> {
   const result = v.safeParse(schema, value);
   if (!result.success) {
     const first = result.issues[0];

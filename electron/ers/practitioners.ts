@@ -53,7 +53,11 @@ export function mapOnBehalfOfPractitioners(body: unknown, context: ErsErrorConte
   });
 }
 
-export async function getOnBehalfOfPractitioners(ctx: ErsContext, organisationOds: string, signal?: AbortSignal): Promise<OnBehalfOfPractitioner[]> {
+export async function getOnBehalfOfPractitioners(
+  ctx: ErsContext,
+  organisationOds: string,
+  signal?: AbortSignal,
+): Promise<OnBehalfOfPractitioner[]> {
   const result = await ctx.transport.json({ ...onBehalfOfRequest(organisationOds), signal });
   return mapOnBehalfOfPractitioners(result.body, callContext('A040', result.correlationId));
 }

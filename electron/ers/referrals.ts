@@ -58,7 +58,11 @@ export function appointmentRequest(input: AppointmentInput): ErsRequest {
 
 export async function getReferral(ctx: ErsContext, input: ReferralInput, signal?: AbortSignal): Promise<ReferralView> {
   const result = await ctx.transport.json({ ...referralRequest(input), signal });
-  const view = mapReferral(result.body, { now: ctx.now(), expectedUbrn: input.ubrn, specialtyName: ctx.specialtyName }, callContext('A005', result.correlationId));
+  const view = mapReferral(
+    result.body,
+    { now: ctx.now(), expectedUbrn: input.ubrn, specialtyName: ctx.specialtyName },
+    callContext('A005', result.correlationId),
+  );
   if (input.version !== undefined && view.version !== input.version) {
     // Asked for one version, given another: treat as unreadable rather than mislabel it.
     throw malformedError(callContext('A005', result.correlationId), 'the referral is not the version asked for');

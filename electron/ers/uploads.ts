@@ -29,14 +29,27 @@ export function uploadRequest(input: UploadInput): ErsRequest {
     throw invalidInputError(op, 'The file is larger than e-RS accepts (5 MB). Choose a smaller file.', 'bytes');
   }
   if (typeof input.fileName !== 'string' || !UPLOAD_FILE_NAME_PATTERN.test(input.fileName)) {
-    throw invalidInputError(op, 'Rename the file using only letters, digits, spaces, dots, dashes, underscores and brackets, then try again.', 'fileName');
+    throw invalidInputError(
+      op,
+      'Rename the file using only letters, digits, spaces, dots, dashes, underscores and brackets, then try again.',
+      'fileName',
+    );
   }
   const contentType = typeof input.contentType === 'string' ? input.contentType.toLowerCase() : '';
   const extensions = UPLOAD_TYPES[contentType];
-  if (!extensions) throw invalidInputError(op, 'e-RS does not accept this type of file. Save it as PDF, Word, text, RTF, an image or another type e-RS accepts.', 'contentType');
+  if (!extensions)
+    throw invalidInputError(
+      op,
+      'e-RS does not accept this type of file. Save it as PDF, Word, text, RTF, an image or another type e-RS accepts.',
+      'contentType',
+    );
   const extension = input.fileName.includes('.') ? (input.fileName.split('.').pop() ?? '').toLowerCase() : '';
   if (!extensions.includes(extension)) {
-    throw invalidInputError(op, `The file name must end in .${extensions.join(' or .')} for this type of file. Rename it and try again.`, 'fileName');
+    throw invalidInputError(
+      op,
+      `The file name must end in .${extensions.join(' or .')} for this type of file. Rename it and try again.`,
+      'fileName',
+    );
   }
   const headers: Record<string, string> = { 'NHSD-eRS-File-Name': input.fileName };
   if (input.referralId !== undefined) headers['NHSD-eRS-Referral-Id'] = check.ubrn(op, input.referralId, 'referralId');

@@ -28,7 +28,11 @@ export function token(operation: OperationId, value: unknown, path: string, labe
   return value;
 }
 
-export function text(operation: OperationId, value: unknown, options: { path: string; label: string; max: number; required: boolean }): string | undefined {
+export function text(
+  operation: OperationId,
+  value: unknown,
+  options: { path: string; label: string; max: number; required: boolean },
+): string | undefined {
   if (value === undefined || value === null || value === '') {
     if (options.required) throw invalidInputError(operation, `Enter the ${options.label}.`, options.path);
     return undefined;

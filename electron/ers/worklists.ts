@@ -44,25 +44,42 @@ export function referralWorklistRequest(input: ReferralWorklistInput, codeSystem
     { name: 'listType', valueCodeableConcept: { coding: [codingOf(CODE_SYSTEM.referralListSelector, listType)] } },
   ];
   if (input.serviceId !== undefined) {
-    parameter.push({ name: 'service', valueIdentifier: { system: ID_OUT.service, value: check.token(op, input.serviceId, 'serviceId', 'service') } });
+    parameter.push({
+      name: 'service',
+      valueIdentifier: { system: ID_OUT.service, value: check.token(op, input.serviceId, 'serviceId', 'service') },
+    });
   }
   if (input.specialty !== undefined) {
     parameter.push({ name: 'specialtyAssignedIndicator', valueCodeableConcept: assigned(input.specialty.assigned) });
     if (input.specialty.assigned) {
       const code = check.token(op, input.specialty.code, 'specialty.code', 'specialty');
-      parameter.push({ name: 'specialty', valueCodeableConcept: { coding: [codingOf(`${codeSystemBase}/STU3/CodeSystem/SPECIALTY`, code)] } });
+      parameter.push({
+        name: 'specialty',
+        valueCodeableConcept: { coding: [codingOf(`${codeSystemBase}/STU3/CodeSystem/SPECIALTY`, code)] },
+      });
     }
   }
   if (input.locationOds !== undefined) {
-    parameter.push({ name: 'location', valueIdentifier: { system: ID_OUT.location, value: check.token(op, input.locationOds, 'locationOds', 'location') } });
+    parameter.push({
+      name: 'location',
+      valueIdentifier: { system: ID_OUT.location, value: check.token(op, input.locationOds, 'locationOds', 'location') },
+    });
   }
   if (input.clinician !== undefined) {
     parameter.push({ name: 'clinicianAssignedIndicator', valueCodeableConcept: assigned(input.clinician.assigned) });
     if (input.clinician.assigned) {
-      parameter.push({ name: 'clinician', valueIdentifier: { system: ID_OUT.sdsUser, value: check.token(op, input.clinician.userId, 'clinician.userId', 'clinician') } });
+      parameter.push({
+        name: 'clinician',
+        valueIdentifier: { system: ID_OUT.sdsUser, value: check.token(op, input.clinician.userId, 'clinician.userId', 'clinician') },
+      });
     }
   }
-  return { operation: op, method: 'POST', path: '/FHIR/STU3/ReferralRequest/$ers.fetchworklist', json: parametersOf(PROFILE.fetchWorklist, parameter) };
+  return {
+    operation: op,
+    method: 'POST',
+    path: '/FHIR/STU3/ReferralRequest/$ers.fetchworklist',
+    json: parametersOf(PROFILE.fetchWorklist, parameter),
+  };
 }
 
 export function adviceWorklistRequest(): ErsRequest {
@@ -71,7 +88,10 @@ export function adviceWorklistRequest(): ErsRequest {
     method: 'POST',
     path: '/FHIR/STU3/CommunicationRequest/$ers.fetchworklist',
     json: parametersOf(PROFILE.fetchWorklist, [
-      { name: 'listType', valueCodeableConcept: { coding: [codingOf(CODE_SYSTEM.communicationListSelector, 'ADVICE_AND_GUIDANCE_REQUESTS')] } },
+      {
+        name: 'listType',
+        valueCodeableConcept: { coding: [codingOf(CODE_SYSTEM.communicationListSelector, 'ADVICE_AND_GUIDANCE_REQUESTS')] },
+      },
     ]),
   };
 }
@@ -88,7 +108,12 @@ export async function fetchAdviceWorklist(ctx: ErsContext, signal?: AbortSignal)
 }
 
 /** One of the app's three lists: referrals and triage share A008's "Referrals for review". */
-export async function fetchWorklist(ctx: ErsContext, kind: WorklistKind, filters: Omit<ReferralWorklistInput, 'listType'> = {}, signal?: AbortSignal): Promise<WorklistRow[]> {
+export async function fetchWorklist(
+  ctx: ErsContext,
+  kind: WorklistKind,
+  filters: Omit<ReferralWorklistInput, 'listType'> = {},
+  signal?: AbortSignal,
+): Promise<WorklistRow[]> {
   if (kind === 'advice') return fetchAdviceWorklist(ctx, signal);
   const items = await fetchReferralWorklist(ctx, { ...filters, listType: 'REFERRALS_FOR_REVIEW' }, signal);
   return items.filter((item) => item.kind === kind).map((item) => item.row);

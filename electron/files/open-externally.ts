@@ -113,13 +113,105 @@ const GENERIC_TYPES = new Set(['', 'application/octet-stream', 'binary/octet-str
  * run rather than show. Refused by name anywhere in the name's extensions.
  */
 export const EXECUTABLE_EXTENSIONS: ReadonlySet<string> = new Set([
-  'exe', 'com', 'bat', 'cmd', 'js', 'jse', 'mjs', 'cjs', 'vbs', 'vbe', 'vb', 'vbscript', 'wsf', 'wsh', 'wsc', 'ws', 'lnk',
-  'hta', 'msi', 'msp', 'mst', 'msix', 'msixbundle', 'appx', 'appxbundle', 'ps1', 'ps1xml', 'ps2', 'ps2xml', 'psc1', 'psc2',
-  'psd1', 'psm1', 'scr', 'pif', 'cpl', 'jar', 'jnlp', 'reg', 'dll', 'ocx', 'drv', 'sys', 'url', 'website', 'appref-ms',
-  'application', 'gadget', 'inf', 'ins', 'isp', 'msc', 'scf', 'shb', 'shs', 'xbap', 'xll', 'chm', 'hlp', 'settingcontent-ms',
-  'library-ms', 'search-ms', 'searchconnector-ms', 'diagcab', 'sh', 'bash', 'zsh', 'csh', 'ksh', 'command', 'tool', 'run',
-  'bin', 'app', 'dmg', 'pkg', 'mpkg', 'deb', 'rpm', 'appimage', 'py', 'pyc', 'pyw', 'pl', 'rb', 'php', 'lua', 'iso', 'img',
-  'vhd', 'vhdx', 'html', 'htm', 'xhtml', 'xht', 'mht', 'mhtml', 'svg', 'svgz',
+  'exe',
+  'com',
+  'bat',
+  'cmd',
+  'js',
+  'jse',
+  'mjs',
+  'cjs',
+  'vbs',
+  'vbe',
+  'vb',
+  'vbscript',
+  'wsf',
+  'wsh',
+  'wsc',
+  'ws',
+  'lnk',
+  'hta',
+  'msi',
+  'msp',
+  'mst',
+  'msix',
+  'msixbundle',
+  'appx',
+  'appxbundle',
+  'ps1',
+  'ps1xml',
+  'ps2',
+  'ps2xml',
+  'psc1',
+  'psc2',
+  'psd1',
+  'psm1',
+  'scr',
+  'pif',
+  'cpl',
+  'jar',
+  'jnlp',
+  'reg',
+  'dll',
+  'ocx',
+  'drv',
+  'sys',
+  'url',
+  'website',
+  'appref-ms',
+  'application',
+  'gadget',
+  'inf',
+  'ins',
+  'isp',
+  'msc',
+  'scf',
+  'shb',
+  'shs',
+  'xbap',
+  'xll',
+  'chm',
+  'hlp',
+  'settingcontent-ms',
+  'library-ms',
+  'search-ms',
+  'searchconnector-ms',
+  'diagcab',
+  'sh',
+  'bash',
+  'zsh',
+  'csh',
+  'ksh',
+  'command',
+  'tool',
+  'run',
+  'bin',
+  'app',
+  'dmg',
+  'pkg',
+  'mpkg',
+  'deb',
+  'rpm',
+  'appimage',
+  'py',
+  'pyc',
+  'pyw',
+  'pl',
+  'rb',
+  'php',
+  'lua',
+  'iso',
+  'img',
+  'vhd',
+  'vhdx',
+  'html',
+  'htm',
+  'xhtml',
+  'xht',
+  'mht',
+  'mhtml',
+  'svg',
+  'svgz',
 ]);
 
 /**
@@ -128,35 +220,104 @@ export const EXECUTABLE_EXTENSIONS: ReadonlySet<string> = new Set([
  * Open XML formats. Refused by their last extension, whatever the content type says.
  */
 export const MACRO_CAPABLE_EXTENSIONS: ReadonlySet<string> = new Set([
-  'doc', 'dot', 'wbk', 'docm', 'dotm',
-  'xls', 'xlt', 'xla', 'xlw', 'xlm', 'xlsb', 'xlsm', 'xltm', 'xlam',
-  'ppt', 'pot', 'pps', 'ppa', 'pptm', 'potm', 'ppsm', 'ppam', 'sldm',
+  'doc',
+  'dot',
+  'wbk',
+  'docm',
+  'dotm',
+  'xls',
+  'xlt',
+  'xla',
+  'xlw',
+  'xlm',
+  'xlsb',
+  'xlsm',
+  'xltm',
+  'xlam',
+  'ppt',
+  'pot',
+  'pps',
+  'ppa',
+  'pptm',
+  'potm',
+  'ppsm',
+  'ppam',
+  'sldm',
 ]);
 
 /** The content types of those formats (the macro-enabled ones match MACRO_TYPE_PATTERN). */
 const MACRO_CAPABLE_TYPES = new Set([
-  'application/msword', 'application/doc', 'application/vnd.msword', 'application/x-msword', 'application/vnd.ms-word',
-  'application/vnd.ms-excel', 'application/msexcel', 'application/x-msexcel', 'application/x-excel', 'application/excel',
-  'application/vnd.ms-powerpoint', 'application/mspowerpoint', 'application/x-mspowerpoint', 'application/powerpoint',
-  'application/vnd.ms-word.template.macroenabled.12', 'application/vnd.ms-excel.sheet.binary.macroenabled.12',
+  'application/msword',
+  'application/doc',
+  'application/vnd.msword',
+  'application/x-msword',
+  'application/vnd.ms-word',
+  'application/vnd.ms-excel',
+  'application/msexcel',
+  'application/x-msexcel',
+  'application/x-excel',
+  'application/excel',
+  'application/vnd.ms-powerpoint',
+  'application/mspowerpoint',
+  'application/x-mspowerpoint',
+  'application/powerpoint',
+  'application/vnd.ms-word.template.macroenabled.12',
+  'application/vnd.ms-excel.sheet.binary.macroenabled.12',
 ]);
 const MACRO_TYPE_PATTERN = /macroenabled|^application\/vnd\.ms-(?:word|excel|powerpoint)\b/;
 
 const EXECUTABLE_TYPES = new Set([
-  'application/x-msdownload', 'application/x-msdos-program', 'application/x-ms-installer', 'application/x-msi',
-  'application/x-ms-shortcut', 'application/vnd.microsoft.portable-executable', 'application/x-dosexec',
-  'application/x-executable', 'application/x-elf', 'application/x-mach-binary', 'application/x-sh', 'application/x-csh',
-  'application/javascript', 'application/ecmascript', 'application/x-javascript', 'text/javascript', 'text/ecmascript',
-  'text/jscript', 'text/vbscript', 'text/vbs', 'application/hta', 'application/x-bat', 'application/bat',
-  'application/java-archive', 'application/x-java-archive', 'application/x-java-jnlp-file', 'application/x-apple-diskimage',
-  'application/x-ms-application', 'application/x-ms-xbap', 'application/x-silverlight-app', 'text/html',
-  'application/xhtml+xml', 'image/svg+xml', 'application/x-python', 'text/x-python', 'application/x-perl',
-  'application/x-php', 'application/x-iso9660-image', 'message/rfc822', 'multipart/related',
+  'application/x-msdownload',
+  'application/x-msdos-program',
+  'application/x-ms-installer',
+  'application/x-msi',
+  'application/x-ms-shortcut',
+  'application/vnd.microsoft.portable-executable',
+  'application/x-dosexec',
+  'application/x-executable',
+  'application/x-elf',
+  'application/x-mach-binary',
+  'application/x-sh',
+  'application/x-csh',
+  'application/javascript',
+  'application/ecmascript',
+  'application/x-javascript',
+  'text/javascript',
+  'text/ecmascript',
+  'text/jscript',
+  'text/vbscript',
+  'text/vbs',
+  'application/hta',
+  'application/x-bat',
+  'application/bat',
+  'application/java-archive',
+  'application/x-java-archive',
+  'application/x-java-jnlp-file',
+  'application/x-apple-diskimage',
+  'application/x-ms-application',
+  'application/x-ms-xbap',
+  'application/x-silverlight-app',
+  'text/html',
+  'application/xhtml+xml',
+  'image/svg+xml',
+  'application/x-python',
+  'text/x-python',
+  'application/x-perl',
+  'application/x-php',
+  'application/x-iso9660-image',
+  'message/rfc822',
+  'multipart/related',
 ]);
-const EXECUTABLE_TYPE_PATTERN = /script|executable|msdownload|msdos|installer|x-msi\b|shortcut|java-archive|shellscript|x-sh\b|powershell|portable-executable|diskimage/;
+const EXECUTABLE_TYPE_PATTERN =
+  /script|executable|msdownload|msdos|installer|x-msi\b|shortcut|java-archive|shellscript|x-sh\b|powershell|portable-executable|diskimage/;
 
 function normaliseContentType(contentType: string | null | undefined): string {
-  return String(contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  return (
+    String(contentType ?? '')
+      .split(';')[0]
+      ?.trim()
+      .toLowerCase() ?? ''
+  );
 }
 
 function isExecutableType(type: string): boolean {
@@ -184,7 +345,10 @@ function looksExecutable(bytes: Uint8Array): boolean {
   return (
     starts(0x4d, 0x5a) || // MZ: Windows programs, libraries, screen savers, control panel items
     starts(0x7f, 0x45, 0x4c, 0x46) || // ELF
-    starts(0xfe, 0xed, 0xfa, 0xce) || starts(0xfe, 0xed, 0xfa, 0xcf) || starts(0xce, 0xfa, 0xed, 0xfe) || starts(0xcf, 0xfa, 0xed, 0xfe) || // Mach-O
+    starts(0xfe, 0xed, 0xfa, 0xce) ||
+    starts(0xfe, 0xed, 0xfa, 0xcf) ||
+    starts(0xce, 0xfa, 0xed, 0xfe) ||
+    starts(0xcf, 0xfa, 0xed, 0xfe) || // Mach-O
     starts(0xca, 0xfe, 0xba, 0xbe) || // Mach-O universal, Java class
     starts(0x23, 0x21) || // #! script
     starts(0x4c, 0x00, 0x00, 0x00, 0x01, 0x14, 0x02, 0x00) // Windows shortcut
@@ -240,7 +404,11 @@ function decodeOnce(text: string): string {
 function cleanName(raw: string): string {
   let name = decodeOnce(raw.slice(0, 4096)).normalize('NFC');
   // Only the last component of anything that looks like a path is a name.
-  name = name.split(/[\\/]/).filter((part) => part.length > 0).pop() ?? '';
+  name =
+    name
+      .split(/[\\/]/)
+      .filter((part) => part.length > 0)
+      .pop() ?? '';
   name = strippedName(name)
     // Beyond the bidirectional and control characters no name keeps (name-characters.ts):
     // other format characters (zero-width), private use and lone surrogates.
@@ -281,7 +449,9 @@ export function safeFileName(given: string | null | undefined, contentType: stri
 
   const raw = String(given ?? '');
   // Judged on the name as the desktop would read it, before anything is cut away.
-  const asDesktopReadsIt = strippedName(raw).replace(/[\p{Cc}\p{Cf}]/gu, '').replace(/[\s.]+$/, '');
+  const asDesktopReadsIt = strippedName(raw)
+    .replace(/[\p{Cc}\p{Cf}]/gu, '')
+    .replace(/[\s.]+$/, '');
   const lastExt = splitExtension(asDesktopReadsIt.split(/[\\/]/).pop() ?? '').ext;
   if (EXECUTABLE_EXTENSIONS.has(lastExt)) throw executableRefused();
   if (isMacroCapableType(type) || MACRO_CAPABLE_EXTENSIONS.has(lastExt)) throw macroCapableRefused();
@@ -296,7 +466,9 @@ export function safeFileName(given: string | null | undefined, contentType: stri
   if (bytes && looksMacroCapable(bytes)) throw macroCapableRefused();
 
   // An inner extension naming a program ("letter.exe.pdf") is kept as text, not as a dot.
-  stem = stem.replace(/\.([^.]+)(?=\.|$)/g, (match, inner: string) => (EXECUTABLE_EXTENSIONS.has(inner.toLowerCase()) ? `_${inner}` : match));
+  stem = stem.replace(/\.([^.]+)(?=\.|$)/g, (match, inner: string) =>
+    EXECUTABLE_EXTENSIONS.has(inner.toLowerCase()) ? `_${inner}` : match,
+  );
 
   const allowed = OPENABLE_TYPES[type];
   let finalExt: string;

@@ -19,7 +19,12 @@ async function main(): Promise<void> {
   const log = stderrLogger(process.env.ERS_LOG_LEVEL === 'debug' ? 'debug' : 'info');
   const config = loadConfig();
   let local: LocalEnvironment | null = null;
-  const app = await createApp({ config, platform: createNodePlatform(), log, local: { start: async (options) => (local = await startLocalEnvironment(options)) } });
+  const app = await createApp({
+    config,
+    platform: createNodePlatform(),
+    log,
+    local: { start: async (options) => (local = await startLocalEnvironment(options)) },
+  });
   const port = process.env.PORT ? Number(process.env.PORT) : 0;
   const host = await startHost({ app, events: app.events, staticDir: path.join(root, 'dist', 'renderer'), log, port });
   process.stdout.write(`e-RS Triage (${config.environmentLabel}) is running.\nOpen: ${host.url}\n`);
@@ -30,8 +35,10 @@ async function main(): Promise<void> {
     process.stdin.setEncoding('utf8');
     process.stdin.on('data', (text: string) => {
       const word = text.trim();
-      if (word === 'offline') void running.stopErs().then(() => process.stdout.write('The local e-RS is stopped: the app goes offline at its next call.\n'));
-      if (word === 'online') void running.startErs().then(() => process.stdout.write('The local e-RS is back: the app comes online at its next check.\n'));
+      if (word === 'offline')
+        void running.stopErs().then(() => process.stdout.write('The local e-RS is stopped: the app goes offline at its next call.\n'));
+      if (word === 'online')
+        void running.startErs().then(() => process.stdout.write('The local e-RS is back: the app comes online at its next check.\n'));
     });
   }
   const stop = async () => {
@@ -44,7 +51,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const message = error instanceof AppError ? error.message : 'The app host could not start. Run it again; if it keeps failing, report the log above.';
+  const message =
+    error instanceof AppError ? error.message : 'The app host could not start. Run it again; if it keeps failing, report the log above.';
   process.stderr.write(`${message}\n`);
   if (!(error instanceof AppError)) process.stderr.write(`${String(error)}\n`);
   process.exit(1);

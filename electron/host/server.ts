@@ -132,7 +132,10 @@ export async function startHost(options: HostOptions): Promise<HostServer> {
     try {
       input = text === '' ? {} : decodeWire(text);
     } catch {
-      const result = { ok: false, error: { code: 'INVALID_INPUT', message: 'The request was not valid JSON. Reload the page and try again.' } };
+      const result = {
+        ok: false,
+        error: { code: 'INVALID_INPUT', message: 'The request was not valid JSON. Reload the page and try again.' },
+      };
       sendRaw(res, 200, encodeWire(result));
       return;
     }

@@ -126,7 +126,9 @@ export function createFileSink(options: FileSinkOptions): FileSink {
       }
       try {
         if (dropped > reportedDropped) {
-          append(`${JSON.stringify({ time: new Date().toISOString(), level: 'warn', event: 'log.lines_dropped', count: dropped - reportedDropped })}\n`);
+          append(
+            `${JSON.stringify({ time: new Date().toISOString(), level: 'warn', event: 'log.lines_dropped', count: dropped - reportedDropped })}\n`,
+          );
           reportedDropped = dropped;
         }
         append(text);

@@ -31,7 +31,12 @@ export function createLogger(sink: LogSink, minLevel: LogLevel = 'info'): Logger
     try {
       const entry: Record<string, unknown> = { time: new Date().toISOString(), level, event: safeEvent(event) };
       for (const [key, value] of Object.entries(redactFields(fields))) {
-        Object.defineProperty(entry, RESERVED.has(key) ? `field.${key}` : key, { value, enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(entry, RESERVED.has(key) ? `field.${key}` : key, {
+          value,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       }
       line = JSON.stringify(entry);
     } catch {

@@ -28,39 +28,100 @@ const MAX_STACK_FRAMES = 20;
 // By key
 
 /** Kept as they are (after string scrubbing) although a rule below would match them. */
-const ALLOWED_KEYS = new Set([
-  'ubrn',
-  'correlationid',
-  'xcorrelationid',
-  'requestid',
-  'xrequestid',
-  'contenttype',
-  'mimetype',
-]);
+const ALLOWED_KEYS = new Set(['ubrn', 'correlationid', 'xcorrelationid', 'requestid', 'xrequestid', 'contenttype', 'mimetype']);
 
 /** Keys whose value is a diagnostic sentence: kept, with quoted fragments removed. */
 const MESSAGE_KEYS = new Set(['message', 'errormessage', 'error', 'stack', 'cause']);
 
 /** Secret-bearing names, matched anywhere in the lower-cased key without separators. */
 const SECRET_PARTS = [
-  'token', 'secret', 'passw', 'authoriz', 'authoris', 'assertion', 'cookie', 'credential', 'verifier',
-  'signature', 'apikey', 'privatekey', 'sessionid', 'jwt', 'jwk', 'key',
+  'token',
+  'secret',
+  'passw',
+  'authoriz',
+  'authoris',
+  'assertion',
+  'cookie',
+  'credential',
+  'verifier',
+  'signature',
+  'apikey',
+  'privatekey',
+  'sessionid',
+  'jwt',
+  'jwk',
+  'key',
 ];
 /** Secret-bearing names matched only as whole words of the key. */
 const SECRET_WORDS = new Set(['code', 'state', 'nonce', 'pin', 'otp', 'pkce', 'sig', 'salt', 'iv']);
 
 /** Person-identifying or clinical names, matched anywhere in the normalised key. */
 const PERSONAL_PARTS = [
-  'nhs', 'patient', 'surname', 'forename', 'firstname', 'lastname', 'fullname', 'birth', 'email', 'phone',
-  'postcode', 'address', 'clinical', 'diagnos', 'symptom', 'comment', 'guidance', 'narrative', 'referrer',
-  'clinician', 'practitioner', 'filename',
+  'nhs',
+  'patient',
+  'surname',
+  'forename',
+  'firstname',
+  'lastname',
+  'fullname',
+  'birth',
+  'email',
+  'phone',
+  'postcode',
+  'address',
+  'clinical',
+  'diagnos',
+  'symptom',
+  'comment',
+  'guidance',
+  'narrative',
+  'referrer',
+  'clinician',
+  'practitioner',
+  'filename',
 ];
 /** Person-identifying or clinical names matched only as whole words of the key. */
 const PERSONAL_WORDS = new Set([
-  'name', 'names', 'given', 'family', 'prefix', 'title', 'text', 'note', 'notes', 'content', 'contents', 'body',
-  'display', 'description', 'summary', 'letter', 'history', 'subject', 'data', 'payload', 'raw', 'base64', 'html',
-  'dob', 'sex', 'gender', 'mobile', 'telecom', 'author', 'sender', 'recipient', 'requester', 'person', 'contact',
-  'question', 'advice', 'recommendation', 'reply', 'conversation', 'thread',
+  'name',
+  'names',
+  'given',
+  'family',
+  'prefix',
+  'title',
+  'text',
+  'note',
+  'notes',
+  'content',
+  'contents',
+  'body',
+  'display',
+  'description',
+  'summary',
+  'letter',
+  'history',
+  'subject',
+  'data',
+  'payload',
+  'raw',
+  'base64',
+  'html',
+  'dob',
+  'sex',
+  'gender',
+  'mobile',
+  'telecom',
+  'author',
+  'sender',
+  'recipient',
+  'requester',
+  'person',
+  'contact',
+  'question',
+  'advice',
+  'recommendation',
+  'reply',
+  'conversation',
+  'thread',
 ]);
 /** A count of something personal is not personal: `patientCount: 3`, `htmlChars: 900`. */
 const COUNT_WORDS = new Set(['count', 'chars', 'bytes', 'length', 'size', 'pages', 'total', 'ms', 'seconds']);
@@ -122,8 +183,12 @@ const SHORT_OPAQUE = /(?<![A-Za-z0-9_\-+=~])[A-Za-z0-9_\-+=~]{20,31}(?![A-Za-z0-
 const DATE_DMY = /(?<![\d/-])(?:0?[1-9]|[12]\d|3[01])([/-])(?:0?[1-9]|1[0-2])\1(?:(?:19|20)\d\d|\d\d)(?![\d/-])/g;
 const DATE_DMY_DOTTED = /(?<![\d.])(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.(?:19|20)\d\d(?![\d.])/g;
 const DATE_ISO = /(?<![\d-])(?:1[89]|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?![\d:]|T\d)/g;
-const MONTH = '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
-const DATE_WORDS = new RegExp(`\\b(?:0?[1-9]|[12]\\d|3[01])(?:st|nd|rd|th)?[ \\u00a0-]${MONTH}\\.?[ \\u00a0,-]{1,2}(?:(?:18|19|20)\\d\\d|\\d\\d)\\b`, 'gi');
+const MONTH =
+  '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
+const DATE_WORDS = new RegExp(
+  `\\b(?:0?[1-9]|[12]\\d|3[01])(?:st|nd|rd|th)?[ \\u00a0-]${MONTH}\\.?[ \\u00a0,-]{1,2}(?:(?:18|19|20)\\d\\d|\\d\\d)\\b`,
+  'gi',
+);
 /** e-RS and PDS write a person as "SMITH, John" or "SMITH, John (Mr)": capitals, a comma, a given name. */
 const TITLE = '(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Rev|Sir|Dame)\\.?';
 const SURNAME_FIRST = new RegExp(
@@ -152,7 +217,9 @@ const CAMEL_WORD = /[A-Z]?[a-z]{2,}/g;
 function looksLikeWords(text: string): boolean {
   if (!CAMEL_CASE.test(text)) return false;
   if ((text.match(/[A-Z]/g) ?? []).length / text.length > 0.35) return false;
-  return (text.match(CAMEL_WORD) ?? []).every((word) => word.length < 4 || (/[aeiouy]/i.test(word) && !/[b-df-hj-np-tv-xz]{5}/i.test(word)));
+  return (text.match(CAMEL_WORD) ?? []).every(
+    (word) => word.length < 4 || (/[aeiouy]/i.test(word) && !/[b-df-hj-np-tv-xz]{5}/i.test(word)),
+  );
 }
 
 /**
@@ -355,8 +422,14 @@ function redactObject(value: object, depth: number, seen: WeakSet<object>): Reco
     }
     let kind = classifyKey(key);
     if (kind === 'secret' && keyWords(key).includes('code') && isErrorCode(item)) kind = 'allowed';
-    if (kind === 'count' && typeof item !== 'number') kind = classifyKey(key.replace(/(count|chars|bytes|length|size|pages|total|ms|seconds)$/i, ''));
-    Object.defineProperty(out, redactString(key), { value: redactValue(item, kind, depth + 1, seen), enumerable: true, writable: true, configurable: true });
+    if (kind === 'count' && typeof item !== 'number')
+      kind = classifyKey(key.replace(/(count|chars|bytes|length|size|pages|total|ms|seconds)$/i, ''));
+    Object.defineProperty(out, redactString(key), {
+      value: redactValue(item, kind, depth + 1, seen),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   if (keys.length > MAX_KEYS) out['[more keys]'] = keys.length - MAX_KEYS;
   return out;

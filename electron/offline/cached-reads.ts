@@ -49,7 +49,12 @@ export interface CachedReadsOptions {
 
 export interface CachedReads {
   /** Any JSON value: fresh when e-RS answers, else the kept copy, checked by `validate`. */
-  readThrough<T>(key: string, fetchFn: () => Promise<T>, validate: (value: unknown) => value is T, meta?: JsonObject): Promise<CachedRead<T>>;
+  readThrough<T>(
+    key: string,
+    fetchFn: () => Promise<T>,
+    validate: (value: unknown) => value is T,
+    meta?: JsonObject,
+  ): Promise<CachedRead<T>>;
   /** A worklist, ready for the `worklist.fetch` channel. */
   worklist(kind: WorklistKind, fetchFn: () => Promise<WorklistRow[]>): Promise<WorklistView>;
   /** A referral (or A&G request) view: kept per version; offline, the newest version kept. */
@@ -67,7 +72,18 @@ export function createCachedReads(options: CachedReadsOptions): CachedReads {
   return new ReadThrough(options);
 }
 
-const WORKLIST_ROW_STRINGS = ['id', 'ubrn', 'version', 'priority', 'nhsNumber', 'patientName', 'service', 'specialty', 'referralDate', 'reviewStatus'] as const;
+const WORKLIST_ROW_STRINGS = [
+  'id',
+  'ubrn',
+  'version',
+  'priority',
+  'nhsNumber',
+  'patientName',
+  'service',
+  'specialty',
+  'referralDate',
+  'reviewStatus',
+] as const;
 
 export function isWorklistRows(value: unknown): value is WorklistRow[] {
   return (
@@ -101,7 +117,12 @@ class ReadThrough implements CachedReads {
     this.#logger = options.logger ?? silentLogger;
   }
 
-  async readThrough<T>(key: string, fetchFn: () => Promise<T>, validate: (value: unknown) => value is T, meta: JsonObject = {}): Promise<CachedRead<T>> {
+  async readThrough<T>(
+    key: string,
+    fetchFn: () => Promise<T>,
+    validate: (value: unknown) => value is T,
+    meta: JsonObject = {},
+  ): Promise<CachedRead<T>> {
     return this.#networkFirst(
       fetchFn,
       () => this.#readJson(key, validate),
@@ -126,12 +147,20 @@ class ReadThrough implements CachedReads {
     return this.#networkFirst(
       fetchFn,
       async () => {
-        const newest = (await this.#store.list(prefix)).map((entry) => entry.key).sort((a, b) => (versionOfKey(b) ?? -1) - (versionOfKey(a) ?? -1))[0];
+        const newest = (await this.#store.list(prefix))
+          .map((entry) => entry.key)
+          .sort((a, b) => (versionOfKey(b) ?? -1) - (versionOfKey(a) ?? -1))[0];
         return newest === undefined ? null : this.#readJson(newest, isItem);
       },
       async (value, fetchedAt) => {
         if (!isItem(value)) return;
-        await this.#keepJson(cacheKeys.details(family, ubrn, value.version), value, { type: 'details', kind, ubrn, referralVersion: value.version, fetchedAt });
+        await this.#keepJson(cacheKeys.details(family, ubrn, value.version), value, {
+          type: 'details',
+          kind,
+          ubrn,
+          referralVersion: value.version,
+          fetchedAt,
+        });
       },
     );
   }
@@ -147,7 +176,12 @@ class ReadThrough implements CachedReads {
     // kept (too big, disk full) is still shown as e-RS sent it.
     const download = () =>
       this.#files.run(key, () =>
-        downloadAndKeep(fetchFn, description, { now: this.#now, maxBytes: this.#maxFileBytes, put: (bytes, meta) => this.#store.put(key, bytes, meta), logger: this.#logger }),
+        downloadAndKeep(fetchFn, description, {
+          now: this.#now,
+          maxBytes: this.#maxFileBytes,
+          put: (bytes, meta) => this.#store.put(key, bytes, meta),
+          logger: this.#logger,
+        }),
       );
     let file: FetchedFile;
     try {

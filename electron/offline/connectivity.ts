@@ -110,7 +110,13 @@ export function isUnreachableError(error: unknown): boolean {
     if (field(current, 'name') === 'TimeoutError') return true;
     if (current instanceof TypeError && current.message === 'fetch failed') return true;
     // Electron's net.fetch (Chromium's network stack) names its failures net::ERR_…
-    if (current instanceof Error && /^net::ERR_(CONNECTION|NAME_NOT_RESOLVED|INTERNET_DISCONNECTED|ADDRESS_UNREACHABLE|NETWORK|TIMED_OUT|PROXY|TUNNEL|EMPTY_RESPONSE)/.test(current.message)) return true;
+    if (
+      current instanceof Error &&
+      /^net::ERR_(CONNECTION|NAME_NOT_RESOLVED|INTERNET_DISCONNECTED|ADDRESS_UNREACHABLE|NETWORK|TIMED_OUT|PROXY|TUNNEL|EMPTY_RESPONSE)/.test(
+        current.message,
+      )
+    )
+      return true;
     current = field(current, 'cause');
   }
   return false;

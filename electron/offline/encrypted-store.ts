@@ -174,7 +174,8 @@ export async function openEncryptedStore(options: StoreOptions): Promise<Encrypt
   if (typeof options.root !== 'string' || options.root === '') throw offlineErrors.invalidOptions('folder');
   if (typeof options.userId !== 'string' || options.userId === '') throw offlineErrors.invalidOptions('user');
   if (typeof options.environment !== 'string' || options.environment === '') throw offlineErrors.invalidOptions('environment');
-  if (options.partition !== undefined && (typeof options.partition !== 'string' || options.partition === '')) throw offlineErrors.invalidOptions('partition');
+  if (options.partition !== undefined && (typeof options.partition !== 'string' || options.partition === ''))
+    throw offlineErrors.invalidOptions('partition');
   const name = options.name ?? 'cache';
   if (!STORE_NAME.test(name)) throw offlineErrors.invalidOptions('store name');
   const maxBytes = checkLimit(options.maxBytes ?? DEFAULT_MAX_BYTES, 'size limit');
@@ -324,7 +325,10 @@ class Store implements EncryptedStore {
       const previous = this.#entries.get(id);
       await this.#evictToFit(sealed.length - (previous?.size ?? 0), id);
       await writeFileAtomic(this.#fs, this.#objectPath(id), sealed);
-      const stamp = await this.#fs.stat(this.#objectPath(id)).then((stat) => stat.stamp, () => '');
+      const stamp = await this.#fs.stat(this.#objectPath(id)).then(
+        (stat) => stat.stamp,
+        () => '',
+      );
       this.#bytes += sealed.length - (this.#entries.get(id)?.size ?? 0);
       this.#entries.set(id, { key, size: sealed.length, stamp, storedAt, lastAccess: storedAt, meta: cleanMeta });
       this.#indexDirty = true;
@@ -644,7 +648,10 @@ class Store implements EncryptedStore {
       this.#indexDirty = false;
     } catch (error) {
       // The old index stays whole (atomic write) and the files stay the truth; retried on the next write.
-      this.#logger.warn('offline.store.index-write-failed', { store: this.#name, code: error instanceof AppError ? error.code : 'UNKNOWN' });
+      this.#logger.warn('offline.store.index-write-failed', {
+        store: this.#name,
+        code: error instanceof AppError ? error.code : 'UNKNOWN',
+      });
     }
   }
 }

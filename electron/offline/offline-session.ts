@@ -148,15 +148,29 @@ export class OfflineSession {
   ) {}
 
   static async open(deps: OfflineSessionDeps): Promise<OfflineSession> {
-    const base = { root: deps.root, userId: deps.userId, environment: deps.environment, partition: partitionName(deps.partition), keyProvider: deps.keyProvider, logger: deps.log };
+    const base = {
+      root: deps.root,
+      userId: deps.userId,
+      environment: deps.environment,
+      partition: partitionName(deps.partition),
+      keyProvider: deps.keyProvider,
+      logger: deps.log,
+    };
     const retentionMs = (deps.settings.retentionDays ?? 7) * DAY_MS;
-    const store = await openEncryptedStore({ ...base, ...(deps.settings.maxBytes === undefined ? {} : { maxBytes: deps.settings.maxBytes }), retentionMs });
+    const store = await openEncryptedStore({
+      ...base,
+      ...(deps.settings.maxBytes === undefined ? {} : { maxBytes: deps.settings.maxBytes }),
+      retentionMs,
+    });
     await store.sweep();
     const outbox = await openOutbox(base);
     const drafts = await openDrafts({ ...base, retentionMs });
     const savedTexts = await openSavedTexts(base);
     const audit = await openAuditLog({ ...base, retentionMs });
-    const connectivity = createConnectivity({ probe: createHttpProbe(deps.ersBaseUrl, { fetch: deps.ersOptions.fetch }), logger: deps.log });
+    const connectivity = createConnectivity({
+      probe: createHttpProbe(deps.ersBaseUrl, { fetch: deps.ersOptions.fetch }),
+      logger: deps.log,
+    });
     const fileFetches = createFileFetches();
     const rateControl = new RateControl({ maxConcurrency: 4 });
     const reads = createCachedReads({ store, connectivity, fileFetches, logger: deps.log });
@@ -171,7 +185,19 @@ export class OfflineSession {
       onProgress: (progress) => deps.onProgress(progress),
       logger: deps.log,
     });
-    const session = new OfflineSession(deps.userId, deps.partition, store, outbox, drafts, savedTexts, connectivity, reads, prefetcher, audit, deps);
+    const session = new OfflineSession(
+      deps.userId,
+      deps.partition,
+      store,
+      outbox,
+      drafts,
+      savedTexts,
+      connectivity,
+      reads,
+      prefetcher,
+      audit,
+      deps,
+    );
     connectivity.onChange((status) => {
       deps.onConnectivity(status, session.banner(status));
       if (status.state === 'online') void session.drain();
@@ -203,7 +229,11 @@ export class OfflineSession {
     const actor = this.deps.actor();
     const item = await this.outbox.enqueue({ operation, input: { ...input, actor: { ...actor } }, referralVersion });
     await this.publishOutbox();
-    return { status: 'queued', outboxId: item.id, message: 'You are offline. The decision is saved on this computer and will be sent when e-RS is reachable.' };
+    return {
+      status: 'queued',
+      outboxId: item.id,
+      message: 'You are offline. The decision is saved on this computer and will be sent when e-RS is reachable.',
+    };
   }
 
   async publishOutbox(): Promise<OutboxItemView[]> {
@@ -268,7 +298,14 @@ export class OfflineSession {
       this.sentInDrain.set(item.id, { outboxId: item.id, operation: item.operation, input, correlationId });
     } catch (error) {
       if (error instanceof ErsError && error.conflict) throw new OutboxConflictError(error.status === 409 ? 409 : 412, error.message);
-      if (error instanceof ErsError && error.status !== null && error.status >= 400 && error.status < 500 && error.status !== 429 && error.status !== 401) {
+      if (
+        error instanceof ErsError &&
+        error.status !== null &&
+        error.status >= 400 &&
+        error.status < 500 &&
+        error.status !== 429 &&
+        error.status !== 401
+      ) {
         throw new OutboxRejectedError(error.message, error.status);
       }
       if (error instanceof ErsError && !error.outcomeUnknown) this.connectivity.reportFailure(error);
@@ -288,7 +325,11 @@ export class OfflineSession {
     const ubrn = String(input.ubrn ?? '');
     try {
       if (item.operation === 'advice.reply') {
-        const found = await findAdviceReply(this.deps.ers, { ubrn, guidance: String(input.guidance ?? ''), firstSentAt: Date.parse(item.createdAt) });
+        const found = await findAdviceReply(this.deps.ers, {
+          ubrn,
+          guidance: String(input.guidance ?? ''),
+          firstSentAt: Date.parse(item.createdAt),
+        });
         if (found.landed) return 'applied';
         return found.version === item.referralVersion ? 'not-applied' : 'unknown';
       }
@@ -317,7 +358,10 @@ export class OfflineSession {
     if (options.wipe) {
       // Every role's data goes, unless a decision waits in any role's outbox.
       if (await OfflineSession.decisionsWaiting(this.deps.root, this.userId, this.deps.environment)) {
-        throw new AppError('OUTBOX_NOT_EMPTY', 'Decisions are still waiting to be sent, so this computer keeps them. Reconnect to send them, or cancel them, before signing out.');
+        throw new AppError(
+          'OUTBOX_NOT_EMPTY',
+          'Decisions are still waiting to be sent, so this computer keeps them. Reconnect to send them, or cancel them, before signing out.',
+        );
       }
       await wipeUserOfflineData({ root: this.deps.root, userId: this.userId, environment: this.deps.environment });
     }

@@ -131,9 +131,11 @@ function statusOf(error: unknown): number | null {
 }
 
 const PROBLEM_TEXT = {
-  conflict: 'This referral was changed in e-RS after you made this decision, so it was not sent; open the referral to see what changed, then send the decision again or drop it.',
+  conflict:
+    'This referral was changed in e-RS after you made this decision, so it was not sent; open the referral to see what changed, then send the decision again or drop it.',
   rejected: 'e-RS refused this decision, so it was not applied; open the referral to check it, then send the decision again or drop it.',
-  unknown: 'The app stopped while this decision was being sent and e-RS could not confirm whether it arrived; check the referral in e-RS, then send the decision again or drop it.',
+  unknown:
+    'The app stopped while this decision was being sent and e-RS could not confirm whether it arrived; check the referral in e-RS, then send the decision again or drop it.',
 };
 
 export interface Outbox {
@@ -149,7 +151,11 @@ export interface Outbox {
    */
   drain(send: SendDecision, reconcile: ReconcileDecision, ready?: ReadyToSend): Promise<DrainResult>;
   /** 'drop' removes the item; 'retry-with' queues it again, optionally with a new input and version. */
-  resolveConflict(id: string, resolution: 'drop' | 'retry-with', replacement?: { input?: JsonValue; referralVersion?: string }): Promise<OutboxItem | null>;
+  resolveConflict(
+    id: string,
+    resolution: 'drop' | 'retry-with',
+    replacement?: { input?: JsonValue; referralVersion?: string },
+  ): Promise<OutboxItem | null>;
   /** Counts from the underlying store, including files discarded for failing authentication. */
   stats(): StoreStats;
   wipe(): Promise<void>;
@@ -192,8 +198,10 @@ class DurableOutbox implements Outbox {
 
   async enqueue(newItem: NewOutboxItem): Promise<OutboxItem> {
     const { operation, referralVersion } = newItem ?? {};
-    if (typeof operation !== 'string' || !OPERATION.test(operation)) throw offlineErrors.outboxInvalid('its kind of decision is not recognised');
-    if (typeof referralVersion !== 'string' || !/^\d{1,9}$/.test(referralVersion)) throw offlineErrors.outboxInvalid('the referral version is missing');
+    if (typeof operation !== 'string' || !OPERATION.test(operation))
+      throw offlineErrors.outboxInvalid('its kind of decision is not recognised');
+    if (typeof referralVersion !== 'string' || !/^\d{1,9}$/.test(referralVersion))
+      throw offlineErrors.outboxInvalid('the referral version is missing');
     const input = cloneInput(newItem.input);
     return this.#exclusive(async () => {
       const time = new Date(this.#now()).toISOString();
@@ -228,7 +236,11 @@ class DurableOutbox implements Outbox {
     });
   }
 
-  async resolveConflict(id: string, resolution: 'drop' | 'retry-with', replacement: { input?: JsonValue; referralVersion?: string } = {}): Promise<OutboxItem | null> {
+  async resolveConflict(
+    id: string,
+    resolution: 'drop' | 'retry-with',
+    replacement: { input?: JsonValue; referralVersion?: string } = {},
+  ): Promise<OutboxItem | null> {
     if (resolution !== 'drop' && resolution !== 'retry-with') throw offlineErrors.outboxInvalid('the choice was neither drop nor retry');
     const input = replacement.input === undefined ? undefined : cloneInput(replacement.input);
     const version = replacement.referralVersion;
@@ -323,7 +335,11 @@ class DurableOutbox implements Outbox {
           continue;
         }
         if (hasFlag(error, 'notSent')) {
-          await this.#update(item, { state: 'queued', attempts: item.attempts - 1, mayHaveBeenSent: claim.needsReconcile || item.mayHaveBeenSent });
+          await this.#update(item, {
+            state: 'queued',
+            attempts: item.attempts - 1,
+            mayHaveBeenSent: claim.needsReconcile || item.mayHaveBeenSent,
+          });
           return result('offline', item.id);
         }
         await this.#update(item, { state: 'queued', mayHaveBeenSent: true });

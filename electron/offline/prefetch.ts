@@ -459,12 +459,24 @@ class PoolPrefetcher implements Prefetcher {
   async #addChildren(kind: WorklistKind, details: PrefetchDetails, rank: number, urgency: number): Promise<void> {
     const family = familyOf(kind);
     const base = { kind, ubrn: details.ubrn, version: details.version, urgency, attempts: 0, throttles: 0 };
-    await this.#addFile({ ...base, key: cacheKeys.summary(family, details.ubrn, details.version), type: 'summary', attachment: null, rank: rank + 1 });
+    await this.#addFile({
+      ...base,
+      key: cacheKeys.summary(family, details.ubrn, details.version),
+      type: 'summary',
+      attachment: null,
+      rank: rank + 1,
+    });
     let index = 0;
     for (const attachment of details.attachments) {
       if (!attachment.available || !isAttachmentId(attachment.id)) continue;
       index += 1;
-      await this.#addFile({ ...base, key: cacheKeys.attachment(attachment.id), type: 'attachment', attachment, rank: rank + 1 + Math.min(index, RANK_STRIDE - 2) });
+      await this.#addFile({
+        ...base,
+        key: cacheKeys.attachment(attachment.id),
+        type: 'attachment',
+        attachment,
+        rank: rank + 1 + Math.min(index, RANK_STRIDE - 2),
+      });
     }
   }
 
@@ -500,7 +512,11 @@ class PoolPrefetcher implements Prefetcher {
   // --- the queue ------------------------------------------------------------------------
 
   #enqueue(task: Task): void {
-    task.urgency = Math.max(task.urgency, this.#urgentKeys.get(task.key) ?? 0, this.#urgentItems.get(`${familyOf(task.kind)}:${task.ubrn}`) ?? 0);
+    task.urgency = Math.max(
+      task.urgency,
+      this.#urgentKeys.get(task.key) ?? 0,
+      this.#urgentItems.get(`${familyOf(task.kind)}:${task.ubrn}`) ?? 0,
+    );
     this.#urgentKeys.delete(task.key);
     if (task.type === 'details') this.#detailsPending += 1;
     this.#tasks.set(task.key, task);
@@ -649,7 +665,12 @@ class PoolPrefetcher implements Prefetcher {
             ? this.#deps.fetchClinicalInformation({ ...item, version: description.referralVersion }, signal)
             : this.#deps.fetchAttachment({ ...item, attachmentId: description.attachmentId ?? '' }, signal),
         description,
-        { now: this.#now, maxBytes: this.#maxFileBytes, put: (bytes, meta) => this.#store.put(task.key, bytes, meta), logger: this.#logger },
+        {
+          now: this.#now,
+          maxBytes: this.#maxFileBytes,
+          put: (bytes, meta) => this.#store.put(task.key, bytes, meta),
+          logger: this.#logger,
+        },
       ),
     );
     // Thrown here, outside the shared download, so a viewer that joined it still has the file.

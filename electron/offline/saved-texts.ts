@@ -74,7 +74,10 @@ class StoredSavedTexts implements SavedTexts {
       throw new AppError('NOT_FOUND', 'That saved text no longer exists. Save it again as a new one.');
     }
     if (input.id === undefined && existing.length >= SAVED_TEXTS_PER_USER) {
-      throw new AppError('INVALID_INPUT', `You have ${SAVED_TEXTS_PER_USER} saved texts, the most the app keeps. Delete one you no longer use, then save this again.`);
+      throw new AppError(
+        'INVALID_INPUT',
+        `You have ${SAVED_TEXTS_PER_USER} saved texts, the most the app keeps. Delete one you no longer use, then save this again.`,
+      );
     }
     const id = input.id ?? randomUUID();
     await this.#store.put(PREFIX + id, Buffer.from(JSON.stringify({ kind: input.kind, title: input.title, text: input.text }), 'utf8'));

@@ -13,11 +13,12 @@ export interface LookupProblem {
   correlationId: string | null;
 }
 
-const CHECK_LETTER = 'check the patient\'s name and date of birth against the referral letter before acting';
+const CHECK_LETTER = "check the patient's name and date of birth against the referral letter before acting";
 
 export const CHECK_DIGIT_PROBLEM: LookupProblem = {
   problem: 'check-digit',
-  message: 'This NHS number fails its check digit, so it may have been mistyped and was not looked up in PDS: check it with the referrer before acting.',
+  message:
+    'This NHS number fails its check digit, so it may have been mistyped and was not looked up in PDS: check it with the referrer before acting.',
   correlationId: null,
 };
 
@@ -28,11 +29,19 @@ export const NOT_CONFIGURED_PROBLEM: LookupProblem = {
 };
 
 export function offlineProblem(): LookupProblem {
-  return { problem: 'unavailable', message: `The app is offline and has no copy of this patient's details from PDS, so ${CHECK_LETTER}.`, correlationId: null };
+  return {
+    problem: 'unavailable',
+    message: `The app is offline and has no copy of this patient's details from PDS, so ${CHECK_LETTER}.`,
+    correlationId: null,
+  };
 }
 
 export function cancelledProblem(): LookupProblem {
-  return { problem: 'unavailable', message: `The check of the patient's details with PDS was stopped before it finished, so ${CHECK_LETTER}.`, correlationId: null };
+  return {
+    problem: 'unavailable',
+    message: `The check of the patient's details with PDS was stopped before it finished, so ${CHECK_LETTER}.`,
+    correlationId: null,
+  };
 }
 
 /** The problem a failed read stands for. Anything unexpected is "unavailable", never "found". */
@@ -49,13 +58,18 @@ export function lookupProblem(error: unknown): LookupProblem {
       problem: 'not-found',
       message:
         error.ersCode === 'INVALIDATED_RESOURCE'
-          ? 'PDS says the record for this NHS number has been invalidated, so the patient\'s details could not be checked: confirm the NHS number with the referrer before acting.'
-          : 'PDS has no record of this NHS number, so the patient\'s details could not be checked: confirm the NHS number with the referrer before acting.',
+          ? "PDS says the record for this NHS number has been invalidated, so the patient's details could not be checked: confirm the NHS number with the referrer before acting."
+          : "PDS has no record of this NHS number, so the patient's details could not be checked: confirm the NHS number with the referrer before acting.",
       correlationId,
     };
   }
   if (error.status === 400 && (error.ersCode === 'INVALID_RESOURCE_ID' || error.ersCode === null)) {
-    return { problem: 'invalid', message: 'PDS says this NHS number is not valid, so the patient\'s details could not be checked: confirm the NHS number with the referrer before acting.', correlationId };
+    return {
+      problem: 'invalid',
+      message:
+        "PDS says this NHS number is not valid, so the patient's details could not be checked: confirm the NHS number with the referrer before acting.",
+      correlationId,
+    };
   }
   switch (error.code) {
     case 'ERS_NETWORK':
@@ -72,8 +86,12 @@ export function lookupProblem(error: unknown): LookupProblem {
     default:
       break;
   }
-  if (error.status === 403) return unavailable('PDS refused access for your role', '; ask your IT service desk to check the app\'s access to PDS');
+  if (error.status === 403)
+    return unavailable('PDS refused access for your role', "; ask your IT service desk to check the app's access to PDS");
   if (error.status === 429) return unavailable('PDS is receiving too many requests just now', '; reopen the item in a minute to try again');
   if (error.status !== null && error.status >= 500) return unavailable('PDS is not available right now');
-  return unavailable(`PDS answered with an unexpected status (${error.status ?? 'none'})`, '; if it keeps happening, tell your IT service desk and quote the reference');
+  return unavailable(
+    `PDS answered with an unexpected status (${error.status ?? 'none'})`,
+    '; if it keeps happening, tell your IT service desk and quote the reference',
+  );
 }

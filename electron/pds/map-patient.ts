@@ -48,7 +48,9 @@ const PdsPatient = v.looseObject({
   deceasedBoolean: v.optional(v.boolean()),
   address: v.optional(v.array(Address)),
   telecom: v.optional(v.array(ContactPoint)),
-  generalPractitioner: v.optional(v.array(v.looseObject({ identifier: v.optional(v.looseObject({ value: v.optional(v.string()), period: v.optional(Period) })) }))),
+  generalPractitioner: v.optional(
+    v.array(v.looseObject({ identifier: v.optional(v.looseObject({ value: v.optional(v.string()), period: v.optional(Period) })) })),
+  ),
 });
 
 const GENDERS: readonly PatientGender[] = ['female', 'male', 'other', 'unknown'];
@@ -97,7 +99,8 @@ export function mapPdsPatient(body: unknown, context: ErsErrorContext, now: Date
   const today = ukDate(now.toISOString()) ?? now.toISOString().slice(0, 10);
   const restricted = (patient.meta?.security ?? []).some((s) => s.code !== undefined && RESTRICTED.has(s.code));
   const gender = GENDERS.find((g) => g === patient.gender) ?? null;
-  if (patient.birthDate !== undefined && partialDate(patient.birthDate) === null) throw malformedError(context, 'Patient: unreadable birthDate');
+  if (patient.birthDate !== undefined && partialDate(patient.birthDate) === null)
+    throw malformedError(context, 'Patient: unreadable birthDate');
 
   let deceased: PatientDetails['deceased'] = null;
   if (patient.deceasedDateTime !== undefined) {
@@ -109,7 +112,9 @@ export function mapPdsPatient(body: unknown, context: ErsErrorContext, now: Date
   }
 
   const phone = restricted ? undefined : (patient.telecom ?? []).find((t) => t.system === 'phone' && t.value && current(t.period, today));
-  const gp = restricted ? undefined : (patient.generalPractitioner ?? []).find((g) => g.identifier?.value && current(g.identifier.period, today));
+  const gp = restricted
+    ? undefined
+    : (patient.generalPractitioner ?? []).find((g) => g.identifier?.value && current(g.identifier.period, today));
   return {
     nhsNumber: formatNhsNumber(patient.id),
     name: usualName(patient.name, today),

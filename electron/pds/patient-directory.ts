@@ -18,7 +18,14 @@ import type { Logger } from '../log/logger';
 import { abortableSleep, type Sleep } from '../offline/prefetch/abortable-sleep';
 import { cacheKeys } from '../offline/prefetch/cache-keys';
 import type { EncryptedStore, JsonObject } from '../offline/encrypted-store';
-import { cancelledProblem, CHECK_DIGIT_PROBLEM, lookupProblem, NOT_CONFIGURED_PROBLEM, offlineProblem, type LookupProblem } from './lookup-problems';
+import {
+  cancelledProblem,
+  CHECK_DIGIT_PROBLEM,
+  lookupProblem,
+  NOT_CONFIGURED_PROBLEM,
+  offlineProblem,
+  type LookupProblem,
+} from './lookup-problems';
 import { formatNhsNumber, passesCheckDigit } from './nhs-number';
 import type { PdsClient, PdsRead } from './pds-client';
 import type { PatientDetails, PatientLookup, PatientSummary } from '../../contract';
@@ -134,7 +141,10 @@ export function createPatientDirectory(options: PatientDirectoryOptions): Patien
     const stored = await store.get(cacheKeys.patient(nhs)).catch(() => null);
     if (!stored) return null;
     try {
-      const value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(stored.bytes)) as { requested?: unknown; patient?: unknown };
+      const value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(stored.bytes)) as {
+        requested?: unknown;
+        patient?: unknown;
+      };
       const at = stored.meta?.fetchedAt;
       // A copy in a shape this version of the app does not know is as good as none.
       if (value.requested !== nhs || !isPatientDetails(value.patient)) return null;
@@ -150,7 +160,9 @@ export function createPatientDirectory(options: PatientDirectoryOptions): Patien
     const meta: JsonObject = { type: 'patient', fetchedAt: kept.fetchedAt, contentType: 'application/json' };
     const bytes = new TextEncoder().encode(JSON.stringify({ requested: kept.requested, patient: kept.patient }));
     // A copy that cannot be kept (disk full, over the cache limit) does not fail the lookup.
-    await store.put(cacheKeys.patient(kept.requested), bytes, meta).catch((error: unknown) => options.log.warn('pds.not_kept', { code: error instanceof AppError ? error.code : 'UNKNOWN' }));
+    await store
+      .put(cacheKeys.patient(kept.requested), bytes, meta)
+      .catch((error: unknown) => options.log.warn('pds.not_kept', { code: error instanceof AppError ? error.code : 'UNKNOWN' }));
   }
 
   async function forget(nhs: string): Promise<void> {
@@ -217,7 +229,9 @@ export function createPatientDirectory(options: PatientDirectoryOptions): Patien
       // The banner may have read it meanwhile: no need to ask PDS twice.
       const known = answered.get(task.nhs);
       if (known && now() - known.at < freshMs) {
-        task.resolve(known.kept ? { kind: 'read', kept: known.kept } : { kind: 'problem', problem: known.problem ?? cancelledProblem(), kept: null });
+        task.resolve(
+          known.kept ? { kind: 'read', kept: known.kept } : { kind: 'problem', problem: known.problem ?? cancelledProblem(), kept: null },
+        );
         continue;
       }
       const wait = nextSlot - now();
@@ -240,10 +254,28 @@ export function createPatientDirectory(options: PatientDirectoryOptions): Patien
 
   function summaryOf(nhs: string, lookup: PatientLookup): PatientSummary {
     if (lookup.status === 'unchecked') {
-      return { nhsNumber: nhs, status: 'unchecked', name: null, birthDate: null, gender: null, deceased: false, restricted: false, problem: lookup.problem };
+      return {
+        nhsNumber: nhs,
+        status: 'unchecked',
+        name: null,
+        birthDate: null,
+        gender: null,
+        deceased: false,
+        restricted: false,
+        problem: lookup.problem,
+      };
     }
     const p = lookup.patient;
-    return { nhsNumber: nhs, status: lookup.status, name: p.name, birthDate: p.birthDate, gender: p.gender, deceased: p.deceased !== null, restricted: p.restricted, problem: null };
+    return {
+      nhsNumber: nhs,
+      status: lookup.status,
+      name: p.name,
+      birthDate: p.birthDate,
+      gender: p.gender,
+      deceased: p.deceased !== null,
+      restricted: p.restricted,
+      problem: null,
+    };
   }
 
   function fromAnswer(nhs: string, answer: Answer): PatientLookup {

@@ -80,7 +80,13 @@ export function createPdsClient(options: PdsClientOptions): PdsClient {
       const headers: Record<string, string> = { 'X-Request-ID': newRequestId() };
       if (user?.organisationOds) headers['NHSD-End-User-Organisation-ODS'] = user.organisationOds;
       if (user?.roleProfileId) headers['NHSD-Session-URID'] = user.roleProfileId;
-      const result = await transport.json({ operation: 'PDS-READ', method: 'GET', path: `/Patient/${nhsDigits}`, headers, ...(signal ? { signal } : {}) });
+      const result = await transport.json({
+        operation: 'PDS-READ',
+        method: 'GET',
+        path: `/Patient/${nhsDigits}`,
+        headers,
+        ...(signal ? { signal } : {}),
+      });
       const context = { operation: 'PDS-READ' as const, correlationId: result.correlationId };
       return { patient: mapPdsPatient(result.body, context, new Date(now())), correlationId: result.correlationId };
     },

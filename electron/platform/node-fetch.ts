@@ -28,7 +28,10 @@ export function createNodeFetch(env: NodeJS.ProcessEnv = process.env): FetchLike
   const settings = proxySettingsFrom(env);
   // http goes to the proxy as absolute-form requests (as curl and Chromium send it), https
   // through a CONNECT tunnel; undici would otherwise tunnel http too.
-  const dispatcher = settings ? new EnvHttpProxyAgent({ ...settings, ...(settings.noProxy === undefined ? { noProxy: '' } : {}), proxyTunnel: false }) : undefined;
+  const dispatcher = settings
+    ? new EnvHttpProxyAgent({ ...settings, ...(settings.noProxy === undefined ? { noProxy: '' } : {}), proxyTunnel: false })
+    : undefined;
   // undici's fetch with undici's own dispatcher: one version of the client end to end.
-  return (input, init) => undiciFetch(input, { ...(init as UndiciRequestInit), ...(dispatcher ? { dispatcher } : {}) }) as unknown as Promise<Response>;
+  return (input, init) =>
+    undiciFetch(input, { ...(init as UndiciRequestInit), ...(dispatcher ? { dispatcher } : {}) }) as unknown as Promise<Response>;
 }

@@ -17,17 +17,19 @@ export function packageVersion(): string {
  * The platform for the browser host and for tests: plain Node. Opening the system browser
  * is injected, so a test can capture the URL and open it in a page of its own.
  */
-export function createNodePlatform(options: {
-  userDataDir?: string;
-  openExternal?: (url: string) => Promise<void>;
-  appVersion?: string;
-  keyProvider?: KeyProvider;
-  openPath?: (filePath: string) => Promise<string>;
-  /** Where HTTPS_PROXY, HTTP_PROXY and NO_PROXY are read from (default: this process's environment). */
-  env?: NodeJS.ProcessEnv;
-  /** Tests that fake the network. */
-  fetch?: FetchLike;
-} = {}): Platform {
+export function createNodePlatform(
+  options: {
+    userDataDir?: string;
+    openExternal?: (url: string) => Promise<void>;
+    appVersion?: string;
+    keyProvider?: KeyProvider;
+    openPath?: (filePath: string) => Promise<string>;
+    /** Where HTTPS_PROXY, HTTP_PROXY and NO_PROXY are read from (default: this process's environment). */
+    env?: NodeJS.ProcessEnv;
+    /** Tests that fake the network. */
+    fetch?: FetchLike;
+  } = {},
+): Platform {
   const userDataDir = options.userDataDir ?? path.join(os.homedir(), '.ers-triage', 'browser-host');
   let keyProvider = options.keyProvider;
   return {

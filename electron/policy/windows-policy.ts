@@ -13,7 +13,10 @@ import type { MachineConfig } from '../config';
 export const POLICY_KEY = 'HKLM\\SOFTWARE\\Policies\\NHS\\e-RS Triage';
 const POLICY_KEY_LONG = 'HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\NHS\\e-RS Triage';
 
-export type RegValue = { type: 'REG_SZ' | 'REG_EXPAND_SZ'; value: string } | { type: 'REG_DWORD' | 'REG_QWORD'; value: number } | { type: string; value: string };
+export type RegValue =
+  | { type: 'REG_SZ' | 'REG_EXPAND_SZ'; value: string }
+  | { type: 'REG_DWORD' | 'REG_QWORD'; value: number }
+  | { type: string; value: string };
 
 /** reg.exe's answer: its exit code and what it printed. */
 export type RegRunner = (file: string, args: readonly string[]) => Promise<{ exitCode: number; stdout: string }>;
@@ -80,7 +83,10 @@ function expand(value: string, env: NodeJS.ProcessEnv): string {
 }
 
 function refused(name: string, what: string): AppError {
-  return new AppError('CONFIG_INVALID', `The Group Policy setting ${name} under ${POLICY_KEY} ${what}. Ask your IT service desk to correct it.`);
+  return new AppError(
+    'CONFIG_INVALID',
+    `The Group Policy setting ${name} under ${POLICY_KEY} ${what}. Ask your IT service desk to correct it.`,
+  );
 }
 
 /**
@@ -138,11 +144,18 @@ export async function readWindowsPolicy(
   try {
     answer = await run(regExePath(env), ['query', POLICY_KEY, '/s', '/reg:64']);
   } catch (cause) {
-    throw new AppError('CONFIG_UNREADABLE', 'The Group Policy settings for e-RS Triage could not be read. Ask your IT service desk to check this computer.', { cause });
+    throw new AppError(
+      'CONFIG_UNREADABLE',
+      'The Group Policy settings for e-RS Triage could not be read. Ask your IT service desk to check this computer.',
+      { cause },
+    );
   }
   if (answer.exitCode === 1) return null;
   if (answer.exitCode !== 0) {
-    throw new AppError('CONFIG_UNREADABLE', 'The Group Policy settings for e-RS Triage could not be read. Ask your IT service desk to check this computer.');
+    throw new AppError(
+      'CONFIG_UNREADABLE',
+      'The Group Policy settings for e-RS Triage could not be read. Ask your IT service desk to check this computer.',
+    );
   }
   const values = parseRegQuery(answer.stdout).get(POLICY_KEY_LONG);
   if (!values || values.size === 0) return null;

@@ -31,7 +31,10 @@ function sameText(a: string, b: string): boolean {
 }
 
 /** Throws what the e-RS client throws: an ErsError without a status means e-RS was not reached. */
-export async function findAdviceReply(ers: Pick<ErsClient, 'getAdviceRequest' | 'getConversation'>, reply: ReplyToFind): Promise<ReplyCheck> {
+export async function findAdviceReply(
+  ers: Pick<ErsClient, 'getAdviceRequest' | 'getConversation'>,
+  reply: ReplyToFind,
+): Promise<ReplyCheck> {
   const request = await ers.getAdviceRequest({ ubrn: reply.ubrn });
   const conversation = await ers.getConversation({ ubrn: reply.ubrn, version: request.version });
   const since = reply.firstSentAt - CLOCK_SKEW_MS;

@@ -49,7 +49,8 @@ export function auditActionOf(operation: string, input: Record<string, unknown>)
   const action = ACTIONS[operation];
   if (!action) return null;
   const code = (value: unknown) => (typeof value === 'string' ? value : null);
-  const detail = action === 'reject' ? code(input.reasonCode) : action === 'triage-outcome' || action === 'advice-reply' ? code(input.outcome) : null;
+  const detail =
+    action === 'reject' ? code(input.reasonCode) : action === 'triage-outcome' || action === 'advice-reply' ? code(input.outcome) : null;
   return { action, detail };
 }
 

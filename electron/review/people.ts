@@ -41,6 +41,10 @@ export function nameAdvice(request: AdviceRequestView, nameOf: NameOf): AdviceRe
 export function nameConversation(conversation: ConversationView, nameOf: NameOf): ConversationView {
   return {
     ...conversation,
-    messages: conversation.messages.map((m) => ({ ...m, author: person(m.author, nameOf), attachments: attachments(m.attachments, nameOf) })),
+    messages: conversation.messages.map((m) => ({
+      ...m,
+      author: person(m.author, nameOf),
+      attachments: attachments(m.attachments, nameOf),
+    })),
   };
 }

@@ -5,7 +5,19 @@
  * is an answer, not a failure: the current referral and what changed come back, and the
  * renderer keeps the draft. Every decision is audited locally without clinical text.
  */
-import type { AdviceRequestView, AdviceScreen, AttachmentContent, AttachmentView, ChannelParsedInput, DecisionOutcome, DraftView, FieldChange, ReferralScreen, ReferralView, SavedTextView } from '../../contract';
+import type {
+  AdviceRequestView,
+  AdviceScreen,
+  AttachmentContent,
+  AttachmentView,
+  ChannelParsedInput,
+  DecisionOutcome,
+  DraftView,
+  FieldChange,
+  ReferralScreen,
+  ReferralView,
+  SavedTextView,
+} from '../../contract';
 import { AppError } from '../app-error';
 import type { SessionManager } from '../auth/session';
 import type { DocumentConverter } from '../convert/document-converter';
@@ -71,7 +83,9 @@ function describe(referral: ReferralView): Record<string, string> {
     Priority: referral.priority,
     Specialty: referral.specialty?.display ?? '',
     Service: referral.service?.name ?? '',
-    Appointment: referral.appointment ? `${referral.appointment.status}${referral.appointment.start ? ` ${referral.appointment.start}` : ''}` : 'none',
+    Appointment: referral.appointment
+      ? `${referral.appointment.status}${referral.appointment.start ? ` ${referral.appointment.start}` : ''}`
+      : 'none',
     Attachments: String(referral.attachments.length),
     'Allowed actions': (referral.allowedActions ?? []).join(', '),
   };
@@ -112,7 +126,16 @@ function isAdviceScreen(value: unknown): value is Omit<AdviceScreen, 'fetchedAt'
 }
 
 function isReasonList(value: unknown): value is { code: string; display: string }[] {
-  return Array.isArray(value) && value.every((r: unknown) => typeof r === 'object' && r !== null && typeof (r as { code?: unknown }).code === 'string' && typeof (r as { display?: unknown }).display === 'string');
+  return (
+    Array.isArray(value) &&
+    value.every(
+      (r: unknown) =>
+        typeof r === 'object' &&
+        r !== null &&
+        typeof (r as { code?: unknown }).code === 'string' &&
+        typeof (r as { display?: unknown }).display === 'string',
+    )
+  );
 }
 
 function offlineWithFile(): AppError {
@@ -154,7 +177,12 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
     send: () => Promise<{ correlationId: string; message?: string }>,
     onConflict: () => Promise<DecisionOutcome>,
     sentMessage: string,
-    queue: { operation: QueueableOperation; input: { [key: string]: JsonValue }; version: string | (() => Promise<string>); hasFile: boolean },
+    queue: {
+      operation: QueueableOperation;
+      input: { [key: string]: JsonValue };
+      version: string | (() => Promise<string>);
+      hasFile: boolean;
+    },
   ): Promise<DecisionOutcome> {
     const view = session.get();
     const role = view.role;
@@ -171,7 +199,13 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
       if (queue.hasFile) throw offlineWithFile();
       const version = typeof queue.version === 'string' ? queue.version : await queue.version();
       const queued = await offline.queue(queue.operation, queue.input, version);
-      await recordSafely({ ...base, correlationId: null, result: 'queued', errorCode: null, outboxId: queued.status === 'queued' ? queued.outboxId : null });
+      await recordSafely({
+        ...base,
+        correlationId: null,
+        result: 'queued',
+        errorCode: null,
+        outboxId: queued.status === 'queued' ? queued.outboxId : null,
+      });
       return queued;
     };
     // Known to be offline: the decision goes to the outbox on disk without a doomed attempt.
@@ -230,11 +264,15 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
       status: 'conflict',
       referral: nameReferral(current, nameOf),
       changes: diffReferrals(before, current),
-      message: 'Someone else changed this referral while you were looking at it. Check what changed, then send your decision again or discard it.',
+      message:
+        'Someone else changed this referral while you were looking at it. Check what changed, then send your decision again or discard it.',
     };
   }
 
-  async function uploadAll(ubrn: string, file: { fileName: string; contentType: string; bytes: Uint8Array } | undefined): Promise<AttachmentInput[] | undefined> {
+  async function uploadAll(
+    ubrn: string,
+    file: { fileName: string; contentType: string; bytes: Uint8Array } | undefined,
+  ): Promise<AttachmentInput[] | undefined> {
     if (!file) return undefined;
     const uploaded = await ers.uploadFile({ bytes: file.bytes, fileName: file.fileName, contentType: file.contentType, referralId: ubrn });
     return [{ binaryId: uploaded.binaryId, description: file.fileName, attachedAt: now() }];
@@ -258,9 +296,13 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
     item: { kind: 'referrals' | 'advice'; ubrn: string; version: string },
   ): Promise<{ file: { bytes: Uint8Array; contentType: string; fileName: string | null }; title: string; stale: boolean }> {
     const attachment = list.find((a) => a.id === attachmentId);
-    if (!attachment) throw new AppError('ATTACHMENT_UNKNOWN', 'That attachment is not part of this referral any more. Reload the referral.');
+    if (!attachment)
+      throw new AppError('ATTACHMENT_UNKNOWN', 'That attachment is not part of this referral any more. Reload the referral.');
     if (!attachment.available) {
-      throw new AppError('ATTACHMENT_UNAVAILABLE', attachment.unavailableReason ?? 'e-RS says this attachment cannot be opened yet. Try again later.');
+      throw new AppError(
+        'ATTACHMENT_UNAVAILABLE',
+        attachment.unavailableReason ?? 'e-RS says this attachment cannot be opened yet. Try again later.',
+      );
     }
     const download = async () => {
       const file = await ers.getAttachment({ attachmentId });
@@ -303,13 +345,15 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
         return {
           request,
           conversation: { ubrn, version: request.version, messages: [] },
-          conversationProblem: 'e-RS did not return the conversation for this request. Reload it later; if it stays missing, tell your IT service desk.',
+          conversationProblem:
+            'e-RS did not return the conversation for this request. Reload it later; if it stays missing, tell your IT service desk.',
         };
       }
     };
     const found = await read({
       fetch: fetchBoth,
-      cached: (offline, fetch) => offline.reads.readThrough(`advice/${ubrn}/screen`, fetch, isAdviceScreen, { type: 'advice-screen', ubrn }),
+      cached: (offline, fetch) =>
+        offline.reads.readThrough(`advice/${ubrn}/screen`, fetch, isAdviceScreen, { type: 'advice-screen', ubrn }),
       showsData: true,
     });
     return { ...found.value, fetchedAt: found.fetchedAt, stale: found.stale };
@@ -329,7 +373,13 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
     return offline.savedTexts;
   };
   const savedTextViews = async (): Promise<SavedTextView[]> =>
-    (await (await savedTexts()).list()).map((t) => ({ id: t.id, kind: t.kind, title: t.title, text: t.text, savedAt: new Date(t.savedAt).toISOString() }));
+    (await (await savedTexts()).list()).map((t) => ({
+      id: t.id,
+      kind: t.kind,
+      title: t.title,
+      text: t.text,
+      savedAt: new Date(t.savedAt).toISOString(),
+    }));
 
   return {
     'referral.open': async ({ ubrn }) => {
@@ -411,7 +461,12 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
         },
         () => referralConflict(ubrn, version),
         'Triage outcome recorded.',
-        { operation: 'referral.recordTriageOutcome', input: { ubrn, outcome, comments, ...(priority ? { priority } : {}) }, version, hasFile: attachment !== undefined },
+        {
+          operation: 'referral.recordTriageOutcome',
+          input: { ubrn, outcome, comments, ...(priority ? { priority } : {}) },
+          version,
+          hasFile: attachment !== undefined,
+        },
       );
     },
 
@@ -425,7 +480,11 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
         const all = [...request.attachments, ...conversation.messages.flatMap((m) => m.attachments)];
         found = await attachmentFile(all, attachmentId, { kind: 'advice', ubrn, version: request.version });
       }
-      const opened = await deps.opener.open({ bytes: found.file.bytes, fileName: found.file.fileName ?? found.title, contentType: found.file.contentType });
+      const opened = await deps.opener.open({
+        bytes: found.file.bytes,
+        fileName: found.file.fileName ?? found.title,
+        contentType: found.file.contentType,
+      });
       return { fileName: opened.fileName };
     },
 
@@ -494,12 +553,16 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
             const attachments = await uploadAll(ubrn, attachment);
             return await sendDecision(ers, { operation: 'advice.reply', input }, attachments);
           } catch (error) {
-            if (error instanceof ErsError && error.outcomeUnknown) unconfirmedReplies.set(key, { guidance, firstSentAt, correlationId: error.correlationId ?? null });
+            if (error instanceof ErsError && error.outcomeUnknown)
+              unconfirmedReplies.set(key, { guidance, firstSentAt, correlationId: error.correlationId ?? null });
             throw error;
           }
         },
         async () => {
-          throw new AppError('ADVICE_CHANGED', 'This advice request changed while you were replying. Reload it; your reply is kept as a draft.');
+          throw new AppError(
+            'ADVICE_CHANGED',
+            'This advice request changed while you were replying. Reload it; your reply is kept as a draft.',
+          );
         },
         'Advice sent to the referrer.',
         {
@@ -523,7 +586,10 @@ export function createReviewHandlers(deps: ReviewDeps): Pick<Handlers, ReviewCha
           return sendDecision(ers, { operation: 'advice.convert', input }, forReferrer, forBooking);
         },
         async () => {
-          throw new AppError('ADVICE_CHANGED', 'This advice request changed while you were converting it. Reload it and try again; your text is kept as a draft.');
+          throw new AppError(
+            'ADVICE_CHANGED',
+            'This advice request changed while you were converting it. Reload it and try again; your text is kept as a draft.',
+          );
         },
         'Advice request converted to a referral.',
         {

@@ -14,14 +14,20 @@ export type QueueableOperation = 'referral.accept' | 'referral.reject' | 'referr
 
 export type DecisionInput = { [C in QueueableOperation]: { operation: C; input: ChannelParsedInput<C> } }[QueueableOperation];
 
-const optional = <K extends string, T>(key: K, value: T | undefined): { [P in K]?: T } => (value === undefined ? {} : ({ [key]: value } as { [P in K]?: T }));
+const optional = <K extends string, T>(key: K, value: T | undefined): { [P in K]?: T } =>
+  value === undefined ? {} : ({ [key]: value } as { [P in K]?: T });
 
 /**
  * Sends one decision; `attachments` are files already uploaded through A020. A conversion
  * (A027) sends two kinds: `attachments` go to the referrer with the guidance,
  * `referralAttachments` to the team that books the new referral.
  */
-export function sendDecision(ers: ErsClient, decision: DecisionInput, attachments?: AttachmentInput[], referralAttachments?: AttachmentInput[]): Promise<{ correlationId: string }> {
+export function sendDecision(
+  ers: ErsClient,
+  decision: DecisionInput,
+  attachments?: AttachmentInput[],
+  referralAttachments?: AttachmentInput[],
+): Promise<{ correlationId: string }> {
   const files = optional('attachments', attachments);
   switch (decision.operation) {
     case 'referral.accept': {
@@ -30,7 +36,13 @@ export function sendDecision(ers: ErsClient, decision: DecisionInput, attachment
     }
     case 'referral.reject': {
       const { ubrn, version, reasonCode, comments, appointmentCancelledInPas } = decision.input;
-      return ers.rejectReferral({ ubrn, version, reasonCode, comments, ...optional('appointmentCancelledInPas', appointmentCancelledInPas) });
+      return ers.rejectReferral({
+        ubrn,
+        version,
+        reasonCode,
+        comments,
+        ...optional('appointmentCancelledInPas', appointmentCancelledInPas),
+      });
     }
     case 'referral.recordTriageOutcome': {
       const { ubrn, version, outcome, comments, priority } = decision.input;
@@ -38,7 +50,14 @@ export function sendDecision(ers: ErsClient, decision: DecisionInput, attachment
     }
     case 'advice.reply': {
       const { ubrn, outcome, guidance, priority, intendedRecommendation } = decision.input;
-      return ers.sendAdviceReply({ ubrn, outcome, guidance, priority, ...optional('intendedRecommendation', intendedRecommendation), ...files });
+      return ers.sendAdviceReply({
+        ubrn,
+        outcome,
+        guidance,
+        priority,
+        ...optional('intendedRecommendation', intendedRecommendation),
+        ...files,
+      });
     }
     case 'advice.convert': {
       const { ubrn, version, guidance, priority, reviewComments } = decision.input;
@@ -55,15 +74,23 @@ export function sendDecision(ers: ErsClient, decision: DecisionInput, attachment
   }
 }
 
-const QUEUEABLE: readonly string[] = ['referral.accept', 'referral.reject', 'referral.recordTriageOutcome', 'advice.reply', 'advice.convert'];
+const QUEUEABLE: readonly string[] = [
+  'referral.accept',
+  'referral.reject',
+  'referral.recordTriageOutcome',
+  'advice.reply',
+  'advice.convert',
+];
 
 /** Rebuilds a decision from what the outbox stored, through the channel's schema. */
 export function decisionFromStored(operation: string, stored: Record<string, unknown>, version: string): DecisionInput {
-  if (!QUEUEABLE.includes(operation)) throw new AppError('OUTBOX_UNKNOWN', `The app does not know how to send "${operation}"; cancel it and make the decision again.`);
+  if (!QUEUEABLE.includes(operation))
+    throw new AppError('OUTBOX_UNKNOWN', `The app does not know how to send "${operation}"; cancel it and make the decision again.`);
   const op = operation as QueueableOperation;
   const { actor: _actor, ...fields } = stored;
   const raw = op === 'advice.reply' ? fields : { ...fields, version };
   const parsed = v.safeParse(channels[op].input, raw);
-  if (!parsed.success) throw new AppError('OUTBOX_INVALID', 'This saved decision could not be read back; cancel it and make the decision again.');
+  if (!parsed.success)
+    throw new AppError('OUTBOX_INVALID', 'This saved decision could not be read back; cancel it and make the decision again.');
   return { operation: op, input: parsed.output } as DecisionInput;
 }

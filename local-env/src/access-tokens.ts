@@ -24,7 +24,10 @@ export interface AccessTokenClaims {
 export type TokenProblem = 'missing' | 'expired' | 'invalid' | 'audience';
 
 export class AccessTokenError extends Error {
-  constructor(readonly problem: TokenProblem, message: string) {
+  constructor(
+    readonly problem: TokenProblem,
+    message: string,
+  ) {
     super(message);
     this.name = 'AccessTokenError';
   }
@@ -81,7 +84,13 @@ export class LocalTokenAuthority {
     return { keys: [this.publicJwk] };
   }
 
-  async issue(input: { sub: string; sid: string; scope: string; ttlSeconds?: number; now?: number }): Promise<{ token: string; expiresIn: number }> {
+  async issue(input: {
+    sub: string;
+    sid: string;
+    scope: string;
+    ttlSeconds?: number;
+    now?: number;
+  }): Promise<{ token: string; expiresIn: number }> {
     const expiresIn = input.ttlSeconds ?? this.ttlSeconds;
     const now = input.now ?? Math.floor(Date.now() / 1000);
     const token = await new SignJWT({ sid: input.sid, scope: input.scope })
@@ -110,7 +119,13 @@ export class LocalTokenAuthority {
       throw new AccessTokenError('invalid', 'The access token is not valid.');
     }
     const { sub, sid, scope, exp, iat, jti } = payload;
-    if (typeof sub !== 'string' || typeof sid !== 'string' || typeof exp !== 'number' || typeof iat !== 'number' || typeof jti !== 'string') {
+    if (
+      typeof sub !== 'string' ||
+      typeof sid !== 'string' ||
+      typeof exp !== 'number' ||
+      typeof iat !== 'number' ||
+      typeof jti !== 'string'
+    ) {
       throw new AccessTokenError('invalid', 'The access token is missing required claims.');
     }
     return { sub, sid, scope: typeof scope === 'string' ? scope : '', exp, iat, jti };

@@ -65,7 +65,9 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       dataDir: path.join(dataDir, 'cis2'),
       clientId: DEFAULT_CIS2_CLIENT_ID,
       logger: log,
-      confidentialClients: [{ ...platformAtCis2, clientName: 'e-RS Triage, through the NHS API platform', redirectUris: [`http://127.0.0.1${CALLBACK_PATH}`] }],
+      confidentialClients: [
+        { ...platformAtCis2, clientName: 'e-RS Triage, through the NHS API platform', redirectUris: [`http://127.0.0.1${CALLBACK_PATH}`] },
+      ],
     });
     started.push(cis2);
     const tokens = await LocalTokenAuthority.create({
@@ -75,7 +77,13 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       ...(options.accessTokenTtlSeconds === undefined ? {} : { ttlSeconds: options.accessTokenTtlSeconds }),
     });
     const clientKey = await loadOrCreateLocalClientKey(path.join(dataDir, 'apim'), { cis2ClientIds: [cis2.clientId] });
-    const apim = await startMockApim({ authority: tokens, cis2: { issuer: cis2.issuer, jwksUri: cis2.jwksUri }, clients: [clientKey.registration], logger: log, platformAtCis2 });
+    const apim = await startMockApim({
+      authority: tokens,
+      cis2: { issuer: cis2.issuer, jwksUri: cis2.jwksUri },
+      clients: [clientKey.registration],
+      logger: log,
+      platformAtCis2,
+    });
     started.push(apim);
     const emulatorOptions: ErsEmulatorOptions = { ...options.emulator, dataDir: path.join(dataDir, 'ers'), tokens, renderDocument, log };
     let emulator = await startErsEmulator(emulatorOptions);

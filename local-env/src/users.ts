@@ -4,11 +4,7 @@
  * SDS-style user ids are 12 digits in a range no real user has.
  */
 export type BusinessFunction =
-  | 'SERVICE_PROVIDER_CLINICIAN'
-  | 'SERVICE_PROVIDER_CLINICIAN_ADMIN'
-  | 'SERVICE_PROVIDER_ADMIN'
-  | 'REFERRING_CLINICIAN'
-  | 'REFERRING_ADMIN';
+  'SERVICE_PROVIDER_CLINICIAN' | 'SERVICE_PROVIDER_CLINICIAN_ADMIN' | 'SERVICE_PROVIDER_ADMIN' | 'REFERRING_CLINICIAN' | 'REFERRING_ADMIN';
 
 export interface SyntheticOrganisation {
   ods: string;
@@ -73,7 +69,12 @@ export const SYNTHETIC_USERS: readonly SyntheticUser[] = [
     title: 'Mr',
     description: 'Medical secretary: clinician admin acting for Dr Okoye and Dr Lindqvist',
     roles: [
-      role(ADMIN_UID, ORGANISATIONS.R69, ['SERVICE_PROVIDER_CLINICIAN_ADMIN', 'SERVICE_PROVIDER_ADMIN'], [CONSULTANT_UID, SECOND_CONSULTANT_UID]),
+      role(
+        ADMIN_UID,
+        ORGANISATIONS.R69,
+        ['SERVICE_PROVIDER_CLINICIAN_ADMIN', 'SERVICE_PROVIDER_ADMIN'],
+        [CONSULTANT_UID, SECOND_CONSULTANT_UID],
+      ),
     ],
   },
   {

@@ -33,10 +33,19 @@ export function createHostBridge(location: Location, storage: Storage, history: 
       body: encodeWire(input),
     });
     if (response.status === 401) {
-      return { ok: false, error: { code: 'HOST_KEY', message: 'This page is not connected to the app host. Open the address the host printed when it started.' } };
+      return {
+        ok: false,
+        error: {
+          code: 'HOST_KEY',
+          message: 'This page is not connected to the app host. Open the address the host printed when it started.',
+        },
+      };
     }
     if (!response.ok) {
-      return { ok: false, error: { code: 'TRANSPORT', message: `The app host answered with an error (${response.status}). Restart it and reload this page.` } };
+      return {
+        ok: false,
+        error: { code: 'TRANSPORT', message: `The app host answered with an error (${response.status}). Restart it and reload this page.` },
+      };
     }
     return decodeWire(await response.text()) as CallResult<C>;
   }

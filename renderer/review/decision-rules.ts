@@ -109,7 +109,8 @@ export function referralDecisions(referral: ReferralView, role: RoleFunction): R
   const actions = referral.allowedActions;
   const state = referral.state?.code ?? '';
   // Without A029, A028's own rule: a triage referral awaiting review, or one deferred to the provider.
-  const triage = actions !== null ? actions.includes(RECORD_REVIEW_OUTCOME) : state === 'AWAITING_TRIAGE' || state === 'DEFERRED_TO_PROVIDER';
+  const triage =
+    actions !== null ? actions.includes(RECORD_REVIEW_OUTCOME) : state === 'AWAITING_TRIAGE' || state === 'DEFERRED_TO_PROVIDER';
   if (triage) return { accept: false, reject: false, triage: true, none: null };
   const booked = referral.status === 'active' && state === 'BOOKED' && referral.appointment?.status === 'booked';
   if (booked) return { accept: true, reject: true, triage: false, none: null };
@@ -222,7 +223,8 @@ export function validateReject(form: RejectForm, ids: { reason: string; comments
   // e-RS makes comments optional for some reasons; this app always asks for them.
   if (!required(form.comments)) p.add(ids.comments, 'Write comments for the referrer explaining the rejection.');
   p.add(ids.comments, problem(RejectComments, form.comments));
-  if (asksPas && form.cancelledInPas === '') p.add(ids.pas, 'Say whether the appointment has already been cancelled in your patient administration system (PAS).');
+  if (asksPas && form.cancelledInPas === '')
+    p.add(ids.pas, 'Say whether the appointment has already been cancelled in your patient administration system (PAS).');
   return p.list;
 }
 
@@ -230,7 +232,10 @@ export function validateTriage(form: TriageForm, ids: { outcome: string; comment
   const p = new Problems();
   if (form.outcome === '') p.add(ids.outcome, 'Choose a triage outcome.');
   if (!required(form.comments)) {
-    p.add(ids.comments, form.outcome === 'ACCEPT_REFER_BOOK_LATER' ? 'Write comments for your admin team.' : 'Write comments for the referrer.');
+    p.add(
+      ids.comments,
+      form.outcome === 'ACCEPT_REFER_BOOK_LATER' ? 'Write comments for your admin team.' : 'Write comments for the referrer.',
+    );
   }
   p.add(ids.comments, problem(TriageComments, form.comments));
   if (form.outcome === 'RETURN_TO_REFERRER_WITH_ADVICE' && form.priority !== '') {
@@ -240,7 +245,10 @@ export function validateTriage(form: TriageForm, ids: { outcome: string; comment
   return p.list;
 }
 
-export function validateReply(form: ReplyForm, ids: { outcome: string; recommendation: string; guidance: string; priority: string; file: string }): FieldError[] {
+export function validateReply(
+  form: ReplyForm,
+  ids: { outcome: string; recommendation: string; guidance: string; priority: string; file: string },
+): FieldError[] {
   const p = new Problems();
   if (form.outcome === '') p.add(ids.outcome, 'Choose what your reply does.');
   if (form.outcome === 'RETURN_TO_REFERRER_WITH_ADVICE' && form.recommendation === '') {

@@ -23,6 +23,7 @@ export function patientLine(nhsNumber: string, lookup: PatientLookup | null): Pa
   if (lookup.status === 'unchecked') return { name: 'Not checked with PDS', nhsNumber: flagged };
   const name = patientNameText(lookup.patient.name) ?? 'Name not recorded in PDS';
   const deceased = lookup.patient.deceased ? ', deceased' : '';
-  if (lookup.status === 'superseded') return { name: `${name}${deceased}`, nhsNumber: `${flagged} on this item; PDS holds the record under ${lookup.patient.nhsNumber}` };
+  if (lookup.status === 'superseded')
+    return { name: `${name}${deceased}`, nhsNumber: `${flagged} on this item; PDS holds the record under ${lookup.patient.nhsNumber}` };
   return { name: `${name}${deceased}`, nhsNumber: flagged };
 }

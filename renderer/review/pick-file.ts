@@ -30,10 +30,16 @@ export function checkFileFacts(file: FileFacts): FileCheck {
   }
   if (file.size === 0) return { ok: false, message: 'The file is empty. Choose another file.' };
   if (file.size > UPLOAD_MAX_BYTES) {
-    return { ok: false, message: `The file is ${(file.size / (1024 * 1024)).toFixed(1)} MB: e-RS accepts files of up to 5 MB. Choose a smaller file.` };
+    return {
+      ok: false,
+      message: `The file is ${(file.size / (1024 * 1024)).toFixed(1)} MB: e-RS accepts files of up to 5 MB. Choose a smaller file.`,
+    };
   }
   if (!UPLOAD_FILE_NAME_PATTERN.test(file.name)) {
-    return { ok: false, message: 'Rename the file using only letters, digits, spaces, dots, dashes, underscores and brackets, then choose it again.' };
+    return {
+      ok: false,
+      message: 'Rename the file using only letters, digits, spaces, dots, dashes, underscores and brackets, then choose it again.',
+    };
   }
   return { ok: true, contentType };
 }
@@ -52,7 +58,8 @@ export async function readPickedFile(file: File): Promise<{ ok: true; file: Pick
   } catch {
     return { ok: false, message: 'The file could not be read. Check it is not open in another program, then choose it again.' };
   }
-  if (bytes.byteLength > UPLOAD_MAX_BYTES) return { ok: false, message: 'The file is larger than 5 MB: e-RS accepts files of up to 5 MB. Choose a smaller file.' };
+  if (bytes.byteLength > UPLOAD_MAX_BYTES)
+    return { ok: false, message: 'The file is larger than 5 MB: e-RS accepts files of up to 5 MB. Choose a smaller file.' };
   if (declaredKind(facts.contentType, file.name) !== null) {
     const kind = checkAttachmentKind(bytes, facts.contentType, file.name);
     if (!kind.ok) return { ok: false, message: `This file cannot be sent: ${kind.reason} Choose another file.` };
@@ -60,6 +67,10 @@ export async function readPickedFile(file: File): Promise<{ ok: true; file: Pick
   const picked: PickedFile = { fileName: file.name, contentType: facts.contentType, bytes };
   // The same schema the main process checks the decision's attachment against.
   const checked = v.safeParse(UploadFile, picked);
-  if (!checked.success) return { ok: false, message: `This file cannot be sent: ${checked.issues[0]?.message ?? 'e-RS would not accept it.'} Choose another file.` };
+  if (!checked.success)
+    return {
+      ok: false,
+      message: `This file cannot be sent: ${checked.issues[0]?.message ?? 'e-RS would not accept it.'} Choose another file.`,
+    };
   return { ok: true, file: picked };
 }

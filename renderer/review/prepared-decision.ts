@@ -100,7 +100,13 @@ export function prepareReject(subject: DecisionSubject, form: RejectForm, reason
   // Sent exactly when e-RS requires it (an indirectly bookable service), never otherwise.
   const pas = asksPas ? { appointmentCancelledInPas: form.cancelledInPas === 'yes' } : {};
   const pasRow: SummaryRow[] = asksPas
-    ? [{ label: 'Cancelled in PAS', value: form.cancelledInPas === 'yes' ? 'Yes, already cancelled in the PAS' : 'No, still booked in the PAS', testid: 'confirm-row-pas' }]
+    ? [
+        {
+          label: 'Cancelled in PAS',
+          value: form.cancelledInPas === 'yes' ? 'Yes, already cancelled in the PAS' : 'No, still booked in the PAS',
+          testid: 'confirm-row-pas',
+        },
+      ]
     : [];
   return {
     action: 'reject',
@@ -137,7 +143,9 @@ export function prepareTriage(subject: DecisionSubject, form: TriageForm, curren
       ...itemRows('Referral', ubrn),
       {
         label: 'Priority',
-        value: priority ? `Change from ${PRIORITY_TEXT[currentPriority]} to ${PRIORITY_TEXT[priority]}` : `Unchanged (${PRIORITY_TEXT[currentPriority]})`,
+        value: priority
+          ? `Change from ${PRIORITY_TEXT[currentPriority]} to ${PRIORITY_TEXT[priority]}`
+          : `Unchanged (${PRIORITY_TEXT[currentPriority]})`,
         testid: 'confirm-row-priority',
       },
       { label: 'Comments', value: comments, long: true, testid: 'confirm-row-comments' },
@@ -167,7 +175,8 @@ export function prepareReply(subject: DecisionSubject, form: ReplyForm, currentP
     { label: 'Reply', value: REPLY_OUTCOME_TEXT[outcome], testid: 'confirm-row-decision' },
     ...itemRows('Advice request', ubrn),
   ];
-  if (recommendation) rows.push({ label: 'Intended recommendation', value: RECOMMENDATION_TEXT[recommendation], testid: 'confirm-row-recommendation' });
+  if (recommendation)
+    rows.push({ label: 'Intended recommendation', value: RECOMMENDATION_TEXT[recommendation], testid: 'confirm-row-recommendation' });
   rows.push(
     { label: 'Priority', value: PRIORITY_TEXT[priority], testid: 'confirm-row-priority' },
     { label: 'Guidance', value: guidance, long: true, testid: 'confirm-row-guidance' },

@@ -22,7 +22,11 @@ export function listFromNavigation(route: RouteLocationNormalizedLoaded, router:
 }
 
 /** The list that holds the item, for an item opened from a link or after a restart. */
-export function listHolding(worklists: ReturnType<typeof useWorklistsStore>, id: string, candidates: readonly WorklistKind[]): WorklistKind | null {
+export function listHolding(
+  worklists: ReturnType<typeof useWorklistsStore>,
+  id: string,
+  candidates: readonly WorklistKind[],
+): WorklistKind | null {
   return candidates.find((kind) => worklists.lists[kind].rows.some((item) => item.row.id === id)) ?? null;
 }
 

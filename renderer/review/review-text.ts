@@ -81,7 +81,10 @@ export function unavailableText(attachment: AttachmentView): string {
   if (attachment.available && attachment.id === null) {
     return 'e-RS gave no link to this file, so the app cannot fetch it. Open the referral in the e-Referral Service to read it.';
   }
-  return attachment.unavailableReason ?? 'e-RS says this file cannot be opened now. Try again later, or open the referral in the e-Referral Service.';
+  return (
+    attachment.unavailableReason ??
+    'e-RS says this file cannot be opened now. Try again later, or open the referral in the e-Referral Service.'
+  );
 }
 
 const SENT_BY_TEXT: Readonly<Record<string, string>> = {

@@ -33,7 +33,8 @@ export const useSavedTextsStore = defineStore('saved-texts', () => {
   const load = (): Promise<boolean> => run(() => client.call('templates.list', {}), 'Your saved texts could not be loaded. Try again.');
   const save = (kind: SavedTextKind, title: string, text: string): Promise<boolean> =>
     run(() => client.call('templates.save', { kind, title, text }), 'The text could not be saved. Try again.');
-  const remove = (id: string): Promise<boolean> => run(() => client.call('templates.delete', { id }), 'The saved text could not be deleted. Try again.');
+  const remove = (id: string): Promise<boolean> =>
+    run(() => client.call('templates.delete', { id }), 'The saved text could not be deleted. Try again.');
   const forKind = (kind: SavedTextKind): SavedTextView[] => texts.value.filter((t) => t.kind === kind);
 
   return { texts, loaded, loading, error, load, save, remove, forKind };

@@ -70,7 +70,11 @@ export function summaryEntry(label: string): ViewerEntry {
 
 export function attachmentEntry(attachment: AttachmentView, index: number, origin: string | null = null): ViewerEntry {
   const canOpen = attachment.available && attachment.id !== null;
-  const detail = [typeName(attachment.contentType, attachment.title), fileSizeText(attachment.size), attachment.createdAt ? `attached ${formatWhen(attachment.createdAt)}` : '']
+  const detail = [
+    typeName(attachment.contentType, attachment.title),
+    fileSizeText(attachment.size),
+    attachment.createdAt ? `attached ${formatWhen(attachment.createdAt)}` : '',
+  ]
     .filter(Boolean)
     .join(', ');
   return {

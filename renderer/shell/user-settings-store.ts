@@ -46,7 +46,10 @@ export function readSettings(storage: Storage | null, key: string): UserSettings
 export function writeSettings(storage: Storage | null, key: string, settings: UserSettings): void {
   try {
     // Field by field, so nothing but these settings can reach the disk.
-    storage?.setItem(key, JSON.stringify({ singleKeys: settings.singleKeys, compact: settings.compact, filtersOpen: settings.filtersOpen }));
+    storage?.setItem(
+      key,
+      JSON.stringify({ singleKeys: settings.singleKeys, compact: settings.compact, filtersOpen: settings.filtersOpen }),
+    );
   } catch {
     // A full or disabled storage only means the settings are not remembered next time.
   }

@@ -10,7 +10,12 @@ export interface FieldError {
 }
 
 /** The ids a control's aria-describedby names: its hint and its error where shown, then any others. */
-export function describedBy(id: string, hint: string | undefined, error: string | null | undefined, ...others: string[]): string | undefined {
+export function describedBy(
+  id: string,
+  hint: string | undefined,
+  error: string | null | undefined,
+  ...others: string[]
+): string | undefined {
   return [hint ? `${id}-hint` : '', error ? `${id}-error` : '', ...others].filter(Boolean).join(' ') || undefined;
 }
 

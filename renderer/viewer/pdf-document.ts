@@ -42,7 +42,8 @@ export function openPdf(bytes: Uint8Array): PDFDocumentLoadingTask {
 /** The sentence to show for a PDF that would not open. */
 export function pdfFailure(error: unknown): string {
   const name = error instanceof Error ? error.name : '';
-  if (name === 'PasswordException') return cannotShow('it is protected by a password.', 'Ask the referrer to send a copy without a password.');
+  if (name === 'PasswordException')
+    return cannotShow('it is protected by a password.', 'Ask the referrer to send a copy without a password.');
   if (name === 'InvalidPDFException') return cannotShow('the file is damaged or is not a PDF.', ASK_AGAIN);
   return cannotShow('the PDF is damaged.', ASK_AGAIN);
 }

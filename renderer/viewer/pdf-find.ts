@@ -62,7 +62,13 @@ export function findInPage(page: number, text: PageText, query: string): FindMat
  * <span class="highlight"> pieces (DOM nodes only, never markup). `originals` are the
  * spans' own strings, so a second call starts from clean text.
  */
-export function highlightMatches(spans: readonly HTMLElement[], originals: readonly string[], text: PageText, matches: readonly FindMatch[], selected: FindMatch | null): HTMLElement | null {
+export function highlightMatches(
+  spans: readonly HTMLElement[],
+  originals: readonly string[],
+  text: PageText,
+  matches: readonly FindMatch[],
+  selected: FindMatch | null,
+): HTMLElement | null {
   const ranges = new Map<number, { from: number; to: number; selected: boolean }[]>();
   for (const match of matches) {
     for (let index = 0; index < text.starts.length; index += 1) {

@@ -19,7 +19,17 @@ export type TiffReply =
   | { type: 'page'; index: number; width: number; height: number; rgba: ArrayBuffer }
   | { type: 'failed'; reason: string };
 
-type Decompress = (img: unknown, ifds: unknown, data: Uint8Array, off: number, len: number, cmpr: number, tgt: Uint8Array, toff: number, fo: number) => void;
+type Decompress = (
+  img: unknown,
+  ifds: unknown,
+  data: Uint8Array,
+  off: number,
+  len: number,
+  cmpr: number,
+  tgt: Uint8Array,
+  toff: number,
+  fo: number,
+) => void;
 
 const DAMAGED = 'the scan is damaged.';
 const INFLATE_STEP = 4096;

@@ -63,7 +63,8 @@ export function inspectTiff(bytes: Uint8Array, limits: TiffLimits = DEFAULT_TIFF
   let ifdIndex = 0;
 
   while (offset !== 0) {
-    if (visited.has(offset)) throw new TiffRefusal('its list of pages loops back on itself, which is a sign of a damaged or malicious file.');
+    if (visited.has(offset))
+      throw new TiffRefusal('its list of pages loops back on itself, which is a sign of a damaged or malicious file.');
     visited.add(offset);
     if (visited.size > limits.maxPages) throw new TiffRefusal(`it has more than ${limits.maxPages} pages.`);
     if (offset + 2 > bytes.length) throw new TiffRefusal(DAMAGED);

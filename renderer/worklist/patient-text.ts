@@ -55,7 +55,12 @@ export function patientNameText(name: PatientName | null, withTitle = true): str
 /** Lowercase words of the name, each with a space before it, for search by the start of any word. */
 export function nameSearchKey(name: PatientName | null, fallback = ''): string {
   const words = name ? [name.family ?? '', ...name.given] : [fallback];
-  const text = words.join(' ').trim().toLowerCase().replace(/[^\p{L}\p{N}' -]+/gu, ' ').replace(/[\s-]+/g, ' ');
+  const text = words
+    .join(' ')
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}' -]+/gu, ' ')
+    .replace(/[\s-]+/g, ' ');
   return text === '' ? '' : ` ${text}`;
 }
 

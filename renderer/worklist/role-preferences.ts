@@ -139,7 +139,13 @@ export function readPreferences(storage: Storage | null, key: string): RolePrefe
 export function writePreferences(storage: Storage | null, key: string, preferences: RolePreferences): void {
   // Field by field, so nothing but filter settings and times can reach the disk.
   const list = ({ filters, sort }: ListPreferences): ListPreferences => ({
-    filters: { specialty: filters.specialty, service: filters.service, priority: filters.priority, assignment: filters.assignment, status: filters.status },
+    filters: {
+      specialty: filters.specialty,
+      service: filters.service,
+      priority: filters.priority,
+      assignment: filters.assignment,
+      status: filters.status,
+    },
     sort: { column: sort.column, direction: sort.direction },
   });
   const lastLooked: RolePreferences['lastLooked'] = {};

@@ -18,7 +18,16 @@ export interface WorklistFilters {
   status: string;
 }
 
-export const SORT_COLUMNS = ['ubrn', 'priority', 'nhsNumber', 'service', 'specialty', 'referralDate', 'reviewStatus', 'assignedClinician'] as const;
+export const SORT_COLUMNS = [
+  'ubrn',
+  'priority',
+  'nhsNumber',
+  'service',
+  'specialty',
+  'referralDate',
+  'reviewStatus',
+  'assignedClinician',
+] as const;
 export type SortColumn = (typeof SORT_COLUMNS)[number];
 export type SortDirection = 'ascending' | 'descending';
 
@@ -125,7 +134,9 @@ export function searchDigits(query: string): string | null {
 
 /** A name search as words, each to be found at the start of a word of the name ("smi jan"). */
 export function searchWords(query: string): string[] {
-  return nameSearchKey(null, query).split(' ').filter((word) => word !== '');
+  return nameSearchKey(null, query)
+    .split(' ')
+    .filter((word) => word !== '');
 }
 
 function nameMatches(name: string, words: readonly string[]): boolean {
@@ -168,7 +179,8 @@ export function filterRows(rows: readonly IndexedRow[], filters: WorklistFilters
       (service === '' || r.row.service === service) &&
       (status === '' || r.row.reviewStatus === status) &&
       (priority === -1 || r.priority === priority) &&
-      (assignment === 'anyone' || (assignment === 'unassigned' ? r.assignedClinician === '' : r.assignedClinician !== '' && mine.has(r.assignedClinician))) &&
+      (assignment === 'anyone' ||
+        (assignment === 'unassigned' ? r.assignedClinician === '' : r.assignedClinician !== '' && mine.has(r.assignedClinician))) &&
       (digits === null ? nameMatches(r.name, words) : digits === '' || r.ubrn.includes(digits) || r.nhsNumber.includes(digits)),
   );
 }

@@ -98,7 +98,11 @@ export const useWorklistsStore = defineStore('worklists', () => {
     const person = view?.role?.onBehalfOf ?? (view?.user ? { userId: view.user.id, name: view.user.name } : null);
     if (!person) return { keys: [] };
     // A row names the clinician as e-RS or the app knows them: by name, or as "SDS user <id>".
-    return { keys: [normaliseText(person.name), normaliseText(person.userId), normaliseText(`SDS user ${person.userId}`)].filter((key) => key !== '') };
+    return {
+      keys: [normaliseText(person.name), normaliseText(person.userId), normaliseText(`SDS user ${person.userId}`)].filter(
+        (key) => key !== '',
+      ),
+    };
   });
 
   /** Bumped whenever patients' names arrive, for searches by name. */
@@ -355,7 +359,9 @@ export const useWorklistsStore = defineStore('worklists', () => {
   function sortBy(kind: WorklistKind, column: SortColumn): void {
     const sort = preferences.value.lists[kind].sort;
     preferences.value.lists[kind].sort =
-      sort.column === column ? { column, direction: sort.direction === 'ascending' ? 'descending' : 'ascending' } : { column, direction: 'ascending' };
+      sort.column === column
+        ? { column, direction: sort.direction === 'ascending' ? 'descending' : 'ascending' }
+        : { column, direction: 'ascending' };
     save();
   }
 

@@ -29,7 +29,11 @@ async function directCallsPerSecond(ctx: BenchContext, windowMs: number): Promis
 async function nodeCallLatencies(ctx: BenchContext, durationMs: number): Promise<number[]> {
   const { origin, secret } = ctx.running.host;
   const call = async () => {
-    const response = await fetch(`${origin}/api/invoke/app.info`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Triage-Host-Key': secret }, body: '{}' });
+    const response = await fetch(`${origin}/api/invoke/app.info`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Triage-Host-Key': secret },
+      body: '{}',
+    });
     const result = JSON.parse(await response.text()) as { ok: boolean };
     if (!result.ok) throw new Error('app.info failed through the host');
   };

@@ -11,12 +11,18 @@ import { renderDocument } from '../../local-env/src/documents/render';
 import { startErsEmulator, type FaultConfig } from '../../local-env/src/ers';
 import { LOCAL_ERS_AUDIENCE } from '../../local-env/src/index';
 
-export type EmulatorRequest = { id: number } & ({ type: 'faults'; faults: Partial<FaultConfig> } | { type: 'clear' } | { type: 'operations' } | { type: 'close' });
+export type EmulatorRequest = { id: number } & (
+  { type: 'faults'; faults: Partial<FaultConfig> } | { type: 'clear' } | { type: 'operations' } | { type: 'close' }
+);
 
 async function main(): Promise<void> {
   const dataDir = process.argv[2];
   if (!dataDir || !process.send) throw new Error('Start this with fork(), giving the local environment’s data folder.');
-  const tokens = await LocalTokenAuthority.create({ issuer: 'local-apim', audience: LOCAL_ERS_AUDIENCE, dataDir: path.join(dataDir, 'apim') });
+  const tokens = await LocalTokenAuthority.create({
+    issuer: 'local-apim',
+    audience: LOCAL_ERS_AUDIENCE,
+    dataDir: path.join(dataDir, 'apim'),
+  });
   const emulator = await startErsEmulator({ dataDir: path.join(dataDir, 'ers'), tokens, renderDocument });
   const reply = (message: unknown) => process.send?.(message);
   process.on('message', (message: EmulatorRequest) => {

@@ -44,7 +44,9 @@ export async function startHarnessServer(staticDir: string): Promise<HarnessServ
       for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
       response.setHeader('Cache-Control', 'no-store');
       const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-      const document = url.pathname.startsWith('/docs/') ? documents.get(decodeURIComponent(url.pathname.slice('/docs/'.length))) : undefined;
+      const document = url.pathname.startsWith('/docs/')
+        ? documents.get(decodeURIComponent(url.pathname.slice('/docs/'.length)))
+        : undefined;
       if (document) {
         response.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': document.byteLength }).end(document);
         return;

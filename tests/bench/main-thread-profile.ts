@@ -28,7 +28,12 @@ export interface MainThreadProfile {
 
 function nameOf(node: ProfileNode): string {
   const { functionName, url } = node.callFrame;
-  const file = url ? url.split('/').pop()?.replace(/-[A-Za-z0-9_-]{8}\.(m?js)$/, '.$1') : '';
+  const file = url
+    ? url
+        .split('/')
+        .pop()
+        ?.replace(/-[A-Za-z0-9_-]{8}\.(m?js)$/, '.$1')
+    : '';
   return `${functionName || '(anonymous)'}${file ? ` (${file})` : ''}`;
 }
 

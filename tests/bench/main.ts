@@ -31,14 +31,27 @@ const OUTPUT = path.join(repoRoot, 'bench-results', 'bench.json');
 
 const loadText = (): string => `${os.loadavg()[0]?.toFixed(2) ?? '?'} on ${os.cpus().length} cores`;
 
-const SECTIONS = ['start-up', 'worklist fetch', 'worklist first paint', 'worklist interactions', 'worklist scroll', 'contract', 'pds', 'viewer', 'prefetch'] as const;
+const SECTIONS = [
+  'start-up',
+  'worklist fetch',
+  'worklist first paint',
+  'worklist interactions',
+  'worklist scroll',
+  'contract',
+  'pds',
+  'viewer',
+  'prefetch',
+] as const;
 
 /** The sections asked for with --only (comma-separated names; "first-paint" matches "worklist first paint"), or all. */
 function chosenSections(argv: readonly string[]): Set<string> {
   const at = argv.findIndex((arg) => arg === '--only' || arg.startsWith('--only='));
   if (at < 0) return new Set(SECTIONS);
   const value = argv[at]?.includes('=') ? argv[at]?.slice('--only='.length) : argv[at + 1];
-  const asked = (value ?? '').split(',').map((name) => name.trim().replace(/-/g, ' ')).filter((name) => name !== '');
+  const asked = (value ?? '')
+    .split(',')
+    .map((name) => name.trim().replace(/-/g, ' '))
+    .filter((name) => name !== '');
   const chosen = new Set(SECTIONS.filter((section) => asked.some((name) => section === name || section.endsWith(name))));
   if (chosen.size === 0) throw new Error(`--only names no section; the sections are: ${SECTIONS.join(', ')}.`);
   return chosen;
@@ -55,7 +68,8 @@ async function main(): Promise<number> {
     'Background prefetch is off for the screen figures (machine configuration cache.prefetch "none"), so they do not measure the in-process emulator drawing documents; prefetch is measured on its own against a second emulator in its own process.',
   ];
   const failures: { section: string; message: string }[] = [];
-  const progress = (message: string) => process.stderr.write(`bench ${((performance.now() - clock) / 1000).toFixed(0).padStart(4)} s  ${message}\n`);
+  const progress = (message: string) =>
+    process.stderr.write(`bench ${((performance.now() - clock) / 1000).toFixed(0).padStart(4)} s  ${message}\n`);
 
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'ers-bench-build-'));
   const rendererDir = path.join(workDir, 'renderer');
@@ -70,7 +84,16 @@ async function main(): Promise<number> {
     const chrome = await launchChromium();
     chromiumVersion = chrome.browser.version();
     try {
-      const ctx: BenchContext = { running, browser: chrome.browser, renderer, harnessDir, load: loadText, progress, add: (figure) => figures.push(figure), note: (text) => notes.push(text) };
+      const ctx: BenchContext = {
+        running,
+        browser: chrome.browser,
+        renderer,
+        harnessDir,
+        load: loadText,
+        progress,
+        add: (figure) => figures.push(figure),
+        note: (text) => notes.push(text),
+      };
       const section = async (name: string, run: () => Promise<void>) => {
         if ((SECTIONS as readonly string[]).includes(name) && !chosen.has(name)) return;
         try {
@@ -78,7 +101,15 @@ async function main(): Promise<number> {
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
           failures.push({ section: name, message });
-          figures.push({ id: `${name}.error`, label: `${name}: could not be measured`, value: null, unit: '', target: null, better: 'lower', error: message });
+          figures.push({
+            id: `${name}.error`,
+            label: `${name}: could not be measured`,
+            value: null,
+            unit: '',
+            target: null,
+            better: 'lower',
+            error: message,
+          });
           progress(`${name} failed: ${message}`);
         }
       };
@@ -87,13 +118,14 @@ async function main(): Promise<number> {
       const page = chrome.page;
       let signedIn = false;
       const needSignIn = SECTIONS.some((name) => name !== 'start-up' && name !== 'viewer' && wanted(name));
-      if (needSignIn) await section('sign-in', async () => {
-        progress('signing in as the synthetic consultant');
-        await page.goto(running.host.url);
-        await signInToApp(page, running, 'Dr Amara Okoye', /\(R69\)/);
-        await page.getByTestId('worklist-row').first().waitFor({ timeout: 30_000 });
-        signedIn = true;
-      });
+      if (needSignIn)
+        await section('sign-in', async () => {
+          progress('signing in as the synthetic consultant');
+          await page.goto(running.host.url);
+          await signInToApp(page, running, 'Dr Amara Okoye', /\(R69\)/);
+          await page.getByTestId('worklist-row').first().waitFor({ timeout: 30_000 });
+          signedIn = true;
+        });
       if (signedIn) {
         await section('worklist fetch', () => fetchAndMapBench(ctx));
         await section('worklist first paint', () => firstPaintBench(ctx, page));

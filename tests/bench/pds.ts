@@ -142,7 +142,9 @@ export async function pdsBench(ctx: BenchContext, page: Page): Promise<void> {
       await probe.reload();
       await waitInPage(probe, 'window.__benchWorklist && window.__benchWorklist.painted !== null', 30_000);
       const painted = (await probe.evaluate('window.__benchWorklist.painted')) as number;
-      const asked = (await probe.evaluate("performance.getEntriesByType('resource').filter((r) => r.name.endsWith('/api/invoke/patient.summaries') && r.startTime < window.__benchWorklist.painted).length")) as number;
+      const asked = (await probe.evaluate(
+        "performance.getEntriesByType('resource').filter((r) => r.name.endsWith('/api/invoke/patient.summaries') && r.startTime < window.__benchWorklist.painted).length",
+      )) as number;
       if (i >= 2) paints.push({ withPds, painted, asked });
     }
   } finally {
@@ -154,12 +156,13 @@ export async function pdsBench(ctx: BenchContext, page: Page): Promise<void> {
   const change = paintedWith.median - paintedWithout.median;
   ctx.add({
     id: 'pds.worklist-summaries-before-paint',
-    label: 'PDS: patient.summaries calls started before the worklist\'s first paint',
+    label: "PDS: patient.summaries calls started before the worklist's first paint",
     value: askedBeforePaint,
     unit: 'count',
     target: 0,
     better: 'lower',
-    targetBasis: 'Issue 15: the first paint does not change. The fill waits two frames after the rows render, so no PDS work can come before their first paint; this is the run\'s proof of it, whatever the load.',
+    targetBasis:
+      "Issue 15: the first paint does not change. The fill waits two frames after the rows render, so no PDS work can come before their first paint; this is the run's proof of it, whatever the load.",
     limit: `${askedBeforePaint} calls started before the painted frame, in ${paints.filter((p) => p.withPds).length} reloads with the fill on.`,
     detail: { perReload: paints.filter((p) => p.withPds).map((p) => p.asked) },
   });
@@ -170,7 +173,8 @@ export async function pdsBench(ctx: BenchContext, page: Page): Promise<void> {
     unit: 'ms',
     target: null,
     better: 'lower',
-    targetBasis: 'Shown beside the count above: at this machine\'s load the spread of first paint between reloads is far wider than any effect the fill could have.',
+    targetBasis:
+      "Shown beside the count above: at this machine's load the spread of first paint between reloads is far wider than any effect the fill could have.",
     limit: `Median first paint ${round(paintedWith.median)} ms with the fill and ${round(paintedWithout.median)} ms without it, spread ${round(paintedWith.min)}–${round(paintedWith.max)} and ${round(paintedWithout.min)}–${round(
       paintedWithout.max,
     )} ms (load average ${ctx.load()}).`,

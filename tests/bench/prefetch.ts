@@ -127,7 +127,12 @@ export async function prefetchBench(ctx: BenchContext): Promise<void> {
   const connectivity = createConnectivity({ probe: createHttpProbe(remote.baseUrl, { fetch: testFetch }) });
   try {
     const clientOptions = options(remote.baseUrl);
-    const store = await openEncryptedStore({ root, userId: app.session.get().user?.id ?? 'bench', environment: 'local', keyProvider: new TestKeyProvider() });
+    const store = await openEncryptedStore({
+      root,
+      userId: app.session.get().user?.id ?? 'bench',
+      environment: 'local',
+      keyProvider: new TestKeyProvider(),
+    });
     const rateControl = new RateControl({ maxConcurrency: CONCURRENCY });
     const sources = createErsPrefetchSources(clientOptions, rateControl);
     const limited: PrefetchSources = {
@@ -137,9 +142,19 @@ export async function prefetchBench(ctx: BenchContext): Promise<void> {
         return lists.map((list) => ({ kind: list.kind, rows: list.rows.filter((row) => chosen.has(row.ubrn)) }));
       },
     };
-    const prefetcher = createPrefetcher({ ...limited, store, policy: { mode: 'all' }, rateControl, pacing: 'by-transport', connectivity, fileFetches: createFileFetches() });
+    const prefetcher = createPrefetcher({
+      ...limited,
+      store,
+      policy: { mode: 'all' },
+      rateControl,
+      pacing: 'by-transport',
+      connectivity,
+      fileFetches: createFileFetches(),
+    });
 
-    ctx.progress(`prefetch: ${ATTACHMENTS} attachments of ${chosen.size} referrals, ${LATENCY_MS} ms latency, ${RATE_LIMIT} requests/s limit`);
+    ctx.progress(
+      `prefetch: ${ATTACHMENTS} attachments of ${chosen.size} referrals, ${LATENCY_MS} ms latency, ${RATE_LIMIT} requests/s limit`,
+    );
     await remote.setFaults({ latencyMs: LATENCY_MS, rateLimitPerSecond: RATE_LIMIT });
     await remote.ask({ type: 'clear' });
     const cpuBefore = process.cpuUsage();
@@ -180,7 +195,8 @@ export async function prefetchBench(ctx: BenchContext): Promise<void> {
     const cpuShare = (cpu.user + cpu.system) / 1000 / wallMs;
     const snapshot = rateControl.snapshot();
     // How fast the pool could go with its slots full: each accepted e-RS request holds a slot for its answer, and an attachment holds one more for the download it redirects to.
-    const slotMs = (accepted.reduce((s, r) => s + r.durationMs, 0) + objectStore.reduce((s, r) => s + r.durationMs, 0)) / Math.max(1, accepted.length);
+    const slotMs =
+      (accepted.reduce((s, r) => s + r.durationMs, 0) + objectStore.reduce((s, r) => s + r.durationMs, 0)) / Math.max(1, accepted.length);
     const ceiling = (CONCURRENCY * 1000) / Math.max(1, slotMs);
 
     const detail = {
@@ -203,7 +219,7 @@ export async function prefetchBench(ctx: BenchContext): Promise<void> {
     ctx.add({
       id: 'prefetch.throughput-share',
       label: `Prefetch: throughput as share of the rate limit (${RATE_LIMIT}/s)`,
-      value: round(rate / RATE_LIMIT * 100, 1),
+      value: round((rate / RATE_LIMIT) * 100, 1),
       unit: '%',
       target: 90,
       better: 'higher',

@@ -82,7 +82,8 @@ export function renderTable(figures: readonly Figure[]): string {
   const header = ['Figure', 'Value', 'Target', 'Ratio', 'Result'];
   const rows = figures.map((f) => [f.label, valueText(f), targetText(f), ratioText(f), outcomeOf(f)]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');
+  const line = (cells: readonly string[]) =>
+    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -90,7 +91,10 @@ export function renderMisses(figures: readonly Figure[]): string[] {
   const lines: string[] = [];
   for (const figure of figures) {
     const outcome = outcomeOf(figure);
-    if (outcome === 'MISSED') lines.push(`- ${figure.label}: ${valueText(figure)} against ${targetText(figure)}. ${figure.limit ?? 'No explanation was measured.'}`);
+    if (outcome === 'MISSED')
+      lines.push(
+        `- ${figure.label}: ${valueText(figure)} against ${targetText(figure)}. ${figure.limit ?? 'No explanation was measured.'}`,
+      );
     if (outcome === 'ERROR') lines.push(`- ${figure.label}: not measured. ${(figure.error ?? 'No value came back.').split('\n')[0] ?? ''}`);
   }
   return lines;
@@ -98,5 +102,8 @@ export function renderMisses(figures: readonly Figure[]): string[] {
 
 export function writeJson(file: string, body: unknown): void {
   mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(body, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value), 2)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify(body, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value), 2)}\n`,
+  );
 }

@@ -159,7 +159,8 @@ export async function startupBench(ctx: BenchContext): Promise<void> {
         sessionAnsweredMs: s.sessionAnswered === null ? null : round(s.sessionAnswered),
       })),
       summary: painted,
-      measuredAs: 'From the page’s time origin (navigation start) to the end of the first frame painted with the Sign in button present and enabled; a fresh browser context for each of 7 samples after one warm-up.',
+      measuredAs:
+        'From the page’s time origin (navigation start) to the end of the first frame painted with the Sign in button present and enabled; a fresh browser context for each of 7 samples after one warm-up.',
     },
   });
 }
@@ -170,7 +171,7 @@ function largestModules(chunks: readonly ChunkRecord[]): string[] {
   for (const chunk of chunks) {
     for (const [id, bytes] of Object.entries(chunk.moduleBytes)) {
       const match = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(id);
-      const key = match?.[1] ?? (id.includes('/renderer/') ? 'the app\'s renderer code' : 'other');
+      const key = match?.[1] ?? (id.includes('/renderer/') ? "the app's renderer code" : 'other');
       sizes.set(key, (sizes.get(key) ?? 0) + bytes);
     }
   }

@@ -26,7 +26,14 @@ interface Doc {
   contentType: string;
 }
 
-const CONTEXT = { ubrn: '000000070001', nhsNumber: '9990000018', patientName: 'Alex Example', specialty: 'Cardiology', referrer: 'Dr Test Referrer', organisation: 'Synthetic Surgery' };
+const CONTEXT = {
+  ubrn: '000000070001',
+  nhsNumber: '9990000018',
+  patientName: 'Alex Example',
+  specialty: 'Cardiology',
+  referrer: 'Dr Test Referrer',
+  organisation: 'Synthetic Surgery',
+};
 
 /** What a referral usually carries, one of each kind the viewer shows. */
 const MIXED: readonly (DocumentSpec & { name: string })[] = [
@@ -55,13 +62,19 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 function check(result: OpenResult, what: string): OpenResult {
-  if (!result.ok || !Number.isFinite(result.paintedMs)) throw new Error(`${what} did not show its first page: ${result.message ?? 'no reason given'}`);
+  if (!result.ok || !Number.isFinite(result.paintedMs))
+    throw new Error(`${what} did not show its first page: ${result.message ?? 'no reason given'}`);
   return result;
 }
 
 async function openOurs(page: Page, doc: Doc): Promise<OpenResult> {
   await page.bringToFront();
-  return check((await page.evaluate(`window.bench.open(${JSON.stringify(`/docs/${doc.name}`)}, ${JSON.stringify(doc.contentType)}, ${JSON.stringify(doc.name)})`)) as OpenResult, `The app's viewer on ${doc.name}`);
+  return check(
+    (await page.evaluate(
+      `window.bench.open(${JSON.stringify(`/docs/${doc.name}`)}, ${JSON.stringify(doc.contentType)}, ${JSON.stringify(doc.name)})`,
+    )) as OpenResult,
+    `The app's viewer on ${doc.name}`,
+  );
 }
 
 async function openReference(page: Page, call: string, what: string): Promise<OpenResult> {
@@ -89,7 +102,14 @@ export async function viewerBench(ctx: BenchContext): Promise<void> {
   const server = await startHarnessServer(ctx.harnessDir);
   const errors: string[] = [];
   try {
-    const pdf = await renderDocument({ kind: 'pdf-letter', seed: 4242, title: 'Referral letter with enclosures', large: true, pages: 50, context: CONTEXT });
+    const pdf = await renderDocument({
+      kind: 'pdf-letter',
+      seed: 4242,
+      title: 'Referral letter with enclosures',
+      large: true,
+      pages: 50,
+      context: CONTEXT,
+    });
     const tiff = await renderDocument({ kind: 'tiff', seed: 4343, title: 'Scanned referral', large: true, context: CONTEXT });
     server.documents.set('large.pdf', pdf);
     server.documents.set('large.tif', tiff);
@@ -108,18 +128,25 @@ export async function viewerBench(ctx: BenchContext): Promise<void> {
     const pdfOurs: number[] = [];
     const pdfRef: number[] = [];
     for (let round_ = 0; round_ < 7; round_ += 1) {
-      const pair = [async () => pdfOurs.push((await openOurs(ours, bigPdf)).paintedMs), async () => pdfRef.push((await openReference(reference, pdfjsCall, "pdf.js's PDFViewer")).paintedMs)];
+      const pair = [
+        async () => pdfOurs.push((await openOurs(ours, bigPdf)).paintedMs),
+        async () => pdfRef.push((await openReference(reference, pdfjsCall, "pdf.js's PDFViewer")).paintedMs),
+      ];
       if (round_ % 2 === 1) pair.reverse();
       for (const run of pair) await run();
     }
     // Profiled from bytes in memory to first page on screen only: the clearing and the download come first.
     await ours.bringToFront();
     await ours.evaluate(`window.bench.prepare('/docs/${bigPdf.name}')`);
-    const oursThread = await profileMainThread(ours, async () => check((await ours.evaluate(`window.bench.show('application/pdf', '${bigPdf.name}')`)) as OpenResult, "The app's viewer"));
+    const oursThread = await profileMainThread(ours, async () =>
+      check((await ours.evaluate(`window.bench.show('application/pdf', '${bigPdf.name}')`)) as OpenResult, "The app's viewer"),
+    );
     const oursCanvases = (await ours.evaluate(CANVASES)) as string[];
     await reference.bringToFront();
     await reference.evaluate(`window.bench.prepare('/docs/${bigPdf.name}')`);
-    const refThread = await profileMainThread(reference, async () => check((await reference.evaluate('window.bench.showPdf()')) as OpenResult, "pdf.js's PDFViewer"));
+    const refThread = await profileMainThread(reference, async () =>
+      check((await reference.evaluate('window.bench.showPdf()')) as OpenResult, "pdf.js's PDFViewer"),
+    );
     const refCanvases = (await reference.evaluate(CANVASES)) as string[];
     await ours.evaluate('window.bench.clear()');
     await reference.evaluate('window.bench.clear()');
@@ -146,7 +173,14 @@ export async function viewerBench(ctx: BenchContext): Promise<void> {
     const tOurs = summarise(tiffOurs);
     const tMain = summarise(tiffMain);
     const tWorker = summarise(tiffWorker);
-    const pdfDetail = { bytes: pdf.byteLength, pages: 50, ours: pOurs, pdfjs: pRef, oursSamples: pdfOurs.map((x) => round(x)), pdfjsSamples: pdfRef.map((x) => round(x)) };
+    const pdfDetail = {
+      bytes: pdf.byteLength,
+      pages: 50,
+      ours: pOurs,
+      pdfjs: pRef,
+      oursSamples: pdfOurs.map((x) => round(x)),
+      pdfjsSamples: pdfRef.map((x) => round(x)),
+    };
     ctx.add({
       id: 'viewer.pdf-first-page',
       label: `Viewer: 50-page PDF (${round(pdf.byteLength / 1048576, 1)} MB), bytes to first page (median)`,
@@ -157,7 +191,11 @@ export async function viewerBench(ctx: BenchContext): Promise<void> {
       targetText: `≤ pdf.js (${round(pRef.median)} ms)`,
       targetBasis: "Issue 9: no slower than pdf.js's own PDFViewer on the same file in the same run.",
       limit: pdfLimit(pOurs, pRef, oursThread, refThread, oursCanvases, refCanvases),
-      detail: { ...pdfDetail, mainThread: { ours: oursThread.profile, pdfjs: refThread.profile }, canvases: { ours: oursCanvases, pdfjs: refCanvases } },
+      detail: {
+        ...pdfDetail,
+        mainThread: { ours: oursThread.profile, pdfjs: refThread.profile },
+        canvases: { ours: oursCanvases, pdfjs: refCanvases },
+      },
     });
     ctx.add({
       id: 'viewer.pdf-first-page-pdfjs',
@@ -184,7 +222,14 @@ export async function viewerBench(ctx: BenchContext): Promise<void> {
           ? `the other ${round(tOurs.median - tWorker.median)} ms is the app viewer's own work beyond a bare worker (the structure check before utif, the decode deadline, drawing at the fitted size).`
           : "the app's viewer adds nothing measurable beyond that."
       }`,
-      detail: { bytes: tiff.byteLength, pages: 20, ours: tOurs, utifMainThread: tMain, utifWorker: tWorker, oursSamples: tiffOurs.map((x) => round(x)) },
+      detail: {
+        bytes: tiff.byteLength,
+        pages: 20,
+        ours: tOurs,
+        utifMainThread: tMain,
+        utifWorker: tWorker,
+        oursSamples: tiffOurs.map((x) => round(x)),
+      },
     });
     ctx.add({
       id: 'viewer.tiff-first-page-utif',
@@ -232,9 +277,13 @@ function pdfLimit(
   const oursIdle = oursRun.result.paintedMs - oursRun.profile.busyMs;
   const refIdle = refRun.result.paintedMs - refRun.profile.busyMs;
   let verdict: string;
-  if (oursRun.result.paintedMs <= refRun.result.paintedMs) verdict = 'In that profiled pair the app was not the slower, so the gap in the medians is within the run-to-run spread on this machine.';
-  else if (oursRun.profile.busyMs > refRun.profile.busyMs) verdict = `The app's main thread did ${round(oursRun.profile.busyMs - refRun.profile.busyMs)} ms more work.`;
-  else verdict = `The app's main thread sat idle longer (${round(oursIdle)} ms against ${round(refIdle)} ms), so its extra time was spent waiting on its pdf.js worker, not working on the screen's thread.`;
+  if (oursRun.result.paintedMs <= refRun.result.paintedMs)
+    verdict =
+      'In that profiled pair the app was not the slower, so the gap in the medians is within the run-to-run spread on this machine.';
+  else if (oursRun.profile.busyMs > refRun.profile.busyMs)
+    verdict = `The app's main thread did ${round(oursRun.profile.busyMs - refRun.profile.busyMs)} ms more work.`;
+  else
+    verdict = `The app's main thread sat idle longer (${round(oursIdle)} ms against ${round(refIdle)} ms), so its extra time was spent waiting on its pdf.js worker, not working on the screen's thread.`;
   return `${spread} ${profiled} ${verdict} The app drew ${oursCanvases.join(', ') || 'no canvas'}, pdf.js ${refCanvases.join(', ') || 'no canvas'}; both parse in a fresh pdf.js worker with the same options.`;
 }
 
@@ -273,7 +322,8 @@ async function heapBench(ctx: BenchContext, page: Page): Promise<Figure> {
     targetBasis: 'Flat: after the first ten (every viewer loaded once), 90 more may not add more than 8 MB of live heap.',
     limit: `The heap after forced GC went from ${baseline} MB to ${last} MB (peak ${peak} MB), rising in ${rising} of ${steps.length} steps of ten attachments: memory grows with the number opened.`,
     detail: {
-      measuredAs: 'CDP HeapProfiler.collectGarbage then Runtime.getHeapUsage (the page’s JS heap; workers and canvas backing stores are outside it), every 10 attachments.',
+      measuredAs:
+        'CDP HeapProfiler.collectGarbage then Runtime.getHeapUsage (the page’s JS heap; workers and canvas backing stores are outside it), every 10 attachments.',
       cycle: MIXED.map((m) => m.name),
       series,
       openMs: summarise(times),

@@ -7,5 +7,9 @@ import type { Page } from 'playwright-core';
 import { waitUntil } from '../helpers/wait-until';
 
 export async function waitInPage(page: Page, expression: string, timeoutMs = 30_000): Promise<void> {
-  await waitUntil(() => page.evaluate(expression), () => `The page never reached: ${expression}`, { timeoutMs, intervalMs: 15 });
+  await waitUntil(
+    () => page.evaluate(expression),
+    () => `The page never reached: ${expression}`,
+    { timeoutMs, intervalMs: 15 },
+  );
 }

@@ -110,7 +110,14 @@ export async function firstPaintBench(ctx: BenchContext, page: Page): Promise<vo
     const fetches = timeline.resources.filter((r) => r.name === '/api/invoke/worklist.fetch');
     const lists = fetches.filter((r) => r.responseEnd <= state.rows).map((r) => r.responseEnd);
     const listsAsked = fetches.filter((r) => r.startTime <= state.rows).length;
-    if (i > 0) samples.push({ painted: state.painted, rows: state.rows, entryScript: entry?.responseEnd ?? null, listAnswered: lists.length > 0 ? Math.max(...lists) : null, listsAsked });
+    if (i > 0)
+      samples.push({
+        painted: state.painted,
+        rows: state.rows,
+        entryScript: entry?.responseEnd ?? null,
+        listAnswered: lists.length > 0 ? Math.max(...lists) : null,
+        listsAsked,
+      });
   }
   await page.getByTestId('worklist-row').first().waitFor();
   const painted = summarise(samples.map((s) => s.painted));
@@ -130,8 +137,14 @@ export async function firstPaintBench(ctx: BenchContext, page: Page): Promise<vo
       answered.median > painted.median / 2 ? 'so waiting for the list is most of it' : "so the page's own start and drawing is most of it"
     } (load average ${ctx.load()}).`,
     detail: {
-      measuredAs: 'Reload of the signed-in page at #/worklists/referrals; from navigation start to the end of the first frame painted with rows. One warm-up, then 5 samples.',
-      samples: samples.map((s) => ({ paintedMs: round(s.painted), rowsInDomMs: round(s.rows), entryScriptMs: s.entryScript === null ? null : round(s.entryScript), listAnsweredMs: s.listAnswered === null ? null : round(s.listAnswered) })),
+      measuredAs:
+        'Reload of the signed-in page at #/worklists/referrals; from navigation start to the end of the first frame painted with rows. One warm-up, then 5 samples.',
+      samples: samples.map((s) => ({
+        paintedMs: round(s.painted),
+        rowsInDomMs: round(s.rows),
+        entryScriptMs: s.entryScript === null ? null : round(s.entryScript),
+        listAnsweredMs: s.listAnswered === null ? null : round(s.listAnswered),
+      })),
       summary: painted,
     },
   });
@@ -177,7 +190,10 @@ async function typeAndClear(page: Page, text: string, done: { count: number }): 
 function breakdown(records: readonly InteractionRecord[], from: number, to: number): string {
   const total = latencyOf;
   const sorted = [...records].sort((a, b) => total(a) - total(b));
-  const band = sorted.slice(Math.floor(sorted.length * from), Math.max(Math.floor(sorted.length * from) + 1, Math.ceil(sorted.length * to)));
+  const band = sorted.slice(
+    Math.floor(sorted.length * from),
+    Math.max(Math.floor(sorted.length * from) + 1, Math.ceil(sorted.length * to)),
+  );
   const avg = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
   const updated = (r: InteractionRecord) => r.mutation ?? r.handler;
   const wait = avg(band.map((r) => r.handler - r.start));
@@ -190,7 +206,13 @@ function breakdown(records: readonly InteractionRecord[], from: number, to: numb
   )} ms until the next frame began${toFrame > 16.7 ? ' (the update missed a frame)' : ''}; producing that frame took ${round(render)} ms more (style, layout, paint; not counted).`;
 }
 
-function latencyFigures(ctx: BenchContext, kind: InteractionRecord['kind'], label: string, records: readonly InteractionRecord[], rows: number): void {
+function latencyFigures(
+  ctx: BenchContext,
+  kind: InteractionRecord['kind'],
+  label: string,
+  records: readonly InteractionRecord[],
+  rows: number,
+): void {
   const mine = records.filter((r) => r.kind === kind && r.painted !== null && r.frame !== null);
   const stats: Summary = summarise(mine.map(latencyOf));
   const detail = {
@@ -198,7 +220,8 @@ function latencyFigures(ctx: BenchContext, kind: InteractionRecord['kind'], labe
     samples: mine.length,
     summary: stats,
     withoutDomChange: mine.filter((r) => !r.domChanged).length,
-    measuredAs: 'In the page: from the input event (the keydown, for typing) to the requestAnimationFrame callback of the first frame after the DOM changed; the time to produce that frame is in the split, not the value.',
+    measuredAs:
+      'In the page: from the input event (the keydown, for typing) to the requestAnimationFrame callback of the first frame after the DOM changed; the time to produce that frame is in the split, not the value.',
     split: mine.map((r) => ({
       waitMs: round(r.handler - r.start),
       scriptMs: round((r.mutation ?? r.handler) - r.handler),
@@ -234,7 +257,9 @@ export async function interactionBench(ctx: BenchContext, page: Page): Promise<v
 
   // Typing: NHS numbers and UBRNs of rows on the list, digit by digit, then deleted.
   const nhsNumbers = (await page.getByTestId('cell-nhs').allTextContents()).map((t) => t.replace(/\s/g, ''));
-  const ubrns = await page.locator('[data-testid="worklist-row"]').evaluateAll((els) => els.map((el) => el.getAttribute('data-ubrn') ?? ''));
+  const ubrns = await page
+    .locator('[data-testid="worklist-row"]')
+    .evaluateAll((els) => els.map((el) => el.getAttribute('data-ubrn') ?? ''));
   await typeAndClear(page, (nhsNumbers[0] ?? '9').slice(0, 3), done); // warm-up
   const warm = done.count;
   for (const text of [nhsNumbers[1], ubrns[2], nhsNumbers[3], ubrns[4]]) if (text) await typeAndClear(page, text, done);
@@ -292,7 +317,13 @@ export async function scrollBench(ctx: BenchContext, page: Page): Promise<void> 
   if (scrollHeight <= 0) throw new Error('The worklist scroller does not scroll: its content is no taller than its box.');
   const perFrame = Math.max(200, Math.round(scrollHeight / 180));
   await page.evaluate(flingScript(perFrame, 1)); // warm-up
-  const result = (await page.evaluate(flingScript(perFrame, 2))) as { frames: number[]; longFrames: LongFrame[]; work: { scrollMs: number; renderMs: number }[]; scrollHeight: number; rowsInDom: number };
+  const result = (await page.evaluate(flingScript(perFrame, 2))) as {
+    frames: number[];
+    longFrames: LongFrame[];
+    work: { scrollMs: number; renderMs: number }[];
+    scrollHeight: number;
+    rowsInDom: number;
+  };
   const frames = summarise(result.frames);
   const late = result.frames.filter((f) => f > FRAME_60HZ_MS * 1.5).length;
   const avg = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
@@ -343,7 +374,10 @@ export async function scrollBench(ctx: BenchContext, page: Page): Promise<void> 
               framesOver25ms: late,
               summary: frames,
               longAnimationFrames: long.length,
-              mainThreadPerFrameMs: { scroll: summarise(result.work.map((w) => w.scrollMs)), render: summarise(result.work.map((w) => w.renderMs)) },
+              mainThreadPerFrameMs: {
+                scroll: summarise(result.work.map((w) => w.scrollMs)),
+                render: summarise(result.work.map((w) => w.renderMs)),
+              },
             },
           }
         : {}),

@@ -42,11 +42,18 @@ describe('SignInView', () => {
   });
 
   it('shows a clear sentence when the details cannot be loaded', async () => {
-    const wrapper = mountWith(fakeClient(async () => {
-      throw new TriageError({ code: 'TRANSPORT', message: 'The app could not reach its background service. Restart the app; your work is kept.' });
-    }));
+    const wrapper = mountWith(
+      fakeClient(async () => {
+        throw new TriageError({
+          code: 'TRANSPORT',
+          message: 'The app could not reach its background service. Restart the app; your work is kept.',
+        });
+      }),
+    );
     await flushPromises();
-    expect(wrapper.get('[role="alert"]').text()).toBe('The app could not reach its background service. Restart the app; your work is kept.');
+    expect(wrapper.get('[role="alert"]').text()).toBe(
+      'The app could not reach its background service. Restart the app; your work is kept.',
+    );
     expect(wrapper.find('[data-testid="version"]').exists()).toBe(false);
   });
 });

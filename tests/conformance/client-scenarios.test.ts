@@ -61,9 +61,11 @@ const INPUTS: Record<string, Call> = {
 
   'A008 worklist MinimalReferralsForReview': (c) => c.fetchReferralWorklist({ listType: 'REFERRALS_FOR_REVIEW' }),
   'A008 worklist MinimalAppointmentSlotIssues': (c) => c.fetchReferralWorklist({ listType: 'APPOINTMENT_SLOT_ISSUES' }),
-  'A008 worklist FilteringBySpecialty': (c) => c.fetchReferralWorklist({ listType: 'REFERRALS_FOR_REVIEW', specialty: { assigned: true, code: 'CARDIOLOGY' } }),
+  'A008 worklist FilteringBySpecialty': (c) =>
+    c.fetchReferralWorklist({ listType: 'REFERRALS_FOR_REVIEW', specialty: { assigned: true, code: 'CARDIOLOGY' } }),
   'A008 worklist FilteringByService': (c) => c.fetchReferralWorklist({ listType: 'REFERRALS_FOR_REVIEW', serviceId: '21012' }),
-  'A008 worklist FilteringByClinician': (c) => c.fetchReferralWorklist({ listType: 'REFERRALS_FOR_REVIEW', clinician: { assigned: true, userId: '021600556514' } }),
+  'A008 worklist FilteringByClinician': (c) =>
+    c.fetchReferralWorklist({ listType: 'REFERRALS_FOR_REVIEW', clinician: { assigned: true, userId: '021600556514' } }),
   'A008 worklist MinimalRejectedTriageResponse': (c) => c.fetchReferralWorklist({ listType: 'REJECTED_TRIAGE_RESPONSE' }),
   'A008 worklist MinimalAssessmentReturnedCancelledDna': (c) => c.fetchReferralWorklist({ listType: 'ASSESSMENT_RETURNED_CANCELLED_DNA' }),
   'A008 worklist MinimalAwaitingBooking': (c) => c.fetchReferralWorklist({ listType: 'AWAITING_BOOKING' }),
@@ -84,7 +86,8 @@ const INPUTS: Record<string, Call> = {
   'A007 clinical information summary': (c) => c.getClinicalInformation({ ubrn: U }),
 
   'A013 accept referral': (c) => c.acceptReferral({ ubrn: U, version: '8' }),
-  'A014 reject referral BasicExampleDbs': (c) => c.rejectReferral({ ubrn: U, version: '9', reasonCode: 'SERVICE_INAPPROPRIATE', comments: 'This is a short comment' }),
+  'A014 reject referral BasicExampleDbs': (c) =>
+    c.rejectReferral({ ubrn: U, version: '9', reasonCode: 'SERVICE_INAPPROPRIATE', comments: 'This is a short comment' }),
   'A014 reject referral BasicExampleIbs': (c) =>
     c.rejectReferral({ ubrn: U, version: '9', reasonCode: 'OTHER', comments: 'This is a short comment', appointmentCancelledInPas: true }),
 
@@ -101,7 +104,12 @@ const INPUTS: Record<string, Call> = {
   'A025 advice conversation UnavailableAttachments': (c) => c.getConversation({ ubrn: '000000070004', version: '3' }),
 
   'A026 send advice response RequireFurtherInformation': (c) =>
-    c.sendAdviceReply({ ubrn: U, outcome: 'REQUIRE_FURTHER_INFORMATION', guidance: 'Please supply me with xxx test results', priority: 'TWO_WEEK_WAIT' }),
+    c.sendAdviceReply({
+      ubrn: U,
+      outcome: 'REQUIRE_FURTHER_INFORMATION',
+      guidance: 'Please supply me with xxx test results',
+      priority: 'TWO_WEEK_WAIT',
+    }),
   'A026 send advice response ReturnToReferrerWithAdvice': (c) =>
     c.sendAdviceReply({
       ubrn: U,
@@ -117,7 +125,13 @@ const INPUTS: Record<string, Call> = {
       intendedRecommendation: 'OTHER',
       guidance: 'Advise treatment as in attached document',
       priority: 'ROUTINE',
-      attachments: [{ binaryId: '19eb7224-dff3-4730-a5cb-67eac811f1a5', description: 'Treatment Specification', attachedAt: new Date('2021-09-29T13:22:35.335Z') }],
+      attachments: [
+        {
+          binaryId: '19eb7224-dff3-4730-a5cb-67eac811f1a5',
+          description: 'Treatment Specification',
+          attachedAt: new Date('2021-09-29T13:22:35.335Z'),
+        },
+      ],
     }),
 
   'A027 convert advice to referral NoAttachments': (c) =>
@@ -135,21 +149,50 @@ const INPUTS: Record<string, Call> = {
       guidance: 'Patient booked into our service. See attachment for best initial medication',
       priority: 'ROUTINE',
       reviewComments: "Book patient to 'xxx' service to include attached file as referral letter",
-      guidanceAttachments: [{ binaryId: 'badaf6fc-90f4-411d-999f-04ccd79fa166', description: 'Initial medication', attachedAt: new Date('2021-10-01T14:06:14.915Z') }],
-      referralAttachments: [{ binaryId: '38dc19ab-893f-47ca-8db0-2d0a07c0e387', description: 'Referral letter', attachedAt: new Date('2021-10-01T14:06:14.919Z') }],
+      guidanceAttachments: [
+        {
+          binaryId: 'badaf6fc-90f4-411d-999f-04ccd79fa166',
+          description: 'Initial medication',
+          attachedAt: new Date('2021-10-01T14:06:14.915Z'),
+        },
+      ],
+      referralAttachments: [
+        {
+          binaryId: '38dc19ab-893f-47ca-8db0-2d0a07c0e387',
+          description: 'Referral letter',
+          attachedAt: new Date('2021-10-01T14:06:14.919Z'),
+        },
+      ],
     }),
 
   'A028 record triage outcome AcceptReferBookLater': (c) =>
-    c.recordTriageOutcome({ ubrn: U, version: '9', outcome: 'ACCEPT_REFER_BOOK_LATER', comments: 'Urgent action needed. To be booked ASAP', priority: 'URGENT' }),
+    c.recordTriageOutcome({
+      ubrn: U,
+      version: '9',
+      outcome: 'ACCEPT_REFER_BOOK_LATER',
+      comments: 'Urgent action needed. To be booked ASAP',
+      priority: 'URGENT',
+    }),
   'A028 record triage outcome ReturnToReferrerWithAdvice': (c) =>
-    c.recordTriageOutcome({ ubrn: U, version: '9', outcome: 'RETURN_TO_REFERRER_WITH_ADVICE', comments: 'Condition not serious. No further action needed' }),
+    c.recordTriageOutcome({
+      ubrn: U,
+      version: '9',
+      outcome: 'RETURN_TO_REFERRER_WITH_ADVICE',
+      comments: 'Condition not serious. No further action needed',
+    }),
   'A028 record triage outcome AttachmentIncluded': (c) =>
     c.recordTriageOutcome({
       ubrn: U,
       version: '9',
       outcome: 'RETURN_TO_REFERRER_WITH_ADVICE',
       comments: 'Condition not serious. See attached document',
-      attachments: [{ binaryId: 'a7c98bb4-c0d0-4094-b26d-8dbd1677edc8', description: 'Condition details', attachedAt: new Date('2021-10-07T15:00:41.239Z') }],
+      attachments: [
+        {
+          binaryId: 'a7c98bb4-c0d0-4094-b26d-8dbd1677edc8',
+          description: 'Condition details',
+          attachedAt: new Date('2021-10-07T15:00:41.239Z'),
+        },
+      ],
     }),
 
   'A029 available actions Empty': (c) => c.getAvailableActions({ ubrn: '000000070000', version: '6' }),
@@ -157,7 +200,12 @@ const INPUTS: Record<string, Call> = {
   'A030 business functions of the signed-in user': (c) => c.getBusinessFunctions(),
   'A043 advice and guidance overview PDF': (c) => c.getAdviceOverview({ ubrn: '000049146177' }),
   'A020 upload a file to the document store': (c) =>
-    c.uploadFile({ bytes: new Uint8Array(readFileSync(ref(UPLOAD_PDF))), fileName: 'guidance.pdf', contentType: 'application/pdf', referralId: '000000070000' }),
+    c.uploadFile({
+      bytes: new Uint8Array(readFileSync(ref(UPLOAD_PDF))),
+      fileName: 'guidance.pdf',
+      contentType: 'application/pdf',
+      referralId: '000000070000',
+    }),
 };
 
 /**
@@ -297,7 +345,8 @@ describe.skipIf(!hasReference)('e-RS client request conformance (scenarios.json)
         const bf = request.headers['nhsd-ers-business-function'];
         if (scenario.businessFunction === null) {
           if (bf !== undefined) problems.push('a business function header was sent where none is wanted');
-          if (request.headers['nhsd-end-user-organisation-ods'] !== undefined) problems.push('an organisation header was sent where none is wanted');
+          if (request.headers['nhsd-end-user-organisation-ods'] !== undefined)
+            problems.push('an organisation header was sent where none is wanted');
         } else {
           if (bf !== scenario.businessFunction) problems.push(`business function ${String(bf)}, expected ${scenario.businessFunction}`);
           if (request.headers['nhsd-end-user-organisation-ods'] !== 'R69') problems.push('organisation header missing');
@@ -311,7 +360,9 @@ describe.skipIf(!hasReference)('e-RS client request conformance (scenarios.json)
         if (request.headers.authorization !== 'Bearer conformance-token') problems.push('no bearer token');
 
         if (scenario.requestBody) {
-          const expected: unknown = JSON.parse(readFileSync(ref(scenario.requestBody), 'utf8').replaceAll(/_baseUrl_|_baseurl_/g, codeSystemBase));
+          const expected: unknown = JSON.parse(
+            readFileSync(ref(scenario.requestBody), 'utf8').replaceAll(/_baseUrl_|_baseurl_/g, codeSystemBase),
+          );
           let sent: unknown = null;
           try {
             sent = JSON.parse(request.body.toString('utf8'));
@@ -321,7 +372,8 @@ describe.skipIf(!hasReference)('e-RS client request conformance (scenarios.json)
           if (sent !== null && !isDeepStrictEqual(sent, expected)) {
             problems.push(`body differs from ${scenario.requestBody}: sent ${JSON.stringify(sent)}`);
           }
-          if (request.headers['content-type'] !== 'application/fhir+json') problems.push(`content type ${String(request.headers['content-type'])}`);
+          if (request.headers['content-type'] !== 'application/fhir+json')
+            problems.push(`content type ${String(request.headers['content-type'])}`);
         } else if (scenario.operation === 'A020') {
           if (!request.body.equals(readFileSync(ref(UPLOAD_PDF)))) problems.push('the uploaded bytes differ from the file');
         } else if (request.body.length > 0) {
@@ -339,7 +391,9 @@ describe.skipIf(!hasReference)('e-RS client request conformance (scenarios.json)
       const refusal = REFUSED_ANSWERS[name];
       if (refusal) {
         if (!(failure instanceof ErsError) || failure.code !== 'ERS_MALFORMED' || !failure.message.includes(refusal)) {
-          answerProblems.push(`${name}: expected the inconsistent answer to be refused (${refusal}), got ${failure instanceof Error ? failure.message : 'success'}`);
+          answerProblems.push(
+            `${name}: expected the inconsistent answer to be refused (${refusal}), got ${failure instanceof Error ? failure.message : 'success'}`,
+          );
         }
       } else if (failure !== null) {
         answerProblems.push(`${name}: the answer was not read: ${failure instanceof Error ? failure.message : String(failure)}`);

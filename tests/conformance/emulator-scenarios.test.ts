@@ -44,7 +44,10 @@ interface Shape {
 const KINDS = ['resourceTypes', 'profiles', 'extensionUrls', 'codingSystems'] as const;
 
 function normalise(value: string, base: string): string {
-  return value.split(base).join('_baseUrl_').replace(/_baseurl_/g, '_baseUrl_');
+  return value
+    .split(base)
+    .join('_baseUrl_')
+    .replace(/_baseurl_/g, '_baseUrl_');
 }
 
 function shapeOf(json: unknown, base: string): Shape {
@@ -58,7 +61,8 @@ function shapeOf(json: unknown, base: string): Shape {
     const record = node as Record<string, unknown>;
     if (typeof record.resourceType === 'string') shape.resourceTypes.add(record.resourceType);
     const meta = record.meta as { profile?: unknown } | undefined;
-    if (meta && Array.isArray(meta.profile)) for (const p of meta.profile) if (typeof p === 'string') shape.profiles.add(normalise(p, base));
+    if (meta && Array.isArray(meta.profile))
+      for (const p of meta.profile) if (typeof p === 'string') shape.profiles.add(normalise(p, base));
     // An extension holds a url and a value or nested extensions, and nothing else (an attachment also has a url).
     const keys = Object.keys(record);
     const isExtension =
@@ -141,7 +145,15 @@ function awaitingTriage(r: Referral): void {
   r.status = { code: 'AWAITING_TRIAGE', reason: { system: 'REVIEW_REASON', code: 'TRIAGE' } };
   r.pathwayStart = r.created;
   delete r.review;
-  r.appointment = { id: '70021', version: 1, kind: 'TRIAGE', status: 'proposed', serviceId: '11010', created: r.created, reason: { system: 'REVIEW_REASON', code: 'TRIAGE' } };
+  r.appointment = {
+    id: '70021',
+    version: 1,
+    kind: 'TRIAGE',
+    status: 'proposed',
+    serviceId: '11010',
+    created: r.created,
+    reason: { system: 'REVIEW_REASON', code: 'TRIAGE' },
+  };
   for (const a of r.attachments) delete a.attachedOnBehalfOf;
 }
 
@@ -155,15 +167,18 @@ const ARRANGE: Record<string, Arrange> = {
   'record triage outcome ReturnToReferrerWithAdvice': async (t) => void (await t.emulator.updateReferral(REFERRAL, awaitingTriage)),
   'record triage outcome AttachmentIncluded': async (t) => void (await t.emulator.updateReferral(REFERRAL, awaitingTriage)),
   'available actions WithRecordReviewOutcome': async (t) => void (await t.emulator.updateReferral('000000070001', awaitingTriage)),
-  'advice conversation SingleMessageFromReferrer': async (t) => void (await t.emulator.updateAdvice(REFERRAL, (a: AdviceRequest) => void (a.messages = a.messages.slice(0, 1)))),
-  'advice conversation OneMessageEachWay': async (t) => void (await t.emulator.updateAdvice(REFERRAL, (a: AdviceRequest) => void (a.messages = a.messages.slice(0, 2)))),
+  'advice conversation SingleMessageFromReferrer': async (t) =>
+    void (await t.emulator.updateAdvice(REFERRAL, (a: AdviceRequest) => void (a.messages = a.messages.slice(0, 1)))),
+  'advice conversation OneMessageEachWay': async (t) =>
+    void (await t.emulator.updateAdvice(REFERRAL, (a: AdviceRequest) => void (a.messages = a.messages.slice(0, 2)))),
   // The reply examples show a request searched by postcode and distance.
   'send advice response RequireFurtherInformation': async (t) => void (await t.emulator.updateAdvice(REFERRAL, searchedByPostcode)),
   'send advice response ReturnToReferrerWithAdvice': async (t) => void (await t.emulator.updateAdvice(REFERRAL, searchedByPostcode)),
   'send advice response AttachmentIncluded': async (t) => void (await t.emulator.updateAdvice(REFERRAL, searchedByPostcode)),
   // The worklist filter examples assume referrals for review at service 21012 and with clinician 021600556514.
   'worklist FilteringByService': async (t) => void (await t.emulator.updateReferral('000000070001', atService('21012'))),
-  'worklist FilteringByClinician': async (t) => void (await t.emulator.updateReferral('000000070001', (r) => void (r.allocatedClinician = '021600556514'))),
+  'worklist FilteringByClinician': async (t) =>
+    void (await t.emulator.updateReferral('000000070001', (r) => void (r.allocatedClinician = '021600556514'))),
   // Before conversion no referral has the A&G request's UBRN.
   'convert advice to referral NoAttachments': async (t) => {
     await t.emulator.deleteReferral(REFERRAL);
@@ -263,7 +278,9 @@ describe.skipIf(!hasReference)('local e-RS against the published e-RS scenarios'
         await t.emulator.reset();
         dirty = false;
       }
-      const body = s.requestBody ? readFileSync(path.join(referenceDir, s.requestBody), 'utf8').replace(/_baseUrl_|_baseurl_/g, base) : undefined;
+      const body = s.requestBody
+        ? readFileSync(path.join(referenceDir, s.requestBody), 'utf8').replace(/_baseUrl_|_baseurl_/g, base)
+        : undefined;
       if (await alignVersion(t, s, body)) dirty = true;
       const arrange = ARRANGE[s.scenario];
       if (arrange) {
@@ -273,28 +290,42 @@ describe.skipIf(!hasReference)('local e-RS against the published e-RS scenarios'
       if (STATE_CHANGING.has(s.operation)) dirty = true;
 
       const correlationId = `conformance-${index}`;
-      const headers: Record<string, string> = { ...(await t.headers({ businessFunction: s.businessFunction, correlationId })), ...(s.headers ?? {}) };
+      const headers: Record<string, string> = {
+        ...(await t.headers({ businessFunction: s.businessFunction, correlationId })),
+        ...(s.headers ?? {}),
+      };
       let requestBody: BodyInit | undefined = body;
       if (body) headers['Content-Type'] = 'application/fhir+json';
-      if (s.operation === 'A020') requestBody = Buffer.from(await testRenderDocument({ kind: 'pdf-letter', seed: 1, title: 'Guidance', pages: 1 }));
+      if (s.operation === 'A020')
+        requestBody = Buffer.from(await testRenderDocument({ kind: 'pdf-letter', seed: 1, title: 'Guidance', pages: 1 }));
       const query = s.query ? `?${new URLSearchParams(s.query).toString()}` : '';
-      const response = await fetch(`${t.emulator.baseUrl}${s.path}${query}`, { method: s.method, headers, body: requestBody, redirect: 'manual' });
+      const response = await fetch(`${t.emulator.baseUrl}${s.path}${query}`, {
+        method: s.method,
+        headers,
+        body: requestBody,
+        redirect: 'manual',
+      });
 
       const problems: string[] = [];
-      if (response.status !== s.status) problems.push(`status ${response.status}, expected ${s.status}: ${(await response.text()).slice(0, 300)}`);
+      if (response.status !== s.status)
+        problems.push(`status ${response.status}, expected ${s.status}: ${(await response.text()).slice(0, 300)}`);
       else if (response.headers.get('x-correlation-id') !== correlationId) problems.push('X-Correlation-ID was not echoed');
       else if (s.operation === 'A042') {
         const location = response.headers.get('location') ?? '';
         if (new URL(location).origin === t.emulator.origin) problems.push('the redirect stays on the e-RS origin');
         const download = await fetch(location);
         const bytes = Buffer.from(await download.arrayBuffer());
-        if (download.status !== 200 || !bytes.subarray(0, 5).equals(Buffer.from('%PDF-'))) problems.push(`the object store answered ${download.status} without a PDF`);
+        if (download.status !== 200 || !bytes.subarray(0, 5).equals(Buffer.from('%PDF-')))
+          problems.push(`the object store answered ${download.status} without a PDF`);
       } else if (s.operation === 'A020') {
-        if (!/^Binary\/[0-9a-f-]{36}$/.test(response.headers.get('location') ?? '')) problems.push(`Location ${response.headers.get('location')} is not Binary/<uuid>`);
+        if (!/^Binary\/[0-9a-f-]{36}$/.test(response.headers.get('location') ?? ''))
+          problems.push(`Location ${response.headers.get('location')} is not Binary/<uuid>`);
       } else if (s.responseBody?.endsWith('.pdf')) {
         const bytes = Buffer.from(await response.arrayBuffer());
-        if (response.headers.get('content-type') !== 'application/pdf' || !bytes.subarray(0, 5).equals(Buffer.from('%PDF-'))) problems.push('the answer is not a PDF');
-        if (!/^attachment; filename="[^"]+\.pdf"$/.test(response.headers.get('content-disposition') ?? '')) problems.push('no attachment Content-Disposition');
+        if (response.headers.get('content-type') !== 'application/pdf' || !bytes.subarray(0, 5).equals(Buffer.from('%PDF-')))
+          problems.push('the answer is not a PDF');
+        if (!/^attachment; filename="[^"]+\.pdf"$/.test(response.headers.get('content-disposition') ?? ''))
+          problems.push('no attachment Content-Disposition');
       } else if (s.responseBody) {
         const expected = shapeOf(readJson(s.responseBody), base);
         const actual = shapeOf(await response.json(), base);

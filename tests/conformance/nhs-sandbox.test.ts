@@ -63,38 +63,77 @@ interface DecisionCase {
   gap?: { cause: string; differences: string[] };
 }
 
-const pdf = () => new Uint8Array(readFileSync(path.join(nhsSandboxDir, 'src', 'mocks', 'stu3', 'retrieveAttachment', 'responses', 'example_attachment.pdf')));
+const pdf = () =>
+  new Uint8Array(
+    readFileSync(path.join(nhsSandboxDir, 'src', 'mocks', 'stu3', 'retrieveAttachment', 'responses', 'example_attachment.pdf')),
+  );
 
 function decisionCases(): DecisionCase[] {
   const upload = { fileName: 'guidance.pdf', contentType: 'application/pdf', bytes: pdf() };
-  const attached = 'the channel uploads the file (A020) and attaches it itself: the description is the file name and indexed is the time of sending, so the example\'s fixed description and 2021 time cannot be sent';
+  const attached =
+    "the channel uploads the file (A020) and attaches it itself: the description is the file name and indexed is the time of sending, so the example's fixed description and 2021 time cannot be sent";
   return [
     { decision: 'A013 accept', send: via('referral.accept', { ubrn: U, version: '5' }) },
-    { decision: 'A014 reject BasicExampleDbs', send: via('referral.reject', { ubrn: U, version: '5', reasonCode: 'SERVICE_INAPPROPRIATE', comments: 'This is a short comment' }) },
+    {
+      decision: 'A014 reject BasicExampleDbs',
+      send: via('referral.reject', { ubrn: U, version: '5', reasonCode: 'SERVICE_INAPPROPRIATE', comments: 'This is a short comment' }),
+    },
     {
       decision: 'A014 reject BasicExampleIbs',
-      send: via('referral.reject', { ubrn: U, version: '5', reasonCode: 'OTHER', comments: 'This is a short comment', appointmentCancelledInPas: true }),
+      send: via('referral.reject', {
+        ubrn: U,
+        version: '5',
+        reasonCode: 'OTHER',
+        comments: 'This is a short comment',
+        appointmentCancelledInPas: true,
+      }),
     },
     {
       decision: 'A028 triage AcceptReferBookLater',
-      send: via('referral.recordTriageOutcome', { ubrn: U, version: '5', outcome: 'ACCEPT_REFER_BOOK_LATER', comments: 'Urgent action needed. To be booked ASAP', priority: 'URGENT' }),
+      send: via('referral.recordTriageOutcome', {
+        ubrn: U,
+        version: '5',
+        outcome: 'ACCEPT_REFER_BOOK_LATER',
+        comments: 'Urgent action needed. To be booked ASAP',
+        priority: 'URGENT',
+      }),
     },
     {
       decision: 'A028 triage ReturnToReferrerWithAdvice',
-      send: via('referral.recordTriageOutcome', { ubrn: U, version: '5', outcome: 'RETURN_TO_REFERRER_WITH_ADVICE', comments: 'Condition not serious. No further action needed' }),
+      send: via('referral.recordTriageOutcome', {
+        ubrn: U,
+        version: '5',
+        outcome: 'RETURN_TO_REFERRER_WITH_ADVICE',
+        comments: 'Condition not serious. No further action needed',
+      }),
     },
     {
       decision: 'A028 triage AttachmentIncluded',
-      send: via('referral.recordTriageOutcome', { ubrn: U, version: '5', outcome: 'RETURN_TO_REFERRER_WITH_ADVICE', comments: 'Condition not serious. See attached document', attachment: upload }),
+      send: via('referral.recordTriageOutcome', {
+        ubrn: U,
+        version: '5',
+        outcome: 'RETURN_TO_REFERRER_WITH_ADVICE',
+        comments: 'Condition not serious. See attached document',
+        attachment: upload,
+      }),
       gap: {
         // The example attaches Binary/a7c98bb4-..., while NHS's A020 hands out Binary/19eb7224-... for every upload.
         cause: `${attached}; and the example attaches a Binary id the sandbox's own A020 never hands out`,
-        differences: ['$.parameter[reviewAttachmentFile].resource.indexed', '$.parameter[reviewAttachmentFile].resource.description', '$.parameter[reviewAttachmentFile].resource.content[0].attachment.url'],
+        differences: [
+          '$.parameter[reviewAttachmentFile].resource.indexed',
+          '$.parameter[reviewAttachmentFile].resource.description',
+          '$.parameter[reviewAttachmentFile].resource.content[0].attachment.url',
+        ],
       },
     },
     {
       decision: 'A026 reply RequireFurtherInformation',
-      send: via('advice.reply', { ubrn: U, outcome: 'REQUIRE_FURTHER_INFORMATION', guidance: 'Please supply me with xxx test results', priority: 'TWO_WEEK_WAIT' }),
+      send: via('advice.reply', {
+        ubrn: U,
+        outcome: 'REQUIRE_FURTHER_INFORMATION',
+        guidance: 'Please supply me with xxx test results',
+        priority: 'TWO_WEEK_WAIT',
+      }),
     },
     {
       decision: 'A026 reply ReturnToReferrerWithAdvice',
@@ -117,7 +156,10 @@ function decisionCases(): DecisionCase[] {
         attachment: upload,
       }),
       // The url matches: NHS's A020 answers Binary/19eb7224-..., the id this example attaches.
-      gap: { cause: attached, differences: ['$.parameter[guidanceAttachmentFile].resource.indexed', '$.parameter[guidanceAttachmentFile].resource.description'] },
+      gap: {
+        cause: attached,
+        differences: ['$.parameter[guidanceAttachmentFile].resource.indexed', '$.parameter[guidanceAttachmentFile].resource.description'],
+      },
     },
     {
       decision: 'A027 convert NoAttachments',
@@ -154,9 +196,10 @@ const decisionNamed = (name: string): SandboxDecision => {
   return found;
 };
 // The audit is the user's, encrypted in their offline folder: read through the app.
-const audit = async (direct: DirectApp): Promise<Record<string, unknown>[]> => (await direct.app.auditEntries()) as unknown as Record<string, unknown>[];
+const audit = async (direct: DirectApp): Promise<Record<string, unknown>[]> =>
+  (await direct.app.auditEntries()) as unknown as Record<string, unknown>[];
 
-warnIfNoNhsSandbox('the sandbox environment against NHS\'s own e-RS sandbox');
+warnIfNoNhsSandbox("the sandbox environment against NHS's own e-RS sandbox");
 
 describe.skipIf(!hasNhsSandbox)("the sandbox environment (ERS_BASE_URL) against NHS's own e-RS sandbox", () => {
   let sandbox: NhsSandbox;
@@ -209,14 +252,20 @@ describe.skipIf(!hasNhsSandbox)("the sandbox environment (ERS_BASE_URL) against 
       const list: WorklistView = value;
       counts[kind] = list.rows.map((row) => row.ubrn);
       expect(list.stale).toBe(false);
-      const path = kind === 'advice' ? '/FHIR/STU3/CommunicationRequest/$ers.fetchworklist' : '/FHIR/STU3/ReferralRequest/$ers.fetchworklist';
-      const example = kind === 'advice' ? 'stu3/retrieveAdviceAndGuidanceWorklist/requests/MinimalAdviceAndGuidanceRequests.json' : 'stu3/retrieveWorklist/requests/MinimalReferralsForReview.json';
+      const path =
+        kind === 'advice' ? '/FHIR/STU3/CommunicationRequest/$ers.fetchworklist' : '/FHIR/STU3/ReferralRequest/$ers.fetchworklist';
+      const example =
+        kind === 'advice'
+          ? 'stu3/retrieveAdviceAndGuidanceWorklist/requests/MinimalAdviceAndGuidanceRequests.json'
+          : 'stu3/retrieveWorklist/requests/MinimalReferralsForReview.json';
       // Background prefetch may call the sandbox meanwhile; the list itself is the example's.
       const list_ = seen.find((r) => r.method === 'POST' && r.path === path);
       expect(list_).toMatchObject({ status: 200, businessFunction: 'SERVICE_PROVIDER_CLINICIAN', ods: 'R69' });
       expect(jsonDifferences(list_?.body, sandboxExample(example))).toEqual([]);
     }
-    console.log(`NHS sandbox: worklists referrals ${counts.referrals?.join(', ')}; triage ${counts.triage?.join(', ')}; advice ${counts.advice?.join(', ')}`);
+    console.log(
+      `NHS sandbox: worklists referrals ${counts.referrals?.join(', ')}; triage ${counts.triage?.join(', ')}; advice ${counts.advice?.join(', ')}`,
+    );
     expect(counts).toEqual({ referrals: ['000000070001'], triage: ['000000070002'], advice: ['000000070000', '000000070002'] });
   });
 
@@ -226,7 +275,11 @@ describe.skipIf(!hasNhsSandbox)("the sandbox environment (ERS_BASE_URL) against 
       expect(result.ok, `${example.ubrn}: ${JSON.stringify(errorOf(result))}`).toBe(true);
       const screen = result.ok ? (result.value as ReferralScreen) : null;
       expect(screen?.referral).toMatchObject({ ubrn: example.ubrn, version: '5', allowedActions: null });
-      expect(seen.find((r) => r.path === `/FHIR/STU3/ReferralRequest/${example.ubrn}`)).toMatchObject({ method: 'GET', status: 200, businessFunction: 'SERVICE_PROVIDER_CLINICIAN' });
+      expect(seen.find((r) => r.path === `/FHIR/STU3/ReferralRequest/${example.ubrn}`)).toMatchObject({
+        method: 'GET',
+        status: 200,
+        businessFunction: 'SERVICE_PROVIDER_CLINICIAN',
+      });
       // Background prefetch may ask about other referrals meanwhile: this one's A029.
       const a029 = seen.find((r) => r.path === '/FHIR/STU3/Task' && r.query.includes(example.ubrn));
       expect(a029?.status).toBe(400);
@@ -235,14 +288,16 @@ describe.skipIf(!hasNhsSandbox)("the sandbox environment (ERS_BASE_URL) against 
     expect((await direct.app.ers.getReferral({ ubrn: U, version: '5' })).ubrn).toBe(U);
   });
 
-  it('shows every example referral\'s clinical information and available attachments, whatever size e-RS declared', async () => {
+  it("shows every example referral's clinical information and available attachments, whatever size e-RS declared", async () => {
     const opened: string[] = [];
     for (const example of SANDBOX_REFERRALS) {
       const summary = await direct.call('referral.clinicalInfo', { ubrn: example.ubrn });
       expect(summary.kind === 'file' && new TextDecoder().decode(summary.bytes.subarray(0, 5))).toBe('%PDF-');
       const { referral } = await direct.call('referral.open', { ubrn: example.ubrn });
       for (const attachment of referral.attachments) {
-        const { value: result, seen } = await traced(() => direct.raw('referral.attachment', { ubrn: example.ubrn, attachmentId: attachment.id ?? '' }));
+        const { value: result, seen } = await traced(() =>
+          direct.raw('referral.attachment', { ubrn: example.ubrn, attachmentId: attachment.id ?? '' }),
+        );
         if (!attachment.available) {
           expect(errorOf(result)).toMatchObject({ code: 'ATTACHMENT_UNAVAILABLE' });
           continue;
@@ -266,7 +321,9 @@ describe.skipIf(!hasNhsSandbox)("the sandbox environment (ERS_BASE_URL) against 
       expect(result.ok, `${example.ubrn}: ${JSON.stringify(errorOf(result))}`).toBe(true);
       const screen = result.ok ? (result.value as AdviceScreen) : null;
       expect(screen?.request.ubrn).toBe(example.ubrn);
-      expect(screen?.conversationProblem).toBe('e-RS did not return the conversation for this request. Reload it later; if it stays missing, tell your IT service desk.');
+      expect(screen?.conversationProblem).toBe(
+        'e-RS did not return the conversation for this request. Reload it later; if it stays missing, tell your IT service desk.',
+      );
       const a025 = seen.find((r) => r.path === '/FHIR/STU3/Communication' && r.query.includes(example.ubrn));
       expect(a025?.status).toBe(400);
       expect(queryOf(a025 as SandboxLogEntry)).toEqual([['based-on', `CommunicationRequest/${example.ubrn}/_history/5`]]);
@@ -299,7 +356,9 @@ describe.skipIf(!hasNhsSandbox)("the sandbox environment (ERS_BASE_URL) against 
   it('offers the rejection reasons the NHS reject examples use', async () => {
     const codes = (await direct.call('referral.rejectionReasons', {})).map((r) => r.code);
     for (const name of ['A014 reject BasicExampleDbs', 'A014 reject BasicExampleIbs']) {
-      const body = sandboxExample(decisionNamed(name).exampleFile ?? '') as { parameter: { name: string; valueCoding?: { code: string } }[] };
+      const body = sandboxExample(decisionNamed(name).exampleFile ?? '') as {
+        parameter: { name: string; valueCoding?: { code: string } }[];
+      };
       expect(codes).toContain(body.parameter.find((p) => p.name === 'rejectionReason')?.valueCoding?.code);
     }
   });
@@ -321,8 +380,10 @@ describe.skipIf(!hasNhsSandbox)("the sandbox environment (ERS_BASE_URL) against 
         problems.push(`${c.decision}: expected one ${example.path} POST, saw ${posts.length}; ${JSON.stringify(errorOf(result))}`);
         continue;
       }
-      if (post.businessFunction !== 'SERVICE_PROVIDER_CLINICIAN' || post.ods !== 'R69') problems.push(`${c.decision}: sent as ${post.businessFunction} at ${post.ods}`);
-      if (['A013', 'A014', 'A028'].includes(example.operation) && post.ifMatch !== 'W/"5"') problems.push(`${c.decision}: If-Match ${post.ifMatch}`);
+      if (post.businessFunction !== 'SERVICE_PROVIDER_CLINICIAN' || post.ods !== 'R69')
+        problems.push(`${c.decision}: sent as ${post.businessFunction} at ${post.ods}`);
+      if (['A013', 'A014', 'A028'].includes(example.operation) && post.ifMatch !== 'W/"5"')
+        problems.push(`${c.decision}: If-Match ${post.ifMatch}`);
       const upload = seen.find((r) => r.path === '/FHIR/STU3/Binary');
       // NHS's A020 answers 201 only with bytes, a file name and the referral it is for.
       if (upload) expect(upload).toMatchObject({ method: 'POST', status: 201, location: 'Binary/19eb7224-dff3-4730-a5cb-67eac811f1a5' });
@@ -335,7 +396,11 @@ describe.skipIf(!hasNhsSandbox)("the sandbox environment (ERS_BASE_URL) against 
         continue;
       }
       const error = errorOf(result);
-      const cause = [`NHS's sandbox answered ${post.status}`, ...differences, `the app said ${error ? `${error.code}: ${error.message}` : JSON.stringify(outcome)}`].join('; ');
+      const cause = [
+        `NHS's sandbox answered ${post.status}`,
+        ...differences,
+        `the app said ${error ? `${error.code}: ${error.message}` : JSON.stringify(outcome)}`,
+      ].join('; ');
       notAccepted.push(`${c.decision}: ${c.gap ? `${c.gap.cause}. ` : ''}${cause}`);
       if (!c.gap) {
         problems.push(`${c.decision}: not accepted: ${cause}`);
@@ -347,7 +412,10 @@ describe.skipIf(!hasNhsSandbox)("the sandbox environment (ERS_BASE_URL) against 
       if (JSON.stringify(differences.map(pathOfDifference).sort()) !== JSON.stringify([...c.gap.differences].sort())) {
         problems.push(`${c.decision}: the body differs other than described: ${differences.join(' | ')}`);
       }
-      if (error?.code !== 'ERS_422' || !/^e-RS could not process the .+ as it stands\. Check the details and try again\.$/.test(error.message)) {
+      if (
+        error?.code !== 'ERS_422' ||
+        !/^e-RS could not process the .+ as it stands\. Check the details and try again\.$/.test(error.message)
+      ) {
         problems.push(`${c.decision}: the app's answer was ${JSON.stringify(result)}`);
       }
     }
@@ -358,24 +426,50 @@ describe.skipIf(!hasNhsSandbox)("the sandbox environment (ERS_BASE_URL) against 
     expect(accepted).toBe(cases.filter((c) => !c.gap).length);
   });
 
-  it('shows a decision NHS recorded as sent, audits it as sent, and sends it once, though the answer is another referral\'s', async () => {
+  it("shows a decision NHS recorded as sent, audits it as sent, and sends it once, though the answer is another referral's", async () => {
     // NHS's sandbox answers any UBRN's reject and reply with 000000070000's example.
     for (const [channel, input, action, ubrn] of [
-      ['referral.reject', { ubrn: '000000070001', version: '5', reasonCode: 'SERVICE_INAPPROPRIATE', comments: 'This is a short comment' }, 'reject', '000000070001'],
-      ['advice.reply', { ubrn: '000000070002', outcome: 'REQUIRE_FURTHER_INFORMATION', guidance: 'Please supply me with xxx test results', priority: 'TWO_WEEK_WAIT' }, 'advice-reply', '000000070002'],
+      [
+        'referral.reject',
+        { ubrn: '000000070001', version: '5', reasonCode: 'SERVICE_INAPPROPRIATE', comments: 'This is a short comment' },
+        'reject',
+        '000000070001',
+      ],
+      [
+        'advice.reply',
+        {
+          ubrn: '000000070002',
+          outcome: 'REQUIRE_FURTHER_INFORMATION',
+          guidance: 'Please supply me with xxx test results',
+          priority: 'TWO_WEEK_WAIT',
+        },
+        'advice-reply',
+        '000000070002',
+      ],
     ] as const) {
       const { value: result, seen } = await traced(() => direct.raw(channel, input));
       expect(result, JSON.stringify(result)).toMatchObject({ ok: true, value: { status: 'sent' } });
       const posts = seen.filter((r) => r.method === 'POST' && r.path.includes(ubrn));
       expect(posts.map((r) => r.status)).toEqual([200]);
-      expect((await audit(direct)).at(-1)).toMatchObject({ ubrn, action, result: 'sent', errorCode: null, correlationId: posts[0]?.correlationId });
+      expect((await audit(direct)).at(-1)).toMatchObject({
+        ubrn,
+        action,
+        result: 'sent',
+        errorCode: null,
+        correlationId: posts[0]?.correlationId,
+      });
     }
   });
 
   it('is refused by NHS for anything but the example: another comment (422, said in a sentence), a referrer role (403)', async () => {
-    const { value: changed, seen } = await traced(() => direct.raw('referral.reject', { ubrn: U, version: '5', reasonCode: 'SERVICE_INAPPROPRIATE', comments: 'This is another comment' }));
+    const { value: changed, seen } = await traced(() =>
+      direct.raw('referral.reject', { ubrn: U, version: '5', reasonCode: 'SERVICE_INAPPROPRIATE', comments: 'This is another comment' }),
+    );
     expect(seen.map((r) => r.status)).toEqual([422]);
-    expect(errorOf(changed)).toMatchObject({ code: 'ERS_422', message: 'e-RS could not process the rejection as it stands. Check the details and try again.' });
+    expect(errorOf(changed)).toMatchObject({
+      code: 'ERS_422',
+      message: 'e-RS could not process the rejection as it stands. Check the details and try again.',
+    });
 
     const dbs = decisionNamed('A014 reject BasicExampleDbs');
     const example = sandboxExample(dbs.exampleFile ?? '') as { parameter: unknown[]; resourceType: string; meta: unknown };
@@ -386,13 +480,18 @@ describe.skipIf(!hasNhsSandbox)("the sandbox environment (ERS_BASE_URL) against 
         body,
       });
     // Key order and whitespace do not matter...
-    const reordered = await post(JSON.stringify({ parameter: example.parameter, resourceType: example.resourceType, meta: example.meta }, null, 3));
+    const reordered = await post(
+      JSON.stringify({ parameter: example.parameter, resourceType: example.resourceType, meta: example.meta }, null, 3),
+    );
     expect(reordered.status).toBe(200);
     await reordered.arrayBuffer();
     // ...the content does (422, NHS's SANDBOX_ERROR), and so does the role (403, in words).
     const altered = await post(JSON.stringify({ ...example, parameter: example.parameter.slice(1) }));
     expect(altered.status).toBe(422);
-    expect(await altered.json()).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ details: { coding: [{ code: 'SANDBOX_ERROR' }] } }] });
+    expect(await altered.json()).toMatchObject({
+      resourceType: 'OperationOutcome',
+      issue: [{ details: { coding: [{ code: 'SANDBOX_ERROR' }] } }],
+    });
     const wrongRole = await post(JSON.stringify(example), 'REFERRING_CLINICIAN');
     expect(wrongRole.status).toBe(403);
     expect(await wrongRole.text()).toMatch(/^SANDBOX_ERROR: This endpoint cannot be accessed using the e-RS Business Function provided/);
@@ -423,7 +522,12 @@ describe.skipIf(!hasNhsSandbox)("a clinician admin in the sandbox, as NHS's sand
     const sandbox = await startNhsSandbox();
     const dir = mkdtempSync(path.join(os.tmpdir(), 'sandbox-admin-'));
     const configFile = path.join(dir, 'config.json');
-    writeFileSync(configFile, JSON.stringify({ sandboxRole: { businessFunction: 'SERVICE_PROVIDER_CLINICIAN_ADMIN', organisationOds: 'R69', onBehalfOfUserId: '021600556514' } }));
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        sandboxRole: { businessFunction: 'SERVICE_PROVIDER_CLINICIAN_ADMIN', organisationOds: 'R69', onBehalfOfUserId: '021600556514' },
+      }),
+    );
     const direct = await startDirectApp({ env: { ERS_ENVIRONMENT: 'sandbox', ERS_BASE_URL: sandbox.url, ERS_TRIAGE_CONFIG: configFile } });
     try {
       const list = await direct.call('worklist.fetch', { kind: 'referrals' });
@@ -432,7 +536,8 @@ describe.skipIf(!hasNhsSandbox)("a clinician admin in the sandbox, as NHS's sand
       expect(referral.ubrn).toBe('000000070001');
       const fromApp = sandbox.requests().filter((r) => r.path !== '/FHIR/R4/PractitionerRole' && !r.path.startsWith('/ObjectStore/'));
       expect(fromApp.length).toBeGreaterThan(1);
-      for (const request of fromApp) expect(request).toMatchObject({ businessFunction: 'SERVICE_PROVIDER_CLINICIAN_ADMIN', onBehalfOf: '021600556514' });
+      for (const request of fromApp)
+        expect(request).toMatchObject({ businessFunction: 'SERVICE_PROVIDER_CLINICIAN_ADMIN', onBehalfOf: '021600556514' });
       expect(fromApp.find((r) => r.path === '/FHIR/STU3/ReferralRequest/000000070001')?.status).toBe(200);
     } finally {
       await direct.close();

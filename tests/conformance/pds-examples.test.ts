@@ -18,7 +18,7 @@ import { exampleRangeNhsNumber, startPdsLoopback, type PdsLoopback } from '../he
 import { missingPdsExamples, readPdsExample, warnIfNoPdsExamples } from '../helpers/pds-reference';
 
 const haveExamples = missingPdsExamples().length === 0;
-warnIfNoPdsExamples('the PDS client against NHS England\'s PDS examples');
+warnIfNoPdsExamples("the PDS client against NHS England's PDS examples");
 
 const NOW = Date.parse('2025-06-01T12:00:00Z');
 const SUPERSEDED = exampleRangeNhsNumber(41);
@@ -45,8 +45,21 @@ beforeAll(async () => {
     pds.answers.set(SUPERSEDED, { status: 200, body: readPdsExample('Patient.json') });
   }
   pds.answers.set('9000000000', { status: 400, code: 'INVALID_RESOURCE_ID' });
-  const client = createPdsClient({ baseUrl: pds.baseUrl, fetch: testFetch, now: () => NOW, getAccessToken: async () => 'token-for-test', getUser: () => ({ organisationOds: 'R69', roleProfileId: null }) });
-  directory = createPatientDirectory({ client, store: async () => null, offline: () => false, log: silentLogger, now: () => NOW, minIntervalMs: 0 });
+  const client = createPdsClient({
+    baseUrl: pds.baseUrl,
+    fetch: testFetch,
+    now: () => NOW,
+    getAccessToken: async () => 'token-for-test',
+    getUser: () => ({ organisationOds: 'R69', roleProfileId: null }),
+  });
+  directory = createPatientDirectory({
+    client,
+    store: async () => null,
+    offline: () => false,
+    log: silentLogger,
+    now: () => NOW,
+    minIntervalMs: 0,
+  });
   directory.allow(['9000000009', '9000000025', '9000000033', SUPERSEDED, '9111231130', '9000000000']);
 });
 
@@ -54,7 +67,7 @@ afterAll(async () => {
   await pds?.close();
 });
 
-describe.skipIf(!haveExamples)('the PDS client against NHS England\'s examples', () => {
+describe.skipIf(!haveExamples)("the PDS client against NHS England's examples", () => {
   it('reads Patient.json: the usual name and title, birth date, gender, death, and the home address, telephone and GP', async () => {
     const lookup = found(await directory.lookup('9000000009'));
     expect(lookup.status).toBe('found');
@@ -82,7 +95,17 @@ describe.skipIf(!haveExamples)('the PDS client against NHS England\'s examples',
   it('reads Minimal_Patient.json: the number is found, and nothing else is invented', async () => {
     const { patient, status } = found(await directory.lookup('9000000033'));
     expect(status).toBe('found');
-    expect(patient).toEqual({ nhsNumber: '900 000 0033', name: null, birthDate: null, gender: null, deceased: null, restricted: false, address: null, telephone: null, gpPracticeOds: null });
+    expect(patient).toEqual({
+      nhsNumber: '900 000 0033',
+      name: null,
+      birthDate: null,
+      gender: null,
+      deceased: null,
+      restricted: false,
+      address: null,
+      telephone: null,
+      gpPracticeOds: null,
+    });
   });
 
   it('keeps a compound first given name whole (PatientCompoundName.json)', async () => {
@@ -127,7 +150,10 @@ describe('PDS refusals, as the sandbox gives them', () => {
     // 9000000000 fails its check digit, so the app itself never sends it: ask the client directly.
     const client = createPdsClient({ baseUrl: pds.baseUrl, fetch: testFetch, now: () => NOW });
     const error = await client.readPatient('9000000000').catch((e: unknown) => e);
-    expect(lookupProblem(error)).toMatchObject({ problem: 'invalid', message: expect.stringMatching(/^PDS says this NHS number is not valid/) });
+    expect(lookupProblem(error)).toMatchObject({
+      problem: 'invalid',
+      message: expect.stringMatching(/^PDS says this NHS number is not valid/),
+    });
     expect(await directory.lookup('9000000000')).toMatchObject({ status: 'unchecked', problem: 'check-digit' });
   });
 });

@@ -71,7 +71,8 @@ const REFERRAL = `/FHIR/STU3/ReferralRequest/${U}`;
 const ADVICE = `/FHIR/STU3/CommunicationRequest/${U}`;
 const UUID = 'c8d5ba0a-5e5b-4b8a-8ed3-4f0c3c1d7e2a';
 const IF_MATCH = { 'If-Match': 'W/"5"' };
-const pdf = () => readFileSync(path.join(nhsSandboxDir, 'src', 'mocks', 'stu3', 'retrieveAttachment', 'responses', 'example_attachment.pdf'));
+const pdf = () =>
+  readFileSync(path.join(nhsSandboxDir, 'src', 'mocks', 'stu3', 'retrieveAttachment', 'responses', 'example_attachment.pdf'));
 const upload = (fileName: string | null, referral: string | null) => ({
   ...(fileName ? { 'NHSD-eRS-File-Name': fileName } : {}),
   ...(referral ? { 'NHSD-eRS-Referral-Id': referral } : {}),
@@ -93,52 +94,236 @@ function probes(): Probe[] {
     { name: 'A005 an example referral', method: 'GET', path: REFERRAL, expect: AGREE },
     { name: 'A004 a code system', method: 'GET', path: '/FHIR/STU3/CodeSystem/SPECIALTY', expect: AGREE },
     { name: 'A004 a code system that does not exist', method: 'GET', path: '/FHIR/STU3/CodeSystem/NO-SUCH-SYSTEM', expect: AGREE },
-    { name: 'A008 the example worklist', method: 'POST', path: '/FHIR/STU3/ReferralRequest/$ers.fetchworklist', body: { example: EXAMPLES.worklist }, expect: AGREE },
-    { name: 'A023 the example A&G worklist as a provider admin', method: 'POST', path: '/FHIR/STU3/CommunicationRequest/$ers.fetchworklist', role: 'SPA', body: { example: EXAMPLES.adviceWorklist }, expect: AGREE },
+    {
+      name: 'A008 the example worklist',
+      method: 'POST',
+      path: '/FHIR/STU3/ReferralRequest/$ers.fetchworklist',
+      body: { example: EXAMPLES.worklist },
+      expect: AGREE,
+    },
+    {
+      name: 'A023 the example A&G worklist as a provider admin',
+      method: 'POST',
+      path: '/FHIR/STU3/CommunicationRequest/$ers.fetchworklist',
+      role: 'SPA',
+      body: { example: EXAMPLES.adviceWorklist },
+      expect: AGREE,
+    },
     { name: 'A030 business functions, asked with no role', method: 'GET', path: '/FHIR/R4/PractitionerRole', role: 'none', expect: AGREE },
     { name: 'A042 an attachment redirects to the file store', method: 'GET', path: `/FHIR/R4/Binary/${UUID}`, expect: AGREE },
     // The clinician admin: acting for a clinician is required, and only for them
     { name: 'A005 as clinician admin acting for a clinician', method: 'GET', path: REFERRAL, role: 'SPCA', expect: AGREE },
-    { name: 'A008 as clinician admin acting for a clinician', method: 'POST', path: '/FHIR/STU3/ReferralRequest/$ers.fetchworklist', role: 'SPCA', body: { example: EXAMPLES.worklist }, expect: AGREE },
+    {
+      name: 'A008 as clinician admin acting for a clinician',
+      method: 'POST',
+      path: '/FHIR/STU3/ReferralRequest/$ers.fetchworklist',
+      role: 'SPCA',
+      body: { example: EXAMPLES.worklist },
+      expect: AGREE,
+    },
     { name: 'A005 as clinician admin acting for no one', method: 'GET', path: REFERRAL, role: 'SPCA', onBehalfOf: false, expect: AGREE },
     { name: 'A005 as clinician naming someone to act for', method: 'GET', path: REFERRAL, role: 'SPC', onBehalfOf: true, expect: AGREE },
-    { name: 'A014 as clinician admin acting for no one', method: 'POST', path: `${REFERRAL}/$ers.rejectReferral`, role: 'SPCA', onBehalfOf: false, headers: IF_MATCH, body: { example: EXAMPLES.reject }, expect: AGREE },
+    {
+      name: 'A014 as clinician admin acting for no one',
+      method: 'POST',
+      path: `${REFERRAL}/$ers.rejectReferral`,
+      role: 'SPCA',
+      onBehalfOf: false,
+      headers: IF_MATCH,
+      body: { example: EXAMPLES.reject },
+      expect: AGREE,
+    },
     // Malformed or missing
     { name: 'A029 without focus', method: 'GET', path: '/FHIR/STU3/Task?intent=proposal&status=ready', expect: AGREE },
-    { name: 'A029 with another intent', method: 'GET', path: `/FHIR/STU3/Task?focus=ReferralRequest/${U}/_history/6&intent=order&status=ready`, expect: AGREE },
+    {
+      name: 'A029 with another intent',
+      method: 'GET',
+      path: `/FHIR/STU3/Task?focus=ReferralRequest/${U}/_history/6&intent=order&status=ready`,
+      expect: AGREE,
+    },
     { name: 'A025 without based-on', method: 'GET', path: '/FHIR/STU3/Communication', expect: AGREE },
     { name: 'A025 with a malformed based-on', method: 'GET', path: '/FHIR/STU3/Communication?based-on=nonsense', expect: AGREE },
     { name: 'A042 with an id that is no attachment id', method: 'GET', path: '/FHIR/R4/Binary/not-an-id', expect: AGREE },
-    { name: 'A014 with a body that is not JSON', method: 'POST', path: `${REFERRAL}/$ers.rejectReferral`, headers: IF_MATCH, body: { text: '{"resourceType": "Parameters", ' }, expect: AGREE },
-    { name: 'A014 with an empty body', method: 'POST', path: `${REFERRAL}/$ers.rejectReferral`, headers: IF_MATCH, body: { text: '' }, expect: AGREE },
-    { name: 'A014 with no body and no Content-Type', method: 'POST', path: `${REFERRAL}/$ers.rejectReferral`, headers: IF_MATCH, expect: AGREE },
-    { name: 'A014 with no parameters', method: 'POST', path: `${REFERRAL}/$ers.rejectReferral`, headers: IF_MATCH, body: { text: '{"resourceType":"Parameters","parameter":[]}' }, expect: AGREE },
-    { name: 'A026 with an empty body', method: 'POST', path: `${ADVICE}/$ers.sendCommunicationToRequester`, body: { text: '' }, expect: AGREE },
-    { name: 'A008 with no parameters', method: 'POST', path: '/FHIR/STU3/ReferralRequest/$ers.fetchworklist', body: { text: '{"resourceType":"Parameters","parameter":[]}' }, expect: AGREE },
-    { name: 'A008 with an empty body', method: 'POST', path: '/FHIR/STU3/ReferralRequest/$ers.fetchworklist', body: { text: '' }, expect: AGREE },
+    {
+      name: 'A014 with a body that is not JSON',
+      method: 'POST',
+      path: `${REFERRAL}/$ers.rejectReferral`,
+      headers: IF_MATCH,
+      body: { text: '{"resourceType": "Parameters", ' },
+      expect: AGREE,
+    },
+    {
+      name: 'A014 with an empty body',
+      method: 'POST',
+      path: `${REFERRAL}/$ers.rejectReferral`,
+      headers: IF_MATCH,
+      body: { text: '' },
+      expect: AGREE,
+    },
+    {
+      name: 'A014 with no body and no Content-Type',
+      method: 'POST',
+      path: `${REFERRAL}/$ers.rejectReferral`,
+      headers: IF_MATCH,
+      expect: AGREE,
+    },
+    {
+      name: 'A014 with no parameters',
+      method: 'POST',
+      path: `${REFERRAL}/$ers.rejectReferral`,
+      headers: IF_MATCH,
+      body: { text: '{"resourceType":"Parameters","parameter":[]}' },
+      expect: AGREE,
+    },
+    {
+      name: 'A026 with an empty body',
+      method: 'POST',
+      path: `${ADVICE}/$ers.sendCommunicationToRequester`,
+      body: { text: '' },
+      expect: AGREE,
+    },
+    {
+      name: 'A008 with no parameters',
+      method: 'POST',
+      path: '/FHIR/STU3/ReferralRequest/$ers.fetchworklist',
+      body: { text: '{"resourceType":"Parameters","parameter":[]}' },
+      expect: AGREE,
+    },
+    {
+      name: 'A008 with an empty body',
+      method: 'POST',
+      path: '/FHIR/STU3/ReferralRequest/$ers.fetchworklist',
+      body: { text: '' },
+      expect: AGREE,
+    },
     // Paths and methods
     { name: 'a path e-RS does not have', method: 'GET', path: '/FHIR/STU3/Nowhere', expect: AGREE },
     { name: 'another method on a known path', method: 'GET', path: '/FHIR/STU3/Binary', expect: AGREE },
     { name: 'DELETE on a referral', method: 'DELETE', path: REFERRAL, expect: AGREE },
     // Uploads (A020)
-    { name: 'A020 a PDF for a referral', method: 'POST', path: '/FHIR/STU3/Binary', headers: upload('letter.pdf', U), body: { bytes: pdf() }, contentType: 'application/pdf', expect: AGREE },
-    { name: 'A020 without a file name', method: 'POST', path: '/FHIR/STU3/Binary', headers: upload(null, U), body: { bytes: pdf() }, contentType: 'application/pdf', expect: AGREE },
-    { name: 'A020 an empty file', method: 'POST', path: '/FHIR/STU3/Binary', headers: upload('letter.pdf', U), body: { bytes: Buffer.alloc(0) }, contentType: 'application/pdf', expect: AGREE },
-    { name: 'A020 a ZIP file', method: 'POST', path: '/FHIR/STU3/Binary', headers: upload('letter.zip', U), body: { bytes: pdf() }, contentType: 'application/zip', expect: AGREE },
-    { name: 'A020 an HTML page', method: 'POST', path: '/FHIR/STU3/Binary', headers: upload('page.html', U), body: { bytes: Buffer.from('<p>x</p>') }, contentType: 'text/html', expect: AGREE },
-    { name: 'A020 a file with no Content-Type', method: 'POST', path: '/FHIR/STU3/Binary', headers: upload('letter.pdf', U), body: { bytes: pdf() }, expect: AGREE },
-    { name: 'A020 as provider admin', method: 'POST', path: '/FHIR/STU3/Binary', role: 'SPA', headers: upload('letter.pdf', U), body: { bytes: pdf() }, contentType: 'application/pdf', expect: AGREE },
+    {
+      name: 'A020 a PDF for a referral',
+      method: 'POST',
+      path: '/FHIR/STU3/Binary',
+      headers: upload('letter.pdf', U),
+      body: { bytes: pdf() },
+      contentType: 'application/pdf',
+      expect: AGREE,
+    },
+    {
+      name: 'A020 without a file name',
+      method: 'POST',
+      path: '/FHIR/STU3/Binary',
+      headers: upload(null, U),
+      body: { bytes: pdf() },
+      contentType: 'application/pdf',
+      expect: AGREE,
+    },
+    {
+      name: 'A020 an empty file',
+      method: 'POST',
+      path: '/FHIR/STU3/Binary',
+      headers: upload('letter.pdf', U),
+      body: { bytes: Buffer.alloc(0) },
+      contentType: 'application/pdf',
+      expect: AGREE,
+    },
+    {
+      name: 'A020 a ZIP file',
+      method: 'POST',
+      path: '/FHIR/STU3/Binary',
+      headers: upload('letter.zip', U),
+      body: { bytes: pdf() },
+      contentType: 'application/zip',
+      expect: AGREE,
+    },
+    {
+      name: 'A020 an HTML page',
+      method: 'POST',
+      path: '/FHIR/STU3/Binary',
+      headers: upload('page.html', U),
+      body: { bytes: Buffer.from('<p>x</p>') },
+      contentType: 'text/html',
+      expect: AGREE,
+    },
+    {
+      name: 'A020 a file with no Content-Type',
+      method: 'POST',
+      path: '/FHIR/STU3/Binary',
+      headers: upload('letter.pdf', U),
+      body: { bytes: pdf() },
+      expect: AGREE,
+    },
+    {
+      name: 'A020 as provider admin',
+      method: 'POST',
+      path: '/FHIR/STU3/Binary',
+      role: 'SPA',
+      headers: upload('letter.pdf', U),
+      body: { bytes: pdf() },
+      contentType: 'application/pdf',
+      expect: AGREE,
+    },
 
     // Not one of the sandbox's examples: the emulator answers from its own state.
-    { name: 'A005 a UBRN with no example', method: 'GET', path: '/FHIR/STU3/ReferralRequest/000000079999', expect: noExample('the sandbox has examples for ten UBRNs only; e-RS answers 404 for an unknown one') },
-    { name: 'A005 an example at another version', method: 'GET', path: `${REFERRAL}/_history/6`, expect: noExample('the sandbox has version 5 only') },
-    { name: 'A024 a UBRN with no example', method: 'GET', path: '/FHIR/STU3/CommunicationRequest/000000079999', expect: noExample('the sandbox has three A&G examples only') },
-    { name: 'A029 at the examples\' own version', method: 'GET', path: `/FHIR/STU3/Task?focus=ReferralRequest/${U}/_history/5&intent=proposal&status=ready`, expect: noExample('the sandbox has A029 examples for version 6 only, while its A005 examples are version 5') },
-    { name: 'A025 at the request\'s own version', method: 'GET', path: `/FHIR/STU3/Communication?based-on=CommunicationRequest/${U}/_history/5`, expect: noExample('the sandbox has A025 examples for versions 1, 2, 3, 6 and 7 only, while its A024 examples are version 5') },
-    { name: 'A013 accept another referral', method: 'POST', path: '/FHIR/STU3/ReferralRequest/000000070001/$ers.acceptReferral', headers: IF_MATCH, expect: noExample('the sandbox accepts 000000070000 only') },
-    { name: 'A014 reject with another comment', method: 'POST', path: `${REFERRAL}/$ers.rejectReferral`, headers: IF_MATCH, body: { example: EXAMPLES.reject, replace: ['This is a short comment', 'Another comment'] }, expect: noExample('the sandbox answers a POST only when its body equals an example') },
-    { name: 'A026 reply with other guidance', method: 'POST', path: `${ADVICE}/$ers.sendCommunicationToRequester`, body: { example: EXAMPLES.reply, replace: ['Please supply', 'Please send'] }, expect: noExample('the sandbox answers a POST only when its body equals an example') },
-    { name: 'A006 an id that is neither a UUID nor att-', method: 'GET', path: '/FHIR/STU3/Binary/not-an-id', expect: noExample('the sandbox serves A006 for UUIDs and att- ids only') },
+    {
+      name: 'A005 a UBRN with no example',
+      method: 'GET',
+      path: '/FHIR/STU3/ReferralRequest/000000079999',
+      expect: noExample('the sandbox has examples for ten UBRNs only; e-RS answers 404 for an unknown one'),
+    },
+    {
+      name: 'A005 an example at another version',
+      method: 'GET',
+      path: `${REFERRAL}/_history/6`,
+      expect: noExample('the sandbox has version 5 only'),
+    },
+    {
+      name: 'A024 a UBRN with no example',
+      method: 'GET',
+      path: '/FHIR/STU3/CommunicationRequest/000000079999',
+      expect: noExample('the sandbox has three A&G examples only'),
+    },
+    {
+      name: "A029 at the examples' own version",
+      method: 'GET',
+      path: `/FHIR/STU3/Task?focus=ReferralRequest/${U}/_history/5&intent=proposal&status=ready`,
+      expect: noExample('the sandbox has A029 examples for version 6 only, while its A005 examples are version 5'),
+    },
+    {
+      name: "A025 at the request's own version",
+      method: 'GET',
+      path: `/FHIR/STU3/Communication?based-on=CommunicationRequest/${U}/_history/5`,
+      expect: noExample('the sandbox has A025 examples for versions 1, 2, 3, 6 and 7 only, while its A024 examples are version 5'),
+    },
+    {
+      name: 'A013 accept another referral',
+      method: 'POST',
+      path: '/FHIR/STU3/ReferralRequest/000000070001/$ers.acceptReferral',
+      headers: IF_MATCH,
+      expect: noExample('the sandbox accepts 000000070000 only'),
+    },
+    {
+      name: 'A014 reject with another comment',
+      method: 'POST',
+      path: `${REFERRAL}/$ers.rejectReferral`,
+      headers: IF_MATCH,
+      body: { example: EXAMPLES.reject, replace: ['This is a short comment', 'Another comment'] },
+      expect: noExample('the sandbox answers a POST only when its body equals an example'),
+    },
+    {
+      name: 'A026 reply with other guidance',
+      method: 'POST',
+      path: `${ADVICE}/$ers.sendCommunicationToRequester`,
+      body: { example: EXAMPLES.reply, replace: ['Please supply', 'Please send'] },
+      expect: noExample('the sandbox answers a POST only when its body equals an example'),
+    },
+    {
+      name: 'A006 an id that is neither a UUID nor att-',
+      method: 'GET',
+      path: '/FHIR/STU3/Binary/not-an-id',
+      expect: noExample('the sandbox serves A006 for UUIDs and att- ids only'),
+    },
 
     // What the sandbox does not check, and e-RS does.
     {
@@ -146,7 +331,12 @@ function probes(): Probe[] {
       method: 'GET',
       path: REFERRAL,
       role: 'none',
-      expect: { kind: 'sandbox does not check', why: 'the sandbox checks the business function only when one is sent; e-RS requires it (400)', sandbox: 200, emulator: 400 },
+      expect: {
+        kind: 'sandbox does not check',
+        why: 'the sandbox checks the business function only when one is sent; e-RS requires it (400)',
+        sandbox: 200,
+        emulator: 400,
+      },
     },
     {
       name: 'A014 the example sent as text/plain',
@@ -155,7 +345,12 @@ function probes(): Probe[] {
       headers: IF_MATCH,
       body: { example: EXAMPLES.reject },
       contentType: 'text/plain',
-      expect: { kind: 'sandbox does not check', why: 'the sandbox reads any text as JSON; e-RS takes application/fhir+json only (415)', sandbox: 200, emulator: 415 },
+      expect: {
+        kind: 'sandbox does not check',
+        why: 'the sandbox reads any text as JSON; e-RS takes application/fhir+json only (415)',
+        sandbox: 200,
+        emulator: 415,
+      },
     },
     {
       name: 'A020 a PDF named .png',
@@ -164,16 +359,26 @@ function probes(): Probe[] {
       headers: upload('letter.png', U),
       body: { bytes: pdf() },
       contentType: 'application/pdf',
-      expect: { kind: 'sandbox does not check', why: 'the sandbox does not compare the file name with its type; e-RS answers 422 CONFLICTING_VALUES', sandbox: 201, emulator: 422 },
+      expect: {
+        kind: 'sandbox does not check',
+        why: 'the sandbox does not compare the file name with its type; e-RS answers 422 CONFLICTING_VALUES',
+        sandbox: 201,
+        emulator: 422,
+      },
     },
     {
       name: 'A007 for a UBRN with no referral',
       method: 'POST',
       path: '/FHIR/STU3/ReferralRequest/000000079999/$ers.generateCRI',
-      expect: { kind: 'sandbox does not check', why: 'the sandbox returns its example PDF for any UBRN; e-RS answers 404 for an unknown referral', sandbox: 200, emulator: 404 },
+      expect: {
+        kind: 'sandbox does not check',
+        why: 'the sandbox returns its example PDF for any UBRN; e-RS answers 404 for an unknown referral',
+        sandbox: 200,
+        emulator: 404,
+      },
     },
     {
-      name: 'A008 the providers\' worklist as a referring clinician',
+      name: "A008 the providers' worklist as a referring clinician",
       method: 'POST',
       path: '/FHIR/STU3/ReferralRequest/$ers.fetchworklist',
       role: 'RC',
@@ -190,7 +395,12 @@ function probes(): Probe[] {
       method: 'GET',
       path: REFERRAL,
       headers: { Authorization: '' },
-      expect: { kind: 'sandbox does not check', why: 'the sandbox is open access; e-RS behind the API platform answers 401', sandbox: 200, emulator: 401 },
+      expect: {
+        kind: 'sandbox does not check',
+        why: 'the sandbox is open access; e-RS behind the API platform answers 401',
+        sandbox: 200,
+        emulator: 401,
+      },
     },
 
     // Where the sandbox and NHS's published specification disagree, the emulator follows the specification.
@@ -244,12 +454,19 @@ function probes(): Probe[] {
     { method: 'POST', path: `${REFERRAL}/$ers.rejectReferral`, headers: IF_MATCH, body: { example: EXAMPLES.reject } },
     { method: 'POST', path: `${REFERRAL}/$ers.recordReviewOutcome`, headers: IF_MATCH, body: { example: EXAMPLES.triage } },
     { method: 'POST', path: `${ADVICE}/$ers.sendCommunicationToRequester`, body: { example: EXAMPLES.reply } },
-    { method: 'POST', path: '/FHIR/STU3/ReferralRequest/$ers.createFromCommunicationRequestActionLater', body: { example: EXAMPLES.convert } },
+    {
+      method: 'POST',
+      path: '/FHIR/STU3/ReferralRequest/$ers.createFromCommunicationRequestActionLater',
+      body: { example: EXAMPLES.convert },
+    },
   ];
   for (const role of ['RC', 'SPA', 'SPCA'] as const) {
     for (const probe of gated) {
       // A referrer's own worklist for a referrer: which lists a role may have is not the gate.
-      const own = role === 'RC' && probe.body && 'example' in probe.body && probe.body.example === EXAMPLES.worklist ? { body: { example: EXAMPLES.referrerWorklist } } : {};
+      const own =
+        role === 'RC' && probe.body && 'example' in probe.body && probe.body.example === EXAMPLES.worklist
+          ? { body: { example: EXAMPLES.referrerWorklist } }
+          : {};
       list.push({ ...probe, ...own, name: `role gate: ${probe.method} ${probe.path.split('?')[0]} as ${role}`, role, expect: GATE });
     }
   }
@@ -296,7 +513,12 @@ async function ask(base: string, probe: Probe, target: 'sandbox' | 'emulator', t
   let said = type.startsWith('text/') || type === '' ? bytes.toString('utf8').replace(/\s+/g, ' ').trim().slice(0, 80) : `<${type}>`;
   let sandboxError = false;
   try {
-    const json = JSON.parse(bytes.toString('utf8')) as { resourceType?: string; issue?: { details?: { coding?: { code?: string }[] } }[]; error?: string; message?: string };
+    const json = JSON.parse(bytes.toString('utf8')) as {
+      resourceType?: string;
+      issue?: { details?: { coding?: { code?: string }[] } }[];
+      error?: string;
+      message?: string;
+    };
     const code = json.issue?.[0]?.details?.coding?.[0]?.code;
     sandboxError = code === 'SANDBOX_ERROR';
     said = code ?? json.error ?? json.message ?? json.resourceType ?? said;
@@ -306,9 +528,9 @@ async function ask(base: string, probe: Probe, target: 'sandbox' | 'emulator', t
   return { status: response.status, said, sandboxError };
 }
 
-warnIfNoNhsSandbox('the emulator compared with NHS\'s own sandbox, probe by probe');
+warnIfNoNhsSandbox("the emulator compared with NHS's own sandbox, probe by probe");
 
-describe.skipIf(!hasNhsSandbox)('the local e-RS emulator agrees with NHS\'s own sandbox wherever both answer', () => {
+describe.skipIf(!hasNhsSandbox)("the local e-RS emulator agrees with NHS's own sandbox wherever both answer", () => {
   let sandbox: NhsSandbox;
   let t: TestEmulator;
 
@@ -350,7 +572,9 @@ describe.skipIf(!hasNhsSandbox)('the local e-RS emulator agrees with NHS\'s own 
           if (nhs.status !== relation.sandbox || local.status !== relation.emulator) {
             problems.push(`${probe.name}: expected NHS ${relation.sandbox} and emulator ${relation.emulator}, got ${pair}`);
           }
-          lines.push(`  ${relation.kind === 'specification differs' ? 'spec differs ' : 'not checked  '} ${probe.name}: ${pair} (${relation.why})`);
+          lines.push(
+            `  ${relation.kind === 'specification differs' ? 'spec differs ' : 'not checked  '} ${probe.name}: ${pair} (${relation.why})`,
+          );
           break;
       }
     }

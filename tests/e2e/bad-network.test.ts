@@ -17,7 +17,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_JSON_BYTES } from '../../electron/ers/http';
 import { startAppHost, type RunningAppHost } from '../helpers/app-host';
 import { launchChromium, type BrowserSession } from '../helpers/chromium';
-import { FILE_HOSTILITIES, REFERRAL_HOSTILITIES, startHostileErs, type FileHostility, type HostileErs, type ListHostility, type ReferralHostility } from '../helpers/hostile-ers';
+import {
+  FILE_HOSTILITIES,
+  REFERRAL_HOSTILITIES,
+  startHostileErs,
+  type FileHostility,
+  type HostileErs,
+  type ListHostility,
+  type ReferralHostility,
+} from '../helpers/hostile-ers';
 import { startPdsLoopback, type PdsLoopback } from '../helpers/pds-loopback';
 import { pdsPatient } from '../../local-env/src/pds/records';
 import { writeFigures } from '../unit/security/security-figures';
@@ -54,20 +62,25 @@ const REFERRAL_MESSAGES: Record<ReferralHostility, RegExp> = {
   'huge-json': new RegExp(`^e-RS sent a referral larger than the app accepts \\(${JSON_MB} MB\\)\\.`),
   'huge-json-declared': new RegExp(`^e-RS sent a referral larger than the app accepts \\(${JSON_MB} MB\\)\\.`),
   'wrong-resource-type': /^e-RS sent a referral the app could not read safely \(a Patient where a ReferralRequest was expected\)\./,
-  'missing-required-fields': /^e-RS sent a referral the app could not read safely \(ReferralRequest: missing or wrong (meta|subject)[^)]*\)\./,
+  'missing-required-fields':
+    /^e-RS sent a referral the app could not read safely \(ReferralRequest: missing or wrong (meta|subject)[^)]*\)\./,
   'another-referral': /^e-RS sent a referral the app could not read safely \(the referral is not the one asked for\)\./,
-  'actions-wrong-resource-type': /^e-RS sent a list of allowed actions the app could not read safely \(a List where a Bundle was expected\)\./,
+  'actions-wrong-resource-type':
+    /^e-RS sent a list of allowed actions the app could not read safely \(a List where a Bundle was expected\)\./,
 };
 
 const FILE_MESSAGES: Record<FileHostility, RegExp> = {
   'over-size-limit': new RegExp(`^e-RS sent an attachment larger than the app accepts \\(${FILE_MB} MB\\)\\.`),
   'over-size-limit-declared': new RegExp(`^e-RS sent an attachment larger than the app accepts \\(${FILE_MB} MB\\)\\.`),
-  'pdf-label-png-bytes': /^This attachment could not be shown: it is labelled as a PDF document but its contents are a PNG image\. Ask the referrer to send it again\.$/,
-  'jpeg-label-executable-bytes': /^This attachment could not be shown: it is labelled as a JPEG image but its contents are something else\. Ask the referrer to send it again\.$/,
+  'pdf-label-png-bytes':
+    /^This attachment could not be shown: it is labelled as a PDF document but its contents are a PNG image\. Ask the referrer to send it again\.$/,
+  'jpeg-label-executable-bytes':
+    /^This attachment could not be shown: it is labelled as a JPEG image but its contents are something else\. Ask the referrer to send it again\.$/,
 };
 
 /** What must never reach the screen: internals, raw data, and identifiers of the bad answer. */
-const INTERNALS = /undefined|\bnull\b|\[object|NaN|Error\b|stack|\bat [\w.]+ \(|[{}<>]|resourceType|\\u|ECONN|fetch failed|999 ?\d{3} ?\d{4}|Something went wrong/;
+const INTERNALS =
+  /undefined|\bnull\b|\[object|NaN|Error\b|stack|\bat [\w.]+ \(|[{}<>]|resourceType|\\u|ECONN|fetch failed|999 ?\d{3} ?\d{4}|Something went wrong/;
 
 function checkClear(message: string, pattern: RegExp): void {
   expect(message).toMatch(pattern);
@@ -124,7 +137,14 @@ beforeAll(async () => {
   // This is about e-RS's bad answers: PDS (NHS's public sandbox in this environment, not
   // reachable here) is a well-behaved stand-in that knows every patient.
   pds = await startPdsLoopback();
-  pds.fallback = (id) => ({ status: 200, body: pdsPatient({ nhsNumber: id, givenName: 'Ada', familyName: 'Fenwick', birthDate: '1970-05-05', gender: 'female', postcode: 'ZX1 1AA' }, null, { referenceDate: '2026-01-01' }) });
+  pds.fallback = (id) => ({
+    status: 200,
+    body: pdsPatient(
+      { nhsNumber: id, givenName: 'Ada', familyName: 'Fenwick', birthDate: '1970-05-05', gender: 'female', postcode: 'ZX1 1AA' },
+      null,
+      { referenceDate: '2026-01-01' },
+    ),
+  });
   running = await startAppHost({ env: { ERS_ENVIRONMENT: 'sandbox', ERS_BASE_URL: hostile.baseUrl, PDS_BASE_URL: pds.baseUrl } });
   chrome = await launchChromium();
   page = chrome.page;
@@ -161,7 +181,13 @@ describe('bad answers from a hostile e-RS, in the sandbox environment', () => {
       hostile.setList('A008', kind);
       const from = hostile.requests.length;
       await page.getByTestId('worklist-refresh').click();
-      await observe(`A008 ${kind}`, page.getByTestId('worklist-error'), page.getByTestId('worklist-error').locator('p').first(), LIST_MESSAGES[kind], from);
+      await observe(
+        `A008 ${kind}`,
+        page.getByTestId('worklist-error'),
+        page.getByTestId('worklist-error').locator('p').first(),
+        LIST_MESSAGES[kind],
+        from,
+      );
       hostile.setList('A008', null);
       await expectListRows('advice', hostile.adviceUbrns.length);
       await expectListRows('referrals', referralRows());
@@ -175,7 +201,13 @@ describe('bad answers from a hostile e-RS, in the sandbox environment', () => {
     const from = hostile.requests.length;
     await page.getByTestId('worklist-refresh').click();
     const pattern = /^e-RS sent an advice and guidance worklist the app could not read safely \(not JSON\)\./;
-    await observe('A023 malformed-json', page.getByTestId('worklist-error'), page.getByTestId('worklist-error').locator('p').first(), pattern, from);
+    await observe(
+      'A023 malformed-json',
+      page.getByTestId('worklist-error'),
+      page.getByTestId('worklist-error').locator('p').first(),
+      pattern,
+      from,
+    );
     hostile.setList('A023', null);
     await expectListRows('referrals', referralRows());
     await expectListRows('advice', hostile.adviceUbrns.length);
@@ -231,7 +263,8 @@ describe('bad answers from a hostile e-RS, in the sandbox environment', () => {
     expect(unknown).toEqual([]);
     // Every kind of bad answer was served, so each message above was the app's answer to it.
     const served = new Set(hostile.badAnswersServed().map((s) => s.hostility));
-    for (const kind of [...Object.keys(LIST_MESSAGES), ...REFERRAL_HOSTILITIES, ...FILE_HOSTILITIES]) expect(served.has(kind), kind).toBe(true);
+    for (const kind of [...Object.keys(LIST_MESSAGES), ...REFERRAL_HOSTILITIES, ...FILE_HOSTILITIES])
+      expect(served.has(kind), kind).toBe(true);
   });
 
   it('a message that asks the user to quote a reference shows that reference with it', () => {

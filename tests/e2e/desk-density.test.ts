@@ -79,7 +79,8 @@ describe('worklist density', () => {
   it('the sticky header never covers the row with the cursor, in either density', async () => {
     const { page } = chrome;
     for (const compact of [true, false]) {
-      if ((await page.getByTestId('compact-toggle').getAttribute('aria-pressed')) !== String(compact)) await page.getByTestId('compact-toggle').click();
+      if ((await page.getByTestId('compact-toggle').getAttribute('aria-pressed')) !== String(compact))
+        await page.getByTestId('compact-toggle').click();
       await page.evaluate(() => document.getElementById('main')?.focus());
       for (const key of ['End', 'PageUp', 'PageUp', 'Home', 'PageDown', 'ArrowDown', 'PageDown', 'ArrowUp', 'End', 'Home']) {
         await page.keyboard.press(key);

@@ -23,8 +23,16 @@ beforeAll(async () => {
   await chrome.page.goto(running.host.url);
   await signInToApp(chrome.page, running, 'Dr Amara Okoye', /\(R69\)/);
   // The user's saved texts, written through the app's own channel as the picker's Save does.
-  await saveText(chrome.page, { kind: 'reject', title: 'Community MSK first', text: 'Please refer to the community musculoskeletal service first.' });
-  await saveText(chrome.page, { kind: 'triage', title: 'Advice for the GP', text: 'Manage in primary care with the enclosed advice; re-refer if no better in six weeks.' });
+  await saveText(chrome.page, {
+    kind: 'reject',
+    title: 'Community MSK first',
+    text: 'Please refer to the community musculoskeletal service first.',
+  });
+  await saveText(chrome.page, {
+    kind: 'triage',
+    title: 'Advice for the GP',
+    text: 'Manage in primary care with the enclosed advice; re-refer if no better in six weeks.',
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -42,7 +50,11 @@ const emulator = () => {
 async function saveText(page: Page, input: { kind: string; title: string; text: string }): Promise<void> {
   const answer = await page.evaluate(async (body) => {
     const key = sessionStorage.getItem('triage-host-key') ?? '';
-    const response = await fetch('/api/invoke/templates.save', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Triage-Host-Key': key }, body: JSON.stringify(body) });
+    const response = await fetch('/api/invoke/templates.save', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Triage-Host-Key': key },
+      body: JSON.stringify(body),
+    });
     return response.text();
   }, input);
   expect(answer).toContain(input.title);
@@ -181,7 +193,9 @@ describe('a day at the desk by keyboard', () => {
     await page.keyboard.press('u');
     await page.locator('[data-worklist-row]').first().waitFor();
     // Back on the list, focus is on the row of the item just left.
-    await expect.poll(async () => page.evaluate(() => document.activeElement?.closest('[data-worklist-row]')?.getAttribute('data-ubrn') ?? null)).toBe(second);
+    await expect
+      .poll(async () => page.evaluate(() => document.activeElement?.closest('[data-worklist-row]')?.getAttribute('data-ubrn') ?? null))
+      .toBe(second);
   }, 60_000);
 
   it('? lists every key; with single-key shortcuts off, j, / and ? do nothing and Alt keys still work', async () => {

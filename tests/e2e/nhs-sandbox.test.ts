@@ -52,11 +52,15 @@ const GAPS: Record<string, string> = {
   'A013 accept':
     "NHS's sandbox accepts A013 for 000000070000 only, an unbooked referral on which the screen rightly offers no decision; on the booked examples it offers Accept and NHS answers 422 (checked below)",
   'A028 triage AcceptReferBookLater':
-    "the example sends reviewPriority URGENT, and the only example the screen offers a triage outcome on (000000070003) is already Urgent: the screen keeps the current priority by leaving reviewPriority out (checked below: NHS answers 422 for that one parameter)",
-  'A014 reject BasicExampleIbs': 'the reject form does not ask whether the appointment was cancelled in the PAS yet (issue 14, being added in parallel)',
-  'A028 triage AttachmentIncluded': 'the example attaches a Binary id NHS\'s A020 never hands out, with a fixed description and 2021 time (checked below: NHS answers 422)',
-  'A026 reply AttachmentIncluded': 'the example\'s attachment has a fixed description and 2021 time the app cannot send (checked below: NHS answers 422)',
-  'A027 convert NoAttachments': 'the example converts version 3 of 000000070000, while NHS\'s A024 example is version 5, which the screen converts (checked below: NHS answers 422)',
+    'the example sends reviewPriority URGENT, and the only example the screen offers a triage outcome on (000000070003) is already Urgent: the screen keeps the current priority by leaving reviewPriority out (checked below: NHS answers 422 for that one parameter)',
+  'A014 reject BasicExampleIbs':
+    'the reject form does not ask whether the appointment was cancelled in the PAS yet (issue 14, being added in parallel)',
+  'A028 triage AttachmentIncluded':
+    "the example attaches a Binary id NHS's A020 never hands out, with a fixed description and 2021 time (checked below: NHS answers 422)",
+  'A026 reply AttachmentIncluded':
+    "the example's attachment has a fixed description and 2021 time the app cannot send (checked below: NHS answers 422)",
+  'A027 convert NoAttachments':
+    "the example converts version 3 of 000000070000, while NHS's A024 example is version 5, which the screen converts (checked below: NHS answers 422)",
   'A027 convert WithAttachments': 'the convert form takes no files yet (issue 14, being added in parallel)',
 };
 
@@ -64,11 +68,15 @@ const GOOD = 'SERVICE_PROVIDER_CLINICIAN';
 
 function flow(name: string, run: () => Promise<void>, timeoutMs = 60_000): void {
   flows.set(name, 'not run');
-  it(name, async () => {
-    flows.set(name, 'failed');
-    await run();
-    flows.set(name, 'passed');
-  }, timeoutMs);
+  it(
+    name,
+    async () => {
+      flows.set(name, 'failed');
+      await run();
+      flows.set(name, 'passed');
+    },
+    timeoutMs,
+  );
 }
 
 async function go(page: Page, hash: string, heading: string): Promise<void> {
@@ -86,7 +94,8 @@ async function canvasHasInk(page: Page): Promise<boolean> {
     const context = canvas.getContext('2d');
     if (!context) return false;
     const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
-    for (let i = 0; i < data.length; i += 4 * 97) if ((data[i] ?? 255) < 200 || (data[i + 1] ?? 255) < 200 || (data[i + 2] ?? 255) < 200) return true;
+    for (let i = 0; i < data.length; i += 4 * 97)
+      if ((data[i] ?? 255) < 200 || (data[i + 1] ?? 255) < 200 || (data[i + 2] ?? 255) < 200) return true;
     return false;
   });
 }
@@ -125,7 +134,9 @@ const logged = (match: (e: SandboxLogEntry) => boolean) => sandbox.waitForReques
 
 /** After a decision: the words the app said, on the next item or on the list it went back to. */
 async function decisionNotice(page: Page): Promise<string> {
-  const said = page.locator('[data-testid="worklist-decided"], [data-testid="decision-status"]:not(:empty), [data-testid="decision-error"]');
+  const said = page.locator(
+    '[data-testid="worklist-decided"], [data-testid="decision-status"]:not(:empty), [data-testid="decision-error"]',
+  );
   await said.first().waitFor({ timeout: 15_000 });
   return ((await said.first().textContent()) ?? '').trim();
 }
@@ -146,13 +157,23 @@ async function oneDecision(mark: number, name: string, ubrn: string, status: num
   // The operation at this UBRN (A013's example names one UBRN, and the app may send another);
   // A027's path names none.
   const operation = example.path.split('/').at(-1) ?? '';
-  const posts = (await sandbox.since(mark)).filter((r) => r.method === 'POST' && r.path.endsWith(`/${operation}`) && (example.operation === 'A027' ? isDecisionRequest(r, example) : r.path.includes(`/${ubrn}/`)));
+  const posts = (await sandbox.since(mark)).filter(
+    (r) =>
+      r.method === 'POST' &&
+      r.path.endsWith(`/${operation}`) &&
+      (example.operation === 'A027' ? isDecisionRequest(r, example) : r.path.includes(`/${ubrn}/`)),
+  );
   if (posts.length > 1) duplicateSends += posts.length - 1;
-  expect(posts.map((p) => p.status), name).toEqual([status]);
+  expect(
+    posts.map((p) => p.status),
+    name,
+  ).toEqual([status]);
   const post = posts[0] as SandboxLogEntry;
   expect(post).toMatchObject({ method: 'POST', businessFunction: GOOD, ods: 'R69', onBehalfOf: null });
   if (['A013', 'A014', 'A028'].includes(example.operation)) expect(post.ifMatch).toBe('W/"5"');
-  const found = example.exampleFile ? jsonDifferences(post.body, sandboxExample(example.exampleFile)).map((line) => line.split(' ')[0]) : [];
+  const found = example.exampleFile
+    ? jsonDifferences(post.body, sandboxExample(example.exampleFile)).map((line) => line.split(' ')[0])
+    : [];
   expect(found.sort(), `${name}: ${JSON.stringify(post.body)}`).toEqual([...differences].sort());
   return post;
 }
@@ -172,7 +193,9 @@ describe.skipIf(!hasNhsSandbox)("the app in Chromium against NHS's own e-RS sand
   afterAll(async () => {
     const passed = [...flows.values()].filter((s) => s === 'passed').length;
     const line = `NHS sandbox e2e: ${passed} of ${flows.size} flows`;
-    const list = [...flows.entries()].map(([name, state]) => `  ${state === 'passed' ? '✔' : '✘'} ${name}${state === 'not run' ? ' (not run)' : ''}`);
+    const list = [...flows.entries()].map(
+      ([name, state]) => `  ${state === 'passed' ? '✔' : '✘'} ${name}${state === 'not run' ? ' (not run)' : ''}`,
+    );
     const gaps = Object.entries(GAPS).map(([name, why]) => `  - ${name}: ${why}`);
     const report = [line, ...list, 'decision examples the screens cannot send:', ...gaps].join('\n');
     console.log(report);
@@ -180,7 +203,20 @@ describe.skipIf(!hasNhsSandbox)("the app in Chromium against NHS's own e-RS sand
     writeFileSync(path.join(repoRoot, 'test-results', 'nhs-sandbox-e2e.txt'), `${report}\n`);
     writeFileSync(
       path.join(repoRoot, 'test-results', 'security', 'nhs-sandbox-e2e.json'),
-      JSON.stringify({ name: 'nhs-sandbox-e2e', measuredAt: new Date().toISOString(), line, passed, total: flows.size, flows: Object.fromEntries(flows), gaps: GAPS, duplicateSends }, null, 2),
+      JSON.stringify(
+        {
+          name: 'nhs-sandbox-e2e',
+          measuredAt: new Date().toISOString(),
+          line,
+          passed,
+          total: flows.size,
+          flows: Object.fromEntries(flows),
+          gaps: GAPS,
+          duplicateSends,
+        },
+        null,
+        2,
+      ),
     );
     await chrome?.close();
     await running?.close();
@@ -189,17 +225,36 @@ describe.skipIf(!hasNhsSandbox)("the app in Chromium against NHS's own e-RS sand
 
   describe('worklists', () => {
     const lists = [
-      { kind: 'referrals', ubrns: ['000000070001'], path: '/FHIR/STU3/ReferralRequest/$ers.fetchworklist', example: 'stu3/retrieveWorklist/requests/MinimalReferralsForReview.json' },
-      { kind: 'triage', ubrns: ['000000070002'], path: '/FHIR/STU3/ReferralRequest/$ers.fetchworklist', example: 'stu3/retrieveWorklist/requests/MinimalReferralsForReview.json' },
-      { kind: 'advice', ubrns: ['000000070000', '000000070002'], path: '/FHIR/STU3/CommunicationRequest/$ers.fetchworklist', example: 'stu3/retrieveAdviceAndGuidanceWorklist/requests/MinimalAdviceAndGuidanceRequests.json' },
+      {
+        kind: 'referrals',
+        ubrns: ['000000070001'],
+        path: '/FHIR/STU3/ReferralRequest/$ers.fetchworklist',
+        example: 'stu3/retrieveWorklist/requests/MinimalReferralsForReview.json',
+      },
+      {
+        kind: 'triage',
+        ubrns: ['000000070002'],
+        path: '/FHIR/STU3/ReferralRequest/$ers.fetchworklist',
+        example: 'stu3/retrieveWorklist/requests/MinimalReferralsForReview.json',
+      },
+      {
+        kind: 'advice',
+        ubrns: ['000000070000', '000000070002'],
+        path: '/FHIR/STU3/CommunicationRequest/$ers.fetchworklist',
+        example: 'stu3/retrieveAdviceAndGuidanceWorklist/requests/MinimalAdviceAndGuidanceRequests.json',
+      },
     ] as const;
     for (const list of lists) {
       flow(`worklist ${list.kind}: ${list.ubrns.join(', ')}`, async () => {
         const { page } = chrome;
         await page.getByTestId(`worklist-tab-${list.kind}`).click();
         await page.waitForURL(new RegExp(`#/worklists/${list.kind}$`));
-        await expect.poll(() => page.getByTestId(`worklist-count-${list.kind}`).textContent()).toBe(list.ubrns.length === 1 ? '1 item' : `${list.ubrns.length} items`);
-        await expect.poll(async () => (await page.getByTestId('worklist-open').allTextContents()).map((t) => /\d{12}/.exec(t)?.[0]).sort()).toEqual([...list.ubrns]);
+        await expect
+          .poll(() => page.getByTestId(`worklist-count-${list.kind}`).textContent())
+          .toBe(list.ubrns.length === 1 ? '1 item' : `${list.ubrns.length} items`);
+        await expect
+          .poll(async () => (await page.getByTestId('worklist-open').allTextContents()).map((t) => /\d{12}/.exec(t)?.[0]).sort())
+          .toEqual([...list.ubrns]);
         expect(await page.getByTestId('worklist-offline').count()).toBe(0);
         const asked = await logged((r) => r.method === 'POST' && r.path === list.path);
         expect(asked).toMatchObject({ status: 200, businessFunction: GOOD, ods: 'R69' });
@@ -223,7 +278,11 @@ describe.skipIf(!hasNhsSandbox)("the app in Chromium against NHS's own e-RS sand
         const { shown, unavailable } = await showEveryEntry(page);
         expect(await seriousViolations(page)).toEqual([]);
 
-        expect(await logged((r) => r.method === 'GET' && r.path === `/FHIR/STU3/ReferralRequest/${example.ubrn}`)).toMatchObject({ status: 200, businessFunction: GOOD, ods: 'R69' });
+        expect(await logged((r) => r.method === 'GET' && r.path === `/FHIR/STU3/ReferralRequest/${example.ubrn}`)).toMatchObject({
+          status: 200,
+          businessFunction: GOOD,
+          ods: 'R69',
+        });
         const a029 = await logged((r) => r.path === '/FHIR/STU3/Task' && r.query.includes(example.ubrn));
         expect(a029.status).toBe(400);
         expect(queryOf(a029)).toEqual([
@@ -231,9 +290,15 @@ describe.skipIf(!hasNhsSandbox)("the app in Chromium against NHS's own e-RS sand
           ['intent', 'proposal'],
           ['status', 'ready'],
         ]);
-        expect(await logged((r) => r.method === 'POST' && r.path === `/FHIR/STU3/ReferralRequest/${example.ubrn}/$ers.generateCRI`)).toMatchObject({ status: 200, businessFunction: GOOD });
-        const body = sandboxExample(example.exampleFile) as { contained?: { resourceType: string; content?: { attachment: { url: string } }[] }[] };
-        const ids = (body.contained ?? []).flatMap((r) => (r.resourceType === 'DocumentReference' ? (r.content ?? []).map((c) => c.attachment.url.replace(/^Binary\//, '')) : []));
+        expect(
+          await logged((r) => r.method === 'POST' && r.path === `/FHIR/STU3/ReferralRequest/${example.ubrn}/$ers.generateCRI`),
+        ).toMatchObject({ status: 200, businessFunction: GOOD });
+        const body = sandboxExample(example.exampleFile) as {
+          contained?: { resourceType: string; content?: { attachment: { url: string } }[] }[];
+        };
+        const ids = (body.contained ?? []).flatMap((r) =>
+          r.resourceType === 'DocumentReference' ? (r.content ?? []).map((c) => c.attachment.url.replace(/^Binary\//, '')) : [],
+        );
         if (example.name === 'WithUnavailableAttachments') {
           // Scanning, quarantined, failed checks: each says so, and none is asked for.
           expect(unavailable).toHaveLength(3);
@@ -242,7 +307,12 @@ describe.skipIf(!hasNhsSandbox)("the app in Chromium against NHS's own e-RS sand
           expect(unavailable).toEqual([]);
           // The summary, and every file, each fetched through A042's redirect to NHS's object store.
           expect(shown).toBe(1 + ids.length);
-          for (const id of ids) expect(await logged((r) => r.path === `/FHIR/R4/Binary/${id}`)).toMatchObject({ method: 'GET', status: 307, businessFunction: GOOD });
+          for (const id of ids)
+            expect(await logged((r) => r.path === `/FHIR/R4/Binary/${id}`)).toMatchObject({
+              method: 'GET',
+              status: 307,
+              businessFunction: GOOD,
+            });
           if (ids.length > 0) expect(await logged((r) => r.path.startsWith('/ObjectStore/'))).toMatchObject({ method: 'GET', status: 200 });
         }
       });
@@ -263,11 +333,16 @@ describe.skipIf(!hasNhsSandbox)("the app in Chromium against NHS's own e-RS sand
         expect(shown).toBeGreaterThanOrEqual(1);
         expect(await seriousViolations(page)).toEqual([]);
 
-        expect(await logged((r) => r.method === 'GET' && r.path === `/FHIR/STU3/CommunicationRequest/${example.ubrn}`)).toMatchObject({ status: 200, businessFunction: GOOD });
+        expect(await logged((r) => r.method === 'GET' && r.path === `/FHIR/STU3/CommunicationRequest/${example.ubrn}`)).toMatchObject({
+          status: 200,
+          businessFunction: GOOD,
+        });
         const a025 = await logged((r) => r.path === '/FHIR/STU3/Communication' && r.query.includes(example.ubrn));
         expect(a025.status).toBe(400);
         expect(queryOf(a025)).toEqual([['based-on', `CommunicationRequest/${example.ubrn}/_history/5`]]);
-        expect(await logged((r) => r.method === 'POST' && r.path === `/FHIR/STU3/CommunicationRequest/${example.ubrn}/$ers.generateCRI`)).toMatchObject({ status: 200, businessFunction: GOOD });
+        expect(
+          await logged((r) => r.method === 'POST' && r.path === `/FHIR/STU3/CommunicationRequest/${example.ubrn}/$ers.generateCRI`),
+        ).toMatchObject({ status: 200, businessFunction: GOOD });
         if (example.name === 'WithUnavailableAttachments') expect(unavailable).toHaveLength(3);
         if (example.name === 'WithAttachmentFileReference') expect(shown).toBe(2);
       });
@@ -287,7 +362,13 @@ describe.skipIf(!hasNhsSandbox)("the app in Chromium against NHS's own e-RS sand
       // NHS answers with 000000070000's example: still recorded, so said as sent, not "Try again".
       expect(await decisionNotice(page)).toMatch(/Referral rejected and returned to the referrer\./);
       const post = await oneDecision(mark, 'A014 reject BasicExampleDbs', '000000070001', 200);
-      expect((await audit()).at(-1)).toMatchObject({ ubrn: '000000070001', action: 'reject', detail: 'SERVICE_INAPPROPRIATE', result: 'sent', correlationId: post.correlationId });
+      expect((await audit()).at(-1)).toMatchObject({
+        ubrn: '000000070001',
+        action: 'reject',
+        detail: 'SERVICE_INAPPROPRIATE',
+        result: 'sent',
+        correlationId: post.correlationId,
+      });
     });
 
     flow('triage 000000070003 (A028 ReturnToReferrerWithAdvice): sent, said, audited, once', async () => {
@@ -301,7 +382,13 @@ describe.skipIf(!hasNhsSandbox)("the app in Chromium against NHS's own e-RS sand
       await confirm(page);
       expect(await decisionNotice(page)).toMatch(/Triage outcome recorded\./);
       const post = await oneDecision(mark, 'A028 triage ReturnToReferrerWithAdvice', '000000070003', 200);
-      expect((await audit()).at(-1)).toMatchObject({ ubrn: '000000070003', action: 'triage-outcome', detail: 'RETURN_TO_REFERRER_WITH_ADVICE', result: 'sent', correlationId: post.correlationId });
+      expect((await audit()).at(-1)).toMatchObject({
+        ubrn: '000000070003',
+        action: 'triage-outcome',
+        detail: 'RETURN_TO_REFERRER_WITH_ADVICE',
+        result: 'sent',
+        correlationId: post.correlationId,
+      });
     });
 
     flow('A&G reply 000000070002 (A026 RequireFurtherInformation): sent, said, audited, once', async () => {
@@ -317,7 +404,13 @@ describe.skipIf(!hasNhsSandbox)("the app in Chromium against NHS's own e-RS sand
       // NHS answers with 000000070000's example: still recorded, so said as sent.
       expect(await decisionNotice(page)).toMatch(/Advice sent to the referrer\./);
       const post = await oneDecision(mark, 'A026 reply RequireFurtherInformation', '000000070002', 200);
-      expect((await audit()).at(-1)).toMatchObject({ ubrn: '000000070002', action: 'advice-reply', detail: 'REQUIRE_FURTHER_INFORMATION', result: 'sent', correlationId: post.correlationId });
+      expect((await audit()).at(-1)).toMatchObject({
+        ubrn: '000000070002',
+        action: 'advice-reply',
+        detail: 'REQUIRE_FURTHER_INFORMATION',
+        result: 'sent',
+        correlationId: post.correlationId,
+      });
     });
 
     flow('A&G reply 000000070000 (A026 ReturnToReferrerWithAdvice): sent, said, audited, once', async () => {
@@ -333,7 +426,13 @@ describe.skipIf(!hasNhsSandbox)("the app in Chromium against NHS's own e-RS sand
       await confirm(page);
       expect(await decisionNotice(page)).toMatch(/Advice sent to the referrer\./);
       const post = await oneDecision(mark, 'A026 reply ReturnToReferrerWithAdvice', '000000070000', 200);
-      expect((await audit()).at(-1)).toMatchObject({ ubrn: '000000070000', action: 'advice-reply', detail: 'RETURN_TO_REFERRER_WITH_ADVICE', result: 'sent', correlationId: post.correlationId });
+      expect((await audit()).at(-1)).toMatchObject({
+        ubrn: '000000070000',
+        action: 'advice-reply',
+        detail: 'RETURN_TO_REFERRER_WITH_ADVICE',
+        result: 'sent',
+        correlationId: post.correlationId,
+      });
     });
   });
 
@@ -341,7 +440,9 @@ describe.skipIf(!hasNhsSandbox)("the app in Chromium against NHS's own e-RS sand
     const refusedOnScreen = async (page: Page, message: string) => {
       await page.getByTestId('decision-error').waitFor({ timeout: 15_000 });
       // The sentence, then the reference to quote (and, where it helps, a way to reload).
-      expect(((await page.getByTestId('decision-error').textContent()) ?? '').trim()).toMatch(new RegExp(`^${message.replace(/[.]/g, '\\.')} The reference is [0-9a-f-]{36}\\.`));
+      expect(((await page.getByTestId('decision-error').textContent()) ?? '').trim()).toMatch(
+        new RegExp(`^${message.replace(/[.]/g, '\\.')} The reference is [0-9a-f-]{36}\\.`),
+      );
       expect(await page.getByTestId('worklist-decided').count()).toBe(0);
       expect(((await page.getByTestId('decision-status').textContent()) ?? '').trim()).toBe('');
     };
@@ -359,7 +460,12 @@ describe.skipIf(!hasNhsSandbox)("the app in Chromium against NHS's own e-RS sand
       await confirm(page);
       await refusedOnScreen(page, 'e-RS could not process the triage outcome as it stands. Check the details and try again.');
       await oneDecision(mark, 'A028 triage AcceptReferBookLater', '000000070003', 422, ['$.parameter[reviewPriority]']);
-      expect((await audit()).at(-1)).toMatchObject({ ubrn: '000000070003', action: 'triage-outcome', result: 'failed', errorCode: 'ERS_422' });
+      expect((await audit()).at(-1)).toMatchObject({
+        ubrn: '000000070003',
+        action: 'triage-outcome',
+        result: 'failed',
+        errorCode: 'ERS_422',
+      });
     });
 
     it('Accept on a booked example (000000070001): NHS answers 422, the screen says so, the audit says failed', async () => {
@@ -373,20 +479,24 @@ describe.skipIf(!hasNhsSandbox)("the app in Chromium against NHS's own e-RS sand
       expect((await audit()).at(-1)).toMatchObject({ ubrn: '000000070001', action: 'accept', result: 'failed', errorCode: 'ERS_422' });
     });
 
-    it('Triage with a file (000000070003): the file is uploaded (A020 201), the outcome refused (422) for the example\'s fixed attachment only', async () => {
+    it("Triage with a file (000000070003): the file is uploaded (A020 201), the outcome refused (422) for the example's fixed attachment only", async () => {
       const { page } = chrome;
       await go(page, '#/referral/000000070003', 'Referral 000000070003');
       const mark = sandbox.requests().length;
       await page.getByTestId('decision-triage').click();
       await page.getByTestId('triage-outcome-RETURN_TO_REFERRER_WITH_ADVICE').check();
       await page.getByTestId('triage-comments').fill('Condition not serious. See attached document');
-      const pdf = readFileSync(path.join(nhsSandboxDir, 'src', 'mocks', 'stu3', 'retrieveAttachment', 'responses', 'example_attachment.pdf'));
+      const pdf = readFileSync(
+        path.join(nhsSandboxDir, 'src', 'mocks', 'stu3', 'retrieveAttachment', 'responses', 'example_attachment.pdf'),
+      );
       await page.getByTestId('triage-file').setInputFiles({ name: 'Condition details.pdf', mimeType: 'application/pdf', buffer: pdf });
       await page.getByTestId('triage-file-chosen').waitFor();
       await page.getByTestId('triage-submit').click();
       await confirm(page);
       await refusedOnScreen(page, 'e-RS could not process the triage outcome as it stands. Check the details and try again.');
-      expect((await sandbox.since(mark)).filter((r) => r.path === '/FHIR/STU3/Binary')).toMatchObject([{ method: 'POST', status: 201, businessFunction: GOOD, location: 'Binary/19eb7224-dff3-4730-a5cb-67eac811f1a5' }]);
+      expect((await sandbox.since(mark)).filter((r) => r.path === '/FHIR/STU3/Binary')).toMatchObject([
+        { method: 'POST', status: 201, businessFunction: GOOD, location: 'Binary/19eb7224-dff3-4730-a5cb-67eac811f1a5' },
+      ]);
       await oneDecision(mark, 'A028 triage AttachmentIncluded', '000000070003', 422, [
         '$.parameter[reviewAttachmentFile].resource.indexed',
         '$.parameter[reviewAttachmentFile].resource.description',
@@ -394,7 +504,7 @@ describe.skipIf(!hasNhsSandbox)("the app in Chromium against NHS's own e-RS sand
       ]);
     });
 
-    it('Convert 000000070000: NHS answers 422 for the example\'s version 3 against the request\'s version 5, and the screen says so', async () => {
+    it("Convert 000000070000: NHS answers 422 for the example's version 3 against the request's version 5, and the screen says so", async () => {
       const { page } = chrome;
       await go(page, '#/advice/000000070000?list=advice', 'Advice request 000000070000');
       const mark = sandbox.requests().length;

@@ -71,7 +71,9 @@ describe('offline attachment review in Chromium', () => {
     await page.getByTestId('attachment-item').filter({ hasText: tiffTitle }).first().click();
     await page.getByTestId('tiff-viewer').waitFor();
     await expect.poll(() => page.getByTestId('page-status').textContent(), { timeout: 20_000 }).toMatch(/^Page 1 of \d+$/);
-    await expect.poll(() => page.getByTestId('offline-banner').textContent(), { timeout: 20_000 }).toMatch(/Offline since \d\d:\d\d, showing data from \d\d:\d\d/);
+    await expect
+      .poll(() => page.getByTestId('offline-banner').textContent(), { timeout: 20_000 })
+      .toMatch(/Offline since \d\d:\d\d, showing data from \d\d:\d\d/);
   }, 60_000);
 
   it('queues a reject while offline', async () => {
@@ -81,7 +83,9 @@ describe('offline attachment review in Chromium', () => {
     await page.getByTestId('reject-comments').fill('Please refer to the community service first.');
     await page.getByTestId('reject-submit').click();
     await page.getByTestId('confirm-send').click();
-    await expect.poll(async () => (await page.getByTestId('decision-status').textContent()) ?? '', { timeout: 15_000 }).toMatch(/[Qq]ueued/);
+    await expect
+      .poll(async () => (await page.getByTestId('decision-status').textContent()) ?? '', { timeout: 15_000 })
+      .toMatch(/[Qq]ueued/);
     await page.getByTestId('outbox-toggle').waitFor();
   }, 60_000);
 
@@ -100,7 +104,9 @@ describe('offline attachment review in Chromium', () => {
     await env.startErs();
     await page.getByTestId('outbox-toggle').waitFor({ state: 'detached', timeout: 60_000 });
     // Said, and no longer "offline": how many went out, the banner gone, the list fetched afresh.
-    await expect.poll(() => page.getByTestId('outbox-sent').textContent(), { timeout: 15_000 }).toContain('1 queued decision was sent to e-RS.');
+    await expect
+      .poll(() => page.getByTestId('outbox-sent').textContent(), { timeout: 15_000 })
+      .toContain('1 queued decision was sent to e-RS.');
     await page.getByTestId('offline-banner').waitFor({ state: 'detached', timeout: 15_000 });
     await page.getByTestId('worklist-offline').waitFor({ state: 'detached', timeout: 15_000 });
     expect(env.emulator.referral(ubrn)?.status.code).toBe('REJECTED');

@@ -76,7 +76,11 @@ function adviceOf(ubrn: string): WorklistRow {
 
 /** A valid NHS number in the 999 range that no seed patient has (PDS has never heard of it). */
 function unknownValidNumber(): string {
-  const taken = new Set(local().emulator.seedPatients().map((p) => p.nhsNumber));
+  const taken = new Set(
+    local()
+      .emulator.seedPatients()
+      .map((p) => p.nhsNumber),
+  );
   for (let serial = 999_000; ; serial -= 1) {
     const nine = `999${String(serial).padStart(6, '0')}`;
     let sum = 0;
@@ -93,7 +97,9 @@ describe('the patient banner in every state', () => {
     const special = new Set([scenarios.restricted, scenarios.deceased, scenarios.superseded.from, scenarios.minimal, scenarios.unknown]);
     const row = referrals.find((r) => !special.has(digits(r.nhsNumber)));
     if (!row) throw new Error('no ordinary referral');
-    const seed = local().emulator.seedPatients().find((p) => p.nhsNumber === digits(row.nhsNumber));
+    const seed = local()
+      .emulator.seedPatients()
+      .find((p) => p.nhsNumber === digits(row.nhsNumber));
     const text = await bannerIn(`#/referral/${row.ubrn}`, 'found');
     expect(text).toContain(`${seed?.familyName.toUpperCase()}, ${seed?.givenName} (`);
     expect(text).toMatch(/Born \d{2}-[A-Z][a-z]{2}-\d{4} \(\d+y\)/);
@@ -104,7 +110,7 @@ describe('the patient banner in every state', () => {
 
   it('restricted: says so, and no address, telephone or GP', async () => {
     const text = await bannerIn(`#/referral/${referralOf(scenarios.restricted).ubrn}`, 'restricted');
-    expect(text).toContain('Restricted record. PDS withholds this patient\'s address, telephone number and GP practice.');
+    expect(text).toContain("Restricted record. PDS withholds this patient's address, telephone number and GP practice.");
     expect(text).not.toMatch(/Address|Telephone /);
   });
 
@@ -131,7 +137,9 @@ describe('the patient banner in every state', () => {
   it('not found (an A&G request): the details could not be checked, and why; the request still opens', async () => {
     const text = await bannerIn(`#/advice/${adviceOf('000000070001').id}`, 'not-found');
     expect(text).toContain('Patient details not checked');
-    expect(text).toContain('PDS has no record of this NHS number, so the patient\'s details could not be checked: confirm the NHS number with the referrer before acting.');
+    expect(text).toContain(
+      "PDS has no record of this NHS number, so the patient's details could not be checked: confirm the NHS number with the referrer before acting.",
+    );
     await page.getByTestId('review-summary').waitFor();
   });
 
@@ -166,7 +174,12 @@ describe('the patient banner in every state', () => {
   });
 
   it('PDS unreachable: the details could not be checked, and why; the referral still opens', async () => {
-    const row = referrals.find((r) => ![scenarios.restricted, scenarios.deceased, scenarios.superseded.from].includes(digits(r.nhsNumber)) && r.ubrn !== referrals[0]?.ubrn) ?? referrals[1];
+    const row =
+      referrals.find(
+        (r) =>
+          ![scenarios.restricted, scenarios.deceased, scenarios.superseded.from].includes(digits(r.nhsNumber)) &&
+          r.ubrn !== referrals[0]?.ubrn,
+      ) ?? referrals[1];
     if (!row) throw new Error('no referral');
     // A patient PDS was never asked about, so no copy is kept.
     const fresh = unknownValidNumber();
@@ -178,7 +191,7 @@ describe('the patient banner in every state', () => {
     try {
       const text = await bannerIn(`#/referral/${row.ubrn}`, 'unavailable');
       expect(text).toContain('Patient details not checked');
-      expect(text).toContain('The patient\'s details could not be checked because PDS could not be reached');
+      expect(text).toContain("The patient's details could not be checked because PDS could not be reached");
       await page.getByTestId('review-summary').waitFor();
       expect(await page.getByTestId('review-offline').count()).toBe(0);
     } finally {
@@ -206,7 +219,13 @@ describe('the patient on the worklist and in the confirmation', () => {
     const name = (await firstCell.innerText()).split('\n')[0]?.trim() ?? '';
     const family = name.split(',')[0]?.toLowerCase() ?? '';
     await page.getByTestId('worklist-search').fill(family);
-    await expect.poll(async () => (await page.locator('[data-testid="worklist-row"] [data-testid="cell-patient"]').allInnerTexts()).every((t) => t.toLowerCase().includes(family))).toBe(true);
+    await expect
+      .poll(async () =>
+        (await page.locator('[data-testid="worklist-row"] [data-testid="cell-patient"]').allInnerTexts()).every((t) =>
+          t.toLowerCase().includes(family),
+        ),
+      )
+      .toBe(true);
     expect(await page.getByTestId('worklist-row').count()).toBeGreaterThan(0);
     await page.getByTestId('worklist-search').fill('');
   });
@@ -215,11 +234,13 @@ describe('the patient on the worklist and in the confirmation', () => {
     const row = referralOf(scenarios.deceased);
     await bannerIn(`#/referral/${row.ubrn}`, 'deceased', 'deceased');
     const accept = page.getByTestId('decision-accept');
-    if ((await accept.count()) === 0) throw new Error('no accept offered on the deceased patient\'s referral');
+    if ((await accept.count()) === 0) throw new Error("no accept offered on the deceased patient's referral");
     await accept.click();
     const patientRow = page.getByTestId('confirm-patient');
     await patientRow.waitFor();
-    expect((await patientRow.innerText()).replace(/\s+/g, ' ')).toMatch(new RegExp(`^Patient [A-Z'-]+, .+, deceased NHS number ${row.nhsNumber}$`));
+    expect((await patientRow.innerText()).replace(/\s+/g, ' ')).toMatch(
+      new RegExp(`^Patient [A-Z'-]+, .+, deceased NHS number ${row.nhsNumber}$`),
+    );
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(SHOTS, 'confirm-patient.png') });
     await page.getByTestId('confirm-cancel').click();

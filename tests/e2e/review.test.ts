@@ -95,7 +95,8 @@ async function canvasHasInk(page: Page): Promise<boolean> {
     const context = canvas.getContext('2d');
     if (!context) return false;
     const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
-    for (let i = 0; i < data.length; i += 4 * 97) if ((data[i] ?? 255) < 200 || (data[i + 1] ?? 255) < 200 || (data[i + 2] ?? 255) < 200) return true;
+    for (let i = 0; i < data.length; i += 4 * 97)
+      if ((data[i] ?? 255) < 200 || (data[i + 1] ?? 255) < 200 || (data[i + 2] ?? 255) < 200) return true;
     return false;
   });
 }
@@ -165,18 +166,26 @@ describe('reviewing a referral with its attachments inline, and recording decisi
     const row = triage.find((r) => !used.has(r.ubrn));
     if (!row) throw new Error('no triage request');
     used.add(row.ubrn);
-    const uploadsBefore = emulator().operations().filter((o) => o.operation === 'A020').length;
+    const uploadsBefore = emulator()
+      .operations()
+      .filter((o) => o.operation === 'A020').length;
     await openItem(page, `#/referral/${row.ubrn}?list=triage`);
     await page.getByTestId('decision-triage').click();
     await page.getByTestId('triage-outcome-ACCEPT_REFER_BOOK_LATER').check();
     await page.getByTestId('triage-comments').fill('Book into the next urgent clinic.');
     const note = await renderDocument({ kind: 'pdf-clinical-info', seed: 11, title: 'Triage note' });
-    await page.getByTestId('triage-file').setInputFiles({ name: 'triage-note.pdf', mimeType: 'application/pdf', buffer: Buffer.from(note) });
+    await page
+      .getByTestId('triage-file')
+      .setInputFiles({ name: 'triage-note.pdf', mimeType: 'application/pdf', buffer: Buffer.from(note) });
     await page.getByTestId('triage-file-chosen').waitFor();
     await page.getByTestId('triage-submit').click();
     expect(await confirmAndWait(page)).toMatch(/triage|recorded/i);
     expect(emulator().referral(row.ubrn)?.review?.outcome).toBe('ACCEPT_REFER_BOOK_LATER');
-    expect(emulator().operations().filter((o) => o.operation === 'A020').length).toBe(uploadsBefore + 1);
+    expect(
+      emulator()
+        .operations()
+        .filter((o) => o.operation === 'A020').length,
+    ).toBe(uploadsBefore + 1);
   });
 
   it('replies to an A&G request with an attachment: the reply joins the conversation', async () => {
@@ -184,7 +193,12 @@ describe('reviewing a referral with its attachments inline, and recording decisi
     const advice = await running.app.ers.fetchWorklist('advice');
     const row = advice[0];
     if (!row) throw new Error('no A&G request');
-    const before = (await running.app.ers.getConversation({ ubrn: row.ubrn, version: (await running.app.ers.getAdviceRequest({ ubrn: row.ubrn })).version })).messages.length;
+    const before = (
+      await running.app.ers.getConversation({
+        ubrn: row.ubrn,
+        version: (await running.app.ers.getAdviceRequest({ ubrn: row.ubrn })).version,
+      })
+    ).messages.length;
     await openItem(page, `#/advice/${row.id}`);
     await page.getByTestId('advice-thread').waitFor();
     expect(await seriousViolations(page)).toEqual([]);
@@ -192,7 +206,9 @@ describe('reviewing a referral with its attachments inline, and recording decisi
     await page.getByTestId('reply-outcome-RETURN_TO_REFERRER_WITH_ADVICE').check();
     await page.getByTestId('reply-recommendation').selectOption({ index: 1 });
     await page.getByTestId('reply-guidance').fill('Trial of treatment for six weeks, then review.');
-    await page.getByTestId('reply-file').setInputFiles({ name: 'leaflet.txt', mimeType: 'text/plain', buffer: Buffer.from('Synthetic patient leaflet.\n') });
+    await page
+      .getByTestId('reply-file')
+      .setInputFiles({ name: 'leaflet.txt', mimeType: 'text/plain', buffer: Buffer.from('Synthetic patient leaflet.\n') });
     await page.getByTestId('reply-submit').click();
     expect(await confirmAndWait(page)).toMatch(/advice|sent/i);
     const request = await running.app.ers.getAdviceRequest({ ubrn: row.ubrn });
@@ -220,7 +236,9 @@ describe('reviewing a referral with its attachments inline, and recording decisi
     expect(await seriousViolations(page)).toEqual([]);
     // "Send again" under the list of changes is the confirmation: it sends with the new version.
     expect(await statusAfter(page, () => page.getByTestId('conflict-resend').click())).toMatch(/accepted/i);
-    const accepts = emulator().operations().filter((o) => o.operation === 'A013' && o.path.includes(row.ubrn));
+    const accepts = emulator()
+      .operations()
+      .filter((o) => o.operation === 'A013' && o.path.includes(row.ubrn));
     expect(accepts.map((o) => o.status)).toEqual([412, 200]);
     expect(emulator().referral(row.ubrn)?.review?.outcome).toBe('ACCEPTED');
   });

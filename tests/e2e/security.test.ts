@@ -91,9 +91,15 @@ beforeAll(async () => {
     // A fake camera and microphone, and a media prompt that says yes: only a policy can refuse them.
     args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
   });
-  context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/London', geolocation: { latitude: 51.5, longitude: -0.12 } });
+  context = await browser.newContext({
+    viewport: { width: 1366, height: 900 },
+    locale: 'en-GB',
+    timezoneId: 'Europe/London',
+    geolocation: { latitude: 51.5, longitude: -0.12 },
+  });
   // As if the user had allowed these for both sites: what still refuses them on the app is its own policy.
-  for (const origin of [running.host.origin, elsewhere.origin]) await context.grantPermissions(['geolocation', 'camera', 'microphone'], { origin });
+  for (const origin of [running.host.origin, elsewhere.origin])
+    await context.grantPermissions(['geolocation', 'camera', 'microphone'], { origin });
   page = await context.newPage();
   await page.goto(running.host.url);
   await signInToApp(page, running, 'Dr Amara Okoye', /\(R69\)/);
@@ -101,7 +107,9 @@ beforeAll(async () => {
   await page.evaluate(() => {
     const seen: Violation[] = [];
     (window as unknown as { __violations: Violation[] }).__violations = seen;
-    document.addEventListener('securitypolicyviolation', (event) => seen.push({ directive: event.effectiveDirective, blockedURI: event.blockedURI }));
+    document.addEventListener('securitypolicyviolation', (event) =>
+      seen.push({ directive: event.effectiveDirective, blockedURI: event.blockedURI }),
+    );
   });
 }, 60_000);
 
@@ -139,7 +147,9 @@ describe('the Content-Security-Policy of the signed-in app', () => {
       return { inline: flags.__inline === true, handler: flags.__handler === true, eval: flags.__eval === true, evalRefused };
     });
     expect(ran).toEqual({ inline: false, handler: false, eval: false, evalRefused: true });
-    await expect.poll(async () => (await violationsAfter(before)).map((v) => v.directive).sort()).toEqual(['script-src', 'script-src-attr', 'script-src-elem']);
+    await expect
+      .poll(async () => (await violationsAfter(before)).map((v) => v.directive).sort())
+      .toEqual(['script-src', 'script-src-attr', 'script-src-elem']);
     const inline = (await violationsAfter(before)).find((v) => v.directive === 'script-src-elem');
     expect(inline?.blockedURI).toBe('inline');
   });
@@ -202,7 +212,9 @@ describe('the Content-Security-Policy of the signed-in app', () => {
     expect(results.image).toBe('refused');
     expect(['refused', 'queued']).toContain(results.beacon);
 
-    await expect.poll(async () => (await violationsAfter(before)).filter((v) => v.directive === 'connect-src').length).toBeGreaterThanOrEqual(4);
+    await expect
+      .poll(async () => (await violationsAfter(before)).filter((v) => v.directive === 'connect-src').length)
+      .toBeGreaterThanOrEqual(4);
     const blocked = await violationsAfter(before);
     expect(blocked.some((v) => v.directive === 'connect-src' && v.blockedURI.startsWith(sink.origin))).toBe(true);
     expect(blocked.some((v) => v.directive === 'connect-src' && v.blockedURI.startsWith('https://example.invalid'))).toBe(true);
@@ -210,7 +222,9 @@ describe('the Content-Security-Policy of the signed-in app', () => {
     // A queued beacon goes out in the background: wait until the page has refused it (its
     // connect-src violation), so it cannot arrive later.
     if (results.beacon === 'queued') {
-      await expect.poll(async () => (await violationsAfter(before)).some((v) => v.directive === 'connect-src' && v.blockedURI.includes('via=beacon'))).toBe(true);
+      await expect
+        .poll(async () => (await violationsAfter(before)).some((v) => v.directive === 'connect-src' && v.blockedURI.includes('via=beacon')))
+        .toBe(true);
     }
     expect(sink.requests).toEqual([]);
   });
@@ -269,7 +283,11 @@ describe('another origin calling the host', () => {
     // The control: the app's own page, with the secret it keeps, is answered, and the counter sees it.
     const own = calls.length;
     const status = await page.evaluate(async (header) => {
-      const response = await fetch('/api/invoke/app.info', { method: 'POST', headers: { 'Content-Type': 'application/json', [header]: sessionStorage.getItem('triage-host-key') ?? '' }, body: '{}' });
+      const response = await fetch('/api/invoke/app.info', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', [header]: sessionStorage.getItem('triage-host-key') ?? '' },
+        body: '{}',
+      });
       return response.status;
     }, HOST_KEY_HEADER);
     expect(status).toBe(200);
@@ -292,10 +310,14 @@ describe('another origin calling the host', () => {
           const url = `${host}/api/invoke/app.info`;
           return {
             // A leaked secret still needs a CORS preflight, which the host never grants.
-            withSecret: await outcome(() => fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', [header]: secret }, body: '{}' })),
+            withSecret: await outcome(() =>
+              fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', [header]: secret }, body: '{}' }),
+            ),
             withoutSecret: await outcome(() => fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })),
             // A "simple" request goes out without a preflight; the host refuses it by its Origin.
-            simple: await outcome(() => fetch(url, { method: 'POST', mode: 'no-cors', headers: { 'Content-Type': 'text/plain' }, body: '{}' })),
+            simple: await outcome(() =>
+              fetch(url, { method: 'POST', mode: 'no-cors', headers: { 'Content-Type': 'text/plain' }, body: '{}' }),
+            ),
             events: await outcome(() => fetch(`${host}/api/events`)),
           };
         },

@@ -40,10 +40,7 @@ describe('sign-in with CIS2 through the system browser', () => {
 
     await page.getByTestId('role-picker').waitFor();
     const roleLabels = await page.locator('.radio__label').allTextContents();
-    expect(roleLabels.map((l) => l.trim())).toEqual([
-      expect.stringContaining('(R69)'),
-      expect.stringContaining('(R68)'),
-    ]);
+    expect(roleLabels.map((l) => l.trim())).toEqual([expect.stringContaining('(R69)'), expect.stringContaining('(R68)')]);
     expect(await seriousViolations(page)).toEqual([]);
 
     await page.getByLabel(/\(R68\)/).check();
@@ -72,7 +69,13 @@ describe('sign-in with CIS2 through the system browser', () => {
     const bodies: string[] = [];
     const reading: Promise<void>[] = [];
     page.on('response', (response) => {
-      if (response.url().includes('/api/')) reading.push(response.text().then((t) => void bodies.push(t), () => undefined));
+      if (response.url().includes('/api/'))
+        reading.push(
+          response.text().then(
+            (t) => void bodies.push(t),
+            () => undefined,
+          ),
+        );
     });
     await page.getByTestId('choose-role').click();
     await page.getByTestId('header-user').waitFor();

@@ -66,7 +66,9 @@ function startServer(): Promise<Server> {
       for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
       const url = new URL(request.url ?? '/', 'http://127.0.0.1');
       requested.push(url.pathname);
-      const document = url.pathname.startsWith('/docs/') ? documents.get(decodeURIComponent(url.pathname.slice('/docs/'.length))) : undefined;
+      const document = url.pathname.startsWith('/docs/')
+        ? documents.get(decodeURIComponent(url.pathname.slice('/docs/'.length)))
+        : undefined;
       if (document) {
         response.writeHead(200, { 'Content-Type': 'application/octet-stream' }).end(document);
         return;
@@ -161,7 +163,14 @@ beforeAll(async () => {
     base: '/',
     logLevel: 'warn',
     plugins: [vue(), pdfjsAssets()],
-    build: { outDir, emptyOutDir: true, target: 'chrome130', assetsInlineLimit: 0, modulePreload: { polyfill: false }, reportCompressedSize: false },
+    build: {
+      outDir,
+      emptyOutDir: true,
+      target: 'chrome130',
+      assetsInlineLimit: 0,
+      modulePreload: { polyfill: false },
+      reportCompressedSize: false,
+    },
     worker: { format: 'es' },
   });
 
@@ -174,12 +183,23 @@ beforeAll(async () => {
   documents.set('huge.tif', tiff([{ width: 100_000, height: 100_000 }]));
   documents.set('deflate.tif', tiff([scanPage(1), scanPage(2)], { compression: 'deflate' }));
   // 64 MB of zeros in a strip that should hold 420 x 594 bytes.
-  documents.set('deflate-bomb.tif', tiff([{ width: 420, height: 594 }], { stripOverride: { compression: 8, data: new Uint8Array(deflateSync(new Uint8Array(64 * 1024 * 1024))) } }));
+  documents.set(
+    'deflate-bomb.tif',
+    tiff([{ width: 420, height: 594 }], {
+      stripOverride: { compression: 8, data: new Uint8Array(deflateSync(new Uint8Array(64 * 1024 * 1024))) },
+    }),
+  );
   // LZW codes with no end-of-information code: utif's decoder never stops on these.
   documents.set('endless-lzw.tif', tiff([{ width: 420, height: 594 }], { stripOverride: { compression: 5, data: new Uint8Array(64) } }));
   documents.set('many-pages.tif', tiff(Array.from({ length: 600 }, () => ({ width: 1, height: 1, pixel: () => 255 }))));
-  documents.set('photo.png', png(64, 48, (x, y) => [x * 4, y * 5, 128]));
-  documents.set('note.txt', new TextEncoder().encode('Clinical note\n<script>window.pwned = "text"</script>\n<img src=x onerror="window.pwned=1">\nEnd of note.'));
+  documents.set(
+    'photo.png',
+    png(64, 48, (x, y) => [x * 4, y * 5, 128]),
+  );
+  documents.set(
+    'note.txt',
+    new TextEncoder().encode('Clinical note\n<script>window.pwned = "text"</script>\n<img src=x onerror="window.pwned=1">\nEnd of note.'),
+  );
   documents.set(
     'letter.docx',
     makeDocx(
@@ -340,13 +360,15 @@ describe('PDF viewer', () => {
 
   it('shows one clear sentence for a corrupt PDF, and the rest of the screen keeps working', async () => {
     await show('corrupt.pdf', PDF, 'Corrupt.pdf');
-    expect(await failureText()).toBe('This attachment could not be shown: the file is damaged or is not a PDF. Ask the referrer to send it again.');
+    expect(await failureText()).toBe(
+      'This attachment could not be shown: the file is damaged or is not a PDF. Ask the referrer to send it again.',
+    );
     const other = page.getByTestId('other-control');
     await other.click();
     await expect.poll(() => page.evaluate(() => window.harness.clicks)).toBeGreaterThan(0);
   });
 
-  it("destroys a document and its worker when the viewer moves to another file", async () => {
+  it('destroys a document and its worker when the viewer moves to another file', async () => {
     await show('letter.pdf', PDF, 'Referral letter.pdf');
     await waitForCanvas(PDF_CANVAS);
     await expect.poll(async () => (await workerUrls()).filter((url) => url.includes('pdf.worker')).length).toBe(1);
@@ -415,7 +437,9 @@ describe('TIFF viewer', () => {
       'This attachment could not be shown: its list of pages loops back on itself, which is a sign of a damaged or malicious file. Ask the referrer to send it again.',
     );
     await show('huge.tif', 'image/tiff', 'Huge.tif');
-    expect(await failureText()).toBe('This attachment could not be shown: a page is 100000 by 100000 pixels, too large to show safely. Ask the referrer to send it again.');
+    expect(await failureText()).toBe(
+      'This attachment could not be shown: a page is 100000 by 100000 pixels, too large to show safely. Ask the referrer to send it again.',
+    );
     await show('many-pages.tif', 'image/tiff', 'Many pages.tif');
     expect(await failureText()).toBe('This attachment could not be shown: it has more than 500 pages. Ask the referrer to send it again.');
     // Each refused file's worker is gone.
@@ -449,7 +473,9 @@ describe('TIFF viewer', () => {
       // The click was answered while the decoder still ran, not after it was stopped.
       expect(await failure.count()).toBe(0);
       await failure.waitFor({ timeout: 25_000 });
-      expect(await failure.textContent()).toBe('This attachment could not be shown: it took too long to open, which can happen with a damaged file. Ask the referrer to send it again.');
+      expect(await failure.textContent()).toBe(
+        'This attachment could not be shown: it took too long to open, which can happen with a damaged file. Ask the referrer to send it again.',
+      );
       await expect.poll(async () => (await workerUrls()).filter((url) => url.includes('tiff-decode')).length, { timeout: 10_000 }).toBe(0);
     } finally {
       await page.evaluate((ms) => {
@@ -479,7 +505,9 @@ describe('images, text and documents', () => {
 
   it('refuses a PDF labelled as a PNG', async () => {
     await show('letter.pdf', 'image/png', 'Photo.png');
-    expect(await failureText()).toBe('This attachment could not be shown: it is labelled as a PNG image but its contents are a PDF document. Ask the referrer to send it again.');
+    expect(await failureText()).toBe(
+      'This attachment could not be shown: it is labelled as a PNG image but its contents are a PDF document. Ask the referrer to send it again.',
+    );
   });
 
   it('shows a DOCX converted by the main-process converter, with nothing active in it', async () => {
@@ -495,7 +523,9 @@ describe('images, text and documents', () => {
 
   it('shows the converter’s refusal of a DOCX zip bomb in place', async () => {
     await show('bomb.docx', DOCX, 'Bomb.docx');
-    expect(await failureText()).toMatch(/^This document was not opened because it claims to expand to more than 256 MB, .*Ask the referrer/);
+    expect(await failureText()).toMatch(
+      /^This document was not opened because it claims to expand to more than 256 MB, .*Ask the referrer/,
+    );
   });
 });
 

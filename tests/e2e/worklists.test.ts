@@ -72,7 +72,10 @@ describe('the three worklists, signed in as the synthetic consultant', () => {
     const { page } = chrome;
     await page.getByTestId('worklist-row').first().waitFor();
     await page.keyboard.press('Escape');
-    await page.getByTestId('worklist-table').focus().catch(() => undefined);
+    await page
+      .getByTestId('worklist-table')
+      .focus()
+      .catch(() => undefined);
     await page.locator('body').press('j');
     await page.locator('body').press('Enter');
     await page.waitForURL(/#\/(referral|advice)\//);

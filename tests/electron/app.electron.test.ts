@@ -61,13 +61,21 @@ describe('the Electron app', () => {
     // Electron gives no public read of a window's webPreferences: check what they do.
     const metrics = await app.electron.evaluate(({ app: electronApp, BrowserWindow }) => ({
       windows: BrowserWindow.getAllWindows().map((w) => ({ url: w.webContents.getURL(), devTools: w.webContents.isDevToolsOpened() })),
-      renderers: electronApp.getAppMetrics().filter((m) => m.type === 'Tab').map((m) => m.sandboxed),
+      renderers: electronApp
+        .getAppMetrics()
+        .filter((m) => m.type === 'Tab')
+        .map((m) => m.sandboxed),
     }));
     expect(metrics.windows).toEqual([{ url: expect.stringMatching(/^app:\/\//), devTools: false }]);
     // `sandboxed` is reported on Windows and macOS; where it is, every renderer is sandboxed.
     expect(metrics.renderers.filter((sandboxed) => sandboxed === false)).toEqual([]);
     // No Node in the page (nodeIntegration off), and the preload's world is not the page's (contextIsolation).
-    expect(await app.page.evaluate(() => [typeof (globalThis as Record<string, unknown>).require, typeof (globalThis as Record<string, unknown>).process])).toEqual(['undefined', 'undefined']);
+    expect(
+      await app.page.evaluate(() => [
+        typeof (globalThis as Record<string, unknown>).require,
+        typeof (globalThis as Record<string, unknown>).process,
+      ]),
+    ).toEqual(['undefined', 'undefined']);
     // Navigation away is refused.
     await app.page.evaluate(() => {
       window.location.href = 'https://example.org/';
@@ -97,14 +105,19 @@ describe('the Electron app', () => {
     expect(await app.page.getByTestId('worklist-row').count()).toBeGreaterThan(0);
   });
 
-  it('draws a referral\'s PDF', async () => {
+  it("draws a referral's PDF", async () => {
     const { page } = app;
     for (let row = 0; row < 10; row += 1) {
       await openNextReferral(app, row);
       const items = page.getByTestId('attachment-item');
       for (let i = 0; i < (await items.count()); i += 1) {
         await items.nth(i).click();
-        if (await page.getByTestId('pdf-viewer').isVisible().catch(() => false)) {
+        if (
+          await page
+            .getByTestId('pdf-viewer')
+            .isVisible()
+            .catch(() => false)
+        ) {
           await expect.poll(() => canvasHasInk(page), { timeout: 30_000 }).toBe(true);
           return;
         }
@@ -123,16 +136,24 @@ describe('the Electron app', () => {
     await app.electron.evaluate(({ app: electronApp, BrowserWindow }) => {
       (globalThis as { __secondInstance?: number }).__secondInstance = 0;
       electronApp.on('second-instance', () => {
-        (globalThis as { __secondInstance?: number }).__secondInstance = ((globalThis as { __secondInstance?: number }).__secondInstance ?? 0) + 1;
+        (globalThis as { __secondInstance?: number }).__secondInstance =
+          ((globalThis as { __secondInstance?: number }).__secondInstance ?? 0) + 1;
       });
       BrowserWindow.getAllWindows()[0]?.minimize();
     });
     const executable = process.env.ERS_TRIAGE_EXECUTABLE ?? (require('electron') as string);
-    const env = { ...process.env, APPDATA: path.join(profile, 'Roaming'), LOCALAPPDATA: path.join(profile, 'Local'), XDG_CONFIG_HOME: path.join(profile, 'config') };
+    const env = {
+      ...process.env,
+      APPDATA: path.join(profile, 'Roaming'),
+      LOCALAPPDATA: path.join(profile, 'Local'),
+      XDG_CONFIG_HOME: path.join(profile, 'config'),
+    };
     const second = spawn(executable, process.env.ERS_TRIAGE_EXECUTABLE ? [] : [repoRoot], { env, stdio: 'ignore' });
     const code = await new Promise<number | null>((resolve) => second.on('exit', resolve));
     expect(code).toBe(0);
-    await expect.poll(() => app.electron.evaluate(() => (globalThis as { __secondInstance?: number }).__secondInstance ?? 0), { timeout: 15_000 }).toBe(1);
+    await expect
+      .poll(() => app.electron.evaluate(() => (globalThis as { __secondInstance?: number }).__secondInstance ?? 0), { timeout: 15_000 })
+      .toBe(1);
     const state = await app.electron.evaluate(({ BrowserWindow }) => {
       const window = BrowserWindow.getAllWindows()[0];
       return { windows: BrowserWindow.getAllWindows().length, minimized: window?.isMinimized(), visible: window?.isVisible() };

@@ -96,7 +96,8 @@ export async function canvasHasInk(page: Page): Promise<boolean> {
     const context = canvas.getContext('2d');
     if (!context) return false;
     const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
-    for (let i = 0; i < data.length; i += 4 * 97) if ((data[i] ?? 255) < 200 || (data[i + 1] ?? 255) < 200 || (data[i + 2] ?? 255) < 200) return true;
+    for (let i = 0; i < data.length; i += 4 * 97)
+      if ((data[i] ?? 255) < 200 || (data[i + 1] ?? 255) < 200 || (data[i + 2] ?? 255) < 200) return true;
     return false;
   });
 }

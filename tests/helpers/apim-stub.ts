@@ -78,10 +78,12 @@ export async function startApimStub(options: { clientId?: string; now?: () => nu
         requiredClaims: ['exp', 'jti'],
       }));
     } catch (error) {
-      if ((error as { code?: string }).code === 'ERR_JWT_EXPIRED') return { payload: null, problem: 'Invalid exp claim in JWT - JWT has expired' };
+      if ((error as { code?: string }).code === 'ERR_JWT_EXPIRED')
+        return { payload: null, problem: 'Invalid exp claim in JWT - JWT has expired' };
       return { payload: null, problem: 'Invalid client_assertion - signature or claims do not verify' };
     }
-    if ((payload.exp ?? 0) - at > APIM_MAX_EXP_AHEAD_SECONDS) return { payload, problem: 'Invalid exp claim in JWT - more than 5 minutes in future' };
+    if ((payload.exp ?? 0) - at > APIM_MAX_EXP_AHEAD_SECONDS)
+      return { payload, problem: 'Invalid exp claim in JWT - more than 5 minutes in future' };
     if (seenJti.has(payload.jti ?? '')) return { payload, problem: 'Non-unique jti claim in JWT' };
     seenJti.add(payload.jti ?? '');
     return { payload, problem: null };

@@ -62,7 +62,9 @@ export async function startDirectApp(
     // Files for "another application" in this app's own folder, never the shared temp folder
     // where another test's app would clear them.
     options: { externalFilesDir: path.join(userDataDir, 'external-files'), ...options.appOptions },
-    local: options.localEnvironment ? { shared: options.localEnvironment } : { start: async (o) => (local = await startLocalEnvironment(o)) },
+    local: options.localEnvironment
+      ? { shared: options.localEnvironment }
+      : { start: async (o) => (local = await startLocalEnvironment(o)) },
   });
   const events: { event: EventName; payload: unknown }[] = [];
   app.events.subscribe(<E extends EventName>(event: E, payload: Events[E]) => events.push({ event, payload }));
@@ -107,7 +109,8 @@ export async function completeBrowserSignIn(authorizeUrl: string, choice: { uid:
   const jar = new CookieJar();
   const loginPage = await browse(jar, authorizeUrl);
   if (loginPage.final.status !== 200) throw new Error(`login page answered ${loginPage.final.status}`);
-  const form = choice === 'cancel' ? new URLSearchParams({ action: 'cancel' }) : new URLSearchParams({ uid: choice.uid, action: 'sign-in' });
+  const form =
+    choice === 'cancel' ? new URLSearchParams({ action: 'cancel' }) : new URLSearchParams({ uid: choice.uid, action: 'sign-in' });
   const after = await browse(jar, loginFormAction(loginPage.body, loginPage.visited.at(-1) ?? authorizeUrl), { method: 'POST', form });
   return after.body;
 }
@@ -120,7 +123,9 @@ export async function signInDirect(direct: DirectApp, uid: string, ods = 'R69', 
   if (!url) throw new Error('the app did not open the sign-in page');
   await completeBrowserSignIn(url, { uid });
   const choosing = await direct.waitForPhase('choosing-role');
-  const role = choosing.roles.find((r) => r.organisationOds === ods && (onBehalfOfUserId ? r.businessFunction === 'SERVICE_PROVIDER_CLINICIAN_ADMIN' : true));
+  const role = choosing.roles.find(
+    (r) => r.organisationOds === ods && (onBehalfOfUserId ? r.businessFunction === 'SERVICE_PROVIDER_CLINICIAN_ADMIN' : true),
+  );
   if (!role) throw new Error(`no role at ${ods}`);
   return direct.call('session.chooseRole', onBehalfOfUserId ? { roleId: role.id, onBehalfOfUserId } : { roleId: role.id });
 }

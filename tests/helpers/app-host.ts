@@ -50,7 +50,9 @@ export async function startAppHost(
     log: silentLogger,
     // Files for "another application" in this app's own folder, never the shared temp folder.
     options: { externalFilesDir: path.join(userDataDir, 'external-files') },
-    local: options.localEnvironment ? { shared: options.localEnvironment } : { start: async (o) => (local = await startLocalEnvironment(o)) },
+    local: options.localEnvironment
+      ? { shared: options.localEnvironment }
+      : { start: async (o) => (local = await startLocalEnvironment(o)) },
   });
   const host = await startHost({ app, events: app.events, staticDir: rendererDist, log: silentLogger });
   return {

@@ -18,7 +18,9 @@ export interface BuiltWorker {
 }
 
 export async function buildConvertWorker(): Promise<BuiltWorker> {
-  const { bundles } = (await import(path.join(repoRoot, 'build', 'bundle-main.mjs'))) as { bundles: Record<'main' | 'convertWorker', BuildOptions> };
+  const { bundles } = (await import(path.join(repoRoot, 'build', 'bundle-main.mjs'))) as {
+    bundles: Record<'main' | 'convertWorker', BuildOptions>;
+  };
   const cache = path.join(repoRoot, 'node_modules', '.cache');
   mkdirSync(cache, { recursive: true });
   const dir = mkdtempSync(path.join(cache, 'convert-worker-'));

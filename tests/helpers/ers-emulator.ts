@@ -124,7 +124,10 @@ export interface OutcomeSummary {
 
 /** The e-RS error code and message of an OperationOutcome answer. */
 export async function outcomeOf(response: Response): Promise<OutcomeSummary> {
-  const body = (await response.json()) as { resourceType?: unknown; issue?: { details?: { coding?: { code?: string }[] }; diagnostics?: string }[] };
+  const body = (await response.json()) as {
+    resourceType?: unknown;
+    issue?: { details?: { coding?: { code?: string }[] }; diagnostics?: string }[];
+  };
   const issue = body.issue?.[0];
   return { resourceType: body.resourceType, code: issue?.details?.coding?.[0]?.code, diagnostics: issue?.diagnostics };
 }

@@ -97,7 +97,11 @@ async function rsaKey(alg: 'RS256' | 'RS512', kid: string) {
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': typeof body === 'string' ? 'text/html' : 'application/json', 'Cache-Control': 'no-store', ...headers });
+  res.writeHead(status, {
+    'Content-Type': typeof body === 'string' ? 'text/html' : 'application/json',
+    'Cache-Control': 'no-store',
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -191,7 +195,8 @@ export async function startForgedOp(options: ForgedOpOptions = {}): Promise<Forg
   }
 
   async function idToken(claims: JWTPayload): Promise<string> {
-    const signed = (alg: string, kid: string | undefined) => new SignJWT(claims).setProtectedHeader(kid ? { alg, kid, typ: 'JWT' } : { alg, typ: 'JWT' });
+    const signed = (alg: string, kid: string | undefined) =>
+      new SignJWT(claims).setProtectedHeader(kid ? { alg, kid, typ: 'JWT' } : { alg, typ: 'JWT' });
     switch (op.signing) {
       case 'real':
         return signed('RS256', 'op-key-1').sign(real.privateKey);

@@ -21,12 +21,7 @@ import type { AddressInfo } from 'node:net';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 
 export type ListHostility =
-  | 'malformed-json'
-  | 'huge-json'
-  | 'huge-json-declared'
-  | 'wrong-resource-type'
-  | 'missing-required-fields'
-  | 'patient-not-contained';
+  'malformed-json' | 'huge-json' | 'huge-json-declared' | 'wrong-resource-type' | 'missing-required-fields' | 'patient-not-contained';
 
 export type ReferralHostility =
   | 'malformed-json'
@@ -49,9 +44,15 @@ export const REFERRAL_HOSTILITIES: readonly ReferralHostility[] = [
   'actions-wrong-resource-type',
 ];
 
-export const FILE_HOSTILITIES: readonly FileHostility[] = ['over-size-limit', 'over-size-limit-declared', 'pdf-label-png-bytes', 'jpeg-label-executable-bytes'];
+export const FILE_HOSTILITIES: readonly FileHostility[] = [
+  'over-size-limit',
+  'over-size-limit-declared',
+  'pdf-label-png-bytes',
+  'jpeg-label-executable-bytes',
+];
 
-export type Operation = 'A004' | 'A030' | 'A008' | 'A023' | 'A024' | 'A025' | 'A043' | 'A005' | 'A029' | 'A006' | 'A042' | 'A007' | 'object-store' | 'unknown';
+export type Operation =
+  'A004' | 'A030' | 'A008' | 'A023' | 'A024' | 'A025' | 'A043' | 'A005' | 'A029' | 'A006' | 'A042' | 'A007' | 'object-store' | 'unknown';
 
 export interface SeenRequest {
   operation: Operation;
@@ -118,7 +119,10 @@ const VERSION = '4';
 /** A 1×1 PNG. */
 const PNG_BYTES = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 /** The start of a Windows executable: "MZ", then what a PE header stub looks like. */
-const EXECUTABLE_BYTES = Buffer.concat([Buffer.from('MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00', 'latin1'), Buffer.alloc(496)]);
+const EXECUTABLE_BYTES = Buffer.concat([
+  Buffer.from('MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00', 'latin1'),
+  Buffer.alloc(496),
+]);
 
 /** Synthetic NHS numbers in the 999 test range, each with a valid modulus 11 check digit, never repeated. */
 export function nhsNumbers(start = 100): () => string {
@@ -174,7 +178,13 @@ function readRequestBody(request: IncomingMessage): Promise<void> {
 }
 
 /** Writes `total` bytes of `prefix` + filler + `suffix`, stopping quietly when the app hangs up. */
-async function streamLarge(response: ServerResponse, headers: Record<string, string | number>, total: number, prefix: string, suffix: string): Promise<void> {
+async function streamLarge(
+  response: ServerResponse,
+  headers: Record<string, string | number>,
+  total: number,
+  prefix: string,
+  suffix: string,
+): Promise<void> {
   response.on('error', () => undefined);
   response.writeHead(200, headers);
   const head = Buffer.from(prefix);
@@ -217,14 +227,26 @@ export async function startHostileErs(options: HostileErsOptions): Promise<Hosti
   let ubrnSerial = 90_001;
   const nextUbrn = () => String(ubrnSerial++).padStart(12, '0');
 
-  const letter = (ubrn: string): AttachmentRecord => ({ id: `letter-${ubrn}`, title: 'Referral letter.pdf', contentType: 'application/pdf', size: pdf.length, hostility: null });
-  const referral = (kind: ReferralRecord['kind'], hostility: ReferralHostility | null, attachments?: AttachmentRecord[]): ReferralRecord => {
+  const letter = (ubrn: string): AttachmentRecord => ({
+    id: `letter-${ubrn}`,
+    title: 'Referral letter.pdf',
+    contentType: 'application/pdf',
+    size: pdf.length,
+    hostility: null,
+  });
+  const referral = (
+    kind: ReferralRecord['kind'],
+    hostility: ReferralHostility | null,
+    attachments?: AttachmentRecord[],
+  ): ReferralRecord => {
     const ubrn = nextUbrn();
     return { ubrn, nhs: nextNhs(), kind, hostility, attachments: attachments ?? [letter(ubrn)] };
   };
 
   const goods = [referral('referrals', null), referral('referrals', null), referral('triage', null)];
-  const hostileReferrals = new Map<ReferralHostility, ReferralRecord>(REFERRAL_HOSTILITIES.map((kind) => [kind, referral('referrals', kind)]));
+  const hostileReferrals = new Map<ReferralHostility, ReferralRecord>(
+    REFERRAL_HOSTILITIES.map((kind) => [kind, referral('referrals', kind)]),
+  );
   const fileSpec: Record<FileHostility, Omit<AttachmentRecord, 'id' | 'hostility'>> = {
     'over-size-limit': { title: 'Scanned notes.pdf', contentType: 'application/pdf', size: options.maxFileBytes + MiB },
     'over-size-limit-declared': { title: 'Imaging report.pdf', contentType: 'application/pdf', size: options.maxFileBytes + MiB },
@@ -248,7 +270,11 @@ export async function startHostileErs(options: HostileErsOptions): Promise<Hosti
   // Well-formed answers
 
   const worklist = () => {
-    const patients = referrals.map((r) => ({ resourceType: 'Patient', id: `Patient-${r.nhs}`, identifier: [{ system: NHS_NUMBER, value: r.nhs }] }));
+    const patients = referrals.map((r) => ({
+      resourceType: 'Patient',
+      id: `Patient-${r.nhs}`,
+      identifier: [{ system: NHS_NUMBER, value: r.nhs }],
+    }));
     return {
       resourceType: 'List',
       meta: { profile: [`${SD}eRS-FetchWorklist-List-1`] },
@@ -261,12 +287,29 @@ export async function startHostileErs(options: HostileErsOptions): Promise<Hosti
             url: `${SD}Extension-eRS-ReferralsforReview-WorkListItem-1`,
             extension: [
               { url: 'priority', valueCodeableConcept: { coding: [coding(`${CS}eRS-Priority-1`, 'ROUTINE', 'Routine')] } },
-              { url: 'specialty', valueCodeableConcept: { coding: [coding('_baseUrl_/STU3/CodeSystem/SPECIALTY', 'CARDIOLOGY', 'Cardiology')] } },
+              {
+                url: 'specialty',
+                valueCodeableConcept: { coding: [coding('_baseUrl_/STU3/CodeSystem/SPECIALTY', 'CARDIOLOGY', 'Cardiology')] },
+              },
               { url: 'patient', valueReference: { reference: `#Patient-${r.nhs}` } },
               { url: 'eReferralPathwayStart', valueDateTime: '2026-10-01T09:00:00.000Z' },
-              { url: 'requestContextStatus', valueCodeableConcept: { coding: [coding(`${CS}eRS-RequestContextStatus-1`, 'NEVER_REVIEWED', 'Never Reviewed')] } },
-              { url: 'referralType', valueCodeableConcept: { coding: [coding(`${CS}eRS-ReferralType-1`, r.kind === 'triage' ? 'TRIAGE_DEFERRAL' : 'APPOINTMENT')] } },
-              { url: 'service', valueReference: { identifier: { system: 'http://fhir.nhs.net/Id/ers-service', value: '900001' }, display: 'Synthetic Cardiology Clinic' } },
+              {
+                url: 'requestContextStatus',
+                valueCodeableConcept: { coding: [coding(`${CS}eRS-RequestContextStatus-1`, 'NEVER_REVIEWED', 'Never Reviewed')] },
+              },
+              {
+                url: 'referralType',
+                valueCodeableConcept: {
+                  coding: [coding(`${CS}eRS-ReferralType-1`, r.kind === 'triage' ? 'TRIAGE_DEFERRAL' : 'APPOINTMENT')],
+                },
+              },
+              {
+                url: 'service',
+                valueReference: {
+                  identifier: { system: 'http://fhir.nhs.net/Id/ers-service', value: '900001' },
+                  display: 'Synthetic Cardiology Clinic',
+                },
+              },
               { url: 'referralRequestVersion', valueInteger: Number(VERSION) },
             ],
           },
@@ -287,7 +330,12 @@ export async function startHostileErs(options: HostileErsOptions): Promise<Hosti
           extension: [
             { url: 'priority', valueCodeableConcept: { coding: [coding(`${CS}eRS-Priority-1`, 'ROUTINE', 'Routine')] } },
             { url: 'patient', valueReference: { identifier: { system: NHS_NUMBER, value: a.nhs } } },
-            { url: 'category', valueCodeableConcept: { coding: [coding(`${CS}eRS-AdviceAndGuidanceStatus-1`, 'AWAITING_PROVIDER_RESPONSE', 'Awaiting Provider Response')] } },
+            {
+              url: 'category',
+              valueCodeableConcept: {
+                coding: [coding(`${CS}eRS-AdviceAndGuidanceStatus-1`, 'AWAITING_PROVIDER_RESPONSE', 'Awaiting Provider Response')],
+              },
+            },
             { url: 'adviceFirstRequested', valueDateTime: '2026-10-02T10:00:00.000Z' },
             { url: 'communicationRequestVersion', valueInteger: 2 },
           ],
@@ -302,7 +350,10 @@ export async function startHostileErs(options: HostileErsOptions): Promise<Hosti
     id: a.ubrn,
     meta: { versionId: '2', profile: [`${SD}eRS-CommunicationRequest-1`] },
     extension: [
-      { url: `${SD}Extension-eRS-ReferralPriority-1`, valueCodeableConcept: { coding: [coding(`${CS}eRS-Priority-1`, 'ROUTINE', 'Routine')] } },
+      {
+        url: `${SD}Extension-eRS-ReferralPriority-1`,
+        valueCodeableConcept: { coding: [coding(`${CS}eRS-Priority-1`, 'ROUTINE', 'Routine')] },
+      },
       { url: `${SD}Extension-eRS-Specialty-1`, valueCoding: coding('_baseUrl_/STU3/CodeSystem/SPECIALTY', 'CARDIOLOGY', 'Cardiology') },
     ],
     status: 'active',
@@ -359,9 +410,15 @@ export async function startHostileErs(options: HostileErsOptions): Promise<Hosti
     id: ubrn,
     meta: { versionId: VERSION, profile: [`${SD}eRS-ReferralRequest-1`] },
     extension: [
-      { url: `${SD}Extension-eRS-ReferralPriority-1`, valueCodeableConcept: { coding: [coding(`${CS}eRS-Priority-1`, 'ROUTINE', 'Routine')] } },
+      {
+        url: `${SD}Extension-eRS-ReferralPriority-1`,
+        valueCodeableConcept: { coding: [coding(`${CS}eRS-Priority-1`, 'ROUTINE', 'Routine')] },
+      },
       { url: `${SD}Extension-eRS-eReferralPathwayStart-1`, valueInstant: '2026-10-01T09:00:00.000Z' },
-      { url: `${SD}Extension-eRS-ReferralState-1`, extension: [{ url: 'state', valueCoding: coding(`${CS}eRS-ReferralState-1`, 'BOOKED', 'Booked') }] },
+      {
+        url: `${SD}Extension-eRS-ReferralState-1`,
+        extension: [{ url: 'state', valueCoding: coding(`${CS}eRS-ReferralState-1`, 'BOOKED', 'Booked') }],
+      },
     ],
     contained: r.attachments.map(documentReference),
     status: 'active',
@@ -438,7 +495,13 @@ export async function startHostileErs(options: HostileErsOptions): Promise<Hosti
         await streamLarge(response, { 'Content-Type': FHIR_JSON }, total, `{"resourceType":"${resourceType}","text":{"div":"`, '"}}');
         return;
       case 'huge-json-declared':
-        await streamLarge(response, { 'Content-Type': FHIR_JSON, 'Content-Length': total }, total, `{"resourceType":"${resourceType}","text":{"div":"`, '"}}');
+        await streamLarge(
+          response,
+          { 'Content-Type': FHIR_JSON, 'Content-Length': total },
+          total,
+          `{"resourceType":"${resourceType}","text":{"div":"`,
+          '"}}',
+        );
         return;
       case 'wrong-resource-type': {
         const wrong = resourceType === 'List' ? 'Bundle' : resourceType === 'Bundle' ? 'List' : 'Patient';
@@ -489,14 +552,24 @@ export async function startHostileErs(options: HostileErsOptions): Promise<Hosti
   async function sendFile(response: ServerResponse, file: AttachmentRecord): Promise<void> {
     switch (file.hostility) {
       case null:
-        response.writeHead(200, { 'Content-Type': file.contentType, 'Content-Length': pdf.length, 'Content-Disposition': `attachment; filename="${file.title}"` });
+        response.writeHead(200, {
+          'Content-Type': file.contentType,
+          'Content-Length': pdf.length,
+          'Content-Disposition': `attachment; filename="${file.title}"`,
+        });
         response.end(pdf);
         return;
       case 'over-size-limit':
         await streamLarge(response, { 'Content-Type': file.contentType }, file.size, '%PDF-1.7\n', '\n%%EOF\n');
         return;
       case 'over-size-limit-declared':
-        await streamLarge(response, { 'Content-Type': file.contentType, 'Content-Length': file.size }, file.size, '%PDF-1.7\n', '\n%%EOF\n');
+        await streamLarge(
+          response,
+          { 'Content-Type': file.contentType, 'Content-Length': file.size },
+          file.size,
+          '%PDF-1.7\n',
+          '\n%%EOF\n',
+        );
         return;
       case 'pdf-label-png-bytes':
         response.writeHead(200, { 'Content-Type': file.contentType, 'Content-Length': PNG_BYTES.length });
@@ -518,7 +591,14 @@ export async function startHostileErs(options: HostileErsOptions): Promise<Hosti
     const path = url.pathname;
     const correlation = request.headers['x-correlation-id'];
     const seen = (operation: Operation, target: string, hostility: SeenRequest['hostility']) =>
-      requests.push({ operation, method: request.method ?? '', path, correlationId: typeof correlation === 'string' ? correlation : null, hostility, target });
+      requests.push({
+        operation,
+        method: request.method ?? '',
+        path,
+        correlationId: typeof correlation === 'string' ? correlation : null,
+        hostility,
+        target,
+      });
     const fhir = '/referrals/FHIR';
     let match: RegExpExecArray | null;
 
@@ -650,7 +730,11 @@ export async function startHostileErs(options: HostileErsOptions): Promise<Hosti
       const distinct = new Map<string, { operation: Operation; hostility: string; target: string }>();
       for (const seen of requests) {
         if (seen.hostility === null) continue;
-        distinct.set(`${seen.operation}|${seen.hostility}|${seen.target}`, { operation: seen.operation, hostility: seen.hostility, target: seen.target });
+        distinct.set(`${seen.operation}|${seen.hostility}|${seen.target}`, {
+          operation: seen.operation,
+          hostility: seen.hostility,
+          target: seen.target,
+        });
       }
       return [...distinct.values()];
     },
@@ -667,5 +751,12 @@ function sendJson(response: ServerResponse, status: number, text: string, header
 }
 
 function notFound(response: ServerResponse): void {
-  sendJson(response, 404, JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-found', details: { coding: [{ code: 'REFERENCE_NOT_FOUND' }] } }] }));
+  sendJson(
+    response,
+    404,
+    JSON.stringify({
+      resourceType: 'OperationOutcome',
+      issue: [{ severity: 'error', code: 'not-found', details: { coding: [{ code: 'REFERENCE_NOT_FOUND' }] } }],
+    }),
+  );
 }

@@ -13,7 +13,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { LocalTokenAuthority } from '../../local-env/src/access-tokens';
-import { CLIENT_ASSERTION_TYPE, ID_TOKEN_TYPE, startMockApim, TOKEN_EXCHANGE_GRANT, type MockApim, type MockApimOptions } from '../../local-env/src/apim';
+import {
+  CLIENT_ASSERTION_TYPE,
+  ID_TOKEN_TYPE,
+  startMockApim,
+  TOKEN_EXCHANGE_GRANT,
+  type MockApim,
+  type MockApimOptions,
+} from '../../local-env/src/apim';
 import { startMockCis2, type MockCis2, type MockCis2Options } from '../../local-env/src/cis2';
 
 export const TEST_APIM_CLIENT_ID = 'ers-triage-local-apim';
@@ -75,7 +82,9 @@ export interface LocalIdentity {
   close(): Promise<void>;
 }
 
-export async function startLocalIdentity(options: { cis2?: MockCis2Options; apim?: Partial<MockApimOptions> } = {}): Promise<LocalIdentity> {
+export async function startLocalIdentity(
+  options: { cis2?: MockCis2Options; apim?: Partial<MockApimOptions> } = {},
+): Promise<LocalIdentity> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ers-local-identity-'));
   const authority = await LocalTokenAuthority.create({ issuer: TEST_ACCESS_TOKEN_ISSUER, audience: TEST_ACCESS_TOKEN_AUDIENCE, dataDir });
   const cis2 = await startMockCis2({ dataDir, ...options.cis2 });
@@ -263,7 +272,11 @@ export interface SignInOutcome {
 }
 
 /** Goes through the authorize endpoint and login page, choosing a user (or Cancel), up to the app's callback. */
-export async function authorizeAs(cis2: MockCis2, choice: { uid: string } | 'cancel', request: Partial<AuthorizeRequest> = {}): Promise<SignInOutcome> {
+export async function authorizeAs(
+  cis2: MockCis2,
+  choice: { uid: string } | 'cancel',
+  request: Partial<AuthorizeRequest> = {},
+): Promise<SignInOutcome> {
   const discovery = await discover(cis2);
   const listener = await listenForCallback();
   try {
@@ -271,17 +284,21 @@ export async function authorizeAs(cis2: MockCis2, choice: { uid: string } | 'can
     const state = randomBytes(16).toString('base64url');
     const nonce = randomBytes(16).toString('base64url');
     const jar = new CookieJar();
-    const loginPage = await browse(jar, authorizeUrl(discovery, cis2, {
-      redirectUri: listener.redirectUri,
-      state,
-      nonce,
-      codeChallenge: challenge,
-      codeChallengeMethod: 'S256',
-      ...request,
-    }));
+    const loginPage = await browse(
+      jar,
+      authorizeUrl(discovery, cis2, {
+        redirectUri: listener.redirectUri,
+        state,
+        nonce,
+        codeChallenge: challenge,
+        codeChallengeMethod: 'S256',
+        ...request,
+      }),
+    );
     if (loginPage.final.status !== 200) throw new Error(`login page answered ${loginPage.final.status}: ${loginPage.body.slice(0, 200)}`);
     const pageUrl = loginPage.visited.at(-1) ?? cis2.issuer;
-    const form = choice === 'cancel' ? new URLSearchParams({ action: 'cancel' }) : new URLSearchParams({ uid: choice.uid, action: 'sign-in' });
+    const form =
+      choice === 'cancel' ? new URLSearchParams({ action: 'cancel' }) : new URLSearchParams({ uid: choice.uid, action: 'sign-in' });
     await browse(jar, loginFormAction(loginPage.body, pageUrl), { method: 'POST', form });
     const callback = await Promise.race([
       listener.received,
@@ -307,12 +324,22 @@ export async function redeemCode(cis2: MockCis2, outcome: SignInOutcome, verifie
   return fetch(cis2.tokenEndpoint, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: outcome.redirectUri, client_id: cis2.clientId, code_verifier: verifier }),
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: outcome.redirectUri,
+      client_id: cis2.clientId,
+      code_verifier: verifier,
+    }),
   });
 }
 
 /** A whole CIS2 sign-in as the given user: the tokens the app would hold afterwards. */
-export async function signInAtCis2(cis2: MockCis2, uid: string, request: Partial<AuthorizeRequest> = {}): Promise<Cis2Tokens & { nonce: string }> {
+export async function signInAtCis2(
+  cis2: MockCis2,
+  uid: string,
+  request: Partial<AuthorizeRequest> = {},
+): Promise<Cis2Tokens & { nonce: string }> {
   const outcome = await authorizeAs(cis2, { uid }, request);
   const response = await redeemCode(cis2, outcome);
   if (!response.ok) throw new Error(`token endpoint answered ${response.status}: ${await response.text()}`);

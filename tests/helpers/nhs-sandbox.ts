@@ -128,12 +128,14 @@ export async function startNhsSandbox(options: { startTimeoutMs?: number } = {})
   let barriers = 0;
   const requests = (): SandboxLogEntry[] => {
     if (!existsSync(logFile)) return [];
-    return readFileSync(logFile, 'utf8')
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .map((line) => JSON.parse(line) as SandboxLogEntry)
-      // The log barriers since() sends are the tests' own, not the app's.
-      .filter((entry) => !entry.path.startsWith('/__log-barrier/'));
+    return (
+      readFileSync(logFile, 'utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line) => JSON.parse(line) as SandboxLogEntry)
+        // The log barriers since() sends are the tests' own, not the app's.
+        .filter((entry) => !entry.path.startsWith('/__log-barrier/'))
+    );
   };
 
   return {
@@ -142,8 +144,10 @@ export async function startNhsSandbox(options: { startTimeoutMs?: number } = {})
     async since(mark) {
       barriers += 1;
       const barrierPath = `/__log-barrier/${barriers}`;
-      await fetch(`${url}${barrierPath}`).then((response) => response.arrayBuffer()).catch(() => undefined);
-      for (const deadline = Date.now() + 10_000; ; ) {
+      await fetch(`${url}${barrierPath}`)
+        .then((response) => response.arrayBuffer())
+        .catch(() => undefined);
+      for (const deadline = Date.now() + 10_000; ;) {
         if (existsSync(logFile) && readFileSync(logFile, 'utf8').includes(`"path":"${barrierPath}"`)) return requests().slice(mark);
         if (Date.now() > deadline) throw new Error("NHS's sandbox did not log a barrier request within 10 s");
         await new Promise((resolve) => setTimeout(resolve, 25));
@@ -187,26 +191,76 @@ export const SANDBOX_REFERRALS: readonly SandboxExampleItem[] = [
   { ubrn: '000000070001', name: 'BookedDBS', exampleFile: 'stu3/retrieveReferralRequest/responses/BookedDBS.json' },
   { ubrn: '000000070002', name: 'BookedIBS', exampleFile: 'stu3/retrieveReferralRequest/responses/BookedIBS.json' },
   { ubrn: '000000070003', name: 'DeferredToProvider', exampleFile: 'stu3/retrieveReferralRequest/responses/DeferredToProvider.json' },
-  { ubrn: '000000070004', name: 'ConvertedFromAdviceAndGuidance', exampleFile: 'stu3/retrieveReferralRequest/responses/ConvertedFromAdviceAndGuidance.json' },
+  {
+    ubrn: '000000070004',
+    name: 'ConvertedFromAdviceAndGuidance',
+    exampleFile: 'stu3/retrieveReferralRequest/responses/ConvertedFromAdviceAndGuidance.json',
+  },
   { ubrn: '000000070005', name: 'WithRelatedReferral', exampleFile: 'stu3/retrieveReferralRequest/responses/WithRelatedReferral.json' },
-  { ubrn: '000000070011', name: 'WithAdditionalRequirements', exampleFile: 'stu3/retrieveReferralRequest/responses/WithAdditionalRequirements.json' },
-  { ubrn: '000000070012', name: 'WithUnavailableAttachments', exampleFile: 'stu3/retrieveReferralRequest/responses/WithUnavailableAttachments.json' },
+  {
+    ubrn: '000000070011',
+    name: 'WithAdditionalRequirements',
+    exampleFile: 'stu3/retrieveReferralRequest/responses/WithAdditionalRequirements.json',
+  },
+  {
+    ubrn: '000000070012',
+    name: 'WithUnavailableAttachments',
+    exampleFile: 'stu3/retrieveReferralRequest/responses/WithUnavailableAttachments.json',
+  },
 ];
 
 export const SANDBOX_ADVICE_REQUESTS: readonly SandboxExampleItem[] = [
   { ubrn: '000000070000', name: 'MinimalExample', exampleFile: 'stu3/retrieveAdviceAndGuidanceRequest/responses/MinimalExample.json' },
-  { ubrn: '000000070001', name: 'WithAttachmentFileReference', exampleFile: 'stu3/retrieveAdviceAndGuidanceRequest/responses/WithAttachmentFileReference.json' },
-  { ubrn: '000000070002', name: 'WithUnavailableAttachments', exampleFile: 'stu3/retrieveAdviceAndGuidanceRequest/responses/WithUnavailableAttachments.json' },
+  {
+    ubrn: '000000070001',
+    name: 'WithAttachmentFileReference',
+    exampleFile: 'stu3/retrieveAdviceAndGuidanceRequest/responses/WithAttachmentFileReference.json',
+  },
+  {
+    ubrn: '000000070002',
+    name: 'WithUnavailableAttachments',
+    exampleFile: 'stu3/retrieveAdviceAndGuidanceRequest/responses/WithUnavailableAttachments.json',
+  },
 ];
 
 /** A025's examples, by the based-on they answer: CommunicationRequest/<ubrn>/_history/<version>. */
 export const SANDBOX_CONVERSATIONS: readonly (SandboxExampleItem & { version: string })[] = [
-  { ubrn: '000000070000', version: '1', name: 'SingleMessageFromReferrer', exampleFile: 'stu3/retrieveAdviceAndGuidanceConversation/SingleMessageFromReferrer.json' },
-  { ubrn: '000000070000', version: '2', name: 'OneMessageEachWay', exampleFile: 'stu3/retrieveAdviceAndGuidanceConversation/OneMessageEachWay.json' },
-  { ubrn: '000000070001', version: '6', name: 'AttachmentPresentInEachDirection', exampleFile: 'stu3/retrieveAdviceAndGuidanceConversation/AttachmentPresentInEachDirection.json' },
-  { ubrn: '000000070002', version: '1', name: 'MultiWayConversation', exampleFile: 'stu3/retrieveAdviceAndGuidanceConversation/MultiWayConversation.json' },
-  { ubrn: '000000070003', version: '7', name: 'AttachmentUploadedFromRCS', exampleFile: 'stu3/retrieveAdviceAndGuidanceConversation/AttachmentUploadedFromRCS.json' },
-  { ubrn: '000000070004', version: '3', name: 'UnavailableAttachments', exampleFile: 'stu3/retrieveAdviceAndGuidanceConversation/UnavailableAttachments.json' },
+  {
+    ubrn: '000000070000',
+    version: '1',
+    name: 'SingleMessageFromReferrer',
+    exampleFile: 'stu3/retrieveAdviceAndGuidanceConversation/SingleMessageFromReferrer.json',
+  },
+  {
+    ubrn: '000000070000',
+    version: '2',
+    name: 'OneMessageEachWay',
+    exampleFile: 'stu3/retrieveAdviceAndGuidanceConversation/OneMessageEachWay.json',
+  },
+  {
+    ubrn: '000000070001',
+    version: '6',
+    name: 'AttachmentPresentInEachDirection',
+    exampleFile: 'stu3/retrieveAdviceAndGuidanceConversation/AttachmentPresentInEachDirection.json',
+  },
+  {
+    ubrn: '000000070002',
+    version: '1',
+    name: 'MultiWayConversation',
+    exampleFile: 'stu3/retrieveAdviceAndGuidanceConversation/MultiWayConversation.json',
+  },
+  {
+    ubrn: '000000070003',
+    version: '7',
+    name: 'AttachmentUploadedFromRCS',
+    exampleFile: 'stu3/retrieveAdviceAndGuidanceConversation/AttachmentUploadedFromRCS.json',
+  },
+  {
+    ubrn: '000000070004',
+    version: '3',
+    name: 'UnavailableAttachments',
+    exampleFile: 'stu3/retrieveAdviceAndGuidanceConversation/UnavailableAttachments.json',
+  },
 ];
 
 /** The decision examples a provider sends, each answered only for a body equal to the example. */
@@ -223,17 +277,94 @@ export interface SandboxDecision {
 }
 
 export const SANDBOX_DECISIONS: readonly SandboxDecision[] = [
-  { name: 'A013 accept', operation: 'A013', method: 'POST', path: '/FHIR/STU3/ReferralRequest/000000070000/$ers.acceptReferral', exampleFile: null, status: 200 },
-  { name: 'A014 reject BasicExampleDbs', operation: 'A014', method: 'POST', path: '/FHIR/STU3/ReferralRequest/{ubrn}/$ers.rejectReferral', exampleFile: 'stu3/rejectReferral/requests/BasicExampleDbs.json', status: 200 },
-  { name: 'A014 reject BasicExampleIbs', operation: 'A014', method: 'POST', path: '/FHIR/STU3/ReferralRequest/{ubrn}/$ers.rejectReferral', exampleFile: 'stu3/rejectReferral/requests/BasicExampleIbs.json', status: 200 },
-  { name: 'A028 triage AcceptReferBookLater', operation: 'A028', method: 'POST', path: '/FHIR/STU3/ReferralRequest/{ubrn}/$ers.recordReviewOutcome', exampleFile: 'stu3/recordTriageOutcome/requests/AcceptReferBookLater.json', status: 200 },
-  { name: 'A028 triage ReturnToReferrerWithAdvice', operation: 'A028', method: 'POST', path: '/FHIR/STU3/ReferralRequest/{ubrn}/$ers.recordReviewOutcome', exampleFile: 'stu3/recordTriageOutcome/requests/ReturnToReferrerWithAdvice.json', status: 200 },
-  { name: 'A028 triage AttachmentIncluded', operation: 'A028', method: 'POST', path: '/FHIR/STU3/ReferralRequest/{ubrn}/$ers.recordReviewOutcome', exampleFile: 'stu3/recordTriageOutcome/requests/AttachmentIncluded.json', status: 200 },
-  { name: 'A026 reply RequireFurtherInformation', operation: 'A026', method: 'POST', path: '/FHIR/STU3/CommunicationRequest/{ubrn}/$ers.sendCommunicationToRequester', exampleFile: 'stu3/sendAdviceAndGuidanceResponse/requests/RequireFurtherInformation.json', status: 200 },
-  { name: 'A026 reply ReturnToReferrerWithAdvice', operation: 'A026', method: 'POST', path: '/FHIR/STU3/CommunicationRequest/{ubrn}/$ers.sendCommunicationToRequester', exampleFile: 'stu3/sendAdviceAndGuidanceResponse/requests/ReturnToReferrerWithAdvice.json', status: 200 },
-  { name: 'A026 reply AttachmentIncluded', operation: 'A026', method: 'POST', path: '/FHIR/STU3/CommunicationRequest/{ubrn}/$ers.sendCommunicationToRequester', exampleFile: 'stu3/sendAdviceAndGuidanceResponse/requests/AttachmentIncluded.json', status: 200 },
-  { name: 'A027 convert NoAttachments', operation: 'A027', method: 'POST', path: '/FHIR/STU3/ReferralRequest/$ers.createFromCommunicationRequestActionLater', exampleFile: 'stu3/convertAdviceAndGuidanceToReferral/requests/NoAttachments.json', status: 201 },
-  { name: 'A027 convert WithAttachments', operation: 'A027', method: 'POST', path: '/FHIR/STU3/ReferralRequest/$ers.createFromCommunicationRequestActionLater', exampleFile: 'stu3/convertAdviceAndGuidanceToReferral/requests/WithAttachments.json', status: 201 },
+  {
+    name: 'A013 accept',
+    operation: 'A013',
+    method: 'POST',
+    path: '/FHIR/STU3/ReferralRequest/000000070000/$ers.acceptReferral',
+    exampleFile: null,
+    status: 200,
+  },
+  {
+    name: 'A014 reject BasicExampleDbs',
+    operation: 'A014',
+    method: 'POST',
+    path: '/FHIR/STU3/ReferralRequest/{ubrn}/$ers.rejectReferral',
+    exampleFile: 'stu3/rejectReferral/requests/BasicExampleDbs.json',
+    status: 200,
+  },
+  {
+    name: 'A014 reject BasicExampleIbs',
+    operation: 'A014',
+    method: 'POST',
+    path: '/FHIR/STU3/ReferralRequest/{ubrn}/$ers.rejectReferral',
+    exampleFile: 'stu3/rejectReferral/requests/BasicExampleIbs.json',
+    status: 200,
+  },
+  {
+    name: 'A028 triage AcceptReferBookLater',
+    operation: 'A028',
+    method: 'POST',
+    path: '/FHIR/STU3/ReferralRequest/{ubrn}/$ers.recordReviewOutcome',
+    exampleFile: 'stu3/recordTriageOutcome/requests/AcceptReferBookLater.json',
+    status: 200,
+  },
+  {
+    name: 'A028 triage ReturnToReferrerWithAdvice',
+    operation: 'A028',
+    method: 'POST',
+    path: '/FHIR/STU3/ReferralRequest/{ubrn}/$ers.recordReviewOutcome',
+    exampleFile: 'stu3/recordTriageOutcome/requests/ReturnToReferrerWithAdvice.json',
+    status: 200,
+  },
+  {
+    name: 'A028 triage AttachmentIncluded',
+    operation: 'A028',
+    method: 'POST',
+    path: '/FHIR/STU3/ReferralRequest/{ubrn}/$ers.recordReviewOutcome',
+    exampleFile: 'stu3/recordTriageOutcome/requests/AttachmentIncluded.json',
+    status: 200,
+  },
+  {
+    name: 'A026 reply RequireFurtherInformation',
+    operation: 'A026',
+    method: 'POST',
+    path: '/FHIR/STU3/CommunicationRequest/{ubrn}/$ers.sendCommunicationToRequester',
+    exampleFile: 'stu3/sendAdviceAndGuidanceResponse/requests/RequireFurtherInformation.json',
+    status: 200,
+  },
+  {
+    name: 'A026 reply ReturnToReferrerWithAdvice',
+    operation: 'A026',
+    method: 'POST',
+    path: '/FHIR/STU3/CommunicationRequest/{ubrn}/$ers.sendCommunicationToRequester',
+    exampleFile: 'stu3/sendAdviceAndGuidanceResponse/requests/ReturnToReferrerWithAdvice.json',
+    status: 200,
+  },
+  {
+    name: 'A026 reply AttachmentIncluded',
+    operation: 'A026',
+    method: 'POST',
+    path: '/FHIR/STU3/CommunicationRequest/{ubrn}/$ers.sendCommunicationToRequester',
+    exampleFile: 'stu3/sendAdviceAndGuidanceResponse/requests/AttachmentIncluded.json',
+    status: 200,
+  },
+  {
+    name: 'A027 convert NoAttachments',
+    operation: 'A027',
+    method: 'POST',
+    path: '/FHIR/STU3/ReferralRequest/$ers.createFromCommunicationRequestActionLater',
+    exampleFile: 'stu3/convertAdviceAndGuidanceToReferral/requests/NoAttachments.json',
+    status: 201,
+  },
+  {
+    name: 'A027 convert WithAttachments',
+    operation: 'A027',
+    method: 'POST',
+    path: '/FHIR/STU3/ReferralRequest/$ers.createFromCommunicationRequestActionLater',
+    exampleFile: 'stu3/convertAdviceAndGuidanceToReferral/requests/WithAttachments.json',
+    status: 201,
+  },
 ];
 
 /** True when a logged request is this decision's (its path, with any UBRN where the sandbox takes any). */
@@ -254,7 +385,11 @@ export function jsonDifferences(sent: unknown, expected: unknown, at = '$'): str
     return text.length > 160 ? `${text.slice(0, 157)}...` : text;
   };
   const named = (value: unknown): Map<string, unknown> | null => {
-    if (!Array.isArray(value) || !value.every((item) => typeof item === 'object' && item !== null && typeof (item as { name?: unknown }).name === 'string')) return null;
+    if (
+      !Array.isArray(value) ||
+      !value.every((item) => typeof item === 'object' && item !== null && typeof (item as { name?: unknown }).name === 'string')
+    )
+      return null;
     const byName = new Map<string, unknown>();
     for (const item of value as { name: string }[]) {
       let key = item.name;
@@ -277,7 +412,8 @@ export function jsonDifferences(sent: unknown, expected: unknown, at = '$'): str
     const length = Math.max(sent.length, expected.length);
     return Array.from({ length }, (_, i) => jsonDifferences(sent[i], expected[i], `${at}[${i}]`)).flat();
   }
-  const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+  const isObject = (value: unknown): value is Record<string, unknown> =>
+    typeof value === 'object' && value !== null && !Array.isArray(value);
   if (isObject(sent) && isObject(expected)) {
     const keys = [...new Set([...Object.keys(expected), ...Object.keys(sent)])];
     return keys.flatMap((key) => {

@@ -34,7 +34,13 @@ export interface PdsLoopback {
 export function spineOutcome(code: string, issue = 'value', severity = 'error'): unknown {
   return {
     resourceType: 'OperationOutcome',
-    issue: [{ severity, code: issue, details: { coding: [{ system: 'https://fhir.nhs.uk/R4/CodeSystem/Spine-ErrorOrWarningCode', version: '1', code, display: code }] } }],
+    issue: [
+      {
+        severity,
+        code: issue,
+        details: { coding: [{ system: 'https://fhir.nhs.uk/R4/CodeSystem/Spine-ErrorOrWarningCode', version: '1', code, display: code }] },
+      },
+    ],
   };
 }
 
@@ -52,7 +58,9 @@ export async function startPdsLoopback(): Promise<PdsLoopback> {
     attempts.set(id, attempt);
     const scripted = answers.get(id);
     const answer: PdsAnswer =
-      typeof scripted === 'function' ? scripted(attempt) : (scripted ?? fallback?.(id) ?? { status: 404, code: 'RESOURCE_NOT_FOUND', issue: 'not-found' });
+      typeof scripted === 'function'
+        ? scripted(attempt)
+        : (scripted ?? fallback?.(id) ?? { status: 404, code: 'RESOURCE_NOT_FOUND', issue: 'not-found' });
     if ('hang' in answer) return;
     const mirrored: Record<string, string> = {};
     const requestId = req.headers['x-request-id'];

@@ -36,6 +36,8 @@ export function missingPdsExamples(): string[] {
 export function warnIfNoPdsExamples(what: string): void {
   const missing = missingPdsExamples();
   if (missing.length > 0) {
-    console.warn(`SKIPPED: ${what} — ${missing.join(', ')} not readable under ${examplesDir} (the reference copy holds links to sandbox/mocks/, which it does not include; set PDS_REFERENCE_DIR to a copy that does).`);
+    console.warn(
+      `SKIPPED: ${what} — ${missing.join(', ')} not readable under ${examplesDir} (the reference copy holds links to sandbox/mocks/, which it does not include; set PDS_REFERENCE_DIR to a copy that does).`,
+    );
   }
 }

@@ -8,7 +8,11 @@ import type { RunningAppHost } from './app-host';
 import { waitUntil } from './wait-until';
 
 export async function waitForOpenedUrl(running: RunningAppHost, count: number, timeoutMs = 10_000): Promise<string> {
-  await waitUntil(() => running.opened.length >= count, () => 'The app never asked the system browser to open the sign-in page.', { timeoutMs });
+  await waitUntil(
+    () => running.opened.length >= count,
+    () => 'The app never asked the system browser to open the sign-in page.',
+    { timeoutMs },
+  );
   return running.opened[count - 1] ?? '';
 }
 

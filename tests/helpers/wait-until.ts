@@ -12,7 +12,11 @@ export interface WaitUntilOptions {
 }
 
 /** Resolves with the first truthy value `condition` returns. */
-export async function waitUntil<T>(condition: () => T | Promise<T>, failure: () => string, options: WaitUntilOptions = {}): Promise<NonNullable<T>> {
+export async function waitUntil<T>(
+  condition: () => T | Promise<T>,
+  failure: () => string,
+  options: WaitUntilOptions = {},
+): Promise<NonNullable<T>> {
   const { timeoutMs = 10_000, intervalMs = 10 } = options;
   const deadline = Date.now() + timeoutMs;
   for (;;) {

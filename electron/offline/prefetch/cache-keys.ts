@@ -34,7 +34,8 @@ export function kindOfFamily(family: ItemFamily): WorklistKind {
 
 export const isUbrn = (value: unknown): value is string => typeof value === 'string' && UBRN_PATTERN.test(value);
 export const isVersion = (value: unknown): value is string => typeof value === 'string' && VERSION_PATTERN.test(value);
-export const isAttachmentId = (value: unknown): value is string => typeof value === 'string' && value.length <= ID_TOKEN_MAX_LENGTH && ID_TOKEN_PATTERN.test(value);
+export const isAttachmentId = (value: unknown): value is string =>
+  typeof value === 'string' && value.length <= ID_TOKEN_MAX_LENGTH && ID_TOKEN_PATTERN.test(value);
 
 // A malformed part could make two different things share a name, so it is refused outright.
 function ubrn(value: string): string {

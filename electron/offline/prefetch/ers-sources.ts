@@ -38,7 +38,8 @@ export function createErsPrefetchSources(clientOptions: ErsClientOptions, rateCo
       if (advice.status === 'fulfilled') lists.push({ kind: 'advice', rows: advice.value });
       return lists;
     },
-    fetchReferral: ({ kind, ubrn }, signal) => (kind === 'advice' ? client.getAdviceRequest({ ubrn }, signal) : client.openReferral({ ubrn }, signal)),
+    fetchReferral: ({ kind, ubrn }, signal) =>
+      kind === 'advice' ? client.getAdviceRequest({ ubrn }, signal) : client.openReferral({ ubrn }, signal),
     fetchClinicalInformation: ({ kind, ubrn }, signal) =>
       kind === 'advice' ? client.getAdviceOverview({ ubrn }, signal) : client.getClinicalInformation({ ubrn }, signal),
     fetchAttachment: ({ attachmentId }, signal) => client.getAttachment({ attachmentId }, signal),

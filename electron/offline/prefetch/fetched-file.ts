@@ -45,7 +45,8 @@ const GENERIC_TYPES = new Set(['application/octet-stream', 'binary/octet-stream'
 /** The file as it will be shown and kept: the referral's word for its type and name where the download gives none. */
 export function describeFetched(file: PrefetchFile, description: FileDescription, fetchedAt: number): FetchedFile {
   const served = typeof file.contentType === 'string' ? file.contentType.toLowerCase() : '';
-  const contentType = GENERIC_TYPES.has(served) && description.declaredContentType ? description.declaredContentType : served || 'application/octet-stream';
+  const contentType =
+    GENERIC_TYPES.has(served) && description.declaredContentType ? description.declaredContentType : served || 'application/octet-stream';
   return { bytes: file.bytes, contentType, fileName: file.fileName ?? description.title, fetchedAt };
 }
 
@@ -68,11 +69,19 @@ export interface DownloadAndKeepOptions {
  * when it can be kept. Only the download itself can fail it; why it was not kept comes back
  * beside the bytes for the caller who cares (the prefetcher counts it, a viewer does not).
  */
-export async function downloadAndKeep(download: () => Promise<PrefetchFile>, description: FileDescription, options: DownloadAndKeepOptions): Promise<SharedDownload> {
+export async function downloadAndKeep(
+  download: () => Promise<PrefetchFile>,
+  description: FileDescription,
+  options: DownloadAndKeepOptions,
+): Promise<SharedDownload> {
   const file = describeFetched(await download(), description, options.now());
   if (description.declaredSize !== null && file.bytes instanceof Uint8Array && file.bytes.byteLength !== description.declaredSize) {
     // Sizes only: no name, id or UBRN in the log.
-    options.logger.info('offline.file.size-differs-from-declared', { type: description.type, declared: description.declaredSize, received: file.bytes.byteLength });
+    options.logger.info('offline.file.size-differs-from-declared', {
+      type: description.type,
+      declared: description.declaredSize,
+      received: file.bytes.byteLength,
+    });
   }
   try {
     assertKeepable(file, options.maxBytes);

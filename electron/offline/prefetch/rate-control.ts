@@ -90,7 +90,8 @@ export class RateControl {
   readonly #successes: number[] = [];
 
   constructor(options: RateControlOptions) {
-    if (!Number.isInteger(options.maxConcurrency) || options.maxConcurrency < 1) throw new RangeError('maxConcurrency must be a whole number of at least 1.');
+    if (!Number.isInteger(options.maxConcurrency) || options.maxConcurrency < 1)
+      throw new RangeError('maxConcurrency must be a whole number of at least 1.');
     this.#max = options.maxConcurrency;
     this.#window = options.maxConcurrency;
     this.#now = options.now ?? Date.now;
@@ -172,14 +173,21 @@ export class RateControl {
       if (told) this.#pausedUntil = Math.max(this.#pausedUntil, now + Math.min(Math.max(0, retryAfterMs), this.#maxPauseMs));
       return;
     }
-    const pause = told ? Math.min(Math.max(0, retryAfterMs), this.#maxPauseMs) : Math.min(this.#backoffMaxMs, this.#backoffBaseMs * 2 ** this.#consecutive);
+    const pause = told
+      ? Math.min(Math.max(0, retryAfterMs), this.#maxPauseMs)
+      : Math.min(this.#backoffMaxMs, this.#backoffBaseMs * 2 ** this.#consecutive);
     this.#pausedUntil = Math.max(this.#pausedUntil, now + pause);
     this.#lastEventAt = now;
     this.#events += 1;
     this.#consecutive += 1;
     this.#trim();
     const from = sentAt - WINDOW_MS;
-    const burst: Burst = { from, to: sentAt, accepted: this.#successes.filter((at) => at > from && at <= sentAt).length, pace: this.ratePerSecond() };
+    const burst: Burst = {
+      from,
+      to: sentAt,
+      accepted: this.#successes.filter((at) => at > from && at <= sentAt).length,
+      pace: this.ratePerSecond(),
+    };
     this.#burst = burst;
     this.#rateSince = now + pause;
     this.#learn(burst);

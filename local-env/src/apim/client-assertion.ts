@@ -5,7 +5,16 @@
  * minutes ahead, verified against the JWKS the client registered. The error codes and
  * descriptions follow the platform's.
  */
-import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWK, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
+import {
+  createLocalJWKSet,
+  decodeJwt,
+  decodeProtectedHeader,
+  errors,
+  jwtVerify,
+  type JWK,
+  type JWTPayload,
+  type ProtectedHeaderParameters,
+} from 'jose';
 import { invalidClient, invalidRequest } from './oauth-error';
 import type { ReplayCache } from './replay-cache';
 
@@ -54,13 +63,16 @@ export async function authenticateClient(params: URLSearchParams, context: Clien
     throw invalidRequest("Missing or non-matching 'iss'/'sub' claims in client_assertion JWT");
   }
   const clientIdParam = params.get('client_id');
-  if (clientIdParam !== null && clientIdParam !== payload.iss) throw invalidRequest("The client_id does not match the 'iss' claim in client_assertion JWT");
+  if (clientIdParam !== null && clientIdParam !== payload.iss)
+    throw invalidRequest("The client_id does not match the 'iss' claim in client_assertion JWT");
   const registration = context.clients.get(payload.iss);
-  if (!registration) throw invalidClient("Invalid 'iss'/'sub' claims in client_assertion JWT - no application is registered with this client id");
+  if (!registration)
+    throw invalidClient("Invalid 'iss'/'sub' claims in client_assertion JWT - no application is registered with this client id");
   if (typeof payload.jti !== 'string' || payload.jti === '') throw invalidRequest("Missing 'jti' claim in client_assertion JWT");
   if (typeof payload.exp !== 'number') throw invalidRequest("Missing 'exp' claim in client_assertion JWT");
   const now = context.now();
-  if (payload.exp > now + MAX_LIFETIME_SECONDS) throw invalidRequest("Invalid 'exp' claim in client_assertion JWT - more than 5 minutes in future");
+  if (payload.exp > now + MAX_LIFETIME_SECONDS)
+    throw invalidRequest("Invalid 'exp' claim in client_assertion JWT - more than 5 minutes in future");
 
   try {
     await jwtVerify(assertion, createLocalJWKSet(registration.jwks), {
@@ -77,7 +89,8 @@ export async function authenticateClient(params: URLSearchParams, context: Clien
       if (error.claim === 'nbf') throw invalidRequest("Invalid 'nbf' claim in client_assertion JWT - JWT is not yet valid");
       throw invalidRequest(`Invalid '${error.claim}' claim in client_assertion JWT`);
     }
-    if (error instanceof errors.JWKSNoMatchingKey) throw invalidClient("Invalid 'kid' header in client_assertion JWT - no matching public key");
+    if (error instanceof errors.JWKSNoMatchingKey)
+      throw invalidClient("Invalid 'kid' header in client_assertion JWT - no matching public key");
     if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSMultipleMatchingKeys) {
       throw invalidClient('Unable to verify the client_assertion signature with the public keys registered for this application');
     }

@@ -90,7 +90,13 @@ export function redirectUriRegistered(requested: string, registered: readonly st
   }
   return registered.some((entry) => {
     const known = new URL(entry);
-    if (known.protocol !== asked.protocol || known.hostname !== asked.hostname || known.pathname !== asked.pathname || known.search !== asked.search) return false;
+    if (
+      known.protocol !== asked.protocol ||
+      known.hostname !== asked.hostname ||
+      known.pathname !== asked.pathname ||
+      known.search !== asked.search
+    )
+      return false;
     return isLoopback(known) || known.port === asked.port;
   });
 }
@@ -120,7 +126,8 @@ export function createCombinedSignIn(options: CombinedSignInOptions) {
       const response = await fetch(`${options.cis2.issuer}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(10_000) });
       if (!response.ok) throw new Error(`CIS2 discovery answered ${response.status}`);
       const document = (await response.json()) as Partial<Cis2Endpoints>;
-      if (typeof document.authorization_endpoint !== 'string' || typeof document.token_endpoint !== 'string') throw new Error('CIS2 discovery lacks endpoints');
+      if (typeof document.authorization_endpoint !== 'string' || typeof document.token_endpoint !== 'string')
+        throw new Error('CIS2 discovery lacks endpoints');
       return { authorization_endpoint: document.authorization_endpoint, token_endpoint: document.token_endpoint };
     })();
     // A CIS2 that was down must be asked again next time.
@@ -209,7 +216,8 @@ export function createCombinedSignIn(options: CombinedSignInOptions) {
       signal: AbortSignal.timeout(10_000),
     });
     const body = (await response.json().catch(() => ({}))) as { id_token?: unknown; error?: unknown };
-    if (!response.ok || typeof body.id_token !== 'string') throw new Error(`CIS2 token endpoint answered ${response.status} ${String(body.error ?? '')}`);
+    if (!response.ok || typeof body.id_token !== 'string')
+      throw new Error(`CIS2 token endpoint answered ${response.status} ${String(body.error ?? '')}`);
     const identity = await options.verifySubjectToken(body.id_token, [options.platform.clientId]);
     if (decodeJwt(body.id_token).nonce !== request.nonce) throw new Error('CIS2 ID token nonce does not match');
     return identity;
@@ -221,9 +229,17 @@ export function createCombinedSignIn(options: CombinedSignInOptions) {
     const request = pending.get(platformState);
     pending.delete(platformState);
     if (!request || request.expiresAt <= options.now()) {
-      return { kind: 'page', status: 400, title: 'This sign-in link is out of date', message: 'Return to the app you were signing in to and start the sign-in again from there.' };
+      return {
+        kind: 'page',
+        status: 400,
+        title: 'This sign-in link is out of date',
+        message: 'Return to the app you were signing in to and start the sign-in again from there.',
+      };
     }
-    const back = (params: Record<string, string>): Answer => ({ kind: 'redirect', location: withParams(request.redirectUri, { ...params, state: request.appState }) });
+    const back = (params: Record<string, string>): Answer => ({
+      kind: 'redirect',
+      location: withParams(request.redirectUri, { ...params, state: request.appState }),
+    });
     const cis2Error = url.searchParams.get('error');
     if (cis2Error) {
       // The user cancelling at CIS2 reaches the app as itself; anything else is the platform's failure to sign in.

@@ -35,7 +35,12 @@ interface StoredKey {
 function isStoredKey(value: unknown, clientId: string): value is StoredKey {
   if (typeof value !== 'object' || value === null) return false;
   const stored = value as { clientId?: unknown; privateJwk?: { kty?: unknown; kid?: unknown; d?: unknown } };
-  return stored.clientId === clientId && stored.privateJwk?.kty === 'RSA' && typeof stored.privateJwk.kid === 'string' && typeof stored.privateJwk.d === 'string';
+  return (
+    stored.clientId === clientId &&
+    stored.privateJwk?.kty === 'RSA' &&
+    typeof stored.privateJwk.kid === 'string' &&
+    typeof stored.privateJwk.d === 'string'
+  );
 }
 
 async function readStoredKey(file: string, clientId: string): Promise<StoredKey | null> {
@@ -47,7 +52,10 @@ async function readStoredKey(file: string, clientId: string): Promise<StoredKey 
   }
 }
 
-export async function loadOrCreateLocalClientKey(dataDir: string, options: { clientId?: string; cis2ClientIds?: string[] } = {}): Promise<LocalClientKey> {
+export async function loadOrCreateLocalClientKey(
+  dataDir: string,
+  options: { clientId?: string; cis2ClientIds?: string[] } = {},
+): Promise<LocalClientKey> {
   const clientId = options.clientId ?? DEFAULT_APIM_CLIENT_ID;
   const file = path.join(dataDir, FILE_NAME);
   let stored = await readStoredKey(file, clientId);

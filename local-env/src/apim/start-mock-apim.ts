@@ -14,7 +14,14 @@ import type { AddressInfo } from 'node:net';
 import { silentLogger, type Logger } from '../../../electron/log/logger';
 import type { LocalTokenAuthority } from '../access-tokens';
 import { authenticateClient, type ApimClientRegistration, type ClientAssertionContext } from './client-assertion';
-import { AUTHORIZE_PATH, CALLBACK_PATH, createCombinedSignIn, type Answer, type CombinedSignIn, type PlatformAtCis2 } from './combined-sign-in';
+import {
+  AUTHORIZE_PATH,
+  CALLBACK_PATH,
+  createCombinedSignIn,
+  type Answer,
+  type CombinedSignIn,
+  type PlatformAtCis2,
+} from './combined-sign-in';
 import { invalidGrant, invalidRequest, OAuthError } from './oauth-error';
 import { RefreshTokenStore } from './refresh-tokens';
 import { ReplayCache } from './replay-cache';
@@ -102,10 +109,24 @@ export async function startMockApim(options: MockApimOptions): Promise<MockApim>
   let assertionContext: ClientAssertionContext | null = null;
   let callbackUrl = '';
   const combined: CombinedSignIn | null = options.platformAtCis2
-    ? createCombinedSignIn({ clients, cis2: options.cis2, platform: options.platformAtCis2, callbackUrl: () => callbackUrl, verifySubjectToken, now, logger })
+    ? createCombinedSignIn({
+        clients,
+        cis2: options.cis2,
+        platform: options.platformAtCis2,
+        callbackUrl: () => callbackUrl,
+        verifySubjectToken,
+        now,
+        logger,
+      })
     : null;
 
-  function tokenResponse(token: string, expiresIn: number, refreshToken: string, refreshExpiresIn: number, refreshCount: number): TokenResponse {
+  function tokenResponse(
+    token: string,
+    expiresIn: number,
+    refreshToken: string,
+    refreshExpiresIn: number,
+    refreshCount: number,
+  ): TokenResponse {
     return {
       access_token: token,
       expires_in: String(expiresIn),
@@ -116,7 +137,11 @@ export async function startMockApim(options: MockApimOptions): Promise<MockApim>
     };
   }
 
-  async function authorizationCode(params: URLSearchParams, context: ClientAssertionContext, signIn: CombinedSignIn): Promise<TokenResponse> {
+  async function authorizationCode(
+    params: URLSearchParams,
+    context: ClientAssertionContext,
+    signIn: CombinedSignIn,
+  ): Promise<TokenResponse> {
     if (!params.get('code')) throw invalidRequest('code is missing');
     if (!params.get('redirect_uri')) throw invalidRequest('redirect_uri is missing');
     if (!params.get('code_verifier')) throw invalidRequest('code_verifier is missing');
@@ -124,7 +149,14 @@ export async function startMockApim(options: MockApimOptions): Promise<MockApim>
     const identity = signIn.redeem(params, client.clientId);
     const scope = `urn:nhsd:apim:user-nhs-cis2:${identity.aal}:${apiName}`;
     const { token, expiresIn } = await options.authority.issue({ sub: identity.uid, sid: identity.sid, scope, now: now() });
-    const refreshToken = refreshTokens.issue({ clientId: client.clientId, sub: identity.uid, sid: identity.sid, scope, expiresAt: now() + refreshTtl, refreshCount: 0 });
+    const refreshToken = refreshTokens.issue({
+      clientId: client.clientId,
+      sub: identity.uid,
+      sid: identity.sid,
+      scope,
+      expiresAt: now() + refreshTtl,
+      refreshCount: 0,
+    });
     logger.info('apim.token.code_redeemed', { clientId: client.clientId, aal: identity.aal });
     return tokenResponse(token, expiresIn, refreshToken, refreshTtl, 0);
   }
@@ -138,7 +170,14 @@ export async function startMockApim(options: MockApimOptions): Promise<MockApim>
     const identity = await verifySubjectToken(subjectToken, client.cis2ClientIds);
     const scope = `urn:nhsd:apim:user-nhs-cis2:${identity.aal}:${apiName}`;
     const { token, expiresIn } = await options.authority.issue({ sub: identity.uid, sid: identity.sid, scope, now: now() });
-    const refreshToken = refreshTokens.issue({ clientId: client.clientId, sub: identity.uid, sid: identity.sid, scope, expiresAt: now() + refreshTtl, refreshCount: 0 });
+    const refreshToken = refreshTokens.issue({
+      clientId: client.clientId,
+      sub: identity.uid,
+      sid: identity.sid,
+      scope,
+      expiresAt: now() + refreshTtl,
+      refreshCount: 0,
+    });
     logger.info('apim.token.exchanged', { clientId: client.clientId, aal: identity.aal });
     return {
       access_token: token,
@@ -202,7 +241,12 @@ export async function startMockApim(options: MockApimOptions): Promise<MockApim>
       sendJson(res, answer.error.status, answer.error.body());
     } else {
       const html = renderPage(answer.title, answer.message);
-      res.writeHead(answer.status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Security-Policy': "default-src 'none'", 'Content-Length': Buffer.byteLength(html) });
+      res.writeHead(answer.status, {
+        'Content-Type': 'text/html; charset=utf-8',
+        'Cache-Control': 'no-store',
+        'Content-Security-Policy': "default-src 'none'",
+        'Content-Length': Buffer.byteLength(html),
+      });
       res.end(html);
     }
   }

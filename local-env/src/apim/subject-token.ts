@@ -60,14 +60,19 @@ export function createSubjectTokenVerifier(trust: Cis2Trust, now: () => number) 
     } catch (error) {
       if (error instanceof errors.JWTExpired) throw invalidRequest("Invalid 'exp' claim in subject_token - the ID token has expired");
       if (error instanceof errors.JWTClaimValidationFailed) {
-        if (error.claim === 'aud') throw invalidRequest("Invalid 'aud' claim in subject_token - the ID token was issued to another application");
+        if (error.claim === 'aud')
+          throw invalidRequest("Invalid 'aud' claim in subject_token - the ID token was issued to another application");
         throw invalidRequest(`Missing or invalid '${error.claim}' claim in subject_token`);
       }
-      if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JOSEAlgNotAllowed) {
-        throw invalidRequest('Unable to verify the subject_token signature with the identity provider\'s public keys');
+      if (
+        error instanceof errors.JWKSNoMatchingKey ||
+        error instanceof errors.JWSSignatureVerificationFailed ||
+        error instanceof errors.JOSEAlgNotAllowed
+      ) {
+        throw invalidRequest("Unable to verify the subject_token signature with the identity provider's public keys");
       }
       if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) throw invalidRequest('Malformed JWT in subject_token');
-      throw new OAuthError(500, 'server_error', 'Unable to fetch the identity provider\'s public keys to verify the subject_token');
+      throw new OAuthError(500, 'server_error', "Unable to fetch the identity provider's public keys to verify the subject_token");
     }
     if (typeof payload.iat === 'number' && payload.iat > currentTime + FUTURE_IAT_TOLERANCE_SECONDS) {
       throw invalidRequest("Invalid 'iat' claim in subject_token - the ID token was issued in the future");

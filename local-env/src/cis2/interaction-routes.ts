@@ -55,10 +55,14 @@ function sendPage(ctx: KoaContextWithOIDC, status: number, html: string): void {
 }
 
 function sendExpired(ctx: KoaContextWithOIDC): void {
-  sendPage(ctx, 400, renderErrorPage({
-    title: 'This sign-in has expired',
-    message: 'The sign-in page was open too long, or was already used, so it cannot continue.',
-  }));
+  sendPage(
+    ctx,
+    400,
+    renderErrorPage({
+      title: 'This sign-in has expired',
+      message: 'The sign-in page was open too long, or was already used, so it cannot continue.',
+    }),
+  );
 }
 
 function redirect(ctx: KoaContextWithOIDC, location: string): void {
@@ -103,7 +107,12 @@ async function showInteraction(provider: Provider, ctx: KoaContextWithOIDC, uid:
   sendPage(ctx, 200, renderLoginPage({ interactionUid: uid, clientName: options.clientName(clientId), users: options.users }));
 }
 
-async function submitInteraction(provider: Provider, ctx: KoaContextWithOIDC, uid: string, options: InteractionRoutesOptions): Promise<void> {
+async function submitInteraction(
+  provider: Provider,
+  ctx: KoaContextWithOIDC,
+  uid: string,
+  options: InteractionRoutesOptions,
+): Promise<void> {
   const interaction = await provider.interactionDetails(ctx.req, ctx.res);
   if (interaction.uid !== uid) return sendExpired(ctx);
   let form: URLSearchParams;
@@ -111,25 +120,38 @@ async function submitInteraction(provider: Provider, ctx: KoaContextWithOIDC, ui
     form = await readForm(ctx.req);
   } catch (error) {
     if (!(error instanceof FormTooLarge)) throw error;
-    return sendPage(ctx, 413, renderErrorPage({ title: 'Sign-in could not continue', message: 'The sign-in form sent more data than it should.' }));
+    return sendPage(
+      ctx,
+      413,
+      renderErrorPage({ title: 'Sign-in could not continue', message: 'The sign-in form sent more data than it should.' }),
+    );
   }
   if (form.get('action') === 'cancel') {
     options.logger.info('cis2.sign_in.cancelled', { clientId: interaction.params.client_id });
-    const returnTo = await provider.interactionResult(ctx.req, ctx.res, {
-      error: 'access_denied',
-      error_description: 'The user cancelled the sign-in.',
-    }, { mergeWithLastSubmission: false });
+    const returnTo = await provider.interactionResult(
+      ctx.req,
+      ctx.res,
+      {
+        error: 'access_denied',
+        error_description: 'The user cancelled the sign-in.',
+      },
+      { mergeWithLastSubmission: false },
+    );
     return redirect(ctx, returnTo);
   }
   const chosen = options.users.find((user) => user.uid === form.get('uid'));
   if (!chosen) {
     const clientId = typeof interaction.params.client_id === 'string' ? interaction.params.client_id : '';
-    return sendPage(ctx, 400, renderLoginPage({
-      interactionUid: uid,
-      clientName: options.clientName(clientId),
-      users: options.users,
-      error: 'Select who you are signing in as',
-    }));
+    return sendPage(
+      ctx,
+      400,
+      renderLoginPage({
+        interactionUid: uid,
+        clientName: options.clientName(clientId),
+        users: options.users,
+        error: 'Select who you are signing in as',
+      }),
+    );
   }
   // Someone else is still signed in in this browser (the app signed out, and another person
   // signs in at the same workstation): CIS2 signs the new smartcard in. oidc-provider would

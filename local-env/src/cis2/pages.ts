@@ -77,7 +77,9 @@ export function renderLoginPage(input: LoginPageInput): string {
     })
     .join('\n');
   const fieldsetClass = input.error ? 'form-group form-group-error' : 'form-group';
-  const errorMessage = input.error ? `<p id="${errorId}" class="error-message"><span class="visually-hidden">Error:</span> ${escapeHtml(input.error)}</p>` : '';
+  const errorMessage = input.error
+    ? `<p id="${errorId}" class="error-message"><span class="visually-hidden">Error:</span> ${escapeHtml(input.error)}</p>`
+    : '';
   const describedBy = input.error ? ` aria-describedby="${errorId}"` : '';
   const body = `${errorSummary}
 <h1>Sign in</h1>

@@ -93,7 +93,8 @@ function listen(server: Server, port: number): Promise<number> {
 }
 
 function errorMessage(error: string, description: string | undefined): string {
-  if (description?.startsWith('redirect_uri')) return 'The app asked to come back to an address this sign-in service does not accept for it.';
+  if (description?.startsWith('redirect_uri'))
+    return 'The app asked to come back to an address this sign-in service does not accept for it.';
   if (error === 'invalid_client') return 'The app that sent you here is not registered with this sign-in service.';
   return `The sign-in request was not valid (${description ?? error}).`;
 }
@@ -120,27 +121,30 @@ export async function startMockCis2(options: MockCis2Options = {}): Promise<Mock
 
   const configuration: Configuration = {
     adapter: createMemoryAdapter(),
-    clients: [{
-      client_id: clientId,
-      client_name: clientName,
-      application_type: 'native',
-      token_endpoint_auth_method: 'none',
-      redirect_uris: options.redirectUris ?? ['http://127.0.0.1/callback', 'http://[::1]/callback'],
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      id_token_signed_response_alg: ID_TOKEN_ALG,
-    }, ...(options.confidentialClients ?? []).map((client): ClientMetadata => ({
-      client_id: client.clientId,
-      client_secret: client.clientSecret,
-      client_name: client.clientName,
-      // 'native' is what lets oidc-provider accept the loopback redirect on any port.
-      application_type: 'native',
-      token_endpoint_auth_method: 'client_secret_post',
-      redirect_uris: client.redirectUris,
-      grant_types: ['authorization_code'],
-      response_types: ['code'],
-      id_token_signed_response_alg: ID_TOKEN_ALG,
-    }))],
+    clients: [
+      {
+        client_id: clientId,
+        client_name: clientName,
+        application_type: 'native',
+        token_endpoint_auth_method: 'none',
+        redirect_uris: options.redirectUris ?? ['http://127.0.0.1/callback', 'http://[::1]/callback'],
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        id_token_signed_response_alg: ID_TOKEN_ALG,
+      },
+      ...(options.confidentialClients ?? []).map((client): ClientMetadata => ({
+        client_id: client.clientId,
+        client_secret: client.clientSecret,
+        client_name: client.clientName,
+        // 'native' is what lets oidc-provider accept the loopback redirect on any port.
+        application_type: 'native',
+        token_endpoint_auth_method: 'client_secret_post',
+        redirect_uris: client.redirectUris,
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        id_token_signed_response_alg: ID_TOKEN_ALG,
+      })),
+    ],
     jwks: { keys: [key.privateJwk] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     findAccount: (_ctx, id, token) => {
@@ -191,12 +195,15 @@ export async function startMockCis2(options: MockCis2Options = {}): Promise<Mock
 
   const provider = new Provider(issuer, configuration);
   provider.use(idTokenTestHook(testHooks, key));
-  provider.use(interactionRoutes(provider, {
-    users,
-    clientName: (id) => (id === clientId ? clientName : options.confidentialClients?.find((client) => client.clientId === id)?.clientName ?? id),
-    authentication: options.authentication ?? SMARTCARD,
-    logger,
-  }));
+  provider.use(
+    interactionRoutes(provider, {
+      users,
+      clientName: (id) =>
+        id === clientId ? clientName : (options.confidentialClients?.find((client) => client.clientId === id)?.clientName ?? id),
+      authentication: options.authentication ?? SMARTCARD,
+      logger,
+    }),
+  );
   provider.on('server_error', (_ctx: KoaContextWithOIDC, error: Error) => logger.error('cis2.server_error', { message: error.message }));
   provider.on('grant.error', (_ctx: KoaContextWithOIDC, error: Error) => logger.info('cis2.token.refused', { error: error.message }));
   handler = provider.callback();

@@ -103,7 +103,13 @@ export function drawEcgStrip(ctx: DocumentContext, rng: Rng, width = 760, height
   const beat = (t: number): number => {
     // Sum of bumps for P, Q, R, S and T, in millivolts; t in seconds from the beat's start.
     const bump = (centre: number, widthS: number, height_: number) => height_ * Math.exp(-(((t - centre) / widthS) ** 2));
-    return (irregular ? 0 : bump(0.1, 0.025, 0.15)) + bump(0.2, 0.008, -0.12) + bump(0.22, 0.01, 1.3) + bump(0.245, 0.01, -0.3) + bump(0.45, 0.045, 0.3);
+    return (
+      (irregular ? 0 : bump(0.1, 0.025, 0.15)) +
+      bump(0.2, 0.008, -0.12) +
+      bump(0.22, 0.01, 1.3) +
+      bump(0.245, 0.01, -0.3) +
+      bump(0.45, 0.045, 0.3)
+    );
   };
   let beatStart = 0;
   let nextBeat = 60 / rate;
@@ -125,7 +131,13 @@ export function drawEcgStrip(ctx: DocumentContext, rng: Rng, width = 760, height
 /** A month-by-month bar chart from a symptom diary. */
 export function drawDiaryChart(ctx: DocumentContext, rng: Rng, width = 480, height = 320): Raster {
   const raster = new Raster(width, height, 3, WHITE);
-  const subject = rng.pick(['Headache days', 'Episodes of palpitations', 'Days with joint pain', 'Night-time toilet visits (average)', 'Days with loose stools']);
+  const subject = rng.pick([
+    'Headache days',
+    'Episodes of palpitations',
+    'Days with joint pain',
+    'Night-time toilet visits (average)',
+    'Days with loose stools',
+  ]);
   title(raster, subject, `Patient diary - ${ctx.patientName} - synthetic`);
   const months = 6;
   const left = 48;

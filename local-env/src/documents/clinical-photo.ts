@@ -8,7 +8,12 @@ import type { Rng } from './prng';
 import { Raster } from './raster';
 
 const SKIN_TONES: readonly (readonly [number, number, number])[] = [
-  [236, 200, 178], [224, 178, 150], [198, 148, 114], [160, 110, 80], [122, 82, 58], [92, 62, 44],
+  [236, 200, 178],
+  [224, 178, 150],
+  [198, 148, 114],
+  [160, 110, 80],
+  [122, 82, 58],
+  [92, 62, 44],
 ];
 
 /** Smooth random field: a coarse grid of random values, interpolated (value noise). */

@@ -118,7 +118,11 @@ const PRESENTATIONS: readonly Presentation[] = [
       'There has been no syncope, and {he} is able to walk briskly uphill without chest pain.',
       'A recent episode was captured on a smartwatch, which suggested an irregular rhythm at around 140 beats per minute.',
     ],
-    negatives: ['There is no family history of sudden cardiac death.', 'There is no history of thyroid disease.', 'Alcohol intake is modest.'],
+    negatives: [
+      'There is no family history of sudden cardiac death.',
+      'There is no history of thyroid disease.',
+      'Alcohol intake is modest.',
+    ],
     examination: [
       'Pulse {hr} and regular at the time of examination, blood pressure {bp}.',
       'Heart sounds were normal with no murmurs, and the chest was clear.',
@@ -263,7 +267,10 @@ const PRESENTATIONS: readonly Presentation[] = [
     ],
     negatives: ['There is no orthopnoea or ankle swelling.', 'There has been no haemoptysis.'],
     examination: ['Prolonged expiration with scattered wheeze; oxygen saturation {sats}% on air.', 'BMI {bmi}.'],
-    investigations: ['Spirometry: FEV1/FVC ratio 0.58, FEV1 54% predicted, without significant reversibility.', 'NT-proBNP is {r:bnp} ng/L.'],
+    investigations: [
+      'Spirometry: FEV1/FVC ratio 0.58, FEV1 54% predicted, without significant reversibility.',
+      'NT-proBNP is {r:bnp} ng/L.',
+    ],
     impression: ['COPD with frequent exacerbations despite triple inhaled therapy.'],
     request: ['I would be grateful for your review and advice on pulmonary rehabilitation and further treatment.'],
   },
@@ -298,7 +305,7 @@ const PRESENTATIONS: readonly Presentation[] = [
     negatives: ['There is no family history of tremor.', 'There have been no falls.'],
     examination: ['A pill-rolling rest tremor of the right hand with mild cogwheel rigidity and reduced arm swing on the right.'],
     investigations: ['Thyroid function is normal (TSH {r:tsh} mU/L).'],
-    impression: ['I suspect early Parkinson\'s disease.'],
+    impression: ["I suspect early Parkinson's disease."],
     request: ['I would be grateful for your assessment and diagnosis; I have not started any treatment.'],
   },
   {
@@ -572,29 +579,96 @@ const PRESENTATIONS: readonly Presentation[] = [
 ];
 
 const PAST_HISTORY = [
-  'Hypertension ({year})', 'Type 2 diabetes ({year})', 'Asthma since childhood', 'Osteoarthritis of both hands', 'Hypothyroidism ({year})',
-  'Depression, in remission', 'Gastro-oesophageal reflux disease', 'Hypercholesterolaemia', 'Migraine', 'Gout ({year})',
-  'Appendicectomy ({year})', 'Chronic kidney disease stage 3a', 'Obstructive sleep apnoea on CPAP', 'Anxiety', 'Iron deficiency ({year})',
-  'Cholecystectomy ({year})', 'Fractured left wrist ({year})', 'Carpal tunnel release ({year})', 'Vitamin D deficiency',
+  'Hypertension ({year})',
+  'Type 2 diabetes ({year})',
+  'Asthma since childhood',
+  'Osteoarthritis of both hands',
+  'Hypothyroidism ({year})',
+  'Depression, in remission',
+  'Gastro-oesophageal reflux disease',
+  'Hypercholesterolaemia',
+  'Migraine',
+  'Gout ({year})',
+  'Appendicectomy ({year})',
+  'Chronic kidney disease stage 3a',
+  'Obstructive sleep apnoea on CPAP',
+  'Anxiety',
+  'Iron deficiency ({year})',
+  'Cholecystectomy ({year})',
+  'Fractured left wrist ({year})',
+  'Carpal tunnel release ({year})',
+  'Vitamin D deficiency',
 ] as const;
 
 const MEDICATION = [
-  'Ramipril 5 mg once daily', 'Amlodipine 5 mg once daily', 'Atorvastatin 20 mg at night', 'Metformin 500 mg twice daily',
-  'Levothyroxine 75 micrograms once daily', 'Omeprazole 20 mg once daily', 'Sertraline 50 mg once daily',
-  'Salbutamol 100 micrograms inhaler, two puffs as required', 'Beclometasone/formoterol 100/6 inhaler, two puffs twice daily',
-  'Paracetamol 1 g up to four times daily as required', 'Bisoprolol 2.5 mg once daily', 'Lansoprazole 15 mg once daily',
-  'Allopurinol 100 mg once daily', 'Colecalciferol 800 units once daily', 'Naproxen 500 mg twice daily with food',
-  'Sumatriptan 50 mg as required', 'Mirtazapine 15 mg at night', 'Indapamide 2.5 mg once daily', 'Losartan 50 mg once daily',
+  'Ramipril 5 mg once daily',
+  'Amlodipine 5 mg once daily',
+  'Atorvastatin 20 mg at night',
+  'Metformin 500 mg twice daily',
+  'Levothyroxine 75 micrograms once daily',
+  'Omeprazole 20 mg once daily',
+  'Sertraline 50 mg once daily',
+  'Salbutamol 100 micrograms inhaler, two puffs as required',
+  'Beclometasone/formoterol 100/6 inhaler, two puffs twice daily',
+  'Paracetamol 1 g up to four times daily as required',
+  'Bisoprolol 2.5 mg once daily',
+  'Lansoprazole 15 mg once daily',
+  'Allopurinol 100 mg once daily',
+  'Colecalciferol 800 units once daily',
+  'Naproxen 500 mg twice daily with food',
+  'Sumatriptan 50 mg as required',
+  'Mirtazapine 15 mg at night',
+  'Indapamide 2.5 mg once daily',
+  'Losartan 50 mg once daily',
 ] as const;
 
-const ALLERGIES = ['No known drug allergies', 'Penicillin (rash)', 'Codeine (vomiting)', 'Trimethoprim (rash)', 'Clarithromycin (diarrhoea)', 'Elastoplast (skin reaction)'] as const;
-const OCCUPATIONS = ['a delivery driver', 'an accountant', 'a care worker', 'a shop manager', 'a bus driver', 'a hairdresser', 'a software developer', 'a farmer', 'a school administrator', 'a nurse', 'an electrician'] as const;
-const RETIRED = ['a retired teacher', 'a retired engineer', 'a retired postal worker', 'a retired nurse', 'a retired civil servant', 'a retired builder'] as const;
-const LIVES_WITH = ['lives with {his} partner', 'lives alone', 'lives with {his} husband', 'lives with {his} wife', 'lives with {his} daughter', 'lives with {his} partner and two teenage children'] as const;
+const ALLERGIES = [
+  'No known drug allergies',
+  'Penicillin (rash)',
+  'Codeine (vomiting)',
+  'Trimethoprim (rash)',
+  'Clarithromycin (diarrhoea)',
+  'Elastoplast (skin reaction)',
+] as const;
+const OCCUPATIONS = [
+  'a delivery driver',
+  'an accountant',
+  'a care worker',
+  'a shop manager',
+  'a bus driver',
+  'a hairdresser',
+  'a software developer',
+  'a farmer',
+  'a school administrator',
+  'a nurse',
+  'an electrician',
+] as const;
+const RETIRED = [
+  'a retired teacher',
+  'a retired engineer',
+  'a retired postal worker',
+  'a retired nurse',
+  'a retired civil servant',
+  'a retired builder',
+] as const;
+const LIVES_WITH = [
+  'lives with {his} partner',
+  'lives alone',
+  'lives with {his} husband',
+  'lives with {his} wife',
+  'lives with {his} daughter',
+  'lives with {his} partner and two teenage children',
+] as const;
 const SITES = ['upper back', 'left calf', 'right forearm', 'left shoulder', 'right thigh', 'abdomen'] as const;
 const DURATIONS: readonly (readonly [string, string])[] = [
-  ['six-week', 'six weeks'], ['two-month', 'two months'], ['three-month', 'three months'], ['four-month', 'four months'],
-  ['six-month', 'six months'], ['nine-month', 'nine months'], ['one-year', 'a year'], ['eighteen-month', 'eighteen months'],
+  ['six-week', 'six weeks'],
+  ['two-month', 'two months'],
+  ['three-month', 'three months'],
+  ['four-month', 'four months'],
+  ['six-month', 'six months'],
+  ['nine-month', 'nine months'],
+  ['one-year', 'a year'],
+  ['eighteen-month', 'eighteen months'],
 ];
 const REASON_OPENERS = [
   'Thank you for seeing {name}, a {age}-year-old {noun}, who presents with {complaint}.',
@@ -615,7 +689,13 @@ const SOCIAL = [
   '{He} drives and is independent with daily activities.',
 ] as const;
 const SMOKING = ['has never smoked', 'is an ex-smoker', 'smokes ten cigarettes a day', 'stopped smoking in {year}'] as const;
-const CONSULTATION_KINDS = ['Telephone consultation', 'Face-to-face consultation', 'Nurse review', 'Medication review', 'Online consultation'] as const;
+const CONSULTATION_KINDS = [
+  'Telephone consultation',
+  'Face-to-face consultation',
+  'Nurse review',
+  'Medication review',
+  'Online consultation',
+] as const;
 const CONSULTATION_TEXTS = [
   'Reviewed {complaint}. Symptoms ongoing. Discussed options and safety-netted; to book a follow-up if no better.',
   'Blood pressure {bp}, pulse {hr}. Medication reviewed and continued. Repeat bloods requested.',
@@ -628,8 +708,13 @@ const CONSULTATION_TEXTS = [
 ] as const;
 
 const CLINIC_PLANS = [
-  'Repeat blood tests in three months.', 'Continue current medication.', 'Review in clinic in four months.', 'Discharge to GP care if stable.',
-  'Request an ultrasound scan.', 'Refer to the specialist nurse.', 'Start a trial of the new treatment discussed.',
+  'Repeat blood tests in three months.',
+  'Continue current medication.',
+  'Review in clinic in four months.',
+  'Discharge to GP care if stable.',
+  'Request an ultrasound scan.',
+  'Refer to the specialist nurse.',
+  'Start a trial of the new treatment discussed.',
 ] as const;
 
 export interface Pronouns {
@@ -771,7 +856,9 @@ export function composeCase(ctx: DocumentContext, rng: Rng): CaseNotes {
     medication: text.sample(MEDICATION, medicationCount),
     allergies: text.chance(0.6) ? ['No known drug allergies'] : text.sample(ALLERGIES.slice(1), text.int(1, 2)),
     social: SOCIAL.map(fill).join(' '),
-    examination: someInOrder(text, presentation.examination, Math.min(presentation.examination.length, text.int(1, 3))).map(fill).join(' '),
+    examination: someInOrder(text, presentation.examination, Math.min(presentation.examination.length, text.int(1, 3)))
+      .map(fill)
+      .join(' '),
     investigations: presentation.investigations.map(fill).join(' '),
     results,
     impression: fill(text.pick(presentation.impression)),
@@ -789,7 +876,9 @@ export function* consultationHistory(ctx: DocumentContext, notes: CaseNotes, rng
     const stream = rng.fork(`consultation-${index}`);
     date = addDays(date, -stream.int(6, 75));
     const fill = makeFiller(ctx, stream, { complaint: notes.complaint });
-    const clinician = stream.chance(0.6) ? ctx.referrer : stream.pick(['Practice nurse', 'Clinical pharmacist', 'Dr (locum)', 'Advanced nurse practitioner']);
+    const clinician = stream.chance(0.6)
+      ? ctx.referrer
+      : stream.pick(['Practice nurse', 'Clinical pharmacist', 'Dr (locum)', 'Advanced nurse practitioner']);
     const sentences = stream.sample(CONSULTATION_TEXTS, stream.int(1, 2)).map(fill);
     yield { date, heading: `${shortDate(date)} - ${stream.pick(CONSULTATION_KINDS)} (${clinician})`, text: sentences.join(' ') };
   }
@@ -842,8 +931,18 @@ export function adviceConversation(ctx: DocumentContext, notes: CaseNotes, rng: 
     },
   ];
   if (rng.chance(0.6)) {
-    messages.push({ author: ctx.referrer, role: 'requester', date: later(), text: fill('Thank you. The repeat bloods are attached; {he} is no better, so I would be grateful if you could see {him}.') });
-    messages.push({ author: consultant, role: 'provider', date: later(), text: 'Thank you, I have reviewed the results and will convert this to a referral for the clinic.' });
+    messages.push({
+      author: ctx.referrer,
+      role: 'requester',
+      date: later(),
+      text: fill('Thank you. The repeat bloods are attached; {he} is no better, so I would be grateful if you could see {him}.'),
+    });
+    messages.push({
+      author: consultant,
+      role: 'provider',
+      date: later(),
+      text: 'Thank you, I have reviewed the results and will convert this to a referral for the clinic.',
+    });
   }
   return messages;
 }
@@ -851,12 +950,19 @@ export function adviceConversation(ctx: DocumentContext, notes: CaseNotes, rng: 
 /** A laboratory report's rows: mostly normal values, now and then one flagged high or low. */
 export function labPanel(ctx: DocumentContext, rng: Rng): ResultRow[] {
   const date = shortDate(addDays(ctx.date, -rng.int(20, 400)));
-  const keys = rng.sample((Object.keys(TESTS) as TestKey[]).filter((key) => key !== 'psa' || ctx.sex !== 'female'), rng.int(6, 12));
+  const keys = rng.sample(
+    (Object.keys(TESTS) as TestKey[]).filter((key) => key !== 'psa' || ctx.sex !== 'female'),
+    rng.int(6, 12),
+  );
   return keys.map((key) => {
     const test: LabTest = TESTS[key];
     const span = test.high - test.low;
     const abnormal = rng.chance(0.15);
-    const value = abnormal ? (test.low === 0 || rng.chance(0.5) ? test.high + span * rng.float(0.1, 0.6) : Math.max(0, test.low - span * rng.float(0.05, 0.3))) : rng.float(test.low + span * 0.1, test.high - span * 0.1);
+    const value = abnormal
+      ? test.low === 0 || rng.chance(0.5)
+        ? test.high + span * rng.float(0.1, 0.6)
+        : Math.max(0, test.low - span * rng.float(0.05, 0.3))
+      : rng.float(test.low + span * 0.1, test.high - span * 0.1);
     return {
       test: test.name,
       value: formatValue(value, test.decimals),

@@ -44,30 +44,160 @@ const URGENCY = { ROUTINE: 'routine', URGENT: 'urgent', TWO_WEEK_WAIT: 'two-week
 /** Whole years from a birth date to a day. */
 export function ageOn(birth: Date, on: Date): number {
   let age = on.getUTCFullYear() - birth.getUTCFullYear();
-  if (on.getUTCMonth() < birth.getUTCMonth() || (on.getUTCMonth() === birth.getUTCMonth() && on.getUTCDate() < birth.getUTCDate())) age -= 1;
+  if (on.getUTCMonth() < birth.getUTCMonth() || (on.getUTCMonth() === birth.getUTCMonth() && on.getUTCDate() < birth.getUTCDate()))
+    age -= 1;
   return age;
 }
 
 export const FEMALE_NAMES = [
-  'Olivia', 'Amelia', 'Isla', 'Ava', 'Grace', 'Freya', 'Sophie', 'Emily', 'Margaret', 'Susan', 'Patricia', 'Janet',
-  'Helen', 'Fatima', 'Priya', 'Aisha', 'Chloe', 'Hannah', 'Joan', 'Eileen', 'Niamh', 'Zara', 'Ruth', 'Beverley',
+  'Olivia',
+  'Amelia',
+  'Isla',
+  'Ava',
+  'Grace',
+  'Freya',
+  'Sophie',
+  'Emily',
+  'Margaret',
+  'Susan',
+  'Patricia',
+  'Janet',
+  'Helen',
+  'Fatima',
+  'Priya',
+  'Aisha',
+  'Chloe',
+  'Hannah',
+  'Joan',
+  'Eileen',
+  'Niamh',
+  'Zara',
+  'Ruth',
+  'Beverley',
 ] as const;
 export const MALE_NAMES = [
-  'Oliver', 'George', 'Harry', 'Jack', 'Noah', 'Arthur', 'David', 'John', 'Michael', 'Peter', 'Robert', 'Graham',
-  'Mohammed', 'Imran', 'Rajesh', 'Kwame', 'Thomas', 'Daniel', 'Ian', 'Colin', 'Declan', 'Owen', 'Samuel', 'Trevor',
+  'Oliver',
+  'George',
+  'Harry',
+  'Jack',
+  'Noah',
+  'Arthur',
+  'David',
+  'John',
+  'Michael',
+  'Peter',
+  'Robert',
+  'Graham',
+  'Mohammed',
+  'Imran',
+  'Rajesh',
+  'Kwame',
+  'Thomas',
+  'Daniel',
+  'Ian',
+  'Colin',
+  'Declan',
+  'Owen',
+  'Samuel',
+  'Trevor',
 ] as const;
 export const FAMILY_NAMES = [
-  'Smith', 'Jones', 'Taylor', 'Brown', 'Williams', 'Wilson', 'Johnson', 'Davies', 'Patel', 'Robinson', 'Wright', 'Thompson',
-  'Evans', 'Walker', 'Khan', 'Hughes', 'Edwards', 'Green', 'Hall', 'Wood', 'Harris', 'Lewis', 'Martin', 'Jackson',
-  'Clarke', 'Okafor', 'Begum', 'Ahmed', 'Murphy', 'Kaur', 'Singh', 'Mensah', 'Fletcher', 'Hartley', 'Pemberton', 'Ashworth',
+  'Smith',
+  'Jones',
+  'Taylor',
+  'Brown',
+  'Williams',
+  'Wilson',
+  'Johnson',
+  'Davies',
+  'Patel',
+  'Robinson',
+  'Wright',
+  'Thompson',
+  'Evans',
+  'Walker',
+  'Khan',
+  'Hughes',
+  'Edwards',
+  'Green',
+  'Hall',
+  'Wood',
+  'Harris',
+  'Lewis',
+  'Martin',
+  'Jackson',
+  'Clarke',
+  'Okafor',
+  'Begum',
+  'Ahmed',
+  'Murphy',
+  'Kaur',
+  'Singh',
+  'Mensah',
+  'Fletcher',
+  'Hartley',
+  'Pemberton',
+  'Ashworth',
 ] as const;
-const CLINICIAN_GIVEN = ['Sarah', 'James', 'Anita', 'Mark', 'Helen', 'Chidi', 'Laura', 'Rhys', 'Sunita', 'Ben', 'Catherine', 'Tomasz'] as const;
-const TOWNS = ['Riverside', 'Northgate', 'Meadowbridge', 'Ashford Vale', 'Kingsmere', 'Little Haversham', 'Eastwold', 'Brackenfield'] as const;
-const STREETS = ['Mill Lane', 'Church Street', 'Station Road', 'Orchard Close', 'Victoria Terrace', 'The Green', 'Willow Way', 'High Street', 'Park Avenue', 'Cedar Drive'] as const;
-const PRACTICES = ['Meadow Lane Surgery', 'Riverside Medical Centre', 'Northgate Health Centre', 'The Old Forge Practice', 'Kingsmere Family Practice', 'Brackenfield Surgery'] as const;
+const CLINICIAN_GIVEN = [
+  'Sarah',
+  'James',
+  'Anita',
+  'Mark',
+  'Helen',
+  'Chidi',
+  'Laura',
+  'Rhys',
+  'Sunita',
+  'Ben',
+  'Catherine',
+  'Tomasz',
+] as const;
+const TOWNS = [
+  'Riverside',
+  'Northgate',
+  'Meadowbridge',
+  'Ashford Vale',
+  'Kingsmere',
+  'Little Haversham',
+  'Eastwold',
+  'Brackenfield',
+] as const;
+const STREETS = [
+  'Mill Lane',
+  'Church Street',
+  'Station Road',
+  'Orchard Close',
+  'Victoria Terrace',
+  'The Green',
+  'Willow Way',
+  'High Street',
+  'Park Avenue',
+  'Cedar Drive',
+] as const;
+const PRACTICES = [
+  'Meadow Lane Surgery',
+  'Riverside Medical Centre',
+  'Northgate Health Centre',
+  'The Old Forge Practice',
+  'Kingsmere Family Practice',
+  'Brackenfield Surgery',
+] as const;
 export const SPECIALTIES = [
-  'Cardiology', 'Dermatology', 'Gastroenterology', 'Respiratory Medicine', 'Neurology', 'Rheumatology', 'Urology', 'Gynaecology',
-  'Ear, Nose and Throat', 'Trauma and Orthopaedics', 'Endocrinology', 'Ophthalmology', 'General Surgery', 'Breast Surgery',
+  'Cardiology',
+  'Dermatology',
+  'Gastroenterology',
+  'Respiratory Medicine',
+  'Neurology',
+  'Rheumatology',
+  'Urology',
+  'Gynaecology',
+  'Ear, Nose and Throat',
+  'Trauma and Orthopaedics',
+  'Endocrinology',
+  'Ophthalmology',
+  'General Surgery',
+  'Breast Surgery',
 ] as const;
 
 /** A valid NHS number (modulus 11) in the 999 range that NHS England keeps for testing. */
@@ -91,7 +221,20 @@ export function formatUbrn(ubrn: string): string {
   return /^\d{12}$/.test(ubrn) ? `${ubrn.slice(0, 4)} ${ubrn.slice(4, 8)} ${ubrn.slice(8)}` : ubrn;
 }
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'] as const;
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+] as const;
 const MONTHS_SHORT = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
 
 /** 14 March 2025 */
@@ -160,7 +303,9 @@ export function resolveContext(spec: DocumentSpec, rng: Rng): DocumentContext {
   const inventedAge = dates.int(19, 88);
   const inventedBirthOffset = dates.int(10, 350);
   const date = given.date ? new Date(given.date) : inventedDate;
-  const dateOfBirth = given.dateOfBirth ? new Date(`${given.dateOfBirth.slice(0, 10)}T00:00:00Z`) : addDays(date, -(inventedAge * 365.25 + inventedBirthOffset));
+  const dateOfBirth = given.dateOfBirth
+    ? new Date(`${given.dateOfBirth.slice(0, 10)}T00:00:00Z`)
+    : addDays(date, -(inventedAge * 365.25 + inventedBirthOffset));
   const age = given.dateOfBirth ? ageOn(dateOfBirth, date) : inventedAge;
 
   const places = rng.fork('places');

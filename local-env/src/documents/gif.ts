@@ -45,7 +45,7 @@ function quantise(raster: Raster, colourAt: (i: number) => number): Indexed {
   const indices = new Uint8Array(raster.width * raster.height);
   for (let i = 0; i < indices.length; i++) {
     const c = colourAt(i);
-    indices[i] = (((c >> 16) & 0xff) >> 5 << 5) | (((c >> 8) & 0xff) >> 5 << 2) | ((c & 0xff) >> 6);
+    indices[i] = ((((c >> 16) & 0xff) >> 5) << 5) | ((((c >> 8) & 0xff) >> 5) << 2) | ((c & 0xff) >> 6);
   }
   return { palette, indices };
 }

@@ -36,7 +36,8 @@ export function makeSanitiser(font: PDFFont): (text: string) => string {
 export function fitLine(text: string, font: PDFFont, size: number, maxWidth: number): string {
   if (font.widthOfTextAtSize(text, size) <= maxWidth) return text;
   let kept = text;
-  while (kept.length > 0 && font.widthOfTextAtSize(`${kept}...`, size) > maxWidth) kept = kept.slice(0, Math.max(0, kept.length - Math.max(1, Math.floor(kept.length / 20))));
+  while (kept.length > 0 && font.widthOfTextAtSize(`${kept}...`, size) > maxWidth)
+    kept = kept.slice(0, Math.max(0, kept.length - Math.max(1, Math.floor(kept.length / 20))));
   return `${kept.trimEnd()}...`;
 }
 
@@ -164,15 +165,25 @@ export class BlockBuilder {
       return {
         height: Math.max(labelLines.length, valueLines.length) * leading + 2,
         draw: (page, left, top) => {
-          labelLines.forEach((line, i) => page.drawText(line, { x: left, y: top - size - i * leading, size, font: this.fonts.bold, color: MUTED }));
-          valueLines.forEach((line, i) => page.drawText(line, { x: left + labelWidth, y: top - size - i * leading, size, font: this.fonts.regular, color: INK }));
+          labelLines.forEach((line, i) =>
+            page.drawText(line, { x: left, y: top - size - i * leading, size, font: this.fonts.bold, color: MUTED }),
+          );
+          valueLines.forEach((line, i) =>
+            page.drawText(line, { x: left + labelWidth, y: top - size - i * leading, size, font: this.fonts.regular, color: INK }),
+          );
         },
       };
     });
   }
 
   /** A ruled table; `shares` are the column widths as parts of the whole. */
-  table(header: readonly string[], rows: readonly (readonly string[])[], shares: readonly number[], size = 9, bold: readonly boolean[][] = []): Row[] {
+  table(
+    header: readonly string[],
+    rows: readonly (readonly string[])[],
+    shares: readonly number[],
+    size = 9,
+    bold: readonly boolean[][] = [],
+  ): Row[] {
     const widths = shares.map((share) => share * this.width);
     const leading = size * 1.3;
     const makeRow = (cells: readonly string[], isHeader: boolean, rowIndex: number): Row => {
@@ -188,10 +199,17 @@ export class BlockBuilder {
           if (isHeader) page.drawRectangle({ x: left, y: top - height, width: this.width, height, color: SHADE });
           let x = left;
           wrapped.forEach((cell, i) => {
-            cell.lines.forEach((line, l) => page.drawText(line, { x: x + 4, y: top - 3 - size - l * leading, size, font: cell.font, color: INK }));
+            cell.lines.forEach((line, l) =>
+              page.drawText(line, { x: x + 4, y: top - 3 - size - l * leading, size, font: cell.font, color: INK }),
+            );
             x += widths[i] ?? 0;
           });
-          page.drawLine({ start: { x: left, y: top - height }, end: { x: left + this.width, y: top - height }, thickness: 0.5, color: RULE });
+          page.drawLine({
+            start: { x: left, y: top - height },
+            end: { x: left + this.width, y: top - height },
+            thickness: 0.5,
+            color: RULE,
+          });
         },
       };
     };

@@ -5,7 +5,17 @@
  * (for benchmarks) carries scanned enclosures as uncompressed bilevel images, which is
  * what makes it about 10 MB, and costs no compression time.
  */
-import { concatTransformationMatrix, drawObject, type PDFName, popGraphicsState, pushGraphicsState, rgb, StandardFonts, type PDFDocument, type PDFPage } from 'pdf-lib';
+import {
+  concatTransformationMatrix,
+  drawObject,
+  type PDFName,
+  popGraphicsState,
+  pushGraphicsState,
+  rgb,
+  StandardFonts,
+  type PDFDocument,
+  type PDFPage,
+} from 'pdf-lib';
 import { consultationHistory, labPanel, type CaseNotes } from './clinical-text';
 import { letterOutline, type LetterOutline } from './letter-outline';
 import { formatNhsNumber, formatUbrn, resolveContext, type DocumentContext } from './document-context';
@@ -32,16 +42,34 @@ async function embedFonts(doc: PDFDocument, rng: Rng): Promise<Fonts> {
   };
 }
 
-function drawFooter(page: PDFPage, fonts: Fonts, ctx: DocumentContext, clean: (text: string) => string, index: number, total: number): void {
+function drawFooter(
+  page: PDFPage,
+  fonts: Fonts,
+  ctx: DocumentContext,
+  clean: (text: string) => string,
+  index: number,
+  total: number,
+): void {
   page.drawLine({ start: { x: MARGIN, y: 44 }, end: { x: A4.width - MARGIN, y: 44 }, thickness: 0.5, color: RULE });
   const note = fitLine(clean(`${ctx.organisation} - synthetic record, not a real patient`), fonts.regular, 8, A4.width - MARGIN * 2 - 70);
   page.drawText(note, { x: MARGIN, y: 30, size: 8, font: fonts.regular, color: MUTED });
   const label = `Page ${index + 1} of ${total}`;
-  page.drawText(label, { x: A4.width - MARGIN - fonts.regular.widthOfTextAtSize(label, 8), y: 30, size: 8, font: fonts.regular, color: MUTED });
+  page.drawText(label, {
+    x: A4.width - MARGIN - fonts.regular.widthOfTextAtSize(label, 8),
+    y: 30,
+    size: 8,
+    font: fonts.regular,
+    color: MUTED,
+  });
 }
 
 function drawRunningHeader(page: PDFPage, fonts: Fonts, ctx: DocumentContext, clean: (text: string) => string): number {
-  const text = fitLine(clean(`${ctx.patientName}   NHS No ${formatNhsNumber(ctx.nhsNumber)}   UBRN ${formatUbrn(ctx.ubrn)}`), fonts.regular, 8.5, A4.width - MARGIN * 2);
+  const text = fitLine(
+    clean(`${ctx.patientName}   NHS No ${formatNhsNumber(ctx.nhsNumber)}   UBRN ${formatUbrn(ctx.ubrn)}`),
+    fonts.regular,
+    8.5,
+    A4.width - MARGIN * 2,
+  );
   page.drawText(text, { x: MARGIN, y: A4.height - 36, size: 8.5, font: fonts.regular, color: MUTED });
   page.drawLine({ start: { x: MARGIN, y: A4.height - 42 }, end: { x: A4.width - MARGIN, y: A4.height - 42 }, thickness: 0.5, color: RULE });
   return A4.height - 58;
@@ -90,7 +118,18 @@ function coreBlocks(b: BlockBuilder, fonts: Fonts, outline: LetterOutline): Bloc
     else blocks.push(b.section(section.heading, section.paragraphs));
     if (section.table) {
       const { header, rows, flagged } = section.table;
-      blocks.push({ rows: [...b.table(header, rows, [0.3, 0.14, 0.18, 0.22, 0.16], 9, flagged.map((f) => [false, f])), b.gap(8)] });
+      blocks.push({
+        rows: [
+          ...b.table(
+            header,
+            rows,
+            [0.3, 0.14, 0.18, 0.22, 0.16],
+            9,
+            flagged.map((f) => [false, f]),
+          ),
+          b.gap(8),
+        ],
+      });
     }
   }
   blocks.push(b.paragraph(outline.closing));
@@ -118,7 +157,12 @@ function* summaryBlocks(b: BlockBuilder, fonts: Fonts, ctx: DocumentContext, not
       yield {
         rows: [
           ...b.heading(`Results: ${panel[0]?.date ?? ''}`, 10),
-          ...b.table(['Test', 'Result', 'Units', 'Reference range'], panel.map((r) => [r.test, r.abnormal ? `${r.value} *` : r.value, r.unit, r.range]), [0.4, 0.18, 0.2, 0.22], 8.5),
+          ...b.table(
+            ['Test', 'Result', 'Units', 'Reference range'],
+            panel.map((r) => [r.test, r.abnormal ? `${r.value} *` : r.value, r.unit, r.range]),
+            [0.4, 0.18, 0.2, 0.22],
+            8.5,
+          ),
           b.gap(6),
         ],
       };
@@ -126,12 +170,25 @@ function* summaryBlocks(b: BlockBuilder, fonts: Fonts, ctx: DocumentContext, not
     }
     const note = consultations.next().value;
     if (!note) return;
-    yield { rows: [...b.lines(note.heading, { font: fonts.bold, size: 9.5 }, 0, true), ...b.lines(note.text, { font: fonts.regular, size: 9.5 }, 10), b.gap(5)] };
+    yield {
+      rows: [
+        ...b.lines(note.heading, { font: fonts.bold, size: 9.5 }, 0, true),
+        ...b.lines(note.text, { font: fonts.regular, size: 9.5 }, 10),
+        b.gap(5),
+      ],
+    };
   }
 }
 
 /** Draws a greyscale raster on the page as a 1-bit image, stored uncompressed. */
-function drawBilevelImage(doc: PDFDocument, page: PDFPage, grey: Uint8Array, width: number, height: number, box: { x: number; y: number; w: number; h: number }): void {
+function drawBilevelImage(
+  doc: PDFDocument,
+  page: PDFPage,
+  grey: Uint8Array,
+  width: number,
+  height: number,
+  box: { x: number; y: number; w: number; h: number },
+): void {
   const rowBytes = Math.ceil(width / 8);
   const bits = new Uint8Array(rowBytes * height);
   for (let y = 0; y < height; y++) {
@@ -140,9 +197,21 @@ function drawBilevelImage(doc: PDFDocument, page: PDFPage, grey: Uint8Array, wid
       if ((grey[y * width + x] ?? 255) >= 128) bits[y * rowBytes + (x >> 3)] = (bits[y * rowBytes + (x >> 3)] ?? 0) | (0x80 >> (x & 7));
     }
   }
-  const stream = doc.context.stream(bits, { Type: 'XObject', Subtype: 'Image', Width: width, Height: height, ColorSpace: 'DeviceGray', BitsPerComponent: 1 });
+  const stream = doc.context.stream(bits, {
+    Type: 'XObject',
+    Subtype: 'Image',
+    Width: width,
+    Height: height,
+    ColorSpace: 'DeviceGray',
+    BitsPerComponent: 1,
+  });
   const name: PDFName = page.node.newXObject('Scan', doc.context.register(stream));
-  page.pushOperators(pushGraphicsState(), concatTransformationMatrix(box.w, 0, 0, box.h, box.x, box.y), drawObject(name), popGraphicsState());
+  page.pushOperators(
+    pushGraphicsState(),
+    concatTransformationMatrix(box.w, 0, 0, box.h, box.x, box.y),
+    drawObject(name),
+    popGraphicsState(),
+  );
 }
 
 export async function renderPdfLetter(spec: DocumentSpec, rng: Rng): Promise<Uint8Array> {
@@ -174,8 +243,19 @@ export async function renderPdfLetter(spec: DocumentSpec, rng: Rng): Promise<Uin
     const page = doc.addPage([A4.width, A4.height]);
     drawFooter(page, fonts, ctx, clean, index, totalPages);
     const top = drawRunningHeader(page, fonts, ctx, clean);
-    page.drawText(clean(`Enclosure ${i + 1} of ${enclosures}: scanned correspondence`), { x: MARGIN, y: top, size: 9, font: fonts.bold, color: INK });
-    const scan = drawScannedPage(ctx, rng.fork(`enclosure-${i}`), { dpi: ENCLOSURE_DPI, pageNumber: i + 1, pageCount: enclosures, grain: 0 });
+    page.drawText(clean(`Enclosure ${i + 1} of ${enclosures}: scanned correspondence`), {
+      x: MARGIN,
+      y: top,
+      size: 9,
+      font: fonts.bold,
+      color: INK,
+    });
+    const scan = drawScannedPage(ctx, rng.fork(`enclosure-${i}`), {
+      dpi: ENCLOSURE_DPI,
+      pageNumber: i + 1,
+      pageCount: enclosures,
+      grain: 0,
+    });
     const boxHeight = top - 12 - 56;
     const boxWidth = (boxHeight * scan.width) / scan.height;
     drawBilevelImage(doc, page, scan.data, scan.width, scan.height, { x: (A4.width - boxWidth) / 2, y: 56, w: boxWidth, h: boxHeight });

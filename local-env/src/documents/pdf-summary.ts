@@ -51,8 +51,21 @@ function clinicalInfoBlocks(b: BlockBuilder, ctx: DocumentContext, notes: CaseNo
         ]),
       ],
     },
-    { rows: [...b.banner('Clinical information'), ...b.paragraph(notes.reason, 10).rows, ...notes.history.flatMap((text) => b.paragraph(text, 10).rows), ...b.paragraph(notes.request, 10).rows] },
-    { rows: [...b.banner('Examination and investigations'), ...b.paragraph(notes.examination, 10).rows, ...b.paragraph(notes.investigations, 10).rows] },
+    {
+      rows: [
+        ...b.banner('Clinical information'),
+        ...b.paragraph(notes.reason, 10).rows,
+        ...notes.history.flatMap((text) => b.paragraph(text, 10).rows),
+        ...b.paragraph(notes.request, 10).rows,
+      ],
+    },
+    {
+      rows: [
+        ...b.banner('Examination and investigations'),
+        ...b.paragraph(notes.examination, 10).rows,
+        ...b.paragraph(notes.investigations, 10).rows,
+      ],
+    },
     {
       rows: [
         ...b.banner('Medication and allergies'),
@@ -69,7 +82,9 @@ function clinicalInfoBlocks(b: BlockBuilder, ctx: DocumentContext, notes: CaseNo
 function adviceBlocks(b: BlockBuilder, fonts: Fonts, ctx: DocumentContext, notes: CaseNotes, rng: Rng): Block[] {
   // The request's own conversation and status when e-RS gave them; a made-up one only for a bare spec.
   const invented = adviceConversation(ctx, notes, rng.fork('conversation'));
-  const messages = ctx.messages ? ctx.messages.map((m) => ({ author: m.author, role: m.role, date: new Date(m.sent), text: m.text })) : invented;
+  const messages = ctx.messages
+    ? ctx.messages.map((m) => ({ author: m.author, role: m.role, date: new Date(m.sent), text: m.text }))
+    : invented;
   const answered = messages.some((message) => message.role === 'provider');
   const status = ctx.status ?? (answered ? (messages.length > 2 ? 'Provider responded' : 'Awaiting requester') : 'Awaiting provider');
   return [
@@ -102,7 +117,13 @@ function adviceBlocks(b: BlockBuilder, fonts: Fonts, ctx: DocumentContext, notes
 function* sharedNotes(b: BlockBuilder, fonts: Fonts, ctx: DocumentContext, notes: CaseNotes, rng: Rng): Generator<Block> {
   yield { rows: b.banner('Earlier notes shared by the referrer') };
   for (const note of consultationHistory(ctx, notes, rng)) {
-    yield { rows: [...b.lines(note.heading, { font: fonts.bold, size: 9.5 }, 0, true), ...b.lines(note.text, { font: fonts.regular, size: 9.5 }, 10), b.gap(5)] };
+    yield {
+      rows: [
+        ...b.lines(note.heading, { font: fonts.bold, size: 9.5 }, 0, true),
+        ...b.lines(note.text, { font: fonts.regular, size: 9.5 }, 10),
+        b.gap(5),
+      ],
+    };
   }
 }
 
@@ -130,21 +151,51 @@ async function renderSummary(kind: SummaryKind, spec: DocumentSpec, rng: Rng): P
       const page = doc.addPage([A4.width, A4.height]);
       page.drawText('e-Referral Service', { x: MARGIN, y: A4.height - 44, size: 9, font: fonts.bold, color: MUTED });
       const printed = clean(`Printed ${longDate(ctx.date)} - local emulator, synthetic data`);
-      page.drawText(printed, { x: A4.width - MARGIN - fonts.regular.widthOfTextAtSize(printed, 8), y: A4.height - 44, size: 8, font: fonts.regular, color: MUTED });
+      page.drawText(printed, {
+        x: A4.width - MARGIN - fonts.regular.widthOfTextAtSize(printed, 8),
+        y: A4.height - 44,
+        size: 8,
+        font: fonts.regular,
+        color: MUTED,
+      });
       let top: number;
       if (index === 0) {
         page.drawText(clean(heading), { x: MARGIN, y: A4.height - 76, size: 17, font: fonts.bold, color: INK });
-        page.drawText(fitLine(clean(spec.title), fonts.regular, 10.5, A4.width - MARGIN * 2), { x: MARGIN, y: A4.height - 94, size: 10.5, font: fonts.regular, color: MUTED });
+        page.drawText(fitLine(clean(spec.title), fonts.regular, 10.5, A4.width - MARGIN * 2), {
+          x: MARGIN,
+          y: A4.height - 94,
+          size: 10.5,
+          font: fonts.regular,
+          color: MUTED,
+        });
         top = A4.height - 104;
       } else {
         const continued = `${ctx.patientName} - NHS number ${formatNhsNumber(ctx.nhsNumber)} - UBRN ${formatUbrn(ctx.ubrn)} (continued)`;
-        page.drawText(fitLine(clean(continued), fonts.regular, 9, A4.width - MARGIN * 2), { x: MARGIN, y: A4.height - 64, size: 9, font: fonts.regular, color: INK });
+        page.drawText(fitLine(clean(continued), fonts.regular, 9, A4.width - MARGIN * 2), {
+          x: MARGIN,
+          y: A4.height - 64,
+          size: 9,
+          font: fonts.regular,
+          color: INK,
+        });
         top = A4.height - 74;
       }
       page.drawLine({ start: { x: MARGIN, y: 42 }, end: { x: A4.width - MARGIN, y: 42 }, thickness: 0.5, color: RULE });
       const label = `Page ${index + 1} of ${pages}`;
-      page.drawText(label, { x: A4.width - MARGIN - fonts.regular.widthOfTextAtSize(label, 8), y: 30, size: 8, font: fonts.regular, color: MUTED });
-      page.drawText(fitLine(clean(`UBRN ${formatUbrn(ctx.ubrn)}`), fonts.regular, 8, A4.width - MARGIN * 2 - 70), { x: MARGIN, y: 30, size: 8, font: fonts.regular, color: MUTED });
+      page.drawText(label, {
+        x: A4.width - MARGIN - fonts.regular.widthOfTextAtSize(label, 8),
+        y: 30,
+        size: 8,
+        font: fonts.regular,
+        color: MUTED,
+      });
+      page.drawText(fitLine(clean(`UBRN ${formatUbrn(ctx.ubrn)}`), fonts.regular, 8, A4.width - MARGIN * 2 - 70), {
+        x: MARGIN,
+        y: 30,
+        size: 8,
+        font: fonts.regular,
+        color: MUTED,
+      });
       return { page, top, bottom: 56 };
     },
   });

@@ -31,11 +31,26 @@ const RENDERERS: Record<DocumentKind, (spec: DocumentSpec, rng: Rng) => Uint8Arr
   xml: renderXml,
 };
 
-const CONTEXT_FIELDS = ['ubrn', 'nhsNumber', 'patientName', 'specialty', 'referrer', 'organisation', 'dateOfBirth', 'postcode', 'date', 'referralDate', 'status'] as const;
+const CONTEXT_FIELDS = [
+  'ubrn',
+  'nhsNumber',
+  'patientName',
+  'specialty',
+  'referrer',
+  'organisation',
+  'dateOfBirth',
+  'postcode',
+  'date',
+  'referralDate',
+  'status',
+] as const;
 const PRIORITIES = ['ROUTINE', 'URGENT', 'TWO_WEEK_WAIT'];
 
 function invalid(detail: string): AppError {
-  return new AppError('DOCUMENT_SPEC_INVALID', `The synthetic document could not be generated because ${detail}; correct the seed data and try again.`);
+  return new AppError(
+    'DOCUMENT_SPEC_INVALID',
+    `The synthetic document could not be generated because ${detail}; correct the seed data and try again.`,
+  );
 }
 
 /** Checks a spec that may have come from a file or another module; throws AppError when it is unusable. */
@@ -47,7 +62,10 @@ export function checkDocumentSpec(value: unknown): DocumentSpec {
   }
   if (typeof spec.seed !== 'number' || !Number.isSafeInteger(spec.seed)) throw invalid('its seed must be a whole number');
   if (typeof spec.title !== 'string') throw invalid('its title must be text');
-  if (spec.pages !== undefined && (typeof spec.pages !== 'number' || !Number.isInteger(spec.pages) || spec.pages < 1 || spec.pages > MAX_PAGES)) {
+  if (
+    spec.pages !== undefined &&
+    (typeof spec.pages !== 'number' || !Number.isInteger(spec.pages) || spec.pages < 1 || spec.pages > MAX_PAGES)
+  ) {
     throw invalid(`its page count must be a whole number from 1 to ${MAX_PAGES}`);
   }
   if (spec.large !== undefined && typeof spec.large !== 'boolean') throw invalid('its "large" flag must be true or false');
@@ -58,10 +76,13 @@ export function checkDocumentSpec(value: unknown): DocumentSpec {
       if (context[field] !== undefined && typeof context[field] !== 'string') throw invalid(`its context field "${field}" must be text`);
     }
     for (const field of ['dateOfBirth', 'date', 'referralDate'] as const) {
-      if (context[field] !== undefined && Number.isNaN(Date.parse(String(context[field])))) throw invalid(`its context field "${field}" must be a date`);
+      if (context[field] !== undefined && Number.isNaN(Date.parse(String(context[field]))))
+        throw invalid(`its context field "${field}" must be a date`);
     }
-    if (context.sex !== undefined && context.sex !== 'female' && context.sex !== 'male') throw invalid('its context field "sex" must be female or male');
-    if (context.priority !== undefined && !PRIORITIES.includes(String(context.priority))) throw invalid(`its context field "priority" must be one of ${PRIORITIES.join(', ')}`);
+    if (context.sex !== undefined && context.sex !== 'female' && context.sex !== 'male')
+      throw invalid('its context field "sex" must be female or male');
+    if (context.priority !== undefined && !PRIORITIES.includes(String(context.priority)))
+      throw invalid(`its context field "priority" must be one of ${PRIORITIES.join(', ')}`);
     if (context.messages !== undefined) {
       const ok =
         Array.isArray(context.messages) &&

@@ -20,7 +20,11 @@ export interface ScanOptions {
 }
 
 const INK: readonly number[] = [0];
-const TRUSTS = ['Riverside University Hospitals NHS Trust', 'Northgate Community Healthcare NHS Trust', 'Kingsmere and District Hospitals NHS Trust'] as const;
+const TRUSTS = [
+  'Riverside University Hospitals NHS Trust',
+  'Northgate Community Healthcare NHS Trust',
+  'Kingsmere and District Hospitals NHS Trust',
+] as const;
 
 /** A greyscale A4 page at the given resolution. */
 export function drawScannedPage(ctx: DocumentContext, rng: Rng, options: ScanOptions): Raster {
@@ -59,7 +63,9 @@ export function drawScannedPage(ctx: DocumentContext, rng: Rng, options: ScanOpt
     page.text('LABORATORY REPORT', margin, y, scale * 2, INK, true);
     y += lineHeight * 2.5;
     const columns = [0, 0.38, 0.55, 0.72, 0.92].map((share) => margin + Math.round((width - margin * 2) * share));
-    ['Test', 'Result', 'Units', 'Reference range', 'Flag'].forEach((label, i) => page.text(label, columns[i] ?? margin, y, scale, INK, true));
+    ['Test', 'Result', 'Units', 'Reference range', 'Flag'].forEach((label, i) =>
+      page.text(label, columns[i] ?? margin, y, scale, INK, true),
+    );
     y += lineHeight * 1.5;
     for (const row of labPanel(ctx, rng)) {
       const cells = [row.test, row.value, row.unit, row.range, row.abnormal ? '*' : ''];
@@ -145,7 +151,9 @@ function ageAsScan(clean: Raster, rng: Rng, options: ScanOptions): Raster {
   out.fillCircle(holeX, Math.round(height * 0.38), holeRadius, [40]);
   out.fillCircle(holeX, Math.round(height * 0.62), holeRadius, [40]);
   for (let i = 0, specks = rng.int(20, 80); i < specks; i++) {
-    out.fillCircle(rng.int(0, width - 1), rng.int(0, height - 1), rng.int(0, Math.max(1, Math.round(options.dpi / 100))), [rng.int(20, 120)]);
+    out.fillCircle(rng.int(0, width - 1), rng.int(0, height - 1), rng.int(0, Math.max(1, Math.round(options.dpi / 100))), [
+      rng.int(20, 120),
+    ]);
   }
   return out;
 }

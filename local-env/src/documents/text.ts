@@ -33,13 +33,26 @@ export function renderTxt(spec: DocumentSpec, rng: Rng): Uint8Array {
       const widths = section.table.header.map((_, column) =>
         Math.max(...[section.table?.header ?? [], ...(section.table?.rows ?? [])].map((row) => (row[column] ?? '').length)),
       );
-      const format = (row: readonly string[]) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+      const format = (row: readonly string[]) =>
+        row
+          .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+          .join('  ')
+          .trimEnd();
       lines.push('', format(section.table.header), widths.map((w) => '-'.repeat(w)).join('  '), ...section.table.rows.map(format));
     }
   }
   lines.push('');
   wrap(outline.closing);
-  lines.push('', outline.signature.valediction, '', outline.signature.name, outline.signature.role, '', '(Synthetic document: not a real patient.)', '');
+  lines.push(
+    '',
+    outline.signature.valediction,
+    '',
+    outline.signature.name,
+    outline.signature.role,
+    '',
+    '(Synthetic document: not a real patient.)',
+    '',
+  );
   return new TextEncoder().encode(lines.join('\r\n'));
 }
 
@@ -79,10 +92,18 @@ export function renderXml(spec: DocumentSpec, rng: Rng): Uint8Array {
     for (const [i, row] of (section.table?.rows ?? []).entries()) {
       const [test = '', value = '', unit = '', range = '', date = ''] = row;
       const flagged = section.table?.flagged[i] ?? false;
-      out.push(`      <Result test="${e(test)}" value="${e(value.replace(' *', ''))}" unit="${e(unit)}" range="${e(range)}" date="${e(date)}" abnormal="${flagged}"/>`);
+      out.push(
+        `      <Result test="${e(test)}" value="${e(value.replace(' *', ''))}" unit="${e(unit)}" range="${e(range)}" date="${e(date)}" abnormal="${flagged}"/>`,
+      );
     }
     out.push('    </Section>');
   }
-  out.push(element('Closing', outline.closing, '    '), '  </Body>', `  <Signature name="${e(outline.signature.name)}" role="${e(outline.signature.role)}"/>`, '</ReferralLetter>', '');
+  out.push(
+    element('Closing', outline.closing, '    '),
+    '  </Body>',
+    `  <Signature name="${e(outline.signature.name)}" role="${e(outline.signature.role)}"/>`,
+    '</ReferralLetter>',
+    '',
+  );
   return new TextEncoder().encode(out.join('\n'));
 }

@@ -77,35 +77,54 @@ export async function authenticate(request: IncomingMessage, tokens: TokenVerifi
   try {
     return await tokens.verify(token);
   } catch (error) {
-    if (error instanceof AccessTokenError) throw new ErsError(401, 'NO_ACCESS', TOKEN_DIAGNOSTICS[error.problem] ?? TOKEN_DIAGNOSTICS.invalid ?? '');
+    if (error instanceof AccessTokenError)
+      throw new ErsError(401, 'NO_ACCESS', TOKEN_DIAGNOSTICS[error.problem] ?? TOKEN_DIAGNOSTICS.invalid ?? '');
     throw error;
   }
 }
 
 export function authorise(operation: ErsOperationId, request: IncomingMessage, claims: AccessTokenClaims): Caller {
   const user = findUser(claims.sub);
-  if (!user) throw new ErsError(403, 'NO_ACCESS', 'Your user account is not known to e-RS: ask your registration authority to check your access.');
+  if (!user)
+    throw new ErsError(403, 'NO_ACCESS', 'Your user account is not known to e-RS: ask your registration authority to check your access.');
   const allowed = ALLOWED_BUSINESS_FUNCTIONS[operation];
   if (allowed === null) return { claims, user, role: null, businessFunction: null, ods: null, onBehalfOf: null, actingUid: user.uid };
 
   const businessFunction = header(request, 'nhsd-ers-business-function');
-  if (!businessFunction) throw new ErsError(400, 'MISSING_HEADER', 'The NHSD-eRS-Business-Function header is missing: choose your e-RS role and retry.');
+  if (!businessFunction)
+    throw new ErsError(400, 'MISSING_HEADER', 'The NHSD-eRS-Business-Function header is missing: choose your e-RS role and retry.');
   const ods = header(request, 'nhsd-end-user-organisation-ods');
-  if (!ods) throw new ErsError(400, 'MISSING_HEADER', 'The NHSD-End-User-Organisation-ODS header is missing: choose the organisation you are working for and retry.');
+  if (!ods)
+    throw new ErsError(
+      400,
+      'MISSING_HEADER',
+      'The NHSD-End-User-Organisation-ODS header is missing: choose the organisation you are working for and retry.',
+    );
   if (!allowed.includes(businessFunction)) {
     throw new ErsError(403, 'FORBIDDEN', `The ${businessFunction} role may not do this in e-RS: switch to a role that may and retry.`);
   }
   const role = user.roles.find((r) => r.organisation.ods === ods && r.businessFunctions.some((f) => f === businessFunction));
-  if (!role) throw new ErsError(403, 'NO_ACCESS', `You do not hold the ${businessFunction} role at ${ods}: choose one of your own roles and retry.`);
+  if (!role)
+    throw new ErsError(403, 'NO_ACCESS', `You do not hold the ${businessFunction} role at ${ods}: choose one of your own roles and retry.`);
 
   // A040 is how a clinician admin finds whom to act for, so it names no one.
   if (operation === 'A040') return { claims, user, role, businessFunction, ods, onBehalfOf: null, actingUid: user.uid };
   const onBehalfOf = header(request, 'nhsd-ers-on-behalf-of-user-id') ?? null;
   if (businessFunction === 'SERVICE_PROVIDER_CLINICIAN_ADMIN') {
-    if (!onBehalfOf) throw new ErsError(403, 'FORBIDDEN', 'A clinician admin must say which clinician they act for (NHSD-eRS-On-Behalf-Of-User-ID): choose a clinician and retry.');
-    if (!role.actsFor.includes(onBehalfOf)) throw new ErsError(403, 'FORBIDDEN', 'You are not set up to act for that clinician: choose one of your clinicians and retry.');
+    if (!onBehalfOf)
+      throw new ErsError(
+        403,
+        'FORBIDDEN',
+        'A clinician admin must say which clinician they act for (NHSD-eRS-On-Behalf-Of-User-ID): choose a clinician and retry.',
+      );
+    if (!role.actsFor.includes(onBehalfOf))
+      throw new ErsError(403, 'FORBIDDEN', 'You are not set up to act for that clinician: choose one of your clinicians and retry.');
   } else if (onBehalfOf) {
-    throw new ErsError(403, 'FORBIDDEN', 'Only a clinician admin may act on behalf of another user: remove NHSD-eRS-On-Behalf-Of-User-ID and retry.');
+    throw new ErsError(
+      403,
+      'FORBIDDEN',
+      'Only a clinician admin may act on behalf of another user: remove NHSD-eRS-On-Behalf-Of-User-ID and retry.',
+    );
   }
   return { claims, user, role, businessFunction, ods, onBehalfOf, actingUid: onBehalfOf ?? user.uid };
 }

@@ -119,7 +119,12 @@ export async function startErsEmulator(options: ErsEmulatorOptions): Promise<Ers
   async function injectFault(): Promise<{ error: ErsError; fault: OperationRecord['fault'] } | null> {
     const retryAfter = faults.rateLimited(Date.now());
     if (retryAfter !== null) {
-      return { error: new ErsError(429, 'TOO_MANY_REQUESTS', 'Too many requests were sent to e-RS: wait and retry.', { 'Retry-After': String(retryAfter) }), fault: 'rate-limited' };
+      return {
+        error: new ErsError(429, 'TOO_MANY_REQUESTS', 'Too many requests were sent to e-RS: wait and retry.', {
+          'Retry-After': String(retryAfter),
+        }),
+        fault: 'rate-limited',
+      };
     }
     const latency = faults.latencyMs();
     if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
@@ -133,7 +138,8 @@ export async function startErsEmulator(options: ErsEmulatorOptions): Promise<Ers
     if (!match.route) {
       // Another method on a known path is no endpoint either: the e-RS specification
       // documents no 405, and NHS's own sandbox answers it 404.
-      if (match.allowed.length > 0) throw new ErsError(404, 'NOT_FOUND', `e-RS has no ${request.method ?? ''} endpoint here: use ${match.allowed.join(' or ')}.`);
+      if (match.allowed.length > 0)
+        throw new ErsError(404, 'NOT_FOUND', `e-RS has no ${request.method ?? ''} endpoint here: use ${match.allowed.join(' or ')}.`);
       throw new ErsError(404, 'NOT_FOUND', 'e-RS has no such endpoint: check the URL.');
     }
     const route = match.route;
@@ -212,7 +218,14 @@ export async function startErsEmulator(options: ErsEmulatorOptions): Promise<Ers
     } catch (error) {
       logger.warn('ers.response.write_failed', { operation, message: error instanceof Error ? error.message : String(error) });
     }
-    const entry: OperationRecord = { operation, method: request.method ?? 'GET', path: rawUrl, status: reply.status, time, durationMs: Date.now() - startedMs };
+    const entry: OperationRecord = {
+      operation,
+      method: request.method ?? 'GET',
+      path: rawUrl,
+      status: reply.status,
+      time,
+      durationMs: Date.now() - startedMs,
+    };
     if (correlationId !== undefined) entry.correlationId = correlationId;
     if (fault) entry.fault = fault;
     record(entry);

@@ -41,20 +41,27 @@ export const NO_FAULTS: FaultConfig = {
 };
 
 function checkShare(name: string, value: number): void {
-  if (!Number.isFinite(value) || value < 0 || value > 1) throw new RangeError(`Fault setting ${name} must be a share between 0 and 1, not ${value}.`);
+  if (!Number.isFinite(value) || value < 0 || value > 1)
+    throw new RangeError(`Fault setting ${name} must be a share between 0 and 1, not ${value}.`);
 }
 
 export function validateFaults(config: FaultConfig): FaultConfig {
-  if (!Number.isFinite(config.latencyMs) || config.latencyMs < 0) throw new RangeError(`Fault setting latencyMs must be zero or more milliseconds, not ${config.latencyMs}.`);
+  if (!Number.isFinite(config.latencyMs) || config.latencyMs < 0)
+    throw new RangeError(`Fault setting latencyMs must be zero or more milliseconds, not ${config.latencyMs}.`);
   checkShare('serverErrorRate', config.serverErrorRate);
   checkShare('dropRate', config.dropRate);
   checkShare('loseAnswerRate', config.loseAnswerRate);
-  if (![500, 502, 503, 504].includes(config.serverErrorStatus)) throw new RangeError(`Fault setting serverErrorStatus must be 500, 502, 503 or 504, not ${config.serverErrorStatus}.`);
+  if (![500, 502, 503, 504].includes(config.serverErrorStatus))
+    throw new RangeError(`Fault setting serverErrorStatus must be 500, 502, 503 or 504, not ${config.serverErrorStatus}.`);
   if (config.rateLimitPerSecond !== null && (!Number.isFinite(config.rateLimitPerSecond) || config.rateLimitPerSecond <= 0)) {
     throw new RangeError(`Fault setting rateLimitPerSecond must be a positive number or null, not ${config.rateLimitPerSecond}.`);
   }
-  if (!Number.isFinite(config.commitDelayMs) || config.commitDelayMs < 0) throw new RangeError(`Fault setting commitDelayMs must be zero or more milliseconds, not ${config.commitDelayMs}.`);
-  if (config.onlyOperations !== null && (!Array.isArray(config.onlyOperations) || !config.onlyOperations.every((op) => typeof op === 'string'))) {
+  if (!Number.isFinite(config.commitDelayMs) || config.commitDelayMs < 0)
+    throw new RangeError(`Fault setting commitDelayMs must be zero or more milliseconds, not ${config.commitDelayMs}.`);
+  if (
+    config.onlyOperations !== null &&
+    (!Array.isArray(config.onlyOperations) || !config.onlyOperations.every((op) => typeof op === 'string'))
+  ) {
     throw new RangeError('Fault setting onlyOperations must be a list of operation ids (such as A026) or null.');
   }
   return config;

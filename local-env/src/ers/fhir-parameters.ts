@@ -29,7 +29,8 @@ export class ParametersBody {
       if (!isObject(item) || typeof item.name !== 'string') {
         throw unprocessable('INVALID_FHIR_STRUCTURE', `parameter[${index}] must be an object with a name.`);
       }
-      if (!allowed.includes(item.name)) throw unprocessable('UNEXPECTED_FIELD', `'parameter[${index}]' (${item.name}) unknown parameter name.`);
+      if (!allowed.includes(item.name))
+        throw unprocessable('UNEXPECTED_FIELD', `'parameter[${index}]' (${item.name}) unknown parameter name.`);
       byName.set(item.name, [...(byName.get(item.name) ?? []), item]);
     });
     return new ParametersBody(byName);
@@ -57,7 +58,8 @@ export class ParametersBody {
     if (!item) return undefined;
     if (typeof item.valueString !== 'string') throw unprocessable('INVALID_VALUE', `The ${name} parameter needs a valueString.`);
     if (required && item.valueString.trim() === '') throw unprocessable('MISSING_VALUE', `The ${name} parameter is empty: it is required.`);
-    if (maxLength !== undefined && item.valueString.length > maxLength) throw unprocessable('INVALID_VALUE', `The ${name} parameter is longer than ${maxLength} characters.`);
+    if (maxLength !== undefined && item.valueString.length > maxLength)
+      throw unprocessable('INVALID_VALUE', `The ${name} parameter is longer than ${maxLength} characters.`);
     return item.valueString;
   }
 
@@ -77,7 +79,8 @@ export class ParametersBody {
     let codingValue: unknown = item.valueCoding;
     if (codingValue === undefined && isObject(item.valueCodeableConcept)) {
       const codings = item.valueCodeableConcept.coding;
-      if (!Array.isArray(codings) || codings.length !== 1) throw unprocessable('INVALID_FHIR_STRUCTURE', `The ${name} parameter needs exactly one coding.`);
+      if (!Array.isArray(codings) || codings.length !== 1)
+        throw unprocessable('INVALID_FHIR_STRUCTURE', `The ${name} parameter needs exactly one coding.`);
       codingValue = codings[0];
     }
     if (!isObject(codingValue) || typeof codingValue.code !== 'string' || typeof codingValue.system !== 'string') {
@@ -92,7 +95,8 @@ export class ParametersBody {
     const item = this.single(name, false);
     if (!item) return undefined;
     const value = item.valueIdentifier;
-    if (!isObject(value) || typeof value.value !== 'string' || value.value === '') throw unprocessable('INVALID_VALUE', `The ${name} parameter needs a valueIdentifier with a value.`);
+    if (!isObject(value) || typeof value.value !== 'string' || value.value === '')
+      throw unprocessable('INVALID_VALUE', `The ${name} parameter needs a valueIdentifier with a value.`);
     if (value.system !== system) throw unprocessable('INVALID_VALUE', `The ${name} parameter's identifier must use the system ${system}.`);
     return value.value;
   }
@@ -102,7 +106,8 @@ export class ParametersBody {
     const item = this.single(name, required);
     if (!item) return undefined;
     const value = item.valueReference;
-    if (!isObject(value) || typeof value.reference !== 'string') throw unprocessable('INVALID_VALUE', `The ${name} parameter needs a valueReference with a reference.`);
+    if (!isObject(value) || typeof value.reference !== 'string')
+      throw unprocessable('INVALID_VALUE', `The ${name} parameter needs a valueReference with a reference.`);
     return value.reference;
   }
 }
@@ -116,11 +121,17 @@ export interface AttachmentRequest {
  * A DocumentReference naming an uploaded file (guidanceAttachmentFile, reviewAttachmentFile):
  * the type e-RS expects for that parameter and a `Binary/<id>` URL.
  */
-export function attachmentRequests(body: ParametersBody, name: string, expectedType: string, attachmentTypeSystem: string): AttachmentRequest[] {
+export function attachmentRequests(
+  body: ParametersBody,
+  name: string,
+  expectedType: string,
+  attachmentTypeSystem: string,
+): AttachmentRequest[] {
   return body.all(name).map((item, index) => {
     const resource = item.resource;
     const where = `${name}[${index}]`;
-    if (!isObject(resource) || resource.resourceType !== 'DocumentReference') throw unprocessable('INVALID_FHIR_STRUCTURE', `${where} must hold a DocumentReference resource.`);
+    if (!isObject(resource) || resource.resourceType !== 'DocumentReference')
+      throw unprocessable('INVALID_FHIR_STRUCTURE', `${where} must hold a DocumentReference resource.`);
     const type = isObject(resource.type) && Array.isArray(resource.type.coding) ? resource.type.coding[0] : undefined;
     if (!isObject(type) || type.system !== attachmentTypeSystem || type.code !== expectedType) {
       throw unprocessable('INVALID_CODE', `${where} must have the attachment type ${expectedType}.`);

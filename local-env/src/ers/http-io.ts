@@ -73,6 +73,11 @@ export function accepts(request: IncomingMessage, mediaType: string): boolean {
   const [type] = mediaType.split('/');
   return accept.split(',').some((part) => {
     const range = (part.split(';')[0] ?? '').trim().toLowerCase();
-    return range === '*/*' || range === mediaType || range === `${type}/*` || (mediaType === 'application/fhir+json' && range === 'application/json');
+    return (
+      range === '*/*' ||
+      range === mediaType ||
+      range === `${type}/*` ||
+      (mediaType === 'application/fhir+json' && range === 'application/json')
+    );
   });
 }

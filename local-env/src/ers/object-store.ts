@@ -40,7 +40,10 @@ export async function startObjectStore(options: ObjectStoreOptions): Promise<Obj
   const sign = (id: string, expires: number) => createHmac('sha256', secret).update(`${id}\n${expires}`).digest('hex');
   let origin = '';
 
-  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<{ status: number; fault?: OperationRecord['fault'] }> => {
+  const handle = async (
+    request: IncomingMessage,
+    response: ServerResponse,
+  ): Promise<{ status: number; fault?: OperationRecord['fault'] }> => {
     const url = new URL(request.url ?? '/', origin);
     const fail = (status: number, code: string, message: string) => {
       writeReply(response, { status, headers: { 'Content-Type': 'application/xml' }, body: xmlError(code, message) }, false);
@@ -48,20 +51,28 @@ export async function startObjectStore(options: ObjectStoreOptions): Promise<Obj
     };
     if (request.method !== 'GET' && request.method !== 'HEAD') return fail(405, 'MethodNotAllowed', 'Only GET is allowed on this URL.');
     if (request.headers.authorization !== undefined) {
-      return fail(400, 'InvalidArgument', 'Only one auth mechanism allowed: the signed URL is the credential, so send no Authorization header.');
+      return fail(
+        400,
+        'InvalidArgument',
+        'Only one auth mechanism allowed: the signed URL is the credential, so send no Authorization header.',
+      );
     }
     const match = /^\/ers-attachments\/([0-9a-f-]{36})$/.exec(url.pathname);
     const expires = Number(url.searchParams.get('expires'));
     const signature = url.searchParams.get('signature') ?? '';
-    if (!match?.[1] || !Number.isFinite(expires) || !/^[0-9a-f]{64}$/.test(signature)) return fail(403, 'AccessDenied', 'This URL is not a valid signed attachment URL.');
+    if (!match?.[1] || !Number.isFinite(expires) || !/^[0-9a-f]{64}$/.test(signature))
+      return fail(403, 'AccessDenied', 'This URL is not a valid signed attachment URL.');
     const expected = Buffer.from(sign(match[1], expires), 'hex');
-    if (!timingSafeEqual(expected, Buffer.from(signature, 'hex'))) return fail(403, 'SignatureDoesNotMatch', 'The signature of this URL does not match.');
-    if (options.now().getTime() / 1000 > expires) return fail(403, 'AccessDenied', 'Request has expired: ask e-RS for the attachment again.');
+    if (!timingSafeEqual(expected, Buffer.from(signature, 'hex')))
+      return fail(403, 'SignatureDoesNotMatch', 'The signature of this URL does not match.');
+    if (options.now().getTime() / 1000 > expires)
+      return fail(403, 'AccessDenied', 'Request has expired: ask e-RS for the attachment again.');
     const binary = options.find(match[1]);
     if (!binary) return fail(404, 'NoSuchKey', 'The file no longer exists.');
     const targeted = options.faults.appliesTo('OBJECT_STORE');
     const serverError = targeted ? options.faults.serverError() : null;
-    if (serverError !== null) return { ...fail(serverError, 'ServiceUnavailable', 'Please reduce your request rate.'), fault: 'server-error' };
+    if (serverError !== null)
+      return { ...fail(serverError, 'ServiceUnavailable', 'Please reduce your request rate.'), fault: 'server-error' };
     const bytes = await options.bytes(binary);
     const drop = targeted && options.faults.shouldDrop();
     writeReply(
@@ -91,10 +102,22 @@ export async function startObjectStore(options: ObjectStoreOptions): Promise<Obj
         outcome = await handle(request, response);
       } catch (error) {
         options.logger.error('ers.object_store.failed', { message: error instanceof Error ? error.message : String(error) });
-        if (!response.headersSent) writeReply(response, { status: 500, headers: { 'Content-Type': 'application/xml' }, body: xmlError('InternalError', 'The file could not be read.') }, false);
+        if (!response.headersSent)
+          writeReply(
+            response,
+            { status: 500, headers: { 'Content-Type': 'application/xml' }, body: xmlError('InternalError', 'The file could not be read.') },
+            false,
+          );
         outcome = { status: 500 };
       }
-      const entry: OperationRecord = { operation: 'OBJECT_STORE', method: request.method ?? 'GET', path: (request.url ?? '').split('?')[0] ?? '', status: outcome.status, time: started.toISOString(), durationMs: Date.now() - startedMs };
+      const entry: OperationRecord = {
+        operation: 'OBJECT_STORE',
+        method: request.method ?? 'GET',
+        path: (request.url ?? '').split('?')[0] ?? '',
+        status: outcome.status,
+        time: started.toISOString(),
+        durationMs: Date.now() - startedMs,
+      };
       if (outcome.fault) entry.fault = outcome.fault;
       options.record(entry);
     })();

@@ -41,10 +41,17 @@ const JSON_LIMIT = 1024 * 1024;
  */
 export async function readFhirJson(context: OperationContext): Promise<unknown> {
   const contentType = (header(context.request, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase();
-  const body = await readBody(context.request, JSON_LIMIT, () => badRequest('INVALID_VALUE', 'The request body is larger than e-RS accepts (1 MB): send a smaller request.'));
-  if (body.length === 0) throw unprocessable('MISSING_VALUE', 'The request body is empty: send the FHIR Parameters resource this operation needs.');
+  const body = await readBody(context.request, JSON_LIMIT, () =>
+    badRequest('INVALID_VALUE', 'The request body is larger than e-RS accepts (1 MB): send a smaller request.'),
+  );
+  if (body.length === 0)
+    throw unprocessable('MISSING_VALUE', 'The request body is empty: send the FHIR Parameters resource this operation needs.');
   if (contentType !== 'application/fhir+json') {
-    throw new ErsError(415, 'UNSUPPORTED_MEDIA_TYPE', `The request body must be sent as application/fhir+json, not ${contentType || 'an unstated type'}: correct the Content-Type and retry.`);
+    throw new ErsError(
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      `The request body must be sent as application/fhir+json, not ${contentType || 'an unstated type'}: correct the Content-Type and retry.`,
+    );
   }
   try {
     return JSON.parse(body.toString('utf8')) as unknown;
@@ -68,7 +75,8 @@ export function ifMatchVersion(context: OperationContext): number | null {
   const value = header(context.request, 'if-match');
   if (value === undefined) return null;
   const match = /^W\/"(\d+)"$/.exec(value.trim());
-  if (!match) throw badRequest('INVALID_VALUE', `If-Match must be a weak ETag such as W/"4", not ${value}: send the version from the last read.`);
+  if (!match)
+    throw badRequest('INVALID_VALUE', `If-Match must be a weak ETag such as W/"4", not ${value}: send the version from the last read.`);
   return Number(match[1]);
 }
 
@@ -81,7 +89,11 @@ export const STALE_VERSION_STATUS = 412;
 
 export function requireCurrentVersion(sent: number, current: number, what: string): void {
   if (sent !== current) {
-    throw new ErsError(STALE_VERSION_STATUS, 'VERSION_MISMATCH', `${what} has changed since you read it (now version ${current}, you sent ${sent}): reload it, check the changes and try again.`);
+    throw new ErsError(
+      STALE_VERSION_STATUS,
+      'VERSION_MISMATCH',
+      `${what} has changed since you read it (now version ${current}, you sent ${sent}): reload it, check the changes and try again.`,
+    );
   }
 }
 

@@ -79,7 +79,8 @@ const ERS_SYSTEM = 'https://fhir.nhs.uk/CodeSystem/ers-error-codes';
 function r4Coding(error: ErsError): { system: string; code: string } {
   if (error.status === 401) return { system: APIM_SYSTEM, code: 'ACCESS_DENIED' };
   if (error.status === 429) return { system: APIM_SYSTEM, code: 'TOO_MANY_REQUESTS' };
-  if (['PENDING', 'THREATS_FOUND', 'VALIDATION_FAILED', 'NO_RELATIONSHIP'].includes(error.code)) return { system: ERS_SYSTEM, code: error.code };
+  if (['PENDING', 'THREATS_FOUND', 'VALIDATION_FAILED', 'NO_RELATIONSHIP'].includes(error.code))
+    return { system: ERS_SYSTEM, code: error.code };
   if (error.code === 'NO_ACCESS') return { system: APIM_SYSTEM, code: 'ACCESS_DENIED' };
   const byStatus: Record<number, string> = {
     400: 'REC_BAD_REQUEST',

@@ -37,10 +37,18 @@ export function requireReferral(context: OperationContext, ubrn: string): Referr
   checkUbrn(ubrn);
   const referral = context.store.referral(ubrn);
   if (!referral) {
-    if (context.store.adviceRequest(ubrn)) throw unprocessable('INVALID_REQUEST_TYPE', `${ubrn} is an advice and guidance request, not a referral: use the advice and guidance operations.`);
+    if (context.store.adviceRequest(ubrn))
+      throw unprocessable(
+        'INVALID_REQUEST_TYPE',
+        `${ubrn} is an advice and guidance request, not a referral: use the advice and guidance operations.`,
+      );
     throw notFound('REFERENCE_NOT_FOUND', `No referral has the UBRN ${ubrn}: check the UBRN.`);
   }
-  if (!referralVisibleTo(referral, context.caller)) throw unprocessable('NO_RELATIONSHIP', `Your organisation has no relationship with referral ${ubrn}: switch to the organisation it was sent to.`);
+  if (!referralVisibleTo(referral, context.caller))
+    throw unprocessable(
+      'NO_RELATIONSHIP',
+      `Your organisation has no relationship with referral ${ubrn}: switch to the organisation it was sent to.`,
+    );
   return referral;
 }
 
@@ -48,10 +56,18 @@ export function requireAdvice(context: OperationContext, ubrn: string): AdviceRe
   checkUbrn(ubrn);
   const advice = context.store.adviceRequest(ubrn);
   if (!advice) {
-    if (context.store.referral(ubrn)) throw unprocessable('INVALID_REQUEST_TYPE', `${ubrn} is a referral, not an advice and guidance request: use the referral operations.`);
+    if (context.store.referral(ubrn))
+      throw unprocessable(
+        'INVALID_REQUEST_TYPE',
+        `${ubrn} is a referral, not an advice and guidance request: use the referral operations.`,
+      );
     throw notFound('REFERENCE_NOT_FOUND', `No advice and guidance request has the UBRN ${ubrn}: check the UBRN.`);
   }
-  if (!adviceVisibleTo(advice, context.caller)) throw unprocessable('NO_RELATIONSHIP', `Your organisation has no relationship with advice and guidance request ${ubrn}: switch to the organisation it was sent to.`);
+  if (!adviceVisibleTo(advice, context.caller))
+    throw unprocessable(
+      'NO_RELATIONSHIP',
+      `Your organisation has no relationship with advice and guidance request ${ubrn}: switch to the organisation it was sent to.`,
+    );
   return advice;
 }
 
@@ -72,16 +88,25 @@ export function binaryVisibleTo(store: ErsStore, binary: BinaryRecord, caller: C
  * Attaches uploaded files to `ubrn`. e-RS only lets a file be attached where it was uploaded
  * for that request (NHSD-eRS-Referral-ID) and only once.
  */
-export function attachUploads(context: OperationContext, ubrn: string, requests: readonly AttachmentRequest[], type: AttachmentType): Attachment[] {
+export function attachUploads(
+  context: OperationContext,
+  ubrn: string,
+  requests: readonly AttachmentRequest[],
+  type: AttachmentType,
+): Attachment[] {
   const seen = new Set<string>();
   const now = context.now().toISOString();
   const checked = requests.map((request) => {
     const binary = context.store.binary(request.binaryId);
     if (!binary) throw unprocessable('REFERENCE_NOT_FOUND', `No uploaded file has the id ${request.binaryId}: upload it first (A020).`);
     if (binary.referralId !== ubrn) {
-      throw unprocessable('INAPPROPRIATE_VALUE', `File ${request.binaryId} was not uploaded for ${ubrn}: upload it again with NHSD-eRS-Referral-ID ${ubrn}.`);
+      throw unprocessable(
+        'INAPPROPRIATE_VALUE',
+        `File ${request.binaryId} was not uploaded for ${ubrn}: upload it again with NHSD-eRS-Referral-ID ${ubrn}.`,
+      );
     }
-    if (binary.attachedAs !== undefined || seen.has(binary.id)) throw unprocessable('DUPLICATE_FILENAME', `File ${binary.fileName} is already attached: attach each upload once.`);
+    if (binary.attachedAs !== undefined || seen.has(binary.id))
+      throw unprocessable('DUPLICATE_FILENAME', `File ${binary.fileName} is already attached: attach each upload once.`);
     seen.add(binary.id);
     return { request, binary };
   });

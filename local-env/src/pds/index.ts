@@ -100,7 +100,11 @@ export async function startPdsEmulator(options: PdsEmulatorOptions): Promise<Pds
   let records: PdsRequestRecord[] = [];
 
   // The records follow the seed: worked out again only when the seed's patients change.
-  let built: { from: readonly Patient[]; byNumber: Map<string, { patient: Patient; state: PdsScenario | null; id: string }>; scenarios: PdsScenarios } | null = null;
+  let built: {
+    from: readonly Patient[];
+    byNumber: Map<string, { patient: Patient; state: PdsScenario | null; id: string }>;
+    scenarios: PdsScenarios;
+  } | null = null;
   function index() {
     const patients = options.patients();
     if (built?.from === patients) return built;
@@ -131,24 +135,55 @@ export async function startPdsEmulator(options: PdsEmulatorOptions): Promise<Pds
 
   async function answer(request: IncomingMessage, pathname: string): Promise<Reply> {
     const match = new RegExp(`^${PDS_PATH}/Patient/([^/]*)$`).exec(pathname);
-    if (!match) throw new PdsProblem(404, 'UNSUPPORTED_SERVICE', 'Unsupported Service', 'not-supported', 'The local PDS answers GET /Patient/{id} only.');
-    if (request.method !== 'GET') throw new PdsProblem(405, 'METHOD_NOT_ALLOWED', 'Method not allowed', 'not-supported', undefined, { Allow: 'GET' });
+    if (!match)
+      throw new PdsProblem(
+        404,
+        'UNSUPPORTED_SERVICE',
+        'Unsupported Service',
+        'not-supported',
+        'The local PDS answers GET /Patient/{id} only.',
+      );
+    if (request.method !== 'GET')
+      throw new PdsProblem(405, 'METHOD_NOT_ALLOWED', 'Method not allowed', 'not-supported', undefined, { Allow: 'GET' });
 
     const authorization = header(request, 'authorization');
     const token = authorization === undefined ? undefined : /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
-    if (authorization !== undefined && token === undefined) throw new PdsProblem(401, 'ACCESS_DENIED', 'Access Denied - Unauthorised', 'forbidden', 'The Authorization header is not a bearer token.');
+    if (authorization !== undefined && token === undefined)
+      throw new PdsProblem(
+        401,
+        'ACCESS_DENIED',
+        'Access Denied - Unauthorised',
+        'forbidden',
+        'The Authorization header is not a bearer token.',
+      );
     try {
       await options.tokens.verify(token);
     } catch (error) {
-      if (error instanceof AccessTokenError) throw new PdsProblem(401, 'ACCESS_DENIED', 'Access Denied - Unauthorised', 'forbidden', `Invalid access token: ${error.problem}.`);
+      if (error instanceof AccessTokenError)
+        throw new PdsProblem(401, 'ACCESS_DENIED', 'Access Denied - Unauthorised', 'forbidden', `Invalid access token: ${error.problem}.`);
       throw error;
     }
 
     const requestId = header(request, 'x-request-id');
-    if (requestId === undefined) throw new PdsProblem(400, 'MISSING_VALUE', 'Required value is missing', 'required', "Invalid request with error - X-Request-ID header must be supplied to access this resource");
-    if (!UUID.test(requestId)) throw new PdsProblem(400, 'INVALID_VALUE', 'Provided value is invalid', 'value', "Invalid value - 'X-Request-ID' header must be a UUID");
+    if (requestId === undefined)
+      throw new PdsProblem(
+        400,
+        'MISSING_VALUE',
+        'Required value is missing',
+        'required',
+        'Invalid request with error - X-Request-ID header must be supplied to access this resource',
+      );
+    if (!UUID.test(requestId))
+      throw new PdsProblem(
+        400,
+        'INVALID_VALUE',
+        'Provided value is invalid',
+        'value',
+        "Invalid value - 'X-Request-ID' header must be a UUID",
+      );
     const urid = header(request, 'nhsd-session-urid');
-    if (urid !== undefined && !/^\d+$/.test(urid)) throw new PdsProblem(400, 'INVALID_VALUE', 'Provided value is invalid', 'value', "Invalid value - 'NHSD-Session-URID' header");
+    if (urid !== undefined && !/^\d+$/.test(urid))
+      throw new PdsProblem(400, 'INVALID_VALUE', 'Provided value is invalid', 'value', "Invalid value - 'NHSD-Session-URID' header");
 
     let id = match[1] ?? '';
     try {
@@ -174,11 +209,27 @@ export async function startPdsEmulator(options: PdsEmulatorOptions): Promise<Pds
     let authorised = false;
     try {
       const retryAfter = faults.rateLimited(Date.now());
-      if (retryAfter !== null) throw new PdsProblem(429, 'TOO_MANY_REQUESTS', 'Too Many Requests', 'throttled', 'You have exceeded your application\'s rate limit.', { 'Retry-After': String(retryAfter) });
+      if (retryAfter !== null)
+        throw new PdsProblem(
+          429,
+          'TOO_MANY_REQUESTS',
+          'Too Many Requests',
+          'throttled',
+          "You have exceeded your application's rate limit.",
+          { 'Retry-After': String(retryAfter) },
+        );
       const latency = faults.latencyMs();
       if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
       const failure = faults.serverError();
-      if (failure !== null) throw new PdsProblem(failure, 'SERVICE_UNAVAILABLE', 'Service unavailable', 'transient', undefined, failure === 503 ? { 'Retry-After': '1' } : {});
+      if (failure !== null)
+        throw new PdsProblem(
+          failure,
+          'SERVICE_UNAVAILABLE',
+          'Service unavailable',
+          'transient',
+          undefined,
+          failure === 503 ? { 'Retry-After': '1' } : {},
+        );
       reply = await answer(request, pathname);
       authorised = true;
     } catch (thrown) {

@@ -50,7 +50,14 @@ const CONFIDENTIALITY = 'http://terminology.hl7.org/CodeSystem/v3-Confidentialit
 const VERIFIED = {
   url: 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-NHSNumberVerificationStatus',
   valueCodeableConcept: {
-    coding: [{ system: 'https://fhir.hl7.org.uk/CodeSystem/UKCore-NHSNumberVerificationStatus', version: '1.0.0', code: '01', display: 'Number present and verified' }],
+    coding: [
+      {
+        system: 'https://fhir.hl7.org.uk/CodeSystem/UKCore-NHSNumberVerificationStatus',
+        version: '1.0.0',
+        code: '01',
+        display: 'Number present and verified',
+      },
+    ],
   },
 };
 
@@ -75,7 +82,7 @@ function supersedingNumber(from: string, taken: ReadonlySet<string>): string {
 export function pdsScenarios(patients: readonly Patient[]): PdsScenarios {
   const at = (index: number): string => {
     const patient = patients[index % Math.max(1, patients.length)];
-    if (!patient) throw new Error('The local PDS needs the seed\'s patients.');
+    if (!patient) throw new Error("The local PDS needs the seed's patients.");
     return patient.nhsNumber;
   };
   const taken = new Set(patients.map((p) => p.nhsNumber));
@@ -103,7 +110,11 @@ function dateOfDeath(patient: Patient, referenceDate: string): string {
 }
 
 /** The Patient resource PDS would answer with for this seed patient, in its state. */
-export function pdsPatient(patient: Patient, state: PdsScenario | null, options: { referenceDate: string; id?: string; versionId?: number }): Record<string, unknown> {
+export function pdsPatient(
+  patient: Patient,
+  state: PdsScenario | null,
+  options: { referenceDate: string; id?: string; versionId?: number },
+): Record<string, unknown> {
   const id = options.id ?? patient.nhsNumber;
   const h = hashOf(patient.nhsNumber);
   const since = patient.birthDate;
@@ -113,7 +124,11 @@ export function pdsPatient(patient: Patient, state: PdsScenario | null, options:
     identifier: [{ system: NHS_NUMBER_SYSTEM, value: id, extension: [VERIFIED] }],
     meta: {
       versionId: String(options.versionId ?? 1 + (h % 5)),
-      security: [state === 'restricted' ? { system: CONFIDENTIALITY, code: 'R', display: 'restricted' } : { system: CONFIDENTIALITY, code: 'U', display: 'unrestricted' }],
+      security: [
+        state === 'restricted'
+          ? { system: CONFIDENTIALITY, code: 'R', display: 'restricted' }
+          : { system: CONFIDENTIALITY, code: 'U', display: 'unrestricted' },
+      ],
     },
   };
   if (state === 'minimal') return base;
@@ -121,7 +136,16 @@ export function pdsPatient(patient: Patient, state: PdsScenario | null, options:
   const practice = practices[h % Math.max(1, practices.length)];
   const record: Record<string, unknown> = {
     ...base,
-    name: [{ id: `name-${h % 1000}`, use: 'usual', period: { start: since }, given: [patient.givenName], family: patient.familyName, prefix: [title(patient)] }],
+    name: [
+      {
+        id: `name-${h % 1000}`,
+        use: 'usual',
+        period: { start: since },
+        given: [patient.givenName],
+        family: patient.familyName,
+        prefix: [title(patient)],
+      },
+    ],
     gender: patient.gender,
     birthDate: patient.birthDate,
     multipleBirthInteger: 1,
@@ -136,7 +160,14 @@ export function pdsPatient(patient: Patient, state: PdsScenario | null, options:
           {
             url: 'deathNotificationStatus',
             valueCodeableConcept: {
-              coding: [{ system: 'https://fhir.hl7.org.uk/CodeSystem/UKCore-DeathNotificationStatus', version: '1.0.0', code: '2', display: 'Formal - death notice received from Registrar of Deaths' }],
+              coding: [
+                {
+                  system: 'https://fhir.hl7.org.uk/CodeSystem/UKCore-DeathNotificationStatus',
+                  version: '1.0.0',
+                  code: '2',
+                  display: 'Formal - death notice received from Registrar of Deaths',
+                },
+              ],
             },
           },
           { url: 'systemEffectiveDate', valueDateTime: `${died}T00:00:00+00:00` },
@@ -155,9 +186,19 @@ export function pdsPatient(patient: Patient, state: PdsScenario | null, options:
       postalCode: patient.postcode,
     },
   ];
-  record.telecom = [{ id: `tel-${h % 1000}`, period: { start: since }, system: 'phone', value: `01632 960${String(h % 1000).padStart(3, '0')}`, use: 'home' }];
+  record.telecom = [
+    {
+      id: `tel-${h % 1000}`,
+      period: { start: since },
+      system: 'phone',
+      value: `01632 960${String(h % 1000).padStart(3, '0')}`,
+      use: 'home',
+    },
+  ];
   if (practice) {
-    record.generalPractitioner = [{ id: `gp-${h % 1000}`, type: 'Organization', identifier: { system: ODS_SYSTEM, value: practice.ods, period: { start: since } } }];
+    record.generalPractitioner = [
+      { id: `gp-${h % 1000}`, type: 'Organization', identifier: { system: ODS_SYSTEM, value: practice.ods, period: { start: since } } },
+    ];
   }
   return record;
 }

@@ -84,7 +84,7 @@ export function makeFile(prng: Prng, ids: IdCounter, context: FileContext, reque
   const spec: DocumentSpec = {
     kind: request.kind,
     seed: prng.int(1, 2_147_483_646),
-    title: request.title ?? (DESCRIPTIONS[request.kind] ?? 'Document'),
+    title: request.title ?? DESCRIPTIONS[request.kind] ?? 'Document',
     context: {
       ubrn: context.ubrn,
       nhsNumber: context.nhsNumber,

@@ -32,7 +32,14 @@ export const CLINICIANS: readonly Clinician[] = [
   { uid: '555000000106', title: 'Mr', givenName: 'Tomasz', familyName: 'Wiśniewski', organisations: ['R68'], specialty: 'ORTHOPAEDICS' },
   { uid: '555000000107', title: 'Dr', givenName: 'Nkechi', familyName: 'Adeyemi', organisations: ['R68'], specialty: 'CARDIOLOGY' },
   { uid: '555000000108', title: 'Dr', givenName: 'Rosa', familyName: 'Castellano', organisations: ['R69'], specialty: 'NEUROLOGY' },
-  { uid: '555000000109', title: 'Miss', givenName: 'Fiona', familyName: 'MacLeod', organisations: ['R69', 'R68'], specialty: 'EAR_NOSE_THROAT' },
+  {
+    uid: '555000000109',
+    title: 'Miss',
+    givenName: 'Fiona',
+    familyName: 'MacLeod',
+    organisations: ['R69', 'R68'],
+    specialty: 'EAR_NOSE_THROAT',
+  },
 ];
 
 export const REFERRERS: readonly Referrer[] = [
@@ -70,16 +77,86 @@ const TRUST_SHORT: Record<string, string> = { R69: 'Riverside', R68: 'Northgate'
  * copied from the published examples (shortlists, worklist filters) resolve here too.
  */
 const EXAMPLE_SERVICES: readonly Service[] = [
-  { id: '11000', name: 'Riverside Cardiology Rapid Access Outpatients', ods: 'R69', kind: 'DBS', specialty: 'CARDIOLOGY', clinicType: 'CHEST_PAIN' },
-  { id: '11002', name: 'Riverside Cardiology Heart Failure Outpatients', ods: 'R69', kind: 'DBS', specialty: 'CARDIOLOGY', clinicType: 'HEART_FAILURE' },
-  { id: '11010', name: 'Riverside Cardiology General Outpatients', ods: 'R69', kind: 'DBS', specialty: 'CARDIOLOGY', clinicType: 'HEART_FAILURE' },
-  { id: '11012', name: 'Riverside Cardiology Arrhythmia Outpatients', ods: 'R69', kind: 'DBS', specialty: 'CARDIOLOGY', clinicType: 'ARRHYTHMIA' },
-  { id: '11013', name: 'Riverside Cardiology Westgate Clinic', ods: 'R69', kind: 'DBS', specialty: 'CARDIOLOGY', clinicType: 'HEART_FAILURE' },
-  { id: '21012', name: 'Riverside Cardiology Community Clinic', ods: 'R69', kind: 'DBS', specialty: 'CARDIOLOGY', clinicType: 'ARRHYTHMIA' },
-  { id: '11014', name: 'Riverside Cardiology Advice and Guidance', ods: 'R69', kind: 'ADVICE', specialty: 'CARDIOLOGY', clinicType: 'HEART_FAILURE' },
-  { id: '11016', name: 'Riverside Cardiology Outpatients (booked by the trust)', ods: 'R69', kind: 'IBS', specialty: 'CARDIOLOGY', clinicType: 'HEART_FAILURE' },
-  { id: '11017', name: 'Riverside Cardiology Westgate (booked by the trust)', ods: 'R69', kind: 'IBS', specialty: 'CARDIOLOGY', clinicType: 'CHEST_PAIN' },
-  { id: '11115', name: 'Riverside Cardiology Referral Assessment Service', ods: 'R69', kind: 'TRIAGE', specialty: 'CARDIOLOGY', clinicType: 'CHEST_PAIN' },
+  {
+    id: '11000',
+    name: 'Riverside Cardiology Rapid Access Outpatients',
+    ods: 'R69',
+    kind: 'DBS',
+    specialty: 'CARDIOLOGY',
+    clinicType: 'CHEST_PAIN',
+  },
+  {
+    id: '11002',
+    name: 'Riverside Cardiology Heart Failure Outpatients',
+    ods: 'R69',
+    kind: 'DBS',
+    specialty: 'CARDIOLOGY',
+    clinicType: 'HEART_FAILURE',
+  },
+  {
+    id: '11010',
+    name: 'Riverside Cardiology General Outpatients',
+    ods: 'R69',
+    kind: 'DBS',
+    specialty: 'CARDIOLOGY',
+    clinicType: 'HEART_FAILURE',
+  },
+  {
+    id: '11012',
+    name: 'Riverside Cardiology Arrhythmia Outpatients',
+    ods: 'R69',
+    kind: 'DBS',
+    specialty: 'CARDIOLOGY',
+    clinicType: 'ARRHYTHMIA',
+  },
+  {
+    id: '11013',
+    name: 'Riverside Cardiology Westgate Clinic',
+    ods: 'R69',
+    kind: 'DBS',
+    specialty: 'CARDIOLOGY',
+    clinicType: 'HEART_FAILURE',
+  },
+  {
+    id: '21012',
+    name: 'Riverside Cardiology Community Clinic',
+    ods: 'R69',
+    kind: 'DBS',
+    specialty: 'CARDIOLOGY',
+    clinicType: 'ARRHYTHMIA',
+  },
+  {
+    id: '11014',
+    name: 'Riverside Cardiology Advice and Guidance',
+    ods: 'R69',
+    kind: 'ADVICE',
+    specialty: 'CARDIOLOGY',
+    clinicType: 'HEART_FAILURE',
+  },
+  {
+    id: '11016',
+    name: 'Riverside Cardiology Outpatients (booked by the trust)',
+    ods: 'R69',
+    kind: 'IBS',
+    specialty: 'CARDIOLOGY',
+    clinicType: 'HEART_FAILURE',
+  },
+  {
+    id: '11017',
+    name: 'Riverside Cardiology Westgate (booked by the trust)',
+    ods: 'R69',
+    kind: 'IBS',
+    specialty: 'CARDIOLOGY',
+    clinicType: 'CHEST_PAIN',
+  },
+  {
+    id: '11115',
+    name: 'Riverside Cardiology Referral Assessment Service',
+    ods: 'R69',
+    kind: 'TRIAGE',
+    specialty: 'CARDIOLOGY',
+    clinicType: 'CHEST_PAIN',
+  },
 ];
 
 function buildServices(): Service[] {
@@ -91,7 +168,14 @@ function buildServices(): Service[] {
       const clinicType = clinicTypesFor(specialty.code)[0]?.code ?? specialty.code;
       kinds.forEach((kind, kindIndex) => {
         const id = String(30000 + trustIndex * 10000 + specialtyIndex * 10 + kindIndex);
-        services.push({ id, name: `${TRUST_SHORT[ods] ?? ods} ${specialty.display} ${KIND_LABEL[kind]}`, ods, kind, specialty: specialty.code, clinicType });
+        services.push({
+          id,
+          name: `${TRUST_SHORT[ods] ?? ods} ${specialty.display} ${KIND_LABEL[kind]}`,
+          ods,
+          kind,
+          specialty: specialty.code,
+          clinicType,
+        });
       });
     });
   });

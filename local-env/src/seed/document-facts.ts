@@ -24,7 +24,12 @@ export function patientFacts(patient: Patient): Pick<Context, 'patientName' | 'n
   };
 }
 
-export function stampDocumentFacts(seed: { patients: readonly Patient[]; referrals: readonly Referral[]; advice: readonly AdviceRequest[]; binaries: readonly BinaryRecord[] }): void {
+export function stampDocumentFacts(seed: {
+  patients: readonly Patient[];
+  referrals: readonly Referral[];
+  advice: readonly AdviceRequest[];
+  binaries: readonly BinaryRecord[];
+}): void {
   const patients = new Map(seed.patients.map((p) => [p.nhsNumber, p]));
   const binaries = new Map(seed.binaries.map((b) => [b.id, b]));
   const items = new Map<string, { nhsNumber: string; priority: Priority }>();

@@ -34,7 +34,14 @@ export const EXAMPLE_REFERRAL_UBRNS = [
   '000000070012',
 ] as const;
 
-export const EXAMPLE_ADVICE_UBRNS = ['000000070000', '000000070001', '000000070002', '000000070003', '000000070004', '000049146177'] as const;
+export const EXAMPLE_ADVICE_UBRNS = [
+  '000000070000',
+  '000000070001',
+  '000000070002',
+  '000000070003',
+  '000000070004',
+  '000049146177',
+] as const;
 
 /** The attachment the A006/A042 examples fetch: the letter on referral 000000070000. */
 export const EXAMPLE_BINARY_ID = 'c8d5ba0a-5e5b-4b8a-8ed3-4f0c3c1d7e2a';
@@ -87,7 +94,15 @@ export function buildExampleItems(patients: readonly Patient[], referenceDate: D
     return made.attachment;
   };
   const letter = (ubrn: string, p: Patient, indexed: string, extra: Partial<FileRequest> = {}): Attachment =>
-    file(ubrn, p, { kind: 'pdf-letter', type: 'REFERRER', indexed, attachedBy: REFERRER.uid, attachedByOrg: REFERRER.ods, fileName: 'referral-letter.pdf', ...extra });
+    file(ubrn, p, {
+      kind: 'pdf-letter',
+      type: 'REFERRER',
+      indexed,
+      attachedBy: REFERRER.uid,
+      attachedByOrg: REFERRER.ods,
+      fileName: 'referral-letter.pdf',
+      ...extra,
+    });
 
   const base = (ubrn: string, p: Patient, created: string, overrides: Partial<Referral>): Referral => ({
     ubrn,
@@ -135,7 +150,13 @@ export function buildExampleItems(patients: readonly Patient[], referenceDate: D
     const created = at(20);
     referrals.push(
       base('000000070000', p, created, {
-        attachments: [letter('000000070000', p, created, { binaryId: EXAMPLE_BINARY_ID, attachedBy: REFERRER_ADMIN_ROLE.uid, attachedOnBehalfOf: REFERRER.uid })],
+        attachments: [
+          letter('000000070000', p, created, {
+            binaryId: EXAMPLE_BINARY_ID,
+            attachedBy: REFERRER_ADMIN_ROLE.uid,
+            attachedOnBehalfOf: REFERRER.uid,
+          }),
+        ],
       }),
     );
   }
@@ -223,10 +244,39 @@ export function buildExampleItems(patients: readonly Patient[], referenceDate: D
           comment,
         },
         attachments: [
-          file('000000070004', p, { kind: 'pdf-advice-overview', type: 'REFERRER', indexed: converted, attachedBy: CONSULTANT_UID, attachedByOrg: 'R69', fileName: 'Advice and guidance conversation - 000000070004.pdf', description: null }),
-          file('000000070004', p, { kind: 'png', type: 'ADVICE_REQUEST', indexed: created, attachedBy: REFERRER.uid, attachedByOrg: REFERRER.ods, fileName: 'ecg-trace.png' }),
-          file('000000070004', p, { kind: 'png', type: 'GUIDANCE_RESPONSE', indexed: converted, attachedBy: CONSULTANT_UID, attachedByOrg: 'R69', fileName: 'blood-results.png' }),
-          file('000000070004', p, { kind: 'png', type: 'PROVIDER', indexed: converted, attachedBy: CONSULTANT_UID, attachedByOrg: 'R69', fileName: 'spirometry.png' }),
+          file('000000070004', p, {
+            kind: 'pdf-advice-overview',
+            type: 'REFERRER',
+            indexed: converted,
+            attachedBy: CONSULTANT_UID,
+            attachedByOrg: 'R69',
+            fileName: 'Advice and guidance conversation - 000000070004.pdf',
+            description: null,
+          }),
+          file('000000070004', p, {
+            kind: 'png',
+            type: 'ADVICE_REQUEST',
+            indexed: created,
+            attachedBy: REFERRER.uid,
+            attachedByOrg: REFERRER.ods,
+            fileName: 'ecg-trace.png',
+          }),
+          file('000000070004', p, {
+            kind: 'png',
+            type: 'GUIDANCE_RESPONSE',
+            indexed: converted,
+            attachedBy: CONSULTANT_UID,
+            attachedByOrg: 'R69',
+            fileName: 'blood-results.png',
+          }),
+          file('000000070004', p, {
+            kind: 'png',
+            type: 'PROVIDER',
+            indexed: converted,
+            attachedBy: CONSULTANT_UID,
+            attachedByOrg: 'R69',
+            fileName: 'spirometry.png',
+          }),
         ],
         convertedFromAdvice: '000000070004',
       }),
@@ -272,8 +322,24 @@ export function buildExampleItems(patients: readonly Patient[], referenceDate: D
       base('000000070012', p, created, {
         attachments: [
           letter('000000070012', p, created, { ...onBehalf, availability: 'PENDING', fileName: 'referral-letter-1.pdf' }),
-          file('000000070012', p, { kind: 'png', type: 'REFERRER', indexed: created, attachedByOrg: REFERRER.ods, ...onBehalf, availability: 'THREATS_FOUND', fileName: 'referral-letter-2.png' }),
-          file('000000070012', p, { kind: 'docx', type: 'REFERRER', indexed: created, attachedByOrg: REFERRER.ods, ...onBehalf, availability: 'VALIDATION_FAILED', fileName: 'referral-letter-3.doc' }),
+          file('000000070012', p, {
+            kind: 'png',
+            type: 'REFERRER',
+            indexed: created,
+            attachedByOrg: REFERRER.ods,
+            ...onBehalf,
+            availability: 'THREATS_FOUND',
+            fileName: 'referral-letter-2.png',
+          }),
+          file('000000070012', p, {
+            kind: 'docx',
+            type: 'REFERRER',
+            indexed: created,
+            attachedByOrg: REFERRER.ods,
+            ...onBehalf,
+            availability: 'VALIDATION_FAILED',
+            fileName: 'referral-letter-3.doc',
+          }),
         ],
       }),
     );
@@ -310,7 +376,13 @@ export function buildExampleItems(patients: readonly Patient[], referenceDate: D
 
   const advice: AdviceRequest[] = [];
   let messageNumber = 70000;
-  const message = (category: AdviceMessage['category'], sender: RoleRef, sent: string, text: string, attachments: Attachment[] = []): AdviceMessage => {
+  const message = (
+    category: AdviceMessage['category'],
+    sender: RoleRef,
+    sent: string,
+    text: string,
+    attachments: Attachment[] = [],
+  ): AdviceMessage => {
     messageNumber += 1;
     return { id: String(messageNumber), sent, category, sender, text, attachments };
   };
@@ -335,7 +407,11 @@ export function buildExampleItems(patients: readonly Patient[], referenceDate: D
     history: [{ version: 1, at: firstRequested, action: 'CREATED', by: REFERRER_ROLE.uid, organisation: REFERRER_ROLE.ods }],
     ...overrides,
   });
-  const adviceFile = (ubrn: string, p: Patient, request: Omit<FileRequest, 'attachedBy' | 'attachedByOrg'> & { by: RoleRef; onBehalfOf?: string }): Attachment => {
+  const adviceFile = (
+    ubrn: string,
+    p: Patient,
+    request: Omit<FileRequest, 'attachedBy' | 'attachedByOrg'> & { by: RoleRef; onBehalfOf?: string },
+  ): Attachment => {
     const { by, onBehalfOf, ...rest } = request;
     const full: FileRequest = { ...rest, attachedBy: by.uid, attachedByOrg: by.ods };
     if (onBehalfOf) full.attachedOnBehalfOf = onBehalfOf;
@@ -350,7 +426,12 @@ export function buildExampleItems(patients: readonly Patient[], referenceDate: D
       adviceBase('000000070000', p, first, {
         lastUpdated: at(2),
         messages: [
-          message('REQUESTER', REFERRER_ROLE, first, 'Breathless on exertion for three months, ankle swelling. Would you advise on further investigation before referral?'),
+          message(
+            'REQUESTER',
+            REFERRER_ROLE,
+            first,
+            'Breathless on exertion for three months, ankle swelling. Would you advise on further investigation before referral?',
+          ),
           message('RESPONDER', CONSULTANT_ROLE, at(7), 'Please arrange an NT-proBNP and an ECG and send me the results.'),
           message('REQUESTER', REFERRER_ROLE, at(2), 'NT-proBNP raised; ECG shows sinus rhythm. Please advise.'),
         ],
@@ -366,13 +447,38 @@ export function buildExampleItems(patients: readonly Patient[], referenceDate: D
         version: 6,
         status: 'REFERRER_TO_SUBMIT_FURTHER_INFORMATION',
         requester: { ...REFERRER_ROLE },
-        attachments: [adviceFile('000000070001', p, { kind: 'png', type: 'REFERRER', indexed: first, by: REFERRER_ADMIN_ROLE, onBehalfOf: REFERRER.uid, fileName: 'upload.png' })],
+        attachments: [
+          adviceFile('000000070001', p, {
+            kind: 'png',
+            type: 'REFERRER',
+            indexed: first,
+            by: REFERRER_ADMIN_ROLE,
+            onBehalfOf: REFERRER.uid,
+            fileName: 'upload.png',
+          }),
+        ],
         messages: [
           message('REQUESTER', REFERRER_ROLE, first, 'Results of recent tests attached. Is a referral needed?', [
-            adviceFile('000000070001', p, { kind: 'pdf-letter', type: 'ADVICE_REQUEST', indexed: first, by: REFERRER_ADMIN_ROLE, onBehalfOf: REFERRER.uid, fileName: 'test-results.pdf', pages: 1 }),
+            adviceFile('000000070001', p, {
+              kind: 'pdf-letter',
+              type: 'ADVICE_REQUEST',
+              indexed: first,
+              by: REFERRER_ADMIN_ROLE,
+              onBehalfOf: REFERRER.uid,
+              fileName: 'test-results.pdf',
+              pages: 1,
+            }),
           ]),
           message('RESPONDER', CONSULTANT_ROLE, at(12), 'Please perform the tests in the attached protocol and send me the results.', [
-            adviceFile('000000070001', p, { kind: 'pdf-letter', type: 'GUIDANCE_RESPONSE', indexed: at(12), by: { ...CONSULTANT_ROLE, uid: ADMIN_UID }, onBehalfOf: CONSULTANT_UID, fileName: 'test-protocol.pdf', pages: 1 }),
+            adviceFile('000000070001', p, {
+              kind: 'pdf-letter',
+              type: 'GUIDANCE_RESPONSE',
+              indexed: at(12),
+              by: { ...CONSULTANT_ROLE, uid: ADMIN_UID },
+              onBehalfOf: CONSULTANT_UID,
+              fileName: 'test-protocol.pdf',
+              pages: 1,
+            }),
           ]),
         ],
         lastUpdated: at(12),
@@ -390,9 +496,30 @@ export function buildExampleItems(patients: readonly Patient[], referenceDate: D
         status: 'REFERRER_TO_SUBMIT_FURTHER_INFORMATION',
         priority: 'TWO_WEEK_WAIT',
         attachments: [
-          adviceFile('000000070002', p, { kind: 'png', type: 'REFERRER', indexed: first, ...onBehalf, availability: 'PENDING', fileName: 'upload-1.png' }),
-          adviceFile('000000070002', p, { kind: 'png', type: 'REFERRER', indexed: first, ...onBehalf, availability: 'THREATS_FOUND', fileName: 'upload-2.png' }),
-          adviceFile('000000070002', p, { kind: 'png', type: 'REFERRER', indexed: first, ...onBehalf, availability: 'VALIDATION_FAILED', fileName: 'upload-3.png' }),
+          adviceFile('000000070002', p, {
+            kind: 'png',
+            type: 'REFERRER',
+            indexed: first,
+            ...onBehalf,
+            availability: 'PENDING',
+            fileName: 'upload-1.png',
+          }),
+          adviceFile('000000070002', p, {
+            kind: 'png',
+            type: 'REFERRER',
+            indexed: first,
+            ...onBehalf,
+            availability: 'THREATS_FOUND',
+            fileName: 'upload-2.png',
+          }),
+          adviceFile('000000070002', p, {
+            kind: 'png',
+            type: 'REFERRER',
+            indexed: first,
+            ...onBehalf,
+            availability: 'VALIDATION_FAILED',
+            fileName: 'upload-3.png',
+          }),
         ],
         messages: [
           message('REQUESTER', REFERRER_ROLE, first, 'Palpitations with dizziness. Advice please on whether to refer.'),
@@ -414,9 +541,21 @@ export function buildExampleItems(patients: readonly Patient[], referenceDate: D
         requester: REFERRER_ADMIN_ROLE,
         messages: [
           message('REQUESTER', REFERRER_ADMIN_ROLE, first, 'Request sent on behalf of the GP; photographs attached.', [
-            adviceFile('000000070003', p, { kind: 'png', type: 'ADVICE_REQUEST', indexed: first, by: REFERRER_ADMIN_ROLE, onBehalfOf: REFERRER.uid, fileName: 'advice.png' }),
+            adviceFile('000000070003', p, {
+              kind: 'png',
+              type: 'ADVICE_REQUEST',
+              indexed: first,
+              by: REFERRER_ADMIN_ROLE,
+              onBehalfOf: REFERRER.uid,
+              fileName: 'advice.png',
+            }),
           ]),
-          message('REFERRER_CLINICAL_INFORMATION_UPDATED', { uid: REFERRER_ADMIN_ROLE.uid, ods: REFERRER_ADMIN_ROLE.ods, businessFunction: null }, at(7), 'NOTE: Clinical Information has been added/amended'),
+          message(
+            'REFERRER_CLINICAL_INFORMATION_UPDATED',
+            { uid: REFERRER_ADMIN_ROLE.uid, ods: REFERRER_ADMIN_ROLE.ods, businessFunction: null },
+            at(7),
+            'NOTE: Clinical Information has been added/amended',
+          ),
         ],
         lastUpdated: at(7),
       }),
@@ -434,11 +573,38 @@ export function buildExampleItems(patients: readonly Patient[], referenceDate: D
         priority: 'TWO_WEEK_WAIT',
         messages: [
           message('REQUESTER', REFERRER_ROLE, first, 'Advice please on a patient with exertional chest pain.', [
-            adviceFile('000000070004', p, { kind: 'pdf-letter', type: 'ADVICE_REQUEST', indexed: first, by: REFERRER_ADMIN_ROLE, ...onBehalf, availability: 'PENDING', fileName: 'history.pdf', pages: 1 }),
+            adviceFile('000000070004', p, {
+              kind: 'pdf-letter',
+              type: 'ADVICE_REQUEST',
+              indexed: first,
+              by: REFERRER_ADMIN_ROLE,
+              ...onBehalf,
+              availability: 'PENDING',
+              fileName: 'history.pdf',
+              pages: 1,
+            }),
           ]),
           message('RESPONDER', CARDIOLOGIST_ROLE, at(12), 'Please perform an exercise test and send me the results.', [
-            adviceFile('000000070004', p, { kind: 'pdf-letter', type: 'GUIDANCE_RESPONSE', indexed: at(12), by: { ...CARDIOLOGIST_ROLE, uid: ADMIN_UID }, onBehalfOf: SECOND_CONSULTANT_UID, availability: 'THREATS_FOUND', fileName: 'protocol.pdf', pages: 1 }),
-            adviceFile('000000070004', p, { kind: 'pdf-letter', type: 'GUIDANCE_RESPONSE', indexed: at(12), by: { ...CARDIOLOGIST_ROLE, uid: ADMIN_UID }, onBehalfOf: SECOND_CONSULTANT_UID, availability: 'VALIDATION_FAILED', fileName: 'leaflet.pdf', pages: 1 }),
+            adviceFile('000000070004', p, {
+              kind: 'pdf-letter',
+              type: 'GUIDANCE_RESPONSE',
+              indexed: at(12),
+              by: { ...CARDIOLOGIST_ROLE, uid: ADMIN_UID },
+              onBehalfOf: SECOND_CONSULTANT_UID,
+              availability: 'THREATS_FOUND',
+              fileName: 'protocol.pdf',
+              pages: 1,
+            }),
+            adviceFile('000000070004', p, {
+              kind: 'pdf-letter',
+              type: 'GUIDANCE_RESPONSE',
+              indexed: at(12),
+              by: { ...CARDIOLOGIST_ROLE, uid: ADMIN_UID },
+              onBehalfOf: SECOND_CONSULTANT_UID,
+              availability: 'VALIDATION_FAILED',
+              fileName: 'leaflet.pdf',
+              pages: 1,
+            }),
           ]),
         ],
         lastUpdated: at(6),
@@ -452,7 +618,14 @@ export function buildExampleItems(patients: readonly Patient[], referenceDate: D
     advice.push(
       adviceBase('000049146177', p, first, {
         version: 2,
-        messages: [message('REQUESTER', REFERRER_ROLE, first, 'Query heart murmur heard at a routine check. Advice on the need for an echocardiogram please.')],
+        messages: [
+          message(
+            'REQUESTER',
+            REFERRER_ROLE,
+            first,
+            'Query heart murmur heard at a routine check. Advice on the need for an echocardiogram please.',
+          ),
+        ],
       }),
     );
   }

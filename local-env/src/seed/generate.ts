@@ -92,7 +92,14 @@ const ARCHETYPES: readonly (readonly [Archetype, number])[] = [
 ];
 
 const SPECIALTY_WEIGHTS: readonly (readonly [string, number])[] = ACTIVE_SPECIALTIES.map((s) => {
-  const weight: Record<string, number> = { GASTROENTEROLOGY: 22, CARDIOLOGY: 20, DERMATOLOGY: 10, ORTHOPAEDICS: 10, EAR_NOSE_THROAT: 9, NEUROLOGY: 8 };
+  const weight: Record<string, number> = {
+    GASTROENTEROLOGY: 22,
+    CARDIOLOGY: 20,
+    DERMATOLOGY: 10,
+    ORTHOPAEDICS: 10,
+    EAR_NOSE_THROAT: 9,
+    NEUROLOGY: 8,
+  };
   return [s.code, weight[s.code] ?? 5] as const;
 });
 
@@ -168,7 +175,15 @@ function fileContext(ubrn: string, patient: Patient, specialty: string, referrer
   };
 }
 
-function referralFiles(b: Builders, ubrn: string, patient: Patient, specialty: string, referrer: RoleRef, indexed: string, withLetter: boolean): Attachment[] {
+function referralFiles(
+  b: Builders,
+  ubrn: string,
+  patient: Patient,
+  specialty: string,
+  referrer: RoleRef,
+  indexed: string,
+  withLetter: boolean,
+): Attachment[] {
   const context = fileContext(ubrn, patient, specialty, referrer);
   const attachments: Attachment[] = [];
   const onBehalf = b.prng.bool(0.2);
@@ -215,7 +230,11 @@ function buildReferral(b: Builders, index: number, patients: readonly Patient[])
   const createdIso = iso(created);
 
   const serviceKind: Service['kind'] =
-    archetype === 'TRIAGE' || archetype === 'TRIAGE_RESPONSE' || archetype === 'TRIAGED_TO_ACTION' ? 'TRIAGE' : archetype === 'BOOKED_IBS' ? 'IBS' : 'DBS';
+    archetype === 'TRIAGE' || archetype === 'TRIAGE_RESPONSE' || archetype === 'TRIAGED_TO_ACTION'
+      ? 'TRIAGE'
+      : archetype === 'BOOKED_IBS'
+        ? 'IBS'
+        : 'DBS';
   const service = pickService(prng, ods, specialty, serviceKind);
   const alternatives = servicesFor(ods, specialty, serviceKind).filter((s) => s.id !== service.id);
   const shortlist = [service.id, ...alternatives.slice(0, prng.int(0, Math.min(2, alternatives.length))).map((s) => s.id)];
@@ -247,7 +266,15 @@ function buildReferral(b: Builders, index: number, patients: readonly Patient[])
   const bookedAppointment = (kind: 'DBS' | 'IBS'): Appointment => {
     const start = clock.after(created, 7 * 24 * 60, 60 * 24 * 60, prng);
     start.setUTCHours(prng.int(8, 16), prng.pick([0, 15, 30, 45]), 0, 0);
-    const appt: Appointment = { id: appointmentId, version: 0, kind, status: 'booked', serviceId: service.id, created: iso(clock.after(created, 1, 20, prng)), start: iso(start) };
+    const appt: Appointment = {
+      id: appointmentId,
+      version: 0,
+      kind,
+      status: 'booked',
+      serviceId: service.id,
+      created: iso(clock.after(created, 1, 20, prng)),
+      start: iso(start),
+    };
     if (kind === 'DBS') {
       appt.end = iso(new Date(start.getTime() + prng.pick([15, 20, 30]) * 60_000));
       appt.slotId = `${service.id}${String(prng.int(1, 999)).padStart(3, '0')}`;
@@ -258,7 +285,15 @@ function buildReferral(b: Builders, index: number, patients: readonly Patient[])
     return appt;
   };
   const proposed = (kind: 'TRIAGE' | 'DEFERRED', reason: Reason, comment?: string): Appointment => {
-    const appt: Appointment = { id: appointmentId, version: 1, kind, status: 'proposed', serviceId: service.id, created: iso(clock.after(created, 1, 20, prng)), reason };
+    const appt: Appointment = {
+      id: appointmentId,
+      version: 1,
+      kind,
+      status: 'proposed',
+      serviceId: service.id,
+      created: iso(clock.after(created, 1, 20, prng)),
+      reason,
+    };
     if (comment) appt.comment = comment;
     return appt;
   };
@@ -281,16 +316,33 @@ function buildReferral(b: Builders, index: number, patients: readonly Patient[])
       step('SENT_FOR_TRIAGE', 1, 30, referrer.uid, referrer.ods);
       break;
     case 'DEFERRED': {
-      const reason: Reason = { system: 'REVIEW_REASON', code: prng.weighted([['NO_SLOTS_AT_SERVICE', 8], ['SLOT_NOT_AVAILABLE', 2]] as const) };
+      const reason: Reason = {
+        system: 'REVIEW_REASON',
+        code: prng.weighted([
+          ['NO_SLOTS_AT_SERVICE', 8],
+          ['SLOT_NOT_AVAILABLE', 2],
+        ] as const),
+      };
       status = { code: 'DEFERRED_TO_PROVIDER', reason };
       appointment = proposed('DEFERRED', reason, 'No appointments available; deferred to the service to book.');
       step('DEFERRED_TO_PROVIDER', 1, 30, referrer.uid, referrer.ods);
       break;
     }
     case 'REJECTED': {
-      const code = prng.pick(['SERVICE_INAPPROPRIATE', 'FURTHER_INFORMATION_REQUIRED', 'OUTPATIENT_APPT_NOT_REQUIRED', 'SERVICE_PREREQUISITES_NOT_COMPLETE']);
+      const code = prng.pick([
+        'SERVICE_INAPPROPRIATE',
+        'FURTHER_INFORMATION_REQUIRED',
+        'OUTPATIENT_APPT_NOT_REQUIRED',
+        'SERVICE_PREREQUISITES_NOT_COMPLETE',
+      ]);
       const reason: Reason = { system: 'APPOINTMENT_CANCELLATION_REASON', code };
-      appointment = { ...bookedAppointment('DBS'), status: 'cancelled', version: 1, reason, comment: 'Returned to the referrer after review.' };
+      appointment = {
+        ...bookedAppointment('DBS'),
+        status: 'cancelled',
+        version: 1,
+        reason,
+        comment: 'Returned to the referrer after review.',
+      };
       step('BOOKED', 1, 30, referrer.uid, referrer.ods);
       step('REJECTED', 60, 4 * 24 * 60, clinician, ods);
       status = { code: 'REJECTED', reason, comments: 'Returned to the referrer after review.' };
@@ -301,7 +353,10 @@ function buildReferral(b: Builders, index: number, patients: readonly Patient[])
     case 'TRIAGED_TO_ACTION': {
       const outcome = archetype === 'TRIAGE_RESPONSE' ? 'RETURN_TO_REFERRER_WITH_ADVICE' : 'ACCEPT_REFER_BOOK_LATER';
       const reason: Reason = { system: 'REVIEW_OUTCOME', code: outcome };
-      const comment = outcome === 'ACCEPT_REFER_BOOK_LATER' ? 'Accepted: please book into the next available clinic.' : 'Can be managed in primary care; advice given.';
+      const comment =
+        outcome === 'ACCEPT_REFER_BOOK_LATER'
+          ? 'Accepted: please book into the next available clinic.'
+          : 'Can be managed in primary care; advice given.';
       appointment = { ...proposed('TRIAGE', reason, comment), version: 2 };
       step('SENT_FOR_TRIAGE', 1, 30, referrer.uid, referrer.ods);
       step('TRIAGE_OUTCOME_RECORDED', 60, 5 * 24 * 60, clinician, ods);
@@ -317,7 +372,10 @@ function buildReferral(b: Builders, index: number, patients: readonly Patient[])
     case 'APPT_CANCELLED_BY_PATIENT':
     case 'APPT_CANCELLED_BY_PROVIDER': {
       const byPatient = archetype === 'APPT_CANCELLED_BY_PATIENT';
-      const reason: Reason = { system: 'APPOINTMENT_CANCELLATION_REASON', code: byPatient ? prng.pick(['PATIENT_HOLIDAY', 'PATIENT_ILL']) : prng.pick(['CLINIC_CANCELLED', 'SLOT_CANCELLED']) };
+      const reason: Reason = {
+        system: 'APPOINTMENT_CANCELLATION_REASON',
+        code: byPatient ? prng.pick(['PATIENT_HOLIDAY', 'PATIENT_ILL']) : prng.pick(['CLINIC_CANCELLED', 'SLOT_CANCELLED']),
+      };
       appointment = { ...bookedAppointment('DBS'), status: 'cancelled', version: 1, reason };
       step('BOOKED', 1, 30, referrer.uid, referrer.ods);
       step('APPOINTMENT_CANCELLED', 60, 10 * 24 * 60);
@@ -325,15 +383,26 @@ function buildReferral(b: Builders, index: number, patients: readonly Patient[])
       break;
     }
     case 'CANCELLED': {
-      const reason: Reason = { system: 'REFERRAL_CANCELLATION_REASON', code: prng.pick(['INTEND_PRIVATE', 'TREATMENT_NO_LONGER_REQUIRED', 'NO_LONGER_REQUIRED']) };
-      appointment = { ...bookedAppointment('DBS'), status: 'cancelled', version: 1, reason: { system: 'APPOINTMENT_CANCELLATION_REASON', code: 'PATIENT_APPOINTMENT_CANCELLATION_OTHER' } };
+      const reason: Reason = {
+        system: 'REFERRAL_CANCELLATION_REASON',
+        code: prng.pick(['INTEND_PRIVATE', 'TREATMENT_NO_LONGER_REQUIRED', 'NO_LONGER_REQUIRED']),
+      };
+      appointment = {
+        ...bookedAppointment('DBS'),
+        status: 'cancelled',
+        version: 1,
+        reason: { system: 'APPOINTMENT_CANCELLATION_REASON', code: 'PATIENT_APPOINTMENT_CANCELLATION_OTHER' },
+      };
       step('BOOKED', 1, 30, referrer.uid, referrer.ods);
       step('CANCELLED', 60, 10 * 24 * 60);
       status = { code: 'CANCELLED_REFERRAL', reason };
       break;
     }
     case 'DID_NOT_ATTEND': {
-      const reason: Reason = { system: 'APPOINTMENT_NON_ATTENDANCE_REASON', code: prng.pick(['PATIENT_FORGOT', 'UNKNOWN', 'ARRIVED_TOO_LATE']) };
+      const reason: Reason = {
+        system: 'APPOINTMENT_NON_ATTENDANCE_REASON',
+        code: prng.pick(['PATIENT_FORGOT', 'UNKNOWN', 'ARRIVED_TOO_LATE']),
+      };
       appointment = { ...bookedAppointment('DBS'), version: 1, status: 'booked' };
       step('BOOKED', 1, 30, referrer.uid, referrer.ods);
       step('DID_NOT_ATTEND', 7 * 24 * 60, 20 * 24 * 60, clinician, ods);
@@ -344,7 +413,11 @@ function buildReferral(b: Builders, index: number, patients: readonly Patient[])
       appointment = bookedAppointment('DBS');
       step('BOOKED', 1, 30, referrer.uid, referrer.ods);
       step('ASSESSMENT_RECORDED', 60, 10 * 24 * 60, clinician, ods);
-      status = { code: 'ASSESSMENT_RESULT', reason: { system: 'ASSESSMENT_OUTCOME', code: 'ADVISE_REFERRER' }, comments: 'Assessment complete; advice sent to the referrer.' };
+      status = {
+        code: 'ASSESSMENT_RESULT',
+        reason: { system: 'ASSESSMENT_OUTCOME', code: 'ADVISE_REFERRER' },
+        comments: 'Assessment complete; advice sent to the referrer.',
+      };
       break;
   }
   // Other users touch referrals too (letters replaced, priorities changed, admin updates).
@@ -446,13 +519,27 @@ function buildAdvice(b: Builders, index: number, patients: readonly Patient[]): 
     });
     if (i > 0) {
       version += 1;
-      history.push({ version, at: iso(sent), action: fromRequester ? 'REFERRER_REPLIED' : 'PROVIDER_REPLIED', by: sender.uid, organisation: sender.ods });
+      history.push({
+        version,
+        at: iso(sent),
+        action: fromRequester ? 'REFERRER_REPLIED' : 'PROVIDER_REPLIED',
+        by: sender.uid,
+        organisation: sender.ods,
+      });
     }
     sent = clock.after(sent, 4 * 60, 3 * 24 * 60, prng);
   }
   const requestFiles: Attachment[] = [];
   if (prng.bool(0.4)) {
-    const made = makeFile(prng, b.ids, context, { kind: 'pdf-letter', type: 'REFERRER', indexed: iso(first), attachedBy: requester.uid, attachedByOrg: requester.ods, availability: randomAvailability(prng), pages: prng.int(1, 3) });
+    const made = makeFile(prng, b.ids, context, {
+      kind: 'pdf-letter',
+      type: 'REFERRER',
+      indexed: iso(first),
+      attachedBy: requester.uid,
+      attachedByOrg: requester.ods,
+      availability: randomAvailability(prng),
+      pages: prng.int(1, 3),
+    });
     b.binaries.push(made.binary);
     requestFiles.push(made.attachment);
   }
@@ -485,12 +572,19 @@ function buildAdvice(b: Builders, index: number, patients: readonly Patient[]): 
 export function generateSeed(options: SeedOptions = {}): SeedData {
   const params = resolveSeedParams(options);
   const referenceDate = new Date(`${params.referenceDate}T12:00:00.000Z`);
-  if (Number.isNaN(referenceDate.getTime())) throw new Error(`The seed's reference date "${params.referenceDate}" is not a date (use YYYY-MM-DD).`);
+  if (Number.isNaN(referenceDate.getTime()))
+    throw new Error(`The seed's reference date "${params.referenceDate}" is not a date (use YYYY-MM-DD).`);
   const root = new Prng(params.seed);
   const patients = generatePatients(root.fork('patients'), Math.max(20, Math.ceil(params.count * 0.8)), referenceDate);
   const examples = buildExampleItems(patients, referenceDate);
   const binaries: BinaryRecord[] = [...examples.binaries];
-  const builders: Builders = { prng: root.fork('referrals'), clock: new Clock(referenceDate), ids: new IdCounter(100000), binaries, large: options.large === true };
+  const builders: Builders = {
+    prng: root.fork('referrals'),
+    clock: new Clock(referenceDate),
+    ids: new IdCounter(100000),
+    binaries,
+    large: options.large === true,
+  };
 
   const referrals: Referral[] = [...examples.referrals];
   const generated: Referral[] = [];

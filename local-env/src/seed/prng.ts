@@ -48,7 +48,10 @@ export class Prng {
 
   /** A version-4-shaped UUID, repeatable from the seed (real ones are random; these must not be). */
   uuid(): string {
-    const word = () => Math.floor(this.next() * 4294967296).toString(16).padStart(8, '0');
+    const word = () =>
+      Math.floor(this.next() * 4294967296)
+        .toString(16)
+        .padStart(8, '0');
     const a = word();
     const b = word();
     const c = word();

@@ -32,7 +32,13 @@ export const SPECIALTIES: readonly SpecialtyConcept[] = [
   { code: 'GYNAECOLOGY', display: 'Gynaecology', effectiveFrom: FROM_2004, topic: 'gynaecological' },
   { code: 'RHEUMATOLOGY', display: 'Rheumatology', effectiveFrom: FROM_2004, topic: 'rheumatological' },
   // Retired specialties stay in the code system with an end date, as e-RS keeps them.
-  { code: 'ADULT_MENTAL_ILLNESS', display: 'Adult Mental Illness', effectiveFrom: FROM_2004, effectiveTo: '2008-05-09T00:00:00.000Z', topic: 'mental health' },
+  {
+    code: 'ADULT_MENTAL_ILLNESS',
+    display: 'Adult Mental Illness',
+    effectiveFrom: FROM_2004,
+    effectiveTo: '2008-05-09T00:00:00.000Z',
+    topic: 'mental health',
+  },
 ];
 
 export interface ClinicTypeConcept extends Concept {
@@ -40,7 +46,9 @@ export interface ClinicTypeConcept extends Concept {
 }
 
 function clinic(code: string, display: string, specialty: string, effectiveTo?: string): ClinicTypeConcept {
-  return effectiveTo ? { code, display, specialty, effectiveFrom: FROM_2004, effectiveTo } : { code, display, specialty, effectiveFrom: FROM_2004 };
+  return effectiveTo
+    ? { code, display, specialty, effectiveFrom: FROM_2004, effectiveTo }
+    : { code, display, specialty, effectiveFrom: FROM_2004 };
 }
 
 export const CLINIC_TYPES: readonly ClinicTypeConcept[] = [
@@ -94,9 +102,30 @@ export interface PriorityConcept extends Concept {
 }
 
 export const PRIORITIES: readonly PriorityConcept[] = [
-  { code: 'ROUTINE', display: 'Routine', referralDisplay: 'Routine', effectiveFrom: FROM_2004, deferToProviderContactDays: 40, triageContactDays: 40 },
-  { code: 'URGENT', display: 'urgent', referralDisplay: 'Urgent', effectiveFrom: FROM_2004, deferToProviderContactDays: 10, triageContactDays: 5 },
-  { code: 'TWO_WEEK_WAIT', display: 'Two Week Wait', referralDisplay: '2 Week Wait', effectiveFrom: FROM_2004, deferToProviderContactDays: 5, triageContactDays: 2 },
+  {
+    code: 'ROUTINE',
+    display: 'Routine',
+    referralDisplay: 'Routine',
+    effectiveFrom: FROM_2004,
+    deferToProviderContactDays: 40,
+    triageContactDays: 40,
+  },
+  {
+    code: 'URGENT',
+    display: 'urgent',
+    referralDisplay: 'Urgent',
+    effectiveFrom: FROM_2004,
+    deferToProviderContactDays: 10,
+    triageContactDays: 5,
+  },
+  {
+    code: 'TWO_WEEK_WAIT',
+    display: 'Two Week Wait',
+    referralDisplay: '2 Week Wait',
+    effectiveFrom: FROM_2004,
+    deferToProviderContactDays: 5,
+    triageContactDays: 2,
+  },
 ];
 
 export function priorityConcept(code: Priority): PriorityConcept {
@@ -117,10 +146,26 @@ const PROVIDER_ROLES = ['SERVICE_PROVIDER_CLINICIAN_ADMIN', 'SERVICE_PROVIDER_CL
 const REFERRER_ROLES = ['REFERRING_CLINICIAN_ADMIN', 'REFERRING_CLINICIAN'];
 
 function reject(code: string, display: string): AppointmentCancellationReason {
-  return { code, display, effectiveFrom: FROM_2004, type: 'PROVIDER_REJECT', commentIsMandatory: false, businessFunctions: PROVIDER_ROLES, usage: 'REJECT' };
+  return {
+    code,
+    display,
+    effectiveFrom: FROM_2004,
+    type: 'PROVIDER_REJECT',
+    commentIsMandatory: false,
+    businessFunctions: PROVIDER_ROLES,
+    usage: 'REJECT',
+  };
 }
 function patientCancel(code: string, display: string, commentIsMandatory = false): AppointmentCancellationReason {
-  return { code, display, effectiveFrom: FROM_2004, type: 'PATIENT', commentIsMandatory, businessFunctions: REFERRER_ROLES, usage: 'CANCEL' };
+  return {
+    code,
+    display,
+    effectiveFrom: FROM_2004,
+    type: 'PATIENT',
+    commentIsMandatory,
+    businessFunctions: REFERRER_ROLES,
+    usage: 'CANCEL',
+  };
 }
 function providerCancel(code: string, display: string, commentIsMandatory = false): AppointmentCancellationReason {
   return { code, display, effectiveFrom: FROM_2004, type: 'PROVIDER', commentIsMandatory };
@@ -142,7 +187,14 @@ export const APPOINTMENT_CANCELLATION_REASONS: readonly AppointmentCancellationR
   providerCancel('PRIORITY_CHANGE', 'Priority change for other reasons', true),
   providerCancel('PROVIDER_CANCELLATION', 'Other - Provider cancellation', true),
   { ...providerCancel('ADDITIONAL_REQ_NOT_AVAILABLE', 'Additional requirement not available'), effectiveTo: '2007-06-25T00:00:00.000Z' },
-  { code: 'APPT_MADE_FOR_WRONG_PATIENT', display: 'Appt. made for wrong patient', effectiveFrom: '2004-06-13T00:00:00.000Z', effectiveTo: '2014-10-01T00:00:00.000Z', type: 'UNKNOWN', commentIsMandatory: false },
+  {
+    code: 'APPT_MADE_FOR_WRONG_PATIENT',
+    display: 'Appt. made for wrong patient',
+    effectiveFrom: '2004-06-13T00:00:00.000Z',
+    effectiveTo: '2014-10-01T00:00:00.000Z',
+    type: 'UNKNOWN',
+    commentIsMandatory: false,
+  },
 ];
 
 export interface ReferralCancellationReason extends Concept {
@@ -156,15 +208,86 @@ const PROVIDER_CANCELLERS = ['SERVICE_PROVIDER_CLINICIAN', 'SERVICE_PROVIDER_CLI
 const ANY_CANCELLER = ['REFERRING_CLINICIAN_ADMIN', 'REFERRING_CLINICIAN', ...PROVIDER_CANCELLERS];
 
 export const REFERRAL_CANCELLATION_REASONS: readonly ReferralCancellationReason[] = [
-  { code: 'INTEND_PRIVATE', display: 'Patient will go to a private clinic', effectiveFrom: FROM_2004, type: 'PATIENT', commentIsMandatory: false, canCancelAppointment: true, businessFunctions: ANY_CANCELLER },
-  { code: 'PATIENT_DIED', display: 'Patient died', effectiveFrom: FROM_2004, type: 'PATIENT', commentIsMandatory: false, canCancelAppointment: true, businessFunctions: ANY_CANCELLER },
-  { code: 'TREATMENT_NO_LONGER_REQUIRED', display: 'Referral no longer needed', effectiveFrom: FROM_2004, type: 'PATIENT', commentIsMandatory: false, canCancelAppointment: true, businessFunctions: ANY_CANCELLER },
-  { code: 'NO_LONGER_REQUIRED', display: 'Referral is no longer required', effectiveFrom: '2019-07-23T17:09:56.000Z', type: 'PROVIDER_TRIAGE', commentIsMandatory: true, canCancelAppointment: false, businessFunctions: PROVIDER_CANCELLERS },
-  { code: 'STRAIGHT_TO_TEST', display: 'Sent straight to test / procedure', effectiveFrom: '2019-07-23T17:09:56.000Z', type: 'PROVIDER_TRIAGE', commentIsMandatory: true, canCancelAppointment: false, businessFunctions: PROVIDER_CANCELLERS },
-  { code: 'TRIAGE_ENDED', display: 'Triage Ended', effectiveFrom: '2019-07-23T17:09:56.000Z', type: 'PROVIDER_TRIAGE', commentIsMandatory: false, canCancelAppointment: false, businessFunctions: PROVIDER_CANCELLERS },
-  { code: 'BOOKED_OUTSIDE_CAB', display: 'Patient booked outside NHS e-Referral Service', effectiveFrom: '2007-09-14T00:00:00.000Z', type: 'PROVIDER', commentIsMandatory: false, canCancelAppointment: true, businessFunctions: PROVIDER_CANCELLERS },
-  { code: 'RAISED_IN_ERROR', display: 'Referral created by mistake', effectiveFrom: '2007-09-14T00:00:00.000Z', type: 'UNKNOWN', commentIsMandatory: false, canCancelAppointment: true, businessFunctions: ['REFERRING_CLINICIAN_ADMIN', 'REFERRING_CLINICIAN'] },
-  { code: 'PROVIDER_CANCELLATION', display: 'Other - Provider Cancellation', effectiveFrom: FROM_2004, type: 'UNKNOWN', commentIsMandatory: false, canCancelAppointment: true },
+  {
+    code: 'INTEND_PRIVATE',
+    display: 'Patient will go to a private clinic',
+    effectiveFrom: FROM_2004,
+    type: 'PATIENT',
+    commentIsMandatory: false,
+    canCancelAppointment: true,
+    businessFunctions: ANY_CANCELLER,
+  },
+  {
+    code: 'PATIENT_DIED',
+    display: 'Patient died',
+    effectiveFrom: FROM_2004,
+    type: 'PATIENT',
+    commentIsMandatory: false,
+    canCancelAppointment: true,
+    businessFunctions: ANY_CANCELLER,
+  },
+  {
+    code: 'TREATMENT_NO_LONGER_REQUIRED',
+    display: 'Referral no longer needed',
+    effectiveFrom: FROM_2004,
+    type: 'PATIENT',
+    commentIsMandatory: false,
+    canCancelAppointment: true,
+    businessFunctions: ANY_CANCELLER,
+  },
+  {
+    code: 'NO_LONGER_REQUIRED',
+    display: 'Referral is no longer required',
+    effectiveFrom: '2019-07-23T17:09:56.000Z',
+    type: 'PROVIDER_TRIAGE',
+    commentIsMandatory: true,
+    canCancelAppointment: false,
+    businessFunctions: PROVIDER_CANCELLERS,
+  },
+  {
+    code: 'STRAIGHT_TO_TEST',
+    display: 'Sent straight to test / procedure',
+    effectiveFrom: '2019-07-23T17:09:56.000Z',
+    type: 'PROVIDER_TRIAGE',
+    commentIsMandatory: true,
+    canCancelAppointment: false,
+    businessFunctions: PROVIDER_CANCELLERS,
+  },
+  {
+    code: 'TRIAGE_ENDED',
+    display: 'Triage Ended',
+    effectiveFrom: '2019-07-23T17:09:56.000Z',
+    type: 'PROVIDER_TRIAGE',
+    commentIsMandatory: false,
+    canCancelAppointment: false,
+    businessFunctions: PROVIDER_CANCELLERS,
+  },
+  {
+    code: 'BOOKED_OUTSIDE_CAB',
+    display: 'Patient booked outside NHS e-Referral Service',
+    effectiveFrom: '2007-09-14T00:00:00.000Z',
+    type: 'PROVIDER',
+    commentIsMandatory: false,
+    canCancelAppointment: true,
+    businessFunctions: PROVIDER_CANCELLERS,
+  },
+  {
+    code: 'RAISED_IN_ERROR',
+    display: 'Referral created by mistake',
+    effectiveFrom: '2007-09-14T00:00:00.000Z',
+    type: 'UNKNOWN',
+    commentIsMandatory: false,
+    canCancelAppointment: true,
+    businessFunctions: ['REFERRING_CLINICIAN_ADMIN', 'REFERRING_CLINICIAN'],
+  },
+  {
+    code: 'PROVIDER_CANCELLATION',
+    display: 'Other - Provider Cancellation',
+    effectiveFrom: FROM_2004,
+    type: 'UNKNOWN',
+    commentIsMandatory: false,
+    canCancelAppointment: true,
+  },
 ];
 
 export const NON_ATTENDANCE_REASONS: readonly Concept[] = [
@@ -173,7 +296,12 @@ export const NON_ATTENDANCE_REASONS: readonly Concept[] = [
   { code: 'PATIENT_FORGOT', display: 'Patient forgot about appointment', effectiveFrom: FROM_2004 },
   { code: 'PATIENT_ILL', display: 'Patient ill', effectiveFrom: FROM_2004 },
   { code: 'UNKNOWN', display: 'Reason not known', effectiveFrom: FROM_2004 },
-  { code: 'OTHER_MIGRATION_FROM_CAB', display: 'Other (Migration from CAB)', effectiveFrom: FROM_2004, effectiveTo: '2012-01-31T00:00:00.000Z' },
+  {
+    code: 'OTHER_MIGRATION_FROM_CAB',
+    display: 'Other (Migration from CAB)',
+    effectiveFrom: FROM_2004,
+    effectiveTo: '2012-01-31T00:00:00.000Z',
+  },
 ];
 
 export const REVIEW_OUTCOME_DISPLAY: Record<string, string> = {

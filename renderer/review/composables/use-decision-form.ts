@@ -8,7 +8,12 @@ import { computed, ref, type Ref, type WritableComputedRef } from 'vue';
 import type { FieldError } from '../../ui/form-field';
 import type { FileChoice, PickedFile } from '../decision-rules';
 
-export function useDecisionForm<F extends object, I>(form: Ref<F>, ids: I, validate: (form: F, ids: I) => FieldError[], submitted: () => void) {
+export function useDecisionForm<F extends object, I>(
+  form: Ref<F>,
+  ids: I,
+  validate: (form: F, ids: I) => FieldError[],
+  submitted: () => void,
+) {
   const errors = ref<FieldError[]>([]);
   const errorFor = (field: string): string | null => errors.value.find((e) => e.field === field)?.message ?? null;
 
@@ -35,7 +40,9 @@ export function useDecisionForm<F extends object, I>(form: Ref<F>, ids: I, valid
 }
 
 /** The file and the reason it was refused, as one value for FileField. */
-export function fileChoiceOf<F extends { file: PickedFile | null; fileError: string | null }>(form: Ref<F>): WritableComputedRef<FileChoice> {
+export function fileChoiceOf<F extends { file: PickedFile | null; fileError: string | null }>(
+  form: Ref<F>,
+): WritableComputedRef<FileChoice> {
   return computed<FileChoice>({
     get: () => ({ file: form.value.file, error: form.value.fileError }),
     set: (choice) => (form.value = { ...form.value, file: choice.file, fileError: choice.error }),

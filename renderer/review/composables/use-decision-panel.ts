@@ -103,5 +103,18 @@ export function useDecisionPanel<C extends DecisionAction>(options: DecisionPane
     await draft.discard();
   }
 
-  return { client, choice, restoredFileName, restoredNote, draft, flow, blocked, begin, restoreChoice, open, editDecision, discardDecision };
+  return {
+    client,
+    choice,
+    restoredFileName,
+    restoredNote,
+    draft,
+    flow,
+    blocked,
+    begin,
+    restoreChoice,
+    open,
+    editDecision,
+    discardDecision,
+  };
 }

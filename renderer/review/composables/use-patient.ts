@@ -10,7 +10,8 @@ import { useClient, userMessage } from '../../api/client';
 import { formatNhsNumber, nhsDigits } from '../../worklist/patient-text';
 import { PATIENT_LINE, patientLine } from '../patient-identity';
 
-const CALL_FAILED = 'The patient\'s details could not be checked because the app could not ask PDS, so check the patient\'s name and date of birth against the referral letter before acting.';
+const CALL_FAILED =
+  "The patient's details could not be checked because the app could not ask PDS, so check the patient's name and date of birth against the referral letter before acting.";
 
 export function usePatient(nhsNumber: () => string | null) {
   const client = useClient();
@@ -21,9 +22,18 @@ export function usePatient(nhsNumber: () => string | null) {
     const digits = nhsDigits(formatted);
     asked.value = formatted;
     lookup.value = null;
-    const unchecked = (message: string, problem: 'invalid' | 'unavailable' = 'unavailable'): PatientLookup => ({ status: 'unchecked', requestedNhsNumber: formatNhsNumber(formatted), problem, message, correlationId: null });
+    const unchecked = (message: string, problem: 'invalid' | 'unavailable' = 'unavailable'): PatientLookup => ({
+      status: 'unchecked',
+      requestedNhsNumber: formatNhsNumber(formatted),
+      problem,
+      message,
+      correlationId: null,
+    });
     if (digits === null) {
-      lookup.value = unchecked('This NHS number is not ten digits, so it was not looked up in PDS: check it with the referrer before acting.', 'invalid');
+      lookup.value = unchecked(
+        'This NHS number is not ten digits, so it was not looked up in PDS: check it with the referrer before acting.',
+        'invalid',
+      );
       return;
     }
     let answer: PatientLookup;

@@ -187,5 +187,23 @@ export function useReviewScreen<S extends { stale: boolean }>(options: ReviewScr
   /** The decision made on this item in this session, if any: shown, and printed. */
   const record = computed(() => review.records[options.itemId()] ?? null);
 
-  return { screen, loading, loadError, retryable, roleNotice, selectedKey, selected, status, heading, role, shortcuts, record, load, clearCache: () => cache.clear(), open, keepSelection, finished };
+  return {
+    screen,
+    loading,
+    loadError,
+    retryable,
+    roleNotice,
+    selectedKey,
+    selected,
+    status,
+    heading,
+    role,
+    shortcuts,
+    record,
+    load,
+    clearCache: () => cache.clear(),
+    open,
+    keepSelection,
+    finished,
+  };
 }

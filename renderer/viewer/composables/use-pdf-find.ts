@@ -57,7 +57,7 @@ export function usePdfFind(options: PdfFindOptions) {
       matches.value = found;
       // Start from the page being read, not from the top.
       const first = found.findIndex((match) => match.page >= pageNumber.value);
-      matchIndex.value = found.length === 0 ? -1 : direction === 1 ? (first === -1 ? 0 : first) : (first <= 0 ? found.length - 1 : first - 1);
+      matchIndex.value = found.length === 0 ? -1 : direction === 1 ? (first === -1 ? 0 : first) : first <= 0 ? found.length - 1 : first - 1;
     } else if (matches.value.length > 0) {
       matchIndex.value = (matchIndex.value + direction + matches.value.length) % matches.value.length;
     }
@@ -79,7 +79,13 @@ export function usePdfFind(options: PdfFindOptions) {
     if (!layer) return;
     const onPage = text ? matches.value.filter((match) => match.page === pageNumber.value) : [];
     const selected = matches.value[matchIndex.value] ?? null;
-    const element = highlightMatches(layer.textDivs as HTMLElement[], layer.textContentItemsStr as string[], text ?? { text: '', starts: [], lengths: [] }, onPage, selected);
+    const element = highlightMatches(
+      layer.textDivs as HTMLElement[],
+      layer.textContentItemsStr as string[],
+      text ?? { text: '', starts: [], lengths: [] },
+      onPage,
+      selected,
+    );
     element?.scrollIntoView({ block: 'center', inline: 'nearest' });
   }
 

@@ -4,7 +4,14 @@
  * layer of link boxes (pdf-links.ts), which never navigate: following a link is the
  * viewer's choice. A newer draw cancels one still in flight.
  */
-import { AnnotationMode, RenderingCancelledException, TextLayer, type PDFDocumentProxy, type PDFPageProxy, type RenderTask } from 'pdfjs-dist';
+import {
+  AnnotationMode,
+  RenderingCancelledException,
+  TextLayer,
+  type PDFDocumentProxy,
+  type PDFPageProxy,
+  type RenderTask,
+} from 'pdfjs-dist';
 import { computed, ref, type Ref, type ShallowRef } from 'vue';
 import { pdfFailure, PDF_TO_CSS } from '../pdf-document';
 import { linkBoxes, type LinkBox, type PdfViewport } from '../pdf-links';

@@ -65,7 +65,15 @@ function draw(page: DecodedPage): void {
   tiffCanvas.height = page.height;
   const context = tiffCanvas.getContext('2d');
   if (!context) throw new Error('no 2d context');
-  context.putImageData(new ImageData(new Uint8ClampedArray(page.rgba.buffer as ArrayBuffer, page.rgba.byteOffset, page.rgba.byteLength), page.width, page.height), 0, 0);
+  context.putImageData(
+    new ImageData(
+      new Uint8ClampedArray(page.rgba.buffer as ArrayBuffer, page.rgba.byteOffset, page.rgba.byteLength),
+      page.width,
+      page.height,
+    ),
+    0,
+    0,
+  );
   tiffCanvas.hidden = false;
 }
 

@@ -59,7 +59,8 @@ describe('the A&G screen', () => {
   });
 
   it('says e-RS did not return the conversation instead of calling it empty', async () => {
-    const problem = 'e-RS did not return the conversation for this request. Reload it later; if it stays missing, tell your IT service desk.';
+    const problem =
+      'e-RS did not return the conversation for this request. Reload it later; if it stays missing, tell your IT service desk.';
     const screen = { ...adviceScreen(adviceRequest()), conversationProblem: problem };
     const client = fakeReviewClient({ 'advice.open': { ...screen, conversation: { ...screen.conversation, messages: [] } } });
     await mountReview(client, `/advice/${AG}`);
@@ -93,7 +94,10 @@ describe('the A&G screen', () => {
     mounted.wrapper.unmount();
     document.body.innerHTML = '';
 
-    const answered = adviceRequest(AG, { status: { code: 'REFERRER_TO_REVIEW_RESPONSE', display: 'Referrer to review response' }, conversionAuthorised: false });
+    const answered = adviceRequest(AG, {
+      status: { code: 'REFERRER_TO_REVIEW_RESPONSE', display: 'Referrer to review response' },
+      conversionAuthorised: false,
+    });
     await mountReview(fakeReviewClient({ 'advice.open': adviceScreen(answered) }), `/advice/${AG}`);
     expect(byTestId('advice-reply')).toBeNull();
     expect(text('decision-none')).toBe('This advice request is not waiting for your reply (its status is Referrer to review response).');
@@ -136,7 +140,10 @@ describe('replying', () => {
   it('sends the reply with its recommendation, priority and file, and moves on to the next request', async () => {
     const next = '200000000002';
     const client = fakeReviewClient({ 'advice.open': ({ ubrn }) => adviceScreen(adviceRequest(ubrn)), 'advice.reply': SENT });
-    withWorklist(client, 'advice', [makeRow(1, { id: AG, ubrn: AG, priority: 'ROUTINE', referralDate: '2025-01-10' }), makeRow(2, { id: next, ubrn: next, priority: 'ROUTINE', referralDate: '2025-01-11' })]);
+    withWorklist(client, 'advice', [
+      makeRow(1, { id: AG, ubrn: AG, priority: 'ROUTINE', referralDate: '2025-01-10' }),
+      makeRow(2, { id: next, ubrn: next, priority: 'ROUTINE', referralDate: '2025-01-11' }),
+    ]);
     const mounted = await mountReview(client, `/advice/${AG}`);
     await click('advice-reply');
     await check('reply-outcome-RETURN_TO_REFERRER_WITH_ADVICE');
@@ -167,13 +174,18 @@ describe('replying', () => {
     });
     expect(new TextDecoder().decode(sent?.attachment?.bytes)).toBe('Synthetic leaflet text');
     await until(() => expect(mounted.router.currentRoute.value.fullPath).toBe(`/advice/${next}?list=advice`));
-    await until(() => expect(text('decision-status')).toBe('2000 0000 0001: Advice sent to the referrer. This is the next advice request in your list.'));
+    await until(() =>
+      expect(text('decision-status')).toBe('2000 0000 0001: Advice sent to the referrer. This is the next advice request in your list.'),
+    );
   });
 
   it('keeps the reply and offers a reload when the request changed meanwhile', async () => {
     const client = fakeReviewClient({
       'advice.open': adviceScreen(adviceRequest()),
-      'advice.reply': new TriageError({ code: 'ADVICE_CHANGED', message: 'This advice request changed while you were replying. Reload it; your reply is kept as a draft.' }),
+      'advice.reply': new TriageError({
+        code: 'ADVICE_CHANGED',
+        message: 'This advice request changed while you were replying. Reload it; your reply is kept as a draft.',
+      }),
     });
     await mountReview(client, `/advice/${AG}`);
     await click('advice-reply');
@@ -191,7 +203,10 @@ describe('replying', () => {
 
 describe('converting to a referral', () => {
   it('checks the fields, shows what will be sent, and sends it against the version shown', async () => {
-    const client = fakeReviewClient({ 'advice.open': adviceScreen(adviceRequest()), 'advice.convert': { status: 'sent', correlationId: 'c', message: 'Advice request converted to a referral.' } });
+    const client = fakeReviewClient({
+      'advice.open': adviceScreen(adviceRequest()),
+      'advice.convert': { status: 'sent', correlationId: 'c', message: 'Advice request converted to a referral.' },
+    });
     withWorklist(client, 'advice', [makeRow(1, { id: AG, ubrn: AG })]);
     const mounted = await mountReview(client, `/advice/${AG}`);
     await click('advice-convert');
@@ -215,7 +230,13 @@ describe('converting to a referral', () => {
     });
     await click('confirm-send');
     expect(client.inputs('advice.convert')).toEqual([
-      { ubrn: AG, version: '3', guidance: 'A referral is needed: converted.', priority: 'URGENT', reviewComments: 'Book into the synthetic lesion clinic.' },
+      {
+        ubrn: AG,
+        version: '3',
+        guidance: 'A referral is needed: converted.',
+        priority: 'URGENT',
+        reviewComments: 'Book into the synthetic lesion clinic.',
+      },
     ]);
     await until(() => expect(mounted.router.currentRoute.value.path).toBe('/worklists/advice'));
   });

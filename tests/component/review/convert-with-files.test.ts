@@ -50,7 +50,11 @@ describe('converting to a referral with files', () => {
     await click('confirm-send');
     await until(() => expect(client.inputs('advice.convert')).toHaveLength(1));
     const [sent] = client.inputs('advice.convert');
-    expect(sent).toMatchObject({ ubrn: AG, guidance: 'A referral is needed: converted.', reviewComments: 'Book into the synthetic lesion clinic.' });
+    expect(sent).toMatchObject({
+      ubrn: AG,
+      guidance: 'A referral is needed: converted.',
+      reviewComments: 'Book into the synthetic lesion clinic.',
+    });
     expect(sent?.guidanceAttachment?.fileName).toBe('leaflet.pdf');
     expect(sent?.guidanceAttachment?.contentType).toBe('application/pdf');
     expect(new TextDecoder().decode(sent?.guidanceAttachment?.bytes)).toBe('%PDF-1.4 leaflet');

@@ -75,7 +75,15 @@ export function bookedReferral(ubrn = UBRN, overrides: Partial<ReferralView> = {
     daysWaiting: 12,
     relatedReferrals: ['100000000777'],
     adviceRequestUbrn: null,
-    appointment: { id: 'appt-1', status: 'booked', start: '2025-04-10T09:00:00Z', end: null, service: { id: 'svc-1', name: 'Chest Pain Clinic (synthetic)' }, clinicianUserId: null, indirectlyBookable: false },
+    appointment: {
+      id: 'appt-1',
+      status: 'booked',
+      start: '2025-04-10T09:00:00Z',
+      end: null,
+      service: { id: 'svc-1', name: 'Chest Pain Clinic (synthetic)' },
+      clinicianUserId: null,
+      indirectlyBookable: false,
+    },
     additionalRequirements: [],
     attachments: [attachment(1), attachment(2, { title: 'Blood results.txt' })],
     allowedActions: ['CANCEL_REFERRAL'],
@@ -87,7 +95,15 @@ export function bookedReferral(ubrn = UBRN, overrides: Partial<ReferralView> = {
 export function triageReferral(ubrn = UBRN, overrides: Partial<ReferralView> = {}): ReferralView {
   return bookedReferral(ubrn, {
     state: { code: 'AWAITING_TRIAGE', display: 'Awaiting triage' },
-    appointment: { id: 'appt-2', status: 'proposed', start: null, end: null, service: { id: 'svc-9', name: 'Cardiology Triage (synthetic)' }, clinicianUserId: null, indirectlyBookable: false },
+    appointment: {
+      id: 'appt-2',
+      status: 'proposed',
+      start: null,
+      end: null,
+      service: { id: 'svc-9', name: 'Cardiology Triage (synthetic)' },
+      clinicianUserId: null,
+      indirectlyBookable: false,
+    },
     allowedActions: ['RECORD_REVIEW_OUTCOME', 'CANCEL_REFERRAL'],
     priority: 'ROUTINE',
     ...overrides,
@@ -132,12 +148,30 @@ export function conversation(ubrn = '200000000001'): ConversationView {
 export function patientLookup(nhsNumber: string, patient: Partial<PatientDetails> = {}): PatientLookup {
   const formatted = `${nhsNumber.slice(0, 3)} ${nhsNumber.slice(3, 6)} ${nhsNumber.slice(6)}`;
   if (!passesCheckDigit(nhsNumber)) {
-    return { status: 'unchecked', requestedNhsNumber: formatted, problem: 'check-digit', message: 'This NHS number fails its check digit, so it may have been mistyped and was not looked up in PDS: check it with the referrer before acting.', correlationId: null };
+    return {
+      status: 'unchecked',
+      requestedNhsNumber: formatted,
+      problem: 'check-digit',
+      message:
+        'This NHS number fails its check digit, so it may have been mistyped and was not looked up in PDS: check it with the referrer before acting.',
+      correlationId: null,
+    };
   }
   return {
     status: 'found',
     requestedNhsNumber: formatted,
-    patient: { nhsNumber: formatted, name: { titles: ['Ms'], given: ['Nia'], family: 'Pemberton' }, birthDate: '1958-02-11', gender: 'female', deceased: null, restricted: false, address: '4 Mill Row, Riverside, ZX9 2AB', telephone: '01632 960123', gpPracticeOds: 'A99002', ...patient },
+    patient: {
+      nhsNumber: formatted,
+      name: { titles: ['Ms'], given: ['Nia'], family: 'Pemberton' },
+      birthDate: '1958-02-11',
+      gender: 'female',
+      deceased: null,
+      restricted: false,
+      address: '4 Mill Row, Riverside, ZX9 2AB',
+      telephone: '01632 960123',
+      gpPracticeOds: 'A99002',
+      ...patient,
+    },
     fetchedAt: '2026-12-01T09:00:00.000Z',
     stale: false,
   };
@@ -219,7 +253,15 @@ export function adviceScreen(request: AdviceRequestView, convo: ConversationView
  * default (most urgent first, then longest waiting): one priority, each referred a day later.
  */
 export function rowsFor(ubrns: string[]): WorklistRow[] {
-  return ubrns.map((ubrn, i) => makeRow(i + 1, { id: ubrn, ubrn, priority: 'ROUTINE', referralDate: `2025-01-${String(10 + i).padStart(2, '0')}`, daysWaiting: 60 - i }));
+  return ubrns.map((ubrn, i) =>
+    makeRow(i + 1, {
+      id: ubrn,
+      ubrn,
+      priority: 'ROUTINE',
+      referralDate: `2025-01-${String(10 + i).padStart(2, '0')}`,
+      daysWaiting: 60 - i,
+    }),
+  );
 }
 
 export function withWorklist(client: FakeReviewClient, kind: WorklistKind, rows: WorklistRow[]): void {
@@ -286,7 +328,10 @@ export function until<T>(assertion: () => T | Promise<T>, timeout = 10_000): Pro
 export async function screenShown(path: string): Promise<void> {
   const loaded = ['item-heading', 'review-error', 'worklist-table', 'worklist-empty', 'worklist-error'];
   await until(() => {
-    expect(loaded.some((id) => byTestId(id) !== null), `the screen for ${path} to load`).toBe(true);
+    expect(
+      loaded.some((id) => byTestId(id) !== null),
+      `the screen for ${path} to load`,
+    ).toBe(true);
     expect(byTestId('review-loading'), `the screen for ${path} to finish loading`).toBeNull();
   });
 }
@@ -374,7 +419,9 @@ export function confirmRows(): Record<string, string> {
   // Who the decision is about stands first, above the rows, as name then NHS number.
   const patient = need('confirm-dialog').querySelector('[data-testid="confirm-patient"]');
   if (patient) {
-    const parts = ['confirm-patient-name', 'confirm-patient-nhs-number'].map((id) => patient.querySelector(`[data-testid="${id}"]`)?.textContent?.trim() ?? '');
+    const parts = ['confirm-patient-name', 'confirm-patient-nhs-number'].map(
+      (id) => patient.querySelector(`[data-testid="${id}"]`)?.textContent?.trim() ?? '',
+    );
     rows.Patient = parts.filter((part) => part !== '').join(' ');
   }
   for (const row of need('confirm-dialog').querySelectorAll('.summary-list__row')) {

@@ -8,7 +8,21 @@ import { describe, expect, it } from 'vitest';
 import type { PatientLookup } from '../../../contract';
 import PatientBanner from '../../../renderer/review/components/PatientBanner.vue';
 import { ageText, bannerDate, isValidNhsNumber, nameSearchKey, patientNameText } from '../../../renderer/worklist/patient-text';
-import { bookedReferral, cleanUpReviewScreens, click, confirmRows, fakeReviewClient, mountReview, need, patientLookup, referralScreen, rowsFor, until, text, withWorklist } from './fixtures';
+import {
+  bookedReferral,
+  cleanUpReviewScreens,
+  click,
+  confirmRows,
+  fakeReviewClient,
+  mountReview,
+  need,
+  patientLookup,
+  referralScreen,
+  rowsFor,
+  until,
+  text,
+  withWorklist,
+} from './fixtures';
 
 cleanUpReviewScreens();
 
@@ -21,7 +35,13 @@ function banner(lookup: PatientLookup | null, nhsNumber = VALID_TEXT, itemNoun =
 }
 
 function unchecked(problem: 'not-found' | 'invalid' | 'unavailable' | 'check-digit', message: string, nhs = VALID): PatientLookup {
-  return { status: 'unchecked', requestedNhsNumber: `${nhs.slice(0, 3)} ${nhs.slice(3, 6)} ${nhs.slice(6)}`, problem, message, correlationId: problem === 'unavailable' ? 'corr-123' : null };
+  return {
+    status: 'unchecked',
+    requestedNhsNumber: `${nhs.slice(0, 3)} ${nhs.slice(3, 6)} ${nhs.slice(6)}`,
+    problem,
+    message,
+    correlationId: problem === 'unavailable' ? 'corr-123' : null,
+  };
 }
 
 describe('how a patient is written', () => {
@@ -79,7 +99,9 @@ describe('the patient banner', () => {
   it('restricted: says so, and shows no address, telephone or GP', () => {
     const wrapper = banner(patientLookup(VALID, { restricted: true, address: null, telephone: null, gpPracticeOds: null }));
     expect(wrapper.attributes('data-state')).toBe('restricted');
-    expect(wrapper.get('[data-testid="banner-restricted"]').text()).toBe("Restricted record. PDS withholds this patient's address, telephone number and GP practice.");
+    expect(wrapper.get('[data-testid="banner-restricted"]').text()).toBe(
+      "Restricted record. PDS withholds this patient's address, telephone number and GP practice.",
+    );
     expect(wrapper.find('[data-testid="banner-contact"]').exists()).toBe(false);
     expect(wrapper.text()).not.toMatch(/Address|Telephone|GP practice:/);
   });
@@ -103,14 +125,34 @@ describe('the patient banner', () => {
     expect(wrapper.get('[data-testid="banner-nhs-on-item"]').text()).toBe('999 000 0018 Replaced');
     const alert = wrapper.get('[data-testid="banner-superseded"]');
     expect(alert.attributes('role')).toBe('alert');
-    expect(alert.text()).toBe('NHS number replaced. PDS has replaced 999 000 0018, the number on this referral, with 999 000 0042. Check with the referrer which number is right before acting on it.');
+    expect(alert.text()).toBe(
+      'NHS number replaced. PDS has replaced 999 000 0018, the number on this referral, with 999 000 0042. Check with the referrer which number is right before acting on it.',
+    );
   });
 
   it('not found, invalid, unavailable: says the details could not be checked, and why, as an alert', () => {
     const cases: [PatientLookup, string][] = [
-      [unchecked('not-found', 'PDS has no record of this NHS number, so the patient\'s details could not be checked: confirm the NHS number with the referrer before acting.'), 'not-found'],
-      [unchecked('invalid', 'PDS says this NHS number is not valid, so the patient\'s details could not be checked: confirm the NHS number with the referrer before acting.'), 'invalid'],
-      [unchecked('unavailable', 'The patient\'s details could not be checked because PDS could not be reached, so check the patient\'s name and date of birth against the referral letter before acting.'), 'unavailable'],
+      [
+        unchecked(
+          'not-found',
+          "PDS has no record of this NHS number, so the patient's details could not be checked: confirm the NHS number with the referrer before acting.",
+        ),
+        'not-found',
+      ],
+      [
+        unchecked(
+          'invalid',
+          "PDS says this NHS number is not valid, so the patient's details could not be checked: confirm the NHS number with the referrer before acting.",
+        ),
+        'invalid',
+      ],
+      [
+        unchecked(
+          'unavailable',
+          "The patient's details could not be checked because PDS could not be reached, so check the patient's name and date of birth against the referral letter before acting.",
+        ),
+        'unavailable',
+      ],
     ];
     for (const [lookup, state] of cases) {
       const wrapper = banner(lookup);
@@ -118,21 +160,31 @@ describe('the patient banner', () => {
       expect(wrapper.get('h2').text()).toBe('Patient details not checked');
       const alert = wrapper.get('[data-testid="banner-unchecked"]');
       expect(alert.attributes('role')).toBe('alert');
-      if (lookup.status === 'unchecked') expect(alert.text()).toBe(lookup.message + (state === 'unavailable' ? ' The reference is corr-123.' : ''));
+      if (lookup.status === 'unchecked')
+        expect(alert.text()).toBe(lookup.message + (state === 'unavailable' ? ' The reference is corr-123.' : ''));
       expect(wrapper.get('[data-testid="banner-nhs"]').text()).toBe(VALID_TEXT);
       expect(wrapper.find('[data-testid="banner-born"]').exists()).toBe(false);
     }
   });
 
   it('a number failing its check digit is flagged in words beside the number', () => {
-    const wrapper = banner(unchecked('check-digit', 'This NHS number fails its check digit, so it may have been mistyped and was not looked up in PDS: check it with the referrer before acting.', '9990000019'), '999 000 0019');
+    const wrapper = banner(
+      unchecked(
+        'check-digit',
+        'This NHS number fails its check digit, so it may have been mistyped and was not looked up in PDS: check it with the referrer before acting.',
+        '9990000019',
+      ),
+      '999 000 0019',
+    );
     expect(wrapper.attributes('data-state')).toBe('check-digit');
     expect(wrapper.get('[data-testid="banner-nhs"]').text()).toBe('999 000 0019 Invalid: fails its check digit');
     expect(wrapper.get('[data-testid="banner-unchecked"]').text()).toContain('fails its check digit');
   });
 
   it('minimal data: says how little PDS holds, without inventing any of it', () => {
-    const wrapper = banner(patientLookup(VALID, { name: null, birthDate: null, gender: null, address: null, telephone: null, gpPracticeOds: null }));
+    const wrapper = banner(
+      patientLookup(VALID, { name: null, birthDate: null, gender: null, address: null, telephone: null, gpPracticeOds: null }),
+    );
     expect(wrapper.attributes('data-state')).toBe('minimal');
     expect(wrapper.get('h2').text()).toBe('Name not recorded in PDS');
     expect(wrapper.get('[data-testid="banner-born"]').text()).toBe('Not recorded');
@@ -144,7 +196,9 @@ describe('the patient banner', () => {
     const lookup = patientLookup(VALID);
     if (lookup.status !== 'found') throw new Error('expected found');
     const wrapper = banner({ ...lookup, stale: true, fetchedAt: '2026-11-28T10:31:00.000Z' });
-    expect(wrapper.get('[data-testid="banner-source"]').text()).toMatch(/^Offline: these are the details PDS gave at \d{2}:\d{2} on 28 Nov 2026\. They may have changed since\.$/);
+    expect(wrapper.get('[data-testid="banner-source"]').text()).toMatch(
+      /^Offline: these are the details PDS gave at \d{2}:\d{2} on 28 Nov 2026\. They may have changed since\.$/,
+    );
     expect(wrapper.get('h2').text()).toBe('PEMBERTON, Nia (Ms)');
   });
 });
@@ -167,7 +221,10 @@ describe('the banner on the review screen', () => {
   });
 
   it('every confirmation names the patient: name and NHS number', async () => {
-    const client = fakeReviewClient({ 'referral.open': referralScreen(bookedReferral('100000000001', { nhsNumber: VALID_TEXT })), 'referral.accept': { status: 'sent', correlationId: 'c', message: 'Referral accepted.' } });
+    const client = fakeReviewClient({
+      'referral.open': referralScreen(bookedReferral('100000000001', { nhsNumber: VALID_TEXT })),
+      'referral.accept': { status: 'sent', correlationId: 'c', message: 'Referral accepted.' },
+    });
     withWorklist(client, 'referrals', rowsFor(['100000000001']));
     await mountReview(client, '/referral/100000000001');
     await click('decision-accept');
@@ -176,7 +233,10 @@ describe('the banner on the review screen', () => {
   });
 
   it('a failed call to PDS is shown as details that could not be checked, never as a checked patient', async () => {
-    const client = fakeReviewClient({ 'referral.open': referralScreen(bookedReferral('100000000001', { nhsNumber: VALID_TEXT })), 'patient.get': new Error('boom') });
+    const client = fakeReviewClient({
+      'referral.open': referralScreen(bookedReferral('100000000001', { nhsNumber: VALID_TEXT })),
+      'patient.get': new Error('boom'),
+    });
     withWorklist(client, 'referrals', rowsFor(['100000000001']));
     await mountReview(client, '/referral/100000000001');
     expect(need('patient-banner').getAttribute('data-state')).toBe('unavailable');

@@ -11,7 +11,19 @@ import { CLIENT_KEY } from '../../../renderer/api/client';
 import OfflineBar from '../../../renderer/shell/components/OfflineBar.vue';
 import { useOfflineStore } from '../../../renderer/shell/offline-store';
 import { listView } from '../worklists/fixtures';
-import { bookedReferral, byTestId, cleanUpReviewScreens, click, fakeReviewClient, makeRow, mountReview, need, referralScreen, until, type FakeReviewClient } from './fixtures';
+import {
+  bookedReferral,
+  byTestId,
+  cleanUpReviewScreens,
+  click,
+  fakeReviewClient,
+  makeRow,
+  mountReview,
+  need,
+  referralScreen,
+  until,
+  type FakeReviewClient,
+} from './fixtures';
 
 const UBRN = '000000070000';
 cleanUpReviewScreens();
@@ -23,7 +35,13 @@ const OFFLINE: OfflineStatus = {
   outbox: [{ id: 'o-1', operation: 'referral.reject', ubrn: UBRN, createdAt: '2025-01-06T10:45:00.000Z', state: 'queued', problem: null }],
   sent: null,
 };
-const BACK: OfflineStatus = { ...OFFLINE, online: true, banner: null, outbox: [], sent: { count: 1, message: '1 queued decision was sent to e-RS.', at: '2025-01-06T11:02:00.000Z' } };
+const BACK: OfflineStatus = {
+  ...OFFLINE,
+  online: true,
+  banner: null,
+  outbox: [],
+  sent: { count: 1, message: '1 queued decision was sent to e-RS.', at: '2025-01-06T11:02:00.000Z' },
+};
 
 /** The fake client, able to push `offline.changed` as the main process does. */
 function withEvents(client: FakeReviewClient): (status: OfflineStatus) => Promise<void> {
@@ -45,7 +63,10 @@ describe('back online after working offline', () => {
       'offline.status': OFFLINE,
       'referral.open': () => {
         opens += 1;
-        return referralScreen(bookedReferral(UBRN), { stale: opens === 1, fetchedAt: opens === 1 ? '2025-01-06T10:31:00.000Z' : new Date().toISOString() });
+        return referralScreen(bookedReferral(UBRN), {
+          stale: opens === 1,
+          fetchedAt: opens === 1 ? '2025-01-06T10:31:00.000Z' : new Date().toISOString(),
+        });
       },
     });
     const push = withEvents(client);

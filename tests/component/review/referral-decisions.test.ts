@@ -24,7 +24,6 @@ import {
   cleanUpReviewScreens,
 } from './fixtures';
 
-
 cleanUpReviewScreens();
 
 const SENT: DecisionOutcome = { status: 'sent', correlationId: 'corr-1', message: 'Referral accepted.' };
@@ -49,7 +48,10 @@ describe('the allowed actions decide the controls', () => {
   });
 
   it('offers nothing when A029 allows no review, and says why', async () => {
-    const referral = triageReferral(UBRN, { allowedActions: ['CANCEL_REFERRAL'], state: { code: 'TRIAGE_RESPONSE', display: 'Triage response' } });
+    const referral = triageReferral(UBRN, {
+      allowedActions: ['CANCEL_REFERRAL'],
+      state: { code: 'TRIAGE_RESPONSE', display: 'Triage response' },
+    });
     await mountReview(fakeReviewClient({ 'referral.open': referralScreen(referral) }), `/referral/${UBRN}`);
     expect(byTestId('decision-triage')).toBeNull();
     expect(byTestId('decision-accept')).toBeNull();
@@ -69,7 +71,10 @@ describe('the allowed actions decide the controls', () => {
 
   it('offers the triage outcome on a referral deferred to the provider when e-RS did not list the actions, as A028 allows', async () => {
     // NHS's sandbox: 000000070003 DeferredToProvider, A029 refused at its version.
-    const referral = triageReferral(UBRN, { allowedActions: null, state: { code: 'DEFERRED_TO_PROVIDER', display: 'Deferred To Provider' } });
+    const referral = triageReferral(UBRN, {
+      allowedActions: null,
+      state: { code: 'DEFERRED_TO_PROVIDER', display: 'Deferred To Provider' },
+    });
     await mountReview(fakeReviewClient({ 'referral.open': referralScreen(referral) }), `/referral/${UBRN}`);
     expect(byTestId('decision-triage')).not.toBeNull();
     expect(byTestId('decision-accept')).toBeNull();
@@ -77,10 +82,14 @@ describe('the allowed actions decide the controls', () => {
   });
 
   it('offers no decision to a provider admin, who may not make one', async () => {
-    await mountReview(fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) }), `/referral/${UBRN}`, { businessFunction: 'SERVICE_PROVIDER_ADMIN' });
+    await mountReview(fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) }), `/referral/${UBRN}`, {
+      businessFunction: 'SERVICE_PROVIDER_ADMIN',
+    });
     expect(byTestId('decision-accept')).toBeNull();
     // Told up front what the role can do, instead of an item e-RS would refuse it.
-    expect(text('review-role-limits')).toContain('e-RS lets only clinicians, and admins working on behalf of a clinician, open referrals and record decisions');
+    expect(text('review-role-limits')).toContain(
+      'e-RS lets only clinicians, and admins working on behalf of a clinician, open referrals and record decisions',
+    );
     expect(byTestId('review-retry')).toBeNull();
   });
 });
@@ -126,7 +135,10 @@ describe('form checks before anything is sent', () => {
     client.handlers['referral.rejectionReasons'] = [{ code: 'R1', display: 'Synthetic reason' }];
     await click('reject-reasons-retry');
     expect(byTestId('reject-reasons-error')).toBeNull();
-    expect(Array.from(need<HTMLSelectElement>('reject-reason').options).map((o) => o.text)).toEqual(['Choose a reason', 'Synthetic reason']);
+    expect(Array.from(need<HTMLSelectElement>('reject-reason').options).map((o) => o.text)).toEqual([
+      'Choose a reason',
+      'Synthetic reason',
+    ]);
   });
 
   it('triage: an outcome and comments are required; returning with advice keeps the priority', async () => {
@@ -234,7 +246,13 @@ describe('confirmation and sending', () => {
     });
     await click('confirm-send');
     const [sent] = client.inputs('referral.recordTriageOutcome');
-    expect(sent).toMatchObject({ ubrn: UBRN, version: '4', outcome: 'ACCEPT_REFER_BOOK_LATER', comments: 'Book within two weeks.', priority: 'TWO_WEEK_WAIT' });
+    expect(sent).toMatchObject({
+      ubrn: UBRN,
+      version: '4',
+      outcome: 'ACCEPT_REFER_BOOK_LATER',
+      comments: 'Book within two weeks.',
+      priority: 'TWO_WEEK_WAIT',
+    });
     expect(sent?.attachment?.fileName).toBe('plan.pdf');
     expect(sent?.attachment?.contentType).toBe('application/pdf');
     expect(new TextDecoder().decode(sent?.attachment?.bytes)).toBe('%PDF-1.4 synthetic');
@@ -300,13 +318,20 @@ describe('confirmation and sending', () => {
     await mountReview(client, `/referral/${UBRN}`);
     await click('decision-accept');
     await click('confirm-send');
-    await until(() => expect(text('decision-status')).toBe('1000 0000 0001: Queued: will be sent when e-RS is reachable. This is the next referral in your list.'));
+    await until(() =>
+      expect(text('decision-status')).toBe(
+        '1000 0000 0001: Queued: will be sent when e-RS is reachable. This is the next referral in your list.',
+      ),
+    );
   });
 
   it('keeps the decision and says what to do when sending fails', async () => {
     const client = fakeReviewClient({
       'referral.open': referralScreen(bookedReferral()),
-      'referral.reject': new TriageError({ code: 'ERS_422', message: 'e-RS refused the rejection: the reason is not in force. Choose another reason.' }),
+      'referral.reject': new TriageError({
+        code: 'ERS_422',
+        message: 'e-RS refused the rejection: the reason is not in force. Choose another reason.',
+      }),
     });
     const mounted = await mountReview(client, `/referral/${UBRN}`);
     await click('decision-reject');
@@ -314,7 +339,9 @@ describe('confirmation and sending', () => {
     await type('reject-comments', 'Synthetic comment.');
     await click('reject-submit');
     await click('confirm-send');
-    await until(() => expect(text('decision-error')).toBe('e-RS refused the rejection: the reason is not in force. Choose another reason.'));
+    await until(() =>
+      expect(text('decision-error')).toBe('e-RS refused the rejection: the reason is not in force. Choose another reason.'),
+    );
     expect(need('decision-error').getAttribute('role')).toBe('alert');
     await until(() => expect(document.activeElement).toBe(need('decision-error')));
     expect(need<HTMLTextAreaElement>('reject-comments').value).toBe('Synthetic comment.');
@@ -345,11 +372,11 @@ describe('a conflict', () => {
 
     const panel = await until(() => need('conflict-panel'));
     expect(text('conflict-message')).toBe('Someone else changed this referral while you were looking at it.');
-    const changes = Array.from(panel.querySelectorAll('[data-testid="conflict-change"]')).map((row) => Array.from(row.children).map((c) => c.textContent));
+    const changes = Array.from(panel.querySelectorAll('[data-testid="conflict-change"]')).map((row) =>
+      Array.from(row.children).map((c) => c.textContent),
+    );
     // The version is e-RS's concurrency token: listed nowhere a clinician reads.
-    expect(changes).toEqual([
-      ['Priority', 'URGENT', 'TWO_WEEK_WAIT'],
-    ]);
+    expect(changes).toEqual([['Priority', 'URGENT', 'TWO_WEEK_WAIT']]);
     expect(text('conflict-kept')).toContain('Synthetic reason for the referrer.');
     expect(text('conflict-panel')).not.toMatch(/version/i);
     // The screen shows the referral as it is now.
@@ -359,7 +386,10 @@ describe('a conflict', () => {
     answer = { status: 'sent', correlationId: 'c2', message: 'Referral rejected and returned to the referrer.' };
     await click('conflict-resend');
     expect(client.inputs('referral.reject').map((i) => i.version)).toEqual(['4', '6']);
-    expect(client.inputs('referral.reject')[1]).toMatchObject({ reasonCode: 'CLINICALLY_INAPPROPRIATE', comments: 'Synthetic reason for the referrer.' });
+    expect(client.inputs('referral.reject')[1]).toMatchObject({
+      reasonCode: 'CLINICALLY_INAPPROPRIATE',
+      comments: 'Synthetic reason for the referrer.',
+    });
     await until(() => expect(mounted.router.currentRoute.value.path).toBe('/worklists/referrals'));
   });
 
@@ -368,7 +398,12 @@ describe('a conflict', () => {
     const client = fakeReviewClient(
       {
         'referral.open': referralScreen(bookedReferral()),
-        'referral.accept': { status: 'conflict', referral: bookedReferral(UBRN, { version: '5' }), changes: [{ field: 'Version', before: '4', after: '5' }], message: 'Changed meanwhile.' },
+        'referral.accept': {
+          status: 'conflict',
+          referral: bookedReferral(UBRN, { version: '5' }),
+          changes: [{ field: 'Version', before: '4', after: '5' }],
+          message: 'Changed meanwhile.',
+        },
       },
       drafts,
     );
@@ -385,7 +420,12 @@ describe('a conflict', () => {
   it('lets the user change the kept decision, which then goes against the new version', async () => {
     const client = fakeReviewClient({
       'referral.open': referralScreen(bookedReferral()),
-      'referral.reject': { status: 'conflict', referral: bookedReferral(UBRN, { version: '7' }), changes: [{ field: 'Version', before: '4', after: '7' }], message: 'Changed meanwhile.' },
+      'referral.reject': {
+        status: 'conflict',
+        referral: bookedReferral(UBRN, { version: '7' }),
+        changes: [{ field: 'Version', before: '4', after: '7' }],
+        message: 'Changed meanwhile.',
+      },
     });
     await mountReview(client, `/referral/${UBRN}`);
     await click('decision-reject');
@@ -411,7 +451,12 @@ describe('a conflict', () => {
     const rejected = bookedReferral(UBRN, { version: '5', state: { code: 'REJECTED', display: 'Rejected' } });
     const client = fakeReviewClient({
       'referral.open': referralScreen(bookedReferral()),
-      'referral.accept': { status: 'conflict', referral: rejected, changes: [{ field: 'Status', before: 'Booked', after: 'Rejected' }], message: 'Changed meanwhile.' },
+      'referral.accept': {
+        status: 'conflict',
+        referral: rejected,
+        changes: [{ field: 'Status', before: 'Booked', after: 'Rejected' }],
+        message: 'Changed meanwhile.',
+      },
     });
     await mountReview(client, `/referral/${UBRN}`);
     await click('decision-accept');

@@ -18,7 +18,6 @@ import {
   cleanUpReviewScreens,
 } from './fixtures';
 
-
 cleanUpReviewScreens();
 
 describe('the referral summary', () => {
@@ -45,13 +44,17 @@ describe('the referral summary', () => {
   it('says when the referral is shown from the offline copy', async () => {
     const fetchedAt = new Date();
     fetchedAt.setHours(10, 31, 0, 0);
-    const client = fakeReviewClient({ 'referral.open': referralScreen(bookedReferral(), { stale: true, fetchedAt: fetchedAt.toISOString() }) });
+    const client = fakeReviewClient({
+      'referral.open': referralScreen(bookedReferral(), { stale: true, fetchedAt: fetchedAt.toISOString() }),
+    });
     await mountReview(client, `/referral/${UBRN}`);
     expect(text('review-offline')).toContain('Offline: showing the copy saved at 10:31.');
   });
 
   it('shows the load failure as one sentence, and tries again on request', async () => {
-    const client = fakeReviewClient({ 'referral.open': new TriageError({ code: 'ERS_503', message: 'e-RS is not answering. Try again in a few minutes.' }) });
+    const client = fakeReviewClient({
+      'referral.open': new TriageError({ code: 'ERS_503', message: 'e-RS is not answering. Try again in a few minutes.' }),
+    });
     await mountReview(client, `/referral/${UBRN}`);
     expect(text('review-error')).toContain('e-RS is not answering. Try again in a few minutes.');
     expect(need('review-error').getAttribute('role')).toBe('alert');
@@ -101,8 +104,20 @@ describe('the attachments and the viewer', () => {
     const referral = bookedReferral(UBRN, {
       attachments: [
         attachment(1),
-        attachment(2, { title: 'Scan.pdf', contentType: 'application/pdf', availability: 'THREATS_FOUND', available: false, unavailableReason: 'e-RS found a threat in this file and quarantined it.' }),
-        attachment(3, { title: 'New.pdf', contentType: 'application/pdf', availability: 'PENDING', available: false, unavailableReason: null }),
+        attachment(2, {
+          title: 'Scan.pdf',
+          contentType: 'application/pdf',
+          availability: 'THREATS_FOUND',
+          available: false,
+          unavailableReason: 'e-RS found a threat in this file and quarantined it.',
+        }),
+        attachment(3, {
+          title: 'New.pdf',
+          contentType: 'application/pdf',
+          availability: 'PENDING',
+          available: false,
+          unavailableReason: null,
+        }),
       ],
     });
     const client = fakeReviewClient({ 'referral.open': referralScreen(referral) });
@@ -123,7 +138,8 @@ describe('the attachments and the viewer', () => {
     const client = fakeReviewClient({
       'referral.open': referralScreen(bookedReferral()),
       'referral.attachment': ({ attachmentId }) => {
-        if (attachmentId === 'att-1') throw new TriageError({ code: 'ERS_500', message: 'e-RS could not send this attachment. Try again later.' });
+        if (attachmentId === 'att-1')
+          throw new TriageError({ code: 'ERS_500', message: 'e-RS could not send this attachment. Try again later.' });
         return textFile('The second file reads fine.');
       },
     });
@@ -140,7 +156,13 @@ describe('the attachments and the viewer', () => {
   it('refuses a file whose bytes are not what its type says, in the viewer only', async () => {
     const client = fakeReviewClient({
       'referral.open': referralScreen(bookedReferral()),
-      'referral.attachment': { kind: 'file', contentType: 'image/png', fileName: 'photo.png', bytes: new TextEncoder().encode('%PDF-1.7 not a picture'), stale: false },
+      'referral.attachment': {
+        kind: 'file',
+        contentType: 'image/png',
+        fileName: 'photo.png',
+        bytes: new TextEncoder().encode('%PDF-1.7 not a picture'),
+        stale: false,
+      },
     });
     await mountReview(client, `/referral/${UBRN}`);
     expect(text('viewer-failure')).toContain('labelled as a PNG image but its contents are a PDF document');
@@ -162,10 +184,20 @@ describe('the attachments and the viewer', () => {
               kind: 'document',
               contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
               fileName: 'Letter.docx',
-              document: { blocks: [{ type: 'paragraph', runs: [{ text: 'Converted synthetic letter.', bold: false, italic: false }] }], removed: { images: 0, links: 1, objects: 0, truncated: false } },
+              document: {
+                blocks: [{ type: 'paragraph', runs: [{ text: 'Converted synthetic letter.', bold: false, italic: false }] }],
+                removed: { images: 0, links: 1, objects: 0, truncated: false },
+              },
               stale: true,
             }
-          : { kind: 'text', contentType: 'text/rtf', fileName: 'Notes.rtf', text: 'Plain synthetic notes.', removedObjects: 2, stale: false },
+          : {
+              kind: 'text',
+              contentType: 'text/rtf',
+              fileName: 'Notes.rtf',
+              text: 'Plain synthetic notes.',
+              removedObjects: 2,
+              stale: false,
+            },
     });
     await mountReview(client, `/referral/${UBRN}`);
     await until(() => expect(text('rich-document-viewer')).toContain('Converted synthetic letter.'));
@@ -177,7 +209,9 @@ describe('the attachments and the viewer', () => {
   });
 
   it('offers a type the viewer cannot show to another application, only after a warning', async () => {
-    const referral = bookedReferral(UBRN, { attachments: [attachment(1), attachment(5, { title: 'Echo.dcm', contentType: 'application/dicom' })] });
+    const referral = bookedReferral(UBRN, {
+      attachments: [attachment(1), attachment(5, { title: 'Echo.dcm', contentType: 'application/dicom' })],
+    });
     const client = fakeReviewClient({ 'referral.open': referralScreen(referral), 'attachment.openExternally': { fileName: 'Echo.dcm' } });
     await mountReview(client, `/referral/${UBRN}`);
     await click(allByTestId('attachment-item')[2] as HTMLElement);
@@ -217,7 +251,10 @@ describe('a link activated inside a document', () => {
     await until(() => expect(document.activeElement).toBe(need('link-copy')));
 
     const copied: string[] = [];
-    Object.defineProperty(navigator, 'clipboard', { value: { writeText: async (value: string) => void copied.push(value) }, configurable: true });
+    Object.defineProperty(navigator, 'clipboard', {
+      value: { writeText: async (value: string) => void copied.push(value) },
+      configurable: true,
+    });
     await click('link-copy');
     expect(copied).toEqual(['https://example.org/synthetic-leaflet']);
     expect(text('link-result')).toBe('Address copied. Paste it into your browser only if you trust it.');

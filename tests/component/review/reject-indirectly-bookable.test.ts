@@ -45,7 +45,9 @@ describe('rejecting a referral booked into an indirectly bookable service', () =
     expect(text('reject-pas')).toContain('Has the appointment been cancelled in your patient administration system (PAS)?');
     await click('reject-submit');
     expect(byTestId('confirm-dialog')).toBeNull();
-    expect(text('reject-pas-error')).toBe('Error: Say whether the appointment has already been cancelled in your patient administration system (PAS).');
+    expect(text('reject-pas-error')).toBe(
+      'Error: Say whether the appointment has already been cancelled in your patient administration system (PAS).',
+    );
     expect(text('reject-errors')).toContain('Say whether the appointment has already been cancelled');
     expect(client.inputs('referral.reject')).toEqual([]);
   });
@@ -59,7 +61,13 @@ describe('rejecting a referral booked into an indirectly bookable service', () =
     expect(confirmRows()['Cancelled in PAS']).toBe('No, still booked in the PAS');
     await click('confirm-send');
     expect(client.inputs('referral.reject')).toEqual([
-      { ubrn: UBRN, version: '4', reasonCode: 'WRONG_SERVICE', comments: 'Please refer to the community clinic (synthetic).', appointmentCancelledInPas: false },
+      {
+        ubrn: UBRN,
+        version: '4',
+        reasonCode: 'WRONG_SERVICE',
+        comments: 'Please refer to the community clinic (synthetic).',
+        appointmentCancelledInPas: false,
+      },
     ]);
   });
 
@@ -72,7 +80,7 @@ describe('rejecting a referral booked into an indirectly bookable service', () =
     wrapper.unmount();
     await expect.poll(() => [...drafts.values()][0]?.form['reject.pas']).toBe('yes');
     await mountReview(fakeReviewClient({ 'referral.open': referralScreen(indirectlyBooked()) }, drafts), `/referral/${UBRN}`);
-    expect((byTestId<HTMLInputElement>('reject-pas-yes'))?.checked).toBe(true);
+    expect(byTestId<HTMLInputElement>('reject-pas-yes')?.checked).toBe(true);
   });
 });
 

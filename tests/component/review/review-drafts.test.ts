@@ -35,7 +35,12 @@ function draft(form: DraftView['form'], savedAt = '2025-03-05T10:31:00Z'): Draft
 
 describe('drafts', () => {
   it('puts a saved draft back into the form when the referral opens', async () => {
-    const drafts = new Map([[ITEM, draft({ decision: 'reject', version: '4', 'reject.reason': 'WRONG_SERVICE', 'reject.comments': 'Half-written synthetic comment' })]]);
+    const drafts = new Map([
+      [
+        ITEM,
+        draft({ decision: 'reject', version: '4', 'reject.reason': 'WRONG_SERVICE', 'reject.comments': 'Half-written synthetic comment' }),
+      ],
+    ]);
     await mountReview(fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) }, drafts), `/referral/${UBRN}`);
     expect(need('decision-reject').getAttribute('aria-pressed')).toBe('true');
     expect(need<HTMLSelectElement>('reject-reason').value).toBe('WRONG_SERVICE');
@@ -44,16 +49,31 @@ describe('drafts', () => {
   });
 
   it('says when the referral changed since the draft was written', async () => {
-    const drafts = new Map([[ITEM, draft({ decision: 'triage', version: '2', 'triage.outcome': 'ACCEPT_REFER_BOOK_LATER', 'triage.comments': 'Draft', 'triage.file': 'plan.pdf' })]]);
+    const drafts = new Map([
+      [
+        ITEM,
+        draft({
+          decision: 'triage',
+          version: '2',
+          'triage.outcome': 'ACCEPT_REFER_BOOK_LATER',
+          'triage.comments': 'Draft',
+          'triage.file': 'plan.pdf',
+        }),
+      ],
+    ]);
     await mountReview(fakeReviewClient({ 'referral.open': referralScreen(triageReferral()) }, drafts), `/referral/${UBRN}`);
     expect(text('draft-restored')).toContain('The referral has changed since you wrote it: check it before you send.');
     expect(text('draft-restored')).not.toMatch(/version/i);
     expect(need<HTMLInputElement>('triage-outcome-ACCEPT_REFER_BOOK_LATER').checked).toBe(true);
-    expect(text('triage-file-restored')).toContain('Your draft had plan.pdf attached. Files are not kept in drafts: choose it again to send it.');
+    expect(text('triage-file-restored')).toContain(
+      'Your draft had plan.pdf attached. Files are not kept in drafts: choose it again to send it.',
+    );
   });
 
   it('drops what a draft holds that e-RS would not accept now', async () => {
-    const drafts = new Map([[ITEM, draft({ decision: 'triage', version: '4', 'reject.reason': 'RETIRED_CODE', 'reject.comments': 'Kept text' })]]);
+    const drafts = new Map([
+      [ITEM, draft({ decision: 'triage', version: '4', 'reject.reason': 'RETIRED_CODE', 'reject.comments': 'Kept text' })],
+    ]);
     await mountReview(fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()) }, drafts), `/referral/${UBRN}`);
     // Triage is not offered on a booked referral: no form is opened for it.
     expect(byTestId('triage-form')).toBeNull();
@@ -131,25 +151,45 @@ describe('drafts', () => {
     await type('reject-comments', 'Not saved');
     vi.advanceTimersByTime(DRAFT_DELAY_MS);
     await until(() => expect(client.inputs('draft.save')).toHaveLength(1));
-    await until(() => expect(text('draft-error')).toBe('Your draft could not be saved. Keep this screen open until you send your decision.'));
+    await until(() =>
+      expect(text('draft-error')).toBe('Your draft could not be saved. Keep this screen open until you send your decision.'),
+    );
     expect(need<HTMLTextAreaElement>('reject-comments').value).toBe('Not saved');
   });
 
   it('is discarded once the decision is sent', async () => {
-    const drafts = new Map([[ITEM, draft({ decision: 'reject', version: '4', 'reject.reason': 'WRONG_SERVICE', 'reject.comments': 'Final synthetic comment' })]]);
-    const client = fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()), 'referral.reject': { status: 'sent', correlationId: 'c', message: 'Referral rejected.' } }, drafts);
+    const drafts = new Map([
+      [ITEM, draft({ decision: 'reject', version: '4', 'reject.reason': 'WRONG_SERVICE', 'reject.comments': 'Final synthetic comment' })],
+    ]);
+    const client = fakeReviewClient(
+      {
+        'referral.open': referralScreen(bookedReferral()),
+        'referral.reject': { status: 'sent', correlationId: 'c', message: 'Referral rejected.' },
+      },
+      drafts,
+    );
     withWorklist(client, 'referrals', rowsFor([UBRN]));
     await mountReview(client, `/referral/${UBRN}`);
     await click('reject-submit');
     await click('confirm-send');
-    expect(client.inputs('referral.reject')).toEqual([{ ubrn: UBRN, version: '4', reasonCode: 'WRONG_SERVICE', comments: 'Final synthetic comment' }]);
+    expect(client.inputs('referral.reject')).toEqual([
+      { ubrn: UBRN, version: '4', reasonCode: 'WRONG_SERVICE', comments: 'Final synthetic comment' },
+    ]);
     await until(() => expect(client.inputs('draft.discard')).toEqual([{ itemId: ITEM }]));
     expect(drafts.has(ITEM)).toBe(false);
   });
 
   it('is kept when the decision could not be sent', async () => {
-    const drafts = new Map([[ITEM, draft({ decision: 'reject', version: '4', 'reject.reason': 'WRONG_SERVICE', 'reject.comments': 'Kept on failure' })]]);
-    const client = fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()), 'referral.reject': new TriageError({ code: 'ERS_500', message: 'e-RS failed.' }) }, drafts);
+    const drafts = new Map([
+      [ITEM, draft({ decision: 'reject', version: '4', 'reject.reason': 'WRONG_SERVICE', 'reject.comments': 'Kept on failure' })],
+    ]);
+    const client = fakeReviewClient(
+      {
+        'referral.open': referralScreen(bookedReferral()),
+        'referral.reject': new TriageError({ code: 'ERS_500', message: 'e-RS failed.' }),
+      },
+      drafts,
+    );
     await mountReview(client, `/referral/${UBRN}`);
     await click('reject-submit');
     await click('confirm-send');

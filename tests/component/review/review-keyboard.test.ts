@@ -22,7 +22,6 @@ import {
   cleanUpReviewScreens,
 } from './fixtures';
 
-
 cleanUpReviewScreens();
 
 async function press(name: string, target: Element | null = document.activeElement, init: KeyboardEventInit = {}): Promise<KeyboardEvent> {
@@ -68,7 +67,10 @@ describe('keyboard shortcuts', () => {
   });
 
   it('Ctrl+Enter sends from the confirmation', async () => {
-    const client = fakeReviewClient({ 'referral.open': referralScreen(bookedReferral()), 'referral.accept': { status: 'sent', correlationId: 'c', message: 'Referral accepted.' } });
+    const client = fakeReviewClient({
+      'referral.open': referralScreen(bookedReferral()),
+      'referral.accept': { status: 'sent', correlationId: 'c', message: 'Referral accepted.' },
+    });
     withWorklist(client, 'referrals', rowsFor([UBRN]));
     await mountReview(client, `/referral/${UBRN}`);
     await press('a');

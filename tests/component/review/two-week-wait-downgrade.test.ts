@@ -42,7 +42,10 @@ async function triageWithPriority(priority: string): Promise<void> {
 
 describe('downgrading a two-week wait in a triage outcome', () => {
   it('asks a second time, saying the patient leaves the 2WW pathway, and sends only on that explicit press', async () => {
-    const client = fakeReviewClient({ 'referral.open': referralScreen(triageReferral(UBRN, { priority: 'TWO_WEEK_WAIT' })), 'referral.recordTriageOutcome': SENT });
+    const client = fakeReviewClient({
+      'referral.open': referralScreen(triageReferral(UBRN, { priority: 'TWO_WEEK_WAIT' })),
+      'referral.recordTriageOutcome': SENT,
+    });
     await mountReview(client, `/referral/${UBRN}`);
     await triageWithPriority('URGENT');
     expect(text('confirm-row-priority')).toContain('Change from Two week wait to Urgent');
@@ -74,7 +77,10 @@ describe('downgrading a two-week wait in a triage outcome', () => {
   });
 
   it('asks nothing more when the two-week wait stays, or when a priority goes up to it', async () => {
-    const kept = fakeReviewClient({ 'referral.open': referralScreen(triageReferral(UBRN, { priority: 'TWO_WEEK_WAIT' })), 'referral.recordTriageOutcome': SENT });
+    const kept = fakeReviewClient({
+      'referral.open': referralScreen(triageReferral(UBRN, { priority: 'TWO_WEEK_WAIT' })),
+      'referral.recordTriageOutcome': SENT,
+    });
     await mountReview(kept, `/referral/${UBRN}`);
     await triageWithPriority('');
     expect(text('confirm-send')).toBe('Record outcome');
@@ -84,7 +90,10 @@ describe('downgrading a two-week wait in a triage outcome', () => {
   });
 
   it('asks nothing more for an upgrade to a two-week wait', async () => {
-    const raised = fakeReviewClient({ 'referral.open': referralScreen(triageReferral(UBRN, { priority: 'ROUTINE' })), 'referral.recordTriageOutcome': SENT });
+    const raised = fakeReviewClient({
+      'referral.open': referralScreen(triageReferral(UBRN, { priority: 'ROUTINE' })),
+      'referral.recordTriageOutcome': SENT,
+    });
     await mountReview(raised, `/referral/${UBRN}`);
     await triageWithPriority('TWO_WEEK_WAIT');
     await click('confirm-send');

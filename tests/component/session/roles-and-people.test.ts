@@ -39,7 +39,13 @@ const clinicianAdmin = (actsFor: RoleOption['actsFor']): RoleOption => ({
   ...R69,
   actsFor,
 });
-const providerAdmin: RoleOption = { id: 'r69-spa', businessFunction: 'SERVICE_PROVIDER_ADMIN', label: 'Service provider admin', ...R69, actsFor: [] };
+const providerAdmin: RoleOption = {
+  id: 'r69-spa',
+  businessFunction: 'SERVICE_PROVIDER_ADMIN',
+  label: 'Service provider admin',
+  ...R69,
+  actsFor: [],
+};
 
 function choosing(roles: RoleOption[]): SessionView {
   return {
@@ -65,14 +71,22 @@ function mountPicker(roles: RoleOption[]) {
     on: () => () => undefined,
   };
   const pinia = createPinia();
-  const wrapper = mount(RolePickerView, { attachTo: document.body, global: { plugins: [pinia], provide: { [CLIENT_KEY as symbol]: client } } });
+  const wrapper = mount(RolePickerView, {
+    attachTo: document.body,
+    global: { plugins: [pinia], provide: { [CLIENT_KEY as symbol]: client } },
+  });
   useSessionStore(pinia).view = choosing(roles);
   return { wrapper, calls };
 }
 
 describe('the role picker', () => {
   it('offers the clinicians e-RS listed for a clinician admin, by name, and sends the one chosen', async () => {
-    const { wrapper, calls } = mountPicker([clinicianAdmin([{ userId: '555000000101', name: 'Dr Amara Okoye' }, { userId: '555000000104', name: 'SDS user 555000000104' }])]);
+    const { wrapper, calls } = mountPicker([
+      clinicianAdmin([
+        { userId: '555000000101', name: 'Dr Amara Okoye' },
+        { userId: '555000000104', name: 'SDS user 555000000104' },
+      ]),
+    ]);
     await flushPromises();
     const options = wrapper.findAll('[data-testid="acts-for"] option').map((o) => o.text());
     expect(options).toEqual(['Choose a clinician', 'Dr Amara Okoye', 'SDS user 555000000104']);
@@ -164,7 +178,11 @@ describe('decisions made on behalf of a clinician', () => {
 
 describe('people e-RS names by id only', () => {
   it('read as "SDS user <id>", never a bare number', () => {
-    expect(personText({ userId: '555000000203', name: null, organisationOds: 'A12345', businessFunction: null })).toBe('SDS user 555000000203, organisation A12345');
-    expect(personText({ userId: '555000000203', name: 'Dr Pat Referrer', organisationOds: null, businessFunction: null })).toBe('Dr Pat Referrer');
+    expect(personText({ userId: '555000000203', name: null, organisationOds: 'A12345', businessFunction: null })).toBe(
+      'SDS user 555000000203, organisation A12345',
+    );
+    expect(personText({ userId: '555000000203', name: 'Dr Pat Referrer', organisationOds: null, businessFunction: null })).toBe(
+      'Dr Pat Referrer',
+    );
   });
 });

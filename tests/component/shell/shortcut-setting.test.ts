@@ -108,7 +108,10 @@ describe('single-key shortcuts setting', () => {
 describe('the one table of shortcuts', () => {
   it('the overlay lists every shortcut in the table, and its checkbox turns single keys off', async () => {
     const { pinia } = signedInPinia();
-    const wrapper = mount(ShortcutsOverlay, { attachTo: document.body, global: { plugins: [pinia], provide: { [CLIENT_KEY as symbol]: fakeReviewClient({}) } } });
+    const wrapper = mount(ShortcutsOverlay, {
+      attachTo: document.body,
+      global: { plugins: [pinia], provide: { [CLIENT_KEY as symbol]: fakeReviewClient({}) } },
+    });
     try {
       for (const def of SHORTCUTS) expect(byTestId(`shortcut-${def.id}`), def.id).not.toBeNull();
       const setting = need<HTMLInputElement>('single-key-setting');
@@ -124,7 +127,19 @@ describe('the one table of shortcuts', () => {
   it('every single-key shortcut has an Alt or Ctrl key, a button or a link as well', () => {
     // Single keys that have no modifier twin are each reachable by a control on screen:
     // the decision buttons, the attachment list, the search box and the list rows.
-    const withButtons = new Set(['viewer.zoom', 'viewer.fit', 'viewer.rotate', 'review.accept', 'review.reject', 'review.triage', 'review.reply', 'review.convert', 'review.nextAttachment', 'review.previousAttachment', 'worklist.search']);
+    const withButtons = new Set([
+      'viewer.zoom',
+      'viewer.fit',
+      'viewer.rotate',
+      'review.accept',
+      'review.reject',
+      'review.triage',
+      'review.reply',
+      'review.convert',
+      'review.nextAttachment',
+      'review.previousAttachment',
+      'worklist.search',
+    ]);
     for (const def of SHORTCUTS) {
       const hasOther = def.chords.some((chord) => !isSingleKey(chord));
       expect(hasOther || withButtons.has(def.id), def.id).toBe(true);
@@ -141,7 +156,13 @@ describe('the one table of shortcuts', () => {
   });
 
   it('matches modifiers exactly: Alt+1 is not 1, and a letter ignores Caps Lock', () => {
-    const press = (k: string, mods: Partial<{ altKey: boolean; ctrlKey: boolean }> = {}) => ({ key: k, altKey: false, ctrlKey: false, metaKey: false, ...mods });
+    const press = (k: string, mods: Partial<{ altKey: boolean; ctrlKey: boolean }> = {}) => ({
+      key: k,
+      altKey: false,
+      ctrlKey: false,
+      metaKey: false,
+      ...mods,
+    });
     expect(matchShortcut(press('1', { altKey: true }), ['list.referrals'], true)).toBe('list.referrals');
     expect(matchShortcut(press('1'), ['list.referrals'], true)).toBeNull();
     expect(matchShortcut(press('A'), ['review.accept'], true)).toBe('review.accept');

@@ -18,7 +18,10 @@ const rows = makeRows(15);
 const R69 = { organisationOds: 'R69' };
 const R68 = { organisationOds: 'R68' };
 
-async function remount(role: { organisationOds: string; businessFunction?: 'SERVICE_PROVIDER_CLINICIAN' | 'SERVICE_PROVIDER_CLINICIAN_ADMIN' }) {
+async function remount(role: {
+  organisationOds: string;
+  businessFunction?: 'SERVICE_PROVIDER_CLINICIAN' | 'SERVICE_PROVIDER_CLINICIAN_ADMIN';
+}) {
   mounted?.wrapper.unmount();
   mounted = await mountWorklists(fakeClient({ referrals: listView('referrals', rows) }), { role });
   return mounted.wrapper;
@@ -93,7 +96,9 @@ describe('filters remembered per role', () => {
     }
     expect(stored).not.toContain('R69');
     expect(stored).not.toContain('Dr Alex Consultant');
-    const value = JSON.parse(must(localStorage.getItem(preferencesKey({ businessFunction: 'SERVICE_PROVIDER_CLINICIAN', organisationOds: 'R69' })))) as Record<string, unknown>;
+    const value = JSON.parse(
+      must(localStorage.getItem(preferencesKey({ businessFunction: 'SERVICE_PROVIDER_CLINICIAN', organisationOds: 'R69' }))),
+    ) as Record<string, unknown>;
     expect(Object.keys(value).sort()).toEqual(['lastLooked', 'lists']);
     expect(Object.keys(value.lastLooked as object)).toEqual(['referrals']);
   });
@@ -103,7 +108,15 @@ describe('filters remembered per role', () => {
     localStorage.setItem(key, '{not json');
     let wrapper = await remount(R69);
     expect(shownUbrns(wrapper)).toHaveLength(rows.length);
-    localStorage.setItem(key, JSON.stringify({ lists: { referrals: { filters: { specialty: 42, priority: 'SOON', assignment: 'me' }, sort: { column: 'patientName', direction: 'up' } } }, lastLooked: { referrals: 'yesterday' } }));
+    localStorage.setItem(
+      key,
+      JSON.stringify({
+        lists: {
+          referrals: { filters: { specialty: 42, priority: 'SOON', assignment: 'me' }, sort: { column: 'patientName', direction: 'up' } },
+        },
+        lastLooked: { referrals: 'yesterday' },
+      }),
+    );
     wrapper = await remount(R69);
     expect((wrapper.get('[data-testid="filter-priority"]').element as HTMLSelectElement).value).toBe('');
     expect((wrapper.get('[data-testid="filter-assignment"]').element as HTMLSelectElement).value).toBe('me');
@@ -125,7 +138,10 @@ describe('filters remembered per role', () => {
 
 describe('the idle lock', () => {
   it('drops every patient row from memory when the app locks', async () => {
-    mounted = await mountWorklists(fakeClient({ referrals: listView('referrals', makeRows(3)), triage: listView('triage', makeRows(2, 50)) }), { role: R69 });
+    mounted = await mountWorklists(
+      fakeClient({ referrals: listView('referrals', makeRows(3)), triage: listView('triage', makeRows(2, 50)) }),
+      { role: R69 },
+    );
     const store = useWorklistsStore(mounted.pinia);
     expect(store.lists.referrals.rows.length).toBe(3);
     const session = useSessionStore(mounted.pinia);
@@ -144,12 +160,17 @@ describe('new since last looked', () => {
   ];
 
   const newUbrns = (wrapper: MountedWorklists['wrapper']) =>
-    wrapper.findAll('[data-testid="worklist-row"]').filter((row) => row.find('[data-testid="new-marker"]').exists()).map((row) => row.attributes('data-ubrn'));
+    wrapper
+      .findAll('[data-testid="worklist-row"]')
+      .filter((row) => row.find('[data-testid="new-marker"]').exists())
+      .map((row) => row.attributes('data-ubrn'));
 
   it('marks items referred after the day the user last looked, per list', async () => {
     const key = preferencesKey({ businessFunction: 'SERVICE_PROVIDER_CLINICIAN', organisationOds: 'R69' });
     localStorage.setItem(key, JSON.stringify({ lists: {}, lastLooked: { referrals: new Date(2025, 1, 10, 12, 0).toISOString() } }));
-    mounted = await mountWorklists(fakeClient({ referrals: listView('referrals', dated), triage: listView('triage', dated) }), { role: R69 });
+    mounted = await mountWorklists(fakeClient({ referrals: listView('referrals', dated), triage: listView('triage', dated) }), {
+      role: R69,
+    });
     expect(newUbrns(mounted.wrapper).sort()).toEqual(['100000000003', '100000000004']);
     expect(must(mounted.wrapper.findAll('[data-testid="new-marker"]')[0]).text()).toBe('New since you last looked');
 

@@ -9,7 +9,17 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ChannelInput, PatientSummary } from '../../../contract';
 import { TriageError, type TriageClient } from '../../../renderer/api/client';
 import { useWorklistsStore } from '../../../renderer/worklist/worklists-store';
-import { fakeClient, listView, makeRow, mountWorklists, must, shownUbrns, signedInView, type FakeClient, type MountedWorklists } from './fixtures';
+import {
+  fakeClient,
+  listView,
+  makeRow,
+  mountWorklists,
+  must,
+  shownUbrns,
+  signedInView,
+  type FakeClient,
+  type MountedWorklists,
+} from './fixtures';
 import { useSessionStore } from '../../../renderer/session/session-store';
 
 let mounted: MountedWorklists | null = null;
@@ -67,7 +77,6 @@ function clientWith(rows: ReturnType<typeof makeRow>[], answer: SummaryAnswer): 
     }) as TriageClient['call'],
   });
 }
-
 
 function cellText(wrapper: MountedWorklists['wrapper'], ubrn: string, cell: string): string {
   return wrapper.get(`[data-ubrn="${ubrn}"] [data-testid="${cell}"]`).text().replace(/\s+/g, ' ').trim();
@@ -140,12 +149,18 @@ describe('patients on the worklist', () => {
   it('finds patients by name once PDS has given the names, and says how many are known so far', async () => {
     const rows = Array.from({ length: 12 }, (_, i) => makeRow(i + 1, { nhsNumber: spaced(validNhs(i)), patientName: '' }));
     let allowed = 0;
-    const client = clientWith(rows, (batch) => batch.map((nhs, i) => (i < allowed ? summary(nhs) : { ...summary(nhs), status: 'unchecked' as const, name: null, problem: 'unavailable' as const })));
+    const client = clientWith(rows, (batch) =>
+      batch.map((nhs, i) =>
+        i < allowed ? summary(nhs) : { ...summary(nhs), status: 'unchecked' as const, name: null, problem: 'unavailable' as const },
+      ),
+    );
     mounted = await mountWorklists(client);
     await expect.poll(() => client.batches.length).toBe(1);
     await mounted.wrapper.get('[data-testid="worklist-search"]').setValue('family');
     expect(shownUbrns(mounted.wrapper)).toEqual([]);
-    expect(mounted.wrapper.get('#worklist-search-hint').text()).toBe('Names come from PDS: 0 of 12 are known so far, so some patients may not be found yet.');
+    expect(mounted.wrapper.get('#worklist-search-hint').text()).toBe(
+      'Names come from PDS: 0 of 12 are known so far, so some patients may not be found yet.',
+    );
     // PDS could not be asked: filling stopped after one batch. A refresh asks again.
     expect(client.batches).toHaveLength(1);
     allowed = 10;

@@ -31,9 +31,19 @@ describe('sorting', () => {
   const cmp = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
   // Ties: the oldest referral first, then the UBRN, whichever way the column runs.
   const expected = (column: string, sign: 1 | -1) =>
-    ubrnsOf(rows.slice().sort((a, b) => cmp(must(keys[column])(a), must(keys[column])(b)) * sign || cmp(a.referralDate, b.referralDate) || cmp(a.ubrn, b.ubrn)));
+    ubrnsOf(
+      rows
+        .slice()
+        .sort(
+          (a, b) => cmp(must(keys[column])(a), must(keys[column])(b)) * sign || cmp(a.referralDate, b.referralDate) || cmp(a.ubrn, b.ubrn),
+        ),
+    );
 
-  async function sortUntil(header: Pick<DOMWrapper<Element>, 'attributes'>, button: Pick<DOMWrapper<Element>, 'trigger'>, direction: string) {
+  async function sortUntil(
+    header: Pick<DOMWrapper<Element>, 'attributes'>,
+    button: Pick<DOMWrapper<Element>, 'trigger'>,
+    direction: string,
+  ) {
     for (let i = 0; i < 2 && header.attributes('aria-sort') !== direction; i++) await button.trigger('click');
     expect(header.attributes('aria-sort')).toBe(direction);
   }
@@ -41,7 +51,17 @@ describe('sorting', () => {
   it('starts with the most urgent first and, within a priority, the longest waiting', async () => {
     mounted = await mountWorklists(fakeClient({ referrals: listView('referrals', rows) }));
     const shown = shownUbrns(mounted.wrapper).map((ubrn) => must(rows.find((row) => row.ubrn === ubrn)));
-    expect(shown.map((row) => row.priority)).toEqual(['TWO_WEEK_WAIT', 'TWO_WEEK_WAIT', 'URGENT', 'URGENT', 'ROUTINE', 'ROUTINE', 'ROUTINE', 'ROUTINE', 'ROUTINE']);
+    expect(shown.map((row) => row.priority)).toEqual([
+      'TWO_WEEK_WAIT',
+      'TWO_WEEK_WAIT',
+      'URGENT',
+      'URGENT',
+      'ROUTINE',
+      'ROUTINE',
+      'ROUTINE',
+      'ROUTINE',
+      'ROUTINE',
+    ]);
     shown.forEach((row, i) => {
       const before = shown[i - 1];
       if (before && row.priority === before.priority) expect(row.referralDate >= before.referralDate).toBe(true);
@@ -71,7 +91,11 @@ describe('sorting', () => {
   }
 
   it('puts the oldest referral first when sorted by referral date', async () => {
-    const dated = [makeRow(1, { referralDate: '2025-03-02' }), makeRow(2, { referralDate: '2024-12-30' }), makeRow(3, { referralDate: '2025-01-15' })];
+    const dated = [
+      makeRow(1, { referralDate: '2025-03-02' }),
+      makeRow(2, { referralDate: '2024-12-30' }),
+      makeRow(3, { referralDate: '2025-01-15' }),
+    ];
     mounted = await mountWorklists(fakeClient({ referrals: listView('referrals', dated) }));
     await mounted.wrapper.get('[data-testid="sort-referralDate"]').trigger('click');
     expect(shownUbrns(mounted.wrapper)).toEqual(['100000000002', '100000000003', '100000000001']);
@@ -109,7 +133,11 @@ describe('filters', () => {
 
   it('offers the specialties, services and statuses that the list holds', async () => {
     mounted = await mountWorklists(fakeClient({ referrals: listView('referrals', rows) }));
-    const options = (testid: string) => must(mounted).wrapper.get(`[data-testid="${testid}"]`).findAll('option').map((o) => o.text());
+    const options = (testid: string) =>
+      must(mounted)
+        .wrapper.get(`[data-testid="${testid}"]`)
+        .findAll('option')
+        .map((o) => o.text());
     expect(options('filter-specialty')).toEqual(['Any specialty', 'Cardiology', 'Dermatology', 'Gastroenterology', 'Neurology', 'Urology']);
     expect(options('filter-status')).toEqual(['Any status', 'Awaiting review', 'Information requested', 'Review overdue']);
     expect(options('filter-priority')).toEqual(['Any priority', 'Two week wait', 'Urgent', 'Routine']);
@@ -125,7 +153,10 @@ describe('filters', () => {
   });
 
   it('takes "me" to be the clinician acted for, when the role acts for one', async () => {
-    const wrapper = await mountAndFilter('filter-assignment', 'me', { businessFunction: 'SERVICE_PROVIDER_CLINICIAN_ADMIN', onBehalfOf: { userId: '555000000002', name: 'Dr Sam Surgeon' } });
+    const wrapper = await mountAndFilter('filter-assignment', 'me', {
+      businessFunction: 'SERVICE_PROVIDER_CLINICIAN_ADMIN',
+      onBehalfOf: { userId: '555000000002', name: 'Dr Sam Surgeon' },
+    });
     const wanted = ubrnsOf(rows.filter((row) => row.assignedClinician === 'Dr Sam Surgeon'));
     expect(wanted.length).toBeGreaterThan(0);
     expect(sortedUbrns(shownUbrns(wrapper))).toEqual(sortedUbrns(wanted));
@@ -155,13 +186,28 @@ describe('search by name, UBRN or NHS number', () => {
   });
 
   it('matches part of a number', async () => {
-    expect(sortedUbrns(await search('999 000 001'))).toEqual(['100000000010', '100000000011', '100000000012', '100000000013', '100000000014', '100000000015']);
+    expect(sortedUbrns(await search('999 000 001'))).toEqual([
+      '100000000010',
+      '100000000011',
+      '100000000012',
+      '100000000013',
+      '100000000014',
+      '100000000015',
+    ]);
   });
 
   it('takes text to be a name, found from the start of any word of it, and finds nothing for a name no row has', async () => {
     // These rows carry e-RS's names ("Synthetic Patient n"); PDS's replace them as they arrive.
     expect(await search('patient 7')).toEqual(['100000000007']);
-    expect(sortedUbrns(await search('SYNTH pat 1'))).toEqual(['100000000001', '100000000010', '100000000011', '100000000012', '100000000013', '100000000014', '100000000015']);
+    expect(sortedUbrns(await search('SYNTH pat 1'))).toEqual([
+      '100000000001',
+      '100000000010',
+      '100000000011',
+      '100000000012',
+      '100000000013',
+      '100000000014',
+      '100000000015',
+    ]);
     expect(await search('smith')).toEqual([]);
     expect(must(mounted).wrapper.get('[data-testid="worklist-search"]').attributes('aria-invalid')).toBeUndefined();
     expect(must(mounted).wrapper.get('[data-testid="worklist-empty"]').text()).toContain('No referrals match these filters');

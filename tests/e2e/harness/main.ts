@@ -124,12 +124,26 @@ const Harness = defineComponent({
           ]),
         ]),
         pendingLink.value
-          ? h('div', { class: 'harness__dialog', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'link-dialog-title', 'data-testid': 'link-dialog' }, [
-              h('h2', { id: 'link-dialog-title' }, 'Open this link in your web browser?'),
-              h('p', { 'data-testid': 'link-dialog-url' }, pendingLink.value),
-              h('button', { type: 'button', class: 'button', onClick: () => decide('open') }, 'Open link'),
-              h('button', { type: 'button', class: 'button button--secondary', 'data-testid': 'link-cancel', onClick: () => decide('cancel') }, 'Cancel'),
-            ])
+          ? h(
+              'div',
+              {
+                class: 'harness__dialog',
+                role: 'dialog',
+                'aria-modal': 'true',
+                'aria-labelledby': 'link-dialog-title',
+                'data-testid': 'link-dialog',
+              },
+              [
+                h('h2', { id: 'link-dialog-title' }, 'Open this link in your web browser?'),
+                h('p', { 'data-testid': 'link-dialog-url' }, pendingLink.value),
+                h('button', { type: 'button', class: 'button', onClick: () => decide('open') }, 'Open link'),
+                h(
+                  'button',
+                  { type: 'button', class: 'button button--secondary', 'data-testid': 'link-cancel', onClick: () => decide('cancel') },
+                  'Cancel',
+                ),
+              ],
+            )
           : null,
       ]);
   },

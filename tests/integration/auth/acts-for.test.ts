@@ -36,11 +36,20 @@ describe('acting for a clinician', () => {
     expect(asked.map((o) => [o.path, o.status])).toEqual([['/referrals/FHIR/R4/Practitioner?_query=onBehalfOf', 200]]);
 
     const refused = await direct.raw('session.chooseRole', { roleId: admin?.id, onBehalfOfUserId: '555000000999' });
-    expect(refused).toMatchObject({ ok: false, error: { code: 'ON_BEHALF_OF_UNKNOWN', message: 'e-RS does not list that clinician as one you may act for: choose one of the clinicians listed.' } });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: {
+        code: 'ON_BEHALF_OF_UNKNOWN',
+        message: 'e-RS does not list that clinician as one you may act for: choose one of the clinicians listed.',
+      },
+    });
 
     const chosen = await direct.call('session.chooseRole', { roleId: admin?.id ?? '', onBehalfOfUserId: SECOND_CONSULTANT_UID });
     expect(chosen.role?.onBehalfOf).toEqual({ userId: SECOND_CONSULTANT_UID, name: 'Dr Erik Lindqvist' });
-    expect(direct.app.session.roleHeaders()).toMatchObject({ businessFunction: 'SERVICE_PROVIDER_CLINICIAN_ADMIN', onBehalfOfUserId: SECOND_CONSULTANT_UID });
+    expect(direct.app.session.roleHeaders()).toMatchObject({
+      businessFunction: 'SERVICE_PROVIDER_CLINICIAN_ADMIN',
+      onBehalfOfUserId: SECOND_CONSULTANT_UID,
+    });
 
     // Nobody on the worklists appears as a bare SDS user id: a name, or "SDS user <id>".
     for (const kind of ['referrals', 'triage', 'advice'] as const) {

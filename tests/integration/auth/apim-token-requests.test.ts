@@ -22,7 +22,11 @@ afterEach(async () => {
 const realNow = () => Math.floor(Date.now() / 1000);
 
 function clientFor(apim: ApimStub, clockFastBySeconds = 0): ApimClient {
-  return new ApimClient({ tokenEndpoint: apim.tokenEndpoint, clientId: apim.clientId, signingKey: apim.signingKey, timeoutMs: 5000, fetch: testFetch }, silentLogger, () => realNow() + clockFastBySeconds);
+  return new ApimClient(
+    { tokenEndpoint: apim.tokenEndpoint, clientId: apim.clientId, signingKey: apim.signingKey, timeoutMs: 5000, fetch: testFetch },
+    silentLogger,
+    () => realNow() + clockFastBySeconds,
+  );
 }
 
 async function refusal(promise: Promise<unknown>): Promise<AppError> {
@@ -111,7 +115,10 @@ describe('what the platform says, in one sentence', () => {
   it("keeps the platform's words to one sentence, without control characters, and names invalid_client", async () => {
     stub = await startApimStub();
     const client = clientFor(stub);
-    stub.script.push({ status: 401, json: { error: 'invalid_client', error_description: 'Unknown key. Register a JWKS.\u0007\r\nThen retry!' } });
+    stub.script.push({
+      status: 401,
+      json: { error: 'invalid_client', error_description: 'Unknown key. Register a JWKS.\u0007\r\nThen retry!' },
+    });
     const refused = await refusal(client.exchangeIdToken('an.id.token'));
     expect(refused.code).toBe('APIM_CLIENT_REFUSED');
     expect(refused.message).toContain('invalid_client: Unknown key; Register a JWKS; Then retry');

@@ -32,7 +32,13 @@ async function startCombined(): Promise<{ app: DirectApp; local: LocalEnvironmen
 async function appClient(local: LocalEnvironment): Promise<ApimCombinedClient> {
   const key = (await importJWK(local.apimClient.privateJwk, ASSERTION_ALG)) as CryptoKey;
   return new ApimCombinedClient(
-    { authorizeEndpoint: local.apim.authorizeEndpoint, tokenEndpoint: local.apim.tokenEndpoint, clientId: local.apimClient.clientId, signingKey: { key, kid: local.apimClient.kid }, fetch: testFetch },
+    {
+      authorizeEndpoint: local.apim.authorizeEndpoint,
+      tokenEndpoint: local.apim.tokenEndpoint,
+      clientId: local.apimClient.clientId,
+      signingKey: { key, kid: local.apimClient.kid },
+      fetch: testFetch,
+    },
     silentLogger,
   );
 }
@@ -59,7 +65,10 @@ async function listener(): Promise<CallbackListener> {
 }
 
 async function withinSeconds<T>(promise: Promise<T>, seconds = 5): Promise<T> {
-  return Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('nothing reached the loopback listener')), seconds * 1000))]);
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error('nothing reached the loopback listener')), seconds * 1000)),
+  ]);
 }
 
 describe('the combined pattern: sign-in and authorisation at the API platform', () => {
@@ -121,15 +130,24 @@ describe('the combined pattern: sign-in and authorisation at the API platform', 
     expect(refused.searchParams.has('code')).toBe(false);
 
     const plain = await listener();
-    await browse(new CookieJar(), authorizeUrl(local, plain.redirectUri, { code_challenge: pkcePair().verifier, code_challenge_method: 'plain' }));
+    await browse(
+      new CookieJar(),
+      authorizeUrl(local, plain.redirectUri, { code_challenge: pkcePair().verifier, code_challenge_method: 'plain' }),
+    );
     expect((await withinSeconds(plain.received)).searchParams.get('error_description')).toBe('code_challenge_method must be S256');
   });
 
   it('never sends the browser to a redirect URI the app did not register', async () => {
     const { local } = await startCombined();
-    const visit = await browse(new CookieJar(), authorizeUrl(local, 'http://127.0.0.1:9/elsewhere', { code_challenge: pkcePair().challenge }));
+    const visit = await browse(
+      new CookieJar(),
+      authorizeUrl(local, 'http://127.0.0.1:9/elsewhere', { code_challenge: pkcePair().challenge }),
+    );
     expect(visit.final.status).toBe(400);
-    expect(JSON.parse(visit.body)).toMatchObject({ error: 'invalid_request', error_description: 'redirect_uri does not match registered callback URL' });
+    expect(JSON.parse(visit.body)).toMatchObject({
+      error: 'invalid_request',
+      error_description: 'redirect_uri does not match registered callback URL',
+    });
     expect(visit.visited).toHaveLength(1);
   });
 
@@ -188,7 +206,9 @@ describe('the combined pattern: sign-in and authorisation at the API platform', 
     expect(replay).toMatchObject({ status: 400, body: { error: 'invalid_grant', error_description: 'authorization_code is invalid' } });
 
     const second = await redeemOnce();
-    await expect(client.redeem(second.code, second.redirectUri, pkcePair().verifier)).rejects.toMatchObject({ code: 'SIGN_IN_INVALID_GRANT' });
+    await expect(client.redeem(second.code, second.redirectUri, pkcePair().verifier)).rejects.toMatchObject({
+      code: 'SIGN_IN_INVALID_GRANT',
+    });
     // A failed verifier uses the code up too: the right verifier cannot follow a guess.
     await expect(client.redeem(second.code, second.redirectUri, second.verifier)).rejects.toMatchObject({ code: 'SIGN_IN_INVALID_GRANT' });
   });

@@ -32,7 +32,18 @@ async function provider(signing: IdTokenSigning = 'real'): Promise<ForgedOp> {
 }
 
 function client(forged: ForgedOp, settings: Partial<Cis2Settings> = {}): Cis2Client {
-  return new Cis2Client({ issuer: forged.issuer, clientId: forged.clientId, acrValues: 'AAL3_ANY', allowInsecureLoopback: true, timeoutMs: 10_000, fetch: testFetch, ...settings }, silentLogger);
+  return new Cis2Client(
+    {
+      issuer: forged.issuer,
+      clientId: forged.clientId,
+      acrValues: 'AAL3_ANY',
+      allowInsecureLoopback: true,
+      timeoutMs: 10_000,
+      fetch: testFetch,
+      ...settings,
+    },
+    silentLogger,
+  );
 }
 
 /** One sign-in as the user would do it: the app opens the URL, the "browser" follows it back to loopback. */
@@ -127,7 +138,10 @@ describe('ID token signature, against a provider that can forge', () => {
 });
 
 describe('ID token times', () => {
-  const shift = (field: 'iat' | 'auth_time', seconds: number) => (claims: JWTPayload) => ({ ...claims, [field]: (claims[field] as number) + seconds });
+  const shift = (field: 'iat' | 'auth_time', seconds: number) => (claims: JWTPayload) => ({
+    ...claims,
+    [field]: (claims[field] as number) + seconds,
+  });
 
   it('refuses an ID token issued further in the future than the allowed skew, and accepts one within it', async () => {
     const forged = await provider('real');

@@ -90,7 +90,10 @@ describe('loopback listener against hostile local requests', () => {
     expect(settled).toBe(false);
 
     // The browser's real callback (localhost is allowed as well as 127.0.0.1) still completes.
-    const real = await rawRequest(port, `GET /callback?code=real&state=the-state HTTP/1.1\r\nHost: localhost:${port}\r\nConnection: close\r\n\r\n`);
+    const real = await rawRequest(
+      port,
+      `GET /callback?code=real&state=the-state HTTP/1.1\r\nHost: localhost:${port}\r\nConnection: close\r\n\r\n`,
+    );
     expect(real.status).toBe(200);
     expect(real.text).toContain('Return to e-RS Triage to finish signing in');
     const url = await wait.result;

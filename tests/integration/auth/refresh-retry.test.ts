@@ -50,7 +50,14 @@ class ManualTime implements SessionTimers {
   }
 }
 
-const ROLE: RoleOption = { id: 'role-1', businessFunction: 'SERVICE_PROVIDER_CLINICIAN', label: 'Service provider clinician', organisationOds: 'R69', organisationName: 'R69', actsFor: [] };
+const ROLE: RoleOption = {
+  id: 'role-1',
+  businessFunction: 'SERVICE_PROVIDER_CLINICIAN',
+  label: 'Service provider clinician',
+  organisationOds: 'R69',
+  organisationName: 'R69',
+  actsFor: [],
+};
 
 let stub: ApimStub | null = null;
 let session: SessionManager | null = null;
@@ -69,9 +76,28 @@ async function signedIn(time: ManualTime): Promise<{ session: SessionManager; ap
   const apim = await startApimStub({ now: time.now });
   stub = apim;
   stateDir = await mkdtemp(path.join(os.tmpdir(), 'ers-refresh-retry-'));
-  const identity: Cis2Identity = { uid: 'uid-1', name: 'Dr Retry', acr: 'AAL3_ANY', sid: null, idToken: 'a.b.c', idTokenExpiresAt: time.now() + 600, refreshToken: null, accessToken: 'cis2' };
-  const cis2 = { begin: async () => ({ authorizationUrl: 'https://cis2.example/authorize', completed: Promise.resolve(identity), cancel: () => undefined }) } as unknown as Cis2Client;
-  const client = new ApimClient({ tokenEndpoint: apim.tokenEndpoint, clientId: apim.clientId, signingKey: apim.signingKey, timeoutMs: 5000, fetch: testFetch }, silentLogger, time.now);
+  const identity: Cis2Identity = {
+    uid: 'uid-1',
+    name: 'Dr Retry',
+    acr: 'AAL3_ANY',
+    sid: null,
+    idToken: 'a.b.c',
+    idTokenExpiresAt: time.now() + 600,
+    refreshToken: null,
+    accessToken: 'cis2',
+  };
+  const cis2 = {
+    begin: async () => ({
+      authorizationUrl: 'https://cis2.example/authorize',
+      completed: Promise.resolve(identity),
+      cancel: () => undefined,
+    }),
+  } as unknown as Cis2Client;
+  const client = new ApimClient(
+    { tokenEndpoint: apim.tokenEndpoint, clientId: apim.clientId, signingKey: apim.signingKey, timeoutMs: 5000, fetch: testFetch },
+    silentLogger,
+    time.now,
+  );
   const manager = new SessionManager({
     environment: 'local',
     cis2,
@@ -160,7 +186,10 @@ describe('refresh when the platform cannot answer for a moment', () => {
   it('does not wait past expiry for a long Retry-After: it asks to sign in again', async () => {
     const time = new ManualTime();
     const { session: manager, apim } = await signedIn(time);
-    apim.script.push({ status: 503, body: '', headers: { 'Retry-After': '30' } }, { status: 503, body: '', headers: { 'Retry-After': '30' } });
+    apim.script.push(
+      { status: 503, body: '', headers: { 'Retry-After': '30' } },
+      { status: 503, body: '', headers: { 'Retry-After': '30' } },
+    );
     await fireRefresh(time, apim, manager);
     expect(time.delays()).toEqual([30_000]);
     await fireRefresh(time, apim, manager);

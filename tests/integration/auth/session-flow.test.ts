@@ -44,7 +44,11 @@ describe('sign-in against the real mock CIS2 and APIM', () => {
     const chosen = await direct.call('session.chooseRole', { roleId: view.roles[1]?.id ?? '' });
     expect(chosen.phase).toBe('signed-in');
     expect(chosen.role).toMatchObject({ businessFunction: 'SERVICE_PROVIDER_CLINICIAN', organisationOds: 'R68' });
-    expect(direct.app.session.roleHeaders()).toEqual({ businessFunction: 'SERVICE_PROVIDER_CLINICIAN', organisationOds: 'R68', onBehalfOfUserId: null });
+    expect(direct.app.session.roleHeaders()).toEqual({
+      businessFunction: 'SERVICE_PROVIDER_CLINICIAN',
+      organisationOds: 'R68',
+      onBehalfOfUserId: null,
+    });
   });
 
   it('lets the clinician admin act for a clinician, and sends the on-behalf-of header', async () => {
@@ -209,7 +213,12 @@ describe('sign-in against the real mock CIS2 and APIM', () => {
     const outputs: unknown[] = [];
     for (const channel of channelNames) {
       if (channel === 'session.signIn' || channel === 'session.signOut') continue;
-      const input = channel === 'worklist.fetch' ? { kind: 'referrals' } : channel === 'session.chooseRole' ? { roleId: direct.app.session.get().roles[0]?.id } : {};
+      const input =
+        channel === 'worklist.fetch'
+          ? { kind: 'referrals' }
+          : channel === 'session.chooseRole'
+            ? { roleId: direct.app.session.get().roles[0]?.id }
+            : {};
       outputs.push(await direct.raw(channel, input));
     }
     outputs.push(direct.events);

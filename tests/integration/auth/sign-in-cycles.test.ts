@@ -25,7 +25,10 @@ function systemBrowser(): (authorizeUrl: string, uid: string) => Promise<string>
   return async (authorizeUrl, uid) => {
     const login = await browse(jar, authorizeUrl);
     if (login.final.status !== 200) throw new Error(`the login page answered ${login.final.status}`);
-    const after = await browse(jar, loginFormAction(login.body, login.visited.at(-1) ?? authorizeUrl), { method: 'POST', form: new URLSearchParams({ uid, action: 'sign-in' }) });
+    const after = await browse(jar, loginFormAction(login.body, login.visited.at(-1) ?? authorizeUrl), {
+      method: 'POST',
+      form: new URLSearchParams({ uid, action: 'sign-in' }),
+    });
     return after.body;
   };
 }
@@ -90,8 +93,21 @@ describe('a sign-in that never finishes', () => {
 
   it('is stopped with a sentence when the browser came back but the exchange never answers, and a late answer changes nothing', async () => {
     let resolveExchange: (tokens: ApimTokens) => void = () => undefined;
-    const identity: Cis2Identity = { uid: CONSULTANT_UID, name: 'Dr Amara Okoye', acr: 'AAL3_ANY', sid: null, idToken: 'id', idTokenExpiresAt: 0, refreshToken: null, accessToken: 'a' };
-    const pending: PendingSignIn = { authorizationUrl: 'https://cis2.example/authorize', completed: Promise.resolve(identity), cancel: vi.fn() };
+    const identity: Cis2Identity = {
+      uid: CONSULTANT_UID,
+      name: 'Dr Amara Okoye',
+      acr: 'AAL3_ANY',
+      sid: null,
+      idToken: 'id',
+      idTokenExpiresAt: 0,
+      refreshToken: null,
+      accessToken: 'a',
+    };
+    const pending: PendingSignIn = {
+      authorizationUrl: 'https://cis2.example/authorize',
+      completed: Promise.resolve(identity),
+      cancel: vi.fn(),
+    };
     const cis2 = { begin: async () => pending } as unknown as Cis2Client;
     const apim = { exchangeIdToken: () => new Promise<ApimTokens>((resolve) => (resolveExchange = resolve)) } as unknown as ApimClient;
     const fetchRoles = vi.fn(async (): Promise<RoleOption[]> => []);

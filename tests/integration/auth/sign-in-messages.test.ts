@@ -19,7 +19,17 @@ afterEach(async () => {
 });
 
 function client(forged: ForgedOp): Cis2Client {
-  return new Cis2Client({ issuer: forged.issuer, clientId: forged.clientId, acrValues: 'AAL3_ANY', allowInsecureLoopback: true, timeoutMs: 10_000, fetch: testFetch }, silentLogger);
+  return new Cis2Client(
+    {
+      issuer: forged.issuer,
+      clientId: forged.clientId,
+      acrValues: 'AAL3_ANY',
+      allowInsecureLoopback: true,
+      timeoutMs: 10_000,
+      fetch: testFetch,
+    },
+    silentLogger,
+  );
 }
 
 async function failure(promise: Promise<unknown>): Promise<AppError> {

@@ -39,7 +39,11 @@ const measured: Record<string, { maxMs: number; p99Ms: number; endedMs: number; 
 
 /** One paragraph per line of a long letter: what a 1.77 MB DOCX of notes looks like to mammoth. */
 function paragraphs(count: number): Uint8Array {
-  return makeDocx(Array.from({ length: count }, (_, i) => w.para(w.run(`Paragraph ${i}: the synthetic patient was seen in clinic and reviewed.`))).join(''));
+  return makeDocx(
+    Array.from({ length: count }, (_, i) => w.para(w.run(`Paragraph ${i}: the synthetic patient was seen in clinic and reviewed.`))).join(
+      '',
+    ),
+  );
 }
 
 /**
@@ -60,7 +64,9 @@ function heapBomb(): Uint8Array {
 }
 
 /** Runs `work` while sampling the event loop every 10 ms. */
-async function underLoopMonitor<T>(work: () => Promise<T>): Promise<{ result: PromiseSettledResult<T>; maxMs: number; p99Ms: number; endedMs: number }> {
+async function underLoopMonitor<T>(
+  work: () => Promise<T>,
+): Promise<{ result: PromiseSettledResult<T>; maxMs: number; p99Ms: number; endedMs: number }> {
   const histogram = monitorEventLoopDelay({ resolution: 10 });
   histogram.enable();
   const started = performance.now();
@@ -87,7 +93,9 @@ async function hostileConversion(name: string, converter: DocumentConverter, byt
   const run = await underLoopMonitor(() => converter.docx(bytes));
   const outcome = run.result.status === 'fulfilled' ? 'converted' : ((run.result.reason as AppError).code ?? 'error');
   measured[name] = { maxMs: Math.round(run.maxMs), p99Ms: Math.round(run.p99Ms), endedMs: Math.round(run.endedMs), outcome };
-  console.log(`${name}: ${outcome} after ${Math.round(run.endedMs)} ms; event loop delay max ${run.maxMs.toFixed(1)} ms, p99 ${run.p99Ms.toFixed(1)} ms`);
+  console.log(
+    `${name}: ${outcome} after ${Math.round(run.endedMs)} ms; event loop delay max ${run.maxMs.toFixed(1)} ms, p99 ${run.p99Ms.toFixed(1)} ms`,
+  );
   expect(run.maxMs, `${name}: main event loop stalled`).toBeLessThan(MAX_LOOP_DELAY_MS);
   expect(run.p99Ms, `${name}: main event loop stalled`).toBeLessThan(P99_LOOP_DELAY_MS);
   expect(run.endedMs, `${name}: ended after its time limit`).toBeLessThan(limits.timeoutMs + END_MARGIN_MS);
@@ -113,8 +121,19 @@ afterAll(() => {
 
 describe('conversion in a worker thread', () => {
   it('the shipped worker and the source bootstrap convert DOCX and RTF exactly as the converters do', async () => {
-    const docx = makeDocx([w.heading(1, 'Referral to cardiology'), w.para(w.run('Seen with '), w.run('chest pain', { bold: true })), w.table([['Drug', 'Dose'], ['Aspirin', '75 mg']])].join(''));
-    const rtf = new TextEncoder().encode("{\\rtf1\\ansi{\\fonttbl{\\f0 Arial;}}\\f0 Dear colleague,\\par caf\\'e9 \\u8364? {\\object\\objdata 0102}end\\par}");
+    const docx = makeDocx(
+      [
+        w.heading(1, 'Referral to cardiology'),
+        w.para(w.run('Seen with '), w.run('chest pain', { bold: true })),
+        w.table([
+          ['Drug', 'Dose'],
+          ['Aspirin', '75 mg'],
+        ]),
+      ].join(''),
+    );
+    const rtf = new TextEncoder().encode(
+      "{\\rtf1\\ansi{\\fonttbl{\\f0 Arial;}}\\f0 Dear colleague,\\par caf\\'e9 \\u8364? {\\object\\objdata 0102}end\\par}",
+    );
     for (const converter of [createDocumentConverter({ workerUrl: worker.url }), createDocumentConverter()]) {
       expect(await converter.docx(docx)).toEqual(await docxToSafeDocument(docx));
       expect(await converter.rtf(rtf)).toEqual(rtfToText(rtf));
@@ -125,8 +144,12 @@ describe('conversion in a worker thread', () => {
   }, 60_000);
 
   it('finds its worker beside the running module: the bundle beside main.mjs, the source bootstrap beside itself', () => {
-    expect(convertWorkerUrl('file:///opt/e-RS%20Triage/resources/app.asar/dist/main/main.mjs').href).toBe('file:///opt/e-RS%20Triage/resources/app.asar/dist/main/convert-worker.mjs');
-    expect(convertWorkerUrl('file:///work/electron/convert/document-converter.ts').href).toBe('file:///work/electron/convert/convert-worker.dev.mjs');
+    expect(convertWorkerUrl('file:///opt/e-RS%20Triage/resources/app.asar/dist/main/main.mjs').href).toBe(
+      'file:///opt/e-RS%20Triage/resources/app.asar/dist/main/convert-worker.mjs',
+    );
+    expect(convertWorkerUrl('file:///work/electron/convert/document-converter.ts').href).toBe(
+      'file:///work/electron/convert/convert-worker.dev.mjs',
+    );
     expect(convertWorkerUrl().pathname.endsWith('/electron/convert/convert-worker.dev.mjs')).toBe(true);
     // The build puts the worker where main.mjs looks for it.
     expect(path.dirname(String(worker.options.outfile))).toBe(path.dirname(String(worker.mainOptions.outfile)));
@@ -134,11 +157,19 @@ describe('conversion in a worker thread', () => {
     expect(worker.options).toMatchObject({ format: 'esm', platform: 'node', packages: 'external' });
   });
 
-  it('passes the converters\' own refusals through with their sentence (a zip bomb, a damaged file)', async () => {
+  it("passes the converters' own refusals through with their sentence (a zip bomb, a damaged file)", async () => {
     const converter = createDocumentConverter({ workerUrl: worker.url });
-    const honest = zipSync({ 'word/document.xml': [new Uint8Array(2000).fill(0x41), { level: 0 }], '[Content_Types].xml': new Uint8Array(10) });
+    const honest = zipSync({
+      'word/document.xml': [new Uint8Array(2000).fill(0x41), { level: 0 }],
+      '[Content_Types].xml': new Uint8Array(10),
+    });
     const bomb = setDeclaredSize(honest, 'word/document.xml', { original: 0xfffffff0 });
-    const refused = errorOf(await converter.docx(bomb).then((v) => ({ status: 'fulfilled', value: v }) as const, (reason: unknown) => ({ status: 'rejected', reason }) as const));
+    const refused = errorOf(
+      await converter.docx(bomb).then(
+        (v) => ({ status: 'fulfilled', value: v }) as const,
+        (reason: unknown) => ({ status: 'rejected', reason }) as const,
+      ),
+    );
     expect(refused.code).toBe('DOCUMENT_UNSAFE');
     expect(refused.message).toMatch(/^This document was not opened because it claims to expand to more than 256 MB/);
     await expect(converter.rtf(new TextEncoder().encode('not rtf'))).rejects.toMatchObject({ code: 'DOCUMENT_CORRUPT' });
@@ -178,7 +209,9 @@ describe('hostile documents cost one conversion and a sentence, never the app', 
     const run = await hostileConversion('past the time limit', converter, longDocx, limits);
     const error = errorOf(run.result);
     expect(error.code).toBe('DOCUMENT_TOO_SLOW');
-    expect(error.message).toBe('This document took longer than 2 seconds to prepare for viewing, so the app stopped. Open it with another application instead, or ask the referrer to send it as a PDF.');
+    expect(error.message).toBe(
+      'This document took longer than 2 seconds to prepare for viewing, so the app stopped. Open it with another application instead, or ask the referrer to send it as a PDF.',
+    );
     expect(run.endedMs).toBeGreaterThanOrEqual(limits.timeoutMs - 50);
     expect(converter.stats()).toMatchObject({ timedOut: 1 });
   }, 60_000);

@@ -44,7 +44,13 @@ describe('OperationOutcome becomes an ErsError', () => {
     { status: 403, code: 'FORBIDDEN', issue: 'forbidden', message: /your current role does not allow it.*right role and organisation/ },
     { status: 404, code: 'NOT_FOUND', issue: 'not-found', message: /could not find this acceptance/ },
     { status: 409, code: 'CONFLICT', issue: 'conflict', message: /Someone else changed this item/, conflict: true },
-    { status: 412, code: 'PRECONDITION_FAILED', issue: 'conflict', message: /Someone else changed this item after you opened it\. Reload it/, conflict: true },
+    {
+      status: 412,
+      code: 'PRECONDITION_FAILED',
+      issue: 'conflict',
+      message: /Someone else changed this item after you opened it\. Reload it/,
+      conflict: true,
+    },
     { status: 422, code: 'INVALID_REQUEST_STATE', issue: 'business-rule', message: /no longer in a state where that can be done/ },
     { status: 422, code: 'NO_RELATIONSHIP', issue: 'business-rule', message: /no relationship with this referral/ },
     { status: 422, code: 'SOMETHING_NEW', issue: 'business-rule', message: /could not process the acceptance as it stands/ },
@@ -55,7 +61,9 @@ describe('OperationOutcome becomes an ErsError', () => {
 
   for (const c of cases) {
     it(`${c.status} ${c.code}`, async () => {
-      const client = await start((_, res) => json(res, c.status, outcome(c.code, c.issue, 'UBRN 000000070000 for NHS number 9990000018 is locked')));
+      const client = await start((_, res) =>
+        json(res, c.status, outcome(c.code, c.issue, 'UBRN 000000070000 for NHS number 9990000018 is locked')),
+      );
       const error = await failure(client.acceptReferral({ ubrn: UBRN, version: '8' }));
       expect(error).toBeInstanceOf(ErsError);
       expect(error.code).toBe(`ERS_${c.status}`);
@@ -86,7 +94,9 @@ describe('OperationOutcome becomes an ErsError', () => {
     const client = await start((_, res) => json(res, 504, outcome('GATEWAY_TIMEOUT', 'timeout')));
     const error = await failure(client.rejectReferral({ ubrn: UBRN, version: '9', reasonCode: 'OTHER', comments: 'Synthetic' }));
     expect(error.outcomeUnknown).toBe(true);
-    expect(error.message).toBe('e-RS did not confirm the rejection, so it may or may not have been recorded. Reload the item to check before sending again.');
+    expect(error.message).toBe(
+      'e-RS did not confirm the rejection, so it may or may not have been recorded. Reload the item to check before sending again.',
+    );
   });
 
   warnIfNoReference('OperationOutcome examples from the NHS reference');
@@ -107,7 +117,8 @@ describe('OperationOutcome becomes an ErsError', () => {
       });
       const error = await failure(client.getAttachment({ attachmentId: 'c8d5ba0a-5e5b-4b8a-8ed3-4f0c3c1d7e2a' }));
       expect([error.code, error.ersCode, error.issueCode]).toEqual([`ERS_${status}`, code, issue]);
-      if (code === 'PENDING') expect(error.message).toBe('e-RS is still scanning this file. Wait at least 5 minutes, then try to open it again.');
+      if (code === 'PENDING')
+        expect(error.message).toBe('e-RS is still scanning this file. Wait at least 5 minutes, then try to open it again.');
       await server?.close();
       server = null;
     }
@@ -120,7 +131,10 @@ describe('malformed answers become clear errors', () => {
       {
         url: 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-eRS-ReferralsforReview-WorkListItem-1',
         extension: [
-          { url: 'priority', valueCodeableConcept: { coding: [{ system: 'https://fhir.nhs.uk/STU3/CodeSystem/eRS-Priority-1', code: 'ROUTINE' }] } },
+          {
+            url: 'priority',
+            valueCodeableConcept: { coding: [{ system: 'https://fhir.nhs.uk/STU3/CodeSystem/eRS-Priority-1', code: 'ROUTINE' }] },
+          },
           { url: 'patient', valueReference: patient },
           { url: 'eReferralPathwayStart', valueDateTime: '2024-01-02T10:00:00Z' },
           { url: 'referralRequestVersion', valueInteger: 3 },
@@ -129,8 +143,18 @@ describe('malformed answers become clear errors', () => {
     ],
     item: { reference: 'ReferralRequest/000000070001' },
   });
-  const patient = (id: string, nhs: string) => ({ resourceType: 'Patient', id, identifier: [{ system: 'http://fhir.nhs.net/Id/nhs-number', value: nhs }] });
-  const worklist = (contained: unknown[], entries: unknown[]) => ({ resourceType: 'List', status: 'current', mode: 'snapshot', contained, entry: entries });
+  const patient = (id: string, nhs: string) => ({
+    resourceType: 'Patient',
+    id,
+    identifier: [{ system: 'http://fhir.nhs.net/Id/nhs-number', value: nhs }],
+  });
+  const worklist = (contained: unknown[], entries: unknown[]) => ({
+    resourceType: 'List',
+    status: 'current',
+    mode: 'snapshot',
+    contained,
+    entry: entries,
+  });
 
   async function worklistError(body: unknown): Promise<ErsError> {
     const client = await start((_, res) => json(res, 200, body));
@@ -163,11 +187,14 @@ describe('malformed answers become clear errors', () => {
   });
 
   it('JSON over the size limit, streamed without a length', async () => {
-    const client = await start((_, res) => {
-      res.writeHead(200, { 'Content-Type': 'application/fhir+json' });
-      for (let i = 0; i < 64; i += 1) res.write(`"${'y'.repeat(1000)}",`);
-      res.end();
-    }, { maxJsonBytes: 16 * 1024 });
+    const client = await start(
+      (_, res) => {
+        res.writeHead(200, { 'Content-Type': 'application/fhir+json' });
+        for (let i = 0; i < 64; i += 1) res.write(`"${'y'.repeat(1000)}",`);
+        res.end();
+      },
+      { maxJsonBytes: 16 * 1024 },
+    );
     expect((await failure(client.getReferral({ ubrn: UBRN }))).code).toBe('ERS_TOO_LARGE');
   });
 
@@ -221,10 +248,18 @@ describe('malformed answers become clear errors', () => {
   });
 
   it('maps a good worklist built the same way (so the cases above fail for their reason)', async () => {
-    const client = await start((_, res) => json(res, 200, worklist([patient('Patient-A', '9990000018')], [worklistEntry({ reference: '#Patient-A' })])));
+    const client = await start((_, res) =>
+      json(res, 200, worklist([patient('Patient-A', '9990000018')], [worklistEntry({ reference: '#Patient-A' })])),
+    );
     const items = await client.fetchReferralWorklist({ listType: 'REFERRALS_FOR_REVIEW' });
     expect(items).toHaveLength(1);
-    expect(items[0]?.row).toMatchObject({ ubrn: '000000070001', nhsNumber: '999 000 0018', version: '3', priority: 'ROUTINE', referralDate: '2024-01-02' });
+    expect(items[0]?.row).toMatchObject({
+      ubrn: '000000070001',
+      nhsNumber: '999 000 0018',
+      version: '3',
+      priority: 'ROUTINE',
+      referralDate: '2024-01-02',
+    });
   });
 });
 

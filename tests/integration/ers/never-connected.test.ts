@@ -17,7 +17,13 @@ async function closedPort(): Promise<number> {
 
 describe('a decision that never left the machine', () => {
   it('is reported as not sent (safe to queue), not as "may or may not have been recorded"', async () => {
-    const client = createErsClient({ baseUrl: `http://127.0.0.1:${await closedPort()}/referrals`, fetch: testFetch, getAccessToken: async () => 't', getRole: role, retry: { maxAttempts: 1 } });
+    const client = createErsClient({
+      baseUrl: `http://127.0.0.1:${await closedPort()}/referrals`,
+      fetch: testFetch,
+      getAccessToken: async () => 't',
+      getRole: role,
+      retry: { maxAttempts: 1 },
+    });
     const error = await client.acceptReferral({ ubrn: '000000070000', version: '3' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ErsError);
     expect((error as ErsError).code).toBe('ERS_NETWORK');
@@ -30,7 +36,13 @@ describe('a decision that never left the machine', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = server.address() as AddressInfo;
-      const client = createErsClient({ baseUrl: `http://127.0.0.1:${port}/referrals`, fetch: testFetch, getAccessToken: async () => 't', getRole: role, retry: { maxAttempts: 1 } });
+      const client = createErsClient({
+        baseUrl: `http://127.0.0.1:${port}/referrals`,
+        fetch: testFetch,
+        getAccessToken: async () => 't',
+        getRole: role,
+        retry: { maxAttempts: 1 },
+      });
       const error = await client.acceptReferral({ ubrn: '000000070000', version: '3' }).catch((e: unknown) => e);
       expect((error as ErsError).outcomeUnknown).toBe(true);
       expect((error as ErsError).message).toMatch(/may or may not have been recorded/);

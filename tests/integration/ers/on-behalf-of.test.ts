@@ -19,7 +19,8 @@ import { hasReference, referenceDir, warnIfNoReference } from '../../helpers/rep
 import { json, noSleep, startLoopback, type Loopback } from './loopback';
 
 warnIfNoReference('A040 against the NHS example');
-const example = (): unknown => JSON.parse(readFileSync(path.join(referenceDir, 'examples/r4/retrieveOboUsers/responses/PractitionerBundle.json'), 'utf8'));
+const example = (): unknown =>
+  JSON.parse(readFileSync(path.join(referenceDir, 'examples/r4/retrieveOboUsers/responses/PractitionerBundle.json'), 'utf8'));
 const ctx = { operation: 'A040' as const, correlationId: 'c' };
 
 let server: Loopback | null = null;
@@ -32,7 +33,13 @@ describe.skipIf(!hasReference)('the client', () => {
   it('asks GET /R4/Practitioner?_query=onBehalfOf as the clinician admin at that organisation, naming no one', async () => {
     server = await startLoopback((_request, res) => json(res, 200, example()));
     // The session's role is irrelevant here: A040 is asked while the role is being chosen.
-    const client = createErsClient({ baseUrl: server.url, getAccessToken: async () => 'token', getRole: () => null, sleep: noSleep, fetch: testFetch });
+    const client = createErsClient({
+      baseUrl: server.url,
+      getAccessToken: async () => 'token',
+      getRole: () => null,
+      sleep: noSleep,
+      fetch: testFetch,
+    });
     const found = await client.getOnBehalfOfPractitioners('R69');
     expect(found).toEqual([{ userId: '111111111111', name: null }]);
     const sent = server.requests[0];
@@ -48,7 +55,14 @@ describe.skipIf(!hasReference)('the client', () => {
     const named = {
       resourceType: 'Bundle',
       entry: [
-        { resource: { resourceType: 'Practitioner', id: '555000000104', identifier: [{ system: 'https://fhir.nhs.uk/Id/sds-user-id', value: '555000000104' }], name: [{ family: 'Lindqvist', given: ['Erik'], prefix: ['Dr'] }] } },
+        {
+          resource: {
+            resourceType: 'Practitioner',
+            id: '555000000104',
+            identifier: [{ system: 'https://fhir.nhs.uk/Id/sds-user-id', value: '555000000104' }],
+            name: [{ family: 'Lindqvist', given: ['Erik'], prefix: ['Dr'] }],
+          },
+        },
         { resource: { resourceType: 'Practitioner', id: 'not-an-sds-id' } },
       ],
     };
@@ -59,7 +73,12 @@ describe.skipIf(!hasReference)('the client', () => {
 
 describe('the role picker options', () => {
   const choices = [
-    { id: 'PractitionerRole-R69-1', userId: ADMIN_UID, organisationOds: 'R69', businessFunctions: ['SERVICE_PROVIDER_CLINICIAN_ADMIN', 'SERVICE_PROVIDER_ADMIN', 'REFERRING_ADMIN'] },
+    {
+      id: 'PractitionerRole-R69-1',
+      userId: ADMIN_UID,
+      organisationOds: 'R69',
+      businessFunctions: ['SERVICE_PROVIDER_CLINICIAN_ADMIN', 'SERVICE_PROVIDER_ADMIN', 'REFERRING_ADMIN'],
+    },
   ];
   const names = { organisationName: (ods: string) => `Trust ${ods}` };
 
@@ -97,9 +116,14 @@ describe('the local e-RS', () => {
   });
 
   it('answers the clinician admin with the clinicians it acts for, shaped like the NHS example, with their names', async () => {
-    const response = await t.fhir('/R4/Practitioner?_query=onBehalfOf', { headers: await t.headers({ uid: ADMIN_UID, businessFunction: 'SERVICE_PROVIDER_CLINICIAN_ADMIN' }) });
+    const response = await t.fhir('/R4/Practitioner?_query=onBehalfOf', {
+      headers: await t.headers({ uid: ADMIN_UID, businessFunction: 'SERVICE_PROVIDER_CLINICIAN_ADMIN' }),
+    });
     expect(response.status).toBe(200);
-    const body = (await response.json()) as Record<string, unknown> & { entry: { fullUrl: string; resource: Record<string, unknown>; search: unknown }[]; link: { url: string }[] };
+    const body = (await response.json()) as Record<string, unknown> & {
+      entry: { fullUrl: string; resource: Record<string, unknown>; search: unknown }[];
+      link: { url: string }[];
+    };
     expect(mapOnBehalfOfPractitioners(body, ctx)).toEqual([
       { userId: CONSULTANT_UID, name: 'Dr Amara Okoye' },
       { userId: SECOND_CONSULTANT_UID, name: 'Dr Erik Lindqvist' },

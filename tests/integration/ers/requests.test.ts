@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createErsClient, ReferenceDataCache, SANDBOX_CODE_SYSTEM_BASE, type ErsClient, type ErsClientOptions } from '../../../electron/ers/client';
+import {
+  createErsClient,
+  ReferenceDataCache,
+  SANDBOX_CODE_SYSTEM_BASE,
+  type ErsClient,
+  type ErsClientOptions,
+} from '../../../electron/ers/client';
 import { ErsError } from '../../../electron/ers/ers-error';
 import { daysSince, formatNhsNumber, ukDate } from '../../../electron/ers/format';
 import { hasReference, referenceDir, warnIfNoReference } from '../../helpers/repo';
@@ -45,17 +51,28 @@ describe('input is checked before anything is sent', () => {
   const cases: [string, (c: ErsClient) => Promise<unknown>, RegExp, string][] = [
     ['a UBRN that is not 12 digits', (c) => c.getReferral({ ubrn: '12345' }), /A UBRN is 12 digits/, 'ubrn'],
     ['a UBRN carrying a path', (c) => c.getReferral({ ubrn: '000000070000/../x' }), /A UBRN is 12 digits/, 'ubrn'],
-    ['a version that is not a number', (c) => c.acceptReferral({ ubrn: UBRN, version: 'W/"8"' }), /version is missing or not a whole number/, 'version'],
+    [
+      'a version that is not a number',
+      (c) => c.acceptReferral({ ubrn: UBRN, version: 'W/"8"' }),
+      /version is missing or not a whole number/,
+      'version',
+    ],
     [
       'rejection comments over 2000 characters',
       (c) => c.rejectReferral({ ubrn: UBRN, version: '9', reasonCode: 'OTHER', comments: 'x'.repeat(2001) }),
       /at most 2000 characters/,
       'comments',
     ],
-    ['a triage outcome without comments', (c) => c.recordTriageOutcome({ ubrn: UBRN, version: '9', outcome: 'ACCEPT_REFER_BOOK_LATER', comments: '  ' }), /Enter the triage comments/, 'comments'],
+    [
+      'a triage outcome without comments',
+      (c) => c.recordTriageOutcome({ ubrn: UBRN, version: '9', outcome: 'ACCEPT_REFER_BOOK_LATER', comments: '  ' }),
+      /Enter the triage comments/,
+      'comments',
+    ],
     [
       'a priority change when returning with advice',
-      (c) => c.recordTriageOutcome({ ubrn: UBRN, version: '9', outcome: 'RETURN_TO_REFERRER_WITH_ADVICE', comments: 'c', priority: 'URGENT' }),
+      (c) =>
+        c.recordTriageOutcome({ ubrn: UBRN, version: '9', outcome: 'RETURN_TO_REFERRER_WITH_ADVICE', comments: 'c', priority: 'URGENT' }),
       /priority cannot be changed when returning/,
       'priority',
     ],
@@ -73,7 +90,14 @@ describe('input is checked before anything is sent', () => {
     ],
     [
       'a recommendation when asking for more information',
-      (c) => c.sendAdviceReply({ ubrn: UBRN, outcome: 'REQUIRE_FURTHER_INFORMATION', intendedRecommendation: 'OTHER', guidance: 'g', priority: 'ROUTINE' }),
+      (c) =>
+        c.sendAdviceReply({
+          ubrn: UBRN,
+          outcome: 'REQUIRE_FURTHER_INFORMATION',
+          intendedRecommendation: 'OTHER',
+          guidance: 'g',
+          priority: 'ROUTINE',
+        }),
       /only given when returning/,
       'intendedRecommendation',
     ],
@@ -85,25 +109,54 @@ describe('input is checked before anything is sent', () => {
     ],
     [
       'an attachment with a bad reference',
-      (c) => c.recordTriageOutcome({ ubrn: UBRN, version: '9', outcome: 'RETURN_TO_REFERRER_WITH_ADVICE', comments: 'c', attachments: [{ binaryId: '../x', attachedAt: new Date() }] }),
+      (c) =>
+        c.recordTriageOutcome({
+          ubrn: UBRN,
+          version: '9',
+          outcome: 'RETURN_TO_REFERRER_WITH_ADVICE',
+          comments: 'c',
+          attachments: [{ binaryId: '../x', attachedAt: new Date() }],
+        }),
       /uploaded file reference is not valid/,
       'attachments.0.binaryId',
     ],
     [
       'an attachment without a time',
-      (c) => c.recordTriageOutcome({ ubrn: UBRN, version: '9', outcome: 'RETURN_TO_REFERRER_WITH_ADVICE', comments: 'c', attachments: [{ binaryId: 'abc', attachedAt: 'yesterday' }] }),
+      (c) =>
+        c.recordTriageOutcome({
+          ubrn: UBRN,
+          version: '9',
+          outcome: 'RETURN_TO_REFERRER_WITH_ADVICE',
+          comments: 'c',
+          attachments: [{ binaryId: 'abc', attachedAt: 'yesterday' }],
+        }),
       /time the file was attached/,
       'attachments.0.attachedAt',
     ],
-    ['an empty upload', (c) => c.uploadFile({ bytes: new Uint8Array(0), fileName: 'a.pdf', contentType: 'application/pdf' }), /file is empty/, 'bytes'],
+    [
+      'an empty upload',
+      (c) => c.uploadFile({ bytes: new Uint8Array(0), fileName: 'a.pdf', contentType: 'application/pdf' }),
+      /file is empty/,
+      'bytes',
+    ],
     [
       'an upload over 5 MB',
       (c) => c.uploadFile({ bytes: new Uint8Array(5 * 1024 * 1024 + 1), fileName: 'a.pdf', contentType: 'application/pdf' }),
       /larger than e-RS accepts \(5 MB\)/,
       'bytes',
     ],
-    ['an upload of a type e-RS refuses', (c) => c.uploadFile({ bytes: new Uint8Array(4), fileName: 'a.exe', contentType: 'application/x-msdownload' }), /does not accept this type of file/, 'contentType'],
-    ['an upload whose extension does not match its type', (c) => c.uploadFile({ bytes: new Uint8Array(4), fileName: 'a.png', contentType: 'application/pdf' }), /must end in \.pdf/, 'fileName'],
+    [
+      'an upload of a type e-RS refuses',
+      (c) => c.uploadFile({ bytes: new Uint8Array(4), fileName: 'a.exe', contentType: 'application/x-msdownload' }),
+      /does not accept this type of file/,
+      'contentType',
+    ],
+    [
+      'an upload whose extension does not match its type',
+      (c) => c.uploadFile({ bytes: new Uint8Array(4), fileName: 'a.png', contentType: 'application/pdf' }),
+      /must end in \.pdf/,
+      'fileName',
+    ],
     [
       'an upload whose name could break a header',
       (c) => c.uploadFile({ bytes: new Uint8Array(4), fileName: 'a\r\nX-Evil: 1.pdf', contentType: 'application/pdf' }),
@@ -139,7 +192,9 @@ describe('requests', () => {
                 status: 'ready',
                 intent: 'proposal',
                 focus: { reference: `ReferralRequest/${UBRN}/_history/6` },
-                code: { coding: [{ system: 'https://fhir.nhs.uk/STU3/CodeSystem/eRS-AvailableActionsForUser-1', code: 'RECORD_REVIEW_OUTCOME' }] },
+                code: {
+                  coding: [{ system: 'https://fhir.nhs.uk/STU3/CodeSystem/eRS-AvailableActionsForUser-1', code: 'RECORD_REVIEW_OUTCOME' }],
+                },
               },
             },
           ],
@@ -160,7 +215,9 @@ describe('requests', () => {
   });
 
   it('builds the worklist filters in e-RS order, with "not assigned" indicators alone', async () => {
-    const client = await start((_, res) => json(res, 200, { resourceType: 'List', status: 'current', mode: 'snapshot' }), { codeSystemBase: 'https://ers.example/referrals/FHIR' });
+    const client = await start((_, res) => json(res, 200, { resourceType: 'List', status: 'current', mode: 'snapshot' }), {
+      codeSystemBase: 'https://ers.example/referrals/FHIR',
+    });
     await client.fetchReferralWorklist({
       listType: 'REFERRALS_FOR_REVIEW',
       clinician: { assigned: false },
@@ -169,7 +226,14 @@ describe('requests', () => {
       locationOds: 'RXX01',
     });
     const body = sentJson() as { parameter: { name: string }[] };
-    expect(body.parameter.map((p) => p.name)).toEqual(['listType', 'service', 'specialtyAssignedIndicator', 'specialty', 'location', 'clinicianAssignedIndicator']);
+    expect(body.parameter.map((p) => p.name)).toEqual([
+      'listType',
+      'service',
+      'specialtyAssignedIndicator',
+      'specialty',
+      'location',
+      'clinicianAssignedIndicator',
+    ]);
     expect(JSON.stringify(body)).toContain('https://ers.example/referrals/FHIR/STU3/CodeSystem/SPECIALTY');
     expect(JSON.stringify(body)).toContain('"NOT_ASSIGNED"');
   });
@@ -189,7 +253,9 @@ describe('requests', () => {
       ],
       item: { reference: `ReferralRequest/${ubrn}` },
     });
-    const client = await start((_, res) => json(res, 200, { resourceType: 'List', entry: [entry('000000000001', 'APPOINTMENT'), entry('000000000002', 'TRIAGE_DEFERRAL')] }));
+    const client = await start((_, res) =>
+      json(res, 200, { resourceType: 'List', entry: [entry('000000000001', 'APPOINTMENT'), entry('000000000002', 'TRIAGE_DEFERRAL')] }),
+    );
     expect((await client.fetchWorklist('referrals')).map((r) => r.ubrn)).toEqual(['000000000001']);
     expect((await client.fetchWorklist('triage')).map((r) => r.ubrn)).toEqual(['000000000002']);
   });
@@ -214,10 +280,15 @@ describe('requests', () => {
 
   warnIfNoReference('request bodies against the sandbox placeholders');
   it.skipIf(!hasReference)('with the sandbox placeholders, sends the NHS example bodies byte for byte as JSON', async () => {
-    const client = await start((request, res) => {
-      const body = request.path.endsWith('fetchworklist') ? 'examples/stu3/retrieveWorklist/responses/FilteredBySpecialty.json' : 'examples/stu3/rejectReferral/responses/ExampleResponseDbs.json';
-      json(res, 200, JSON.parse(readFileSync(path.join(referenceDir, body), 'utf8')));
-    }, { codeSystemBase: SANDBOX_CODE_SYSTEM_BASE });
+    const client = await start(
+      (request, res) => {
+        const body = request.path.endsWith('fetchworklist')
+          ? 'examples/stu3/retrieveWorklist/responses/FilteredBySpecialty.json'
+          : 'examples/stu3/rejectReferral/responses/ExampleResponseDbs.json';
+        json(res, 200, JSON.parse(readFileSync(path.join(referenceDir, body), 'utf8')));
+      },
+      { codeSystemBase: SANDBOX_CODE_SYSTEM_BASE },
+    );
     await client.fetchReferralWorklist({ listType: 'REFERRALS_FOR_REVIEW', specialty: { assigned: true, code: 'CARDIOLOGY' } });
     await client.rejectReferral({ ubrn: UBRN, version: '9', reasonCode: 'SERVICE_INAPPROPRIATE', comments: 'This is a short comment' });
     const example = (file: string): unknown => JSON.parse(readFileSync(path.join(referenceDir, file), 'utf8'));
@@ -227,16 +298,24 @@ describe('requests', () => {
 });
 
 describe('reference data cache', () => {
-  const codeSystem = (id: string, display: string) => ({ resourceType: 'CodeSystem', id, url: `_baseUrl_/STU3/CodeSystem/${id}`, concept: [{ code: 'CARDIOLOGY', display }] });
+  const codeSystem = (id: string, display: string) => ({
+    resourceType: 'CodeSystem',
+    id,
+    url: `_baseUrl_/STU3/CodeSystem/${id}`,
+    concept: [{ code: 'CARDIOLOGY', display }],
+  });
 
   it('asks once, shares concurrent asks, and asks again after expiry', async () => {
     let clock = 1_000_000;
     let served = 0;
     const cache = new ReferenceDataCache({ ttlMs: 60_000, now: () => clock });
-    const client = await start((_, res) => {
-      served += 1;
-      json(res, 200, codeSystem('SPECIALTY', `Cardiology v${served}`));
-    }, { referenceData: cache, environment: 'local', now: () => clock });
+    const client = await start(
+      (_, res) => {
+        served += 1;
+        json(res, 200, codeSystem('SPECIALTY', `Cardiology v${served}`));
+      },
+      { referenceData: cache, environment: 'local', now: () => clock },
+    );
     const [a, b] = await Promise.all([client.getCodeSystem('SPECIALTY'), client.getCodeSystem('SPECIALTY')]);
     expect(a).toBe(b);
     expect(served).toBe(1);
@@ -251,7 +330,10 @@ describe('reference data cache', () => {
 
   it('keeps environments apart', async () => {
     const cache = new ReferenceDataCache();
-    const client = await start((_, res) => json(res, 200, codeSystem('SPECIALTY', 'Local name')), { referenceData: cache, environment: 'local' });
+    const client = await start((_, res) => json(res, 200, codeSystem('SPECIALTY', 'Local name')), {
+      referenceData: cache,
+      environment: 'local',
+    });
     await client.getCodeSystem('SPECIALTY');
     expect(cache.fresh('local', 'SPECIALTY')?.concepts[0]?.display).toBe('Local name');
     expect(cache.fresh('production', 'SPECIALTY')).toBeUndefined();

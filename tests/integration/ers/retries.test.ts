@@ -14,7 +14,10 @@ afterEach(async () => {
   server = null;
 });
 
-async function clientFor(respond: Responder, extra: Partial<ErsClientOptions> = {}): Promise<{ client: ErsClient; server: Loopback; sleeps: number[] }> {
+async function clientFor(
+  respond: Responder,
+  extra: Partial<ErsClientOptions> = {},
+): Promise<{ client: ErsClient; server: Loopback; sleeps: number[] }> {
   server = await startLoopback(respond);
   const sleeps: number[] = [];
   const client = createErsClient({
@@ -104,10 +107,25 @@ describe('state-changing calls are never retried blindly', () => {
   const calls: Record<string, (client: ErsClient) => Promise<unknown>> = {
     A013: (c) => c.acceptReferral({ ubrn: UBRN, version: '8' }),
     A014: (c) => c.rejectReferral({ ubrn: UBRN, version: '9', reasonCode: 'OTHER', comments: 'Synthetic comment' }),
-    A020: (c) => c.uploadFile({ bytes: new TextEncoder().encode('%PDF-1.4 synthetic'), fileName: 'letter.pdf', contentType: 'application/pdf', referralId: UBRN }),
-    A026: (c) => c.sendAdviceReply({ ubrn: UBRN, outcome: 'REQUIRE_FURTHER_INFORMATION', guidance: 'Synthetic guidance', priority: 'ROUTINE' }),
-    A027: (c) => c.convertAdviceToReferral({ ubrn: UBRN, version: '3', guidance: 'Synthetic', priority: 'ROUTINE', reviewComments: 'Synthetic' }),
-    A028: (c) => c.recordTriageOutcome({ ubrn: UBRN, version: '9', outcome: 'RETURN_TO_REFERRER_WITH_ADVICE', comments: 'Synthetic', attachments: [attachment] }),
+    A020: (c) =>
+      c.uploadFile({
+        bytes: new TextEncoder().encode('%PDF-1.4 synthetic'),
+        fileName: 'letter.pdf',
+        contentType: 'application/pdf',
+        referralId: UBRN,
+      }),
+    A026: (c) =>
+      c.sendAdviceReply({ ubrn: UBRN, outcome: 'REQUIRE_FURTHER_INFORMATION', guidance: 'Synthetic guidance', priority: 'ROUTINE' }),
+    A027: (c) =>
+      c.convertAdviceToReferral({ ubrn: UBRN, version: '3', guidance: 'Synthetic', priority: 'ROUTINE', reviewComments: 'Synthetic' }),
+    A028: (c) =>
+      c.recordTriageOutcome({
+        ubrn: UBRN,
+        version: '9',
+        outcome: 'RETURN_TO_REFERRER_WITH_ADVICE',
+        comments: 'Synthetic',
+        attachments: [attachment],
+      }),
   };
 
   for (const [operation, call] of Object.entries(calls)) {
@@ -140,7 +158,10 @@ describe('backoff with full jitter', () => {
   });
 
   it('waits the jittered exponential delays between attempts', async () => {
-    const { client, sleeps } = await clientFor(failThenSucceed(3, 503), { random: () => 0.5, retry: { baseDelayMs: 100, maxDelayMs: 250, maxAttempts: 4 } });
+    const { client, sleeps } = await clientFor(failThenSucceed(3, 503), {
+      random: () => 0.5,
+      retry: { baseDelayMs: 100, maxDelayMs: 250, maxAttempts: 4 },
+    });
     await client.getReferral({ ubrn: UBRN });
     // ceilings 100, 200, 250 (capped); half of each
     expect(sleeps).toEqual([50, 100, 125]);
@@ -162,13 +183,17 @@ describe('Retry-After', () => {
 
   it('honours an HTTP date, measured from the injected clock', async () => {
     const now = Date.parse('2024-03-01T10:00:00Z');
-    const { client, sleeps } = await clientFor(failThenSucceed(1, 503, { 'Retry-After': 'Fri, 01 Mar 2024 10:00:07 GMT' }), { now: () => now });
+    const { client, sleeps } = await clientFor(failThenSucceed(1, 503, { 'Retry-After': 'Fri, 01 Mar 2024 10:00:07 GMT' }), {
+      now: () => now,
+    });
     await client.getReferral({ ubrn: UBRN });
     expect(sleeps).toEqual([7000]);
   });
 
   it('stops and says when to come back if asked to wait longer than the cap', async () => {
-    const { client, server, sleeps } = await clientFor(failThenSucceed(1, 429, { 'Retry-After': '300' }), { retry: { maxRetryAfterMs: 30_000 } });
+    const { client, server, sleeps } = await clientFor(failThenSucceed(1, 429, { 'Retry-After': '300' }), {
+      retry: { maxRetryAfterMs: 30_000 },
+    });
     const error = await failure(client.getReferral({ ubrn: UBRN }));
     expect(server.requests).toHaveLength(1);
     expect(sleeps).toEqual([]);
@@ -241,7 +266,10 @@ describe('a file is whole when its transfer completed, whatever size the referra
       fetch: async () => {
         const body = bodies[Math.min(calls, bodies.length - 1)] ?? new Uint8Array(0);
         calls += 1;
-        return new Response(new Uint8Array(body), { status: 200, headers: { 'Content-Type': 'application/pdf', 'Content-Length': String(contentLength), ...extra } });
+        return new Response(new Uint8Array(body), {
+          status: 200,
+          headers: { 'Content-Type': 'application/pdf', 'Content-Length': String(contentLength), ...extra },
+        });
       },
     };
   };

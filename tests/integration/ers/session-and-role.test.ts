@@ -111,10 +111,13 @@ describe('401: refresh the session once, retry once', () => {
 
 describe('role headers', () => {
   async function headersFor(role: ErsRole | null, call: 'referral' | 'roles' = 'referral') {
-    const client = await start((request, res) => {
-      if (request.path.endsWith('/PractitionerRole')) json(res, 200, { resourceType: 'Bundle', type: 'searchset', entry: [] });
-      else json(res, 200, referral(UBRN));
-    }, { getRole: () => role });
+    const client = await start(
+      (request, res) => {
+        if (request.path.endsWith('/PractitionerRole')) json(res, 200, { resourceType: 'Bundle', type: 'searchset', entry: [] });
+        else json(res, 200, referral(UBRN));
+      },
+      { getRole: () => role },
+    );
     if (call === 'roles') await client.getBusinessFunctions();
     else await client.getReferral({ ubrn: UBRN });
     const headers = server?.requests[0]?.headers ?? {};
@@ -124,14 +127,22 @@ describe('role headers', () => {
   }
 
   it('sends business function and organisation, and no on-behalf-of, for a clinician', async () => {
-    const headers = await headersFor({ businessFunction: 'SERVICE_PROVIDER_CLINICIAN', organisationOds: 'R69', onBehalfOfUserId: '555000000101' });
+    const headers = await headersFor({
+      businessFunction: 'SERVICE_PROVIDER_CLINICIAN',
+      organisationOds: 'R69',
+      onBehalfOfUserId: '555000000101',
+    });
     expect(headers['nhsd-ers-business-function']).toBe('SERVICE_PROVIDER_CLINICIAN');
     expect(headers['nhsd-end-user-organisation-ods']).toBe('R69');
     expect(headers['nhsd-ers-on-behalf-of-user-id']).toBeUndefined();
   });
 
   it('sends on-behalf-of for a clinician admin', async () => {
-    const headers = await headersFor({ businessFunction: 'SERVICE_PROVIDER_CLINICIAN_ADMIN', organisationOds: 'R69', onBehalfOfUserId: '555000000101' });
+    const headers = await headersFor({
+      businessFunction: 'SERVICE_PROVIDER_CLINICIAN_ADMIN',
+      organisationOds: 'R69',
+      onBehalfOfUserId: '555000000101',
+    });
     expect(headers['nhsd-ers-business-function']).toBe('SERVICE_PROVIDER_CLINICIAN_ADMIN');
     expect(headers['nhsd-ers-on-behalf-of-user-id']).toBe('555000000101');
   });
@@ -154,7 +165,10 @@ describe('role headers', () => {
   });
 
   it('sends A030 with no role headers at all, even once a role is chosen', async () => {
-    const headers = await headersFor({ businessFunction: 'SERVICE_PROVIDER_CLINICIAN_ADMIN', organisationOds: 'R69', onBehalfOfUserId: '555000000101' }, 'roles');
+    const headers = await headersFor(
+      { businessFunction: 'SERVICE_PROVIDER_CLINICIAN_ADMIN', organisationOds: 'R69', onBehalfOfUserId: '555000000101' },
+      'roles',
+    );
     expect(headers['nhsd-ers-business-function']).toBeUndefined();
     expect(headers['nhsd-end-user-organisation-ods']).toBeUndefined();
     expect(headers['nhsd-ers-on-behalf-of-user-id']).toBeUndefined();

@@ -53,7 +53,11 @@ afterAll(async () => {
   mkdirSync(path.join(repoRoot, 'test-results', 'security'), { recursive: true });
   writeFileSync(
     path.join(repoRoot, 'test-results', 'security', 'faults.json'),
-    JSON.stringify({ name: 'faults', measuredAt: new Date().toISOString(), faultsInjected, decisions: told.length, decisionsLost, duplicateSends }, null, 2),
+    JSON.stringify(
+      { name: 'faults', measuredAt: new Date().toISOString(), faultsInjected, decisions: told.length, decisionsLost, duplicateSends },
+      null,
+      2,
+    ),
   );
   await app?.app.dispose();
   await env?.close();
@@ -64,7 +68,10 @@ afterAll(async () => {
 
 /** After a storm the app may have judged e-RS unreachable; its probe finds the way back. */
 async function waitOnline(): Promise<void> {
-  await vi.waitFor(async () => expect((await app.call('offline.status', {})).online, 'the app seeing e-RS again').toBe(true), { timeout: 60_000, interval: 50 });
+  await vi.waitFor(async () => expect((await app.call('offline.status', {})).online, 'the app seeing e-RS again').toBe(true), {
+    timeout: 60_000,
+    interval: 50,
+  });
 }
 
 function nextRow(): WorklistRow {
@@ -78,7 +85,12 @@ async function decide(action: 'accept' | 'reject', row: WorklistRow): Promise<De
   const result =
     action === 'accept'
       ? await app.raw('referral.accept', { ubrn: row.ubrn, version: referral.version })
-      : await app.raw('referral.reject', { ubrn: row.ubrn, version: referral.version, reasonCode: (await app.call('referral.rejectionReasons', {}))[0]?.code, comments: 'Synthetic fault test.' });
+      : await app.raw('referral.reject', {
+          ubrn: row.ubrn,
+          version: referral.version,
+          reasonCode: (await app.call('referral.rejectionReasons', {}))[0]?.code,
+          comments: 'Synthetic fault test.',
+        });
   const outcome = result.ok ? (result.value as DecisionOutcome).status : 'error';
   told.push({ ubrn: row.ubrn, action, outcome });
   return outcome;
@@ -188,7 +200,10 @@ describe('faults injected by the emulator', () => {
     expect(outcome).toBe('queued');
     await env.startErs();
     await app.call('worklist.fetch', { kind: 'referrals', refresh: true }).catch(() => undefined);
-    await vi.waitFor(async () => expect((await app.call('offline.status', {})).outbox, 'the outbox draining').toEqual([]), { timeout: 60_000, interval: 50 });
+    await vi.waitFor(async () => expect((await app.call('offline.status', {})).outbox, 'the outbox draining').toEqual([]), {
+      timeout: 60_000,
+      interval: 50,
+    });
     expect(env.emulator.referral(row.ubrn)?.status.code).toBe('REJECTED');
   }, 90_000);
 });

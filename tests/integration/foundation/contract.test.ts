@@ -55,18 +55,35 @@ describe('the contract', () => {
     const result = await dispatch(direct.app, 'app.info', {});
     expect(result).toEqual({
       ok: true,
-      value: { name: 'e-RS Triage', version: '0.0.0-test', environment: 'local', environmentLabel: 'Local (synthetic training data)', managed: false, transport: 'browser-host', setup: null },
+      value: {
+        name: 'e-RS Triage',
+        version: '0.0.0-test',
+        environment: 'local',
+        environmentLabel: 'Local (synthetic training data)',
+        managed: false,
+        transport: 'browser-host',
+        setup: null,
+      },
     });
   });
 
   it('passes an AppError through as its shape, with the correlation id', async () => {
     const handlers = handlersWith({
       'app.info': async () => {
-        throw new AppError('ERS_412', 'Someone else changed this referral. Reload it and check before sending again.', { correlationId: 'abc-123' });
+        throw new AppError('ERS_412', 'Someone else changed this referral. Reload it and check before sending again.', {
+          correlationId: 'abc-123',
+        });
       },
     });
     const result = await dispatch(dispatchTarget(handlers), 'app.info', {});
-    expect(result).toEqual({ ok: false, error: { code: 'ERS_412', message: 'Someone else changed this referral. Reload it and check before sending again.', correlationId: 'abc-123' } });
+    expect(result).toEqual({
+      ok: false,
+      error: {
+        code: 'ERS_412',
+        message: 'Someone else changed this referral. Reload it and check before sending again.',
+        correlationId: 'abc-123',
+      },
+    });
   });
 
   it('turns any other thrown error into INTERNAL without leaking its text, and logs it redacted', async () => {
@@ -76,7 +93,12 @@ describe('the contract', () => {
         throw new Error('secret detail eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJl for 943 476 5919');
       },
     });
-    const result = await dispatch(dispatchTarget(handlers), 'app.info', {}, createLogger((line) => lines.push(line)));
+    const result = await dispatch(
+      dispatchTarget(handlers),
+      'app.info',
+      {},
+      createLogger((line) => lines.push(line)),
+    );
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.error.code).toBe('INTERNAL');
@@ -91,7 +113,7 @@ describe('the contract', () => {
     for (const name of channelNames) expect(channels[name].input).toBeDefined();
   });
 
-  it('holds decisions to e-RS\'s own rules, with the sentences the forms show', async () => {
+  it("holds decisions to e-RS's own rules, with the sentences the forms show", async () => {
     let reached = 0;
     const handlers = handlersWith({
       'referral.reject': async () => {
@@ -111,7 +133,9 @@ describe('the contract', () => {
       error: { code: 'INVALID_INPUT', issues: [{ path: 'comments', message: 'Comments must be 2,000 characters or fewer: remove 1.' }] },
     });
     // A028 records only 'Return to referrer with advice' and 'Accept and refer/book later'.
-    expect(await dispatch(target, 'referral.recordTriageOutcome', { ...base, outcome: 'CANCEL_APPOINTMENT_ACTION_LATER', comments: 'c' })).toMatchObject({
+    expect(
+      await dispatch(target, 'referral.recordTriageOutcome', { ...base, outcome: 'CANCEL_APPOINTMENT_ACTION_LATER', comments: 'c' }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'INVALID_INPUT', issues: [{ path: 'outcome' }] },
     });

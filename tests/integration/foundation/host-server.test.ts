@@ -18,7 +18,15 @@ let calls = 0;
 const handlers = handlersWith({
   'app.info': async () => {
     calls++;
-    return { name: 'e-RS Triage', version: '1.2.3', environment: 'local', environmentLabel: 'Local', managed: false, transport: 'browser-host', setup: null };
+    return {
+      name: 'e-RS Triage',
+      version: '1.2.3',
+      environment: 'local',
+      environmentLabel: 'Local',
+      managed: false,
+      transport: 'browser-host',
+      setup: null,
+    };
   },
 });
 
@@ -82,7 +90,11 @@ describe('browser host', () => {
 
   it('refuses a call without the secret or with a wrong one, before any handler runs', async () => {
     const before = calls;
-    const none = await fetch(`${host.origin}/api/invoke/app.info`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    const none = await fetch(`${host.origin}/api/invoke/app.info`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+    });
     expect(none.status).toBe(401);
     const wrong = await invoke('app.info', '{}', { 'X-Triage-Host-Key': 'test-secret-124' });
     expect(wrong.status).toBe(401);
@@ -126,11 +138,24 @@ describe('browser host', () => {
 
   it('streams events to a page that holds the secret', async () => {
     const controller = new AbortController();
-    const response = await fetch(`${host.origin}/api/events`, { headers: { 'X-Triage-Host-Key': 'test-secret-123' }, signal: controller.signal });
+    const response = await fetch(`${host.origin}/api/events`, {
+      headers: { 'X-Triage-Host-Key': 'test-secret-123' },
+      signal: controller.signal,
+    });
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     if (!response.body) throw new Error('no event stream body');
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-    const payload: SessionView = { phase: 'signed-out', environment: 'local', user: null, roles: [], role: null, signInNotRequired: false, notice: null, needsReauth: false, rememberedRoleId: null };
+    const payload: SessionView = {
+      phase: 'signed-out',
+      environment: 'local',
+      user: null,
+      roles: [],
+      role: null,
+      signInNotRequired: false,
+      notice: null,
+      needsReauth: false,
+      rememberedRoleId: null,
+    };
     let text = '';
     const deadline = Date.now() + 5000;
     events.emit('session.changed', payload);

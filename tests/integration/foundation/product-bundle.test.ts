@@ -6,12 +6,17 @@ import { repoRoot } from '../../helpers/repo';
 
 // The shipped app is the product only: the production main bundle, read through esbuild's
 // metafile, holds nothing of the local environment and imports only `dependencies`.
-const { bundles } = (await import(path.join(repoRoot, 'build', 'bundle-main.mjs'))) as { bundles: Record<'main' | 'convertWorker' | 'preload', BuildOptions> };
+const { bundles } = (await import(path.join(repoRoot, 'build', 'bundle-main.mjs'))) as {
+  bundles: Record<'main' | 'convertWorker' | 'preload', BuildOptions>;
+};
 const { productProblems, DEVELOPMENT_ONLY_PACKAGES } = (await import(path.join(repoRoot, 'build', 'product-check.mjs'))) as {
   productProblems: (metafile: unknown, packageJson: unknown) => string[];
   DEVELOPMENT_ONLY_PACKAGES: string[];
 };
-const packageJson = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+const packageJson = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
 
 async function metafileOf(options: BuildOptions) {
   const result = await build({ ...options, absWorkingDir: repoRoot, write: false, metafile: true, sourcemap: false, logLevel: 'silent' });

@@ -21,7 +21,10 @@ describe('third-party notices', () => {
       write('node_modules/b/package.json', { name: 'b', version: '2.0.0', license: 'MIT' });
       write('node_modules/b/README.md', '# b\n\n## License\n\nCopyright (c) b, MIT\n');
       write('node_modules/a/node_modules/c/package.json', { name: 'c', version: '3.0.0', license: 'ISC' });
-      const result = spawnSync(process.execPath, [path.join(repoRoot, 'build', 'third-party-notices.mjs')], { cwd: root, encoding: 'utf8' });
+      const result = spawnSync(process.execPath, [path.join(repoRoot, 'build', 'third-party-notices.mjs')], {
+        cwd: root,
+        encoding: 'utf8',
+      });
       expect(result.status).toBe(1);
       expect(result.stderr).toContain('c@3.0.0 (node_modules/a/node_modules/c) has no licence file');
       write('node_modules/a/node_modules/c/LICENSE', 'ISC, Copyright c');

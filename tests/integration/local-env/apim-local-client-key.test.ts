@@ -14,9 +14,15 @@ import {
 } from '../../../local-env/src/apim';
 import { startMockCis2, type MockCis2 } from '../../../local-env/src/cis2';
 import { CONSULTANT_UID } from '../../../local-env/src/users';
-import { postToken, signClientAssertion, signInAtCis2, TEST_ACCESS_TOKEN_AUDIENCE, TEST_ACCESS_TOKEN_ISSUER } from '../../helpers/local-identity';
+import {
+  postToken,
+  signClientAssertion,
+  signInAtCis2,
+  TEST_ACCESS_TOKEN_AUDIENCE,
+  TEST_ACCESS_TOKEN_ISSUER,
+} from '../../helpers/local-identity';
 
-describe('the local environment\'s own client key, registered with the mock APIM', () => {
+describe("the local environment's own client key, registered with the mock APIM", () => {
   let dataDir: string;
   let cis2: MockCis2;
   let apim: MockApim | undefined;
@@ -51,7 +57,10 @@ describe('the local environment\'s own client key, registered with the mock APIM
     apim = await startMockApim({ authority, cis2: { issuer: cis2.issuer, jwksUri: cis2.jwksUri }, clients: [key.registration] });
     const privateKey = (await importJWK(key.privateJwk, 'RS512')) as CryptoKey;
     const started = apim;
-    const assertion = await signClientAssertion({ clientId: key.clientId, kid: key.kid, privateKey, jwks: key.registration.jwks }, started.tokenEndpoint);
+    const assertion = await signClientAssertion(
+      { clientId: key.clientId, kid: key.kid, privateKey, jwks: key.registration.jwks },
+      started.tokenEndpoint,
+    );
     const idToken = (await signInAtCis2(cis2, CONSULTANT_UID)).id_token;
     const { status, body } = await postToken(started, {
       grant_type: TOKEN_EXCHANGE_GRANT,

@@ -4,7 +4,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_ASSERTION_TYPE, ID_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from '../../../local-env/src/apim';
 import { startMockCis2, type MockCis2 } from '../../../local-env/src/cis2';
 import { CONSULTANT_UID } from '../../../local-env/src/users';
-import { postToken, signClientAssertion, signInAtCis2, startLocalIdentity, tokenExchangeForm, type LocalIdentity } from '../../helpers/local-identity';
+import {
+  postToken,
+  signClientAssertion,
+  signInAtCis2,
+  startLocalIdentity,
+  tokenExchangeForm,
+  type LocalIdentity,
+} from '../../helpers/local-identity';
 
 type Answer = { status: number; body: Record<string, unknown> };
 
@@ -35,7 +42,8 @@ describe('the mock APIM token endpoint refuses bad client assertions and bad sub
   });
 
   const exchangeWith = async (assertion: string) => postToken(identity.apim, await tokenExchangeForm(identity, idToken, assertion));
-  const assertion = (overrides: Parameters<typeof signClientAssertion>[2] = {}) => signClientAssertion(identity.client, identity.apim.tokenEndpoint, overrides);
+  const assertion = (overrides: Parameters<typeof signClientAssertion>[2] = {}) =>
+    signClientAssertion(identity.client, identity.apim.tokenEndpoint, overrides);
 
   describe('client assertion', () => {
     it('refuses an assertion signed with another key under the registered kid (a forgery)', async () => {
@@ -45,7 +53,12 @@ describe('the mock APIM token endpoint refuses bad client assertions and bad sub
 
     it('refuses an assertion whose kid names no registered key', async () => {
       const forger = await generateKeyPair('RS512');
-      expectRefusal(await exchangeWith(await assertion({ privateKey: forger.privateKey, kid: 'someone-elses-key' })), 401, 'invalid_client', /'kid'/);
+      expectRefusal(
+        await exchangeWith(await assertion({ privateKey: forger.privateKey, kid: 'someone-elses-key' })),
+        401,
+        'invalid_client',
+        /'kid'/,
+      );
     });
 
     it('refuses an expired assertion', async () => {
@@ -63,7 +76,7 @@ describe('the mock APIM token endpoint refuses bad client assertions and bad sub
       expectRefusal(await exchangeWith(await assertion({ jti })), 400, 'invalid_request', /Non-unique 'jti'/);
     });
 
-    it('does not let a forged assertion use up the real client\'s jti', async () => {
+    it("does not let a forged assertion use up the real client's jti", async () => {
       const jti = randomUUID();
       const forger = await generateKeyPair('RS512');
       expect((await exchangeWith(await assertion({ jti, privateKey: forger.privateKey }))).status).toBe(401);
@@ -76,21 +89,41 @@ describe('the mock APIM token endpoint refuses bad client assertions and bad sub
 
     it('refuses RS256, a missing kid, and iss differing from sub', async () => {
       const rs256 = await generateKeyPair('RS256');
-      expectRefusal(await exchangeWith(await assertion({ alg: 'RS256', privateKey: rs256.privateKey })), 400, 'invalid_request', /'alg'.*RS512/);
+      expectRefusal(
+        await exchangeWith(await assertion({ alg: 'RS256', privateKey: rs256.privateKey })),
+        400,
+        'invalid_request',
+        /'alg'.*RS512/,
+      );
       expectRefusal(await exchangeWith(await assertion({ kid: null })), 400, 'invalid_request', /Missing 'kid'/);
       expectRefusal(await exchangeWith(await assertion({ sub: 'someone-else' })), 400, 'invalid_request', /'iss'\/'sub'/);
     });
 
     it('refuses a client the platform does not know', async () => {
-      expectRefusal(await exchangeWith(await assertion({ iss: 'unknown-app', sub: 'unknown-app' })), 401, 'invalid_client', /no application is registered/);
+      expectRefusal(
+        await exchangeWith(await assertion({ iss: 'unknown-app', sub: 'unknown-app' })),
+        401,
+        'invalid_client',
+        /no application is registered/,
+      );
     });
 
     it('refuses a missing or wrong client_assertion_type and a malformed assertion', async () => {
       const form = await tokenExchangeForm(identity, idToken);
-      expectRefusal(await postToken(identity.apim, { ...form, client_assertion_type: 'urn:example:wrong' }), 400, 'invalid_request', /client_assertion_type/);
+      expectRefusal(
+        await postToken(identity.apim, { ...form, client_assertion_type: 'urn:example:wrong' }),
+        400,
+        'invalid_request',
+        /client_assertion_type/,
+      );
       const { client_assertion_type: _dropped, ...withoutType } = form;
       expectRefusal(await postToken(identity.apim, withoutType), 400, 'invalid_request', /client_assertion_type/);
-      expectRefusal(await postToken(identity.apim, { ...form, client_assertion: 'not-a-jwt' }), 400, 'invalid_request', /Malformed JWT in client_assertion/);
+      expectRefusal(
+        await postToken(identity.apim, { ...form, client_assertion: 'not-a-jwt' }),
+        400,
+        'invalid_request',
+        /Malformed JWT in client_assertion/,
+      );
       expectRefusal(await postToken(identity.apim, { ...form, client_assertion: '' }), 400, 'invalid_request', /Missing client_assertion/);
     });
   });
@@ -100,7 +133,12 @@ describe('the mock APIM token endpoint refuses bad client assertions and bad sub
       const otherCis2: MockCis2 = await startMockCis2();
       try {
         const foreign = (await signInAtCis2(otherCis2, CONSULTANT_UID)).id_token;
-        expectRefusal(await postToken(identity.apim, await tokenExchangeForm(identity, foreign)), 400, 'invalid_request', /'iss'.*trusted identity provider/);
+        expectRefusal(
+          await postToken(identity.apim, await tokenExchangeForm(identity, foreign)),
+          400,
+          'invalid_request',
+          /'iss'.*trusted identity provider/,
+        );
       } finally {
         await otherCis2.close();
       }
@@ -129,7 +167,9 @@ describe('the mock APIM token endpoint refuses bad client assertions and bad sub
       const aal2 = (await signInAtCis2(identity.cis2, CONSULTANT_UID)).id_token;
       const { status, body } = await postToken(identity.apim, await tokenExchangeForm(identity, aal2));
       expect(status).toBe(200);
-      expect((await identity.authority.verify(String(body.access_token))).scope).toBe('urn:nhsd:apim:user-nhs-cis2:aal2:e-referrals-service-api');
+      expect((await identity.authority.verify(String(body.access_token))).scope).toBe(
+        'urn:nhsd:apim:user-nhs-cis2:aal2:e-referrals-service-api',
+      );
     });
 
     it('refuses an ID token issued to another application', async () => {
@@ -140,21 +180,43 @@ describe('the mock APIM token endpoint refuses bad client assertions and bad sub
 
     it('refuses an ID token whose claims were altered after signing', async () => {
       const [header, , signature] = idToken.split('.');
-      const payload = Buffer.from(JSON.stringify({ ...decodeJwt(idToken), sub: '555000000104', uid: '555000000104' })).toString('base64url');
-      expectRefusal(await postToken(identity.apim, await tokenExchangeForm(identity, `${header}.${payload}.${signature}`)), 400, 'invalid_request', /signature/);
+      const payload = Buffer.from(JSON.stringify({ ...decodeJwt(idToken), sub: '555000000104', uid: '555000000104' })).toString(
+        'base64url',
+      );
+      expectRefusal(
+        await postToken(identity.apim, await tokenExchangeForm(identity, `${header}.${payload}.${signature}`)),
+        400,
+        'invalid_request',
+        /signature/,
+      );
     });
 
     it('refuses a wrong subject_token_type, a missing subject token and a malformed one', async () => {
       const form = await tokenExchangeForm(identity, idToken);
-      expectRefusal(await postToken(identity.apim, { ...form, subject_token_type: 'urn:ietf:params:oauth:token-type:access_token' }), 400, 'invalid_request', /subject_token_type/);
+      expectRefusal(
+        await postToken(identity.apim, { ...form, subject_token_type: 'urn:ietf:params:oauth:token-type:access_token' }),
+        400,
+        'invalid_request',
+        /subject_token_type/,
+      );
       expectRefusal(await postToken(identity.apim, { ...form, subject_token: '' }), 400, 'invalid_request', /Missing subject_token/);
-      expectRefusal(await postToken(identity.apim, await tokenExchangeForm(identity, 'garbage')), 400, 'invalid_request', /Malformed JWT in subject_token/);
+      expectRefusal(
+        await postToken(identity.apim, await tokenExchangeForm(identity, 'garbage')),
+        400,
+        'invalid_request',
+        /Malformed JWT in subject_token/,
+      );
     });
   });
 
   describe('the request itself', () => {
     it('answers unknown and missing grant types as the platform does', async () => {
-      expectRefusal(await postToken(identity.apim, { grant_type: 'password', username: 'x', password: 'y' }), 400, 'unsupported_grant_type', /grant_type is invalid/);
+      expectRefusal(
+        await postToken(identity.apim, { grant_type: 'password', username: 'x', password: 'y' }),
+        400,
+        'unsupported_grant_type',
+        /grant_type is invalid/,
+      );
       expectRefusal(await postToken(identity.apim, { subject_token: idToken }), 400, 'invalid_request', /grant_type is missing/);
     });
 
@@ -164,7 +226,12 @@ describe('the mock APIM token endpoint refuses bad client assertions and bad sub
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ grant_type: TOKEN_EXCHANGE_GRANT }),
       });
-      expectRefusal({ status: json.status, body: (await json.json()) as Record<string, unknown> }, 415, 'invalid_request', /x-www-form-urlencoded/);
+      expectRefusal(
+        { status: json.status, body: (await json.json()) as Record<string, unknown> },
+        415,
+        'invalid_request',
+        /x-www-form-urlencoded/,
+      );
 
       const get = await fetch(identity.apim.tokenEndpoint);
       expect(get.status).toBe(405);

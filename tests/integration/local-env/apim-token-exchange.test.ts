@@ -2,7 +2,14 @@ import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_ASSERTION_TYPE } from '../../../local-env/src/apim';
 import { ADMIN_UID, CONSULTANT_UID } from '../../../local-env/src/users';
-import { postToken, signClientAssertion, signInAtCis2, startLocalIdentity, tokenExchangeForm, type LocalIdentity } from '../../helpers/local-identity';
+import {
+  postToken,
+  signClientAssertion,
+  signInAtCis2,
+  startLocalIdentity,
+  tokenExchangeForm,
+  type LocalIdentity,
+} from '../../helpers/local-identity';
 
 describe('the mock APIM token endpoint: exchanging a CIS2 ID token (RFC 8693) and refreshing', () => {
   let identity: LocalIdentity;
@@ -43,7 +50,7 @@ describe('the mock APIM token endpoint: exchanging a CIS2 ID token (RFC 8693) an
     expect(claims.scope).toBe('urn:nhsd:apim:user-nhs-cis2:aal3:e-referrals-service-api');
   });
 
-  it('names the admin, not the consultant, in the admin\'s token', async () => {
+  it("names the admin, not the consultant, in the admin's token", async () => {
     const cis2Tokens = await signInAtCis2(identity.cis2, ADMIN_UID);
     const { status, body } = await postToken(identity.apim, await tokenExchangeForm(identity, cis2Tokens.id_token));
     expect(status).toBe(200);
@@ -84,7 +91,10 @@ describe('the mock APIM token endpoint: exchanging a CIS2 ID token (RFC 8693) an
   it('will not refresh without client authentication', async () => {
     const cis2Tokens = await signInAtCis2(identity.cis2, CONSULTANT_UID);
     const exchanged = await postToken(identity.apim, await tokenExchangeForm(identity, cis2Tokens.id_token));
-    const { status, body } = await postToken(identity.apim, { grant_type: 'refresh_token', refresh_token: String(exchanged.body.refresh_token) });
+    const { status, body } = await postToken(identity.apim, {
+      grant_type: 'refresh_token',
+      refresh_token: String(exchanged.body.refresh_token),
+    });
     expect(status).toBe(400);
     expect(body).toMatchObject({ error: 'invalid_request' });
     // The refused attempt did not use the token up.

@@ -32,7 +32,9 @@ describe('mock CIS2 discovery and keys', () => {
     expect(doc.id_token_signing_alg_values_supported).toContain('RS256');
     expect(doc.acr_values_supported).toEqual(expect.arrayContaining(['AAL3_ANY', 'AAL2_OR_AAL3_ANY']));
     expect(doc.scopes_supported).toEqual(expect.arrayContaining(['openid', 'profile', 'nationalrbacaccess']));
-    expect(doc.claims_supported).toEqual(expect.arrayContaining(['uid', 'name', 'given_name', 'family_name', 'nhsid_nrbac_roles', 'acr', 'amr', 'sid']));
+    expect(doc.claims_supported).toEqual(
+      expect.arrayContaining(['uid', 'name', 'given_name', 'family_name', 'nhsid_nrbac_roles', 'acr', 'amr', 'sid']),
+    );
   });
 
   it('serves only the public half of its RS256 signing key', async () => {

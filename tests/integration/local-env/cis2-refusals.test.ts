@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockCis2, type MockCis2 } from '../../../local-env/src/cis2';
 import { CONSULTANT_UID } from '../../../local-env/src/users';
-import { authorizeAs, authorizeUrl, discover, pkcePair, redeemCode, type AuthorizeRequest, type Discovery } from '../../helpers/local-identity';
+import {
+  authorizeAs,
+  authorizeUrl,
+  discover,
+  pkcePair,
+  redeemCode,
+  type AuthorizeRequest,
+  type Discovery,
+} from '../../helpers/local-identity';
 
 describe('the mock CIS2 refuses what CIS2 refuses', () => {
   let cis2: MockCis2;
@@ -55,7 +63,12 @@ describe('the mock CIS2 refuses what CIS2 refuses', () => {
     expect(anyPort.status).toBe(303);
     expect(anyPort.headers.get('location')).toMatch(/\/interaction\//);
 
-    for (const refused of ['https://evil.example/callback', 'http://192.0.2.10:61023/callback', 'http://127.0.0.1:61023/elsewhere', 'https://127.0.0.1:61023/callback']) {
+    for (const refused of [
+      'https://evil.example/callback',
+      'http://192.0.2.10:61023/callback',
+      'http://127.0.0.1:61023/elsewhere',
+      'https://127.0.0.1:61023/callback',
+    ]) {
       const response = await authorize({ ...pkce, redirectUri: refused });
       expect(response.status, refused).toBe(400);
       expect(response.headers.get('location')).toBeNull();

@@ -35,7 +35,11 @@ describe('signing in at the mock CIS2 (authorization code + PKCE, loopback redir
 
   async function verifyIdToken(idToken: string) {
     const keys = createRemoteJWKSet(new URL((await discover(cis2)).jwks_uri));
-    const { payload, protectedHeader } = await jwtVerify(idToken, keys, { issuer: cis2.issuer, audience: cis2.clientId, algorithms: ['RS256'] });
+    const { payload, protectedHeader } = await jwtVerify(idToken, keys, {
+      issuer: cis2.issuer,
+      audience: cis2.clientId,
+      algorithms: ['RS256'],
+    });
     return { payload, protectedHeader };
   }
 
@@ -43,13 +47,16 @@ describe('signing in at the mock CIS2 (authorization code + PKCE, loopback redir
     const listener = await listenForCallback();
     try {
       const { challenge } = pkcePair();
-      const visit = await browse(new CookieJar(), authorizeUrl(await discover(cis2), cis2, {
-        redirectUri: listener.redirectUri,
-        state: 's',
-        nonce: 'n',
-        codeChallenge: challenge,
-        codeChallengeMethod: 'S256',
-      }));
+      const visit = await browse(
+        new CookieJar(),
+        authorizeUrl(await discover(cis2), cis2, {
+          redirectUri: listener.redirectUri,
+          state: 's',
+          nonce: 'n',
+          codeChallenge: challenge,
+          codeChallengeMethod: 'S256',
+        }),
+      );
       expect(visit.final.status).toBe(200);
       expect(visit.final.headers.get('content-type')).toMatch(/^text\/html/);
       expect(visit.final.headers.get('content-security-policy')).toContain("default-src 'none'");
@@ -166,12 +173,15 @@ describe('signing in at the mock CIS2 (authorization code + PKCE, loopback redir
     try {
       const jar = new CookieJar();
       const { challenge } = pkcePair();
-      const page = await browse(jar, authorizeUrl(await discover(cis2), cis2, {
-        redirectUri: listener.redirectUri,
-        state: 's',
-        codeChallenge: challenge,
-        codeChallengeMethod: 'S256',
-      }));
+      const page = await browse(
+        jar,
+        authorizeUrl(await discover(cis2), cis2, {
+          redirectUri: listener.redirectUri,
+          state: 's',
+          codeChallenge: challenge,
+          codeChallengeMethod: 'S256',
+        }),
+      );
       const action = loginFormAction(page.body, page.visited.at(-1) ?? '');
       const again = await browse(jar, action, { method: 'POST', form: new URLSearchParams({ action: 'sign-in' }) });
       expect(again.final.status).toBe(400);
@@ -192,13 +202,19 @@ describe('signing in at the mock CIS2 (authorization code + PKCE, loopback redir
     const listener = await listenForCallback();
     try {
       const { challenge } = pkcePair();
-      const page = await browse(new CookieJar(), authorizeUrl(await discover(cis2), cis2, {
-        redirectUri: listener.redirectUri,
-        codeChallenge: challenge,
-        codeChallengeMethod: 'S256',
-      }));
+      const page = await browse(
+        new CookieJar(),
+        authorizeUrl(await discover(cis2), cis2, {
+          redirectUri: listener.redirectUri,
+          codeChallenge: challenge,
+          codeChallengeMethod: 'S256',
+        }),
+      );
       const action = loginFormAction(page.body, page.visited.at(-1) ?? '');
-      const stranger = await browse(new CookieJar(), action, { method: 'POST', form: new URLSearchParams({ action: 'sign-in', uid: CONSULTANT_UID }) });
+      const stranger = await browse(new CookieJar(), action, {
+        method: 'POST',
+        form: new URLSearchParams({ action: 'sign-in', uid: CONSULTANT_UID }),
+      });
       expect(stranger.final.status).toBe(400);
       expect(stranger.body).toContain('This sign-in has expired');
       expect(stranger.body).not.toMatch(/<script/i);

@@ -30,7 +30,9 @@ describe('the mock CIS2 test hook that issues ID tokens a careful client must re
     });
     const tokens = await signInAtCis2(cis2, CONSULTANT_UID);
     await expect(verify(tokens.id_token)).rejects.toBeInstanceOf(errors.JWTExpired);
-    await expect(jwtVerify(tokens.id_token, createLocalJWKSet(cis2.jwks()), { currentDate: new Date(Date.now() - 7200_000) })).resolves.toBeTruthy();
+    await expect(
+      jwtVerify(tokens.id_token, createLocalJWKSet(cis2.jwks()), { currentDate: new Date(Date.now() - 7200_000) }),
+    ).resolves.toBeTruthy();
   });
 
   it('issues a lower assurance level when asked', async () => {

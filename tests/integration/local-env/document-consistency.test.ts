@@ -24,7 +24,11 @@ import { CONSULTANT_UID } from '../../../local-env/src/users';
 import { startTestEmulator, TEST_REFERENCE_DATE, type TestEmulator } from '../../helpers/ers-emulator';
 
 const REFERENCE_DATE = '2026-03-02';
-const LETTER_PRIORITY: Record<Priority, string> = { ROUTINE: 'Routine', URGENT: 'Urgent', TWO_WEEK_WAIT: 'Two week wait (suspected cancer)' };
+const LETTER_PRIORITY: Record<Priority, string> = {
+  ROUTINE: 'Routine',
+  URGENT: 'Urgent',
+  TWO_WEEK_WAIT: 'Two week wait (suspected cancer)',
+};
 const SUMMARY_PRIORITY: Record<Priority, string> = { ROUTINE: 'Routine', URGENT: 'Urgent', TWO_WEEK_WAIT: '2 Week Wait' };
 
 async function pdfText(bytes: Uint8Array): Promise<string> {
@@ -97,12 +101,16 @@ function expectSameFacts(text: string, item: Referral | AdviceRequest, indexed: 
   if (!patient) throw new Error(`${where}: no patient`);
   const flat = squash(text);
   const dob = new Date(`${patient.birthDate}T00:00:00Z`);
-  expect(flat.includes(formatNhsNumber(patient.nhsNumber)) || flat.includes(patient.nhsNumber), `${where}: NHS number ${patient.nhsNumber}`).toBe(true);
+  expect(
+    flat.includes(formatNhsNumber(patient.nhsNumber)) || flat.includes(patient.nhsNumber),
+    `${where}: NHS number ${patient.nhsNumber}`,
+  ).toBe(true);
   expect(flat.includes(shortDate(dob)) || flat.includes(patient.birthDate), `${where}: date of birth ${patient.birthDate}`).toBe(true);
   expect(flat, `${where}: patient name`).toContain(`${patient.givenName} ${patient.familyName}`);
   // The priority line states the item's priority, and no other priority is claimed.
   const stated = (label: string) => flat.includes(`Priority: ${label}`) || flat.includes(`<Priority>${label}</Priority>`);
-  for (const [code, label] of Object.entries(LETTER_PRIORITY)) expect(stated(label), `${where}: priority ${label}`).toBe(code === item.priority);
+  for (const [code, label] of Object.entries(LETTER_PRIORITY))
+    expect(stated(label), `${where}: priority ${label}`).toBe(code === item.priority);
   // Dated the day it was attached: not before the referral (or request) was made, nor after today.
   const day = new Date(indexed);
   const made = 'created' in item ? item.created : item.firstRequested;
@@ -127,7 +135,7 @@ describe('every seeded referral and A&G request: its documents agree with it', (
     expect(checked).toBeGreaterThan(250);
   }, 240_000);
 
-  it('scans and images print the same patient and date, by the generator\'s own model of what it prints', () => {
+  it("scans and images print the same patient and date, by the generator's own model of what it prints", () => {
     for (const item of [...seed.referrals, ...seed.advice]) {
       const patient = patients.get(item.patientNhsNumber);
       for (const { spec, indexed, title } of documentsOf(item)) {
@@ -167,7 +175,7 @@ describe('the summaries e-RS prints (local e-RS)', () => {
     return patient ? shortDate(new Date(`${patient.birthDate}T00:00:00Z`)) : null;
   };
 
-  it('A043: each A&G overview shows its own conversation, status, patient and priority, and no other request\'s', async () => {
+  it("A043: each A&G overview shows its own conversation, status, patient and priority, and no other request's", async () => {
     const all = served.advice.filter((a) => ['R69', 'R68'].includes(findService(a.serviceId)?.ods ?? ''));
     const chosen = all.filter((a) => a.messages.length > 1).slice(0, 8);
     expect(chosen.length).toBeGreaterThan(3);
@@ -177,22 +185,27 @@ describe('the summaries e-RS prints (local e-RS)', () => {
       expect(text, advice.ubrn).toContain(dobText(advice.patientNhsNumber) ?? 'no patient');
       expect(text, advice.ubrn).toContain(`Priority ${SUMMARY_PRIORITY[advice.priority]}`);
       expect(text.toLowerCase(), advice.ubrn).toContain(`status ${advice.status.toLowerCase().replace(/_/g, ' ')}`);
-      for (const message of advice.messages) expect(text, `${advice.ubrn} message ${message.id}`).toContain(squash(message.text).slice(0, 40));
+      for (const message of advice.messages)
+        expect(text, `${advice.ubrn} message ${message.id}`).toContain(squash(message.text).slice(0, 40));
       // Nothing of another request's conversation.
       const own = new Set(advice.messages.map((m) => m.text));
       for (const other of all) {
         if (other.ubrn === advice.ubrn) continue;
         for (const message of other.messages) {
-          if (!own.has(message.text)) expect(text.includes(squash(message.text)), `${advice.ubrn} shows ${other.ubrn}'s message`).toBe(false);
+          if (!own.has(message.text))
+            expect(text.includes(squash(message.text)), `${advice.ubrn} shows ${other.ubrn}'s message`).toBe(false);
         }
       }
     }
   }, 120_000);
 
-  it('A007: a referral\'s clinical information summary gives its own patient and priority', async () => {
+  it("A007: a referral's clinical information summary gives its own patient and priority", async () => {
     const chosen = served.referrals.filter((r) => r.ubrn.startsWith('0005') && r.serviceId !== null).slice(0, 8);
     for (const referral of chosen) {
-      const text = await summary(`/STU3/ReferralRequest/${referral.ubrn}/$ers.generateCRI`, findService(referral.serviceId ?? '')?.ods ?? '');
+      const text = await summary(
+        `/STU3/ReferralRequest/${referral.ubrn}/$ers.generateCRI`,
+        findService(referral.serviceId ?? '')?.ods ?? '',
+      );
       expect(text, referral.ubrn).toContain(formatNhsNumber(referral.patientNhsNumber));
       expect(text, referral.ubrn).toContain(dobText(referral.patientNhsNumber) ?? 'no patient');
       expect(text, referral.ubrn).toContain(`Priority ${SUMMARY_PRIORITY[referral.priority]}`);

@@ -41,10 +41,14 @@ describe('local e-RS: tokens and roles, checked as e-RS checks them', () => {
     // Signed by a different key with the same issuer and audience: a forgery.
     const forger = await LocalTokenAuthority.create({ issuer: TEST_ISSUER, audience: TEST_AUDIENCE });
     const forged = (await forger.issue({ sub: CONSULTANT_UID, sid: 's', scope: '' })).token;
-    expect(await expectOutcome(await t.fhir(REFERRAL, { headers: { ...noToken, Authorization: `Bearer ${forged}` } }), 401, 'NO_ACCESS')).toContain('not valid');
+    expect(
+      await expectOutcome(await t.fhir(REFERRAL, { headers: { ...noToken, Authorization: `Bearer ${forged}` } }), 401, 'NO_ACCESS'),
+    ).toContain('not valid');
 
     const expired = await t.token(CONSULTANT_UID, { now: Math.floor(Date.now() / 1000) - 3600, ttlSeconds: 60 });
-    expect(await expectOutcome(await t.fhir(REFERRAL, { headers: { ...noToken, Authorization: `Bearer ${expired}` } }), 401, 'NO_ACCESS')).toContain('expired');
+    expect(
+      await expectOutcome(await t.fhir(REFERRAL, { headers: { ...noToken, Authorization: `Bearer ${expired}` } }), 401, 'NO_ACCESS'),
+    ).toContain('expired');
 
     const elsewhere = await LocalTokenAuthority.create({ issuer: TEST_ISSUER, audience: 'another-api' });
     const wrongAudience = (await elsewhere.issue({ sub: CONSULTANT_UID, sid: 's', scope: '' })).token;
@@ -59,7 +63,11 @@ describe('local e-RS: tokens and roles, checked as e-RS checks them', () => {
     const { 'NHSD-End-User-Organisation-ODS': _ods, ...noOds } = role;
     await expectOutcome(await t.fhir(REFERRAL, { headers: noOds }), 400, 'MISSING_HEADER');
     // SERVICE_PROVIDER_ADMIN may read worklists but not referrals.
-    await expectOutcome(await t.fhir(REFERRAL, { headers: await t.headers({ uid: ADMIN_UID, businessFunction: 'SERVICE_PROVIDER_ADMIN' }) }), 403, 'FORBIDDEN');
+    await expectOutcome(
+      await t.fhir(REFERRAL, { headers: await t.headers({ uid: ADMIN_UID, businessFunction: 'SERVICE_PROVIDER_ADMIN' }) }),
+      403,
+      'FORBIDDEN',
+    );
     // The consultant holds no role at the GP practice, and the GP no provider role anywhere.
     await expectOutcome(await t.fhir(REFERRAL, { headers: await t.headers({ ods: 'A99001' }) }), 403, 'NO_ACCESS');
     await expectOutcome(await t.fhir(REFERRAL, { headers: await t.headers({ uid: NO_PROVIDER_ROLE_UID }) }), 403, 'NO_ACCESS');
@@ -77,13 +85,21 @@ describe('local e-RS: tokens and roles, checked as e-RS checks them', () => {
     const elsewhere = [0, 1, 2, 3, 4, 5, 6, 7].map(generatedUbrn).find((u) => t.emulator.referral(u)?.referrer.ods !== 'A99001');
     expect(elsewhere).toBeDefined();
     await expectOutcome(await t.fhir(`/STU3/ReferralRequest/${elsewhere}`, { headers: gp }), 422, 'NO_RELATIONSHIP');
-    await expectOutcome(await t.fhir('/STU3/ReferralRequest/000000070000/$ers.acceptReferral', { method: 'POST', headers: { ...gp, 'If-Match': 'W/"5"' } }), 403, 'FORBIDDEN');
+    await expectOutcome(
+      await t.fhir('/STU3/ReferralRequest/000000070000/$ers.acceptReferral', { method: 'POST', headers: { ...gp, 'If-Match': 'W/"5"' } }),
+      403,
+      'FORBIDDEN',
+    );
   });
 
   it('makes a clinician admin name a clinician it acts for, and no one else name one', async () => {
     const admin = { uid: ADMIN_UID, businessFunction: 'SERVICE_PROVIDER_CLINICIAN_ADMIN' };
     expect(await expectOutcome(await t.fhir(REFERRAL, { headers: await t.headers(admin) }), 403, 'FORBIDDEN')).toContain('On-Behalf-Of');
-    await expectOutcome(await t.fhir(REFERRAL, { headers: await t.headers({ ...admin, onBehalfOf: NO_PROVIDER_ROLE_UID }) }), 403, 'FORBIDDEN');
+    await expectOutcome(
+      await t.fhir(REFERRAL, { headers: await t.headers({ ...admin, onBehalfOf: NO_PROVIDER_ROLE_UID }) }),
+      403,
+      'FORBIDDEN',
+    );
     const ok = await t.fhir(REFERRAL, { headers: await t.headers({ ...admin, onBehalfOf: SECOND_CONSULTANT_UID }) });
     expect(ok.status).toBe(200);
     await expectOutcome(await t.fhir(REFERRAL, { headers: await t.headers({ onBehalfOf: SECOND_CONSULTANT_UID }) }), 403, 'FORBIDDEN');
@@ -92,13 +108,25 @@ describe('local e-RS: tokens and roles, checked as e-RS checks them', () => {
   it('answers A030 with the roles of the signed-in user, without role headers', async () => {
     const response = await t.fhir('/R4/PractitionerRole', { headers: { Authorization: `Bearer ${await t.token()}` } });
     expect(response.status).toBe(200);
-    const bundle = (await response.json()) as { resourceType: string; entry: { resource: { id: string; organization: { identifier: { value: string } }; code: { coding: { code: string }[] }[] } }[] };
+    const bundle = (await response.json()) as {
+      resourceType: string;
+      entry: { resource: { id: string; organization: { identifier: { value: string } }; code: { coding: { code: string }[] }[] } }[];
+    };
     expect(bundle.resourceType).toBe('Bundle');
-    expect(bundle.entry.map((e) => e.resource.id).sort()).toEqual([`PractitionerRole-R68-${CONSULTANT_UID}`, `PractitionerRole-R69-${CONSULTANT_UID}`]);
-    expect(bundle.entry.map((e) => e.resource.code[0]?.coding[0]?.code)).toEqual(['SERVICE_PROVIDER_CLINICIAN', 'SERVICE_PROVIDER_CLINICIAN']);
+    expect(bundle.entry.map((e) => e.resource.id).sort()).toEqual([
+      `PractitionerRole-R68-${CONSULTANT_UID}`,
+      `PractitionerRole-R69-${CONSULTANT_UID}`,
+    ]);
+    expect(bundle.entry.map((e) => e.resource.code[0]?.coding[0]?.code)).toEqual([
+      'SERVICE_PROVIDER_CLINICIAN',
+      'SERVICE_PROVIDER_CLINICIAN',
+    ]);
     const admin = await t.fhir('/R4/PractitionerRole', { headers: { Authorization: `Bearer ${await t.token(ADMIN_UID)}` } });
     const adminRoles = (await admin.json()) as { entry: { resource: { code: { coding: { code: string }[] }[] } }[] };
-    expect(adminRoles.entry[0]?.resource.code.map((c) => c.coding[0]?.code)).toEqual(['SERVICE_PROVIDER_CLINICIAN_ADMIN', 'SERVICE_PROVIDER_ADMIN']);
+    expect(adminRoles.entry[0]?.resource.code.map((c) => c.coding[0]?.code)).toEqual([
+      'SERVICE_PROVIDER_CLINICIAN_ADMIN',
+      'SERVICE_PROVIDER_ADMIN',
+    ]);
   });
 
   it('records each operation: id, method, path, status, correlation id and time', async () => {
@@ -106,7 +134,13 @@ describe('local e-RS: tokens and roles, checked as e-RS checks them', () => {
     await t.fhir('/STU3/CodeSystem/PRIORITY', { headers: await t.headers({ correlationId: 'corr-ops' }) });
     await t.fhir('/STU3/Nowhere', { headers: await t.headers() });
     const [first, second] = t.emulator.operations();
-    expect(first).toMatchObject({ operation: 'A004', method: 'GET', path: '/referrals/FHIR/STU3/CodeSystem/PRIORITY', status: 200, correlationId: 'corr-ops' });
+    expect(first).toMatchObject({
+      operation: 'A004',
+      method: 'GET',
+      path: '/referrals/FHIR/STU3/CodeSystem/PRIORITY',
+      status: 200,
+      correlationId: 'corr-ops',
+    });
     expect(Date.parse(first?.time ?? '')).not.toBeNaN();
     expect(second).toMatchObject({ operation: 'UNKNOWN', status: 404 });
   });

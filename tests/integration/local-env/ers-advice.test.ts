@@ -8,7 +8,14 @@ const ADVICE = '000000070000';
 
 interface BundleJson {
   total: number;
-  entry: { resource: { resourceType: string; category?: { coding: { code: string }[] }[]; note?: { text: string }[]; basedOn?: { reference: string }[] } }[];
+  entry: {
+    resource: {
+      resourceType: string;
+      category?: { coding: { code: string }[] }[];
+      note?: { text: string }[];
+      basedOn?: { reference: string }[];
+    };
+  }[];
 }
 
 describe('local e-RS: advice and guidance (A024, A025, A026, A027, A043)', () => {
@@ -28,7 +35,15 @@ describe('local e-RS: advice and guidance (A024, A025, A026, A027, A043)', () =>
   const reply = async (parameters: unknown[], extra: Record<string, string> = {}, ubrn = ADVICE) =>
     t.fhir(
       `/STU3/CommunicationRequest/${ubrn}/$ers.sendCommunicationToRequester`,
-      fhirJson({ resourceType: 'Parameters', meta: { profile: [`${SD}eRS-SendCommunicationToRequester-Request-Parameters-1`] }, parameter: parameters }, await t.headers(), extra),
+      fhirJson(
+        {
+          resourceType: 'Parameters',
+          meta: { profile: [`${SD}eRS-SendCommunicationToRequester-Request-Parameters-1`] },
+          parameter: parameters,
+        },
+        await t.headers(),
+        extra,
+      ),
     );
   const outcome = (code: string) => ({ name: 'guidanceOutcome', valueCoding: { system: `${CS}eRS-GuidanceResponseOutcome-1`, code } });
   const priority = { name: 'updatedPriority', valueCoding: { system: `${CS}eRS-Priority-1`, code: 'URGENT' } };
@@ -43,7 +58,9 @@ describe('local e-RS: advice and guidance (A024, A025, A026, A027, A043)', () =>
     expect(((await response.json()) as { resourceType: string }).resourceType).toBe('CommunicationRequest');
     expect((await t.fhir(`/STU3/CommunicationRequest/${ADVICE}/_history/${version}`, { headers })).status).toBe(200);
     expect((await t.fhir(`/STU3/CommunicationRequest/${ADVICE}/_history/1`, { headers })).status).toBe(404);
-    expect((await outcomeOf(await t.fhir('/STU3/CommunicationRequest/000000070001', { headers: await t.headers({ ods: 'R68' }) }))).code).toBe('NO_RELATIONSHIP');
+    expect(
+      (await outcomeOf(await t.fhir('/STU3/CommunicationRequest/000000070001', { headers: await t.headers({ ods: 'R68' }) }))).code,
+    ).toBe('NO_RELATIONSHIP');
     expect((await outcomeOf(await t.fhir('/STU3/CommunicationRequest/000000070005', { headers }))).code).toBe('INVALID_REQUEST_TYPE');
   });
 
@@ -61,7 +78,10 @@ describe('local e-RS: advice and guidance (A024, A025, A026, A027, A043)', () =>
     const missing = await t.fhir('/STU3/Communication', { headers: await t.headers() });
     expect(missing.status).toBe(400);
     expect((await outcomeOf(missing)).code).toBe('MISSING_PARAMETER');
-    const onlyMessages = await t.fhir(`/STU3/Communication?based-on=CommunicationRequest/000000070001/_history/${item?.version}&_include=Communication:requester-practitionerrole:PractitionerRole`, { headers: await t.headers() });
+    const onlyMessages = await t.fhir(
+      `/STU3/Communication?based-on=CommunicationRequest/000000070001/_history/${item?.version}&_include=Communication:requester-practitionerrole:PractitionerRole`,
+      { headers: await t.headers() },
+    );
     expect(((await onlyMessages.json()) as BundleJson).entry.map((e) => e.resource.resourceType)).not.toContain('DocumentReference');
   });
 
@@ -69,7 +89,9 @@ describe('local e-RS: advice and guidance (A024, A025, A026, A027, A043)', () =>
     const before = t.emulator.advice(ADVICE);
     const response = await reply([outcome('REQUIRE_FURTHER_INFORMATION'), guidance, priority]);
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { parameter: { name: string; resource: { resourceType: string; meta: { versionId: string } } }[] };
+    const body = (await response.json()) as {
+      parameter: { name: string; resource: { resourceType: string; meta: { versionId: string } } }[];
+    };
     expect(body.parameter.map((p) => [p.name, p.resource.resourceType])).toEqual([
       ['updatedCommunicationRequest', 'CommunicationRequest'],
       ['createdCommunication', 'Communication'],
@@ -78,7 +100,11 @@ describe('local e-RS: advice and guidance (A024, A025, A026, A027, A043)', () =>
     expect(after?.version).toBe((before?.version ?? 0) + 1);
     expect(after?.status).toBe('REFERRER_TO_SUBMIT_FURTHER_INFORMATION');
     expect(after?.priority).toBe('URGENT');
-    expect(after?.messages.at(-1)).toMatchObject({ category: 'RESPONDER', text: guidance.valueString, sender: { uid: CONSULTANT_UID, ods: 'R69' } });
+    expect(after?.messages.at(-1)).toMatchObject({
+      category: 'RESPONDER',
+      text: guidance.valueString,
+      sender: { uid: CONSULTANT_UID, ods: 'R69' },
+    });
 
     const thread = (await (await conversation(ADVICE, after?.version)).json()) as BundleJson;
     const messages = thread.entry.filter((e) => e.resource.resourceType === 'Communication');
@@ -95,12 +121,24 @@ describe('local e-RS: advice and guidance (A024, A025, A026, A027, A043)', () =>
     expect((await outcomeOf(await reply([outcome('RETURN_TO_REFERRER_WITH_ADVICE'), guidance, priority]))).code).toBe('VALUE_IS_REQUIRED');
     expect((await outcomeOf(await reply([outcome('REQUIRE_FURTHER_INFORMATION'), priority]))).code).toBe('MISSING_VALUE');
     expect((await outcomeOf(await reply([outcome('PROVIDER_CONVERTED'), guidance, priority]))).code).toBe('INAPPROPRIATE_VALUE');
-    expect((await outcomeOf(await reply([outcome('REQUIRE_FURTHER_INFORMATION'), { name: 'guidance', valueString: 'x'.repeat(8001) }, priority]))).code).toBe('INVALID_VALUE');
+    expect(
+      (
+        await outcomeOf(
+          await reply([outcome('REQUIRE_FURTHER_INFORMATION'), { name: 'guidance', valueString: 'x'.repeat(8001) }, priority]),
+        )
+      ).code,
+    ).toBe('INVALID_VALUE');
     const stale = await reply([outcome('REQUIRE_FURTHER_INFORMATION'), guidance, priority], { 'If-Match': `W/"${version - 1}"` });
     expect(stale.status).toBe(412);
     expect(t.emulator.advice(ADVICE)?.version).toBe(version);
-    const recommendation = { name: 'guidanceIntendedRecommendation', valueCoding: { system: `${CS}eRS-GuidanceIntendedRecommendation-1`, code: 'ADVICE_ONLY_NO_REFERRAL_RECOMMENDED' } };
-    expect((await reply([outcome('RETURN_TO_REFERRER_WITH_ADVICE'), recommendation, guidance, priority], { 'If-Match': `W/"${version}"` })).status).toBe(200);
+    const recommendation = {
+      name: 'guidanceIntendedRecommendation',
+      valueCoding: { system: `${CS}eRS-GuidanceIntendedRecommendation-1`, code: 'ADVICE_ONLY_NO_REFERRAL_RECOMMENDED' },
+    };
+    expect(
+      (await reply([outcome('RETURN_TO_REFERRER_WITH_ADVICE'), recommendation, guidance, priority], { 'If-Match': `W/"${version}"` }))
+        .status,
+    ).toBe(200);
     expect(t.emulator.advice(ADVICE)?.status).toBe('REFERRER_TO_REVIEW_RESPONSE');
   });
 
@@ -118,7 +156,8 @@ describe('local e-RS: advice and guidance (A024, A025, A026, A027, A043)', () =>
         { name: 'reviewComments', valueString: 'Book into the next echo clinic.' },
       ],
     });
-    const convert = async (v: number | undefined) => t.fhir('/STU3/ReferralRequest/$ers.createFromCommunicationRequestActionLater', fhirJson(parameters(v), await t.headers()));
+    const convert = async (v: number | undefined) =>
+      t.fhir('/STU3/ReferralRequest/$ers.createFromCommunicationRequestActionLater', fhirJson(parameters(v), await t.headers()));
     expect((await convert((version ?? 0) - 1)).status).toBe(412);
     const response = await convert(version);
     expect(response.status).toBe(201);
@@ -133,24 +172,47 @@ describe('local e-RS: advice and guidance (A024, A025, A026, A027, A043)', () =>
     await t.emulator.updateAdvice('000000070002', (a) => void (a.conversionAuthorised = false));
     const refused = await t.fhir(
       '/STU3/ReferralRequest/$ers.createFromCommunicationRequestActionLater',
-      fhirJson({ ...parameters(t.emulator.advice('000000070002')?.version), parameter: parameters(0).parameter.map((p) => (p.name === 'createFrom' ? { name: 'createFrom', valueReference: { reference: `CommunicationRequest/000000070002/_history/${t.emulator.advice('000000070002')?.version}` } } : p)) }, await t.headers()),
+      fhirJson(
+        {
+          ...parameters(t.emulator.advice('000000070002')?.version),
+          parameter: parameters(0).parameter.map((p) =>
+            p.name === 'createFrom'
+              ? {
+                  name: 'createFrom',
+                  valueReference: { reference: `CommunicationRequest/000000070002/_history/${t.emulator.advice('000000070002')?.version}` },
+                }
+              : p,
+          ),
+        },
+        await t.headers(),
+      ),
     );
     expect((await outcomeOf(refused)).code).toBe('INVALID_REQUEST_STATE');
   });
 
   it('generates PDFs: the A&G overview (A043) and a referral’s clinical information (A007)', async () => {
-    const overview = await t.fhir(`/STU3/CommunicationRequest/000049146177/$ers.generateCRI`, { method: 'POST', headers: await t.headers() });
+    const overview = await t.fhir(`/STU3/CommunicationRequest/000049146177/$ers.generateCRI`, {
+      method: 'POST',
+      headers: await t.headers(),
+    });
     expect(overview.status).toBe(200);
     expect(overview.headers.get('content-type')).toBe('application/pdf');
     expect(overview.headers.get('content-disposition')).toMatch(/^attachment; filename="000049146177_Advice_And_Guidance_\d{14}\.pdf"$/);
-    expect(Buffer.from(await overview.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      Buffer.from(await overview.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
     const summary = await t.fhir('/STU3/ReferralRequest/000000070001/$ers.generateCRI', { method: 'POST', headers: await t.headers() });
     expect(summary.status).toBe(200);
     expect(summary.headers.get('content-disposition')).toMatch(/000000070001_Clinical_Information_Summary_\d{14}\.pdf/);
     expect(Number(summary.headers.get('content-length'))).toBe((await summary.arrayBuffer()).byteLength);
     const wrongKind = await t.fhir('/STU3/ReferralRequest/000049146177/$ers.generateCRI', { method: 'POST', headers: await t.headers() });
     expect((await outcomeOf(wrongKind)).code).toBe('INVALID_REQUEST_TYPE');
-    const notPdf = await t.fhir('/STU3/ReferralRequest/000000070001/$ers.generateCRI', { method: 'POST', headers: { ...(await t.headers()), Accept: 'application/fhir+json' } });
+    const notPdf = await t.fhir('/STU3/ReferralRequest/000000070001/$ers.generateCRI', {
+      method: 'POST',
+      headers: { ...(await t.headers()), Accept: 'application/fhir+json' },
+    });
     expect(notPdf.status).toBe(406);
   });
 });

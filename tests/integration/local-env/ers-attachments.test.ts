@@ -122,7 +122,12 @@ describe('local e-RS: attachments (A006, A042, A020) and the object store', () =
     expect((await outcomeOf(exe)).resourceType).toBe('OperationOutcome');
     expect((await outcomeOf(await upload(Buffer.from('text'), 'text/plain', 'notes.pdf'))).code).toBe('CONFLICTING_VALUES');
     expect((await outcomeOf(await upload(Buffer.from('text'), 'text/plain', null))).code).toBe('MISSING_VALUE');
-    const foreign = await upload(Buffer.from('text'), 'text/plain', 'notes.txt', [...Array(200).keys()].map(generatedUbrn).find((u) => t.emulator.referral(u)?.commissioningRuleOrg === 'R68') ?? null);
+    const foreign = await upload(
+      Buffer.from('text'),
+      'text/plain',
+      'notes.txt',
+      [...Array(200).keys()].map(generatedUbrn).find((u) => t.emulator.referral(u)?.commissioningRuleOrg === 'R68') ?? null,
+    );
     expect((await outcomeOf(foreign)).code).toBe('INAPPROPRIATE_VALUE');
   });
 
@@ -131,9 +136,19 @@ describe('local e-RS: attachments (A006, A042, A020) and the object store', () =
     try {
       const referral = [...Array(400).keys()]
         .map((i) => large.emulator.referral(generatedUbrn(i)))
-        .find((r) => r?.commissioningRuleOrg === 'R69' && r.attachments.some((a) => { const b = large.emulator.binary(a.binaryId); return b?.content.source === 'document' && b.content.spec.large === true && b.availability === 'AVAILABLE'; }));
+        .find(
+          (r) =>
+            r?.commissioningRuleOrg === 'R69' &&
+            r.attachments.some((a) => {
+              const b = large.emulator.binary(a.binaryId);
+              return b?.content.source === 'document' && b.content.spec.large === true && b.availability === 'AVAILABLE';
+            }),
+        );
       expect(referral).toBeDefined();
-      const attachment = referral?.attachments.find((a) => { const b = large.emulator.binary(a.binaryId); return b?.content.source === 'document' && b.content.spec.large === true; });
+      const attachment = referral?.attachments.find((a) => {
+        const b = large.emulator.binary(a.binaryId);
+        return b?.content.source === 'document' && b.content.spec.large === true;
+      });
       const headers = await large.headers();
       const stu3 = await large.fhir(`/STU3/Binary/${attachment?.binaryId}`, { headers });
       expect(stu3.status).toBe(422);

@@ -90,13 +90,24 @@ describe('local e-RS: decisions change the referral (A013, A014, A028)', () => {
   const reject = async (ubrn: string, version: number, parameters: unknown[]) =>
     t.fhir(
       `/STU3/ReferralRequest/${ubrn}/$ers.rejectReferral`,
-      fhirJson({ resourceType: 'Parameters', meta: { profile: [`${SD}eRS-RejectReferral-Parameters-1`] }, parameter: parameters }, await t.headers(), { 'If-Match': `W/"${version}"` }),
+      fhirJson(
+        { resourceType: 'Parameters', meta: { profile: [`${SD}eRS-RejectReferral-Parameters-1`] }, parameter: parameters },
+        await t.headers(),
+        { 'If-Match': `W/"${version}"` },
+      ),
     );
-  const reason = (code: string) => ({ name: 'rejectionReason', valueCoding: { system: `${t.emulator.fhirBaseUrl}/STU3/CodeSystem/APPOINTMENT-CANCELLATION-REASON`, code } });
+  const reason = (code: string) => ({
+    name: 'rejectionReason',
+    valueCoding: { system: `${t.emulator.fhirBaseUrl}/STU3/CodeSystem/APPOINTMENT-CANCELLATION-REASON`, code },
+  });
   const triage = async (ubrn: string, version: number, parameters: unknown[]) =>
     t.fhir(
       `/STU3/ReferralRequest/${ubrn}/$ers.recordReviewOutcome`,
-      fhirJson({ resourceType: 'Parameters', meta: { profile: [`${SD}eRS-RecordReviewOutcome-Parameters-1`] }, parameter: parameters }, await t.headers(), { 'If-Match': `W/"${version}"` }),
+      fhirJson(
+        { resourceType: 'Parameters', meta: { profile: [`${SD}eRS-RecordReviewOutcome-Parameters-1`] }, parameter: parameters },
+        await t.headers(),
+        { 'If-Match': `W/"${version}"` },
+      ),
     );
   const outcome = (code: string) => ({ name: 'reviewOutcome', valueCoding: { system: `${CS}eRS-ReviewOutcome-1`, code } });
   const comments = { name: 'reviewComments', valueString: 'Reviewed in clinic.' };
@@ -134,7 +145,11 @@ describe('local e-RS: decisions change the referral (A013, A014, A028)', () => {
 
   it('records who acted for whom when a clinician admin accepts', async () => {
     const version = t.emulator.referral(BOOKED)?.version ?? 0;
-    const response = await accept(BOOKED, `W/"${version}"`, { uid: ADMIN_UID, businessFunction: 'SERVICE_PROVIDER_CLINICIAN_ADMIN', onBehalfOf: SECOND_CONSULTANT_UID });
+    const response = await accept(BOOKED, `W/"${version}"`, {
+      uid: ADMIN_UID,
+      businessFunction: 'SERVICE_PROVIDER_CLINICIAN_ADMIN',
+      onBehalfOf: SECOND_CONSULTANT_UID,
+    });
     expect(response.status).toBe(200);
     expect(t.emulator.referral(BOOKED)?.history.at(-1)).toMatchObject({ by: ADMIN_UID, onBehalfOf: SECOND_CONSULTANT_UID });
     expect(t.emulator.referral(BOOKED)?.review?.by).toBe(SECOND_CONSULTANT_UID);
@@ -142,7 +157,10 @@ describe('local e-RS: decisions change the referral (A013, A014, A028)', () => {
 
   it('rejects a booked referral with a provider rejection reason: REJECTED, appointment cancelled', async () => {
     const version = t.emulator.referral(BOOKED)?.version ?? 0;
-    const response = await reject(BOOKED, version, [reason('SERVICE_INAPPROPRIATE'), { name: 'rejectionComments', valueString: 'Please refer to dermatology.' }]);
+    const response = await reject(BOOKED, version, [
+      reason('SERVICE_INAPPROPRIATE'),
+      { name: 'rejectionComments', valueString: 'Please refer to dermatology.' },
+    ]);
     expect(response.status).toBe(200);
     const body = (await response.json()) as ReferralJson;
     expect(stateOf(body)).toEqual({ state: 'REJECTED', reason: 'SERVICE_INAPPROPRIATE', comments: 'Please refer to dermatology.' });
@@ -153,11 +171,17 @@ describe('local e-RS: decisions change the referral (A013, A014, A028)', () => {
     const version = t.emulator.referral(BOOKED)?.version ?? 0;
     const notARejection = await reject(BOOKED, version, [reason('PATIENT_HOLIDAY')]);
     expect((await outcomeOf(notARejection)).code).toBe('INVALID_CODE');
-    const placeholder = await reject(BOOKED, version, [{ name: 'rejectionReason', valueCoding: { system: '_baseurl_/STU3/CodeSystem/APPOINTMENT-CANCELLATION-REASON', code: 'OTHER' } }]);
+    const placeholder = await reject(BOOKED, version, [
+      { name: 'rejectionReason', valueCoding: { system: '_baseurl_/STU3/CodeSystem/APPOINTMENT-CANCELLATION-REASON', code: 'OTHER' } },
+    ]);
     expect((await outcomeOf(placeholder)).code).toBe('INVALID_CODE');
     expect((await outcomeOf(await reject(BOOKED, version, []))).code).toBe('MISSING_VALUE');
-    expect((await outcomeOf(await reject(BOOKED, version, [reason('OTHER'), { name: 'why', valueString: 'x' }]))).code).toBe('UNEXPECTED_FIELD');
-    expect((await outcomeOf(await reject(BOOKED, version, [reason('OTHER'), { name: 'appointmentCancelledInPAS', valueBoolean: true }]))).code).toBe('FIELD_NOT_PERMITTED');
+    expect((await outcomeOf(await reject(BOOKED, version, [reason('OTHER'), { name: 'why', valueString: 'x' }]))).code).toBe(
+      'UNEXPECTED_FIELD',
+    );
+    expect(
+      (await outcomeOf(await reject(BOOKED, version, [reason('OTHER'), { name: 'appointmentCancelledInPAS', valueBoolean: true }]))).code,
+    ).toBe('FIELD_NOT_PERMITTED');
     const ibsVersion = t.emulator.referral(IBS)?.version ?? 0;
     expect((await outcomeOf(await reject(IBS, ibsVersion, [reason('OTHER')]))).code).toBe('VALUE_IS_REQUIRED');
     expect((await reject(IBS, ibsVersion, [reason('OTHER'), { name: 'appointmentCancelledInPAS', valueBoolean: true }])).status).toBe(200);
@@ -173,12 +197,24 @@ describe('local e-RS: decisions change the referral (A013, A014, A028)', () => {
 
   it('records a triage outcome on a deferred referral: accept and book later keeps it with the provider', async () => {
     const version = t.emulator.referral(DEFERRED)?.version ?? 0;
-    const response = await triage(DEFERRED, version, [{ name: 'reviewPriority', valueCoding: { system: `${CS}eRS-Priority-1`, code: 'TWO_WEEK_WAIT' } }, outcome('ACCEPT_REFER_BOOK_LATER'), comments]);
+    const response = await triage(DEFERRED, version, [
+      { name: 'reviewPriority', valueCoding: { system: `${CS}eRS-Priority-1`, code: 'TWO_WEEK_WAIT' } },
+      outcome('ACCEPT_REFER_BOOK_LATER'),
+      comments,
+    ]);
     expect(response.status).toBe(200);
-    expect(stateOf((await response.json()) as ReferralJson)).toEqual({ state: 'TRIAGED_PROVIDER_TO_ACTION', reason: 'ACCEPT_REFER_BOOK_LATER', comments: 'Reviewed in clinic.' });
+    expect(stateOf((await response.json()) as ReferralJson)).toEqual({
+      state: 'TRIAGED_PROVIDER_TO_ACTION',
+      reason: 'ACCEPT_REFER_BOOK_LATER',
+      comments: 'Reviewed in clinic.',
+    });
     const after = t.emulator.referral(DEFERRED);
     expect(after?.priority).toBe('TWO_WEEK_WAIT');
-    expect(after?.appointment).toMatchObject({ status: 'proposed', reason: { code: 'ACCEPT_REFER_BOOK_LATER' }, comment: 'Reviewed in clinic.' });
+    expect(after?.appointment).toMatchObject({
+      status: 'proposed',
+      reason: { code: 'ACCEPT_REFER_BOOK_LATER' },
+      comment: 'Reviewed in clinic.',
+    });
     const again = await triage(DEFERRED, version + 1, [outcome('RETURN_TO_REFERRER_WITH_ADVICE'), comments]);
     expect((await outcomeOf(again)).code).toBe('INVALID_REQUEST_STATE');
   });
@@ -197,9 +233,25 @@ describe('local e-RS: decisions change the referral (A013, A014, A028)', () => {
     });
     expect(upload.status).toBe(201);
     const binary = upload.headers.get('location') ?? '';
-    const file = { name: 'reviewAttachmentFile', resource: { resourceType: 'DocumentReference', type: { coding: [{ system: `${CS}eRS-AttachmentType-1`, code: 'PROVIDER' }] }, status: 'current', description: 'Advice', content: [{ attachment: { url: binary } }] } };
+    const file = {
+      name: 'reviewAttachmentFile',
+      resource: {
+        resourceType: 'DocumentReference',
+        type: { coding: [{ system: `${CS}eRS-AttachmentType-1`, code: 'PROVIDER' }] },
+        status: 'current',
+        description: 'Advice',
+        content: [{ attachment: { url: binary } }],
+      },
+    };
     const version = t.emulator.referral(ubrn ?? '')?.version ?? 0;
-    const priorityChange = await triage(ubrn ?? '', version, [outcome('RETURN_TO_REFERRER_WITH_ADVICE'), comments, { name: 'reviewPriority', valueCoding: { system: `${CS}eRS-Priority-1`, code: t.emulator.referral(ubrn ?? '')?.priority === 'URGENT' ? 'ROUTINE' : 'URGENT' } }]);
+    const priorityChange = await triage(ubrn ?? '', version, [
+      outcome('RETURN_TO_REFERRER_WITH_ADVICE'),
+      comments,
+      {
+        name: 'reviewPriority',
+        valueCoding: { system: `${CS}eRS-Priority-1`, code: t.emulator.referral(ubrn ?? '')?.priority === 'URGENT' ? 'ROUTINE' : 'URGENT' },
+      },
+    ]);
     expect((await outcomeOf(priorityChange)).code).toBe('PRIORITY_NOT_CURRENT');
     const response = await triage(ubrn ?? '', version, [outcome('RETURN_TO_REFERRER_WITH_ADVICE'), comments, file]);
     expect(response.status).toBe(200);
@@ -218,26 +270,46 @@ describe('local e-RS: decisions change the referral (A013, A014, A028)', () => {
 
   it('refuses a triage outcome e-RS does not support here, or a file uploaded for another referral', async () => {
     const version = t.emulator.referral(DEFERRED)?.version ?? 0;
-    expect((await outcomeOf(await triage(DEFERRED, version, [outcome('CANCEL_APPOINTMENT_ACTION_LATER'), comments]))).code).toBe('INVALID_CODE');
+    expect((await outcomeOf(await triage(DEFERRED, version, [outcome('CANCEL_APPOINTMENT_ACTION_LATER'), comments]))).code).toBe(
+      'INVALID_CODE',
+    );
     expect((await outcomeOf(await triage(DEFERRED, version, [outcome('ACCEPT_REFER_BOOK_LATER')]))).code).toBe('MISSING_VALUE');
-    const foreign = { name: 'reviewAttachmentFile', resource: { resourceType: 'DocumentReference', type: { coding: [{ system: `${CS}eRS-AttachmentType-1`, code: 'PROVIDER' }] }, content: [{ attachment: { url: 'Binary/a7c98bb4-c0d0-4094-b26d-8dbd1677edc8' } }] } };
-    expect((await outcomeOf(await triage(DEFERRED, version, [outcome('ACCEPT_REFER_BOOK_LATER'), comments, foreign]))).code).toBe('INAPPROPRIATE_VALUE');
-    const missing = { ...foreign, resource: { ...foreign.resource, content: [{ attachment: { url: 'Binary/00000000-0000-4000-8000-000000000000' } }] } };
-    expect((await outcomeOf(await triage(DEFERRED, version, [outcome('ACCEPT_REFER_BOOK_LATER'), comments, missing]))).code).toBe('REFERENCE_NOT_FOUND');
+    const foreign = {
+      name: 'reviewAttachmentFile',
+      resource: {
+        resourceType: 'DocumentReference',
+        type: { coding: [{ system: `${CS}eRS-AttachmentType-1`, code: 'PROVIDER' }] },
+        content: [{ attachment: { url: 'Binary/a7c98bb4-c0d0-4094-b26d-8dbd1677edc8' } }],
+      },
+    };
+    expect((await outcomeOf(await triage(DEFERRED, version, [outcome('ACCEPT_REFER_BOOK_LATER'), comments, foreign]))).code).toBe(
+      'INAPPROPRIATE_VALUE',
+    );
+    const missing = {
+      ...foreign,
+      resource: { ...foreign.resource, content: [{ attachment: { url: 'Binary/00000000-0000-4000-8000-000000000000' } }] },
+    };
+    expect((await outcomeOf(await triage(DEFERRED, version, [outcome('ACCEPT_REFER_BOOK_LATER'), comments, missing]))).code).toBe(
+      'REFERENCE_NOT_FOUND',
+    );
     expect(t.emulator.referral(DEFERRED)?.version).toBe(version);
   });
 
   it('lists what the user may do now (A029), for the current version only', async () => {
     const headers = await t.headers();
     const version = t.emulator.referral(DEFERRED)?.version;
-    const response = await t.fhir(`/STU3/Task?focus=ReferralRequest/${DEFERRED}/_history/${version}&intent=proposal&status=ready`, { headers });
+    const response = await t.fhir(`/STU3/Task?focus=ReferralRequest/${DEFERRED}/_history/${version}&intent=proposal&status=ready`, {
+      headers,
+    });
     expect(response.status).toBe(200);
     const bundle = (await response.json()) as { entry: { resource: { code: { coding: { code: string }[] } } }[] };
     expect(bundle.entry.map((e) => e.resource.code.coding[0]?.code)).toContain('RECORD_REVIEW_OUTCOME');
     const stale = await t.fhir(`/STU3/Task?focus=ReferralRequest/${DEFERRED}/_history/1&intent=proposal&status=ready`, { headers });
     expect(stale.status).toBe(400);
     expect((await outcomeOf(stale)).code).toBe('HISTORY_NOT_SUPPORTED');
-    expect((await t.fhir(`/STU3/Task?focus=ReferralRequest/${DEFERRED}/_history/${version}&intent=order&status=ready`, { headers })).status).toBe(400);
+    expect(
+      (await t.fhir(`/STU3/Task?focus=ReferralRequest/${DEFERRED}/_history/${version}&intent=order&status=ready`, { headers })).status,
+    ).toBe(400);
     expect((await t.fhir('/STU3/Task?intent=proposal&status=ready', { headers })).status).toBe(400);
   });
 });

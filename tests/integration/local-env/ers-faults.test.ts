@@ -4,7 +4,16 @@ import { EXAMPLE_BINARY_ID } from '../../../local-env/src/seed/example-items';
 import { fhirJson, outcomeOf, startTestEmulator, type TestEmulator } from '../../helpers/ers-emulator';
 
 const REFERRAL = '/STU3/ReferralRequest/000000070001';
-const NO_FAULTS = { latencyMs: 0, serverErrorRate: 0, serverErrorStatus: 503 as const, dropRate: 0, loseAnswerRate: 0, rateLimitPerSecond: null, commitDelayMs: 0, onlyOperations: null };
+const NO_FAULTS = {
+  latencyMs: 0,
+  serverErrorRate: 0,
+  serverErrorStatus: 503 as const,
+  dropRate: 0,
+  loseAnswerRate: 0,
+  rateLimitPerSecond: null,
+  commitDelayMs: 0,
+  onlyOperations: null,
+};
 
 describe('local e-RS: fault mode', () => {
   let t: TestEmulator;
@@ -34,7 +43,10 @@ describe('local e-RS: fault mode', () => {
     t.emulator.setFaults({ serverErrorRate: 0.5 });
     draws = [0.2, 0.7];
     const version = t.emulator.referral('000000070001')?.version;
-    const failed = await t.fhir('/STU3/ReferralRequest/000000070001/$ers.acceptReferral', { method: 'POST', headers: { ...(await t.headers({ correlationId: 'c-503' })), 'If-Match': `W/"${version}"` } });
+    const failed = await t.fhir('/STU3/ReferralRequest/000000070001/$ers.acceptReferral', {
+      method: 'POST',
+      headers: { ...(await t.headers({ correlationId: 'c-503' })), 'If-Match': `W/"${version}"` },
+    });
     expect(failed.status).toBe(503);
     expect(failed.headers.get('retry-after')).toBe('1');
     expect(failed.headers.get('x-correlation-id')).toBe('c-503');
@@ -73,7 +85,10 @@ describe('local e-RS: fault mode', () => {
     t.emulator.setFaults({ commitDelayMs: 600 });
     const version = t.emulator.referral('000000070001')?.version ?? 0;
     const started = performance.now();
-    const answer = t.fhir('/STU3/ReferralRequest/000000070001/$ers.acceptReferral', { method: 'POST', headers: { ...(await t.headers()), 'If-Match': `W/"${version}"` } });
+    const answer = t.fhir('/STU3/ReferralRequest/000000070001/$ers.acceptReferral', {
+      method: 'POST',
+      headers: { ...(await t.headers()), 'If-Match': `W/"${version}"` },
+    });
     let answered = false;
     void answer.then(() => (answered = true));
     // Applied while the caller still waits for its answer.
@@ -146,7 +161,8 @@ describe('local e-RS: bad input gets an OperationOutcome and the server keeps se
 
   it('answers malformed and mistyped requests with the right status and code', async () => {
     const headers = await t.headers();
-    const post = (body: string, contentType = 'application/fhir+json') => t.fhir(worklistPath, { method: 'POST', headers: { ...headers, 'Content-Type': contentType }, body });
+    const post = (body: string, contentType = 'application/fhir+json') =>
+      t.fhir(worklistPath, { method: 'POST', headers: { ...headers, 'Content-Type': contentType }, body });
     const cases: [Response, number, string][] = [
       [await post('{"resourceType": "Parameters", '), 400, 'INVALID_FHIR_STRUCTURE'],
       // No body is a mandatory value missing: NHS's sandbox answers it 422, not 400.
@@ -176,7 +192,18 @@ describe('local e-RS: bad input gets an OperationOutcome and the server keeps se
   });
 
   it('accepts an operation name percent-encoded in the path', async () => {
-    const body = { resourceType: 'Parameters', meta: { profile: ['https://fhir.nhs.uk/STU3/StructureDefinition/eRS-FetchWorklist-Parameters-1'] }, parameter: [{ name: 'listType', valueCodeableConcept: { coding: [{ system: 'https://fhir.nhs.uk/STU3/CodeSystem/eRS-ReferralListSelector-1', code: 'REFERRALS_FOR_REVIEW' }] } }] };
+    const body = {
+      resourceType: 'Parameters',
+      meta: { profile: ['https://fhir.nhs.uk/STU3/StructureDefinition/eRS-FetchWorklist-Parameters-1'] },
+      parameter: [
+        {
+          name: 'listType',
+          valueCodeableConcept: {
+            coding: [{ system: 'https://fhir.nhs.uk/STU3/CodeSystem/eRS-ReferralListSelector-1', code: 'REFERRALS_FOR_REVIEW' }],
+          },
+        },
+      ],
+    };
     expect((await t.fhir('/STU3/ReferralRequest/%24ers.fetchworklist', fhirJson(body, await t.headers()))).status).toBe(200);
   });
 

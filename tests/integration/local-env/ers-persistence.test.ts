@@ -15,7 +15,10 @@ describe('local e-RS: state in the data directory', () => {
 
   async function acceptBooked(e: TestEmulator): Promise<number> {
     const version = e.emulator.referral('000000070001')?.version ?? 0;
-    const response = await e.fhir('/STU3/ReferralRequest/000000070001/$ers.acceptReferral', { method: 'POST', headers: { ...(await e.headers()), 'If-Match': `W/"${version}"` } });
+    const response = await e.fhir('/STU3/ReferralRequest/000000070001/$ers.acceptReferral', {
+      method: 'POST',
+      headers: { ...(await e.headers()), 'If-Match': `W/"${version}"` },
+    });
     expect(response.status).toBe(200);
     return version + 1;
   }
@@ -32,7 +35,10 @@ describe('local e-RS: state in the data directory', () => {
         { name: 'updatedPriority', valueCoding: { system: `${CS}eRS-Priority-1`, code: 'ROUTINE' } },
       ],
     };
-    expect((await t.fhir('/STU3/CommunicationRequest/000000070000/$ers.sendCommunicationToRequester', fhirJson(reply, await t.headers()))).status).toBe(200);
+    expect(
+      (await t.fhir('/STU3/CommunicationRequest/000000070000/$ers.sendCommunicationToRequester', fhirJson(reply, await t.headers())))
+        .status,
+    ).toBe(200);
     const messages = t.emulator.advice('000000070000')?.messages.length;
 
     await t.restart();
@@ -52,7 +58,11 @@ describe('local e-RS: state in the data directory', () => {
     t = await startTestEmulator();
     const seeded = t.emulator.referral('000000070001')?.version;
     await acceptBooked(t);
-    const upload = await fetch(`${t.emulator.fhirBaseUrl}/STU3/Binary`, { method: 'POST', headers: { ...(await t.headers()), 'Content-Type': 'text/plain', 'NHSD-eRS-File-Name': 'note.txt' }, body: 'note' });
+    const upload = await fetch(`${t.emulator.fhirBaseUrl}/STU3/Binary`, {
+      method: 'POST',
+      headers: { ...(await t.headers()), 'Content-Type': 'text/plain', 'NHSD-eRS-File-Name': 'note.txt' },
+      body: 'note',
+    });
     const id = (upload.headers.get('location') ?? '').slice('Binary/'.length);
     expect(t.emulator.binary(id)).toBeDefined();
     await t.emulator.reset();

@@ -15,7 +15,11 @@ let token: string;
 
 beforeAll(async () => {
   ers = await startTestEmulator();
-  pds = await startPdsEmulator({ patients: () => ers.emulator.seedPatients(), referenceDate: () => ers.emulator.referenceDate(), tokens: ers.tokens });
+  pds = await startPdsEmulator({
+    patients: () => ers.emulator.seedPatients(),
+    referenceDate: () => ers.emulator.referenceDate(),
+    tokens: ers.tokens,
+  });
   token = await ers.token();
 });
 
@@ -24,7 +28,10 @@ afterAll(async () => {
   await ers?.close();
 });
 
-async function get(id: string, headers: Record<string, string | undefined> = {}): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
+async function get(
+  id: string,
+  headers: Record<string, string | undefined> = {},
+): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
   const sent: Record<string, string> = {};
   const all = { Authorization: `Bearer ${token}`, 'X-Request-ID': randomUUID(), Accept: 'application/fhir+json', ...headers };
   for (const [name, value] of Object.entries(all)) if (value !== undefined) sent[name] = value;
@@ -38,7 +45,7 @@ function spineCode(body: Record<string, unknown>): string | undefined {
 }
 
 describe('the local PDS', () => {
-  it('knows every seed patient by the NHS number e-RS gives, with the seed\'s name, birth date and gender', async () => {
+  it("knows every seed patient by the NHS number e-RS gives, with the seed's name, birth date and gender", async () => {
     const scenarios = pds.scenarios();
     const special = new Set([scenarios.restricted, scenarios.deceased, scenarios.superseded.from, scenarios.minimal, scenarios.unknown]);
     const patient = ers.emulator.seedPatients().find((p) => !special.has(p.nhsNumber));
@@ -57,7 +64,11 @@ describe('the local PDS', () => {
     const s = pds.scenarios();
     const restricted = await get(s.restricted);
     expect(restricted.body.meta).toMatchObject({ security: [{ code: 'R' }] });
-    expect([restricted.body.address, restricted.body.telecom, restricted.body.generalPractitioner]).toEqual([undefined, undefined, undefined]);
+    expect([restricted.body.address, restricted.body.telecom, restricted.body.generalPractitioner]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
     expect(restricted.body.name).toBeDefined();
 
     const deceased = await get(s.deceased);

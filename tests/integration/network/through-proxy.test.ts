@@ -99,12 +99,19 @@ describe('behind an HTTP proxy (HTTP_PROXY / HTTPS_PROXY)', () => {
     expect(proxy.log.slice(before)).toContain(hostOf(env.ersBaseUrl));
     console.log(`proxy carried ${proxy.log.length} requests to ${proxy.hosts().join(', ')}`);
     expect(proxy.hosts().sort()).toEqual(
-      [...new Set([env.cis2.issuer, env.apim.tokenEndpoint, env.ersBaseUrl, env.emulator.objectStoreOrigin, env.pdsBaseUrl].map(hostOf))].sort(),
+      [
+        ...new Set([env.cis2.issuer, env.apim.tokenEndpoint, env.ersBaseUrl, env.emulator.objectStoreOrigin, env.pdsBaseUrl].map(hostOf)),
+      ].sort(),
     );
   });
 
   it('with the proxy gone, says e-RS cannot be reached and keeps its data', async () => {
-    await until('prefetch to settle', () => app.call('offline.status', {}), (s: OfflineStatus) => s.prefetch === null || ['done', 'stopped', 'cancelled', 'idle'].includes(s.prefetch.phase), 60_000);
+    await until(
+      'prefetch to settle',
+      () => app.call('offline.status', {}),
+      (s: OfflineStatus) => s.prefetch === null || ['done', 'stopped', 'cancelled', 'idle'].includes(s.prefetch.phase),
+      60_000,
+    );
     await proxy.stop();
     const list = await app.call('worklist.fetch', { kind: 'referrals', refresh: true });
     expect(list.stale).toBe(true);

@@ -10,7 +10,17 @@ import { cacheKeys } from '../../../electron/offline/prefetch/cache-keys';
 import { createErsPrefetchSources } from '../../../electron/offline/prefetch/ers-sources';
 import { createFileFetches, type FileFetches } from '../../../electron/offline/prefetch/in-flight';
 import { RateControl } from '../../../electron/offline/prefetch/rate-control';
-import { bytesFor, clientOptions, ersClient, makeItems, openStore, startFakeErs, ubrnOf, type FakeErs, type FakeItem } from './prefetch-fixtures';
+import {
+  bytesFor,
+  clientOptions,
+  ersClient,
+  makeItems,
+  openStore,
+  startFakeErs,
+  ubrnOf,
+  type FakeErs,
+  type FakeItem,
+} from './prefetch-fixtures';
 import { testFetch } from '../../helpers/fetch';
 import { makeTempRoot } from '../../unit/offline/store-test-kit';
 
@@ -39,15 +49,32 @@ async function rig(options: { latencyMs?: number; maxFileBytes?: number; items?:
   const connectivity = createConnectivity({ probe: createHttpProbe(fake.url, { fetch: testFetch }), probeBaseMs: 60_000 });
   cleanups.push(() => connectivity.dispose());
   const fileFetches = createFileFetches();
-  const reads = createCachedReads({ store, connectivity, fileFetches, ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}) });
+  const reads = createCachedReads({
+    store,
+    connectivity,
+    fileFetches,
+    ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}),
+  });
   return { fake, client: ersClient(fake.url, { retry: { maxAttempts: 1 } }), store, connectivity, reads, fileFetches };
 }
 
 const isReferralView = (value: unknown): value is ReferralView =>
-  typeof value === 'object' && value !== null && typeof (value as { ubrn?: unknown }).ubrn === 'string' && Array.isArray((value as { attachments?: unknown }).attachments);
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as { ubrn?: unknown }).ubrn === 'string' &&
+  Array.isArray((value as { attachments?: unknown }).attachments);
 
 function attachmentDescription(ubrn: string, id: string, declaredSize: number | null): FileDescription {
-  return { type: 'attachment', kind: 'referrals', ubrn, referralVersion: '5', attachmentId: id, declaredSize, title: 'letter-0.pdf', declaredContentType: 'application/pdf' };
+  return {
+    type: 'attachment',
+    kind: 'referrals',
+    ubrn,
+    referralVersion: '5',
+    attachmentId: id,
+    declaredSize,
+    title: 'letter-0.pdf',
+    declaredContentType: 'application/pdf',
+  };
 }
 
 describe('worklists and details', () => {
@@ -106,7 +133,9 @@ describe('worklists and details', () => {
     const ubrn = ubrnOf(1);
     await reads.details('referrals', ubrn, () => client.getReferral({ ubrn }), isReferralView);
     fake.fault = () => ({ status: 403 });
-    const error = await reads.details('referrals', ubrn, () => client.getReferral({ ubrn }), isReferralView).catch((caught: unknown) => caught);
+    const error = await reads
+      .details('referrals', ubrn, () => client.getReferral({ ubrn }), isReferralView)
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ErsError);
     expect((error as ErsError).status).toBe(403);
     expect(connectivity.isOnline()).toBe(true);
@@ -148,7 +177,8 @@ describe('files', () => {
     const ubrn = ubrnOf(0);
     const key = cacheKeys.attachment('att-0-0');
     const expected = bytesFor('att-0-0', 2048);
-    const read = () => reads.file(key, () => client.getAttachment({ attachmentId: 'att-0-0' }), attachmentDescription(ubrn, 'att-0-0', 2048));
+    const read = () =>
+      reads.file(key, () => client.getAttachment({ attachmentId: 'att-0-0' }), attachmentDescription(ubrn, 'att-0-0', 2048));
 
     const first = await read();
     expect(first).toMatchObject({ source: 'network', stale: false, value: { contentType: 'application/pdf', fileName: 'letter-0.pdf' } });
@@ -164,7 +194,11 @@ describe('files', () => {
 
   it('shows a file too large to keep without keeping it', async () => {
     const { client, store, reads } = await rig({ maxFileBytes: 1000 });
-    const big = await reads.file(cacheKeys.attachment('att-1-0'), () => client.getAttachment({ attachmentId: 'att-1-0' }), attachmentDescription(ubrnOf(1), 'att-1-0', 2048));
+    const big = await reads.file(
+      cacheKeys.attachment('att-1-0'),
+      () => client.getAttachment({ attachmentId: 'att-1-0' }),
+      attachmentDescription(ubrnOf(1), 'att-1-0', 2048),
+    );
     expect(big.value.bytes.byteLength).toBe(2048);
     expect(await store.has(cacheKeys.attachment('att-1-0'))).toBe(false);
   });
@@ -182,9 +216,16 @@ describe('files', () => {
     });
     cleanups.push(() => prefetcher.cancel());
     const done = prefetcher.refresh();
-    await vi.waitFor(() => expect(fake.binaryRequests('att-0-1'), 'the prefetcher asking for the file').not.toHaveLength(0), { timeout: 10_000, interval: 5 });
+    await vi.waitFor(() => expect(fake.binaryRequests('att-0-1'), 'the prefetcher asking for the file').not.toHaveLength(0), {
+      timeout: 10_000,
+      interval: 5,
+    });
     const client = ersClient(fake.url);
-    const read = await reads.file(cacheKeys.attachment('att-0-1'), () => client.getAttachment({ attachmentId: 'att-0-1' }), attachmentDescription(ubrnOf(0), 'att-0-1', 2049));
+    const read = await reads.file(
+      cacheKeys.attachment('att-0-1'),
+      () => client.getAttachment({ attachmentId: 'att-0-1' }),
+      attachmentDescription(ubrnOf(0), 'att-0-1', 2049),
+    );
     expect(read.source).toBe('network');
     expect(Buffer.from(read.value.bytes)).toEqual(Buffer.from(bytesFor('att-0-1', 2049)));
     await done;
@@ -216,7 +257,11 @@ describe('files', () => {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     const client = ersClient(fake.url);
-    const read = await reads.file(cacheKeys.attachment('att-0-1'), () => client.getAttachment({ attachmentId: 'att-0-1' }), attachmentDescription(ubrnOf(0), 'att-0-1', 6));
+    const read = await reads.file(
+      cacheKeys.attachment('att-0-1'),
+      () => client.getAttachment({ attachmentId: 'att-0-1' }),
+      attachmentDescription(ubrnOf(0), 'att-0-1', 6),
+    );
     const whole = Buffer.from(bytesFor('att-0-1', 2049));
     expect(read.source).toBe('network');
     expect(Buffer.from(read.value.bytes)).toEqual(whole);

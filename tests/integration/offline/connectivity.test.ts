@@ -24,7 +24,10 @@ async function fakeErs(latencyMs = 0): Promise<FakeErs> {
   return fake;
 }
 
-function monitor(probeUrl: string, extra: Partial<Parameters<typeof createConnectivity>[0]> = {}): { connectivity: Connectivity; changes: ConnectivityStatus[]; delays: number[] } {
+function monitor(
+  probeUrl: string,
+  extra: Partial<Parameters<typeof createConnectivity>[0]> = {},
+): { connectivity: Connectivity; changes: ConnectivityStatus[]; delays: number[] } {
   const changes: ConnectivityStatus[] = [];
   const delays: number[] = [];
   const connectivity = createConnectivity({
@@ -111,7 +114,9 @@ describe('what counts as unreachable, through the real e-RS client', () => {
     expect(isUnreachableError(httpError(429, null, context))).toBe(false);
     expect(isUnreachableError(httpError(401, null, context))).toBe(false);
     expect(isUnreachableError(httpError(500, null, context))).toBe(false);
-    expect(isUnreachableError(new TypeError('fetch failed', { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) }))).toBe(true);
+    expect(
+      isUnreachableError(new TypeError('fetch failed', { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) })),
+    ).toBe(true);
     expect(isUnreachableError(new Error('wrapped', { cause: Object.assign(new Error('reset'), { code: 'ECONNRESET' }) }))).toBe(true);
     expect(isUnreachableError(Object.assign(new Error('busy'), { status: 503 }))).toBe(true);
     // Electron's net.fetch, which the installed app uses, names Chromium's network errors.
@@ -174,7 +179,14 @@ describe('the way back', () => {
           if (signal?.aborted) reject(signal.reason);
           signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
         });
-        waits.push({ signal, wake, ended: slept.then(() => 'woken' as const, () => 'aborted' as const) });
+        waits.push({
+          signal,
+          wake,
+          ended: slept.then(
+            () => 'woken' as const,
+            () => 'aborted' as const,
+          ),
+        });
         return slept;
       },
     });

@@ -44,7 +44,12 @@ describe('offline review: cache, stale marking and the durable outbox', () => {
     app = await startDirectApp({ userDataDir: userDataDir(), localEnvironment: env });
     await signInDirect(app, CONSULTANT_UID, 'R69');
     for (const kind of ['referrals', 'triage', 'advice'] as const) await app.call('worklist.fetch', { kind });
-    const status = await until('prefetch to finish', () => app.call('offline.status', {}), (s: OfflineStatus) => s.prefetch?.phase === 'done', 120_000);
+    const status = await until(
+      'prefetch to finish',
+      () => app.call('offline.status', {}),
+      (s: OfflineStatus) => s.prefetch?.phase === 'done',
+      120_000,
+    );
     expect(status.prefetch?.total).toBeGreaterThan(0);
     expect(status.prefetch?.done).toBeGreaterThan(0);
     expect(app.events.some((e) => e.event === 'offline.changed')).toBe(true);
@@ -94,7 +99,12 @@ describe('offline review: cache, stale marking and the durable outbox', () => {
     const { referral } = await app.call('referral.open', { ubrn });
     const offlineReasons = await app.call('referral.rejectionReasons', {});
     expect(offlineReasons).toEqual(reasons);
-    const outcome = await app.call('referral.reject', { ubrn, version: referral.version, reasonCode: reasons[0]?.code ?? '', comments: 'Please refer to the community service.' });
+    const outcome = await app.call('referral.reject', {
+      ubrn,
+      version: referral.version,
+      reasonCode: reasons[0]?.code ?? '',
+      comments: 'Please refer to the community service.',
+    });
     expect(outcome.status).toBe('queued');
     const queued = await app.call('offline.status', {});
     expect(queued.outbox.map((i) => [i.operation, i.ubrn, i.state])).toEqual([['referral.reject', ubrn, 'queued']]);
@@ -103,26 +113,48 @@ describe('offline review: cache, stale marking and the durable outbox', () => {
     await app.app.dispose();
     app = await startDirectApp({ userDataDir: userDataDir(), localEnvironment: env });
     await signInDirect(app, CONSULTANT_UID, 'R69');
-    const after = await until('the outbox to load', () => app.call('offline.status', {}), (s) => s.outbox.length > 0, 10_000);
+    const after = await until(
+      'the outbox to load',
+      () => app.call('offline.status', {}),
+      (s) => s.outbox.length > 0,
+      10_000,
+    );
     expect(after.outbox.map((i) => [i.operation, i.ubrn])).toEqual([['referral.reject', ubrn]]);
     expect(env.emulator.referral(ubrn)?.status.code).not.toBe('REJECTED');
 
     await env.startErs();
     await app.call('worklist.fetch', { kind: 'referrals', refresh: true }).catch(() => undefined);
-    await until('the outbox to empty', () => app.call('offline.status', {}), (s) => s.outbox.length === 0, 60_000);
+    await until(
+      'the outbox to empty',
+      () => app.call('offline.status', {}),
+      (s) => s.outbox.length === 0,
+      60_000,
+    );
     expect(env.emulator.referral(ubrn)?.status.code).toBe('REJECTED');
     const rejects = env.emulator.operations().filter((o) => o.operation === 'A014' && o.path.includes(ubrn));
     expect(rejects).toHaveLength(1);
 
     // Said, audited and no longer "offline": the notice names how many went out, the audit
     // gets a 'sent' line for the queued one (same outbox id, e-RS's reference), the banner goes.
-    const online = await until('the sent notice', () => app.call('offline.status', {}), (s) => s.sent !== null, 10_000);
+    const online = await until(
+      'the sent notice',
+      () => app.call('offline.status', {}),
+      (s) => s.sent !== null,
+      10_000,
+    );
     expect(online).toMatchObject({ online: true, banner: null, sent: { count: 1, message: '1 queued decision was sent to e-RS.' } });
     expect(app.events.some((e) => e.event === 'offline.changed' && (e.payload as OfflineStatus).sent?.count === 1)).toBe(true);
-    const audit = ((await app.app.auditEntries()) as unknown as Record<string, unknown>[])
-      .filter((entry) => entry.ubrn === ubrn && entry.action === 'reject');
+    const audit = ((await app.app.auditEntries()) as unknown as Record<string, unknown>[]).filter(
+      (entry) => entry.ubrn === ubrn && entry.action === 'reject',
+    );
     expect(audit.map((entry) => entry.result)).toEqual(['queued', 'sent']);
-    expect(audit[1]).toMatchObject({ outboxId: audit[0]?.outboxId, userId: CONSULTANT_UID, businessFunction: 'SERVICE_PROVIDER_CLINICIAN', organisationOds: 'R69', detail: reasons[0]?.code });
+    expect(audit[1]).toMatchObject({
+      outboxId: audit[0]?.outboxId,
+      userId: CONSULTANT_UID,
+      businessFunction: 'SERVICE_PROVIDER_CLINICIAN',
+      organisationOds: 'R69',
+      detail: reasons[0]?.code,
+    });
     expect(typeof audit[0]?.outboxId).toBe('string');
     expect(audit[1]?.correlationId).toBe(rejects[0]?.correlationId);
     // Fresh data replaces the offline copy.

@@ -50,7 +50,12 @@ describe('a queued decision goes out only in the role it was made in', () => {
     await env.stopErs();
     // The app notices the outage on its next read, as it would on screen.
     expect((await app.call('worklist.fetch', { kind: 'referrals', refresh: true })).stale).toBe(true);
-    const outcome = await app.call('referral.reject', { ubrn: row.ubrn, version: referral.version, reasonCode: reason, comments: 'Synthetic test.' });
+    const outcome = await app.call('referral.reject', {
+      ubrn: row.ubrn,
+      version: referral.version,
+      reasonCode: reason,
+      comments: 'Synthetic test.',
+    });
     expect(outcome.status).toBe('queued');
 
     // Same user, another trust: the decision made at R69 must not go out as R68.

@@ -30,7 +30,10 @@ interface Child {
 }
 
 function runChild(script: string, args: string[]): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(fixtures, script), ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(fixtures, script), ...args], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   let pending = '';
   let stderr = '';
@@ -114,12 +117,19 @@ describe('killed while writing to the outbox', () => {
       for (const [i, id] of reported) {
         const item = byId.get(id);
         expect(item, `${context}: item ${i} was reported queued but is missing`).toBeDefined();
-        expect(item?.input, context).toEqual({ ubrn: String(i).padStart(12, '0'), reason: `reason ${i}`, padding: 'p'.repeat((i * 7919) % 6000) });
+        expect(item?.input, context).toEqual({
+          ubrn: String(i).padStart(12, '0'),
+          reason: `reason ${i}`,
+          padding: 'p'.repeat((i * 7919) % 6000),
+        });
         expect(item?.state, context).toBe('queued');
       }
       // At most the one write in flight at each kill can be there without having been reported.
       expect(items.length - reported.size, context).toBeLessThanOrEqual(round + 1);
-      expect(items.map((item) => item.seq), context).toEqual([...items.map((item) => item.seq)].sort((a, b) => a - b));
+      expect(
+        items.map((item) => item.seq),
+        context,
+      ).toEqual([...items.map((item) => item.seq)].sort((a, b) => a - b));
       expect(outbox.stats().discarded, context).toBe(0);
       expect(tempFiles(root), context).toEqual([]);
       next = Math.max(...reported.keys()) + 2;
@@ -140,7 +150,9 @@ describe('killed while sending a decision', () => {
 
   /** Queues one reject, starts a child draining it, and kills the child while e-RS holds the request. */
   async function killMidSend(hold: HoldMode): Promise<OutboxItem> {
-    const queued = await (await openOutbox(options())).enqueue({ operation: 'referral.reject', input: { ubrn: UBRN, reason: 'Wrong specialty' }, referralVersion: '3' });
+    const queued = await (
+      await openOutbox(options())
+    ).enqueue({ operation: 'referral.reject', input: { ubrn: UBRN, reason: 'Wrong specialty' }, referralVersion: '3' });
     server.hold = hold;
     const posted = server.nextPost();
     const child = runChild('drain-once.ts', [root, USER, server.baseUrl]);
@@ -194,7 +206,13 @@ describe('killed while sending a decision', () => {
     server.referrals.set(UBRN, { version: 4, status: 'ACCEPTED' }); // changed by someone else meanwhile
     const { send, calls } = countingSend();
     const outbox = await openOutbox(options());
-    expect(await outbox.drain(send, httpReconcile(server.baseUrl))).toEqual({ outcome: 'conflict', sent: [], stoppedAt: null, needsUser: [item.id], held: [] });
+    expect(await outbox.drain(send, httpReconcile(server.baseUrl))).toEqual({
+      outcome: 'conflict',
+      sent: [],
+      stoppedAt: null,
+      needsUser: [item.id],
+      held: [],
+    });
     expect(calls).toEqual([]);
     expect(server.applied.get(UBRN)).toBeUndefined();
     expect((await outbox.list())[0]).toMatchObject({ state: 'conflict', problem: { kind: 'unknown' } });

@@ -114,7 +114,11 @@ describe('a decision that needs the user does not hold up the others', () => {
     // Someone else changes the first referral after the decision was made offline.
     const queuedFirst = await session.queue('referral.accept', { ubrn: first.ubrn }, first.version);
     await te.emulator.touchReferral(first.ubrn);
-    await session.queue('referral.reject', { ubrn: second.ubrn, reasonCode: reason, comments: 'Synthetic: refer to community service.' }, second.version);
+    await session.queue(
+      'referral.reject',
+      { ubrn: second.ubrn, reasonCode: reason, comments: 'Synthetic: refer to community service.' },
+      second.version,
+    );
     await session.queue('referral.accept', { ubrn: third.ubrn }, third.version);
 
     await session.drain();
@@ -122,11 +126,22 @@ describe('a decision that needs the user does not hold up the others', () => {
     expect(te.emulator.referral(third.ubrn)?.version).toBe(Number(third.version) + 1);
     const waiting = await session.publishOutbox();
     expect(waiting).toEqual([
-      expect.objectContaining({ id: queuedFirst.status === 'queued' ? queuedFirst.outboxId : '', operation: 'referral.accept', ubrn: first.ubrn, state: 'conflict', problem: expect.stringMatching(/^This referral was changed in e-RS after you made this decision/) }),
+      expect.objectContaining({
+        id: queuedFirst.status === 'queued' ? queuedFirst.outboxId : '',
+        operation: 'referral.accept',
+        ubrn: first.ubrn,
+        state: 'conflict',
+        problem: expect.stringMatching(/^This referral was changed in e-RS after you made this decision/),
+      }),
     ]);
     // The user resolves it (outbox.cancel): nothing was sent for it.
     expect(await session.cancelQueued(waiting[0]?.id ?? '')).toEqual([]);
-    expect(te.emulator.operations().filter((o) => o.operation === 'A013' && o.path.includes(first.ubrn)).map((o) => o.status)).toEqual([412]);
+    expect(
+      te.emulator
+        .operations()
+        .filter((o) => o.operation === 'A013' && o.path.includes(first.ubrn))
+        .map((o) => o.status),
+    ).toEqual([412]);
   });
 });
 

@@ -71,8 +71,19 @@ describe('enqueue and list', () => {
     const outbox = await openOutbox(options());
     const first = await outbox.enqueue(reject(A, '3'));
     clock.advance(1000);
-    const second = await outbox.enqueue({ operation: 'referral.accept', input: { ubrn: B, appointment: null, tags: [1, 'x'] }, referralVersion: '7' });
-    expect(first).toMatchObject({ operation: 'referral.reject', referralVersion: '3', state: 'queued', attempts: 0, mayHaveBeenSent: false, problem: null });
+    const second = await outbox.enqueue({
+      operation: 'referral.accept',
+      input: { ubrn: B, appointment: null, tags: [1, 'x'] },
+      referralVersion: '7',
+    });
+    expect(first).toMatchObject({
+      operation: 'referral.reject',
+      referralVersion: '3',
+      state: 'queued',
+      attempts: 0,
+      mayHaveBeenSent: false,
+      problem: null,
+    });
     expect(first.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(new Date(second.createdAt).getTime() - new Date(first.createdAt).getTime()).toBe(1000);
 
@@ -132,7 +143,13 @@ describe('drain', () => {
     const { send, record } = countingSend(server.baseUrl);
 
     // Not blocked: the conflict waits for the user, the decision after it is sent.
-    expect(await outbox.drain(send, neverReconcile)).toEqual({ outcome: 'conflict', sent: [ok.id, later.id], stoppedAt: null, needsUser: [stale.id], held: [] });
+    expect(await outbox.drain(send, neverReconcile)).toEqual({
+      outcome: 'conflict',
+      sent: [ok.id, later.id],
+      stoppedAt: null,
+      needsUser: [stale.id],
+      held: [],
+    });
     const [conflicted] = await outbox.list();
     expect(await outbox.list()).toHaveLength(1);
     expect(conflicted).toMatchObject({ id: stale.id, state: 'conflict', problem: { kind: 'conflict', status: 412 } });
@@ -140,12 +157,27 @@ describe('drain', () => {
     expect(Object.fromEntries(server.applied)).toEqual({ [A]: 1, [C]: 1 });
 
     // Set aside, not retried behind the user's back.
-    expect(await outbox.drain(send, neverReconcile)).toEqual({ outcome: 'conflict', sent: [], stoppedAt: null, needsUser: [stale.id], held: [] });
+    expect(await outbox.drain(send, neverReconcile)).toEqual({
+      outcome: 'conflict',
+      sent: [],
+      stoppedAt: null,
+      needsUser: [stale.id],
+      held: [],
+    });
     expect(record.order).toEqual([A, B, C]);
 
-    const retried = await outbox.resolveConflict(stale.id, 'retry-with', { referralVersion: '7', input: { ubrn: B, reason: 'Reviewed the update; still reject' } });
+    const retried = await outbox.resolveConflict(stale.id, 'retry-with', {
+      referralVersion: '7',
+      input: { ubrn: B, reason: 'Reviewed the update; still reject' },
+    });
     expect(retried).toMatchObject({ state: 'queued', referralVersion: '7', problem: null, mayHaveBeenSent: false });
-    expect(await outbox.drain(send, neverReconcile)).toEqual({ outcome: 'done', sent: [stale.id], stoppedAt: null, needsUser: [], held: [] });
+    expect(await outbox.drain(send, neverReconcile)).toEqual({
+      outcome: 'done',
+      sent: [stale.id],
+      stoppedAt: null,
+      needsUser: [],
+      held: [],
+    });
     expect(Object.fromEntries(server.applied)).toEqual({ [A]: 1, [B]: 1, [C]: 1 });
   });
 
@@ -155,27 +187,59 @@ describe('drain', () => {
     const sameReferral = await outbox.enqueue({ operation: 'referral.accept', input: { ubrn: B }, referralVersion: '7' });
     const other = await outbox.enqueue(reject(A, '3'));
     const { send, record } = countingSend(server.baseUrl);
-    expect(await outbox.drain(send, neverReconcile)).toEqual({ outcome: 'conflict', sent: [other.id], stoppedAt: null, needsUser: [stale.id], held: [sameReferral.id] });
+    expect(await outbox.drain(send, neverReconcile)).toEqual({
+      outcome: 'conflict',
+      sent: [other.id],
+      stoppedAt: null,
+      needsUser: [stale.id],
+      held: [sameReferral.id],
+    });
     expect(record.order).toEqual([B, A]);
-    expect((await outbox.list()).map((item) => [item.id, item.state])).toEqual([[stale.id, 'conflict'], [sameReferral.id, 'queued']]);
+    expect((await outbox.list()).map((item) => [item.id, item.state])).toEqual([
+      [stale.id, 'conflict'],
+      [sameReferral.id, 'queued'],
+    ]);
     // The user drops the stale one: the one behind it goes.
     await outbox.resolveConflict(stale.id, 'drop');
-    expect(await outbox.drain(send, neverReconcile)).toEqual({ outcome: 'done', sent: [sameReferral.id], stoppedAt: null, needsUser: [], held: [] });
+    expect(await outbox.drain(send, neverReconcile)).toEqual({
+      outcome: 'done',
+      sent: [sameReferral.id],
+      stoppedAt: null,
+      needsUser: [],
+      held: [],
+    });
   });
 
   it('items the caller says are not ready (another role) wait, with their referral, while the rest go', async () => {
     const outbox = await openOutbox(options());
-    const otherRole = await outbox.enqueue({ operation: 'referral.reject', input: { ubrn: A, reason: 'x', role: 'R68' }, referralVersion: '3' });
+    const otherRole = await outbox.enqueue({
+      operation: 'referral.reject',
+      input: { ubrn: A, reason: 'x', role: 'R68' },
+      referralVersion: '3',
+    });
     const behindIt = await outbox.enqueue({ operation: 'referral.accept', input: { ubrn: A, role: 'R69' }, referralVersion: '3' });
-    const thisRole = await outbox.enqueue({ operation: 'referral.reject', input: { ubrn: C, reason: 'y', role: 'R69' }, referralVersion: '1' });
+    const thisRole = await outbox.enqueue({
+      operation: 'referral.reject',
+      input: { ubrn: C, reason: 'y', role: 'R69' },
+      referralVersion: '1',
+    });
     const { send, record } = countingSend(server.baseUrl);
     const ready = (item: OutboxItem) => (item.input as { role: string }).role === 'R69';
-    expect(await outbox.drain(send, neverReconcile, ready)).toEqual({ outcome: 'done', sent: [thisRole.id], stoppedAt: null, needsUser: [], held: [otherRole.id, behindIt.id] });
+    expect(await outbox.drain(send, neverReconcile, ready)).toEqual({
+      outcome: 'done',
+      sent: [thisRole.id],
+      stoppedAt: null,
+      needsUser: [],
+      held: [otherRole.id, behindIt.id],
+    });
     expect(record.order).toEqual([C]);
-    expect((await outbox.list()).map((item) => [item.id, item.state, item.attempts])).toEqual([[otherRole.id, 'queued', 0], [behindIt.id, 'queued', 0]]);
+    expect((await outbox.list()).map((item) => [item.id, item.state, item.attempts])).toEqual([
+      [otherRole.id, 'queued', 0],
+      [behindIt.id, 'queued', 0],
+    ]);
   });
 
-  it('dropping a conflict removes it, by the user\'s choice; nothing else waited for it', async () => {
+  it("dropping a conflict removes it, by the user's choice; nothing else waited for it", async () => {
     const outbox = await openOutbox(options());
     const stale = await outbox.enqueue(reject(B, '5'));
     const next = await outbox.enqueue(reject(A, '3'));
@@ -195,7 +259,12 @@ describe('drain', () => {
       throw Object.assign(refused, { rejected: true, status: 403 });
     }, neverReconcile);
     expect(result.outcome).toBe('conflict');
-    expect((await outbox.list())[0]).toMatchObject({ id: item.id, state: 'conflict', mayHaveBeenSent: false, problem: { kind: 'rejected', status: 403, message: refused.message } });
+    expect((await outbox.list())[0]).toMatchObject({
+      id: item.id,
+      state: 'conflict',
+      mayHaveBeenSent: false,
+      problem: { kind: 'rejected', status: 403, message: refused.message },
+    });
     await outbox.drain(async () => {
       throw new OutboxRejectedError('no', 400);
     }, neverReconcile);
@@ -209,16 +278,34 @@ describe('drain', () => {
     const deadUrl = deadServer.baseUrl;
     await deadServer.close(); // a port nobody listens on: connection refused, a real network failure
 
-    expect(await outbox.drain(httpSend(deadUrl), httpReconcile(deadUrl))).toEqual({ outcome: 'offline', sent: [], stoppedAt: item.id, needsUser: [], held: [] });
+    expect(await outbox.drain(httpSend(deadUrl), httpReconcile(deadUrl))).toEqual({
+      outcome: 'offline',
+      sent: [],
+      stoppedAt: item.id,
+      needsUser: [],
+      held: [],
+    });
     expect((await outbox.list())[0]).toMatchObject({ state: 'queued', mayHaveBeenSent: true, attempts: 1 });
 
     // Still offline: reconciliation cannot reach e-RS either; nothing changes, nothing is sent.
-    expect(await outbox.drain(httpSend(deadUrl), httpReconcile(deadUrl))).toEqual({ outcome: 'offline', sent: [], stoppedAt: item.id, needsUser: [], held: [] });
+    expect(await outbox.drain(httpSend(deadUrl), httpReconcile(deadUrl))).toEqual({
+      outcome: 'offline',
+      sent: [],
+      stoppedAt: item.id,
+      needsUser: [],
+      held: [],
+    });
     expect((await outbox.list())[0]).toMatchObject({ state: 'queued', mayHaveBeenSent: true });
 
     // Back online: reconciliation says it never arrived, so it is sent, once.
     const { send, record } = countingSend(server.baseUrl);
-    expect(await outbox.drain(send, httpReconcile(server.baseUrl))).toEqual({ outcome: 'done', sent: [item.id], stoppedAt: null, needsUser: [], held: [] });
+    expect(await outbox.drain(send, httpReconcile(server.baseUrl))).toEqual({
+      outcome: 'done',
+      sent: [item.id],
+      stoppedAt: null,
+      needsUser: [],
+      held: [],
+    });
     expect(record.order).toEqual([A]);
     expect(server.applied.get(A)).toBe(1);
   });
@@ -233,7 +320,13 @@ describe('drain', () => {
     };
     expect((await outbox.drain(loseTheAnswer, neverReconcile)).outcome).toBe('offline');
     const { send, record } = countingSend(server.baseUrl);
-    expect(await outbox.drain(send, httpReconcile(server.baseUrl))).toEqual({ outcome: 'done', sent: [item.id], stoppedAt: null, needsUser: [], held: [] });
+    expect(await outbox.drain(send, httpReconcile(server.baseUrl))).toEqual({
+      outcome: 'done',
+      sent: [item.id],
+      stoppedAt: null,
+      needsUser: [],
+      held: [],
+    });
     expect(record.order).toEqual([]);
     expect(server.applied.get(A)).toBe(1);
   });
@@ -246,7 +339,13 @@ describe('drain', () => {
     }, neverReconcile);
     server.referrals.set(A, { version: 4, status: 'ACCEPTED' }); // someone else changed it meanwhile
     const { send, record } = countingSend(server.baseUrl);
-    expect(await outbox.drain(send, httpReconcile(server.baseUrl))).toEqual({ outcome: 'conflict', sent: [], stoppedAt: null, needsUser: [item.id], held: [] });
+    expect(await outbox.drain(send, httpReconcile(server.baseUrl))).toEqual({
+      outcome: 'conflict',
+      sent: [],
+      stoppedAt: null,
+      needsUser: [item.id],
+      held: [],
+    });
     expect((await outbox.list())[0]).toMatchObject({ state: 'conflict', problem: { kind: 'unknown' } });
     expect(record.order).toEqual([]);
   });

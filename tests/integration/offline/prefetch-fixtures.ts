@@ -93,7 +93,9 @@ function worklist(items: FakeItem[]): unknown {
     resourceType: 'List',
     status: 'current',
     mode: 'snapshot',
-    contained: [{ resourceType: 'Patient', id: 'patient-1', identifier: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value: NHS_NUMBER }] }],
+    contained: [
+      { resourceType: 'Patient', id: 'patient-1', identifier: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value: NHS_NUMBER }] },
+    ],
     entry: items.map((item) => ({
       item: { reference: `ReferralRequest/${item.ubrn}` },
       extension: [
@@ -104,7 +106,10 @@ function worklist(items: FakeItem[]): unknown {
             { url: 'priority', valueCodeableConcept: { coding: [{ code: 'ROUTINE' }] } },
             { url: 'eReferralPathwayStart', valueDateTime: '2025-01-06T09:00:00Z' },
             { url: 'referralRequestVersion', valueInteger: Number(item.version) },
-            { url: 'referralType', valueCodeableConcept: { coding: [{ code: item.kind === 'triage' ? 'TRIAGE_DEFERRAL' : 'APPOINTMENT' }] } },
+            {
+              url: 'referralType',
+              valueCodeableConcept: { coding: [{ code: item.kind === 'triage' ? 'TRIAGE_DEFERRAL' : 'APPOINTMENT' }] },
+            },
           ],
         },
       ],
@@ -133,7 +138,12 @@ function referral(item: FakeItem): unknown {
             ...(attachment.declaredSize === null ? {} : { size: attachment.declaredSize ?? attachment.bytes.byteLength }),
             extension:
               attachment.available === false
-                ? [{ url: 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-eRS-AvailabilityStatus-1', valueCoding: { code: 'PENDING' } }]
+                ? [
+                    {
+                      url: 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-eRS-AvailabilityStatus-1',
+                      valueCoding: { code: 'PENDING' },
+                    },
+                  ]
                 : [],
           },
         },
@@ -150,7 +160,11 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
 }
 
 function sendFile(res: http.ServerResponse, bytes: Uint8Array, contentType: string, fileName: string, drop: boolean): void {
-  res.writeHead(200, { 'Content-Type': contentType, 'Content-Length': bytes.byteLength, 'Content-Disposition': `attachment; filename="${fileName}"` });
+  res.writeHead(200, {
+    'Content-Type': contentType,
+    'Content-Length': bytes.byteLength,
+    'Content-Disposition': `attachment; filename="${fileName}"`,
+  });
   if (!drop) {
     res.end(Buffer.from(bytes));
     return;
@@ -176,7 +190,8 @@ export async function startFakeErs(options: FakeErsOptions): Promise<FakeErs> {
     rateLimitPerSecond: options.rateLimitPerSecond ?? null,
     fault: options.fault ?? null,
     count: (predicate) => fake.requests.filter(predicate).length,
-    binaryRequests: (id) => fake.requests.filter((r) => r.path.startsWith('/FHIR/R4/Binary/') && (id === undefined || r.path.endsWith(`/${id}`))),
+    binaryRequests: (id) =>
+      fake.requests.filter((r) => r.path.startsWith('/FHIR/R4/Binary/') && (id === undefined || r.path.endsWith(`/${id}`))),
     stop: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -104,7 +104,13 @@ function attachmentsOf(items: FakeItem[]) {
 describe('prefetch of the current worklists', () => {
   it('stores every referral, clinical information PDF and available attachment, with what offline mode needs', async () => {
     const items = makeItems(6, 2);
-    items[0]?.attachments.push({ id: 'att-pending', bytes: bytesFor('pending', 10), contentType: 'application/pdf', title: 'scan.pdf', available: false });
+    items[0]?.attachments.push({
+      id: 'att-pending',
+      bytes: bytesFor('pending', 10),
+      contentType: 'application/pdf',
+      title: 'scan.pdf',
+      available: false,
+    });
     const { fake, store, prefetcher, events } = await rig({ items });
 
     const result = await prefetcher.refresh();
@@ -113,7 +119,14 @@ describe('prefetch of the current worklists', () => {
     for (const { item, a } of attachmentsOf(items)) {
       const stored = await store.get(cacheKeys.attachment(a.id));
       expect(Buffer.from(stored?.bytes ?? [])).toEqual(Buffer.from(a.bytes));
-      expect(stored?.meta).toMatchObject({ type: 'attachment', ubrn: item.ubrn, referralVersion: '5', contentType: 'application/pdf', fileName: a.title, size: a.bytes.byteLength });
+      expect(stored?.meta).toMatchObject({
+        type: 'attachment',
+        ubrn: item.ubrn,
+        referralVersion: '5',
+        contentType: 'application/pdf',
+        fileName: a.title,
+        size: a.bytes.byteLength,
+      });
       expect(typeof stored?.meta?.fetchedAt).toBe('number');
     }
     for (const item of items) {
@@ -152,7 +165,12 @@ describe('prefetch of the current worklists', () => {
     const referralRows = items.filter((i) => i.kind === 'referrals').slice(0, 2);
     const triageRows = items.filter((i) => i.kind === 'triage').slice(0, 2);
     const expected = [...referralRows, ...triageRows].map((i) => i.ubrn).sort();
-    expect(next.fake.requests.filter(isA005).map((r) => r.path.slice(-12)).sort()).toEqual(expected);
+    expect(
+      next.fake.requests
+        .filter(isA005)
+        .map((r) => r.path.slice(-12))
+        .sort(),
+    ).toEqual(expected);
     expect(next.fake.binaryRequests()).toHaveLength(4);
     expect(result).toMatchObject({ phase: 'done', total: 12, done: 12 });
 
@@ -237,7 +255,12 @@ describe('rate limits', () => {
     // A limit low enough that even a busy machine presses on it: the first unpaced burst
     // (six at a time, 20 ms answers) asks far faster than 20 a second.
     const limit = 20;
-    const { fake, prefetcher, rc } = await rig({ items: makeItems(14, 1, 1024), latencyMs: 20, rateLimitPerSecond: limit, maxConcurrency: 6 });
+    const { fake, prefetcher, rc } = await rig({
+      items: makeItems(14, 1, 1024),
+      latencyMs: 20,
+      rateLimitPerSecond: limit,
+      maxConcurrency: 6,
+    });
     const result = await prefetcher.refresh();
     expect(result).toMatchObject({ phase: 'done', failed: 0, done: 42 });
     const accepted = fake.requests.length - fake.throttled;

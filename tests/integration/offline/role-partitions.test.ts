@@ -58,7 +58,12 @@ describe('offline data is partitioned by role and organisation', () => {
     // e-RS goes down; a decision is queued at R69; the user signs out.
     await env.stopErs();
     expect((await app.call('worklist.fetch', { kind: 'referrals', refresh: true })).stale).toBe(true);
-    const queued = await app.call('referral.reject', { ubrn: first.ubrn, version: opened.referral.version, reasonCode: reasons[0]?.code ?? '', comments: 'Synthetic.' });
+    const queued = await app.call('referral.reject', {
+      ubrn: first.ubrn,
+      version: opened.referral.version,
+      reasonCode: reasons[0]?.code ?? '',
+      comments: 'Synthetic.',
+    });
     expect(queued.status).toBe('queued');
     await app.call('session.signOut', {});
 
@@ -86,13 +91,16 @@ describe('offline data is partitioned by role and organisation', () => {
     expect(back.stale).toBe(true);
     expect(ubrnsOf(back.rows)).toEqual(r69);
     expect((await app.call('referral.open', { ubrn: first.ubrn })).referral.ubrn).toBe(first.ubrn);
-    expect((await app.call('draft.load', { itemId: `referral-${first.ubrn}` }))?.form['reject.comments']).toBe('Synthetic draft written at R69.');
+    expect((await app.call('draft.load', { itemId: `referral-${first.ubrn}` }))?.form['reject.comments']).toBe(
+      'Synthetic draft written at R69.',
+    );
     expect((await app.call('offline.status', {})).outbox.map((item) => item.ubrn)).toEqual([first.ubrn]);
   }, 120_000);
 });
 
 describe('the store keeps each partition apart', () => {
-  const at = (ods: string, onBehalfOfUserId: string | null = null) => partitionName({ businessFunction: 'SERVICE_PROVIDER_CLINICIAN_ADMIN', organisationOds: ods, onBehalfOfUserId });
+  const at = (ods: string, onBehalfOfUserId: string | null = null) =>
+    partitionName({ businessFunction: 'SERVICE_PROVIDER_CLINICIAN_ADMIN', organisationOds: ods, onBehalfOfUserId });
 
   it('a key written in one role is not there in another, names nothing on disk, and the wipe takes every role', async () => {
     const temp = makeTempRoot('partitions');
@@ -106,7 +114,8 @@ describe('the store keeps each partition apart', () => {
       const elsewhere = await openEncryptedStore({ ...base, partition: at('R68', '555000000101') });
       expect(await elsewhere.get('worklist/referrals')).toBeNull();
       expect(await (await openEncryptedStore({ ...base, partition: at('R69', '555000000101') })).get('worklist/referrals')).not.toBeNull();
-      for (const secret of ['555000000101', '555000000104', 'R69', 'R68', 'SERVICE_PROVIDER']) expect(diskContains(temp.root, secret)).toBe(false);
+      for (const secret of ['555000000101', '555000000104', 'R69', 'R68', 'SERVICE_PROVIDER'])
+        expect(diskContains(temp.root, secret)).toBe(false);
 
       // A decision waiting in any role keeps the data from the sign-out wipe.
       expect(await anyPartitionHolds({ ...base, name: 'outbox' })).toBe(false);

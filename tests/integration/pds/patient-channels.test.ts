@@ -38,14 +38,22 @@ function details(lookup: PatientLookup) {
 }
 
 describe('patient details through the contract', () => {
-  it('gives the banner the seed patient PDS holds for a worklist row, sending the user\'s token and organisation', async () => {
+  it("gives the banner the seed patient PDS holds for a worklist row, sending the user's token and organisation", async () => {
     const special = new Set([scenarios.restricted, scenarios.deceased, scenarios.superseded.from, scenarios.minimal, scenarios.unknown]);
     const row = referrals.find((r) => !special.has(digits(r.nhsNumber)));
     if (!row) throw new Error('no ordinary referral');
-    const seed = local().emulator.seedPatients().find((p) => p.nhsNumber === digits(row.nhsNumber));
+    const seed = local()
+      .emulator.seedPatients()
+      .find((p) => p.nhsNumber === digits(row.nhsNumber));
     const lookup = details(await direct.call('patient.get', { nhsNumber: digits(row.nhsNumber) }));
     expect(lookup).toMatchObject({ status: 'found', stale: false, requestedNhsNumber: row.nhsNumber });
-    expect(lookup.patient).toMatchObject({ nhsNumber: row.nhsNumber, name: { given: [seed?.givenName], family: seed?.familyName }, birthDate: seed?.birthDate, gender: seed?.gender, restricted: false });
+    expect(lookup.patient).toMatchObject({
+      nhsNumber: row.nhsNumber,
+      name: { given: [seed?.givenName], family: seed?.familyName },
+      birthDate: seed?.birthDate,
+      gender: seed?.gender,
+      restricted: false,
+    });
     const sent = local().pds.requests().at(-1);
     expect(sent).toMatchObject({ status: 200, authorised: true, organisationOds: 'R69' });
     expect(sent?.requestId).toMatch(/^[0-9a-f-]{36}$/);
@@ -69,7 +77,16 @@ describe('patient details through the contract', () => {
     const summaries = await direct.call('patient.summaries', { nhsNumbers: batch });
     expect(summaries.map((s) => s.nhsNumber)).toEqual(batch);
     for (const summary of summaries) {
-      expect(Object.keys(summary).sort()).toEqual(['birthDate', 'deceased', 'gender', 'name', 'nhsNumber', 'problem', 'restricted', 'status']);
+      expect(Object.keys(summary).sort()).toEqual([
+        'birthDate',
+        'deceased',
+        'gender',
+        'name',
+        'nhsNumber',
+        'problem',
+        'restricted',
+        'status',
+      ]);
     }
     expect(summaries.some((s) => s.status === 'found' && s.name !== null)).toBe(true);
   });
@@ -82,7 +99,14 @@ describe('patient details through the contract', () => {
 
   it('shows the kept copy, with when PDS gave it, while PDS cannot be reached; and says why when there is none', async () => {
     const kept = details(await direct.call('patient.get', { nhsNumber: scenarios.deceased }));
-    const never = referrals.map((r) => digits(r.nhsNumber)).find((n) => !local().pds.requests().some((q) => q.path.endsWith(`/Patient/${n}`)) && n !== scenarios.unknown);
+    const never = referrals
+      .map((r) => digits(r.nhsNumber))
+      .find(
+        (n) =>
+          !local()
+            .pds.requests()
+            .some((q) => q.path.endsWith(`/Patient/${n}`)) && n !== scenarios.unknown,
+      );
     if (!never) throw new Error('every patient was asked for already');
     await local().stopPds();
     try {

@@ -17,7 +17,14 @@ import { startPdsLoopback, type PdsLoopback } from '../../helpers/pds-loopback';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
-const SEED_PATIENT: Patient = { nhsNumber: '9990000018', givenName: 'Wren', familyName: 'Okafor', birthDate: '1961-04-09', gender: 'female', postcode: 'ZX4 7QP' };
+const SEED_PATIENT: Patient = {
+  nhsNumber: '9990000018',
+  givenName: 'Wren',
+  familyName: 'Okafor',
+  birthDate: '1961-04-09',
+  gender: 'female',
+  postcode: 'ZX4 7QP',
+};
 
 let pds: PdsLoopback;
 beforeEach(async () => {
@@ -28,7 +35,15 @@ afterEach(async () => {
 });
 
 function client(extra: Partial<PdsClientOptions> = {}) {
-  return createPdsClient({ baseUrl: pds.baseUrl, fetch: testFetch, now: () => NOW, log: silentLogger, sleep: async () => undefined, random: () => 0, ...extra });
+  return createPdsClient({
+    baseUrl: pds.baseUrl,
+    fetch: testFetch,
+    now: () => NOW,
+    log: silentLogger,
+    sleep: async () => undefined,
+    random: () => 0,
+    ...extra,
+  });
 }
 
 function failureOf(promise: Promise<unknown>): Promise<unknown> {
@@ -43,7 +58,8 @@ function failureOf(promise: Promise<unknown>): Promise<unknown> {
 describe('the NHS number check digit', () => {
   it('passes numbers whose tenth digit is their modulus 11 check, and nothing else', () => {
     for (const good of ['9434765919', '9000000009', '9990000018', '9111231130']) expect(passesCheckDigit(good), good).toBe(true);
-    for (const bad of ['9434765918', '9000000015', '9000000000', '943476591', '94347659x9', '']) expect(passesCheckDigit(bad), bad).toBe(false);
+    for (const bad of ['9434765918', '9000000015', '9000000000', '943476591', '94347659x9', ''])
+      expect(passesCheckDigit(bad), bad).toBe(false);
     // Nine digits whose check would be 10 make no valid number at all.
     expect(passesCheckDigit('1000000010')).toBe(false);
     expect(nhsNumberDigits('943 476-5919')).toBe('9434765919');
@@ -54,7 +70,10 @@ describe('the NHS number check digit', () => {
 describe('what the client sends', () => {
   it('sends the access token and the headers PDS requires: X-Request-ID, X-Correlation-ID, the organisation and, when known, the role profile', async () => {
     pds.answers.set(SEED_PATIENT.nhsNumber, { status: 200, body: pdsPatient(SEED_PATIENT, null, { referenceDate: '2026-03-01' }) });
-    await client({ getAccessToken: async () => 'access-token-1', getUser: () => ({ organisationOds: 'R69', roleProfileId: '555100001001' }) }).readPatient(SEED_PATIENT.nhsNumber);
+    await client({
+      getAccessToken: async () => 'access-token-1',
+      getUser: () => ({ organisationOds: 'R69', roleProfileId: '555100001001' }),
+    }).readPatient(SEED_PATIENT.nhsNumber);
     const [request] = pds.requests;
     expect(request?.method).toBe('GET');
     expect(request?.path).toBe(`/personal-demographics/FHIR/R4/Patient/${SEED_PATIENT.nhsNumber}`);
@@ -101,7 +120,11 @@ describe('what the client sends', () => {
   it('asks the session to refresh once on 401, then reads with the new token', async () => {
     let token = 'old';
     let refreshes = 0;
-    pds.answers.set(SEED_PATIENT.nhsNumber, (attempt) => (attempt === 1 ? { status: 401, code: 'ACCESS_DENIED', issue: 'forbidden' } : { status: 200, body: pdsPatient(SEED_PATIENT, null, { referenceDate: '2026-03-01' }) }));
+    pds.answers.set(SEED_PATIENT.nhsNumber, (attempt) =>
+      attempt === 1
+        ? { status: 401, code: 'ACCESS_DENIED', issue: 'forbidden' }
+        : { status: 200, body: pdsPatient(SEED_PATIENT, null, { referenceDate: '2026-03-01' }) },
+    );
     await client({
       getAccessToken: async () => token,
       refreshSession: async () => {
@@ -122,7 +145,12 @@ describe('what each failure means for the banner', () => {
       ['9990000034', { status: 404, code: 'INVALIDATED_RESOURCE', issue: 'not-found' }, 'not-found', /has been invalidated/],
       ['9990000042', { status: 400, code: 'INVALID_RESOURCE_ID' }, 'invalid', /^PDS says this NHS number is not valid/],
       ['9990000050', { status: 403, code: 'ACCESS_DENIED', issue: 'forbidden' }, 'unavailable', /PDS refused access for your role/],
-      ['9990000069', { status: 429, code: 'TOO_MANY_REQUESTS', issue: 'throttled', headers: { 'Retry-After': '60' } }, 'unavailable', /too many requests/],
+      [
+        '9990000069',
+        { status: 429, code: 'TOO_MANY_REQUESTS', issue: 'throttled', headers: { 'Retry-After': '60' } },
+        'unavailable',
+        /too many requests/,
+      ],
       ['9990000077', { status: 500, code: 'INTERNAL_SERVER_ERROR', issue: 'exception' }, 'unavailable', /PDS is not available right now/],
       ['9990000085', { status: 200, body: { resourceType: 'Bundle' } }, 'unavailable', /could not read safely.*quote the reference/],
     ];
@@ -141,9 +169,19 @@ describe('what each failure means for the banner', () => {
   it('an unreachable PDS and one that never answers are both "unavailable", said as such', async () => {
     const hung = client({ timeoutMs: 50, retry: { maxAttempts: 1 } });
     pds.answers.set('9990000093', { hang: true });
-    expect(lookupProblem(await failureOf(hung.readPatient('9990000093')))).toMatchObject({ problem: 'unavailable', message: expect.stringMatching(/PDS took too long to answer/) });
-    const closed = createPdsClient({ baseUrl: 'http://127.0.0.1:9/personal-demographics/FHIR/R4', fetch: testFetch, retry: { maxAttempts: 1 } });
-    expect(lookupProblem(await failureOf(closed.readPatient('9990000093')))).toMatchObject({ problem: 'unavailable', message: expect.stringMatching(/PDS could not be reached/) });
+    expect(lookupProblem(await failureOf(hung.readPatient('9990000093')))).toMatchObject({
+      problem: 'unavailable',
+      message: expect.stringMatching(/PDS took too long to answer/),
+    });
+    const closed = createPdsClient({
+      baseUrl: 'http://127.0.0.1:9/personal-demographics/FHIR/R4',
+      fetch: testFetch,
+      retry: { maxAttempts: 1 },
+    });
+    expect(lookupProblem(await failureOf(closed.readPatient('9990000093')))).toMatchObject({
+      problem: 'unavailable',
+      message: expect.stringMatching(/PDS could not be reached/),
+    });
   });
 });
 
@@ -151,14 +189,24 @@ describe('the records PDS sends', () => {
   it('maps a full record: name, birth date, gender, the current home address, telephone and GP', async () => {
     pds.answers.set(SEED_PATIENT.nhsNumber, { status: 200, body: pdsPatient(SEED_PATIENT, null, { referenceDate: '2026-03-01' }) });
     const { patient } = await client().readPatient(SEED_PATIENT.nhsNumber);
-    expect(patient).toMatchObject({ nhsNumber: '999 000 0018', name: { given: ['Wren'], family: 'Okafor' }, birthDate: '1961-04-09', gender: 'female', deceased: null, restricted: false });
+    expect(patient).toMatchObject({
+      nhsNumber: '999 000 0018',
+      name: { given: ['Wren'], family: 'Okafor' },
+      birthDate: '1961-04-09',
+      gender: 'female',
+      deceased: null,
+      restricted: false,
+    });
     expect(patient.address).toMatch(/, ZX4 7QP$/);
     expect(patient.telephone).toMatch(/^01632 960\d{3}$/);
     expect(patient.gpPracticeOds).toMatch(/^A99/);
   });
 
   it('never yields location data for a restricted record, even when some was sent', async () => {
-    const leaky = { ...pdsPatient(SEED_PATIENT, null, { referenceDate: '2026-03-01' }), meta: { versionId: '3', security: [{ code: 'R' }] } };
+    const leaky = {
+      ...pdsPatient(SEED_PATIENT, null, { referenceDate: '2026-03-01' }),
+      meta: { versionId: '3', security: [{ code: 'R' }] },
+    };
     pds.answers.set(SEED_PATIENT.nhsNumber, { status: 200, body: leaky });
     const { patient } = await client().readPatient(SEED_PATIENT.nhsNumber);
     expect(patient.restricted).toBe(true);
@@ -166,12 +214,26 @@ describe('the records PDS sends', () => {
   });
 
   it('dates a death on the UK calendar, and reads a minimal record without inventing anything', async () => {
-    const deceased = { ...pdsPatient(SEED_PATIENT, 'deceased', { referenceDate: '2026-03-01' }), deceasedDateTime: '2024-06-30T23:30:00+00:00' };
+    const deceased = {
+      ...pdsPatient(SEED_PATIENT, 'deceased', { referenceDate: '2026-03-01' }),
+      deceasedDateTime: '2024-06-30T23:30:00+00:00',
+    };
     pds.answers.set(SEED_PATIENT.nhsNumber, { status: 200, body: deceased });
     expect((await client().readPatient(SEED_PATIENT.nhsNumber)).patient.deceased).toEqual({ date: '2024-07-01' });
-    pds.answers.set('9990000026', { status: 200, body: pdsPatient({ ...SEED_PATIENT, nhsNumber: '9990000026' }, 'minimal', { referenceDate: '2026-03-01' }) });
+    pds.answers.set('9990000026', {
+      status: 200,
+      body: pdsPatient({ ...SEED_PATIENT, nhsNumber: '9990000026' }, 'minimal', { referenceDate: '2026-03-01' }),
+    });
     expect((await client().readPatient('9990000026')).patient).toEqual({
-      nhsNumber: '999 000 0026', name: null, birthDate: null, gender: null, deceased: null, restricted: false, address: null, telephone: null, gpPracticeOds: null,
+      nhsNumber: '999 000 0026',
+      name: null,
+      birthDate: null,
+      gender: null,
+      deceased: null,
+      restricted: false,
+      address: null,
+      telephone: null,
+      gpPracticeOds: null,
     });
   });
 

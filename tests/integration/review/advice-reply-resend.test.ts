@@ -41,9 +41,15 @@ async function awaitingReply(): Promise<string> {
   throw new Error('no A&G request is waiting for a reply');
 }
 
-const reply = (ubrn: string, guidance: string) => ({ ubrn, outcome: 'REQUIRE_FURTHER_INFORMATION' as const, guidance, priority: 'ROUTINE' as const });
+const reply = (ubrn: string, guidance: string) => ({
+  ubrn,
+  outcome: 'REQUIRE_FURTHER_INFORMATION' as const,
+  guidance,
+  priority: 'ROUTINE' as const,
+});
 const a026For = (ubrn: string) => env.emulator.operations().filter((o) => o.operation === 'A026' && o.path.includes(ubrn));
-const repliesWith = (ubrn: string, guidance: string) => (env.emulator.advice(ubrn)?.messages ?? []).filter((m) => m.category === 'RESPONDER' && m.text === guidance).length;
+const repliesWith = (ubrn: string, guidance: string) =>
+  (env.emulator.advice(ubrn)?.messages ?? []).filter((m) => m.category === 'RESPONDER' && m.text === guidance).length;
 
 describe('sending an A&G reply again after its answer was lost', () => {
   it('finds the first one in the conversation and does not send it again', async () => {
@@ -56,7 +62,10 @@ describe('sending an A&G reply again after its answer was lost', () => {
 
     env.emulator.setFaults(NO_FAULTS);
     const again = await app.call('advice.reply', reply(ubrn, guidance));
-    expect(again).toMatchObject({ status: 'sent', message: 'Your earlier reply had reached e-RS, so it was not sent again. Reload the request to see it in the conversation.' });
+    expect(again).toMatchObject({
+      status: 'sent',
+      message: 'Your earlier reply had reached e-RS, so it was not sent again. Reload the request to see it in the conversation.',
+    });
     expect(a026For(ubrn)).toHaveLength(1);
     expect(repliesWith(ubrn, guidance)).toBe(1);
   });
@@ -72,7 +81,11 @@ describe('sending an A&G reply again after its answer was lost', () => {
     const unchecked = await app.raw('advice.reply', reply(ubrn, guidance));
     expect(unchecked).toMatchObject({
       ok: false,
-      error: { code: 'ADVICE_REPLY_UNCONFIRMED', message: 'The app could not check whether your earlier reply reached e-RS, so it has not sent it again. Try again when e-RS is reachable; your reply is kept as a draft.' },
+      error: {
+        code: 'ADVICE_REPLY_UNCONFIRMED',
+        message:
+          'The app could not check whether your earlier reply reached e-RS, so it has not sent it again. Try again when e-RS is reachable; your reply is kept as a draft.',
+      },
     });
     expect(a026For(ubrn)).toHaveLength(1);
 

@@ -35,7 +35,8 @@ function answerDecision(res: http.ServerResponse, status: number): void {
   }
 }
 
-const DECISION = /\$ers\.(acceptReferral|rejectReferral|recordReviewOutcome|sendCommunicationToRequester|createFromCommunicationRequestActionLater)$/;
+const DECISION =
+  /\$ers\.(acceptReferral|rejectReferral|recordReviewOutcome|sendCommunicationToRequester|createFromCommunicationRequestActionLater)$/;
 
 let ers: Loopback;
 let direct: DirectApp;
@@ -61,10 +62,47 @@ const audit = async (): Promise<Record<string, unknown>[]> => (await direct.app.
 
 const decisions: { action: string; send: () => ReturnType<DirectApp['raw']> }[] = [
   { action: 'accept', send: () => direct.raw('referral.accept', { ubrn: '000000070000', version: '5' }) },
-  { action: 'reject', send: () => direct.raw('referral.reject', { ubrn: '000000070001', version: '5', reasonCode: 'SERVICE_INAPPROPRIATE', comments: 'This is a short comment' }) },
-  { action: 'triage-outcome', send: () => direct.raw('referral.recordTriageOutcome', { ubrn: '000000070001', version: '5', outcome: 'ACCEPT_REFER_BOOK_LATER', comments: 'Book soon' }) },
-  { action: 'advice-reply', send: () => direct.raw('advice.reply', { ubrn: '000000070002', outcome: 'REQUIRE_FURTHER_INFORMATION', guidance: 'Please supply me with xxx test results', priority: 'TWO_WEEK_WAIT' }) },
-  { action: 'advice-convert', send: () => direct.raw('advice.convert', { ubrn: '000000070002', version: '5', guidance: 'Converted', priority: 'ROUTINE', reviewComments: 'Book please' }) },
+  {
+    action: 'reject',
+    send: () =>
+      direct.raw('referral.reject', {
+        ubrn: '000000070001',
+        version: '5',
+        reasonCode: 'SERVICE_INAPPROPRIATE',
+        comments: 'This is a short comment',
+      }),
+  },
+  {
+    action: 'triage-outcome',
+    send: () =>
+      direct.raw('referral.recordTriageOutcome', {
+        ubrn: '000000070001',
+        version: '5',
+        outcome: 'ACCEPT_REFER_BOOK_LATER',
+        comments: 'Book soon',
+      }),
+  },
+  {
+    action: 'advice-reply',
+    send: () =>
+      direct.raw('advice.reply', {
+        ubrn: '000000070002',
+        outcome: 'REQUIRE_FURTHER_INFORMATION',
+        guidance: 'Please supply me with xxx test results',
+        priority: 'TWO_WEEK_WAIT',
+      }),
+  },
+  {
+    action: 'advice-convert',
+    send: () =>
+      direct.raw('advice.convert', {
+        ubrn: '000000070002',
+        version: '5',
+        guidance: 'Converted',
+        priority: 'ROUTINE',
+        reviewComments: 'Book please',
+      }),
+  },
 ];
 
 describe('a decision e-RS answered 2xx is recorded, whatever its answer looks like', () => {

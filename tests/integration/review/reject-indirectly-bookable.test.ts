@@ -41,7 +41,12 @@ async function rejectAsTheFormWould(referral: ReferralView, answer: 'yes' | 'no'
   const reasons = await direct.call('referral.rejectionReasons', {});
   const reason = reasons.find((r) => r.code === 'SERVICE_INAPPROPRIATE') ?? reasons[0];
   if (!reason) throw new Error('no rejection reasons');
-  const decision = prepareReject(referral, { reasonCode: reason.code, comments: 'Synthetic: please refer to the community clinic.', cancelledInPas: answer }, reason.display, rejectAsksPas(referral));
+  const decision = prepareReject(
+    referral,
+    { reasonCode: reason.code, comments: 'Synthetic: please refer to the community clinic.', cancelledInPas: answer },
+    reason.display,
+    rejectAsksPas(referral),
+  );
   return decision.send(client(), referral.version);
 }
 
@@ -75,8 +80,10 @@ describe('reject against the local e-RS', () => {
 });
 
 describe.skipIf(!hasReference)('the NHS examples', () => {
-  const read = (name: string): unknown => JSON.parse(readFileSync(path.join(referenceDir, 'examples/stu3/retrieveReferralRequest/responses', name), 'utf8'));
-  const map = (name: string) => mapReferral(read(name), { now: new Date('2021-09-13T12:00:00Z') }, { operation: 'A005', correlationId: 'c' });
+  const read = (name: string): unknown =>
+    JSON.parse(readFileSync(path.join(referenceDir, 'examples/stu3/retrieveReferralRequest/responses', name), 'utf8'));
+  const map = (name: string) =>
+    mapReferral(read(name), { now: new Date('2021-09-13T12:00:00Z') }, { operation: 'A005', correlationId: 'c' });
 
   it('BookedIBS (000000070002) is indirectly bookable, BookedDBS is not', () => {
     expect(map('BookedIBS.json').appointment?.indirectlyBookable).toBe(true);

@@ -32,7 +32,10 @@ const emulator = () => {
 };
 
 /** Finds a referral on a list with an available attachment of a content type. */
-async function referralWithAttachment(rows: WorklistRow[], contentType: RegExp): Promise<{ referral: ReferralView; attachment: AttachmentView }> {
+async function referralWithAttachment(
+  rows: WorklistRow[],
+  contentType: RegExp,
+): Promise<{ referral: ReferralView; attachment: AttachmentView }> {
   for (const row of rows) {
     const { referral } = await direct.call('referral.open', { ubrn: row.ubrn });
     const attachment = referral.attachments.find((a) => a.available && a.id && contentType.test(a.contentType));
@@ -70,7 +73,11 @@ describe('the review screens against the local e-RS', () => {
 
   it('hands an attachment to another application as a private file with a safe name, never running it', async () => {
     const { referral, attachment } = await referralWithAttachment(referralRows, /pdf/);
-    const result = await direct.call('attachment.openExternally', { source: 'referral', ubrn: referral.ubrn, attachmentId: attachment.id ?? '' });
+    const result = await direct.call('attachment.openExternally', {
+      source: 'referral',
+      ubrn: referral.ubrn,
+      attachmentId: attachment.id ?? '',
+    });
     const file = direct.openedFiles.at(-1) ?? '';
     expect(file.endsWith(result.fileName)).toBe(true);
     expect(result.fileName).toMatch(/\.pdf$/);
@@ -101,9 +108,22 @@ describe('the review screens against the local e-RS', () => {
     expect(after.rows.some((r) => r.ubrn === row.ubrn)).toBe(false);
     // The audit is the user's, encrypted in their offline folder (read here with the test key).
     const audit = await (
-      await openAuditLog({ root: OfflineSession.root(direct.userDataDir), userId: CONSULTANT_UID, environment: 'local', keyProvider: new TestKeyProvider(), retentionMs: 7 * 24 * 3600_000 })
+      await openAuditLog({
+        root: OfflineSession.root(direct.userDataDir),
+        userId: CONSULTANT_UID,
+        environment: 'local',
+        keyProvider: new TestKeyProvider(),
+        retentionMs: 7 * 24 * 3600_000,
+      })
     ).entries();
-    expect(audit.at(-1)).toMatchObject({ ubrn: row.ubrn, action: 'accept', result: 'sent', userId: CONSULTANT_UID, businessFunction: 'SERVICE_PROVIDER_CLINICIAN', organisationOds: 'R69' });
+    expect(audit.at(-1)).toMatchObject({
+      ubrn: row.ubrn,
+      action: 'accept',
+      result: 'sent',
+      userId: CONSULTANT_UID,
+      businessFunction: 'SERVICE_PROVIDER_CLINICIAN',
+      organisationOds: 'R69',
+    });
     expect(typeof audit.at(-1)?.correlationId).toBe('string');
   });
 
@@ -113,7 +133,12 @@ describe('the review screens against the local e-RS', () => {
     const row = (await direct.call('worklist.fetch', { kind: 'referrals' })).rows[1];
     if (!row) throw new Error('worklist too short');
     const { referral } = await direct.call('referral.open', { ubrn: row.ubrn });
-    const outcome = await direct.call('referral.reject', { ubrn: row.ubrn, version: referral.version, reasonCode: reasons[0]?.code ?? '', comments: 'Please refer to the community service first.' });
+    const outcome = await direct.call('referral.reject', {
+      ubrn: row.ubrn,
+      version: referral.version,
+      reasonCode: reasons[0]?.code ?? '',
+      comments: 'Please refer to the community service first.',
+    });
     expect(outcome.status).toBe('sent');
     expect(emulator().referral(row.ubrn)?.status.code).toBe('REJECTED');
   });
@@ -123,7 +148,9 @@ describe('the review screens against the local e-RS', () => {
     if (!row) throw new Error('no triage requests');
     const { referral } = await direct.call('referral.open', { ubrn: row.ubrn });
     const pdf = await renderDocument({ kind: 'pdf-clinical-info', seed: 7, title: 'Triage note' });
-    const binariesBefore = emulator().operations().filter((o) => o.operation === 'A020').length;
+    const binariesBefore = emulator()
+      .operations()
+      .filter((o) => o.operation === 'A020').length;
     const outcome = await direct.call('referral.recordTriageOutcome', {
       ubrn: row.ubrn,
       version: referral.version,
@@ -133,7 +160,11 @@ describe('the review screens against the local e-RS', () => {
       attachment: { fileName: 'triage-note.pdf', contentType: 'application/pdf', bytes: pdf },
     });
     expect(outcome.status).toBe('sent');
-    expect(emulator().operations().filter((o) => o.operation === 'A020').length).toBe(binariesBefore + 1);
+    expect(
+      emulator()
+        .operations()
+        .filter((o) => o.operation === 'A020').length,
+    ).toBe(binariesBefore + 1);
     const state = emulator().referral(row.ubrn);
     expect(state?.review?.outcome).toBe('ACCEPT_REFER_BOOK_LATER');
     expect(state?.priority).toBe('URGENT');
@@ -169,7 +200,11 @@ describe('the review screens against the local e-RS', () => {
     expect(outcome.status).toBe('conflict');
     if (outcome.status !== 'conflict') return;
     expect(outcome.referral.version).not.toBe(referral.version);
-    expect(outcome.changes.find((c) => c.field === 'Version')).toEqual({ field: 'Version', before: referral.version, after: outcome.referral.version });
+    expect(outcome.changes.find((c) => c.field === 'Version')).toEqual({
+      field: 'Version',
+      before: referral.version,
+      after: outcome.referral.version,
+    });
     const resent = await direct.call('referral.accept', { ubrn: row.ubrn, version: outcome.referral.version });
     expect(resent.status).toBe('sent');
   });

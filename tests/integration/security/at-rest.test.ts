@@ -47,8 +47,19 @@ describe('the audit log and the remembered roles, through the whole app', () => 
     mkdirSync(path.join(userDataDir, 'session'), { recursive: true });
     const oldAudit = path.join(userDataDir, PLAINTEXT_AUDIT_FILE);
     const oldRoles = path.join(userDataDir, 'session', LEGACY_ROLES_FILE);
-    writeFileSync(oldAudit, `${JSON.stringify({ time: '2025-01-01T00:00:00Z', userId: CONSULTANT_UID, ubrn: '000000070000', action: 'accept' })}\n`);
-    writeFileSync(oldRoles, JSON.stringify({ [oldRoleKey(CONSULTANT_UID)]: { lastRoleId: 'x', options: [{ actsFor: [{ userId: CONSULTANT_UID, name: nameOf(CONSULTANT_UID) }] }] } }));
+    writeFileSync(
+      oldAudit,
+      `${JSON.stringify({ time: '2025-01-01T00:00:00Z', userId: CONSULTANT_UID, ubrn: '000000070000', action: 'accept' })}\n`,
+    );
+    writeFileSync(
+      oldRoles,
+      JSON.stringify({
+        [oldRoleKey(CONSULTANT_UID)]: {
+          lastRoleId: 'x',
+          options: [{ actsFor: [{ userId: CONSULTANT_UID, name: nameOf(CONSULTANT_UID) }] }],
+        },
+      }),
+    );
 
     app = await startDirectApp({ userDataDir, localEnvironment: env });
     expect(existsSync(oldAudit)).toBe(false);
@@ -59,7 +70,7 @@ describe('the audit log and the remembered roles, through the whole app', () => 
     app = null;
   });
 
-  it('keeps no UBRN, user id, name or unsalted id hash in plaintext anywhere in the app\'s folder', async () => {
+  it("keeps no UBRN, user id, name or unsalted id hash in plaintext anywhere in the app's folder", async () => {
     const userDataDir = path.join(root, 'fresh');
     app = await startDirectApp({ userDataDir, localEnvironment: env });
     // The admin's roles name the clinicians they act for; remembered at sign-in.
@@ -74,17 +85,41 @@ describe('the audit log and the remembered roles, through the whole app', () => 
     await app.app.dispose();
 
     // It is all there, for this desktop account's key...
-    const audit = await openAuditLog({ root: OfflineSession.root(userDataDir), userId: CONSULTANT_UID, environment: 'local', keyProvider: new TestKeyProvider(), retentionMs: 7 * DAY });
+    const audit = await openAuditLog({
+      root: OfflineSession.root(userDataDir),
+      userId: CONSULTANT_UID,
+      environment: 'local',
+      keyProvider: new TestKeyProvider(),
+      retentionMs: 7 * DAY,
+    });
     expect((await audit.entries()).at(-1)).toMatchObject({ ubrn: row.ubrn, userId: CONSULTANT_UID, action: 'accept', result: 'sent' });
-    const roles = createRememberedRoles({ dir: path.join(userDataDir, 'session'), environment: 'local', keyProvider: () => new TestKeyProvider(), retentionMs: 7 * DAY });
+    const roles = createRememberedRoles({
+      dir: path.join(userDataDir, 'session'),
+      environment: 'local',
+      keyProvider: () => new TestKeyProvider(),
+      retentionMs: 7 * DAY,
+    });
     const remembered = await roles.read(ADMIN_UID);
-    expect(remembered?.options.flatMap((o) => o.actsFor.map((c) => c.name))).toEqual(expect.arrayContaining([nameOf(CONSULTANT_UID), nameOf(SECOND_CONSULTANT_UID)]));
+    expect(remembered?.options.flatMap((o) => o.actsFor.map((c) => c.name))).toEqual(
+      expect.arrayContaining([nameOf(CONSULTANT_UID), nameOf(SECOND_CONSULTANT_UID)]),
+    );
 
     // ...and none of it is readable without it.
     expect(walkFiles(userDataDir).length).toBeGreaterThan(5);
-    const secrets = [row.ubrn, CONSULTANT_UID, ADMIN_UID, SECOND_CONSULTANT_UID, nameOf(CONSULTANT_UID), nameOf(ADMIN_UID), nameOf(SECOND_CONSULTANT_UID), 'Okoye', 'Lindqvist'];
+    const secrets = [
+      row.ubrn,
+      CONSULTANT_UID,
+      ADMIN_UID,
+      SECOND_CONSULTANT_UID,
+      nameOf(CONSULTANT_UID),
+      nameOf(ADMIN_UID),
+      nameOf(SECOND_CONSULTANT_UID),
+      'Okoye',
+      'Lindqvist',
+    ];
     for (const secret of secrets) expect(diskContains(userDataDir, secret), secret).toBe(false);
-    for (const uid of [CONSULTANT_UID, ADMIN_UID]) expect(diskContains(userDataDir, oldRoleKey(uid)), `unsalted hash of ${uid}`).toBe(false);
+    for (const uid of [CONSULTANT_UID, ADMIN_UID])
+      expect(diskContains(userDataDir, oldRoleKey(uid)), `unsalted hash of ${uid}`).toBe(false);
     expect(existsSync(path.join(userDataDir, 'audit'))).toBe(false);
     expect(existsSync(path.join(userDataDir, 'session', LEGACY_ROLES_FILE))).toBe(false);
     app = null;
@@ -96,11 +131,29 @@ describe('the audit log on its own', () => {
   let cleanup: () => void;
   beforeEach(() => ({ root, cleanup } = makeTempRoot('audit')));
   afterEach(() => cleanup());
-  const entry = { userId: CONSULTANT_UID, businessFunction: 'SERVICE_PROVIDER_CLINICIAN', organisationOds: 'R69', onBehalfOfUserId: null, ubrn: '000000070000', action: 'accept' as const, detail: null, correlationId: 'c-1', result: 'sent' as const, errorCode: null };
+  const entry = {
+    userId: CONSULTANT_UID,
+    businessFunction: 'SERVICE_PROVIDER_CLINICIAN',
+    organisationOds: 'R69',
+    onBehalfOfUserId: null,
+    ubrn: '000000070000',
+    action: 'accept' as const,
+    detail: null,
+    correlationId: 'c-1',
+    result: 'sent' as const,
+    errorCode: null,
+  };
 
   it('expires entries with the retention period', async () => {
     const clock = manualClock();
-    const options = { root, userId: CONSULTANT_UID, environment: 'local', keyProvider: new TestKeyProvider(), retentionMs: 3 * DAY, now: clock.now };
+    const options = {
+      root,
+      userId: CONSULTANT_UID,
+      environment: 'local',
+      keyProvider: new TestKeyProvider(),
+      retentionMs: 3 * DAY,
+      now: clock.now,
+    };
     const audit = await openAuditLog(options);
     await audit.record(entry);
     clock.advance(2 * DAY);
@@ -110,7 +163,9 @@ describe('the audit log on its own', () => {
     const reopened = await openAuditLog(options);
     expect((await reopened.entries()).map((e) => e.ubrn)).toEqual(['000000070001']);
     // The expired entry's file is gone from the disk, not only hidden.
-    const objects = readdirSync(path.join(storeDirectory({ root, userId: CONSULTANT_UID, environment: 'local', name: 'audit' }), 'objects'));
+    const objects = readdirSync(
+      path.join(storeDirectory({ root, userId: CONSULTANT_UID, environment: 'local', name: 'audit' }), 'objects'),
+    );
     expect(objects).toHaveLength(1);
   });
 
@@ -124,8 +179,16 @@ describe('the audit log on its own', () => {
   });
 
   it('cannot be read by another desktop account', async () => {
-    await (await openAuditLog({ root, userId: CONSULTANT_UID, environment: 'local', keyProvider: new TestKeyProvider(), retentionMs: DAY })).record(entry);
-    const other = openAuditLog({ root, userId: CONSULTANT_UID, environment: 'local', keyProvider: new TestKeyProvider({ label: 'another account' }), retentionMs: DAY });
+    await (
+      await openAuditLog({ root, userId: CONSULTANT_UID, environment: 'local', keyProvider: new TestKeyProvider(), retentionMs: DAY })
+    ).record(entry);
+    const other = openAuditLog({
+      root,
+      userId: CONSULTANT_UID,
+      environment: 'local',
+      keyProvider: new TestKeyProvider({ label: 'another account' }),
+      retentionMs: DAY,
+    });
     await expect(other).rejects.toThrow();
   });
 });
@@ -135,7 +198,14 @@ describe('the remembered roles on their own', () => {
   let cleanup: () => void;
   beforeEach(() => ({ root, cleanup } = makeTempRoot('roles')));
   afterEach(() => cleanup());
-  const option = { id: 'r1|SERVICE_PROVIDER_CLINICIAN_ADMIN', businessFunction: 'SERVICE_PROVIDER_CLINICIAN_ADMIN' as const, label: 'Clinician admin', organisationOds: 'R69', organisationName: 'Riverside', actsFor: [{ userId: CONSULTANT_UID, name: nameOf(CONSULTANT_UID) }] };
+  const option = {
+    id: 'r1|SERVICE_PROVIDER_CLINICIAN_ADMIN',
+    businessFunction: 'SERVICE_PROVIDER_CLINICIAN_ADMIN' as const,
+    label: 'Clinician admin',
+    organisationOds: 'R69',
+    organisationName: 'Riverside',
+    actsFor: [{ userId: CONSULTANT_UID, name: nameOf(CONSULTANT_UID) }],
+  };
 
   it('keys each user by a keyed hash: two installations name the same user differently, and never by the old unsalted hash', async () => {
     const names: string[][] = [];
@@ -143,7 +213,11 @@ describe('the remembered roles on their own', () => {
       const dir = path.join(root, install);
       const roles = createRememberedRoles({ dir, environment: 'local', keyProvider: () => new TestKeyProvider(), retentionMs: DAY });
       await roles.update(ADMIN_UID, (e) => ({ ...e, lastRoleId: option.id, options: [option] }));
-      names.push(walkFiles(dir).map((file) => path.basename(file)).filter((name) => name.endsWith('.obj')));
+      names.push(
+        walkFiles(dir)
+          .map((file) => path.basename(file))
+          .filter((name) => name.endsWith('.obj')),
+      );
       expect(diskContains(dir, ADMIN_UID)).toBe(false);
       expect(diskContains(dir, oldRoleKey(ADMIN_UID))).toBe(false);
       expect(diskContains(dir, nameOf(CONSULTANT_UID))).toBe(false);
@@ -155,7 +229,14 @@ describe('the remembered roles on their own', () => {
 
   it('remembers the last role and the roles offered, and forgets them after the retention period', async () => {
     const clock = manualClock();
-    const make = () => createRememberedRoles({ dir: root, environment: 'local', keyProvider: () => new TestKeyProvider(), retentionMs: 7 * DAY, now: clock.now });
+    const make = () =>
+      createRememberedRoles({
+        dir: root,
+        environment: 'local',
+        keyProvider: () => new TestKeyProvider(),
+        retentionMs: 7 * DAY,
+        now: clock.now,
+      });
     await make().update(ADMIN_UID, (e) => ({ ...e, options: [option] }));
     await make().update(ADMIN_UID, (e) => ({ ...e, lastRoleId: option.id }));
     expect(await make().read(ADMIN_UID)).toEqual({ lastRoleId: option.id, options: [option] });
@@ -165,7 +246,12 @@ describe('the remembered roles on their own', () => {
   });
 
   it('remembers nothing, and writes nothing, where the OS cannot protect the key', async () => {
-    const roles = createRememberedRoles({ dir: root, environment: 'local', keyProvider: () => new TestKeyProvider({ available: false }), retentionMs: DAY });
+    const roles = createRememberedRoles({
+      dir: root,
+      environment: 'local',
+      keyProvider: () => new TestKeyProvider({ available: false }),
+      retentionMs: DAY,
+    });
     await roles.update(ADMIN_UID, (e) => ({ ...e, options: [option] }));
     expect(await roles.read(ADMIN_UID)).toBeNull();
     expect(walkFiles(root)).toEqual([]);

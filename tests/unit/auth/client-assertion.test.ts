@@ -12,11 +12,21 @@ describe('APIM client assertion', () => {
     const jwks = createLocalJWKSet({ keys: [{ ...(await exportJWK(publicKey)), kid: 'key-1', alg: 'RS512', use: 'sig' }] });
     const tokenEndpoint = 'https://int.api.service.nhs.uk/oauth2/token';
     const now = Math.floor(Date.now() / 1000);
-    const assertion = await signClientAssertion({ clientId: 'client-abc', tokenEndpoint, signingKey: { key: privateKey, kid: 'key-1' }, now });
+    const assertion = await signClientAssertion({
+      clientId: 'client-abc',
+      tokenEndpoint,
+      signingKey: { key: privateKey, kid: 'key-1' },
+      now,
+    });
 
     const header = decodeProtectedHeader(assertion);
     expect(header).toMatchObject({ alg: 'RS512', kid: 'key-1', typ: 'JWT' });
-    const { payload } = await jwtVerify(assertion, jwks, { algorithms: ['RS512'], audience: tokenEndpoint, issuer: 'client-abc', subject: 'client-abc' });
+    const { payload } = await jwtVerify(assertion, jwks, {
+      algorithms: ['RS512'],
+      audience: tokenEndpoint,
+      issuer: 'client-abc',
+      subject: 'client-abc',
+    });
     expect(payload.iss).toBe('client-abc');
     expect(payload.sub).toBe('client-abc');
     expect(payload.aud).toBe(tokenEndpoint);
@@ -34,7 +44,11 @@ describe('APIM client assertion', () => {
     const signer = await generateKeyPair('RS512');
     const other = await generateKeyPair('RS512', { extractable: true });
     const jwks = createLocalJWKSet({ keys: [{ ...(await exportJWK(other.publicKey)), kid: 'key-1', alg: 'RS512' }] });
-    const assertion = await signClientAssertion({ clientId: 'c', tokenEndpoint: 'https://x/token', signingKey: { key: signer.privateKey, kid: 'key-1' } });
+    const assertion = await signClientAssertion({
+      clientId: 'c',
+      tokenEndpoint: 'https://x/token',
+      signingKey: { key: signer.privateKey, kid: 'key-1' },
+    });
     await expect(jwtVerify(assertion, jwks)).rejects.toThrow();
   });
 

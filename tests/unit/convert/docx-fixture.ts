@@ -42,9 +42,15 @@ const REL_TYPES: Record<DocxRelationship['type'], string> = {
   oleObject: `${R}/oleObject`,
 };
 
-export function makeDocx(body: string, options: { relationships?: DocxRelationship[]; extraParts?: Record<string, Uint8Array> } = {}): Uint8Array {
+export function makeDocx(
+  body: string,
+  options: { relationships?: DocxRelationship[]; extraParts?: Record<string, Uint8Array> } = {},
+): Uint8Array {
   const rels = (options.relationships ?? [])
-    .map((rel) => `<Relationship Id="${rel.id}" Type="${REL_TYPES[rel.type]}" Target="${rel.target}"${rel.external ? ' TargetMode="External"' : ''}/>`)
+    .map(
+      (rel) =>
+        `<Relationship Id="${rel.id}" Type="${REL_TYPES[rel.type]}" Target="${rel.target}"${rel.external ? ' TargetMode="External"' : ''}/>`,
+    )
     .join('');
   const files: Zippable = {
     '[Content_Types].xml': new TextEncoder().encode(CONTENT_TYPES),
@@ -67,7 +73,8 @@ function xmlText(text: string): string {
 
 /** Word's XML helpers, so tests read like the document they describe. */
 export const w = {
-  heading: (level: 1 | 2, text: string) => `<w:p><w:pPr><w:pStyle w:val="Heading${level}"/></w:pPr><w:r><w:t>${xmlText(text)}</w:t></w:r></w:p>`,
+  heading: (level: 1 | 2, text: string) =>
+    `<w:p><w:pPr><w:pStyle w:val="Heading${level}"/></w:pPr><w:r><w:t>${xmlText(text)}</w:t></w:r></w:p>`,
   para: (...runs: string[]) => `<w:p>${runs.join('')}</w:p>`,
   run: (text: string, style: { bold?: boolean; italic?: boolean } = {}) =>
     `<w:r>${style.bold || style.italic ? `<w:rPr>${style.bold ? '<w:b/>' : ''}${style.italic ? '<w:i/>' : ''}</w:rPr>` : ''}<w:t xml:space="preserve">${xmlText(text)}</w:t></w:r>`,

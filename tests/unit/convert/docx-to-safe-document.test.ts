@@ -15,7 +15,25 @@ function picture(relId: string): string {
 }
 
 /** Every object in the tree has only the keys the SafeDocument types allow. */
-const ALLOWED_KEYS = new Set(['blocks', 'removed', 'type', 'level', 'runs', 'text', 'bold', 'italic', 'ordered', 'items', 'rows', 'cells', 'header', 'images', 'links', 'objects', 'truncated']);
+const ALLOWED_KEYS = new Set([
+  'blocks',
+  'removed',
+  'type',
+  'level',
+  'runs',
+  'text',
+  'bold',
+  'italic',
+  'ordered',
+  'items',
+  'rows',
+  'cells',
+  'header',
+  'images',
+  'links',
+  'objects',
+  'truncated',
+]);
 function allKeys(value: unknown, into = new Set<string>()): Set<string> {
   if (Array.isArray(value)) for (const item of value) allKeys(item, into);
   else if (value !== null && typeof value === 'object') {
@@ -28,17 +46,19 @@ function allKeys(value: unknown, into = new Set<string>()): Set<string> {
 }
 
 function allText(blocks: SafeBlock[]): string {
-  return JSON.stringify(blocks.flatMap(function texts(block): string[] {
-    switch (block.type) {
-      case 'heading':
-      case 'paragraph':
-        return block.runs.map((run) => run.text);
-      case 'list':
-        return block.items.flatMap((item) => item.blocks.flatMap(texts));
-      case 'table':
-        return block.rows.flatMap((row) => row.cells.flatMap((cell) => cell.blocks.flatMap(texts)));
-    }
-  }));
+  return JSON.stringify(
+    blocks.flatMap(function texts(block): string[] {
+      switch (block.type) {
+        case 'heading':
+        case 'paragraph':
+          return block.runs.map((run) => run.text);
+        case 'list':
+          return block.items.flatMap((item) => item.blocks.flatMap(texts));
+        case 'table':
+          return block.rows.flatMap((row) => row.cells.flatMap((cell) => cell.blocks.flatMap(texts)));
+      }
+    }),
+  );
 }
 
 async function refusal(promise: Promise<unknown>): Promise<AppError> {
@@ -134,7 +154,10 @@ describe('docxToSafeDocument', () => {
   it('refuses a small file that claims to expand to gigabytes, before inflating anything', async () => {
     // The entry's "compressed data" is garbage: had anything tried to inflate it, the
     // refusal would be DOCUMENT_CORRUPT, not the zip-bomb refusal from the listing.
-    const honest = zipSync({ 'word/document.xml': [new Uint8Array(2000).fill(0x41), { level: 0 }], '[Content_Types].xml': new Uint8Array(10) });
+    const honest = zipSync({
+      'word/document.xml': [new Uint8Array(2000).fill(0x41), { level: 0 }],
+      '[Content_Types].xml': new Uint8Array(10),
+    });
     const bombed = setDeclaredSize(honest, 'word/document.xml', { original: 0xfffffff0 });
     expect(bombed.byteLength).toBeLessThan(3000);
     const started = performance.now();
@@ -187,7 +210,9 @@ describe('docxToSafeDocument', () => {
     const otherZip = zipSync({ 'readme.txt': new TextEncoder().encode('hello') });
     const error = await refusal(docxToSafeDocument(otherZip));
     expect(error.code).toBe('DOCUMENT_CORRUPT');
-    expect(error.message).toBe('This document could not be opened because the file is damaged or is not a Word document. Ask the referrer to send it again.');
+    expect(error.message).toBe(
+      'This document could not be opened because the file is damaged or is not a Word document. Ask the referrer to send it again.',
+    );
     const brokenXml = makeDocx('<w:p><w:r><w:t>unclosed');
     expect((await refusal(docxToSafeDocument(brokenXml))).code).toBe('DOCUMENT_CORRUPT');
   });

@@ -65,7 +65,9 @@ describe('rtfToText', () => {
 
   it('keeps a field result and drops its instruction, and skips unknown \\* destinations', () => {
     const result = rtfToText(
-      rtf(String.raw`{\rtf1 See {\field{\*\fldinst HYPERLINK "javascript:alert(1)"}{\fldrslt the portal}} now.{\*\unknowndest secret words}\par}`),
+      rtf(
+        String.raw`{\rtf1 See {\field{\*\fldinst HYPERLINK "javascript:alert(1)"}{\fldrslt the portal}} now.{\*\unknowndest secret words}\par}`,
+      ),
     );
     expect(result.text).toBe('See the portal now.');
   });
@@ -88,14 +90,18 @@ describe('rtfToText', () => {
 
   it('never throws on arbitrary bytes after a valid header (fast-check)', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 2_000 }), fc.array(fc.constantFrom('{', '}', '\\', "\\'", '\\u', '\\*', '\\bin', '\\object', '\\par', '-12', '9'), { maxLength: 200 }), (noise, tokens) => {
-        const head = rtf(`{\\rtf1 ${tokens.join('')}`);
-        const bytes = new Uint8Array(head.length + noise.length);
-        bytes.set(head);
-        bytes.set(noise, head.length);
-        const result = rtfToText(bytes);
-        return typeof result.text === 'string' && result.objects >= 0;
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 2_000 }),
+        fc.array(fc.constantFrom('{', '}', '\\', "\\'", '\\u', '\\*', '\\bin', '\\object', '\\par', '-12', '9'), { maxLength: 200 }),
+        (noise, tokens) => {
+          const head = rtf(`{\\rtf1 ${tokens.join('')}`);
+          const bytes = new Uint8Array(head.length + noise.length);
+          bytes.set(head);
+          bytes.set(noise, head.length);
+          const result = rtfToText(bytes);
+          return typeof result.text === 'string' && result.objects >= 0;
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -110,8 +116,12 @@ describe('rtfToText', () => {
     })();
     expect(notRtf).toBeInstanceOf(AppError);
     expect((notRtf as AppError).code).toBe('DOCUMENT_CORRUPT');
-    expect((notRtf as AppError).message).toBe('This document could not be opened because it is not a valid RTF file. Ask the referrer to send it again.');
-    expect(() => rtfToText(rtf(`{\\rtf1 ${'x'.repeat(2048)}}`), { maxInputBytes: 1024, maxTextChars: 100, maxDepth: 10 })).toThrowError(/larger than/);
+    expect((notRtf as AppError).message).toBe(
+      'This document could not be opened because it is not a valid RTF file. Ask the referrer to send it again.',
+    );
+    expect(() => rtfToText(rtf(`{\\rtf1 ${'x'.repeat(2048)}}`), { maxInputBytes: 1024, maxTextChars: 100, maxDepth: 10 })).toThrowError(
+      /larger than/,
+    );
   });
 
   it('cuts text at the limit and says so', () => {

@@ -84,17 +84,30 @@ describe.skipIf(!hasReference)('worklists (A008, A023)', () => {
   });
 
   it('uses the specialty names of the loaded reference data', () => {
-    const items = mapReferralWorklist(load('examples/stu3/retrieveWorklist/responses/FilteredBySpecialty.json'), { now, specialtyName: (code) => (code === 'CARDIOLOGY' ? 'Cardiology (e-RS)' : undefined) }, ctx);
+    const items = mapReferralWorklist(
+      load('examples/stu3/retrieveWorklist/responses/FilteredBySpecialty.json'),
+      { now, specialtyName: (code) => (code === 'CARDIOLOGY' ? 'Cardiology (e-RS)' : undefined) },
+      ctx,
+    );
     expect(items.every(({ row }) => row.specialty === 'Cardiology (e-RS)')).toBe(true);
   });
 
   it('reads patients given inline, and the reason on "Appointment slot issues"', () => {
     const items = mapReferralWorklist(load('examples/stu3/retrieveWorklist/responses/AppointmentSlotIssues.json'), { now }, ctx);
-    expect(items[0]?.row).toMatchObject({ ubrn: '000000070001', nhsNumber: '100 000 0001', reviewStatus: 'No slots at service', version: '' });
+    expect(items[0]?.row).toMatchObject({
+      ubrn: '000000070001',
+      nhsNumber: '100 000 0001',
+      reviewStatus: 'No slots at service',
+      version: '',
+    });
   });
 
   it('maps the A&G worklist', () => {
-    const rows = mapAdviceWorklist(load('examples/stu3/retrieveAdviceAndGuidanceWorklist/responses/AdviceAndGuidanceRequests.json'), { now }, ctx);
+    const rows = mapAdviceWorklist(
+      load('examples/stu3/retrieveAdviceAndGuidanceWorklist/responses/AdviceAndGuidanceRequests.json'),
+      { now },
+      ctx,
+    );
     expect(rows[0]).toEqual({
       id: '000000070000',
       ubrn: '000000070000',
@@ -133,7 +146,11 @@ describe.skipIf(!hasReference)('referrals (A005 and the decision answers)', () =
   });
 
   it('reads a booked referral: appointment, service, specialty, state, attachment', () => {
-    const view = mapReferral(load('examples/stu3/retrieveReferralRequest/responses/BookedDBS.json'), { now: new Date('2024-05-18T12:00:00Z'), expectedUbrn: '000000070001' }, ctx);
+    const view = mapReferral(
+      load('examples/stu3/retrieveReferralRequest/responses/BookedDBS.json'),
+      { now: new Date('2024-05-18T12:00:00Z'), expectedUbrn: '000000070001' },
+      ctx,
+    );
     expect(view).toMatchObject({
       ubrn: '000000070001',
       version: '5',
@@ -177,19 +194,26 @@ describe.skipIf(!hasReference)('referrals (A005 and the decision answers)', () =
       ['referralletter3.doc', 'VALIDATION_FAILED', false],
     ]);
     expect(view.attachments[0]?.unavailableReason).toBe('e-RS is still scanning this file for viruses. Try again in at least 5 minutes.');
-    expect(view.attachments[1]?.unavailableReason).toBe('e-RS quarantined this file because a threat was found. Contact the organisation that uploaded it (ODS R69) for the information you need.');
+    expect(view.attachments[1]?.unavailableReason).toBe(
+      'e-RS quarantined this file because a threat was found. Contact the organisation that uploaded it (ODS R69) for the information you need.',
+    );
     expect(view.attachments[2]?.unavailableReason).toMatch(/failed e-RS validation/);
     expect(view.referralDate).toBe('2021-06-11');
   });
 
   it('reads related referrals, additional requirements, A&G origin and the unbooked specialty', () => {
-    expect(mapReferral(load('examples/stu3/retrieveReferralRequest/responses/WithRelatedReferral.json'), { now }, ctx).relatedReferrals).toEqual(['000000070004']);
-    expect(mapReferral(load('examples/stu3/retrieveReferralRequest/responses/WithAdditionalRequirements.json'), { now }, ctx).additionalRequirements).toEqual([
-      'Advocacy',
-      'Interpreter',
-      'Transport',
-    ]);
-    const converted = mapReferral(load('examples/stu3/retrieveReferralRequest/responses/ConvertedFromAdviceAndGuidance.json'), { now }, ctx);
+    expect(
+      mapReferral(load('examples/stu3/retrieveReferralRequest/responses/WithRelatedReferral.json'), { now }, ctx).relatedReferrals,
+    ).toEqual(['000000070004']);
+    expect(
+      mapReferral(load('examples/stu3/retrieveReferralRequest/responses/WithAdditionalRequirements.json'), { now }, ctx)
+        .additionalRequirements,
+    ).toEqual(['Advocacy', 'Interpreter', 'Transport']);
+    const converted = mapReferral(
+      load('examples/stu3/retrieveReferralRequest/responses/ConvertedFromAdviceAndGuidance.json'),
+      { now },
+      ctx,
+    );
     expect(converted.adviceRequestUbrn).toBe('000000070004');
     expect(converted.attachments).toHaveLength(4);
     const unbooked = mapReferral(load('examples/stu3/retrieveReferralRequest/responses/Unbooked.json'), { now }, ctx);
@@ -214,7 +238,11 @@ describe.skipIf(!hasReference)('advice and guidance (A024, A025, A026)', () => {
       expect(view.nhsNumber, file).toMatch(/^\d{3} \d{3} \d{4}$/);
       expect(view.requester?.userId, file).toMatch(/^\d{12}$/);
     }
-    const view = mapAdviceRequest(load('examples/stu3/retrieveAdviceAndGuidanceRequest/responses/WithAttachmentFileReference.json'), { expectedUbrn: '000000070001' }, ctx);
+    const view = mapAdviceRequest(
+      load('examples/stu3/retrieveAdviceAndGuidanceRequest/responses/WithAttachmentFileReference.json'),
+      { expectedUbrn: '000000070001' },
+      ctx,
+    );
     expect(view).toMatchObject({
       ubrn: '000000070001',
       version: '5',
@@ -226,7 +254,9 @@ describe.skipIf(!hasReference)('advice and guidance (A024, A025, A026)', () => {
       requester: { userId: '103264992985', organisationOds: 'R69', businessFunction: 'REFERRING_CLINICIAN' },
       conversionAuthorised: true,
     });
-    expect(view.attachments.map((a) => [a.id, a.title, a.available])).toEqual([['719f6045-e791-4029-8e0f-1201c02b0a55', 'upload.png', true]]);
+    expect(view.attachments.map((a) => [a.id, a.title, a.available])).toEqual([
+      ['719f6045-e791-4029-8e0f-1201c02b0a55', 'upload.png', true],
+    ]);
   });
 
   const consistent: [string, string, string][] = [
@@ -241,15 +271,35 @@ describe.skipIf(!hasReference)('advice and guidance (A024, A025, A026)', () => {
       const view = mapConversation(load(`examples/stu3/retrieveAdviceAndGuidanceConversation/${file}`), { ubrn, version }, ctx);
       expect(view.messages.length, file).toBeGreaterThan(0);
       const times = view.messages.map((m) => Date.parse(m.sentAt ?? ''));
-      expect([...times].sort((a, b) => a - b), file).toEqual(times);
+      expect(
+        [...times].sort((a, b) => a - b),
+        file,
+      ).toEqual(times);
     }
-    const both = mapConversation(load('examples/stu3/retrieveAdviceAndGuidanceConversation/AttachmentPresentInEachDirection.json'), { ubrn: '000000070001', version: '6' }, ctx);
-    expect(both.messages.map((m) => [m.id, m.sentBy, m.author?.userId, m.author?.organisationOds, m.author?.businessFunction, m.attachments.map((a) => a.title)])).toEqual([
+    const both = mapConversation(
+      load('examples/stu3/retrieveAdviceAndGuidanceConversation/AttachmentPresentInEachDirection.json'),
+      { ubrn: '000000070001', version: '6' },
+      ctx,
+    );
+    expect(
+      both.messages.map((m) => [
+        m.id,
+        m.sentBy,
+        m.author?.userId,
+        m.author?.organisationOds,
+        m.author?.businessFunction,
+        m.attachments.map((a) => a.title),
+      ]),
+    ).toEqual([
       ['70000', 'REQUESTER', '921600556514', 'R68', 'REFERRING_CLINICIAN', ['testResultsA.pdf']],
       ['70001', 'RESPONDER', '103264994981', 'R69', 'SERVICE_PROVIDER_CLINICIAN', ['testXXXInfo.pdf']],
     ]);
     expect(both.messages[0]?.text).toBe('Please advise me on this patient who ...(information about patient)');
-    const multi = mapConversation(load('examples/stu3/retrieveAdviceAndGuidanceConversation/MultiWayConversation.json'), { ubrn: '000000070002', version: '1' }, ctx);
+    const multi = mapConversation(
+      load('examples/stu3/retrieveAdviceAndGuidanceConversation/MultiWayConversation.json'),
+      { ubrn: '000000070002', version: '1' },
+      ctx,
+    );
     expect(multi.messages.map((m) => m.id)).toEqual(['70000', '70001', '70003', '70002']);
   });
 
@@ -258,10 +308,16 @@ describe.skipIf(!hasReference)('advice and guidance (A024, A025, A026)', () => {
       ['AttachmentUploadedFromRCS.json', '000000070003', '7'],
       ['UnavailableAttachments.json', '000000070004', '3'],
     ] as const) {
-      expect(() => mapConversation(load(`examples/stu3/retrieveAdviceAndGuidanceConversation/${file}`), { ubrn, version }, ctx)).toThrow(/a message belongs to another advice request/);
+      expect(() => mapConversation(load(`examples/stu3/retrieveAdviceAndGuidanceConversation/${file}`), { ubrn, version }, ctx)).toThrow(
+        /a message belongs to another advice request/,
+      );
     }
     // Read for the request their messages are based on, they map (unavailable files included).
-    const view = mapConversation(load('examples/stu3/retrieveAdviceAndGuidanceConversation/AttachmentUploadedFromRCS.json'), { ubrn: '000000070007', version: '7' }, ctx);
+    const view = mapConversation(
+      load('examples/stu3/retrieveAdviceAndGuidanceConversation/AttachmentUploadedFromRCS.json'),
+      { ubrn: '000000070007', version: '7' },
+      ctx,
+    );
     expect(view.messages.map((m) => m.sentBy)).toEqual(['REQUESTER', 'REFERRER_CLINICAL_INFORMATION_UPDATED']);
     expect(view.messages[1]?.author?.businessFunction).toBeNull();
   });
@@ -293,7 +349,9 @@ describe.skipIf(!hasReference)('actions, reference data and roles (A029, A004, A
       if (expected[name]) expect(actions, name).toEqual(expected[name]);
       else expect(actions.length, name).toBeGreaterThan(0);
     }
-    expect(() => mapAvailableActions(load('examples/stu3/availableActionsForUserList/WithRecordReviewOutcome.json'), '000000070099', ctx)).toThrow(ErsError);
+    expect(() =>
+      mapAvailableActions(load('examples/stu3/availableActionsForUserList/WithRecordReviewOutcome.json'), '000000070099', ctx),
+    ).toThrow(ErsError);
   });
 
   it('maps every example code system and picks A014 reasons', () => {
@@ -302,8 +360,16 @@ describe.skipIf(!hasReference)('actions, reference data and roles (A029, A004, A
       const view = mapCodeSystem(load(file), id, ctx);
       expect(view.concepts.length, file).toBeGreaterThan(0);
     }
-    const reasons = mapCodeSystem(load('examples/stu3/getCodeSystem/responses/AppointmentCancellationReasonCodeSystem.json'), 'APPOINTMENT-CANCELLATION-REASON', ctx);
-    expect(rejectionReasons(reasons, now).map((c) => c.code).sort()).toEqual([
+    const reasons = mapCodeSystem(
+      load('examples/stu3/getCodeSystem/responses/AppointmentCancellationReasonCodeSystem.json'),
+      'APPOINTMENT-CANCELLATION-REASON',
+      ctx,
+    );
+    expect(
+      rejectionReasons(reasons, now)
+        .map((c) => c.code)
+        .sort(),
+    ).toEqual([
       'FURTHER_INFORMATION_REQUIRED',
       'OTHER',
       'OUTPATIENT_APPT_NOT_REQUIRED',
@@ -314,13 +380,25 @@ describe.skipIf(!hasReference)('actions, reference data and roles (A029, A004, A
     const adultMentalIllness = specialty.concepts.find((c) => c.code === 'ADULT_MENTAL_ILLNESS');
     expect(adultMentalIllness).toMatchObject({ effectiveFrom: '2004-06-01', effectiveTo: '2008-05-09' });
     expect(conceptsInForce(specialty, now).some((c) => c.code === 'ADULT_MENTAL_ILLNESS')).toBe(false);
-    expect(() => mapCodeSystem(load('examples/stu3/getCodeSystem/responses/SpecialtyCodeSystem.json'), 'PRIORITY', ctx)).toThrow(/not the one asked for/);
+    expect(() => mapCodeSystem(load('examples/stu3/getCodeSystem/responses/SpecialtyCodeSystem.json'), 'PRIORITY', ctx)).toThrow(
+      /not the one asked for/,
+    );
   });
 
   it('maps the example business functions', () => {
     expect(mapBusinessFunctions(load('examples/r4/retrieveBusinessFunctions/responses/PractitionerRoleBundle.json'), ctx)).toEqual([
-      { id: 'PractitionerRole-R69-000000000101', userId: '000000000101', organisationOds: 'R69', businessFunctions: ['SERVICE_DEFINER', 'SERVICE_PROVIDER_CLINICIAN', 'SERVICE_PROVIDER_ADMIN'] },
-      { id: 'PractitionerRole-R68-000000000101', userId: '000000000101', organisationOds: 'R68', businessFunctions: ['REFERRING_CLINICIAN'] },
+      {
+        id: 'PractitionerRole-R69-000000000101',
+        userId: '000000000101',
+        organisationOds: 'R69',
+        businessFunctions: ['SERVICE_DEFINER', 'SERVICE_PROVIDER_CLINICIAN', 'SERVICE_PROVIDER_ADMIN'],
+      },
+      {
+        id: 'PractitionerRole-R68-000000000101',
+        userId: '000000000101',
+        organisationOds: 'R68',
+        businessFunctions: ['REFERRING_CLINICIAN'],
+      },
     ]);
   });
 });

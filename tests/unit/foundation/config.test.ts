@@ -32,7 +32,10 @@ describe('configuration', () => {
   });
 
   it('lets a developer choose an environment and base URL when unmanaged', () => {
-    const config = loadConfig({ ERS_TRIAGE_CONFIG: path.join(dir, 'none.json'), ERS_ENVIRONMENT: 'sandbox', ERS_BASE_URL: 'http://127.0.0.1:9/referrals' }, 'linux');
+    const config = loadConfig(
+      { ERS_TRIAGE_CONFIG: path.join(dir, 'none.json'), ERS_ENVIRONMENT: 'sandbox', ERS_BASE_URL: 'http://127.0.0.1:9/referrals' },
+      'linux',
+    );
     expect(config).toMatchObject({ environment: 'sandbox', signInRequired: false, ersBaseUrl: 'http://127.0.0.1:9/referrals' });
   });
 
@@ -45,16 +48,29 @@ describe('configuration', () => {
   it('gives each environment its PDS base URL, which a trust file (or, unmanaged, PDS_BASE_URL) may replace', () => {
     const none = path.join(dir, 'none.json');
     expect(loadConfig({ ERS_TRIAGE_CONFIG: none }, 'linux').pdsBaseUrl).toBeNull();
-    expect(loadConfig({ ERS_TRIAGE_CONFIG: none, ERS_ENVIRONMENT: 'sandbox' }, 'linux').pdsBaseUrl).toBe('https://sandbox.api.service.nhs.uk/personal-demographics/FHIR/R4');
-    expect(loadConfig(withFile(JSON.stringify({ environment: 'int' })), 'linux').pdsBaseUrl).toBe('https://int.api.service.nhs.uk/personal-demographics/FHIR/R4');
-    expect(loadConfig(withFile(JSON.stringify({ environment: 'production' })), 'linux').pdsBaseUrl).toBe('https://api.service.nhs.uk/personal-demographics/FHIR/R4');
+    expect(loadConfig({ ERS_TRIAGE_CONFIG: none, ERS_ENVIRONMENT: 'sandbox' }, 'linux').pdsBaseUrl).toBe(
+      'https://sandbox.api.service.nhs.uk/personal-demographics/FHIR/R4',
+    );
+    expect(loadConfig(withFile(JSON.stringify({ environment: 'int' })), 'linux').pdsBaseUrl).toBe(
+      'https://int.api.service.nhs.uk/personal-demographics/FHIR/R4',
+    );
+    expect(loadConfig(withFile(JSON.stringify({ environment: 'production' })), 'linux').pdsBaseUrl).toBe(
+      'https://api.service.nhs.uk/personal-demographics/FHIR/R4',
+    );
     const own = { environment: 'int', pdsBaseUrl: 'https://gateway.trust.example/pds/FHIR/R4' };
     expect(loadConfig({ ...withFile(JSON.stringify(own)), PDS_BASE_URL: 'http://127.0.0.1:1/x' }, 'linux').pdsBaseUrl).toBe(own.pdsBaseUrl);
-    expect(loadConfig({ ERS_TRIAGE_CONFIG: none, PDS_BASE_URL: 'http://127.0.0.1:1/pds' }, 'linux').pdsBaseUrl).toBe('http://127.0.0.1:1/pds');
+    expect(loadConfig({ ERS_TRIAGE_CONFIG: none, PDS_BASE_URL: 'http://127.0.0.1:1/pds' }, 'linux').pdsBaseUrl).toBe(
+      'http://127.0.0.1:1/pds',
+    );
   });
 
   it('explains an invalid trust file in a sentence instead of crashing', () => {
-    for (const content of ['{not json', JSON.stringify({ environment: 'prod' }), JSON.stringify({ surprise: true }), JSON.stringify({ idleLockMinutes: -3 })]) {
+    for (const content of [
+      '{not json',
+      JSON.stringify({ environment: 'prod' }),
+      JSON.stringify({ surprise: true }),
+      JSON.stringify({ idleLockMinutes: -3 }),
+    ]) {
       let caught: unknown;
       try {
         loadConfig(withFile(content), 'linux');
@@ -68,7 +84,9 @@ describe('configuration', () => {
   });
 
   it('refuses an unknown ERS_ENVIRONMENT with a clear sentence', () => {
-    expect(() => loadConfig({ ERS_TRIAGE_CONFIG: path.join(dir, 'x.json'), ERS_ENVIRONMENT: 'staging' }, 'linux')).toThrow(/not one of local, sandbox, int or production/);
+    expect(() => loadConfig({ ERS_TRIAGE_CONFIG: path.join(dir, 'x.json'), ERS_ENVIRONMENT: 'staging' }, 'linux')).toThrow(
+      /not one of local, sandbox, int or production/,
+    );
   });
 });
 
@@ -91,11 +109,23 @@ describe('configuration of a packaged build', () => {
     writeMachineFile({ environment: 'int' });
     const elsewhere = withFile(JSON.stringify({ environment: 'local', idleLockMinutes: 240 })).ERS_TRIAGE_CONFIG;
     const config = loadConfig(
-      { ProgramData: programData(), ERS_TRIAGE_CONFIG: elsewhere, ERS_ENVIRONMENT: 'local', ERS_BASE_URL: 'http://127.0.0.1:1/x', ERS_AUTH_PATTERN: 'combined' },
+      {
+        ProgramData: programData(),
+        ERS_TRIAGE_CONFIG: elsewhere,
+        ERS_ENVIRONMENT: 'local',
+        ERS_BASE_URL: 'http://127.0.0.1:1/x',
+        ERS_AUTH_PATTERN: 'combined',
+      },
       'win32',
       { packaged: true },
     );
-    expect(config).toMatchObject({ environment: 'int', managed: true, ersBaseUrl: 'https://int.api.service.nhs.uk/referrals', authPattern: 'separate', setupNeeded: null });
+    expect(config).toMatchObject({
+      environment: 'int',
+      managed: true,
+      ersBaseUrl: 'https://int.api.service.nhs.uk/referrals',
+      authPattern: 'separate',
+      setupNeeded: null,
+    });
     expect(config.configPath).toBe(path.join(programData(), 'ers-triage', 'config.json'));
   });
 
@@ -122,7 +152,9 @@ describe('configuration of a packaged build', () => {
       `The e-RS Triage configuration (${file}) sets the CIS2 issuer to http://cis2.trust.nhs.uk, which is not https; ask your IT service desk to set an https address.`,
     );
     writeMachineFile({ environment: 'int', apim: { ...apim, tokenEndpoint: 'http://apim.example.org/oauth2/token', pattern: 'combined' } });
-    expect(() => loadConfig({ ProgramData: programData() }, 'win32', { packaged: true })).toThrow(/sets the APIM token endpoint to http:\/\/apim\.example\.org, which is not https/);
+    expect(() => loadConfig({ ProgramData: programData() }, 'win32', { packaged: true })).toThrow(
+      /sets the APIM token endpoint to http:\/\/apim\.example\.org, which is not https/,
+    );
     writeMachineFile({ environment: 'sandbox', ersBaseUrl: 'http://127.0.0.1:9000/referrals' });
     expect(loadConfig({ ProgramData: programData() }, 'win32', { packaged: true }).ersBaseUrl).toBe('http://127.0.0.1:9000/referrals');
   });
@@ -135,7 +167,9 @@ describe('configuration of a packaged build', () => {
     expect(() => loadConfig({ ...unmanaged, ERS_BASE_URL: 'http://ers.example.org/referrals' }, 'linux')).toThrow(
       'The e-RS Triage configuration (ERS_BASE_URL) sets the e-RS address to http://ers.example.org, which is not https; ask your IT service desk to set an https address.',
     );
-    expect(loadConfig({ ...unmanaged, ERS_BASE_URL: 'http://localhost:9/referrals' }, 'linux').ersBaseUrl).toBe('http://localhost:9/referrals');
+    expect(loadConfig({ ...unmanaged, ERS_BASE_URL: 'http://localhost:9/referrals' }, 'linux').ersBaseUrl).toBe(
+      'http://localhost:9/referrals',
+    );
   });
 
   it('ships an example machine configuration in resources/ that the schema accepts', () => {

@@ -15,7 +15,16 @@ const labels = (p: ContextMenuParams) => contextMenuItems(p).map((item) => (item
 describe('context menu', () => {
   it('in a text field with a misspelt word: suggestions first, then cut, copy, paste, select all', () => {
     const items = contextMenuItems(params({ isEditable: true, misspelledWord: 'recieve', dictionarySuggestions: ['receive', 'relieve'] }));
-    expect(items.map((i) => (i.kind === 'separator' ? '—' : i.label))).toEqual(['receive', 'relieve', '—', 'Cut', 'Copy', 'Paste', '—', 'Select all']);
+    expect(items.map((i) => (i.kind === 'separator' ? '—' : i.label))).toEqual([
+      'receive',
+      'relieve',
+      '—',
+      'Cut',
+      'Copy',
+      'Paste',
+      '—',
+      'Select all',
+    ]);
     expect(items[0]).toEqual({ kind: 'replace', label: 'receive', replacement: 'receive' });
   });
 
@@ -27,7 +36,9 @@ describe('context menu', () => {
   });
 
   it('follows what the field allows: nothing selected, nothing to cut or copy', () => {
-    const items = contextMenuItems(params({ isEditable: true, editFlags: { canCut: false, canCopy: false, canPaste: true, canSelectAll: true } }));
+    const items = contextMenuItems(
+      params({ isEditable: true, editFlags: { canCut: false, canCopy: false, canPaste: true, canSelectAll: true } }),
+    );
     expect(items).toContainEqual({ kind: 'role', label: 'Cut', role: 'cut', enabled: false });
     expect(items).toContainEqual({ kind: 'role', label: 'Copy', role: 'copy', enabled: false });
     expect(items).toContainEqual({ kind: 'role', label: 'Paste', role: 'paste', enabled: true });

@@ -30,7 +30,9 @@ function testReferences(text: string): { file: string; title: string }[] {
 
 /** A test title as it may stand in source: quoted with ' (apostrophes escaped), " or `. */
 function titleInSource(source: string, title: string): boolean {
-  return [title, title.replace(/'/g, "\\'")].some((t) => source.includes(`'${t}'`) || source.includes(`"${t}"`) || source.includes(`\`${t}\``));
+  return [title, title.replace(/'/g, "\\'")].some(
+    (t) => source.includes(`'${t}'`) || source.includes(`"${t}"`) || source.includes(`\`${t}\``),
+  );
 }
 
 export function missingTests(text: string, root: string): string[] {
@@ -53,7 +55,9 @@ describe('the clinical safety hazard log', () => {
       expect(hazard.body, hazard.id).toMatch(/\*\*Controls\*\*/);
       const controls = hazard.body.split(/^- \*\*C\d+\*\*/m).slice(1);
       expect(controls.length, `${hazard.id} has no numbered controls`).toBeGreaterThan(0);
-      controls.forEach((control, i) => expect(testReferences(control).length, `${hazard.id} control C${i + 1} names no test`).toBeGreaterThan(0));
+      controls.forEach((control, i) =>
+        expect(testReferences(control).length, `${hazard.id} control C${i + 1} names no test`).toBeGreaterThan(0),
+      );
     }
   });
 

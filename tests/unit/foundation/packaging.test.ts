@@ -55,13 +55,19 @@ describe('packaging configuration', () => {
       onlyLoadAppFromAsar: true,
     });
     const azure = withSigning(AZURE);
-    expect(azure.win.azureSignOptions).toMatchObject({ publisherName: 'NHS Example Trust', codeSigningAccountName: 'nhs-trust-signing', certificateProfileName: 'ers-triage' });
+    expect(azure.win.azureSignOptions).toMatchObject({
+      publisherName: 'NHS Example Trust',
+      codeSigningAccountName: 'nhs-trust-signing',
+      certificateProfileName: 'ers-triage',
+    });
     await expect(validateConfiguration(azure, new DebugLogger(false))).resolves.toBeUndefined();
     const signtool = withSigning({ CSC_LINK: 'C:\\cert.pfx', CSC_KEY_PASSWORD: 'x' });
     expect(signtool.win.signtoolOptions).toMatchObject({ signingHashAlgorithms: ['sha256'] });
     await expect(validateConfiguration(signtool, new DebugLogger(false))).resolves.toBeUndefined();
     // A fuse electron-builder does not know is refused: the validation sees the fuses.
-    await expect(validateConfiguration({ ...config, electronFuses: { ...config.electronFuses, runAsNodeTypo: false } }, new DebugLogger(false))).rejects.toThrow();
+    await expect(
+      validateConfiguration({ ...config, electronFuses: { ...config.electronFuses, runAsNodeTypo: false } }, new DebugLogger(false)),
+    ).rejects.toThrow();
   });
 
   it('signs with Azure Trusted Signing, or signtool, or says in one line that it did not', () => {
@@ -98,21 +104,35 @@ describe('packaging configuration', () => {
 });
 
 describe('third-party notices', () => {
-  it('are written by `npm run build` from the shipped packages\' licence files', async () => {
+  it("are written by `npm run build` from the shipped packages' licence files", async () => {
     const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     expect(pkg.scripts.build).toContain('npm run build:notices');
     expect(pkg.scripts['build:notices']).toBe('node build/third-party-notices.mjs');
-    const { collectNotices, formatNotices } = (await import(pathToFileURL(path.join(repoRoot, 'build', 'third-party-notices.mjs')).href)) as NoticesModule;
+    const { collectNotices, formatNotices } = (await import(
+      pathToFileURL(path.join(repoRoot, 'build', 'third-party-notices.mjs')).href
+    )) as NoticesModule;
     const { packages, missing } = collectNotices(repoRoot);
     expect(missing).toEqual([]);
     const names = packages.map((p) => p.name);
     // The main process's dependencies, what they depend on, and what the renderer bundles.
-    expect(names).toEqual(expect.arrayContaining(['openid-client', 'oauth4webapi', 'jose', 'mammoth', 'jszip', 'valibot', 'vue', 'pinia', 'pdfjs-dist', 'utif']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'openid-client',
+        'oauth4webapi',
+        'jose',
+        'mammoth',
+        'jszip',
+        'valibot',
+        'vue',
+        'pinia',
+        'pdfjs-dist',
+        'utif',
+      ]),
+    );
     // Development tooling is never shipped, so never listed.
     for (const dev of ['electron', 'vitest', 'oidc-provider', 'undici', 'pdf-lib']) expect(names).not.toContain(dev);
     const text = formatNotices(packages, 'e-RS Triage');
     expect(text).toContain('Permission is hereby granted');
     expect(text).toContain('Apache License');
   });
-
 });

@@ -52,7 +52,9 @@ describe('reading reg.exe', () => {
   it('asks the system reg.exe for the one key, 64-bit view, with its subkeys', async () => {
     const run = recorded(fixture('full-policy.txt'));
     await readWindowsPolicy({ platform: 'win32', run, env: env() });
-    expect(run.calls).toEqual([{ file: path.win32.join('C:\\Windows', 'System32', 'reg.exe'), args: ['query', POLICY_KEY, '/s', '/reg:64'] }]);
+    expect(run.calls).toEqual([
+      { file: path.win32.join('C:\\Windows', 'System32', 'reg.exe'), args: ['query', POLICY_KEY, '/s', '/reg:64'] },
+    ]);
   });
 
   it('reads no policy where the key does not exist (reg.exe exits 1), and none off Windows', async () => {
@@ -67,7 +69,10 @@ describe('reading reg.exe', () => {
     expect(policy).toEqual({
       environment: 'production',
       ersBaseUrl: 'https://api.service.nhs.uk/referrals',
-      cis2: { issuer: 'https://am.nhsidentity.spineservices.nhs.uk:443/openam/oauth2/realms/root/realms/NHSIdentity/realms/Healthcare', clientId: 'trust-cis2-client' },
+      cis2: {
+        issuer: 'https://am.nhsidentity.spineservices.nhs.uk:443/openam/oauth2/realms/root/realms/NHSIdentity/realms/Healthcare',
+        clientId: 'trust-cis2-client',
+      },
       apim: {
         tokenEndpoint: 'https://api.service.nhs.uk/oauth2/token',
         clientId: 'trust-apim-application',
@@ -77,13 +82,20 @@ describe('reading reg.exe', () => {
       idleLockMinutes: 10,
       cache: { maxBytes: 1024 * 1024 * 1024, retentionDays: 3, wipeOnSignOut: true, prefetch: 'next', prefetchNext: 50 },
     });
-    expect(await readWindowsPolicy({ platform: 'win32', run: recorded(fixture('partial-policy.txt')), env: env() })).toEqual({ idleLockMinutes: 5, cache: { wipeOnSignOut: false } });
+    expect(await readWindowsPolicy({ platform: 'win32', run: recorded(fixture('partial-policy.txt')), env: env() })).toEqual({
+      idleLockMinutes: 5,
+      cache: { wipeOnSignOut: false },
+    });
   });
 
   it('refuses a value of the wrong type in a sentence naming it', async () => {
-    const error = await readWindowsPolicy({ platform: 'win32', run: recorded(fixture('wrong-type.txt')), env: env() }).catch((e: unknown) => e);
+    const error = await readWindowsPolicy({ platform: 'win32', run: recorded(fixture('wrong-type.txt')), env: env() }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(AppError);
-    expect((error as AppError).message).toMatch(/^The Group Policy setting IdleLockMinutes .* is REG_SZ, where a number \(REG_DWORD\) is expected\. Ask your IT service desk/);
+    expect((error as AppError).message).toMatch(
+      /^The Group Policy setting IdleLockMinutes .* is REG_SZ, where a number \(REG_DWORD\) is expected\. Ask your IT service desk/,
+    );
   });
 });
 
@@ -92,7 +104,12 @@ describe('policy precedence', () => {
     writeMachineFile({
       environment: 'int',
       cis2: { issuer: 'https://cis2.example.nhs.uk/realm', clientId: 'from-file' },
-      apim: { tokenEndpoint: 'https://int.api.service.nhs.uk/oauth2/token', clientId: 'file-apim', privateKeyPath: 'C:\\k.pem', keyId: 'k1' },
+      apim: {
+        tokenEndpoint: 'https://int.api.service.nhs.uk/oauth2/token',
+        clientId: 'file-apim',
+        privateKeyPath: 'C:\\k.pem',
+        keyId: 'k1',
+      },
       idleLockMinutes: 30,
       cache: { retentionDays: 7, wipeOnSignOut: true },
     });
@@ -107,8 +124,18 @@ describe('policy precedence', () => {
 
   it('a full policy sets up a machine with no file at all, and fixes its environment', async () => {
     const policy = await readWindowsPolicy({ platform: 'win32', run: recorded(fixture('full-policy.txt')), env: env() });
-    const config = loadConfig({ ...env(), ERS_ENVIRONMENT: 'sandbox', ERS_BASE_URL: 'http://127.0.0.1:1/x' }, 'win32', { packaged: true, policy });
-    expect(config).toMatchObject({ environment: 'production', managed: true, ersBaseUrl: 'https://api.service.nhs.uk/referrals', configPath: null, policy: true, setupNeeded: null });
+    const config = loadConfig({ ...env(), ERS_ENVIRONMENT: 'sandbox', ERS_BASE_URL: 'http://127.0.0.1:1/x' }, 'win32', {
+      packaged: true,
+      policy,
+    });
+    expect(config).toMatchObject({
+      environment: 'production',
+      managed: true,
+      ersBaseUrl: 'https://api.service.nhs.uk/referrals',
+      configPath: null,
+      policy: true,
+      setupNeeded: null,
+    });
     expect(config.machine.apim?.keyId).toBe('prod-2025');
   });
 

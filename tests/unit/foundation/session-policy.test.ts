@@ -37,7 +37,14 @@ const VALID: { [C in Channel]: ChannelInput<C> } = {
   'referral.rejectionReasons': {},
   'referral.accept': { ubrn: UBRN, version: '4' },
   'referral.reject': { ubrn: UBRN, version: '4', reasonCode: 'R1', comments: 'Not for this service.' },
-  'referral.recordTriageOutcome': { ubrn: UBRN, version: '4', outcome: 'ACCEPT_REFER_BOOK_LATER', comments: 'Book routine.', priority: 'URGENT', attachment: FILE },
+  'referral.recordTriageOutcome': {
+    ubrn: UBRN,
+    version: '4',
+    outcome: 'ACCEPT_REFER_BOOK_LATER',
+    comments: 'Book routine.',
+    priority: 'URGENT',
+    attachment: FILE,
+  },
   'attachment.openExternally': { source: 'referral', ubrn: UBRN, attachmentId: 'att-70000-70001' },
   'advice.open': { ubrn: UBRN },
   'advice.attachment': { ubrn: UBRN, attachmentId: 'att-70000-70001' },
@@ -71,7 +78,7 @@ function recordingHandlers(reached: string[]): Handlers {
 const NOT_SIGNED_IN: SessionPhase[] = ['signed-out', 'waiting-for-browser', 'choosing-role'];
 
 describe('session policy', () => {
-  it('is declared by every channel, and only the sign-in screen\'s channels need no session', () => {
+  it("is declared by every channel, and only the sign-in screen's channels need no session", () => {
     for (const name of channelNames) expect(['required', 'none'], name).toContain(channels[name].session);
     expect(channelNames.filter((name) => channels[name].session === 'none').sort()).toEqual([...OPEN_CHANNELS].sort());
   });
@@ -86,7 +93,10 @@ describe('session policy', () => {
       const target = dispatchTarget(recordingHandlers(reached), phase);
       for (const name of channelNames.filter((c) => channels[c].session === 'required')) {
         const result = await dispatch(target, name, VALID[name]);
-        expect(result, `${name} while ${phase}`).toEqual({ ok: false, error: { code: 'NOT_SIGNED_IN', message: 'Sign in and choose your role to see worklists.' } });
+        expect(result, `${name} while ${phase}`).toEqual({
+          ok: false,
+          error: { code: 'NOT_SIGNED_IN', message: 'Sign in and choose your role to see worklists.' },
+        });
       }
       expect(reached).toEqual([]);
     }
@@ -102,12 +112,13 @@ describe('session policy', () => {
     expect(reached).toEqual([]);
   });
 
-  it('runs the sign-in screen\'s channels in every phase, and every channel once signed in', async () => {
+  it("runs the sign-in screen's channels in every phase, and every channel once signed in", async () => {
     for (const phase of [...NOT_SIGNED_IN, 'locked', 'signed-in'] as SessionPhase[]) {
       const reached: string[] = [];
       const target = dispatchTarget(recordingHandlers(reached), phase);
       const admitted = phase === 'signed-in' ? channelNames : OPEN_CHANNELS;
-      for (const name of admitted) expect(await dispatch(target, name, VALID[name]), `${name} while ${phase}`).toEqual({ ok: true, value: 'ran' });
+      for (const name of admitted)
+        expect(await dispatch(target, name, VALID[name]), `${name} while ${phase}`).toEqual({ ok: true, value: 'ran' });
       expect(reached).toEqual([...admitted]);
     }
   });

@@ -13,7 +13,12 @@ interface Decision {
   opener?: { command: string; args: string[] } | null;
 }
 const { decideStart, electronBinary } = (await import(pathToFileURL(path.join(repoRoot, 'build', 'start.mjs')).href)) as {
-  decideStart(facts: { electron: string | null; platform: NodeJS.Platform; env: NodeJS.ProcessEnv; hasCommand: (name: string) => boolean }): Decision;
+  decideStart(facts: {
+    electron: string | null;
+    platform: NodeJS.Platform;
+    env: NodeJS.ProcessEnv;
+    hasCommand: (name: string) => boolean;
+  }): Decision;
   electronBinary(root: string, env?: NodeJS.ProcessEnv): string | null;
 };
 
@@ -38,7 +43,10 @@ describe('npm start', () => {
   });
 
   it('runs Electron where it is installed and there is a display', () => {
-    expect(decideStart({ electron: '/e', platform: 'linux', env: { DISPLAY: ':0' }, hasCommand: always })).toEqual({ mode: 'electron', electron: '/e' });
+    expect(decideStart({ electron: '/e', platform: 'linux', env: { DISPLAY: ':0' }, hasCommand: always })).toEqual({
+      mode: 'electron',
+      electron: '/e',
+    });
     expect(decideStart({ electron: 'C:\\e.exe', platform: 'win32', env: {}, hasCommand: never }).mode).toBe('electron');
     expect(decideStart({ electron: '/e', platform: 'darwin', env: {}, hasCommand: never }).mode).toBe('electron');
   });
@@ -48,7 +56,10 @@ describe('npm start', () => {
     expect(linux).toMatchObject({ mode: 'browser', opener: { command: 'xdg-open', args: [] } });
     expect(linux.line).toMatch(/^The Electron runtime is not installed here .*opens in your browser instead/);
     expect(linux.line).not.toContain('\n');
-    expect(decideStart({ electron: null, platform: 'win32', env: {}, hasCommand: never }).opener).toEqual({ command: 'cmd', args: ['/c', 'start', '""'] });
+    expect(decideStart({ electron: null, platform: 'win32', env: {}, hasCommand: never }).opener).toEqual({
+      command: 'cmd',
+      args: ['/c', 'start', '""'],
+    });
     expect(decideStart({ electron: null, platform: 'darwin', env: {}, hasCommand: never }).opener).toEqual({ command: 'open', args: [] });
   });
 

@@ -68,8 +68,10 @@ function acrossVolumes(stopAfter = Infinity) {
 }
 
 describe('where per-user data lives', () => {
-  it('is LocalAppData on Windows, and Electron\'s own folder elsewhere', () => {
-    expect(localUserDataDir('win32', { LOCALAPPDATA: 'C:\\Users\\a\\AppData\\Local' }, 'C:\\Users\\a', 'e-RS Triage')).toBe('C:\\Users\\a\\AppData\\Local\\e-RS Triage');
+  it("is LocalAppData on Windows, and Electron's own folder elsewhere", () => {
+    expect(localUserDataDir('win32', { LOCALAPPDATA: 'C:\\Users\\a\\AppData\\Local' }, 'C:\\Users\\a', 'e-RS Triage')).toBe(
+      'C:\\Users\\a\\AppData\\Local\\e-RS Triage',
+    );
     expect(localUserDataDir('win32', {}, 'C:\\Users\\a', 'e-RS Triage')).toBe('C:\\Users\\a\\AppData\\Local\\e-RS Triage');
     expect(localUserDataDir('linux', { LOCALAPPDATA: 'x' }, '/home/a', 'e-RS Triage')).toBeNull();
   });
@@ -127,7 +129,7 @@ describe('moving it out of the roaming profile', () => {
     expectAllMoved(files);
   });
 
-  it('ignores Chromium\'s single-instance lock files in either folder', async () => {
+  it("ignores Chromium's single-instance lock files in either folder", async () => {
     const files = seed(from);
     writeFileSync(path.join(from, 'lockfile'), '');
     mkdirSync(to, { recursive: true });

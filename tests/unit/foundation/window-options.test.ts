@@ -44,10 +44,12 @@ describe('window options', () => {
 });
 
 describe('content security policy', () => {
-  const directives = new Map(CONTENT_SECURITY_POLICY.split(';').map((d) => {
-    const [name, ...values] = d.trim().split(/\s+/);
-    return [name ?? '', values];
-  }));
+  const directives = new Map(
+    CONTENT_SECURITY_POLICY.split(';').map((d) => {
+      const [name, ...values] = d.trim().split(/\s+/);
+      return [name ?? '', values];
+    }),
+  );
 
   it('allows nothing remote, no eval and no inline script', () => {
     expect(directives.get('default-src')).toEqual(["'none'"]);

@@ -19,7 +19,8 @@ describe('GitHub Actions workflows', () => {
     expect(electron).toContain('xvfb-run');
     expect(electron).toContain('npm run test:electron');
     const msi = readFileSync(path.join(workflowsDir, 'windows-msi.yml'), 'utf8');
-    for (const step of ["'/i'", "'/x'", "'/qn'", 'electron-fuses read', 'Start-Process -FilePath $env:ERS_EXE']) expect(msi).toContain(step);
+    for (const step of ["'/i'", "'/x'", "'/qn'", 'electron-fuses read', 'Start-Process -FilePath $env:ERS_EXE'])
+      expect(msi).toContain(step);
   });
 
   for (const file of workflows) {
@@ -30,7 +31,8 @@ describe('GitHub Actions workflows', () => {
   }
 
   it('actionlint finds a broken workflow (the check can fail)', async () => {
-    const broken = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ matrix.nope }}\n      - uses: actions/checkout@v4\n        with:\n          fetch-depth: one\n    timeout-minutes: soon\n';
+    const broken =
+      'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ matrix.nope }}\n      - uses: actions/checkout@v4\n        with:\n          fetch-depth: one\n    timeout-minutes: soon\n';
     expect((await runLint(broken, 'broken.yml')).length).toBeGreaterThan(0);
   });
 });

@@ -9,14 +9,21 @@ import { Raster } from '../../../local-env/src/documents/raster';
 import { renderDocument } from '../../../local-env/src/documents/render';
 import { encodeTiff, type TiffPage } from '../../../local-env/src/documents/tiff';
 
-const CONTEXT = { ubrn: '000000070000', nhsNumber: '9990001234', patientName: 'Margaret Hartley', specialty: 'Dermatology', referrer: 'Dr Sunita Fletcher' };
+const CONTEXT = {
+  ubrn: '000000070000',
+  nhsNumber: '9990001234',
+  patientName: 'Margaret Hartley',
+  specialty: 'Dermatology',
+  referrer: 'Dr Sunita Fletcher',
+};
 
 /** A picture with gradients, noise and hard edges: enough variety to exercise every encoder path. */
 function testRaster(width: number, height: number, channels: 1 | 3, seed: number): Raster {
   const rng = createRng(seed);
   const raster = new Raster(width, height, channels);
   for (let i = 0; i < raster.data.length; i++) raster.data[i] = (i * 7 + (i % width) * 3) & 0xff;
-  for (let i = 0; i < 400; i++) raster.set(rng.int(0, width - 1), rng.int(0, height - 1), [rng.int(0, 255), rng.int(0, 255), rng.int(0, 255)]);
+  for (let i = 0; i < 400; i++)
+    raster.set(rng.int(0, width - 1), rng.int(0, height - 1), [rng.int(0, 255), rng.int(0, 255), rng.int(0, 255)]);
   raster.text('Synthetic 123', 4, 4, 2, channels === 1 ? [0] : [200, 20, 20]);
   return raster;
 }
@@ -46,7 +53,13 @@ function readPngChunks(bytes: Uint8Array): PngChunk[] {
   return chunks;
 }
 
-function decodePng(bytes: Uint8Array): { width: number; height: number; channels: number; pixels: Uint8Array; text: Record<string, string> } {
+function decodePng(bytes: Uint8Array): {
+  width: number;
+  height: number;
+  channels: number;
+  pixels: Uint8Array;
+  text: Record<string, string>;
+} {
   const chunks = readPngChunks(bytes);
   expect(chunks[0]?.type).toBe('IHDR');
   expect(chunks.at(-1)?.type).toBe('IEND');
@@ -185,7 +198,8 @@ describe('PNG', () => {
       expect(decoded.text.Title).toBe('Results trend');
       // A drawn chart: more than a handful of colours, not a blank page.
       const colours = new Set<number>();
-      for (let i = 0; i < decoded.pixels.length; i += 3) colours.add(((decoded.pixels[i] ?? 0) << 16) | ((decoded.pixels[i + 1] ?? 0) << 8) | (decoded.pixels[i + 2] ?? 0));
+      for (let i = 0; i < decoded.pixels.length; i += 3)
+        colours.add(((decoded.pixels[i] ?? 0) << 16) | ((decoded.pixels[i + 1] ?? 0) << 8) | (decoded.pixels[i + 2] ?? 0));
       expect(colours.size).toBeGreaterThan(4);
     }
   });
@@ -251,8 +265,20 @@ describe('TIFF', () => {
 
   it('writes pages that utif decodes back to the same pixels, for every format and compression', () => {
     const grey = testRaster(97, 61, 1, 3);
-    const formats: [TiffPage['format'], TiffPage['compression']][] = [['grey', 'none'], ['grey', 'packbits'], ['bilevel', 'none'], ['bilevel', 'packbits']];
-    const pages: TiffPage[] = formats.map(([format, compression]) => ({ width: 97, height: 61, grey: grey.data, format, compression, dpi: 200 }));
+    const formats: [TiffPage['format'], TiffPage['compression']][] = [
+      ['grey', 'none'],
+      ['grey', 'packbits'],
+      ['bilevel', 'none'],
+      ['bilevel', 'packbits'],
+    ];
+    const pages: TiffPage[] = formats.map(([format, compression]) => ({
+      width: 97,
+      height: 61,
+      grey: grey.data,
+      format,
+      compression,
+      dpi: 200,
+    }));
     const decoded = decodeAll(encodeTiff(pages, { documentName: 'n', description: 'd', software: 's', dateTime: '2025:01:01 09:00:00' }));
     expect(decoded).toHaveLength(4);
     decoded.forEach(({ ifd, rgba }, index) => {

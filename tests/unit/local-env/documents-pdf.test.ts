@@ -67,7 +67,13 @@ function expectInsidePage(pdf: ReadPdf): void {
   }
 }
 
-const letter = (seed: number, extra: Partial<DocumentSpec> = {}): DocumentSpec => ({ kind: 'pdf-letter', seed, title: 'GP referral letter', context: CONTEXT, ...extra });
+const letter = (seed: number, extra: Partial<DocumentSpec> = {}): DocumentSpec => ({
+  kind: 'pdf-letter',
+  seed,
+  title: 'GP referral letter',
+  context: CONTEXT,
+  ...extra,
+});
 
 describe('PDF referral letter', () => {
   it('has two pages by default, with the referral facts, the clinical story and the signature', async () => {
@@ -98,7 +104,9 @@ describe('PDF referral letter', () => {
   it('keeps very long titles, names and organisations inside the page', async () => {
     const long = { ...CONTEXT, patientName: 'Margaret '.repeat(12) + 'Hartley', organisation: 'The Very Long Named Surgery '.repeat(6) };
     for (const kind of ['pdf-letter', 'pdf-clinical-info', 'pdf-advice-overview'] as const) {
-      const pdf = await readPdf(await renderDocument({ kind, seed: 8, title: 'A title that goes on '.repeat(15), context: long, pages: 2 }));
+      const pdf = await readPdf(
+        await renderDocument({ kind, seed: 8, title: 'A title that goes on '.repeat(15), context: long, pages: 2 }),
+      );
       expect(pdf.numPages).toBe(2);
       expectInsidePage(pdf);
     }
@@ -106,7 +114,8 @@ describe('PDF referral letter', () => {
 
   it('writes different letters for different seeds', async () => {
     const texts = new Set<string>();
-    for (let seed = 10; seed < 16; seed++) texts.add((await readPdf(await renderDocument({ kind: 'pdf-letter', seed, title: 'Letter' }), [1])).pages[0]?.text ?? '');
+    for (let seed = 10; seed < 16; seed++)
+      texts.add((await readPdf(await renderDocument({ kind: 'pdf-letter', seed, title: 'Letter' }), [1])).pages[0]?.text ?? '');
     expect(texts.size).toBe(6);
   });
 

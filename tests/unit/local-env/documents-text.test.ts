@@ -12,9 +12,17 @@ const CONTEXT = {
   referrer: 'Dr Sunita Fletcher',
   organisation: 'Meadow Lane Surgery (synthetic)',
 };
-const FORMATTED = ['Margaret Hartley', '999 000 1234', '0000 0007 0000', 'Rheumatology', 'Dr Sunita Fletcher', 'Meadow Lane Surgery (synthetic)'];
+const FORMATTED = [
+  'Margaret Hartley',
+  '999 000 1234',
+  '0000 0007 0000',
+  'Rheumatology',
+  'Dr Sunita Fletcher',
+  'Meadow Lane Surgery (synthetic)',
+];
 
-const render = (kind: DocumentKind, seed = 21, context: Record<string, string> = CONTEXT) => renderDocument({ kind, seed, title: 'Referral to rheumatology', context });
+const render = (kind: DocumentKind, seed = 21, context: Record<string, string> = CONTEXT) =>
+  renderDocument({ kind, seed, title: 'Referral to rheumatology', context });
 
 /**
  * A small RTF reader for the test: drops destination groups (font and colour tables, info,
@@ -110,7 +118,15 @@ function expectWellFormedXml(xml: string): string[] {
 describe('DOCX', () => {
   it('is a Word package with the parts Word needs', async () => {
     const files = unzipSync(await render('docx'));
-    for (const part of ['[Content_Types].xml', '_rels/.rels', 'word/document.xml', 'word/_rels/document.xml.rels', 'word/styles.xml', 'word/numbering.xml', 'docProps/core.xml']) {
+    for (const part of [
+      '[Content_Types].xml',
+      '_rels/.rels',
+      'word/document.xml',
+      'word/_rels/document.xml.rels',
+      'word/styles.xml',
+      'word/numbering.xml',
+      'docProps/core.xml',
+    ]) {
       expect(Object.keys(files)).toContain(part);
     }
     for (const data of Object.values(files)) expectWellFormedXml(strFromU8(data));
@@ -129,7 +145,9 @@ describe('DOCX', () => {
   });
 
   it('keeps markup characters in the text as text', async () => {
-    const { value } = await mammoth.extractRawText({ buffer: Buffer.from(await render('docx', 5, { ...CONTEXT, organisation: 'A & B <Practice>' })) });
+    const { value } = await mammoth.extractRawText({
+      buffer: Buffer.from(await render('docx', 5, { ...CONTEXT, organisation: 'A & B <Practice>' })),
+    });
     expect(value).toContain('A & B <Practice>');
   });
 });

@@ -135,7 +135,10 @@ describe('synthetic facts', () => {
   });
 
   it('uses the context it is given and invents the rest from the seed', () => {
-    const given = resolveContext({ kind: 'txt', seed: 3, title: 't', context: { patientName: 'SMITH, Jane', specialty: 'Gynaecology' } }, createRng(3));
+    const given = resolveContext(
+      { kind: 'txt', seed: 3, title: 't', context: { patientName: 'SMITH, Jane', specialty: 'Gynaecology' } },
+      createRng(3),
+    );
     expect(given.patientName).toBe('SMITH, Jane');
     expect(given.patientGiven).toBe('Jane');
     expect(given.patientFamily).toBe('Smith');

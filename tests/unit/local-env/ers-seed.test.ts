@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { EXAMPLE_ADVICE_UBRNS, EXAMPLE_BINARY_ID, EXAMPLE_REFERRAL_UBRNS, EXAMPLE_UPLOADS } from '../../../local-env/src/seed/example-items';
+import {
+  EXAMPLE_ADVICE_UBRNS,
+  EXAMPLE_BINARY_ID,
+  EXAMPLE_REFERRAL_UBRNS,
+  EXAMPLE_UPLOADS,
+} from '../../../local-env/src/seed/example-items';
 import { generateSeed } from '../../../local-env/src/seed/generate';
 import { isTestRangeNhsNumber, isValidNhsNumber, isValidUbrn, nhsNumberCheckDigit } from '../../../local-env/src/seed/identifiers';
 import { isoInstant } from '../../../local-env/src/seed/instant';
@@ -17,7 +22,9 @@ describe('synthetic identifiers', () => {
     expect(isValidNhsNumber('943476591')).toBe(false);
     expect(isValidNhsNumber('94347659x9')).toBe(false);
     // Nine digits whose weighted sum leaves a check digit of 10 have no valid NHS number.
-    const noCheck = Array.from({ length: 1000 }, (_, i) => `999000${String(i).padStart(3, '0')}`).find((nine) => nhsNumberCheckDigit(nine) === null);
+    const noCheck = Array.from({ length: 1000 }, (_, i) => `999000${String(i).padStart(3, '0')}`).find(
+      (nine) => nhsNumberCheckDigit(nine) === null,
+    );
     expect(noCheck).toBeDefined();
   });
 
@@ -29,7 +36,8 @@ describe('synthetic identifiers', () => {
   });
 
   it('formats instants exactly as toISOString does', () => {
-    for (const ms of [0, 1_700_000_000_123, 1_700_000_000_005, 1_719_792_000_050, 951_782_400_000]) expect(isoInstant(ms)).toBe(new Date(ms).toISOString());
+    for (const ms of [0, 1_700_000_000_123, 1_700_000_000_005, 1_719_792_000_050, 951_782_400_000])
+      expect(isoInstant(ms)).toBe(new Date(ms).toISOString());
   });
 });
 
@@ -62,12 +70,26 @@ describe('seed generator', () => {
     expect(clinicians).toContain(SECOND_CONSULTANT_UID);
     expect(clinicians).toContain('unassigned');
     expect(clinicians.size).toBeGreaterThanOrEqual(5);
-    const consultantTrusts = new Set(seed.referrals.filter((r) => r.allocatedClinician === CONSULTANT_UID).map((r) => r.commissioningRuleOrg));
+    const consultantTrusts = new Set(
+      seed.referrals.filter((r) => r.allocatedClinician === CONSULTANT_UID).map((r) => r.commissioningRuleOrg),
+    );
     expect([...consultantTrusts].sort()).toEqual(['R68', 'R69']);
     expect(new Set(seed.referrals.map((r) => r.priority))).toEqual(new Set(['ROUTINE', 'URGENT', 'TWO_WEEK_WAIT']));
-    expect(new Set(seed.referrals.flatMap((r) => (r.appointment ? [r.appointment.kind] : [])))).toEqual(new Set(['DBS', 'IBS', 'TRIAGE', 'DEFERRED']));
+    expect(new Set(seed.referrals.flatMap((r) => (r.appointment ? [r.appointment.kind] : [])))).toEqual(
+      new Set(['DBS', 'IBS', 'TRIAGE', 'DEFERRED']),
+    );
     const states = new Set(seed.referrals.map((r) => r.status.code));
-    for (const state of ['BOOKED', 'AWAITING_TRIAGE', 'DEFERRED_TO_PROVIDER', 'REJECTED', 'TRIAGE_RESPONSE', 'TRIAGED_PROVIDER_TO_ACTION', 'NOT_BOOKED', 'CANCELLED_REFERRAL', 'DID_NOT_ATTEND']) {
+    for (const state of [
+      'BOOKED',
+      'AWAITING_TRIAGE',
+      'DEFERRED_TO_PROVIDER',
+      'REJECTED',
+      'TRIAGE_RESPONSE',
+      'TRIAGED_PROVIDER_TO_ACTION',
+      'NOT_BOOKED',
+      'CANCELLED_REFERRAL',
+      'DID_NOT_ATTEND',
+    ]) {
       expect(states, state).toContain(state);
     }
     expect(seed.referrals.some((r) => r.review?.outcome === 'ACCEPTED')).toBe(true);
@@ -110,7 +132,8 @@ describe('seed generator', () => {
     for (const ubrn of EXAMPLE_ADVICE_UBRNS) expect(advice.has(ubrn), ubrn).toBe(true);
     expect(seed.binaries.find((b) => b.id === EXAMPLE_BINARY_ID)?.contentType).toBe('application/pdf');
     for (const upload of EXAMPLE_UPLOADS) expect(seed.binaries.find((b) => b.id === upload.id)?.referralId).toBe('000000070000');
-    for (const r of seed.referrals) for (const id of [r.serviceId, ...r.shortlist]) if (id !== null) expect(findService(id), id).toBeDefined();
+    for (const r of seed.referrals)
+      for (const id of [r.serviceId, ...r.shortlist]) if (id !== null) expect(findService(id), id).toBeDefined();
   });
 
   it('gives A&G requests multi-message conversations whose last turn matches their status', () => {

@@ -8,12 +8,18 @@ describe('the browser host reads its proxy from the environment, as curl does', 
   });
 
   it('takes HTTPS_PROXY for https, HTTP_PROXY for http, and HTTP_PROXY for both when alone', () => {
-    expect(proxySettingsFrom({ HTTPS_PROXY: 'http://p:8080', HTTP_PROXY: 'http://q:3128' })).toEqual({ httpsProxy: 'http://p:8080', httpProxy: 'http://q:3128' });
+    expect(proxySettingsFrom({ HTTPS_PROXY: 'http://p:8080', HTTP_PROXY: 'http://q:3128' })).toEqual({
+      httpsProxy: 'http://p:8080',
+      httpProxy: 'http://q:3128',
+    });
     expect(proxySettingsFrom({ HTTP_PROXY: 'http://q:3128' })).toEqual({ httpsProxy: 'http://q:3128', httpProxy: 'http://q:3128' });
   });
 
   it('reads the lower-case names too, and keeps an explicit empty NO_PROXY', () => {
-    expect(proxySettingsFrom({ https_proxy: 'http://p:8080', no_proxy: '.nhs.uk' })).toEqual({ httpsProxy: 'http://p:8080', noProxy: '.nhs.uk' });
+    expect(proxySettingsFrom({ https_proxy: 'http://p:8080', no_proxy: '.nhs.uk' })).toEqual({
+      httpsProxy: 'http://p:8080',
+      noProxy: '.nhs.uk',
+    });
     expect(proxySettingsFrom({ HTTPS_PROXY: 'http://p:8080', NO_PROXY: '' })).toEqual({ httpsProxy: 'http://p:8080', noProxy: '' });
   });
 });

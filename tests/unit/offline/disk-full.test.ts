@@ -23,7 +23,19 @@ function setup(): { root: string; disk: ReturnType<typeof fillingDisk>; options:
   const { root, cleanup } = makeTempRoot('diskfull');
   cleanups.push(cleanup);
   const disk = fillingDisk();
-  return { root, disk, options: (extra = {}) => ({ root, userId: 'u1', environment: 'local', keyProvider: new TestKeyProvider(), fs: disk.fs, indexWriteIntervalMs: 0, ...extra }) };
+  return {
+    root,
+    disk,
+    options: (extra = {}) => ({
+      root,
+      userId: 'u1',
+      environment: 'local',
+      keyProvider: new TestKeyProvider(),
+      fs: disk.fs,
+      indexWriteIntervalMs: 0,
+      ...extra,
+    }),
+  };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<AppError> {
@@ -49,7 +61,9 @@ describe('disk full while writing', () => {
     const error = await rejection(store.put('new', Buffer.alloc(64 * 1024, 3)));
     expect(disk.failures()).toBe(1);
     expect(error.code).toBe('OFFLINE_DISK_FULL');
-    expect(error.message).toBe('The disk on this computer is full, so this could not be saved for offline use; free some disk space and try again.');
+    expect(error.message).toBe(
+      'The disk on this computer is full, so this could not be saved for offline use; free some disk space and try again.',
+    );
     expect(tempFiles(root)).toEqual([]);
     expect(objectFiles(dir)).toHaveLength(1);
     expect(readFileSync(path.join(dir, 'index.bin')).equals(indexBefore)).toBe(true);
@@ -92,7 +106,9 @@ describe('disk full while writing', () => {
     const outbox = await openOutbox(options());
     const first = await outbox.enqueue({ operation: 'referral.reject', input: { ubrn: '000000000001' }, referralVersion: '2' });
     disk.failAllWrites();
-    expect((await rejection(outbox.enqueue({ operation: 'referral.reject', input: { ubrn: '000000000002' }, referralVersion: '4' }))).code).toBe('OFFLINE_DISK_FULL');
+    expect(
+      (await rejection(outbox.enqueue({ operation: 'referral.reject', input: { ubrn: '000000000002' }, referralVersion: '4' }))).code,
+    ).toBe('OFFLINE_DISK_FULL');
     expect((await outbox.list()).map((item) => item.id)).toEqual([first.id]);
     expect(tempFiles(root)).toEqual([]);
 

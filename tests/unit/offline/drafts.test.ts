@@ -18,7 +18,11 @@ function setup(): { root: string; clock: ReturnType<typeof manualClock>; options
   const { root, cleanup } = makeTempRoot('drafts');
   cleanups.push(cleanup);
   const clock = manualClock();
-  return { root, clock, options: () => ({ root, userId: 'consultant-7', environment: 'local', keyProvider: new TestKeyProvider(), now: clock.now }) };
+  return {
+    root,
+    clock,
+    options: () => ({ root, userId: 'consultant-7', environment: 'local', keyProvider: new TestKeyProvider(), now: clock.now }),
+  };
 }
 
 describe('drafts', () => {

@@ -2,12 +2,7 @@ import { copyFileSync, existsSync, readFileSync, truncateSync, unlinkSync, write
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../electron/app-error';
-import {
-  openEncryptedStore,
-  storeDirectory,
-  wipeUserOfflineData,
-  type StoreOptions,
-} from '../../../electron/offline/encrypted-store';
+import { openEncryptedStore, storeDirectory, wipeUserOfflineData, type StoreOptions } from '../../../electron/offline/encrypted-store';
 import { TestKeyProvider, type KeyProvider } from '../../../electron/offline/key-provider';
 import { nodeStoreFs, type StoreFs } from '../../../electron/offline/store-fs';
 import { diskContains, makeTempRoot, manualClock, objectFiles, tempFiles, walkFiles } from './store-test-kit';
@@ -124,7 +119,8 @@ describe('nothing readable on disk', () => {
     expect(diskContains(root, UBRN)).toBe(false);
     expect(diskContains(root, USER)).toBe(false);
     expect(diskContains(root, 'letter.pdf')).toBe(false);
-    for (const file of files) expect(path.relative(root, file)).toMatch(/^[0-9a-f]{32}[/\\]cache[/\\](key\.json|index\.bin|objects[/\\][0-9a-f]{32}\.obj)$/);
+    for (const file of files)
+      expect(path.relative(root, file)).toMatch(/^[0-9a-f]{32}[/\\]cache[/\\](key\.json|index\.bin|objects[/\\][0-9a-f]{32}\.obj)$/);
   });
 
   it('gives each user and environment its own directory and key: one cannot list or read another', async () => {
@@ -138,7 +134,9 @@ describe('nothing readable on disk', () => {
     const dirs = new Set(['alice-1', 'bob-2'].map((userId) => storeDirectory({ root, userId, environment: 'local' })));
     dirs.add(storeDirectory({ root, userId: 'alice-1', environment: 'sandbox' }));
     expect(dirs.size).toBe(3);
-    const keyFiles = [...dirs].map((dir) => JSON.parse(readFileSync(path.join(dir, 'key.json'), 'utf8')) as { wrappedKey: string; storeId: string });
+    const keyFiles = [...dirs].map(
+      (dir) => JSON.parse(readFileSync(path.join(dir, 'key.json'), 'utf8')) as { wrappedKey: string; storeId: string },
+    );
     expect(new Set(keyFiles.map((file) => file.wrappedKey)).size).toBe(3);
     expect(new Set(keyFiles.map((file) => file.storeId)).size).toBe(3);
   });
@@ -184,7 +182,7 @@ describe('tampered, truncated, swapped and foreign files are discarded, never re
     expect(await reopened.list()).toEqual([]);
   });
 
-  it('a file copied over another key\'s file (a swap) fails, and the original still reads', async () => {
+  it("a file copied over another key's file (a swap) fails, and the original still reads", async () => {
     const root = tempRoot();
     const store = await openEncryptedStore(options(root));
     const fileA = await fileWrittenFor(root, () => store.put(`referral/${UBRN}`, Buffer.from('decision for A')));
@@ -195,7 +193,7 @@ describe('tampered, truncated, swapped and foreign files are discarded, never re
     expect(Buffer.from((await store.get(`referral/${UBRN}`))?.bytes ?? []).toString()).toBe('decision for A');
   });
 
-  it('a file from another user\'s store, under the name this store uses, fails', async () => {
+  it("a file from another user's store, under the name this store uses, fails", async () => {
     const root = tempRoot();
     const mine = await openEncryptedStore(options(root));
     const theirs = await openEncryptedStore(options(root, { userId: 'someone-else' }));
@@ -243,9 +241,12 @@ describe('the data key is wrapped through the key provider', () => {
     expect(provider.rawKeys).toHaveLength(1);
     const raw = Buffer.from(provider.rawKeys[0] as Uint8Array);
     expect(raw.length).toBe(32);
-    const keyFile = JSON.parse(readFileSync(path.join(storeDirectory({ root, userId: USER, environment: 'local' }), 'key.json'), 'utf8')) as { wrappedKey: string };
+    const keyFile = JSON.parse(
+      readFileSync(path.join(storeDirectory({ root, userId: USER, environment: 'local' }), 'key.json'), 'utf8'),
+    ) as { wrappedKey: string };
     expect(Buffer.from(keyFile.wrappedKey, 'base64').equals(Buffer.from(provider.wrapped[0] as Uint8Array))).toBe(true);
-    for (const form of [raw, Buffer.from(raw.toString('hex')), Buffer.from(raw.toString('base64'))]) expect(diskContains(root, form)).toBe(false);
+    for (const form of [raw, Buffer.from(raw.toString('hex')), Buffer.from(raw.toString('base64'))])
+      expect(diskContains(root, form)).toBe(false);
     // Reopening unwraps the same key rather than making a new one.
     const reopened = await openEncryptedStore(options(root, { keyProvider: provider }));
     expect(provider.rawKeys).toHaveLength(1);
@@ -257,7 +258,10 @@ describe('the data key is wrapped through the key provider', () => {
     const store = await openEncryptedStore(options(root));
     await store.put('k', Buffer.from(MARKER));
     const before = walkFiles(root).map((file) => [file, readFileSync(file).toString('base64')]);
-    await expectAppError(openEncryptedStore(options(root, { keyProvider: new TestKeyProvider({ label: 'another-account' }) })), 'OFFLINE_KEY_REJECTED');
+    await expectAppError(
+      openEncryptedStore(options(root, { keyProvider: new TestKeyProvider({ label: 'another-account' }) })),
+      'OFFLINE_KEY_REJECTED',
+    );
     expect(walkFiles(root).map((file) => [file, readFileSync(file).toString('base64')])).toEqual(before);
     const again = await openEncryptedStore(options(root));
     expect(Buffer.from((await again.get('k'))?.bytes ?? []).toString()).toBe(MARKER);
@@ -265,7 +269,10 @@ describe('the data key is wrapped through the key provider', () => {
 
   it('refuses to open when the operating system cannot protect the key', async () => {
     const root = tempRoot();
-    await expectAppError(openEncryptedStore(options(root, { keyProvider: new TestKeyProvider({ available: false }) })), 'OFFLINE_KEY_UNAVAILABLE');
+    await expectAppError(
+      openEncryptedStore(options(root, { keyProvider: new TestKeyProvider({ available: false }) })),
+      'OFFLINE_KEY_UNAVAILABLE',
+    );
     expect(walkFiles(root).filter((file) => file.endsWith('key.json'))).toEqual([]);
   });
 
@@ -425,7 +432,7 @@ describe('wipe', () => {
     await expectAppError(store.put('k', Buffer.from('v')), 'OFFLINE_STORE_CLOSED');
   });
 
-  it('wipes all of a user\'s stores in an environment without needing the key, and no one else\'s', async () => {
+  it("wipes all of a user's stores in an environment without needing the key, and no one else's", async () => {
     const root = tempRoot();
     const cache = await openEncryptedStore(options(root));
     const drafts = await openEncryptedStore(options(root, { name: 'drafts' }));

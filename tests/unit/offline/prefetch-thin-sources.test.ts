@@ -5,7 +5,13 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EncryptedStore } from '../../../electron/offline/encrypted-store';
-import { createPrefetcher, type PrefetchDetails, type Prefetcher, type PrefetchProgress, type PrefetchSources } from '../../../electron/offline/prefetch';
+import {
+  createPrefetcher,
+  type PrefetchDetails,
+  type Prefetcher,
+  type PrefetchProgress,
+  type PrefetchSources,
+} from '../../../electron/offline/prefetch';
 import { abortableSleep } from '../../../electron/offline/prefetch/abortable-sleep';
 import { cacheKeys } from '../../../electron/offline/prefetch/cache-keys';
 import { bytesFor, makeTempRoot, openStore, ubrnOf } from './store-test-kit';
@@ -46,19 +52,38 @@ function thinSources(items: number, filesEach: number, latencyMs: number) {
   const details = (ubrn: string): PrefetchDetails => ({
     ubrn,
     version: '3',
-    attachments: Array.from({ length: filesEach }, (_, j) => ({ id: `f-${ubrn}-${j}`, title: `f${j}.pdf`, contentType: 'application/pdf', size: 100, available: true })),
+    attachments: Array.from({ length: filesEach }, (_, j) => ({
+      id: `f-${ubrn}-${j}`,
+      title: `f${j}.pdf`,
+      contentType: 'application/pdf',
+      size: 100,
+      available: true,
+    })),
   });
   const sources: PrefetchSources = {
-    listWorklists: (signal) => call('list', signal, () => [{ kind: 'referrals', rows: Array.from({ length: items }, (_, i) => ({ ubrn: ubrnOf(i), version: '3' })) }]),
+    listWorklists: (signal) =>
+      call('list', signal, () => [
+        { kind: 'referrals', rows: Array.from({ length: items }, (_, i) => ({ ubrn: ubrnOf(i), version: '3' })) },
+      ]),
     fetchReferral: ({ ubrn }, signal) => call(`details:${ubrn}`, signal, () => details(ubrn)),
-    fetchClinicalInformation: ({ ubrn }, signal) => call(`summary:${ubrn}`, signal, () => ({ bytes: bytesFor(ubrn, 50), contentType: 'application/pdf', fileName: null })),
+    fetchClinicalInformation: ({ ubrn }, signal) =>
+      call(`summary:${ubrn}`, signal, () => ({ bytes: bytesFor(ubrn, 50), contentType: 'application/pdf', fileName: null })),
     fetchAttachment: ({ attachmentId }, signal) =>
-      call(`file:${attachmentId}`, signal, () => ({ bytes: bytesFor(attachmentId, 100), contentType: 'application/octet-stream', fileName: null })),
+      call(`file:${attachmentId}`, signal, () => ({
+        bytes: bytesFor(attachmentId, 100),
+        contentType: 'application/octet-stream',
+        fileName: null,
+      })),
   };
   return { sources, state };
 }
 
-async function setup(items: number, filesEach: number, latencyMs: number, extra: { maxConcurrency?: number; fastSleep?: boolean; sleepDivisor?: number } = {}) {
+async function setup(
+  items: number,
+  filesEach: number,
+  latencyMs: number,
+  extra: { maxConcurrency?: number; fastSleep?: boolean; sleepDivisor?: number } = {},
+) {
   const { root, cleanup } = makeTempRoot('prefetch-thin');
   cleanups.push(cleanup);
   const store: EncryptedStore = await openStore(root);
@@ -118,13 +143,17 @@ describe('outages without a connectivity monitor', () => {
     // tries. At a tenth (25 ms) a stall of that size could let one item give up first.
     const { store, prefetcher, state } = await setup(6, 2, 5, { maxConcurrency: 2, fastSleep: true, sleepDivisor: 2 });
     let down = false;
-    state.fail = (what) => (down && what.startsWith('file:') ? Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) : null);
+    state.fail = (what) =>
+      down && what.startsWith('file:') ? Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) : null;
     down = true;
     const paused = await prefetcher.refresh();
     expect(paused.phase).toBe('offline');
     expect(paused.failed).toBe(0);
     down = false;
-    await vi.waitFor(() => expect(prefetcher.progress().phase, 'prefetch resuming by itself').toBe('done'), { timeout: 10_000, interval: 5 });
+    await vi.waitFor(() => expect(prefetcher.progress().phase, 'prefetch resuming by itself').toBe('done'), {
+      timeout: 10_000,
+      interval: 5,
+    });
     expect(prefetcher.progress()).toMatchObject({ total: 24, done: 24 });
     expect((await store.list('attachment/')).length).toBe(12);
   });

@@ -30,7 +30,10 @@ const NOW = new Date('2025-01-02T03:04:05.000Z');
 describe('createReadSource', () => {
   it('asks e-RS directly, fresh, when there is no offline session', async () => {
     let cachedCalls = 0;
-    const read = createReadSource(async () => null, () => NOW);
+    const read = createReadSource(
+      async () => null,
+      () => NOW,
+    );
     const result = await read({
       fetch: async () => 'from e-RS',
       cached: async () => {
@@ -43,9 +46,12 @@ describe('createReadSource', () => {
     expect(cachedCalls).toBe(0);
   });
 
-  it('reads through the session\'s cache, as the user\'s own request, and moves the banner time', async () => {
+  it("reads through the session's cache, as the user's own request, and moves the banner time", async () => {
     const fake = fakeSession();
-    const read = createReadSource(async () => fake.session, () => NOW);
+    const read = createReadSource(
+      async () => fake.session,
+      () => NOW,
+    );
     const fetch = async () => 'from e-RS';
     let given: unknown;
     let inForeground = false;
@@ -67,7 +73,10 @@ describe('createReadSource', () => {
 
   it('leaves the prefetch pool and the banner alone when told to', async () => {
     const fake = fakeSession();
-    const read = createReadSource(async () => fake.session, () => NOW);
+    const read = createReadSource(
+      async () => fake.session,
+      () => NOW,
+    );
     const result = await read({
       fetch: async () => 1,
       cached: async (_session, fetch) => ({ value: await fetch(), fetchedAt: NOW.toISOString(), stale: false }),
@@ -80,9 +89,16 @@ describe('createReadSource', () => {
   it('passes a refusal from e-RS on unchanged, whichever way it read', async () => {
     const refused = new Error('403');
     const direct = createReadSource(async () => null);
-    await expect(direct({ fetch: async () => Promise.reject(refused), cached: async () => Promise.reject(new Error('not used')) })).rejects.toBe(refused);
+    await expect(
+      direct({ fetch: async () => Promise.reject(refused), cached: async () => Promise.reject(new Error('not used')) }),
+    ).rejects.toBe(refused);
     const fake = fakeSession();
     const through = createReadSource(async () => fake.session);
-    await expect(through({ fetch: async () => Promise.reject(refused), cached: async (_s, fetch) => ({ value: await fetch(), fetchedAt: '', stale: false }) })).rejects.toBe(refused);
+    await expect(
+      through({
+        fetch: async () => Promise.reject(refused),
+        cached: async (_s, fetch) => ({ value: await fetch(), fetchedAt: '', stale: false }),
+      }),
+    ).rejects.toBe(refused);
   });
 });

@@ -14,11 +14,19 @@ afterEach(() => {
   cleanups = [];
 });
 
-function setup(userId = 'consultant-7'): { root: string; clock: ReturnType<typeof manualClock>; options: (user?: string) => SavedTextsOptions } {
+function setup(userId = 'consultant-7'): {
+  root: string;
+  clock: ReturnType<typeof manualClock>;
+  options: (user?: string) => SavedTextsOptions;
+} {
   const { root, cleanup } = makeTempRoot('saved-texts');
   cleanups.push(cleanup);
   const clock = manualClock();
-  return { root, clock, options: (user = userId) => ({ root, userId: user, environment: 'local', keyProvider: new TestKeyProvider(), now: clock.now }) };
+  return {
+    root,
+    clock,
+    options: (user = userId) => ({ root, userId: user, environment: 'local', keyProvider: new TestKeyProvider(), now: clock.now }),
+  };
 }
 
 describe('saved texts', () => {

@@ -47,7 +47,13 @@ export function diskContains(dir: string, needle: Uint8Array | string): boolean 
  * disk does mid-write. Chosen over a tiny tmpfs because a test cannot mount one portably
  * (CI runners and Windows have no unprivileged mount).
  */
-export function fillingDisk(): { fs: StoreFs; failWrite: (nth: number) => void; failAllWrites: () => void; reset: () => void; failures: () => number } {
+export function fillingDisk(): {
+  fs: StoreFs;
+  failWrite: (nth: number) => void;
+  failAllWrites: () => void;
+  reset: () => void;
+  failures: () => number;
+} {
   let countdown = -1;
   let always = false;
   let failures = 0;
@@ -107,5 +113,12 @@ export function bytesFor(seed: string, size: number): Uint8Array {
 }
 
 export function openStore(root: string, now?: () => number): Promise<EncryptedStore> {
-  return openEncryptedStore({ root, userId: '555000111222', environment: 'local', keyProvider: new TestKeyProvider(), indexWriteIntervalMs: 50, ...(now ? { now } : {}) });
+  return openEncryptedStore({
+    root,
+    userId: '555000111222',
+    environment: 'local',
+    keyProvider: new TestKeyProvider(),
+    indexWriteIntervalMs: 50,
+    ...(now ? { now } : {}),
+  });
 }

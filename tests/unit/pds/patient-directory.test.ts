@@ -47,8 +47,14 @@ function memoryStore(): KeptStore & { objects: Map<string, StoredObject> } {
   };
 }
 
-const network = (): ErsError => new ErsError('ERS_NETWORK', 'unreachable', { operation: 'PDS-READ', cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }) });
-const notFound = (): ErsError => new ErsError('ERS_404', 'gone', { operation: 'PDS-READ', status: 404, outcome: { ersCode: 'RESOURCE_NOT_FOUND', issueCode: 'not-found', diagnostics: null } });
+const network = (): ErsError =>
+  new ErsError('ERS_NETWORK', 'unreachable', { operation: 'PDS-READ', cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }) });
+const notFound = (): ErsError =>
+  new ErsError('ERS_404', 'gone', {
+    operation: 'PDS-READ',
+    status: 404,
+    outcome: { ersCode: 'RESOURCE_NOT_FOUND', issueCode: 'not-found', diagnostics: null },
+  });
 
 /** A PDS client that answers from `answer`, counting reads and how many run at once. */
 function fakeClient(answer: (nhs: string) => Promise<PatientDetails>) {
@@ -107,7 +113,11 @@ describe('the patient directory', () => {
   it('never sends a number that fails its check digit, and says why', async () => {
     const { client, stats } = fakeClient(async (nhs) => details(nhs));
     const { directory } = directoryWith({ client });
-    expect(await directory.lookup(BAD_CHECK)).toMatchObject({ status: 'unchecked', problem: 'check-digit', requestedNhsNumber: '999 000 0019' });
+    expect(await directory.lookup(BAD_CHECK)).toMatchObject({
+      status: 'unchecked',
+      problem: 'check-digit',
+      requestedNhsNumber: '999 000 0019',
+    });
     expect(await directory.summaries([BAD_CHECK])).toEqual([expect.objectContaining({ status: 'unchecked', problem: 'check-digit' })]);
     expect(stats.reads).toEqual([]);
   });
@@ -135,7 +145,10 @@ describe('the patient directory', () => {
     expect(await directory.lookup(A)).toMatchObject({ status: 'found', stale: true, fetchedAt: '2026-12-01T09:00:00.000Z' });
     const never = await directory.lookup(B);
     expect(never).toMatchObject({ status: 'unchecked', problem: 'unavailable' });
-    if (never.status === 'unchecked') expect(never.message).toBe('The patient\'s details could not be checked because PDS could not be reached, so check the patient\'s name and date of birth against the referral letter before acting.');
+    if (never.status === 'unchecked')
+      expect(never.message).toBe(
+        "The patient's details could not be checked because PDS could not be reached, so check the patient's name and date of birth against the referral letter before acting.",
+      );
   });
 
   it('goes straight to the kept copy while the app is known to be offline', async () => {
@@ -144,7 +157,11 @@ describe('the patient directory', () => {
     await directory.lookup(A);
     goOffline();
     expect(await directory.lookup(A)).toMatchObject({ status: 'found', stale: true });
-    expect(await directory.lookup(B)).toMatchObject({ status: 'unchecked', problem: 'unavailable', message: expect.stringMatching(/^The app is offline/) });
+    expect(await directory.lookup(B)).toMatchObject({
+      status: 'unchecked',
+      problem: 'unavailable',
+      message: expect.stringMatching(/^The app is offline/),
+    });
     expect(stats.reads).toEqual([A]);
   });
 
@@ -179,7 +196,11 @@ describe('the patient directory', () => {
   it('tells a superseded record by the number it comes back under', async () => {
     const { client } = fakeClient(async () => details(D, 'Okafor'));
     const { directory } = directoryWith({ client });
-    expect(await directory.lookup(A)).toMatchObject({ status: 'superseded', requestedNhsNumber: '999 000 0018', patient: { nhsNumber: '999 000 0042' } });
+    expect(await directory.lookup(A)).toMatchObject({
+      status: 'superseded',
+      requestedNhsNumber: '999 000 0018',
+      patient: { nhsNumber: '999 000 0042' },
+    });
   });
 
   it('serves worklist rows from fresh kept copies, and asks PDS again once they are old', async () => {
@@ -187,7 +208,16 @@ describe('the patient directory', () => {
     const { directory, advance } = directoryWith({ client, summaryFreshMs: 3600_000 });
     await directory.lookup(A);
     const [summary] = await directory.summaries([A]);
-    expect(summary).toEqual({ nhsNumber: A, status: 'found', name: { titles: ['Mrs'], given: ['Wren'], family: 'Okafor' }, birthDate: '1961-04-09', gender: 'female', deceased: false, restricted: false, problem: null });
+    expect(summary).toEqual({
+      nhsNumber: A,
+      status: 'found',
+      name: { titles: ['Mrs'], given: ['Wren'], family: 'Okafor' },
+      birthDate: '1961-04-09',
+      gender: 'female',
+      deceased: false,
+      restricted: false,
+      problem: null,
+    });
     expect(stats.reads).toEqual([A]);
     advance(2 * 3600_000);
     await directory.summaries([A]);

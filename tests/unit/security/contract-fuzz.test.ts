@@ -44,7 +44,9 @@ const prototypeKeys = Object.getOwnPropertyNames(Object.prototype).sort();
 
 afterAll(() => {
   writeFigures('contract-fuzz', figures);
-  console.log(`contract fuzz: ${figures.runs} runs over ${figures.channels} channels and unknown names; ${figures.handlerReached} reached a handler, ${figures.refusedAsInvalid} refused as invalid, ${figures.unknownChannel} refused as unknown`);
+  console.log(
+    `contract fuzz: ${figures.runs} runs over ${figures.channels} channels and unknown names; ${figures.handlerReached} reached a handler, ${figures.refusedAsInvalid} refused as invalid, ${figures.unknownChannel} refused as unknown`,
+  );
 });
 
 // ---------------------------------------------------------------------------------------
@@ -92,7 +94,9 @@ function validFrom(schema: unknown, depth = 0): Generated {
       return { arb: fc.constant(prop(schema, 'literal')), exact: true };
     case 'picklist': {
       const options = prop(schema, 'options');
-      return Array.isArray(options) && options.length > 0 ? { arb: fc.constantFrom(...(options as unknown[])), exact: true } : { arb: fc.anything(), exact: false };
+      return Array.isArray(options) && options.length > 0
+        ? { arb: fc.constantFrom(...(options as unknown[])), exact: true }
+        : { arb: fc.anything(), exact: false };
     }
     case 'null':
       return { arb: fc.constant(null), exact: true };
@@ -115,7 +119,8 @@ function validFrom(schema: unknown, depth = 0): Generated {
       let exact = true;
       for (const [key, entry] of Object.entries(entries)) {
         const entryType = prop(entry, 'type');
-        const optional = entryType === 'optional' || entryType === 'exact_optional' || entryType === 'nullish' || entryType === 'undefinedable';
+        const optional =
+          entryType === 'optional' || entryType === 'exact_optional' || entryType === 'nullish' || entryType === 'undefinedable';
         const generated = validFrom(optional ? prop(entry, 'wrapped') : entry, depth + 1);
         model[key] = generated.arb;
         exact &&= generated.exact;
@@ -135,7 +140,9 @@ function validFrom(schema: unknown, depth = 0): Generated {
       return { arb: fc.oneof(...generated.map((g) => g.arb)), exact: generated.every((g) => g.exact) };
     }
     case 'instance':
-      return prop(schema, 'class') === Uint8Array ? { arb: fc.uint8Array({ maxLength: 64 }), exact: true } : { arb: fc.anything(), exact: false };
+      return prop(schema, 'class') === Uint8Array
+        ? { arb: fc.uint8Array({ maxLength: 64 }), exact: true }
+        : { arb: fc.anything(), exact: false };
     default:
       return { arb: fc.anything(), exact: false };
   }
@@ -152,10 +159,39 @@ function deeplyNested(depth: number, asArray: boolean): unknown {
 
 const hostileScalar: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom<unknown>(
-    NaN, Infinity, -Infinity, -0, Number.MAX_VALUE, Number.MIN_VALUE, Number.MAX_SAFE_INTEGER + 2, 1e308, -1e308,
-    MEGABYTE, MEGABYTE_DIGITS, '', ' ', '\u0000', '\u202e', '\ud800', '__proto__', 'constructor', '../../etc/passwd',
-    '<script>alert(1)</script>', '${7*7}', '%00', null, undefined, true, false, 0, [], {}, new Uint8Array(8), new Date(NaN),
-    BigInt('123456789012345678901234567890'), Symbol('s'),
+    NaN,
+    Infinity,
+    -Infinity,
+    -0,
+    Number.MAX_VALUE,
+    Number.MIN_VALUE,
+    Number.MAX_SAFE_INTEGER + 2,
+    1e308,
+    -1e308,
+    MEGABYTE,
+    MEGABYTE_DIGITS,
+    '',
+    ' ',
+    '\u0000',
+    '\u202e',
+    '\ud800',
+    '__proto__',
+    'constructor',
+    '../../etc/passwd',
+    '<script>alert(1)</script>',
+    '${7*7}',
+    '%00',
+    null,
+    undefined,
+    true,
+    false,
+    0,
+    [],
+    {},
+    new Uint8Array(8),
+    new Date(NaN),
+    BigInt('123456789012345678901234567890'),
+    Symbol('s'),
   ),
   fc.constantFrom(deeplyNested(5_000, false), deeplyNested(5_000, true), deeplyNested(200, false)),
   fc.string({ unit: 'binary', maxLength: 300 }),
@@ -190,7 +226,16 @@ const protoKeyInput = fc.constantFrom(...PROTO_JSON).map((text) => JSON.parse(te
 
 /** A valid input with one thing wrong: a key too many, a value replaced, a key missing. */
 function mutated(valid: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
-  const dangerousKey = fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', 'then', 'polluted');
+  const dangerousKey = fc.constantFrom(
+    '__proto__',
+    'constructor',
+    'prototype',
+    'toString',
+    'valueOf',
+    'hasOwnProperty',
+    'then',
+    'polluted',
+  );
   return fc.oneof(
     fc.tuple(valid, dangerousKey, anythingHostile).map(([value, key, extra]) => {
       if (typeof value !== 'object' || value === null) return value;
@@ -275,7 +320,12 @@ async function checkOne(channel: unknown, raw: unknown, behaviour: Behaviour): P
   const logLines: string[] = [];
   const handlers = recordingHandlers(reached, () => behaviour);
   // Signed in, so that every channel's handler is reachable; the session policy has its own test.
-  const result = await dispatch({ handlers, session: { get: () => ({ phase: 'signed-in' as const }) } }, channel, raw, createLogger((line) => logLines.push(line), 'debug'));
+  const result = await dispatch(
+    { handlers, session: { get: () => ({ phase: 'signed-in' as const }) } },
+    channel,
+    raw,
+    createLogger((line) => logLines.push(line), 'debug'),
+  );
 
   expect(typeof result).toBe('object');
   if (!result.ok) {
@@ -292,7 +342,8 @@ async function checkOne(channel: unknown, raw: unknown, behaviour: Behaviour): P
   expect(logged).not.toContain(SECRET_NHS);
   expect(logged).not.toContain(SECRET_JWT);
 
-  const known = typeof channel === 'string' && (channelNames as string[]).includes(channel) && Object.prototype.hasOwnProperty.call(channels, channel);
+  const known =
+    typeof channel === 'string' && (channelNames as string[]).includes(channel) && Object.prototype.hasOwnProperty.call(channels, channel);
   if (!known) {
     expect(reached).toEqual([]);
     expect(result.ok).toBe(false);
@@ -338,8 +389,10 @@ describe('contract fuzzing through dispatch()', () => {
 
       it('refuses malformed input with a typed error: wrong types, huge, deep, prototype keys, one thing wrong', async () => {
         await fc.assert(
-          fc.asyncProperty(fc.oneof(anythingHostile, hostileScalar, protoKeyInput, mutated(generated.arb)), behaviourArb, async (input, behaviour) =>
-            checkOne(name, input, behaviour),
+          fc.asyncProperty(
+            fc.oneof(anythingHostile, hostileScalar, protoKeyInput, mutated(generated.arb)),
+            behaviourArb,
+            async (input, behaviour) => checkOne(name, input, behaviour),
           ),
           { numRuns: RUNS_PER_PROPERTY },
         );
@@ -348,17 +401,39 @@ describe('contract fuzzing through dispatch()', () => {
   }
 
   it('refuses every name that is not a channel, whatever the input', async () => {
-    const names = fc.oneof(
-      fc.string({ maxLength: 40 }),
-      fc.constantFrom<unknown>(
-        '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'prototype', '', ' ', 'APP.INFO',
-        `${channelNames[0]} `, `${channelNames[0]}\u0000`, `\u202e${channelNames[0]}`, MEGABYTE, null, undefined, 42, {}, [], ['app.info'],
-        { toString: () => 'app.info' }, new String('app.info'),
-      ),
-      anythingHostile,
-    ).filter((name) => !(typeof name === 'string' && (channelNames as string[]).includes(name)));
+    const names = fc
+      .oneof(
+        fc.string({ maxLength: 40 }),
+        fc.constantFrom<unknown>(
+          '__proto__',
+          'constructor',
+          'toString',
+          'hasOwnProperty',
+          'valueOf',
+          'prototype',
+          '',
+          ' ',
+          'APP.INFO',
+          `${channelNames[0]} `,
+          `${channelNames[0]}\u0000`,
+          `\u202e${channelNames[0]}`,
+          MEGABYTE,
+          null,
+          undefined,
+          42,
+          {},
+          [],
+          ['app.info'],
+          { toString: () => 'app.info' },
+          new String('app.info'),
+        ),
+        anythingHostile,
+      )
+      .filter((name) => !(typeof name === 'string' && (channelNames as string[]).includes(name)));
     await fc.assert(
-      fc.asyncProperty(names, fc.oneof(anythingHostile, protoKeyInput), behaviourArb, async (name, input, behaviour) => checkOne(name, input, behaviour)),
+      fc.asyncProperty(names, fc.oneof(anythingHostile, protoKeyInput), behaviourArb, async (name, input, behaviour) =>
+        checkOne(name, input, behaviour),
+      ),
       { numRuns: RUNS_PER_PROPERTY * 2 },
     );
   });

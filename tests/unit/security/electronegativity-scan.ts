@@ -59,7 +59,10 @@ async function call(target: unknown, method: string, ...args: unknown[]): Promis
 }
 
 function loadStrings(): void {
-  const i18n = require(require.resolve('i18n', { paths: [scannerDir] })) as { configure(options: object): void; setLocale(locale: string): void };
+  const i18n = require(require.resolve('i18n', { paths: [scannerDir] })) as {
+    configure(options: object): void;
+    setLocale(locale: string): void;
+  };
   i18n.configure({
     locales: ['en-US'],
     defaultLocale: 'en-US',
@@ -140,7 +143,16 @@ export async function scan(dirs: string[], extraFiles: string[]): Promise<ScanRe
   });
   const atomicChecks = atomic.length;
   const globalChecks = global.length;
-  return { findings, files: files.map((file) => path.relative(repoRoot, file)), parseErrors, checkIds, atomicChecks, globalChecks, electronVersion, durationMs: Date.now() - started };
+  return {
+    findings,
+    files: files.map((file) => path.relative(repoRoot, file)),
+    parseErrors,
+    checkIds,
+    atomicChecks,
+    globalChecks,
+    electronVersion,
+    durationMs: Date.now() - started,
+  };
 }
 
 /** The scanner's own CSP evaluator (what its CSP_GLOBAL_CHECK uses), for a policy served as a header. */
@@ -162,6 +174,7 @@ export function cspSeverities(): Record<string, number> {
   const csp = require(require.resolve('@doyensec/csp-evaluator', { paths: [scannerDir] })) as Record<string, unknown>;
   const severities = field(csp, 'severities');
   const out: Record<string, number> = {};
-  if (typeof severities === 'object' && severities !== null) for (const [key, value] of Object.entries(severities)) out[key] = Number(value);
+  if (typeof severities === 'object' && severities !== null)
+    for (const [key, value] of Object.entries(severities)) out[key] = Number(value);
   return out;
 }

@@ -18,7 +18,8 @@ import { repoRoot } from '../../helpers/repo';
 import { cspSeverities, evaluateCsp, OFFLINE_EXCLUDED_CHECKS, scan, type Finding, type ScanResult } from './electronegativity-scan';
 import { writeFigures } from './security-figures';
 
-const JUSTIFICATION = /(?:\/\/|\/\*|<!--)\s*electronegativity-ok:\s*([A-Z0-9_]+(?:\s*,\s*[A-Z0-9_]+)*)\s*(?:—|–|--|-)\s*(.*?)\s*(?:\*\/|-->)?\s*$/;
+const JUSTIFICATION =
+  /(?:\/\/|\/\*|<!--)\s*electronegativity-ok:\s*([A-Z0-9_]+(?:\s*,\s*[A-Z0-9_]+)*)\s*(?:—|–|--|-)\s*(.*?)\s*(?:\*\/|-->)?\s*$/;
 const BLOCKING = new Set(['HIGH', 'MEDIUM']);
 
 interface Justification {
@@ -58,7 +59,11 @@ function justificationsIn(file: string): Justification[] {
 }
 
 function wellFormed(j: Justification, knownIds: ReadonlySet<string>): boolean {
-  return j.ids.length > 0 && j.ids.every((id) => knownIds.has(id)) && j.reason.split(/\s+/).filter((w) => w.length > 0).length >= MIN_REASON_WORDS;
+  return (
+    j.ids.length > 0 &&
+    j.ids.every((id) => knownIds.has(id)) &&
+    j.reason.split(/\s+/).filter((w) => w.length > 0).length >= MIN_REASON_WORDS
+  );
 }
 
 /** The justification covering a finding: on its line, or in the comment block right above. */
@@ -95,24 +100,43 @@ beforeAll(async () => {
     filesScanned: result.files.length,
     checksRun: result.atomicChecks + result.globalChecks,
     checksExcludedOffline: OFFLINE_EXCLUDED_CHECKS,
-    findings: { high: bySeverity('HIGH'), medium: bySeverity('MEDIUM'), low: bySeverity('LOW'), informational: bySeverity('INFORMATIONAL') },
+    findings: {
+      high: bySeverity('HIGH'),
+      medium: bySeverity('MEDIUM'),
+      low: bySeverity('LOW'),
+      informational: bySeverity('INFORMATIONAL'),
+    },
     highOrMediumJustified: justified.length,
     highOrMediumUnjustified: blocking.length - justified.length,
     parseErrors: result.parseErrors.length,
     durationMs: result.durationMs,
-    blocking: blocking.map((f) => ({ id: f.id, severity: f.severity, file: f.file, line: f.line, justified: justificationFor(f) !== undefined })),
+    blocking: blocking.map((f) => ({
+      id: f.id,
+      severity: f.severity,
+      file: f.file,
+      line: f.line,
+      justified: justificationFor(f) !== undefined,
+    })),
   };
   writeFigures('electronegativity', figures);
   console.log(
     `electronegativity ${result.electronVersion === '' ? '' : `(Electron ${result.electronVersion}) `}scanned ${figures.filesScanned} files with ${figures.checksRun} checks in ${(result.durationMs / 1000).toFixed(1)} s: ` +
       `${figures.findings.high} high, ${figures.findings.medium} medium (${justified.length} justified, ${figures.highOrMediumUnjustified} not), ${figures.findings.low} low, ${figures.findings.informational} informational`,
   );
-  for (const finding of blocking) console.log(`  ${justificationFor(finding) ? 'justified' : 'NOT JUSTIFIED'}: ${describeFinding(finding)}`);
+  for (const finding of blocking)
+    console.log(`  ${justificationFor(finding) ? 'justified' : 'NOT JUSTIFIED'}: ${describeFinding(finding)}`);
 }, 60_000);
 
 describe('electronegativity', () => {
   it('scans the main process, preload, platform adapter, window options and renderer, well under a minute', () => {
-    for (const file of ['electron/main.ts', 'electron/preload.ts', 'electron/platform/electron-platform.ts', 'electron/window-options.ts', 'renderer/index.html', 'package.json']) {
+    for (const file of [
+      'electron/main.ts',
+      'electron/preload.ts',
+      'electron/platform/electron-platform.ts',
+      'electron/window-options.ts',
+      'renderer/index.html',
+      'package.json',
+    ]) {
       expect(result.files).toContain(file);
     }
     expect(result.atomicChecks).toBeGreaterThan(20);
@@ -139,7 +163,9 @@ describe('electronegativity', () => {
     const sampleFile = path.relative(repoRoot, path.join(sampleDir, 'main.js'));
     const sampleJustifications = justificationsIn(sampleFile);
     const known = new Set(sample.checkIds);
-    const isolation = sample.findings.filter((f) => f.id === 'CONTEXT_ISOLATION_JS_CHECK' && f.severity === 'HIGH' && f.file === sampleFile);
+    const isolation = sample.findings.filter(
+      (f) => f.id === 'CONTEXT_ISOLATION_JS_CHECK' && f.severity === 'HIGH' && f.file === sampleFile,
+    );
     const lineOf = (needle: string) => linesOf(sampleFile).findIndex((line) => line.includes(needle));
     const unsafeLine = lineOf('function unsafeWindow') + 2;
     const justifiedLine = lineOf('function justifiedWindow') + 3;

@@ -41,7 +41,9 @@ const b64url = (data: string | Buffer) => Buffer.from(data).toString('base64url'
 function syntheticJwt(): string {
   return [
     b64url(JSON.stringify({ alg: 'RS512', typ: 'JWT', kid: 'test-1' })),
-    b64url(JSON.stringify({ sub: '555000000001', iss: 'https://cis2.example.test', exp: 1_900_000_000, nonce: randomBytes(8).toString('hex') })),
+    b64url(
+      JSON.stringify({ sub: '555000000001', iss: 'https://cis2.example.test', exp: 1_900_000_000, nonce: randomBytes(8).toString('hex') }),
+    ),
     b64url(randomBytes(64)),
   ].join('.');
 }
@@ -80,7 +82,13 @@ describe('redaction through the file logger', () => {
     const tokens = [jwt, idToken, access, refresh, code, verifier, secret, cookie, basic];
     tried.tokens += tokens.length;
 
-    log.info('auth.tokens', { accessToken: access, refresh_token: refresh, id_token: idToken, clientSecret: secret, code_verifier: verifier });
+    log.info('auth.tokens', {
+      accessToken: access,
+      refresh_token: refresh,
+      id_token: idToken,
+      clientSecret: secret,
+      code_verifier: verifier,
+    });
     log.info('http.request', { headers: { Authorization: `Bearer ${jwt}`, cookie: `sid=${cookie}`, 'x-api-key': secret } });
     log.warn('http.redirect', { location: `http://127.0.0.1:4000/callback?code=${code}&state=${opaque()}` });
     log.warn('auth.response', { detail: `{"access_token":"${access}","token_type":"Bearer","refresh_token":"${refresh}"}` });
@@ -146,12 +154,23 @@ describe('redaction through the file logger', () => {
     tried.clinicalTexts += clinical.length;
     tried.fileContents += 4;
 
-    log.info('worklist.row', { patientName: names[0], givenName: 'Alice', familyName: 'Synthetic', referrer: names[2], assignedClinician: names[1] });
+    log.info('worklist.row', {
+      patientName: names[0],
+      givenName: 'Alice',
+      familyName: 'Synthetic',
+      referrer: names[2],
+      assignedClinician: names[1],
+    });
     log.info('user', { user: { id: '555000000001', name: names[1], displayName: names[1] } });
     log.info('decision', { comments: clinical[0], clinicalInformation: clinical[1], guidanceText: clinical[2], reasonText: clinical[0] });
     log.info('untagged', { detail: clinical[1], who: names[2], list: [clinical[2]] });
     log.info('attachment', { title: `Referral letter for ${names[0]}`, fileName: `${names[3]} biopsy.pdf`, description: clinical[1] });
-    log.info('attachment.bytes', { content: Buffer.from(letter), data: Buffer.from(letter).toString('base64'), body: letter, bytes: new TextEncoder().encode(letter) });
+    log.info('attachment.bytes', {
+      content: Buffer.from(letter),
+      data: Buffer.from(letter).toString('base64'),
+      body: letter,
+      bytes: new TextEncoder().encode(letter),
+    });
     // Parsers echo their input in error messages: a JSON body of clinical text must not ride in on one.
     let parseError: unknown;
     try {
@@ -189,7 +208,14 @@ describe('redaction through the file logger', () => {
       return Array.from({ length }, () => alphabet[(next() >> 8) % alphabet.length]).join('');
     });
     shortTokens.push('Sr5PGv19wTEHJdDr2wx2f7IaJ3D0');
-    const names = ['SMITH, John', 'SMITH, John (Mr)', "O'BRIEN, Mary (Mrs)", 'SYNTHETIC-PATIENT, Anne Marie', 'TESTPERSON, Dr Zebedee', 'MADEUP, J.'];
+    const names = [
+      'SMITH, John',
+      'SMITH, John (Mr)',
+      "O'BRIEN, Mary (Mrs)",
+      'SYNTHETIC-PATIENT, Anne Marie',
+      'TESTPERSON, Dr Zebedee',
+      'MADEUP, J.',
+    ];
     const dates = ['01/02/1980', '1/2/80', '01-02-1980', '01.02.1980', '1980-02-01', '1 February 1980', '1st Feb 1980', '01-Feb-1980'];
     const postcodes = ['LS1 4AP', 'LS14AP', 'ls1 4ap', 'Sw1A 1aA', 'SW1A\u00a01AA', 'M1  1AE'];
     tried.tokens += shortTokens.length;
@@ -203,13 +229,28 @@ describe('redaction through the file logger', () => {
       log.error('mapping.failed', { error: new Error(`No match for ${name} in the worklist`) });
     }
     for (const date of dates) log.warn('pds.mismatch', { detail: `born ${date}`, error: new Error(`birthDate ${date} does not match`) });
-    for (const postcode of postcodes) log.warn('address', { detail: `lives at ${postcode}, near`, error: new Error(`no practice for ${postcode}`) });
+    for (const postcode of postcodes)
+      log.warn('address', { detail: `lives at ${postcode}, near`, error: new Error(`no practice for ${postcode}`) });
     log.flush();
 
     const text = readAll();
     for (const token of shortTokens) expect(text).not.toContain(token);
-    for (const value of [...names, ...dates, ...postcodes.map((p) => p.replace('\u00a0', '\\u00a0'))]) expect(text, value).not.toContain(value);
-    for (const word of ['SMITH', 'BRIEN', 'SYNTHETIC-PATIENT', 'TESTPERSON', 'MADEUP', 'February', '1980', 'LS1', 'ls1', 'SW1A', 'Sw1A', 'M1 ']) {
+    for (const value of [...names, ...dates, ...postcodes.map((p) => p.replace('\u00a0', '\\u00a0'))])
+      expect(text, value).not.toContain(value);
+    for (const word of [
+      'SMITH',
+      'BRIEN',
+      'SYNTHETIC-PATIENT',
+      'TESTPERSON',
+      'MADEUP',
+      'February',
+      '1980',
+      'LS1',
+      'ls1',
+      'SW1A',
+      'Sw1A',
+      'M1 ',
+    ]) {
       expect(text, word).not.toContain(word);
     }
   });
@@ -244,12 +285,28 @@ describe('redaction through the file logger', () => {
 
   it('keeps what support needs: UBRN, correlation id, operation, status, error codes and the event', () => {
     const log = createFileLogger({ dir });
-    log.info('ers.call', { operation: 'A005', ubrn: '000000070000', correlationId: '3f2b1c4d-1111-4222-8333-444455556666', status: 200, retries: 1, durationMs: 321 });
+    log.info('ers.call', {
+      operation: 'A005',
+      ubrn: '000000070000',
+      correlationId: '3f2b1c4d-1111-4222-8333-444455556666',
+      status: 200,
+      retries: 1,
+      durationMs: 321,
+    });
     log.warn('ers.call.failed', { operation: 'A013', ubrn: '000000070001', code: 'ERS_412', status: 412 });
     log.error('handler.failed', { channel: 'worklist.fetch', error: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) });
     log.flush();
     const [call, failed, handler] = entries(readAll());
-    expect(call).toMatchObject({ level: 'info', event: 'ers.call', operation: 'A005', ubrn: '000000070000', correlationId: '3f2b1c4d-1111-4222-8333-444455556666', status: 200, retries: 1, durationMs: 321 });
+    expect(call).toMatchObject({
+      level: 'info',
+      event: 'ers.call',
+      operation: 'A005',
+      ubrn: '000000070000',
+      correlationId: '3f2b1c4d-1111-4222-8333-444455556666',
+      status: 200,
+      retries: 1,
+      durationMs: 321,
+    });
     expect(failed).toMatchObject({ level: 'warn', code: 'ERS_412', ubrn: '000000070001', status: 412 });
     expect(handler).toMatchObject({ channel: 'worklist.fetch', error: { name: 'Error', message: 'socket hang up', code: 'ECONNRESET' } });
     expect(Array.isArray((handler?.error as { stack?: unknown }).stack)).toBe(true);
@@ -258,7 +315,10 @@ describe('redaction through the file logger', () => {
   it('lets no field overwrite time, level or event, and no key pollute a prototype', () => {
     const log = createFileLogger({ dir });
     log.info('real.event', { level: 'debug', event: 'forged', time: 'yesterday' });
-    log.info('proto', JSON.parse('{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}}}') as Record<string, unknown>);
+    log.info(
+      'proto',
+      JSON.parse('{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}}}') as Record<string, unknown>,
+    );
     log.flush();
     const [first] = entries(readAll());
     expect(first).toMatchObject({ level: 'info', event: 'real.event', 'field.level': 'debug', 'field.event': 'forged' });

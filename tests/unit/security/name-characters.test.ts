@@ -18,15 +18,28 @@ import { toAttachmentContent } from '../../../electron/review/attachment-content
 const UNSAFE: string[] = [
   ...Array.from({ length: 0x20 }, (_, i) => String.fromCharCode(i)),
   ...Array.from({ length: 0x21 }, (_, i) => String.fromCharCode(0x7f + i)),
-  '\u061C', '\u200E', '\u200F', '\u2028', '\u2029',
-  '\u202A', '\u202B', '\u202C', '\u202D', '\u202E',
-  '\u2066', '\u2067', '\u2068', '\u2069',
+  '\u061C',
+  '\u200E',
+  '\u200F',
+  '\u2028',
+  '\u2029',
+  '\u202A',
+  '\u202B',
+  '\u202C',
+  '\u202D',
+  '\u202E',
+  '\u2066',
+  '\u2067',
+  '\u2068',
+  '\u2069',
 ];
 const UNSAFE_SET = new Set(UNSAFE);
 const containsUnsafe = (text: string) => [...text].some((c) => UNSAFE_SET.has(c));
 
 /** Any text, with the unsafe characters mixed in often. */
-const hostileText = fc.array(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 6 }), fc.constantFrom(...UNSAFE)), { maxLength: 30 }).map((parts) => parts.join(''));
+const hostileText = fc
+  .array(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 6 }), fc.constantFrom(...UNSAFE)), { maxLength: 30 })
+  .map((parts) => parts.join(''));
 /** Printable names: anything without an unsafe character (accents, CJK, emoji, RTL letters). */
 const printableText = fc.string({ unit: 'grapheme', maxLength: 60 }).filter((text) => !containsUnsafe(text));
 
@@ -54,7 +67,14 @@ describe('the name sanitiser', () => {
       }),
       { numRuns: 2000 },
     );
-    for (const name of ['Referral letter.pdf', 'Lettre d’orientation – Zoë.pdf', 'رسالة الإحالة.pdf', 'שלום.pdf', '紹介状.pdf', 'scan 👍🏽.png']) {
+    for (const name of [
+      'Referral letter.pdf',
+      'Lettre d’orientation – Zoë.pdf',
+      'رسالة الإحالة.pdf',
+      'שלום.pdf',
+      '紹介状.pdf',
+      'scan 👍🏽.png',
+    ]) {
       expect(visibleName(name)).toBe(name);
     }
   });
@@ -62,7 +82,9 @@ describe('the name sanitiser', () => {
   it('shows each removed character as one visible mark, so the name reads in its real order', () => {
     expect(visibleName(hostileName)).toBe(`results${REPLACEMENT}fdp.doc`);
     expect(strippedName(hostileName)).toBe('resultsfdp.doc');
-    expect(visibleName('a\u2066b\u2069c\u200Fd\u061Ce\u0085f\u009Bg')).toBe(`a${REPLACEMENT}b${REPLACEMENT}c${REPLACEMENT}d${REPLACEMENT}e${REPLACEMENT}f${REPLACEMENT}g`);
+    expect(visibleName('a\u2066b\u2069c\u200Fd\u061Ce\u0085f\u009Bg')).toBe(
+      `a${REPLACEMENT}b${REPLACEMENT}c${REPLACEMENT}d${REPLACEMENT}e${REPLACEMENT}f${REPLACEMENT}g`,
+    );
     expect(visibleName('two\nlines\ttab')).toBe('two lines tab');
     fc.assert(
       fc.property(hostileText, (text) => {
@@ -81,14 +103,22 @@ describe('names from e-RS on their way to the screen and the disk', () => {
     });
     expect(view?.title).toBe(`results${REPLACEMENT}fdp.doc`);
     expect(view?.description).toBe(`Blood ${REPLACEMENT}stluser`);
-    const untitled = mapDocumentReference({ resourceType: 'DocumentReference', description: `x${RLO}`, content: [{ attachment: { url: 'Binary/abc-124' } }] });
+    const untitled = mapDocumentReference({
+      resourceType: 'DocumentReference',
+      description: `x${RLO}`,
+      content: [{ attachment: { url: 'Binary/abc-124' } }],
+    });
     expect(untitled[0]?.title).toBe(`x${REPLACEMENT}`);
   });
 
   it('a file handed to the viewer carries its Content-Disposition name without them', async () => {
     const bytes = new TextEncoder().encode('%PDF-1.7\n');
     const converter = createDocumentConverter(); // PDFs go to the viewer as they are: never used
-    const content = await toAttachmentContent({ bytes, contentType: 'application/pdf', fileName: `scan${RLO}gpj.pdf` }, 'fallback.pdf', converter);
+    const content = await toAttachmentContent(
+      { bytes, contentType: 'application/pdf', fileName: `scan${RLO}gpj.pdf` },
+      'fallback.pdf',
+      converter,
+    );
     expect(content.fileName).toBe(`scan${REPLACEMENT}gpj.pdf`);
     const fallback = await toAttachmentContent({ bytes, contentType: 'application/pdf', fileName: null }, `title${RLO}.pdf`, converter);
     expect(converter.stats().converted).toBe(0);

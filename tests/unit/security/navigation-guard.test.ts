@@ -91,9 +91,12 @@ describe('navigation guard', () => {
 
   it('refuses any generated web URL, and allows any path, query and fragment under the app origin', () => {
     fc.assert(
-      fc.property(fc.webUrl({ validSchemes: ['http', 'https', 'ftp', 'file', 'ws', 'wss'], withQueryParameters: true, withFragments: true }), (url) => {
-        expect(shouldBlockNavigation(url)).toBe(true);
-      }),
+      fc.property(
+        fc.webUrl({ validSchemes: ['http', 'https', 'ftp', 'file', 'ws', 'wss'], withQueryParameters: true, withFragments: true }),
+        (url) => {
+          expect(shouldBlockNavigation(url)).toBe(true);
+        },
+      ),
       { numRuns: 300 },
     );
     fc.assert(
@@ -139,14 +142,18 @@ describe('main.ts wiring', () => {
 
   it('stops navigation and redirects the guard refuses', () => {
     for (const event of ['will-navigate', 'will-redirect']) {
-      const wiring = new RegExp(`contents\\.on\\('${event}', \\(event, url\\) => \\{\\s*if \\(shouldBlockNavigation\\(url\\)\\) event\\.preventDefault\\(\\);`);
+      const wiring = new RegExp(
+        `contents\\.on\\('${event}', \\(event, url\\) => \\{\\s*if \\(shouldBlockNavigation\\(url\\)\\) event\\.preventDefault\\(\\);`,
+      );
       expect(main, event).toMatch(wiring);
     }
   });
 
   it('answers window.open, permission requests and permission checks with the guard', () => {
     expect(main).toMatch(/contents\.setWindowOpenHandler\(\(details\) => windowOpenDecision\(details\)\)/);
-    expect(main).toMatch(/setPermissionRequestHandler\(\(_contents, permission, callback\) => callback\(permissionDecision\(permission\)\)\)/);
+    expect(main).toMatch(
+      /setPermissionRequestHandler\(\(_contents, permission, callback\) => callback\(permissionDecision\(permission\)\)\)/,
+    );
     expect(main).toMatch(/setPermissionCheckHandler\(\(_contents, permission\) => permissionDecision\(permission\)\)/);
     expect(main).toMatch(/contents\.on\('will-attach-webview', \(event\) => event\.preventDefault\(\)\)/);
   });

@@ -5,7 +5,18 @@
  * type and by their first bytes. Real files in a temp base directory; the opener is a
  * recording function, so nothing is ever opened or run.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -137,10 +148,23 @@ describe('programs and scripts are refused', () => {
 
   it('by content type, whatever the name says', async () => {
     const types = [
-      'application/x-msdownload', 'application/x-msdos-program', 'application/vnd.microsoft.portable-executable', 'application/x-msi',
-      'application/x-ms-shortcut', 'application/javascript', 'text/javascript; charset=utf-8', 'text/vbscript', 'application/hta',
-      'application/x-sh', 'application/x-bat', 'application/java-archive', 'application/x-apple-diskimage', 'text/html',
-      'image/svg+xml', 'application/x-powershell', 'APPLICATION/X-MSDOWNLOAD',
+      'application/x-msdownload',
+      'application/x-msdos-program',
+      'application/vnd.microsoft.portable-executable',
+      'application/x-msi',
+      'application/x-ms-shortcut',
+      'application/javascript',
+      'text/javascript; charset=utf-8',
+      'text/vbscript',
+      'application/hta',
+      'application/x-sh',
+      'application/x-bat',
+      'application/java-archive',
+      'application/x-apple-diskimage',
+      'text/html',
+      'image/svg+xml',
+      'application/x-powershell',
+      'APPLICATION/X-MSDOWNLOAD',
     ];
     for (const type of types) {
       badInputsTried += 1;
@@ -167,7 +191,12 @@ describe('programs and scripts are refused', () => {
   });
 
   it('refuses types it does not know as openable, with its own message', async () => {
-    for (const [name, type] of [['archive.zip', 'application/zip'], ['data.xml', 'application/xml'], ['thing.xyz', 'application/octet-stream'], ['noext', '']]) {
+    for (const [name, type] of [
+      ['archive.zip', 'application/zip'],
+      ['data.xml', 'application/xml'],
+      ['thing.xyz', 'application/octet-stream'],
+      ['noext', ''],
+    ]) {
       badInputsTried += 1;
       const error = await refusal(opener.open({ bytes: PDF, fileName: name, contentType: type }));
       expect(error.code).toBe('ATTACHMENT_NOT_OPENABLE');
@@ -261,7 +290,9 @@ describe('Office files that can run macros are refused', () => {
   const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
   it(`by name, for all ${MACRO_CAPABLE_EXTENSIONS.size} macro-capable extensions, whatever the content type says`, async () => {
-    expect([...MACRO_CAPABLE_EXTENSIONS]).toEqual(expect.arrayContaining(['doc', 'dot', 'xls', 'xlt', 'ppt', 'pot', 'docm', 'xlsm', 'pptm']));
+    expect([...MACRO_CAPABLE_EXTENSIONS]).toEqual(
+      expect.arrayContaining(['doc', 'dot', 'xls', 'xlt', 'ppt', 'pot', 'docm', 'xlsm', 'pptm']),
+    );
     for (const ext of MACRO_CAPABLE_EXTENSIONS) {
       for (const [name, type] of [
         [`letter.${ext}`, 'application/octet-stream'],
@@ -281,9 +312,15 @@ describe('Office files that can run macros are refused', () => {
 
   it('by content type, whatever the name says', async () => {
     for (const type of [
-      'application/msword', 'application/vnd.ms-excel', 'application/vnd.ms-powerpoint', 'application/vnd.ms-word.document.macroEnabled.12',
-      'application/vnd.ms-excel.sheet.macroEnabled.12', 'application/vnd.ms-excel.sheet.binary.macroEnabled.12',
-      'application/vnd.ms-powerpoint.presentation.macroEnabled.12', 'application/vnd.ms-word.template.macroEnabled.12', 'APPLICATION/MSWORD; charset=binary',
+      'application/msword',
+      'application/vnd.ms-excel',
+      'application/vnd.ms-powerpoint',
+      'application/vnd.ms-word.document.macroEnabled.12',
+      'application/vnd.ms-excel.sheet.macroEnabled.12',
+      'application/vnd.ms-excel.sheet.binary.macroEnabled.12',
+      'application/vnd.ms-powerpoint.presentation.macroEnabled.12',
+      'application/vnd.ms-word.template.macroEnabled.12',
+      'APPLICATION/MSWORD; charset=binary',
     ]) {
       badInputsTried += 1;
       const error = await refusal(opener.open({ bytes: PDF, fileName: 'letter.docx', contentType: type }));
@@ -307,7 +344,9 @@ describe('Office files that can run macros are refused', () => {
 
   it('says what happened and what to do in one sentence, naming nothing from the file', async () => {
     const error = await refusal(opener.open({ bytes: PDF, fileName: 'Alice Synthetic results.doc', contentType: 'application/msword' }));
-    expect(error.message).toMatch(/^This attachment is an Office file in a format that can run macros, so the app will not open it on your computer; ask the sender for it as .+\.$/);
+    expect(error.message).toMatch(
+      /^This attachment is an Office file in a format that can run macros, so the app will not open it on your computer; ask the sender for it as .+\.$/,
+    );
     expect(error.message.match(/\./g)?.length).toBe(3); // the end, and ".docx" and ".xlsx"
     expect(error.message).not.toContain('Alice');
     expect(() => safeFileName('x.xlsm', 'application/octet-stream')).toThrow(error.message);
@@ -328,7 +367,12 @@ describe('Mark-of-the-Web on Windows', () => {
 
   it('writes <file>:Zone.Identifier with ZoneId=3 before the file is opened', async () => {
     const steps: string[] = [];
-    const windows = createExternalOpener({ baseDir: base, platform: 'win32', fs: recordingFs(steps), openPath: async (p) => void steps.push(`open ${path.basename(p)}`) });
+    const windows = createExternalOpener({
+      baseDir: base,
+      platform: 'win32',
+      fs: recordingFs(steps),
+      openPath: async (p) => void steps.push(`open ${path.basename(p)}`),
+    });
     const result = await windows.open({ bytes: PDF, fileName: 'letter.pdf', contentType: 'application/pdf' });
     expect(steps).toEqual(['write letter.pdf', 'write letter.pdf:Zone.Identifier', 'open letter.pdf']);
     // On NTFS this reads the alternate data stream; elsewhere the seam wrote a file of that name.
@@ -339,7 +383,12 @@ describe('Mark-of-the-Web on Windows', () => {
 
   it.runIf(POSIX)('writes no mark on other systems', async () => {
     const steps: string[] = [];
-    const linux = createExternalOpener({ baseDir: base, platform: 'linux', fs: recordingFs(steps), openPath: async (p) => void steps.push(`open ${path.basename(p)}`) });
+    const linux = createExternalOpener({
+      baseDir: base,
+      platform: 'linux',
+      fs: recordingFs(steps),
+      openPath: async (p) => void steps.push(`open ${path.basename(p)}`),
+    });
     const result = await linux.open({ bytes: PDF, fileName: 'letter.pdf', contentType: 'application/pdf' });
     expect(steps).toEqual(['write letter.pdf', 'open letter.pdf']);
     expect(readdirSync(path.dirname(result.path))).toEqual(['letter.pdf']);
@@ -362,7 +411,7 @@ describe('Mark-of-the-Web on Windows', () => {
 });
 
 describe('clear: the files go with the session', () => {
-  it('removes every file written, whatever its age, and nothing that is not the opener\'s', async () => {
+  it("removes every file written, whatever its age, and nothing that is not the opener's", async () => {
     const first = await opener.open({ bytes: PDF, fileName: 'first.pdf', contentType: 'application/pdf' });
     const second = await opener.open({ bytes: PDF, fileName: 'second.pdf', contentType: 'application/pdf' });
     writeFileSync(path.join(opener.privateDir(), 'not-ours.txt'), 'x');

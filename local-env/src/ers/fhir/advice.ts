@@ -44,21 +44,37 @@ export function communicationRequestResource(ctx: FhirContext, advice: AdviceReq
       {
         url: EXT.conversionAuthorisation,
         valueCoding: advice.conversionAuthorised
-          ? coding(CODE.conversionAuthorisation, 'AUTHORISED_TO_CONVERT', 'Referrer has allowed the Service Provider to convert the Advice and Guidance to a Referral')
-          : coding(CODE.conversionAuthorisation, 'NOT_AUTHORISED_TO_CONVERT', 'Referrer has NOT allowed the Service Provider to convert the Advice and Guidance to a Referral'),
+          ? coding(
+              CODE.conversionAuthorisation,
+              'AUTHORISED_TO_CONVERT',
+              'Referrer has allowed the Service Provider to convert the Advice and Guidance to a Referral',
+            )
+          : coding(
+              CODE.conversionAuthorisation,
+              'NOT_AUTHORISED_TO_CONVERT',
+              'Referrer has NOT allowed the Service Provider to convert the Advice and Guidance to a Referral',
+            ),
       },
       { url: EXT.shortlist, valueReference: { reference: '#shortlist' } },
-      { url: EXT.specialty, valueCoding: coding(`${ctx.fhirBase}/STU3/CodeSystem/SPECIALTY`, advice.specialty, specialtyDisplay(advice.specialty)) },
+      {
+        url: EXT.specialty,
+        valueCoding: coding(`${ctx.fhirBase}/STU3/CodeSystem/SPECIALTY`, advice.specialty, specialtyDisplay(advice.specialty)),
+      },
     ],
     contained,
-    status: ['CONVERSATION_ENDED_CANCELLED', 'CONVERSATION_ENDED_CLOSED', 'ADVICE_CONVERTED'].includes(advice.status) ? 'completed' : 'active',
+    status: ['CONVERSATION_ENDED_CANCELLED', 'CONVERSATION_ENDED_CLOSED', 'ADVICE_CONVERTED'].includes(advice.status)
+      ? 'completed'
+      : 'active',
     category: [codeable(CODE.adviceStatus, advice.status)],
     subject: { identifier: identifier(ID.nhsNumber, advice.patientNhsNumber) },
-    recipient: [{ extension: [{ url: EXT.healthcareServiceReference, valueReference: { identifier: identifier(ID.service, advice.serviceId) } }] }],
+    recipient: [
+      { extension: [{ url: EXT.healthcareServiceReference, valueReference: { identifier: identifier(ID.service, advice.serviceId) } }] },
+    ],
     sender: roleReference,
     requester: { agent: roleReference },
   };
-  if (advice.attachments.length > 0) resource.payload = advice.attachments.map((a) => ({ contentReference: { reference: `#DocumentReference-${a.id}` } }));
+  if (advice.attachments.length > 0)
+    resource.payload = advice.attachments.map((a) => ({ contentReference: { reference: `#DocumentReference-${a.id}` } }));
   resource.identifier = [identifier(ID.request, advice.requestId)];
   return resource;
 }
@@ -67,7 +83,13 @@ export function communicationRequestResource(ctx: FhirContext, advice: AdviceReq
  * One message. In a conversation Bundle it points at included resources; inside an A026
  * answer (`contained`) it carries its role and files itself.
  */
-export function communicationResource(ctx: FhirContext, advice: AdviceRequest, message: AdviceMessage, basedOnVersion: number, contained: boolean): Json {
+export function communicationResource(
+  ctx: FhirContext,
+  advice: AdviceRequest,
+  message: AdviceMessage,
+  basedOnVersion: number,
+  contained: boolean,
+): Json {
   const role = roleId(message.sender);
   const roleRef = contained ? `#PractitionerRole.${role}` : `PractitionerRole/${role}`;
   const resource: Json = {
@@ -77,7 +99,10 @@ export function communicationResource(ctx: FhirContext, advice: AdviceRequest, m
     extension: [{ url: EXT.communicationRequester, valueReference: { reference: roleRef } }],
   };
   if (contained) {
-    resource.contained = [practitionerRoleResource(message.sender, `PractitionerRole.${role}`), ...message.attachments.map((a) => documentReference(ctx, a, true))];
+    resource.contained = [
+      practitionerRoleResource(message.sender, `PractitionerRole.${role}`),
+      ...message.attachments.map((a) => documentReference(ctx, a, true)),
+    ];
   }
   resource.basedOn = [{ reference: `CommunicationRequest/${advice.ubrn}/_history/${basedOnVersion}` }];
   resource.status = 'completed';
@@ -85,11 +110,17 @@ export function communicationResource(ctx: FhirContext, advice: AdviceRequest, m
   resource.recipient =
     message.category === 'RESPONDER'
       ? [{ identifier: identifier(ID.ods, advice.requester.ods) }]
-      : [{ extension: [{ url: EXT.healthcareServiceReference, valueReference: { identifier: identifier(ID.service, advice.serviceId) } }] }];
+      : [
+          {
+            extension: [{ url: EXT.healthcareServiceReference, valueReference: { identifier: identifier(ID.service, advice.serviceId) } }],
+          },
+        ];
   resource.sent = message.sent;
   resource.sender = { extension: [{ url: EXT.practitionerRoleReference, valueReference: { reference: roleRef } }] };
   if (message.attachments.length > 0) {
-    resource.payload = message.attachments.map((a: Attachment) => ({ contentReference: { reference: contained ? `#DocumentReference-${a.id}` : `DocumentReference/${a.id}` } }));
+    resource.payload = message.attachments.map((a: Attachment) => ({
+      contentReference: { reference: contained ? `#DocumentReference-${a.id}` : `DocumentReference/${a.id}` },
+    }));
   }
   resource.note = [{ text: message.text }];
   return resource;
@@ -97,7 +128,14 @@ export function communicationResource(ctx: FhirContext, advice: AdviceRequest, m
 
 export type ConversationInclude = 'requester' | 'sender' | 'documents';
 
-export function conversationBundle(ctx: FhirContext, advice: AdviceRequest, version: number, include: ReadonlySet<ConversationInclude>, selfUrl: string, now: Date): Json {
+export function conversationBundle(
+  ctx: FhirContext,
+  advice: AdviceRequest,
+  version: number,
+  include: ReadonlySet<ConversationInclude>,
+  selfUrl: string,
+  now: Date,
+): Json {
   const entries: Json[] = advice.messages.map((m) => ({
     fullUrl: `${ctx.fhirBase}/STU3/Communication/${m.id}`,
     resource: communicationResource(ctx, advice, m, version, false),
@@ -107,13 +145,21 @@ export function conversationBundle(ctx: FhirContext, advice: AdviceRequest, vers
     const roles = new Map<string, RoleRef>();
     for (const m of advice.messages) roles.set(roleId(m.sender), m.sender);
     for (const [id, role] of roles) {
-      entries.push({ fullUrl: `${ctx.fhirBase}/STU3/PractitionerRole/${id}`, resource: practitionerRoleResource(role, id), search: { mode: 'include' } });
+      entries.push({
+        fullUrl: `${ctx.fhirBase}/STU3/PractitionerRole/${id}`,
+        resource: practitionerRoleResource(role, id),
+        search: { mode: 'include' },
+      });
     }
   }
   if (include.has('documents')) {
     for (const m of advice.messages) {
       for (const a of m.attachments) {
-        entries.push({ fullUrl: `${ctx.fhirBase}/STU3/DocumentReference/${a.id}`, resource: documentReference(ctx, a, false), search: { mode: 'include' } });
+        entries.push({
+          fullUrl: `${ctx.fhirBase}/STU3/DocumentReference/${a.id}`,
+          resource: documentReference(ctx, a, false),
+          search: { mode: 'include' },
+        });
       }
     }
   }

@@ -66,7 +66,11 @@ function concepts(name: LocalCodeSystem, fhirBase: string): Json[] {
       return PRIORITIES.map((p) => ({
         code: p.code,
         display: p.display,
-        property: [...dateProperties(p), { code: 'deferToProviderContactDays', valueInteger: p.deferToProviderContactDays }, { code: 'triageContactDays', valueInteger: p.triageContactDays }],
+        property: [
+          ...dateProperties(p),
+          { code: 'deferToProviderContactDays', valueInteger: p.deferToProviderContactDays },
+          { code: 'triageContactDays', valueInteger: p.triageContactDays },
+        ],
       }));
     case 'APPOINTMENT-CANCELLATION-REASON':
       return APPOINTMENT_CANCELLATION_REASONS.map((r) => {
@@ -76,7 +80,8 @@ function concepts(name: LocalCodeSystem, fhirBase: string): Json[] {
           { code: 'willCancelWholeRequest', valueBoolean: false },
           { code: 'commentIsMandatory', valueBoolean: r.commentIsMandatory },
         ];
-        for (const f of r.businessFunctions ?? []) property.push({ code: 'businessFunction', valueCoding: coding(CODE.businessFunction, f) });
+        for (const f of r.businessFunctions ?? [])
+          property.push({ code: 'businessFunction', valueCoding: coding(CODE.businessFunction, f) });
         if (r.usage) property.push({ code: 'usage', valueCoding: coding(CODE.appointmentCancellationReasonUsage, r.usage) });
         return { code: r.code, display: r.display, property };
       });
@@ -88,8 +93,10 @@ function concepts(name: LocalCodeSystem, fhirBase: string): Json[] {
           { code: 'commentIsMandatory', valueBoolean: r.commentIsMandatory },
           { code: 'canCancelAppointment', valueBoolean: r.canCancelAppointment },
         ];
-        for (const f of r.businessFunctions ?? []) property.push({ code: 'businessFunction', valueCoding: coding(CODE.businessFunction, f) });
-        if (r.businessFunctions) property.push({ code: 'referrerUsage', valueCoding: coding(CODE.referralCancellationReasonUsage, 'CANCEL_REFERRAL') });
+        for (const f of r.businessFunctions ?? [])
+          property.push({ code: 'businessFunction', valueCoding: coding(CODE.businessFunction, f) });
+        if (r.businessFunctions)
+          property.push({ code: 'referrerUsage', valueCoding: coding(CODE.referralCancellationReasonUsage, 'CANCEL_REFERRAL') });
         return { code: r.code, display: r.display, property };
       });
     case 'APPOINTMENT-NON-ATTENDANCE-REASON':

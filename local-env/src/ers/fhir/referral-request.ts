@@ -5,7 +5,13 @@
  */
 import { findService } from '../../seed/catalogue';
 import { type Appointment, type Attachment, type BinaryRecord, type Referral, type SearchCriteria } from '../../seed/model';
-import { ADDITIONAL_REQUIREMENTS, priorityConcept, reasonDisplay, REFERRAL_STATE_DISPLAY, specialtyDisplay } from '../../seed/reference-data';
+import {
+  ADDITIONAL_REQUIREMENTS,
+  priorityConcept,
+  reasonDisplay,
+  REFERRAL_STATE_DISPLAY,
+  specialtyDisplay,
+} from '../../seed/reference-data';
 import { CODE, codeable, coding, EXT, ID, identifier, localCodeSystem, PROFILE, reasonSystemUrl, type Json } from './vocabulary';
 
 export interface FhirContext {
@@ -26,7 +32,10 @@ export function priorityExtension(priority: Referral['priority']): Json {
   return { url: EXT.priority, valueCodeableConcept: codeable(CODE.priority, priority, priorityConcept(priority).referralDisplay) };
 }
 
-export function searchCriteriaResource(ctx: FhirContext, item: { priority: string; specialty: string; clinicType: string; searchCriteria: SearchCriteria }): Json {
+export function searchCriteriaResource(
+  ctx: FhirContext,
+  item: { priority: string; specialty: string; clinicType: string; searchCriteria: SearchCriteria },
+): Json {
   const parameter: Json[] = [
     { name: 'priority', valueCoding: coding(CODE.priority, item.priority) },
     { name: 'specialty', valueCoding: coding(localCodeSystem(ctx.fhirBase, 'SPECIALTY'), item.specialty) },
@@ -36,7 +45,8 @@ export function searchCriteriaResource(ctx: FhirContext, item: { priority: strin
   if (c.postcode !== undefined) parameter.push({ name: 'postcode', valueString: c.postcode });
   if (c.distanceLimit !== undefined) parameter.push({ name: 'distanceLimit', valueUnsignedInt: c.distanceLimit });
   parameter.push({ name: 'ageAndGenderAppropriate', valueBoolean: c.ageAndGenderAppropriate });
-  if (c.commissioningProvisioning !== undefined) parameter.push({ name: 'commissioningProvisioning', valueCoding: coding(CODE.commissioningProvisioning, c.commissioningProvisioning) });
+  if (c.commissioningProvisioning !== undefined)
+    parameter.push({ name: 'commissioningProvisioning', valueCoding: coding(CODE.commissioningProvisioning, c.commissioningProvisioning) });
   return { id: 'serviceSearchCriteria', meta: { profile: [PROFILE.searchCriteria] }, resourceType: 'Parameters', parameter };
 }
 
@@ -48,7 +58,9 @@ export function shortlistResource(serviceIds: readonly string[]): Json {
     extension: [{ url: EXT.shortlistSearchCriteria, valueReference: { reference: '#serviceSearchCriteria' } }],
     status: 'current',
     mode: 'snapshot',
-    entry: serviceIds.map((id) => ({ item: { identifier: identifier(ID.service, id), display: findService(id)?.name ?? `Service ${id}` } })),
+    entry: serviceIds.map((id) => ({
+      item: { identifier: identifier(ID.service, id), display: findService(id)?.name ?? `Service ${id}` },
+    })),
   };
 }
 
@@ -60,7 +72,8 @@ export function documentReference(ctx: FhirContext, attachment: Attachment, cont
     { url: EXT.attachedBy, valueReference: { identifier: identifier(ID.sdsUser, attachment.attachedBy) } },
     { url: EXT.attachedByOrganisation, valueReference: { identifier: identifier(ID.ods, attachment.attachedByOrg) } },
   ];
-  if (attachment.attachedOnBehalfOf) extension.push({ url: EXT.attachedOnBehalfOf, valueReference: { identifier: identifier(ID.sdsUser, attachment.attachedOnBehalfOf) } });
+  if (attachment.attachedOnBehalfOf)
+    extension.push({ url: EXT.attachedOnBehalfOf, valueReference: { identifier: identifier(ID.sdsUser, attachment.attachedOnBehalfOf) } });
   const resource: Json = {
     id: contained ? `DocumentReference-${attachment.id}` : attachment.id,
     meta: { profile: [PROFILE.documentReference] },
@@ -97,7 +110,13 @@ export function appointmentResource(ctx: FhirContext, appointment: Appointment, 
     status: appointment.status,
   };
   if (appointment.reason) {
-    resource.reason = [codeable(reasonSystemUrl(ctx.fhirBase, appointment.reason.system), appointment.reason.code, reasonDisplay(appointment.reason.system, appointment.reason.code))];
+    resource.reason = [
+      codeable(
+        reasonSystemUrl(ctx.fhirBase, appointment.reason.system),
+        appointment.reason.code,
+        reasonDisplay(appointment.reason.system, appointment.reason.code),
+      ),
+    ];
   }
   resource.description = 'e-Referral Appointment';
   if (appointment.start !== undefined) resource.start = appointment.start;
@@ -107,20 +126,33 @@ export function appointmentResource(ctx: FhirContext, appointment: Appointment, 
   if (appointment.comment !== undefined) resource.comment = appointment.comment;
   resource.incomingReferral = [{ reference: `ReferralRequest/${referral.ubrn}/_history/${referral.version}` }];
   const participant: Json[] = [
-    { actor: { identifier: identifier(ID.service, appointment.serviceId), display: service?.name ?? `Service ${appointment.serviceId}` }, status: 'accepted' },
+    {
+      actor: { identifier: identifier(ID.service, appointment.serviceId), display: service?.name ?? `Service ${appointment.serviceId}` },
+      status: 'accepted',
+    },
     { actor: { identifier: identifier(ID.nhsNumber, referral.patientNhsNumber) }, status: 'accepted' },
   ];
   if (appointment.consultantUid) {
-    participant.push({ type: codeable(CODE.encounterParticipantType, 'CON'), actor: { identifier: identifier(ID.sdsUser, appointment.consultantUid) }, status: 'accepted' });
+    participant.push({
+      type: codeable(CODE.encounterParticipantType, 'CON'),
+      actor: { identifier: identifier(ID.sdsUser, appointment.consultantUid) },
+      status: 'accepted',
+    });
   }
   resource.participant = participant;
   return resource;
 }
 
 function stateExtension(ctx: FhirContext, referral: Referral): Json {
-  const parts: Json[] = [{ url: 'state', valueCoding: coding(CODE.referralState, referral.status.code, REFERRAL_STATE_DISPLAY[referral.status.code]) }];
+  const parts: Json[] = [
+    { url: 'state', valueCoding: coding(CODE.referralState, referral.status.code, REFERRAL_STATE_DISPLAY[referral.status.code]) },
+  ];
   const reason = referral.status.reason;
-  if (reason) parts.push({ url: 'reason', valueCoding: coding(reasonSystemUrl(ctx.fhirBase, reason.system), reason.code, reasonDisplay(reason.system, reason.code)) });
+  if (reason)
+    parts.push({
+      url: 'reason',
+      valueCoding: coding(reasonSystemUrl(ctx.fhirBase, reason.system), reason.code, reasonDisplay(reason.system, reason.code)),
+    });
   if (referral.status.comments !== undefined) parts.push({ url: 'comments', valueString: referral.status.comments });
   return { url: EXT.referralState, extension: parts };
 }
@@ -131,15 +163,20 @@ export function referralRequestResource(ctx: FhirContext, referral: Referral): J
     extension.push({ url: EXT.appointment, valueReference: { reference: '#appointment' } });
     extension.push({ url: EXT.appointmentReference, valueReference: { reference: `Appointment/${referral.appointment.id}` } });
   }
-  if (referral.clinicalInfoFirstSubmitted) extension.push({ url: EXT.clinicalInfoFirstSubmitted, valueDateTime: referral.clinicalInfoFirstSubmitted });
-  if (referral.clinicalInfoLastUpdated) extension.push({ url: EXT.clinicalInfoLastUpdated, valueDateTime: referral.clinicalInfoLastUpdated });
+  if (referral.clinicalInfoFirstSubmitted)
+    extension.push({ url: EXT.clinicalInfoFirstSubmitted, valueDateTime: referral.clinicalInfoFirstSubmitted });
+  if (referral.clinicalInfoLastUpdated)
+    extension.push({ url: EXT.clinicalInfoLastUpdated, valueDateTime: referral.clinicalInfoLastUpdated });
   if (referral.pathwayStart) extension.push({ url: EXT.pathwayStart, valueInstant: referral.pathwayStart });
   extension.push(priorityExtension(referral.priority));
   extension.push({ url: EXT.shortlist, valueReference: { reference: '#shortlist' } });
   extension.push({ url: EXT.commissioningRuleOrg, valueIdentifier: identifier(ID.ods, referral.commissioningRuleOrg) });
   extension.push(stateExtension(ctx, referral));
   for (const requirement of referral.additionalRequirements) {
-    extension.push({ url: EXT.additionalRequirement, valueCoding: coding(CODE.additionalRequirement, requirement, ADDITIONAL_REQUIREMENTS[requirement]) });
+    extension.push({
+      url: EXT.additionalRequirement,
+      valueCoding: coding(CODE.additionalRequirement, requirement, ADDITIONAL_REQUIREMENTS[requirement]),
+    });
   }
 
   const contained: Json[] = [searchCriteriaResource(ctx, referral), shortlistResource(referral.shortlist)];
@@ -155,7 +192,9 @@ export function referralRequestResource(ctx: FhirContext, referral: Referral): J
     status: referral.status.code === 'CANCELLED_REFERRAL' ? 'cancelled' : 'active',
   };
   if (referral.serviceId !== null) {
-    const system = referral.legacySpecialtySystem ? `${ctx.fhirBase}/STU3/v1/CodeSystem/SPECIALTY` : localCodeSystem(ctx.fhirBase, 'SPECIALTY');
+    const system = referral.legacySpecialtySystem
+      ? `${ctx.fhirBase}/STU3/v1/CodeSystem/SPECIALTY`
+      : localCodeSystem(ctx.fhirBase, 'SPECIALTY');
     resource.specialty = codeable(system, referral.specialty, specialtyDisplay(referral.specialty));
   }
   resource.subject = { identifier: identifier(ID.nhsNumber, referral.patientNhsNumber) };

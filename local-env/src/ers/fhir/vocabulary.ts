@@ -98,7 +98,13 @@ export const CODE = {
 } as const;
 
 /** e-RS's reference data served by A004, whose URLs sit under the server's own base. */
-export type LocalCodeSystem = 'SPECIALTY' | 'CLINIC-TYPE' | 'PRIORITY' | 'APPOINTMENT-CANCELLATION-REASON' | 'REFERRAL-CANCELLATION-REASON' | 'APPOINTMENT-NON-ATTENDANCE-REASON';
+export type LocalCodeSystem =
+  | 'SPECIALTY'
+  | 'CLINIC-TYPE'
+  | 'PRIORITY'
+  | 'APPOINTMENT-CANCELLATION-REASON'
+  | 'REFERRAL-CANCELLATION-REASON'
+  | 'APPOINTMENT-NON-ATTENDANCE-REASON';
 
 export function localCodeSystem(fhirBase: string, name: LocalCodeSystem): string {
   return `${fhirBase}/STU3/CodeSystem/${name}`;

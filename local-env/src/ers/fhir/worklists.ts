@@ -70,7 +70,8 @@ function referralsForReviewItem(fhirBase: string, r: Referral): Json[] {
     part('specialty', { valueCodeableConcept: codeable(localCodeSystem(fhirBase, 'SPECIALTY'), r.specialty) }),
     part('patient', { valueReference: { reference: `#Patient-${r.patientNhsNumber}` } }),
   ];
-  if (r.allocatedClinician) parts.push(part('allocatedClinician', { valueReference: { reference: `#Practitioner-${r.allocatedClinician}` } }));
+  if (r.allocatedClinician)
+    parts.push(part('allocatedClinician', { valueReference: { reference: `#Practitioner-${r.allocatedClinician}` } }));
   parts.push(part('eReferralPathwayStart', { valueDateTime: r.pathwayStart ?? r.clinicalInfoFirstSubmitted ?? r.created }));
   parts.push(part('clinicalInfoPrinted', { valueBoolean: r.clinicalInfoPrinted }));
   const contextDisplay: Record<string, string> = {
@@ -79,11 +80,20 @@ function referralsForReviewItem(fhirBase: string, r: Referral): Json[] {
     PRIORITY_CHANGED: 'Priority Changed',
     PRIORITY_AND_LETTER_CHANGED: 'Priority And Letter Changed',
   };
-  parts.push(part('requestContextStatus', { valueCodeableConcept: codeable(CODE.requestContextStatus, r.requestContextStatus, contextDisplay[r.requestContextStatus]) }));
+  parts.push(
+    part('requestContextStatus', {
+      valueCodeableConcept: codeable(CODE.requestContextStatus, r.requestContextStatus, contextDisplay[r.requestContextStatus]),
+    }),
+  );
   if (r.clinicalInfoFirstSubmitted) parts.push(part('clinicalInfoFirstSubmitted', { valueDateTime: r.clinicalInfoFirstSubmitted }));
   if (r.clinicalInfoLastUpdated) parts.push(part('clinicalInfoLastUpdated', { valueDateTime: r.clinicalInfoLastUpdated }));
-  if (r.appointment?.start && r.appointment.status === 'booked') parts.push(part('appointmentStart', { valueDateTime: r.appointment.start }));
-  parts.push(part('referralType', { valueCodeableConcept: codeable(CODE.referralType, r.appointment?.kind === 'TRIAGE' ? 'TRIAGE_DEFERRAL' : 'APPOINTMENT') }));
+  if (r.appointment?.start && r.appointment.status === 'booked')
+    parts.push(part('appointmentStart', { valueDateTime: r.appointment.start }));
+  parts.push(
+    part('referralType', {
+      valueCodeableConcept: codeable(CODE.referralType, r.appointment?.kind === 'TRIAGE' ? 'TRIAGE_DEFERRAL' : 'APPOINTMENT'),
+    }),
+  );
   if (r.serviceId) parts.push(part('service', { valueReference: serviceReference(r.serviceId) }));
   parts.push(part('referralRequestVersion', { valueInteger: r.version }));
   return parts;
@@ -100,10 +110,16 @@ function slotIssuesItem(fhirBase: string, r: Referral): Json[] {
     part('clinicalInfoPrinted', { valueBoolean: r.clinicalInfoPrinted }),
     part('ubrnReceived', { valueDateTime: received }),
     part('patientContactExpected', { valueDate: expected.toISOString().slice(0, 10) }),
-    part('clinicalInformationStatus', { valueCodeableConcept: codeable(CODE.clinicalInformationStatus, r.attachments.length > 0 || r.clinicalInfoFirstSubmitted ? 'PRESENT' : 'NOT_DUE') }),
+    part('clinicalInformationStatus', {
+      valueCodeableConcept: codeable(
+        CODE.clinicalInformationStatus,
+        r.attachments.length > 0 || r.clinicalInfoFirstSubmitted ? 'PRESENT' : 'NOT_DUE',
+      ),
+    }),
   ];
   const reason = r.appointment?.reason;
-  if (reason && reason.system === 'REVIEW_REASON') parts.push(part('reason', { valueCodeableConcept: codeable(reasonSystemUrl(fhirBase, reason.system), reason.code) }));
+  if (reason && reason.system === 'REVIEW_REASON')
+    parts.push(part('reason', { valueCodeableConcept: codeable(reasonSystemUrl(fhirBase, reason.system), reason.code) }));
   if (r.serviceId) parts.push(part('service', { valueReference: serviceReference(r.serviceId) }));
   return parts;
 }
@@ -128,7 +144,11 @@ function referrerListItem(fhirBase: string, listType: ReferralListType, r: Refer
   parts.push(part('status', { valueCodeableConcept: codeable(CODE.referralState, r.status.code, REFERRAL_STATE_DISPLAY[r.status.code]) }));
   const reason = r.status.reason;
   if (reason && reason.system === LIST_REASON_SYSTEM[listType]) {
-    parts.push(part('reason', { valueCodeableConcept: codeable(reasonSystemUrl(fhirBase, reason.system), reason.code, reasonDisplay(reason.system, reason.code)) }));
+    parts.push(
+      part('reason', {
+        valueCodeableConcept: codeable(reasonSystemUrl(fhirBase, reason.system), reason.code, reasonDisplay(reason.system, reason.code)),
+      }),
+    );
   }
   return parts;
 }
@@ -136,7 +156,11 @@ function referrerListItem(fhirBase: string, listType: ReferralListType, r: Refer
 export function referralWorklist(fhirBase: string, listType: ReferralListType, referrals: readonly Referral[]): Json {
   const entry = referrals.map((r) => {
     const parts =
-      listType === 'REFERRALS_FOR_REVIEW' ? referralsForReviewItem(fhirBase, r) : listType === 'APPOINTMENT_SLOT_ISSUES' ? slotIssuesItem(fhirBase, r) : referrerListItem(fhirBase, listType, r);
+      listType === 'REFERRALS_FOR_REVIEW'
+        ? referralsForReviewItem(fhirBase, r)
+        : listType === 'APPOINTMENT_SLOT_ISSUES'
+          ? slotIssuesItem(fhirBase, r)
+          : referrerListItem(fhirBase, listType, r);
     return { extension: [{ extension: parts, url: ITEM_EXTENSION[listType] }], item: { reference: `ReferralRequest/${r.ubrn}` } };
   });
   const list: Json = { meta: { profile: [PROFILE.worklist] }, resourceType: 'List' };
@@ -145,8 +169,18 @@ export function referralWorklist(fhirBase: string, listType: ReferralListType, r
     const clinicians = [...new Set(referrals.flatMap((r) => (r.allocatedClinician ? [r.allocatedClinician] : [])))];
     const patients = [...new Set(referrals.map((r) => r.patientNhsNumber))];
     list.contained = [
-      ...clinicians.map((uid) => ({ id: `Practitioner-${uid}`, meta: { profile: [PROFILE.worklistPractitioner] }, resourceType: 'Practitioner', identifier: [identifier(ID.sdsUser, uid)] })),
-      ...patients.map((nhs) => ({ id: `Patient-${nhs}`, meta: { profile: [PROFILE.worklistPatient] }, resourceType: 'Patient', identifier: [identifier(ID.nhsNumber, nhs)] })),
+      ...clinicians.map((uid) => ({
+        id: `Practitioner-${uid}`,
+        meta: { profile: [PROFILE.worklistPractitioner] },
+        resourceType: 'Practitioner',
+        identifier: [identifier(ID.sdsUser, uid)],
+      })),
+      ...patients.map((nhs) => ({
+        id: `Patient-${nhs}`,
+        meta: { profile: [PROFILE.worklistPatient] },
+        resourceType: 'Patient',
+        identifier: [identifier(ID.nhsNumber, nhs)],
+      })),
     ];
   }
   list.status = 'current';

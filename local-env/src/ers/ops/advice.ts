@@ -28,7 +28,13 @@ function recordAdviceChange(context: OperationContext, advice: AdviceRequest, ac
   const now = context.now().toISOString();
   advice.version += 1;
   advice.lastUpdated = now;
-  const entry: AdviceRequest['history'][number] = { version: advice.version, at: now, action, by: context.caller.user.uid, organisation: context.caller.ods ?? '' };
+  const entry: AdviceRequest['history'][number] = {
+    version: advice.version,
+    at: now,
+    action,
+    by: context.caller.user.uid,
+    organisation: context.caller.ods ?? '',
+  };
   if (context.caller.onBehalfOf) entry.onBehalfOf = context.caller.onBehalfOf;
   advice.history.push(entry);
 }
@@ -39,10 +45,16 @@ export async function retrieveAdvice(context: OperationContext): Promise<Reply> 
   if (raw !== undefined) {
     if (!/^\d+$/.test(raw)) throw badRequest('INVALID_VALUE', `${raw} is not a version number.`);
     if (Number(raw) !== advice.version) {
-      throw notFound('HISTORY_NOT_SUPPORTED', `Only the current version (${advice.version}) of advice and guidance request ${advice.ubrn} can be retrieved: read it without a version.`);
+      throw notFound(
+        'HISTORY_NOT_SUPPORTED',
+        `Only the current version (${advice.version}) of advice and guidance request ${advice.ubrn} can be retrieved: read it without a version.`,
+      );
     }
   }
-  const fhir = await fhirContext(context, advice.attachments.map((a) => a.binaryId));
+  const fhir = await fhirContext(
+    context,
+    advice.attachments.map((a) => a.binaryId),
+  );
   return jsonReply(200, communicationRequestResource(fhir, advice), { ETag: etag(advice.version) });
 }
 
@@ -53,24 +65,38 @@ const INCLUDES: Record<string, ConversationInclude> = {
   'Communication:content-reference:DocumentReference': 'documents',
 };
 
-const DEFAULT_INCLUDES = ['Communication:requester-practitionerrole:PractitionerRole', 'Communication:sender-practitionerrole:PractionerRole', 'Communication:content-reference:DocumentReference'];
+const DEFAULT_INCLUDES = [
+  'Communication:requester-practitionerrole:PractitionerRole',
+  'Communication:sender-practitionerrole:PractionerRole',
+  'Communication:content-reference:DocumentReference',
+];
 
 export async function retrieveConversation(context: OperationContext): Promise<Reply> {
   const basedOn = context.url.searchParams.get('based-on');
-  if (!basedOn) throw badRequest('MISSING_PARAMETER', 'The based-on search parameter is missing: send based-on=CommunicationRequest/<UBRN>/_history/<version>.');
+  if (!basedOn)
+    throw badRequest(
+      'MISSING_PARAMETER',
+      'The based-on search parameter is missing: send based-on=CommunicationRequest/<UBRN>/_history/<version>.',
+    );
   const match = /^CommunicationRequest\/([^/]+)\/_history\/(\d+)$/.exec(basedOn);
-  if (!match?.[1] || !match[2]) throw badRequest('INVALID_VALUE', `based-on must look like CommunicationRequest/<UBRN>/_history/<version>, not ${basedOn}.`);
+  if (!match?.[1] || !match[2])
+    throw badRequest('INVALID_VALUE', `based-on must look like CommunicationRequest/<UBRN>/_history/<version>, not ${basedOn}.`);
   const ubrn = match[1];
   checkUbrn(ubrn);
   const advice = context.store.adviceRequest(ubrn);
   if (!advice) {
-    if (context.store.referral(ubrn)) throw badRequest('INVALID_REQUEST_TYPE', `${ubrn} is a referral, not an advice and guidance request.`);
+    if (context.store.referral(ubrn))
+      throw badRequest('INVALID_REQUEST_TYPE', `${ubrn} is a referral, not an advice and guidance request.`);
     throw notFound('REFERENCE_NOT_FOUND', `No advice and guidance request has the UBRN ${ubrn}: check the UBRN.`);
   }
-  if (!adviceVisibleTo(advice, context.caller)) throw badRequest('NO_RELATIONSHIP', `Your organisation has no relationship with advice and guidance request ${ubrn}.`);
+  if (!adviceVisibleTo(advice, context.caller))
+    throw badRequest('NO_RELATIONSHIP', `Your organisation has no relationship with advice and guidance request ${ubrn}.`);
   const version = Number(match[2]);
   if (version !== advice.version) {
-    throw notFound('HISTORY_NOT_SUPPORTED', `Only the current version (${advice.version}) of the conversation can be retrieved: read the request again and use its version.`);
+    throw notFound(
+      'HISTORY_NOT_SUPPORTED',
+      `Only the current version (${advice.version}) of the conversation can be retrieved: read the request again and use its version.`,
+    );
   }
   const requested = context.url.searchParams.getAll('_include');
   for (const include of requested) {
@@ -79,7 +105,10 @@ export async function retrieveConversation(context: OperationContext): Promise<R
   const applied = requested.length > 0 ? requested : DEFAULT_INCLUDES;
   const include = new Set(applied.map((i) => INCLUDES[i]).filter((i): i is ConversationInclude => i !== undefined));
   const self = `${context.fhirBase}/STU3/Communication?based-on=${basedOn}${applied.map((i) => `&_include=${i}`).join('')}`;
-  const fhir = await fhirContext(context, advice.messages.flatMap((m) => m.attachments.map((a) => a.binaryId)));
+  const fhir = await fhirContext(
+    context,
+    advice.messages.flatMap((m) => m.attachments.map((a) => a.binaryId)),
+  );
   return jsonReply(200, conversationBundle(fhir, advice, version, include, self, context.now()));
 }
 
@@ -92,25 +121,55 @@ const SEND_PROFILE = 'https://fhir.nhs.uk/STU3/StructureDefinition/eRS-SendCommu
 export async function sendAdviceResponse(context: OperationContext): Promise<Reply> {
   const sent = ifMatchVersion(context);
   const advice = requireAdvice(context, context.params.ubrn ?? '');
-  const body = ParametersBody.parse(await readFhirJson(context), SEND_PROFILE, ['guidanceOutcome', 'guidanceIntendedRecommendation', 'guidance', 'updatedPriority', 'guidanceAttachmentFile']);
-  const outcome = body.code('guidanceOutcome', CODE.guidanceOutcome, ['RETURN_TO_REFERRER_WITH_ADVICE', 'REQUIRE_FURTHER_INFORMATION', 'PROVIDER_CONVERTED'], true);
-  if (outcome === 'PROVIDER_CONVERTED') throw unprocessable('INAPPROPRIATE_VALUE', 'To convert the request into a referral use the conversion operation (A027), not a reply.');
-  const recommendation = body.code('guidanceIntendedRecommendation', CODE.guidanceRecommendation, ['ADVICE_ONLY_NO_REFERRAL_RECOMMENDED', 'ADVICE_FOLLOWED_BY_REFERRAL_IF_REQUIRED', 'REFERRAL_RECOMMENDED', 'OTHER'], false);
+  const body = ParametersBody.parse(await readFhirJson(context), SEND_PROFILE, [
+    'guidanceOutcome',
+    'guidanceIntendedRecommendation',
+    'guidance',
+    'updatedPriority',
+    'guidanceAttachmentFile',
+  ]);
+  const outcome = body.code(
+    'guidanceOutcome',
+    CODE.guidanceOutcome,
+    ['RETURN_TO_REFERRER_WITH_ADVICE', 'REQUIRE_FURTHER_INFORMATION', 'PROVIDER_CONVERTED'],
+    true,
+  );
+  if (outcome === 'PROVIDER_CONVERTED')
+    throw unprocessable('INAPPROPRIATE_VALUE', 'To convert the request into a referral use the conversion operation (A027), not a reply.');
+  const recommendation = body.code(
+    'guidanceIntendedRecommendation',
+    CODE.guidanceRecommendation,
+    ['ADVICE_ONLY_NO_REFERRAL_RECOMMENDED', 'ADVICE_FOLLOWED_BY_REFERRAL_IF_REQUIRED', 'REFERRAL_RECOMMENDED', 'OTHER'],
+    false,
+  );
   if (outcome === 'RETURN_TO_REFERRER_WITH_ADVICE' && recommendation === undefined) {
     throw unprocessable('VALUE_IS_REQUIRED', 'Returning advice needs an intended recommendation: add guidanceIntendedRecommendation.');
   }
   if (outcome === 'REQUIRE_FURTHER_INFORMATION' && recommendation !== undefined) {
-    throw unprocessable('FIELD_NOT_PERMITTED', 'An intended recommendation is given only when returning advice: remove guidanceIntendedRecommendation.');
+    throw unprocessable(
+      'FIELD_NOT_PERMITTED',
+      'An intended recommendation is given only when returning advice: remove guidanceIntendedRecommendation.',
+    );
   }
   const guidance = body.string('guidance', true, 8000);
   const priority = body.code('updatedPriority', CODE.priority, PRIORITIES, true) as Priority;
   const files = attachmentRequests(body, 'guidanceAttachmentFile', 'GUIDANCE_RESPONSE', CODE.attachmentType);
   if (sent !== null) requireCurrentVersion(sent, advice.version, `Advice and guidance request ${advice.ubrn}`);
   if (advice.status !== 'PROVIDER_RESPONSE_REQUIRED') {
-    throw unprocessable('INVALID_REQUEST_STATE', `Advice and guidance request ${advice.ubrn} is not waiting for the provider (it is ${advice.status}): reload it to see the conversation.`);
+    throw unprocessable(
+      'INVALID_REQUEST_STATE',
+      `Advice and guidance request ${advice.ubrn} is not waiting for the provider (it is ${advice.status}): reload it to see the conversation.`,
+    );
   }
   const attachments = attachUploads(context, advice.ubrn, files, 'GUIDANCE_RESPONSE');
-  const message: AdviceMessage = { id: context.store.nextId(), sent: context.now().toISOString(), category: 'RESPONDER', sender: providerRole(context), text: guidance, attachments };
+  const message: AdviceMessage = {
+    id: context.store.nextId(),
+    sent: context.now().toISOString(),
+    category: 'RESPONDER',
+    sender: providerRole(context),
+    text: guidance,
+    attachments,
+  };
   advice.messages.push(message);
   advice.priority = priority;
   advice.status = outcome === 'RETURN_TO_REFERRER_WITH_ADVICE' ? 'REFERRER_TO_REVIEW_RESPONSE' : 'REFERRER_TO_SUBMIT_FURTHER_INFORMATION';
@@ -134,7 +193,10 @@ const CONVERT_PROFILE = 'https://fhir.nhs.uk/STU3/StructureDefinition/eRS-Create
 function conversationFile(context: OperationContext, advice: AdviceRequest): { attachment: Attachment; binary: BinaryRecord } {
   const now = context.now().toISOString();
   // The request's own conversation and status, as its overview (A043) shows them.
-  const spec: DocumentSpec = { ...adviceOverviewSpec(context, advice, 'Advice and guidance conversation'), seed: Number(context.store.nextId()) % 2_147_483_647 };
+  const spec: DocumentSpec = {
+    ...adviceOverviewSpec(context, advice, 'Advice and guidance conversation'),
+    seed: Number(context.store.nextId()) % 2_147_483_647,
+  };
   const fileName = `Advice and guidance conversation - ${advice.ubrn}.pdf`;
   const binaryId = randomUUID();
   const attachment: Attachment = {
@@ -148,15 +210,31 @@ function conversationFile(context: OperationContext, advice: AdviceRequest): { a
     attachedByOrg: context.caller.ods ?? '',
   };
   if (context.caller.onBehalfOf) attachment.attachedOnBehalfOf = context.caller.onBehalfOf;
-  const binary: BinaryRecord = { id: binaryId, fileName, contentType: 'application/pdf', availability: 'AVAILABLE', content: { source: 'document', spec }, uploadedAt: now, attachedAs: attachment.id };
+  const binary: BinaryRecord = {
+    id: binaryId,
+    fileName,
+    contentType: 'application/pdf',
+    availability: 'AVAILABLE',
+    content: { source: 'document', spec },
+    uploadedAt: now,
+    attachedAs: attachment.id,
+  };
   return { attachment, binary };
 }
 
 export async function convertAdviceToReferral(context: OperationContext): Promise<Reply> {
-  const body = ParametersBody.parse(await readFhirJson(context), CONVERT_PROFILE, ['createFrom', 'guidance', 'newReferralPriority', 'reviewComments', 'guidanceAttachmentFile', 'reviewAttachmentFile']);
+  const body = ParametersBody.parse(await readFhirJson(context), CONVERT_PROFILE, [
+    'createFrom',
+    'guidance',
+    'newReferralPriority',
+    'reviewComments',
+    'guidanceAttachmentFile',
+    'reviewAttachmentFile',
+  ]);
   const createFrom = body.reference('createFrom', true);
   const match = /^CommunicationRequest\/([^/]+)\/_history\/(\d+)$/.exec(createFrom);
-  if (!match?.[1] || !match[2]) throw unprocessable('INVALID_VALUE', `createFrom must look like CommunicationRequest/<UBRN>/_history/<version>, not ${createFrom}.`);
+  if (!match?.[1] || !match[2])
+    throw unprocessable('INVALID_VALUE', `createFrom must look like CommunicationRequest/<UBRN>/_history/<version>, not ${createFrom}.`);
   const guidance = body.string('guidance', true, 8000);
   const priority = body.code('newReferralPriority', CODE.priority, PRIORITIES, true) as Priority;
   const reviewComments = body.string('reviewComments', true);
@@ -165,10 +243,19 @@ export async function convertAdviceToReferral(context: OperationContext): Promis
   const advice = requireAdvice(context, match[1]);
   requireCurrentVersion(Number(match[2]), advice.version, `Advice and guidance request ${advice.ubrn}`);
   if (!advice.conversionAuthorised) {
-    throw unprocessable('INVALID_REQUEST_STATE', `The referrer has not allowed ${advice.ubrn} to be converted into a referral: reply with advice instead.`);
+    throw unprocessable(
+      'INVALID_REQUEST_STATE',
+      `The referrer has not allowed ${advice.ubrn} to be converted into a referral: reply with advice instead.`,
+    );
   }
-  if (!['PROVIDER_RESPONSE_REQUIRED', 'REFERRER_TO_SUBMIT_FURTHER_INFORMATION', 'REFERRER_TO_REVIEW_RESPONSE'].includes(advice.status) || context.store.referral(advice.ubrn)) {
-    throw unprocessable('INVALID_REQUEST_STATE', `Advice and guidance request ${advice.ubrn} is closed or already converted: reload it to see its state.`);
+  if (
+    !['PROVIDER_RESPONSE_REQUIRED', 'REFERRER_TO_SUBMIT_FURTHER_INFORMATION', 'REFERRER_TO_REVIEW_RESPONSE'].includes(advice.status) ||
+    context.store.referral(advice.ubrn)
+  ) {
+    throw unprocessable(
+      'INVALID_REQUEST_STATE',
+      `Advice and guidance request ${advice.ubrn} is closed or already converted: reload it to see its state.`,
+    );
   }
   const guidanceAttachments = attachUploads(context, advice.ubrn, guidanceFiles, 'GUIDANCE_RESPONSE');
   const reviewAttachments = attachUploads(context, advice.ubrn, reviewFiles, 'PROVIDER');
@@ -177,7 +264,14 @@ export async function convertAdviceToReferral(context: OperationContext): Promis
   context.store.saveBinary(conversation.binary);
 
   // The A&G request is answered and closed: the guidance joins the conversation.
-  advice.messages.push({ id: context.store.nextId(), sent: now, category: 'RESPONDER', sender: providerRole(context), text: guidance, attachments: guidanceAttachments });
+  advice.messages.push({
+    id: context.store.nextId(),
+    sent: now,
+    category: 'RESPONDER',
+    sender: providerRole(context),
+    text: guidance,
+    attachments: guidanceAttachments,
+  });
   advice.status = 'ADVICE_CONVERTED';
   recordAdviceChange(context, advice, 'CONVERTED_TO_REFERRAL');
   context.store.saveAdvice(advice);
@@ -201,7 +295,16 @@ export async function convertAdviceToReferral(context: OperationContext): Promis
     commissioningRuleOrg: findService(advice.serviceId)?.ods ?? context.caller.ods ?? '',
     clinicalInfoFirstSubmitted: advice.firstRequested,
     status: { code: 'TRIAGED_PROVIDER_TO_ACTION', reason, comments: reviewComments },
-    appointment: { id: context.store.nextId(), version: 1, kind: 'TRIAGE', status: 'proposed', serviceId: advice.serviceId, created: now, reason, comment: reviewComments },
+    appointment: {
+      id: context.store.nextId(),
+      version: 1,
+      kind: 'TRIAGE',
+      status: 'proposed',
+      serviceId: advice.serviceId,
+      created: now,
+      reason,
+      comment: reviewComments,
+    },
     review: { outcome: 'PROVIDER_CONVERTED_ADVICE_AND_GUIDANCE_ADMIN_TO_REFER', at: now, by: context.caller.actingUid },
     attachments: [...reviewAttachments, ...carried, ...guidanceAttachments, conversation.attachment],
     relatedUbrns: [],
@@ -209,12 +312,23 @@ export async function convertAdviceToReferral(context: OperationContext): Promis
     additionalRequirements: [],
     requestContextStatus: 'NEVER_REVIEWED',
     clinicalInfoPrinted: false,
-    history: [{ version: advice.version, at: now, action: 'CREATED_FROM_ADVICE', by: context.caller.user.uid, organisation: context.caller.ods ?? '' }],
+    history: [
+      {
+        version: advice.version,
+        at: now,
+        action: 'CREATED_FROM_ADVICE',
+        by: context.caller.user.uid,
+        organisation: context.caller.ods ?? '',
+      },
+    ],
   };
   if (advice.allocatedClinician) referral.allocatedClinician = advice.allocatedClinician;
   if (guidanceAttachments.length > 0 || reviewAttachments.length > 0) referral.clinicalInfoLastUpdated = now;
   context.store.saveReferral(referral);
   await context.store.persist();
-  const fhir = await fhirContext(context, referral.attachments.map((a) => a.binaryId));
+  const fhir = await fhirContext(
+    context,
+    referral.attachments.map((a) => a.binaryId),
+  );
   return jsonReply(201, referralRequestResource(fhir, referral), { ETag: etag(referral.version) });
 }

@@ -42,13 +42,15 @@ function isBinaryId(id: string): boolean {
 }
 
 function requireAvailable(binary: BinaryRecord): void {
-  if (binary.availability !== 'AVAILABLE') throw unprocessable(binary.availability, UNAVAILABLE[binary.availability] ?? 'The file cannot be retrieved yet.');
+  if (binary.availability !== 'AVAILABLE')
+    throw unprocessable(binary.availability, UNAVAILABLE[binary.availability] ?? 'The file cannot be retrieved yet.');
 }
 
 function findVisibleBinary(context: OperationContext, id: string): BinaryRecord {
   const binary = context.store.binary(id);
   if (!binary) throw notFound('REFERENCE_NOT_FOUND', `No file has the id ${id}: check the attachment reference on the referral.`);
-  if (!binaryVisibleTo(context.store, binary, context.caller)) throw forbidden('NO_RELATIONSHIP', 'Your organisation has no relationship with the referral this file belongs to.');
+  if (!binaryVisibleTo(context.store, binary, context.caller))
+    throw forbidden('NO_RELATIONSHIP', 'Your organisation has no relationship with the referral this file belongs to.');
   return binary;
 }
 
@@ -62,7 +64,10 @@ export async function retrieveAttachmentStu3(context: OperationContext): Promise
   const binary = findVisibleBinary(context, id);
   requireAvailable(binary);
   if ((await context.files.size(binary)) > MAX_FILE_BYTES) {
-    throw unprocessable('FILE_SIZE_ERROR', 'The file is larger than 5 MB and cannot be retrieved here: retrieve it with the R4 attachment endpoint (A042).');
+    throw unprocessable(
+      'FILE_SIZE_ERROR',
+      'The file is larger than 5 MB and cannot be retrieved here: retrieve it with the R4 attachment endpoint (A042).',
+    );
   }
   const bytes = await context.files.bytes(binary);
   return bytesReply(200, bytes, binary.contentType, { 'Content-Disposition': disposition(binary.fileName) });
@@ -84,14 +89,22 @@ function extensionOf(fileName: string): string {
 export async function uploadFile(context: OperationContext): Promise<Reply> {
   const fileName = header(context.request, 'nhsd-ers-file-name');
   if (!fileName) throw unprocessable('MISSING_VALUE', 'The NHSD-eRS-File-Name header is missing: send the file name, with its extension.');
-  if (fileName.length > 255 || /[\\/\0]/.test(fileName)) throw unprocessable('INVALID_VALUE', 'The file name is not valid: use a plain file name of up to 255 characters.');
+  if (fileName.length > 255 || /[\\/\0]/.test(fileName))
+    throw unprocessable('INVALID_VALUE', 'The file name is not valid: use a plain file name of up to 255 characters.');
   const contentType = (header(context.request, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   const extensions = UPLOAD_TYPES[contentType];
   if (!extensions) {
-    throw new ErsError(415, 'UNSUPPORTED_MEDIA_TYPE', `e-RS does not accept ${contentType || 'files without a Content-Type'}: send a PDF, image, text, RTF, Word, audio, video or DICOM file.`);
+    throw new ErsError(
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      `e-RS does not accept ${contentType || 'files without a Content-Type'}: send a PDF, image, text, RTF, Word, audio, video or DICOM file.`,
+    );
   }
   if (!extensions.includes(extensionOf(fileName))) {
-    throw unprocessable('CONFLICTING_VALUES', `The file name ${fileName} does not match its type ${contentType}: use a .${extensions[0]} file name or the right Content-Type.`);
+    throw unprocessable(
+      'CONFLICTING_VALUES',
+      `The file name ${fileName} does not match its type ${contentType}: use a .${extensions[0]} file name or the right Content-Type.`,
+    );
   }
   const referralId = header(context.request, 'nhsd-ers-referral-id');
   if (referralId !== undefined) {
@@ -99,9 +112,15 @@ export async function uploadFile(context: OperationContext): Promise<Reply> {
     const referral = context.store.referral(referralId);
     const advice = context.store.adviceRequest(referralId);
     const visible = (referral && referralVisibleTo(referral, context.caller)) || (advice && adviceVisibleTo(advice, context.caller));
-    if (!visible) throw unprocessable('INAPPROPRIATE_VALUE', `NHSD-eRS-Referral-ID ${referralId} is not a referral or A&G request your organisation can attach files to.`);
+    if (!visible)
+      throw unprocessable(
+        'INAPPROPRIATE_VALUE',
+        `NHSD-eRS-Referral-ID ${referralId} is not a referral or A&G request your organisation can attach files to.`,
+      );
   }
-  const bytes = await readBody(context.request, MAX_FILE_BYTES, () => unprocessable('FILE_SIZE_ERROR', 'The file is larger than 5 MB: e-RS accepts files up to 5 MB.'));
+  const bytes = await readBody(context.request, MAX_FILE_BYTES, () =>
+    unprocessable('FILE_SIZE_ERROR', 'The file is larger than 5 MB: e-RS accepts files up to 5 MB.'),
+  );
   if (bytes.length === 0) throw unprocessable('FILE_SIZE_ERROR', 'The file is empty: choose a file with content.');
 
   const id = randomUUID();

@@ -21,7 +21,15 @@ const ACTION_DISPLAY: Record<string, string> = {
   CHANGE_SHORTLIST: 'Change Shortlist',
 };
 
-const CANCELLABLE = new Set(['BOOKED', 'DEFERRED_TO_PROVIDER', 'AWAITING_TRIAGE', 'TRIAGED_PROVIDER_TO_ACTION', 'NOT_BOOKED', 'APPT_CANCELLED_BY_PATIENT', 'APPT_CANCELLED_BY_PROVIDER']);
+const CANCELLABLE = new Set([
+  'BOOKED',
+  'DEFERRED_TO_PROVIDER',
+  'AWAITING_TRIAGE',
+  'TRIAGED_PROVIDER_TO_ACTION',
+  'NOT_BOOKED',
+  'APPT_CANCELLED_BY_PATIENT',
+  'APPT_CANCELLED_BY_PROVIDER',
+]);
 
 export function availableActions(referral: Referral, caller: Caller): string[] {
   const actions: string[] = [];
@@ -42,14 +50,21 @@ export function availableActions(referral: Referral, caller: Caller): string[] {
 export async function listAvailableActions(context: OperationContext): Promise<Reply> {
   const query = context.url.searchParams;
   const focus = query.get('focus');
-  if (!focus) throw badRequest('MISSING_PARAMETER', 'The focus search parameter is missing: send focus=ReferralRequest/<UBRN>/_history/<version>.');
-  if (query.get('intent') !== 'proposal') throw badRequest(query.has('intent') ? 'INVALID_VALUE' : 'MISSING_PARAMETER', 'The intent search parameter must be proposal.');
-  if (query.get('status') !== 'ready') throw badRequest(query.has('status') ? 'INVALID_VALUE' : 'MISSING_PARAMETER', 'The status search parameter must be ready.');
+  if (!focus)
+    throw badRequest('MISSING_PARAMETER', 'The focus search parameter is missing: send focus=ReferralRequest/<UBRN>/_history/<version>.');
+  if (query.get('intent') !== 'proposal')
+    throw badRequest(query.has('intent') ? 'INVALID_VALUE' : 'MISSING_PARAMETER', 'The intent search parameter must be proposal.');
+  if (query.get('status') !== 'ready')
+    throw badRequest(query.has('status') ? 'INVALID_VALUE' : 'MISSING_PARAMETER', 'The status search parameter must be ready.');
   const match = /^ReferralRequest\/([^/]+)\/_history\/(\d+)$/.exec(focus);
-  if (!match?.[1] || !match[2]) throw badRequest('INVALID_VALUE', `focus must look like ReferralRequest/<UBRN>/_history/<version>, not ${focus}.`);
+  if (!match?.[1] || !match[2])
+    throw badRequest('INVALID_VALUE', `focus must look like ReferralRequest/<UBRN>/_history/<version>, not ${focus}.`);
   const referral = requireReferral(context, match[1]);
   if (Number(match[2]) !== referral.version) {
-    throw badRequest('HISTORY_NOT_SUPPORTED', `Only the current version (${referral.version}) of referral ${referral.ubrn} can be asked about: read it again and use its version.`);
+    throw badRequest(
+      'HISTORY_NOT_SUPPORTED',
+      `Only the current version (${referral.version}) of referral ${referral.ubrn} can be asked about: read it again and use its version.`,
+    );
   }
   const entry: Json[] = availableActions(referral, context.caller).map((code) => {
     const id = randomUUID();

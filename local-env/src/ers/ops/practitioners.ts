@@ -14,7 +14,8 @@ import { badRequest } from '../outcome';
 
 export async function retrieveOnBehalfOfPractitioners(context: OperationContext): Promise<Reply> {
   const query = context.url.searchParams.get('_query');
-  if (query !== 'onBehalfOf') throw badRequest('REC_BAD_REQUEST', 'The query parameter _query is missing or has an invalid value: send _query=onBehalfOf.');
+  if (query !== 'onBehalfOf')
+    throw badRequest('REC_BAD_REQUEST', 'The query parameter _query is missing or has an invalid value: send _query=onBehalfOf.');
   const now = context.now().toISOString();
   const entry: Json[] = (context.caller.role?.actsFor ?? []).map((uid) => {
     const person = findUser(uid);

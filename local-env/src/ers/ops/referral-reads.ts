@@ -19,9 +19,15 @@ export async function retrieveReferral(context: OperationContext): Promise<Reply
   const referral = requireReferral(context, context.params.ubrn ?? '');
   const version = requestedVersion(context);
   if (version !== null && version !== referral.version) {
-    throw notFound('HISTORY_NOT_SUPPORTED', `Only the current version (${referral.version}) of referral ${referral.ubrn} can be retrieved: read it without a version.`);
+    throw notFound(
+      'HISTORY_NOT_SUPPORTED',
+      `Only the current version (${referral.version}) of referral ${referral.ubrn} can be retrieved: read it without a version.`,
+    );
   }
-  const fhir = await fhirContext(context, referral.attachments.map((a) => a.binaryId));
+  const fhir = await fhirContext(
+    context,
+    referral.attachments.map((a) => a.binaryId),
+  );
   return jsonReply(200, referralRequestResource(fhir, referral), { ETag: etag(referral.version) });
 }
 
@@ -30,11 +36,16 @@ export async function retrieveAppointment(context: OperationContext): Promise<Re
   if (!/^\d+$/.test(id)) throw badRequest('INVALID_VALUE', `${id} is not an appointment id.`);
   const referral = context.store.referralByAppointment(id);
   const appointment = referral?.appointment;
-  if (!referral || !appointment || appointment.id !== id) throw notFound('REFERENCE_NOT_FOUND', `No appointment has the id ${id}: check the appointment reference on the referral.`);
-  if (!referralVisibleTo(referral, context.caller)) throw unprocessable('NO_RELATIONSHIP', `Your organisation has no relationship with appointment ${id}.`);
+  if (!referral || !appointment || appointment.id !== id)
+    throw notFound('REFERENCE_NOT_FOUND', `No appointment has the id ${id}: check the appointment reference on the referral.`);
+  if (!referralVisibleTo(referral, context.caller))
+    throw unprocessable('NO_RELATIONSHIP', `Your organisation has no relationship with appointment ${id}.`);
   const version = requestedVersion(context);
   if (version !== null && version !== appointment.version) {
-    throw notFound('HISTORY_NOT_SUPPORTED', `Only the current version (${appointment.version}) of appointment ${id} can be retrieved: read it without a version.`);
+    throw notFound(
+      'HISTORY_NOT_SUPPORTED',
+      `Only the current version (${appointment.version}) of appointment ${id} can be retrieved: read it without a version.`,
+    );
   }
   const fhir = await fhirContext(context, []);
   return jsonReply(200, appointmentResource(fhir, appointment, referral, false), { ETag: etag(appointment.version) });

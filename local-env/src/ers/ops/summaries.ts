@@ -24,7 +24,8 @@ function seedOf(ubrn: string, version: number): number {
 }
 
 function requirePdfAccepted(context: OperationContext): void {
-  if (!accepts(context.request, 'application/pdf')) throw new ErsError(406, 'NOT_ACCEPTABLE', 'This operation answers with a PDF: accept application/pdf and retry.');
+  if (!accepts(context.request, 'application/pdf'))
+    throw new ErsError(406, 'NOT_ACCEPTABLE', 'This operation answers with a PDF: accept application/pdf and retry.');
 }
 
 function pdf(bytes: Uint8Array, fileName: string): Reply {
@@ -66,7 +67,10 @@ export function adviceOverviewSpec(context: OperationContext, advice: AdviceRequ
   const patient = context.store.patient(advice.patientNhsNumber);
   const service = findService(advice.serviceId);
   const messages = advice.messages.map((m) => ({
-    author: m.category === 'REQUESTER' || m.category === 'RESPONDER' ? (personName(m.sender.uid) ?? `SDS user ${m.sender.uid}`) : 'e-Referral Service',
+    author:
+      m.category === 'REQUESTER' || m.category === 'RESPONDER'
+        ? (personName(m.sender.uid) ?? `SDS user ${m.sender.uid}`)
+        : 'e-Referral Service',
     role: m.category === 'REQUESTER' ? ('requester' as const) : m.category === 'RESPONDER' ? ('provider' as const) : ('note' as const),
     sent: m.sent,
     text: m.text,

@@ -18,7 +18,15 @@ import { forbidden, unprocessable } from '../outcome';
 import { referralVisibleTo } from '../records';
 
 const PROFILE = 'https://fhir.nhs.uk/STU3/StructureDefinition/eRS-FetchWorklist-Parameters-1';
-const PARAMETERS = ['listType', 'service', 'specialtyAssignedIndicator', 'specialty', 'location', 'clinicianAssignedIndicator', 'clinician'];
+const PARAMETERS = [
+  'listType',
+  'service',
+  'specialtyAssignedIndicator',
+  'specialty',
+  'location',
+  'clinicianAssignedIndicator',
+  'clinician',
+];
 const FILTERS = PARAMETERS.filter((p) => p !== 'listType');
 const PROVIDER_LISTS: readonly ReferralListType[] = ['REFERRALS_FOR_REVIEW', 'APPOINTMENT_SLOT_ISSUES'];
 
@@ -37,7 +45,8 @@ function readFilters(context: OperationContext, body: ParametersBody): Filters {
   if (service !== undefined) {
     const found = findService(service);
     if (!found) throw unprocessable('REFERENCE_NOT_FOUND', `No service has the id ${service}: check the service filter.`);
-    if (found.ods !== context.caller.ods) throw unprocessable('NO_RELATIONSHIP', `Service ${service} is not one of your organisation's services.`);
+    if (found.ods !== context.caller.ods)
+      throw unprocessable('NO_RELATIONSHIP', `Service ${service} is not one of your organisation's services.`);
     filters.service = service;
   }
   const specialtyIndicator = body.code('specialtyAssignedIndicator', CODE.assignedIndicator, ['ASSIGNED', 'NOT_ASSIGNED'], false);
@@ -78,15 +87,24 @@ function onList(listType: ReferralListType, r: Referral): boolean {
   switch (listType) {
     case 'REFERRALS_FOR_REVIEW':
       if (r.status.code === 'AWAITING_TRIAGE') return true;
-      return r.status.code === 'BOOKED' && r.review === undefined && r.appointment?.status === 'booked' && (r.appointment.kind === 'DBS' || r.appointment.kind === 'IBS');
+      return (
+        r.status.code === 'BOOKED' &&
+        r.review === undefined &&
+        r.appointment?.status === 'booked' &&
+        (r.appointment.kind === 'DBS' || r.appointment.kind === 'IBS')
+      );
     case 'APPOINTMENT_SLOT_ISSUES':
-      return r.status.code === 'DEFERRED_TO_PROVIDER' || (r.status.code === 'TRIAGED_PROVIDER_TO_ACTION' && r.appointment?.kind === 'DEFERRED');
+      return (
+        r.status.code === 'DEFERRED_TO_PROVIDER' || (r.status.code === 'TRIAGED_PROVIDER_TO_ACTION' && r.appointment?.kind === 'DEFERRED')
+      );
     case 'REJECTED_TRIAGE_RESPONSE':
       return r.status.code === 'REJECTED' || r.status.code === 'TRIAGE_RESPONSE';
     case 'ASSESSMENT_RETURNED_CANCELLED_DNA':
       return r.status.code === 'ASSESSMENT_RESULT' || r.status.code === 'CANCELLED_REFERRAL' || r.status.code === 'DID_NOT_ATTEND';
     case 'AWAITING_BOOKING':
-      return ['NOT_BOOKED', 'AWAITING_TRIAGE', 'DEFERRED_TO_PROVIDER', 'APPT_CANCELLED_BY_PATIENT', 'APPT_CANCELLED_BY_PROVIDER'].includes(r.status.code);
+      return ['NOT_BOOKED', 'AWAITING_TRIAGE', 'DEFERRED_TO_PROVIDER', 'APPT_CANCELLED_BY_PATIENT', 'APPT_CANCELLED_BY_PROVIDER'].includes(
+        r.status.code,
+      );
     case 'LETTERS_OUTSTANDING':
       return r.letterDue !== undefined;
   }
@@ -94,7 +112,10 @@ function onList(listType: ReferralListType, r: Referral): boolean {
 
 const PRIORITY_ORDER: Record<string, number> = { TWO_WEEK_WAIT: 0, URGENT: 1, ROUTINE: 2 };
 
-function byPriorityThenAge(a: { priority: string; created?: string; firstRequested?: string }, b: { priority: string; created?: string; firstRequested?: string }): number {
+function byPriorityThenAge(
+  a: { priority: string; created?: string; firstRequested?: string },
+  b: { priority: string; created?: string; firstRequested?: string },
+): number {
   const priority = (PRIORITY_ORDER[a.priority] ?? 3) - (PRIORITY_ORDER[b.priority] ?? 3);
   if (priority !== 0) return priority;
   return (a.created ?? a.firstRequested ?? '').localeCompare(b.created ?? b.firstRequested ?? '');
@@ -104,7 +125,8 @@ export async function fetchReferralWorklist(context: OperationContext): Promise<
   const body = ParametersBody.parse(await readFhirJson(context), PROFILE, PARAMETERS);
   const listType = body.code('listType', CODE.referralListSelector, REFERRAL_LIST_TYPES, true) as ReferralListType;
   const providerList = PROVIDER_LISTS.includes(listType);
-  if (providerList && !isProviderRole(context.caller)) throw forbidden('FORBIDDEN', `The ${listType} worklist is for service provider roles: switch to a provider role.`);
+  if (providerList && !isProviderRole(context.caller))
+    throw forbidden('FORBIDDEN', `The ${listType} worklist is for service provider roles: switch to a provider role.`);
   if (!providerList && FILTERS.some((f) => body.has(f))) {
     throw unprocessable('INAPPROPRIATE_VALUE', `Filters cannot be used with the ${listType} worklist: send the list type alone.`);
   }

@@ -93,10 +93,11 @@ describe('worklist density', () => {
     const { page } = chrome;
     const row = page.locator('[data-worklist-row][data-cursor="true"]');
     const cells = row.locator('td');
-    const service = (await cells.nth(3).textContent())?.trim() ?? '';
-    expect(await cells.nth(3).getAttribute('title')).toBe(service);
-    const status = (await cells.nth(6).textContent())?.trim() ?? '';
-    expect(await cells.nth(6).getAttribute('title')).toBe(status);
+    // UBRN, priority, NHS number, patient, age, then service (5) … status (8).
+    const service = (await cells.nth(5).textContent())?.trim() ?? '';
+    expect(await cells.nth(5).getAttribute('title')).toBe(service);
+    const status = (await cells.nth(8).textContent())?.trim() ?? '';
+    expect(await cells.nth(8).getAttribute('title')).toBe(status);
     const detail = (await page.getByTestId('worklist-cursor-detail').textContent()) ?? '';
     expect(detail).toContain(service);
     expect(detail).toContain(status);

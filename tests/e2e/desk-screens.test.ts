@@ -43,12 +43,9 @@ describe('the desk as an admin', () => {
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: 'test-results/screenshots/admin-worklist-compact.png' });
 
+    // A provider admin lists items but may not open them: the list says so, in one sentence.
+    await page.getByTestId('role-limits').waitFor();
     await page.evaluate(() => document.getElementById('main')?.focus());
-    await page.keyboard.press('Enter');
-    await page.getByTestId('item-heading').waitFor();
-    await page.locator('[data-testid="review-summary"], [data-testid="review-error"]').first().waitFor();
-    expect(await seriousViolations(page)).toEqual([]);
-    await page.screenshot({ path: 'test-results/screenshots/admin-review.png' });
 
     await page.keyboard.press('?');
     await page.getByTestId('shortcuts-overlay').waitFor();

@@ -31,7 +31,7 @@ describe('signing in again after signing out', () => {
       await page.getByTestId('sign-in').click();
       const url = await waitForOpenedUrl(running, cycle);
       await page.getByTestId('waiting').waitFor();
-      expect(await signInAtMockCis2(chrome.context, url, who)).toContain('You are signed in');
+      expect(await signInAtMockCis2(chrome.context, url, who)).toContain('Return to e-RS Triage');
       await page.getByTestId('role-picker').waitFor({ timeout: 10_000 });
       await page.getByLabel(/\(R69\)/).check();
       await page.getByTestId('choose-role').click();

@@ -71,7 +71,7 @@ describe('signing in and out repeatedly against the mock CIS2', () => {
         await expect(completeBrowserSignIn(d.opened[before] ?? '', { uid: CONSULTANT_UID })).rejects.toThrow();
       }
       expect(d.app.session.get().notice?.message).toBe('Finish signing in in your web browser, then come back here.');
-      expect(await browser(d.opened.at(-1) ?? '', uid)).toContain('You are signed in');
+      expect(await browser(d.opened.at(-1) ?? '', uid)).toContain('Return to e-RS Triage');
       await chooseFirstRole(d);
       expect(d.app.session.get().phase).toBe('signed-in');
       expect(d.app.session.get().user?.id).toBe(uid);

@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AttachmentView, ReferralView, WorklistRow } from '../../../contract';
 import { TestKeyProvider } from '../../../electron/offline/key-provider';
-import { OfflineSession } from '../../../electron/offline/offline-session';
+import { OfflineSession, partitionName } from '../../../electron/offline/offline-session';
 import { openAuditLog } from '../../../electron/review/audit-log';
 import { CONSULTANT_UID } from '../../../local-env/src/users';
 import { renderDocument } from '../../../local-env/src/documents/render';
@@ -111,6 +111,8 @@ describe('the review screens against the local e-RS', () => {
       await openAuditLog({
         root: OfflineSession.root(direct.userDataDir),
         userId: CONSULTANT_UID,
+        // The audit is kept in the role's own partition (the role the decision was made in).
+        partition: partitionName({ businessFunction: 'SERVICE_PROVIDER_CLINICIAN', organisationOds: 'R69', onBehalfOfUserId: null }),
         environment: 'local',
         keyProvider: new TestKeyProvider(),
         retentionMs: 7 * 24 * 3600_000,

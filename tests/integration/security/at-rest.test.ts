@@ -13,7 +13,7 @@ import { createRememberedRoles, LEGACY_ROLES_FILE } from '../../../electron/auth
 import { silentLogger } from '../../../electron/log/logger';
 import { storeDirectory, userDirectory, wipeUserOfflineData } from '../../../electron/offline/encrypted-store';
 import { TestKeyProvider } from '../../../electron/offline/key-provider';
-import { OfflineSession } from '../../../electron/offline/offline-session';
+import { OfflineSession, partitionName } from '../../../electron/offline/offline-session';
 import { openAuditLog, PLAINTEXT_AUDIT_FILE } from '../../../electron/review/audit-log';
 import { startLocalEnvironment, type LocalEnvironment } from '../../../local-env/src/index';
 import { ADMIN_UID, CONSULTANT_UID, SECOND_CONSULTANT_UID, SYNTHETIC_USERS } from '../../../local-env/src/users';
@@ -88,6 +88,8 @@ describe('the audit log and the remembered roles, through the whole app', () => 
     const audit = await openAuditLog({
       root: OfflineSession.root(userDataDir),
       userId: CONSULTANT_UID,
+      // The audit is kept in the role's own partition (the role the decision was made in).
+      partition: partitionName({ businessFunction: 'SERVICE_PROVIDER_CLINICIAN', organisationOds: 'R69', onBehalfOfUserId: null }),
       environment: 'local',
       keyProvider: new TestKeyProvider(),
       retentionMs: 7 * DAY,

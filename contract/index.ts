@@ -20,6 +20,7 @@ export * from './channels';
 export * from './domain';
 export * from './errors';
 export * from './events';
+export * from './nhs-number';
 export * from './patient';
 export * from './safe-document';
 export * from './views';

@@ -9,7 +9,7 @@ import * as v from 'valibot';
 import { ukDate } from '../ers/format';
 import { malformedError, type ErsErrorContext } from '../ers/ers-error';
 import { parseResource } from '../ers/parse-fhir';
-import { formatNhsNumber } from './nhs-number';
+import { formatNhsNumber } from '../../contract';
 import type { PatientDetails, PatientGender, PatientName } from '../../contract';
 
 const Period = v.looseObject({ start: v.optional(v.string()), end: v.optional(v.string()) });

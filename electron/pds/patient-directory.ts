@@ -26,7 +26,7 @@ import {
   offlineProblem,
   type LookupProblem,
 } from './lookup-problems';
-import { formatNhsNumber, passesCheckDigit } from './nhs-number';
+import { formatNhsNumber, passesCheckDigit } from '../../contract';
 import type { PdsClient, PdsRead } from './pds-client';
 import type { PatientDetails, PatientLookup, PatientSummary } from '../../contract';
 

@@ -8,37 +8,23 @@
  * The check digit rule is also in electron/pds/nhs-number.ts: the renderer may not import
  * the main process's code, and the worklist must flag a bad number before, and without, PDS.
  */
-import type { PatientGender, PatientName } from '../../contract';
+import { formatNhsNumber as formatDigits, nhsNumberDigits, passesCheckDigit, type PatientGender, type PatientName } from '../../contract';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const WEIGHTS = [10, 9, 8, 7, 6, 5, 4, 3, 2];
 const DAY_MS = 86_400_000;
 
-/** "943 476 5919" or "9434765919" to its ten digits; null when it is not ten digits. */
-export function nhsDigits(text: string): string | null {
-  const digits = text.replace(/[\s-]+/g, '');
-  return /^\d{10}$/.test(digits) ? digits : null;
-}
-
-/** True when ten digits pass the NHS number's modulus 11 check. */
-export function passesCheckDigit(digits: string): boolean {
-  if (!/^\d{10}$/.test(digits)) return false;
-  let sum = 0;
-  for (let i = 0; i < 9; i += 1) sum += Number(digits[i]) * (WEIGHTS[i] ?? 0);
-  const check = 11 - (sum % 11);
-  if (check === 10) return false;
-  return (check === 11 ? 0 : check) === Number(digits[9]);
-}
+// The NHS number's rules (ten digits, the modulus 11 check) are the contract's, shared with the main process.
+export { nhsNumberDigits as nhsDigits, passesCheckDigit };
 
 /** True when the number as written is a valid NHS number. */
 export function isValidNhsNumber(text: string): boolean {
-  const digits = nhsDigits(text);
+  const digits = nhsNumberDigits(text);
   return digits !== null && passesCheckDigit(digits);
 }
 
 export function formatNhsNumber(text: string): string {
-  const digits = nhsDigits(text);
-  return digits === null ? text : `${digits.slice(0, 3)} ${digits.slice(3, 6)} ${digits.slice(6)}`;
+  const digits = nhsNumberDigits(text);
+  return digits === null ? text : formatDigits(digits);
 }
 
 /** "SMITH, Jane Marie (Mrs)"; without the title where space is short. */

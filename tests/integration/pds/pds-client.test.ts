@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testFetch } from '../../helpers/fetch';
 import { silentLogger } from '../../../electron/log/logger';
 import { lookupProblem } from '../../../electron/pds/lookup-problems';
-import { formatNhsNumber, nhsNumberDigits, passesCheckDigit } from '../../../electron/pds/nhs-number';
+import { formatNhsNumber, nhsNumberDigits, passesCheckDigit } from '../../../contract';
 import { createPdsClient, type PdsClientOptions } from '../../../electron/pds/pds-client';
 import { pdsPatient } from '../../../local-env/src/pds/records';
 import type { Patient } from '../../../local-env/src/seed/model';

@@ -45,7 +45,10 @@ export const NoInput = v.strictObject({});
 export const NhsNumber = v.pipe(v.string(), v.regex(/^\d{10}$/, 'An NHS number is 10 digits.'));
 export const ShortText = (max: number) => v.pipe(v.string(), v.maxLength(max));
 const SavedTextId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9-]{1,64}$/, 'That saved text does not exist.'));
-const DraftValue = v.union([v.pipe(v.string(), v.maxLength(10_000)), v.boolean()]);
+/** A draft's limits: the renderer trims to them before saving, the main process refuses past them. */
+export const DRAFT_MAX_FIELDS = 50;
+export const DRAFT_MAX_VALUE = 10_000;
+const DraftValue = v.union([v.pipe(v.string(), v.maxLength(DRAFT_MAX_VALUE)), v.boolean()]);
 
 // ---------------------------------------------------------------------------------------
 // Channels
@@ -177,7 +180,7 @@ export const channels = {
       itemId: ShortText(100),
       form: v.pipe(
         v.record(v.pipe(v.string(), v.maxLength(100)), DraftValue),
-        v.check((f) => Object.keys(f).length <= 50, 'Too many fields.'),
+        v.check((f) => Object.keys(f).length <= DRAFT_MAX_FIELDS, 'Too many fields.'),
       ),
     }),
   }),

@@ -4,15 +4,15 @@
  * when the screen goes, and discarded when the decision has been sent or queued.
  */
 import { onBeforeUnmount, ref, watch } from 'vue';
-import type { DraftView } from '../../../contract';
+import { DRAFT_MAX_FIELDS, DRAFT_MAX_VALUE, type DraftView } from '../../../contract';
 import type { TriageClient } from '../../api/client';
 import { clockText } from '../review-text';
 
 export type DraftForm = Record<string, string | boolean>;
 
-/** The contract's limits on a draft: 50 fields of up to 10,000 characters. */
-const MAX_FIELDS = 50;
-const MAX_VALUE = 10_000;
+/** The contract's limits on a draft. */
+const MAX_FIELDS = DRAFT_MAX_FIELDS;
+const MAX_VALUE = DRAFT_MAX_VALUE;
 export const DRAFT_DELAY_MS = 800;
 
 function bounded(form: DraftForm): DraftForm {

@@ -7,6 +7,7 @@ import { AppError } from '../app-error';
 import { parseRetryAfterMs } from '../ers/retry-policy';
 import type { Logger } from '../log/logger';
 import type { FetchLike } from '../platform/platform';
+import { proxyAuthFailure } from '../platform/proxy-auth';
 import { CLIENT_ASSERTION_TYPE, signClientAssertion, type AssertionKey } from './client-assertion';
 
 export interface ApimSettings {
@@ -118,6 +119,8 @@ export class ApimClient {
         signal: AbortSignal.timeout(this.settings.timeoutMs ?? 20_000),
       });
     } catch (cause) {
+      const proxy = proxyAuthFailure(cause);
+      if (proxy) throw proxy;
       this.log.warn('apim.unreachable', { error: cause });
       throw new ApimUnavailableError(
         'APIM_UNREACHABLE',

@@ -13,6 +13,7 @@ import { AppError } from '../app-error';
 import type { Logger } from '../log/logger';
 import { allowedAlgorithms, IdTokenRefused, ProviderKeys, verifyIdToken } from './id-token';
 import type { FetchLike } from '../platform/platform';
+import { proxyAuthFailure } from '../platform/proxy-auth';
 import { listenForCallback, signInCancelled, type CallbackWait } from './loopback';
 
 export interface Cis2Settings {
@@ -130,6 +131,8 @@ const transientStatus = (status: number | null): boolean => status !== null && (
 /** Turns a failure to read the issuer's discovery document into a sentence. */
 export function explainDiscoveryFailure(error: unknown, issuer: string): AppError {
   if (error instanceof AppError) return error;
+  const proxy = proxyAuthFailure(error);
+  if (proxy) return proxy;
   if (isNetworkFailure(error)) return unreachable(error);
   const code = field(error, 'code');
   if (code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED') {
@@ -151,6 +154,8 @@ export function explainDiscoveryFailure(error: unknown, issuer: string): AppErro
 /** Turns openid-client's and the ID token check's failures into sentences a clinician can act on. */
 export function explainTokenFailure(error: unknown): AppError {
   if (error instanceof AppError) return error;
+  const proxy = proxyAuthFailure(error);
+  if (proxy) return proxy;
   if (error instanceof IdTokenRefused) {
     switch (error.problem) {
       case 'keys-unavailable':

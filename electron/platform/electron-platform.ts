@@ -2,10 +2,12 @@
  * The one small adapter that gives the rest of electron/ what it needs from Electron.
  * Only this file, main.ts and preload.ts import 'electron' (a lint rule enforces it).
  */
-import { app, safeStorage, session, shell } from 'electron';
+import { app, net, safeStorage, session, shell } from 'electron';
 import type { KeyProvider } from '../offline/key-provider';
 import { localUserDataDir } from '../user-data-location';
+import { createClientRequestFetch, type RequestLike, type ResponseLike } from './client-request-fetch';
 import type { FetchLike, Platform } from './platform';
+import { proxyCredentialsFrom, type ProxyCredentials } from './proxy-auth';
 
 /**
  * Data keys wrapped by the operating system for the signed-in desktop account: DPAPI on
@@ -61,10 +63,32 @@ export const NETWORK_PARTITION = 'ers-triage-network';
  * proxy with its own root works as it does for Edge. Its own session: in memory, no HTTP
  * cache (e-RS answers hold clinical data, which is kept only in the encrypted store), no
  * cookies shared with the window. Created after `ready`, as sessions must be.
+ *
+ * Through `net.request` (client-request-fetch.ts), so a proxy's Basic challenge is answered
+ * with `proxyCredentials` for that proxy, or cancelled at once: never a hang, and the user
+ * gets ProxyAuthError's sentence.
  */
-export function createElectronFetch(): FetchLike {
+export function createElectronFetch(proxyCredentials: readonly ProxyCredentials[] = []): FetchLike {
   const network = session.fromPartition(NETWORK_PARTITION, { cache: false });
-  return (input, init) => network.fetch(input, { ...init, credentials: 'omit', bypassCustomProtocolHandlers: true });
+  return createClientRequestFetch((options): RequestLike => {
+    const request = net.request({
+      ...options,
+      session: network,
+      credentials: 'omit',
+      cache: 'no-store',
+      bypassCustomProtocolHandlers: true,
+    });
+    return {
+      setHeader: (name, value) => request.setHeader(name, value),
+      // IncomingMessage is a Node Readable (async iterable) at run time; electron.d.ts types it as an EventEmitter only.
+      onResponse: (listener) => request.on('response', (response) => listener(response as unknown as ResponseLike)),
+      onError: (listener) => request.on('error', listener),
+      onLogin: (listener) => request.on('login', (authInfo, callback) => listener(authInfo, callback)),
+      write: (chunk) => request.write(Buffer.from(chunk)),
+      end: () => request.end(),
+      abort: () => request.abort(),
+    };
+  }, proxyCredentials);
 }
 
 export function createElectronPlatform(): Platform {
@@ -72,7 +96,9 @@ export function createElectronPlatform(): Platform {
     kind: 'electron',
     appVersion: app.getVersion(),
     userDataDir: app.getPath('userData'),
-    fetch: createElectronFetch(),
+    // Credentials only for a proxy that asks for Basic sign-in: from the proxy's address in
+    // HTTPS_PROXY / HTTP_PROXY, where IT sets one for the account (README, "Proxies").
+    fetch: createElectronFetch(proxyCredentialsFrom(process.env)),
     keyProvider: safeStorageKeyProvider,
     openPath: (filePath) => shell.openPath(filePath),
     async openExternal(url: string) {

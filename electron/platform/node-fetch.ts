@@ -4,10 +4,15 @@
  * https, HTTP_PROXY for http, NO_PROXY for the hosts to reach directly (lower-case names
  * too). Node's own fetch ignores these variables unless the process was started with
  * NODE_USE_ENV_PROXY, which a library cannot rely on, so the dispatcher is set here.
+ * A proxy that needs Basic authentication takes it from the proxy's address, as curl does:
+ * HTTPS_PROXY=http://user:pass@proxy:8080 (percent-encode reserved characters); undici sends
+ * it as Proxy-Authorization. A proxy that still answers 407 becomes ProxyAuthError's one
+ * sentence (proxy-auth.ts). The address is never logged: it may hold the password.
  * The installed app does not use this: it has Electron's network stack (electron-platform.ts).
  */
 import { EnvHttpProxyAgent, fetch as undiciFetch, type RequestInit as UndiciRequestInit } from 'undici';
 import type { FetchLike } from './platform';
+import { withProxyAuthErrors } from './proxy-auth';
 
 /** The proxy settings read from an environment; `null` where it names none. */
 export function proxySettingsFrom(env: NodeJS.ProcessEnv): { httpProxy?: string; httpsProxy?: string; noProxy?: string } | null {
@@ -32,6 +37,8 @@ export function createNodeFetch(env: NodeJS.ProcessEnv = process.env): FetchLike
     ? new EnvHttpProxyAgent({ ...settings, ...(settings.noProxy === undefined ? { noProxy: '' } : {}), proxyTunnel: false })
     : undefined;
   // undici's fetch with undici's own dispatcher: one version of the client end to end.
-  return (input, init) =>
-    undiciFetch(input, { ...(init as UndiciRequestInit), ...(dispatcher ? { dispatcher } : {}) }) as unknown as Promise<Response>;
+  return withProxyAuthErrors(
+    (input, init) =>
+      undiciFetch(input, { ...(init as UndiciRequestInit), ...(dispatcher ? { dispatcher } : {}) }) as unknown as Promise<Response>,
+  );
 }

@@ -426,11 +426,13 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
         fetch: rateControlledFetch(platform.fetch, pdsRate),
         ...(ersOptions.getAccessToken ? { getAccessToken: ersOptions.getAccessToken } : {}),
         ...(ersOptions.refreshSession ? { refreshSession: ersOptions.refreshSession } : {}),
-        // The session does not yet keep the CIS2 role profile id (URID), so NHSD-Session-URID
-        // is not sent; PDS treats it as optional.
+        // NHSD-Session-URID: the CIS2 role profile the chosen role is held under. With CIS2
+        // sign-in PDS is never asked without it. The combined pattern's identity comes from
+        // e-RS, which names no role profile, and the sandbox has no user: no URID there.
+        requireRoleProfile: Boolean(services.cis2),
         getUser: () => {
           const role = activeSession.get().role;
-          return role ? { organisationOds: role.organisationOds, roleProfileId: null } : null;
+          return role ? { organisationOds: role.organisationOds, roleProfileId: activeSession.roleProfileId() } : null;
         },
       })
     : null;

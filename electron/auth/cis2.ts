@@ -14,6 +14,7 @@ import type { Logger } from '../log/logger';
 import { allowedAlgorithms, IdTokenRefused, ProviderKeys, verifyIdToken } from './id-token';
 import type { FetchLike } from '../platform/platform';
 import { proxyAuthFailure } from '../platform/proxy-auth';
+import { cis2RoleProfiles, type Cis2RoleProfile } from './role-profiles';
 import { listenForCallback, signInCancelled, type CallbackWait } from './loopback';
 
 export interface Cis2Settings {
@@ -48,6 +49,8 @@ export interface Cis2Identity {
   refreshToken: string | null;
   /** The CIS2 access token, used only by the combined pattern. */
   accessToken: string;
+  /** The CIS2 role profiles the user holds (`nhsid_nrbac_roles`): the URID of each, by organisation. */
+  roleProfiles: Cis2RoleProfile[];
 }
 
 export interface PendingSignIn {
@@ -345,9 +348,21 @@ export class Cis2Client {
         typeof claims.name === 'string'
           ? claims.name
           : [claims.given_name, claims.family_name].filter((p) => typeof p === 'string').join(' ');
+      // The role profiles: in the ID token where CIS2 put them there, else from userinfo (where
+      // NHS CIS2 gives `nhsid_nrbac_roles`). Without them sign-in still completes; PDS then
+      // cannot be asked, and the banner says why.
+      let roleProfiles = cis2RoleProfiles(claims);
+      if (roleProfiles.length === 0 && tokens.access_token && typeof claims.sub === 'string') {
+        try {
+          roleProfiles = cis2RoleProfiles(await oidc.fetchUserInfo(configuration, tokens.access_token, claims.sub));
+        } catch (cause) {
+          this.log.warn('cis2.userinfo_failed', { error: cause });
+        }
+      }
       return {
         uid,
         name: name || 'Signed-in user',
+        roleProfiles,
         acr: acr ?? '',
         sid: typeof claims.sid === 'string' ? claims.sid : null,
         idToken: tokens.id_token,

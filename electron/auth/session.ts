@@ -13,6 +13,7 @@ import { isTransientApimError, type ApimClient, type ApimTokens } from './apim';
 import type { ApimCombinedClient, PendingAuthorisation } from './apim-combined';
 import type { Cis2Client, Cis2Identity, PendingSignIn } from './cis2';
 import type { RememberedRoles, RememberedRolesStore } from './remembered-roles';
+import { roleProfileFor, type Cis2RoleProfile } from './role-profiles';
 
 export interface RoleHeaders {
   businessFunction: RoleOption['businessFunction'];
@@ -98,6 +99,8 @@ export interface SignedInUser {
   /** The SDS user id. */
   uid: string;
   name: string;
+  /** The CIS2 role profiles (URIDs by organisation), where the sign-in was with CIS2. */
+  roleProfiles?: readonly Cis2RoleProfile[];
 }
 
 /** The e-RS business functions of a service provider: the only roles this app offers. */
@@ -305,7 +308,11 @@ export class SessionManager implements SessionAccess {
             refreshExpiresAt: null,
           };
       if (attempt !== this.attempt) return;
-      await this.afterAuthorised(attempt, { uid: cis2Identity.uid, name: cis2Identity.name }, tokens);
+      await this.afterAuthorised(
+        attempt,
+        { uid: cis2Identity.uid, name: cis2Identity.name, roleProfiles: cis2Identity.roleProfiles },
+        tokens,
+      );
     } catch (error) {
       if (attempt === this.attempt) this.failSignIn(error);
     }
@@ -511,6 +518,12 @@ export class SessionManager implements SessionAccess {
   roleHeaders(): RoleHeaders {
     if (!this.activeRole) throw new AppError('NO_ROLE', 'Choose your e-RS role before opening worklists.');
     return this.activeRole;
+  }
+
+  /** The CIS2 role profile id (URID) the chosen e-RS role is held under (PDS's NHSD-Session-URID); null where unknown. */
+  roleProfileId(): string | null {
+    if (!this.activeRole || !this.identity) return null;
+    return roleProfileFor(this.activeRole, this.identity.roleProfiles ?? []);
   }
 
   /**

@@ -46,6 +46,21 @@ export interface RequestOptionsLike {
 
 const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 204, 205, 304]);
 
+/** The answer's body as a web stream, read as the caller reads it; cancelling it stops the source. */
+function streamOf(source: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
+  const iterator = source[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await iterator.next();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
+    async cancel(reason) {
+      await iterator.return?.(reason);
+    },
+  });
+}
+
 /** The credentials for the proxy that asked, if any are configured for its host and port. */
 export function credentialsFor(challenge: ProxyChallenge, configured: readonly ProxyCredentials[]): ProxyCredentials | null {
   if (!challenge.isProxy) return null;
@@ -100,7 +115,7 @@ export function createClientRequestFetch(
         for (const [name, value] of Object.entries(response.headers)) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
         const empty = NULL_BODY_STATUSES.has(response.statusCode) || req.method === 'HEAD';
         resolve(
-          new Response(empty ? null : ReadableStream.from(response), {
+          new Response(empty ? null : streamOf(response), {
             status: response.statusCode,
             statusText: response.statusMessage,
             headers,

@@ -3,8 +3,10 @@
  * answering `GET <origin>/personal-demographics/FHIR/R4/Patient/{id}` for the patients of
  * the e-RS seed (records.ts), so the app's base URL is `<origin>/personal-demographics/FHIR/R4`
  * as NHS England's is. It checks what PDS checks: the APIM access token (the same one e-RS
- * takes, verified the same way), X-Request-ID (required, a UUID), NHSD-Session-URID when
- * sent (digits), and the NHS number (ten digits with a valid check digit, else 400
+ * takes, verified the same way), X-Request-ID (required, a UUID), NHSD-Session-URID
+ * (required here, digits, and one of the signed-in user's CIS2 role profiles: PDS's
+ * specification calls it optional but, when sent, it must be valid for the user, and the
+ * app always sends it), and the NHS number (ten digits with a valid check digit, else 400
  * INVALID_RESOURCE_ID); it answers unknown patients 404 RESOURCE_NOT_FOUND and mirrors
  * X-Request-ID and X-Correlation-ID. It can be slowed, made to fail, rate limited, and
  * stopped and started again, like the e-RS emulator.
@@ -14,6 +16,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { type AddressInfo } from 'node:net';
 import { silentLogger, type Logger } from '../../../electron/log/logger';
 import { AccessTokenError } from '../access-tokens';
+import { cis2ClaimsFor, type NrbacRole } from '../cis2/cis2-claims';
+import { findUser } from '../users';
 import { type TokenVerifier } from '../ers/access';
 import { FaultInjector, type FaultConfig } from '../ers/faults';
 import { header, jsonReply, writeReply, type Reply } from '../ers/http-io';
@@ -156,8 +160,9 @@ export async function startPdsEmulator(options: PdsEmulatorOptions): Promise<Pds
         'forbidden',
         'The Authorization header is not a bearer token.',
       );
+    let subject: string;
     try {
-      await options.tokens.verify(token);
+      subject = (await options.tokens.verify(token)).sub;
     } catch (error) {
       if (error instanceof AccessTokenError)
         throw new PdsProblem(401, 'ACCESS_DENIED', 'Access Denied - Unauthorised', 'forbidden', `Invalid access token: ${error.problem}.`);
@@ -182,8 +187,26 @@ export async function startPdsEmulator(options: PdsEmulatorOptions): Promise<Pds
         "Invalid value - 'X-Request-ID' header must be a UUID",
       );
     const urid = header(request, 'nhsd-session-urid');
-    if (urid !== undefined && !/^\d+$/.test(urid))
+    if (urid === undefined)
+      throw new PdsProblem(
+        400,
+        'MISSING_VALUE',
+        'Required value is missing',
+        'required',
+        'Invalid request with error - NHSD-Session-URID header must be supplied to access this resource',
+      );
+    if (!/^\d+$/.test(urid))
       throw new PdsProblem(400, 'INVALID_VALUE', 'Provided value is invalid', 'value', "Invalid value - 'NHSD-Session-URID' header");
+    // The role profile must be the signed-in user's (the mock CIS2 gave them; synthetic users only).
+    const user = findUser(subject);
+    if (user && !(cis2ClaimsFor(user).nhsid_nrbac_roles as NrbacRole[]).some((role) => role.person_roleid === urid))
+      throw new PdsProblem(
+        400,
+        'INVALID_VALUE',
+        'Provided value is invalid',
+        'value',
+        "Invalid value - 'NHSD-Session-URID' is not a role profile of the signed-in user",
+      );
 
     let id = match[1] ?? '';
     try {

@@ -85,6 +85,7 @@ async function signedIn(time: ManualTime): Promise<{ session: SessionManager; ap
     idTokenExpiresAt: time.now() + 600,
     refreshToken: null,
     accessToken: 'cis2',
+    roleProfiles: [],
   };
   const cis2 = {
     begin: async () => ({

@@ -102,6 +102,7 @@ describe('a sign-in that never finishes', () => {
       idTokenExpiresAt: 0,
       refreshToken: null,
       accessToken: 'a',
+      roleProfiles: [],
     };
     const pending: PendingSignIn = {
       authorizationUrl: 'https://cis2.example/authorize',

@@ -1,17 +1,26 @@
 /**
  * The local PDS: the same patients as the e-RS seed, the states a banner must show
  * (restricted, deceased, superseded, minimal, unknown), and the checks PDS makes (token,
- * X-Request-ID, NHS number), answered as PDS answers them.
+ * X-Request-ID, NHSD-Session-URID, NHS number), answered as PDS answers them.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPdsEmulator, type PdsEmulator } from '../../../local-env/src/pds';
+import { cis2ClaimsFor, type NrbacRole } from '../../../local-env/src/cis2/cis2-claims';
 import { isValidNhsNumber } from '../../../local-env/src/seed/identifiers';
+import { CONSULTANT_UID, findUser } from '../../../local-env/src/users';
 import { startTestEmulator, type TestEmulator } from '../../helpers/ers-emulator';
 
 let ers: TestEmulator;
 let pds: PdsEmulator;
 let token: string;
+
+/** The role profile ids (URIDs) the mock CIS2 gives a synthetic user. */
+function uridsOf(uid: string): string[] {
+  const user = findUser(uid);
+  if (!user) throw new Error(`no synthetic user ${uid}`);
+  return (cis2ClaimsFor(user).nhsid_nrbac_roles as NrbacRole[]).map((role) => role.person_roleid);
+}
 
 beforeAll(async () => {
   ers = await startTestEmulator();
@@ -33,7 +42,13 @@ async function get(
   headers: Record<string, string | undefined> = {},
 ): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
   const sent: Record<string, string> = {};
-  const all = { Authorization: `Bearer ${token}`, 'X-Request-ID': randomUUID(), Accept: 'application/fhir+json', ...headers };
+  const all = {
+    Authorization: `Bearer ${token}`,
+    'X-Request-ID': randomUUID(),
+    'NHSD-Session-URID': uridsOf(CONSULTANT_UID)[0],
+    Accept: 'application/fhir+json',
+    ...headers,
+  };
   for (const [name, value] of Object.entries(all)) if (value !== undefined) sent[name] = value;
   const response = await fetch(`${pds.baseUrl}/Patient/${id}`, { headers: sent });
   return { status: response.status, body: (await response.json()) as Record<string, unknown>, headers: response.headers };
@@ -115,6 +130,22 @@ describe('the local PDS', () => {
     const invalid = await get('9000000000');
     expect([invalid.status, spineCode(invalid.body)]).toEqual([400, 'INVALID_RESOURCE_ID']);
     expect(pds.requests().at(-1)).toMatchObject({ status: 400, authorised: true });
+  });
+
+  it("wants NHSD-Session-URID, and only one of the signed-in user's CIS2 role profiles", async () => {
+    const id = pds.scenarios().restricted;
+    const missing = await get(id, { 'NHSD-Session-URID': undefined });
+    expect([missing.status, spineCode(missing.body)]).toEqual([400, 'MISSING_VALUE']);
+    expect(JSON.stringify(missing.body)).toContain('NHSD-Session-URID');
+    const notDigits = await get(id, { 'NHSD-Session-URID': 'role-1' });
+    expect([notDigits.status, spineCode(notDigits.body)]).toEqual([400, 'INVALID_VALUE']);
+    // Another user's role profile is refused; each of the consultant's own is accepted.
+    const someoneElses = uridsOf(CONSULTANT_UID).map((urid) => `${urid.slice(0, -1)}${(Number(urid.at(-1)) + 5) % 10}`);
+    const foreign = someoneElses.find((urid) => !uridsOf(CONSULTANT_UID).includes(urid)) ?? '555100000000';
+    const refused = await get(id, { 'NHSD-Session-URID': foreign });
+    expect([refused.status, spineCode(refused.body)]).toEqual([400, 'INVALID_VALUE']);
+    for (const urid of uridsOf(CONSULTANT_UID)) expect((await get(id, { 'NHSD-Session-URID': urid })).status).toBe(200);
+    expect(pds.requests().at(-1)?.sessionUrid).toBe(uridsOf(CONSULTANT_UID).at(-1));
   });
 
   it('can be slowed and rate limited like the e-RS emulator', async () => {

@@ -10,10 +10,11 @@ import { testFetch } from '../../helpers/fetch';
 import { silentLogger } from '../../../electron/log/logger';
 import { lookupProblem } from '../../../electron/pds/lookup-problems';
 import { formatNhsNumber, nhsNumberDigits, passesCheckDigit } from '../../../contract';
-import { createPdsClient, type PdsClientOptions } from '../../../electron/pds/pds-client';
+import { createPdsClient, MissingRoleProfileError, type PdsClientOptions } from '../../../electron/pds/pds-client';
+import { expectOneSentence } from '../../helpers/one-sentence';
 import { pdsPatient } from '../../../local-env/src/pds/records';
 import type { Patient } from '../../../local-env/src/seed/model';
-import { startPdsLoopback, type PdsLoopback } from '../../helpers/pds-loopback';
+import { spineOutcome, startPdsLoopback, type PdsLoopback } from '../../helpers/pds-loopback';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
@@ -253,5 +254,41 @@ describe('the records PDS sends', () => {
     expect(patient.name).toEqual({ titles: ['Mrs'], given: ['Wren', 'Ada'], family: 'Okafor' });
     expect(patient.telephone).toBeNull();
     expect(patient.address).toBeNull();
+  });
+});
+
+describe('the role profile (NHSD-Session-URID)', () => {
+  it('with sign-in, never asks PDS without the role profile id, and says why in one sentence', async () => {
+    pds.answers.set(SEED_PATIENT.nhsNumber, { status: 200, body: pdsPatient(SEED_PATIENT, null, { referenceDate: '2026-03-01' }) });
+    const error = await failureOf(
+      client({ requireRoleProfile: true, getUser: () => ({ organisationOds: 'R69', roleProfileId: null }) }).readPatient(
+        SEED_PATIENT.nhsNumber,
+      ),
+    );
+    expect(error).toBeInstanceOf(MissingRoleProfileError);
+    expect(pds.requests).toEqual([]);
+    const problem = lookupProblem(error);
+    expect(problem.problem).toBe('unavailable');
+    expect(problem.message).toMatch(/^The patient's details could not be checked because NHS Care Identity Service gave no role profile/);
+    expectOneSentence(problem.message);
+  });
+
+  it('says plainly when PDS refuses the role profile sent, as a missing or invalid NHSD-Session-URID', async () => {
+    const outcome = spineOutcome('INVALID_VALUE') as { issue: Record<string, unknown>[] };
+    outcome.issue[0] = {
+      ...outcome.issue[0],
+      diagnostics: "Invalid value - 'NHSD-Session-URID' is not a role profile of the signed-in user",
+    };
+    pds.answers.set(SEED_PATIENT.nhsNumber, { status: 400, body: outcome });
+    const error = await failureOf(
+      client({ requireRoleProfile: true, getUser: () => ({ organisationOds: 'R69', roleProfileId: '555100001001' }) }).readPatient(
+        SEED_PATIENT.nhsNumber,
+      ),
+    );
+    expect(pds.requests[0]?.headers['nhsd-session-urid']).toBe('555100001001');
+    const problem = lookupProblem(error);
+    expect(problem.problem).toBe('unavailable');
+    expect(problem.message).toContain('PDS did not accept your NHS Care Identity role');
+    expectOneSentence(problem.message);
   });
 });

@@ -10,7 +10,7 @@ import { ApimCombinedClient, userFromRoleChoices } from './auth/apim-combined';
 import { Cis2Client } from './auth/cis2';
 import { createRememberedRoles, discardLegacyRolesFile } from './auth/remembered-roles';
 import { isProviderFunction, roleLabel, SessionManager } from './auth/session';
-import type { AppConfig } from './config';
+import { pdsRequestsPerMinute, type AppConfig } from './config';
 import { createDocumentConverter } from './convert/document-converter';
 import { resolveEnvironment, type EnvironmentServices, type LocalEnvironmentSource } from './environment';
 import { createErsClient, type ErsClient, type ErsClientOptions } from './ers/client';
@@ -24,7 +24,7 @@ import { isUnreachableError } from './offline/connectivity';
 import { OfflineSession, outboxItemView, type Partition } from './offline/offline-session';
 import { createReadSource } from './offline/read-source';
 import { RateControl, rateControlledFetch } from './offline/prefetch/rate-control';
-import { createPatientDirectory, type PatientDirectory } from './pds/patient-directory';
+import { createPatientDirectory, minIntervalForRate, PDS_REQUESTS_PER_MINUTE, type PatientDirectory } from './pds/patient-directory';
 import { createPdsClient } from './pds/pds-client';
 import type { Platform } from './platform/platform';
 import { auditActionOf, discardPlaintextAuditLog, type AuditEntry, type AuditLog } from './review/audit-log';
@@ -441,6 +441,8 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
     store: async () => (await offlineReady())?.store ?? null,
     offline: () => offline?.isOffline() ?? false,
     log,
+    // This desktop's share of PDS's per-application rate limit (policy PdsRequestsPerMinute).
+    minIntervalMs: minIntervalForRate(pdsRequestsPerMinute(config, PDS_REQUESTS_PER_MINUTE)),
   });
   // Patient details held in memory go with the session, the role they were shown under, and a lock.
   let patientsFor: string | null = null;

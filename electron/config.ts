@@ -83,6 +83,17 @@ export const MachineConfigSchema = v.strictObject({
     v.strictObject({ businessFunction: v.string(), organisationOds: v.string(), onBehalfOfUserId: v.optional(v.string()) }),
   ),
   idleLockMinutes: v.optional(v.pipe(v.number(), v.minValue(1), v.maxValue(240))),
+  pds: v.optional(
+    v.strictObject({
+      /**
+       * This desktop's share of PDS's rate limit, which is per application and so shared by
+       * every desktop of the trust: the limit NHS England set for the trust's app (a minute's
+       * worth) divided by the desktops expected to fill worklists at once. Background reads
+       * (worklist names and ages) keep within it; default PDS_REQUESTS_PER_MINUTE.
+       */
+      requestsPerMinute: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3000))),
+    }),
+  ),
   cache: v.optional(
     v.strictObject({
       maxBytes: v.optional(v.pipe(v.number(), v.minValue(0))),
@@ -116,6 +127,15 @@ export interface AppConfig {
    * the configuration (`expectedPath`). Null when the app can run.
    */
   setupNeeded: { expectedPath: string } | null;
+}
+
+/**
+ * This desktop's share of PDS's rate limit, in reads a minute: IT's setting, else one a
+ * second (PDS_REQUESTS_PER_MINUTE in pds/patient-directory.ts). The local environment's PDS
+ * is this computer's own emulator, not NHS England's shared limit: four a second there.
+ */
+export function pdsRequestsPerMinute(config: Pick<AppConfig, 'machine' | 'environment'>, fallback: number): number {
+  return config.machine.pds?.requestsPerMinute ?? (config.environment === 'local' ? 240 : fallback);
 }
 
 export interface LoadConfigOptions {

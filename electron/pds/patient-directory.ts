@@ -8,9 +8,11 @@
  * - Every answer PDS gives is kept in the user's encrypted offline store, so the banner of a
  *   referral opens offline too, saying when PDS gave it. "Not found" and "invalid" remove
  *   the kept copy: an invalidated record must not live on in the cache.
- * - PDS's rate limit is per application (5 a second by default, shared by every desktop of
- *   the trust), so background reads go two at a time at most four a second; the banner's
- *   read does not wait behind them. A 429 pauses both (the caller's RateControl).
+ * - PDS's rate limit is per application (5 a second by default), shared by every desktop of
+ *   the trust, so each desktop keeps its background reads within its share: two at a time,
+ *   at most IT's `pds.requestsPerMinute` (PDS_REQUESTS_PER_MINUTE, one a second, when not
+ *   set). The banner's read does not wait behind them. A 429 pauses both (the caller's
+ *   RateControl).
  * - Nothing stays in memory across a sign-out, a lock or a change of role: see reset().
  */
 import { AppError } from '../app-error';
@@ -62,6 +64,18 @@ export interface PatientDirectory {
 }
 
 export const DEFAULT_CONCURRENCY = 2;
+/**
+ * One desktop's share of PDS's per-application rate limit when IT has not set one: a read a
+ * second, so five desktops filling worklists at once stay within PDS's default of five a
+ * second. IT sets it (policy PdsRequestsPerMinute) from the app's actual limit and the
+ * number of desktops.
+ */
+export const PDS_REQUESTS_PER_MINUTE = 60;
+/** The least time between two background reads for a share of `requestsPerMinute`. */
+export function minIntervalForRate(requestsPerMinute: number): number {
+  if (!(requestsPerMinute > 0)) throw new RangeError('A rate is a number of requests above zero.');
+  return Math.ceil(60_000 / requestsPerMinute);
+}
 export const DEFAULT_MIN_INTERVAL_MS = 250;
 export const DEFAULT_SUMMARY_FRESH_MS = 12 * 3600_000;
 /**

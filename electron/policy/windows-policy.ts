@@ -39,10 +39,17 @@ export const POLICY_VALUES = {
   CacheWipeOnSignOut: 'cache.wipeOnSignOut',
   CachePrefetch: 'cache.prefetch',
   CachePrefetchNext: 'cache.prefetchNext',
+  PdsRequestsPerMinute: 'pds.requestsPerMinute',
 } as const;
 export type PolicyValueName = keyof typeof POLICY_VALUES;
 
-const NUMBERS: ReadonlySet<PolicyValueName> = new Set(['IdleLockMinutes', 'CacheMaxMegabytes', 'CacheRetentionDays', 'CachePrefetchNext']);
+const NUMBERS: ReadonlySet<PolicyValueName> = new Set([
+  'IdleLockMinutes',
+  'CacheMaxMegabytes',
+  'CacheRetentionDays',
+  'CachePrefetchNext',
+  'PdsRequestsPerMinute',
+]);
 const BOOLEANS: ReadonlySet<PolicyValueName> = new Set(['CacheWipeOnSignOut']);
 
 /**

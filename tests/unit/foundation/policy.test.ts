@@ -81,6 +81,8 @@ describe('reading reg.exe', () => {
       },
       idleLockMinutes: 10,
       cache: { maxBytes: 1024 * 1024 * 1024, retentionDays: 3, wipeOnSignOut: true, prefetch: 'next', prefetchNext: 50 },
+      // This desktop's share of PDS's per-application rate limit: 300 a minute over 15 desktops.
+      pds: { requestsPerMinute: 20 },
     });
     expect(await readWindowsPolicy({ platform: 'win32', run: recorded(fixture('partial-policy.txt')), env: env() })).toEqual({
       idleLockMinutes: 5,

@@ -8,7 +8,15 @@ import type { PatientDetails } from '../../../contract';
 import { ErsError } from '../../../electron/ers/ers-error';
 import { silentLogger } from '../../../electron/log/logger';
 import type { StoredObject } from '../../../electron/offline/encrypted-store';
-import { createPatientDirectory, RECENT_MS, type KeptStore, type PatientDirectoryOptions } from '../../../electron/pds/patient-directory';
+import { pdsRequestsPerMinute } from '../../../electron/config';
+import {
+  createPatientDirectory,
+  minIntervalForRate,
+  PDS_REQUESTS_PER_MINUTE,
+  RECENT_MS,
+  type KeptStore,
+  type PatientDirectoryOptions,
+} from '../../../electron/pds/patient-directory';
 import type { PdsClient } from '../../../electron/pds/pds-client';
 
 const A = '9990000018';
@@ -249,6 +257,45 @@ describe('the patient directory', () => {
     expect(stats.most).toBeLessThanOrEqual(3);
     expect(waits.length).toBeGreaterThan(0);
     expect(waits.every((ms) => ms > 0 && ms <= 250)).toBe(true);
+  });
+
+  it("keeps background reads within this desktop's configured share of PDS's rate limit, one a second when IT set none", async () => {
+    const machine = (requestsPerMinute?: number) => ({
+      environment: 'production' as const,
+      machine: requestsPerMinute === undefined ? {} : { pds: { requestsPerMinute } },
+    });
+    expect(pdsRequestsPerMinute(machine(), PDS_REQUESTS_PER_MINUTE)).toBe(60);
+    expect(pdsRequestsPerMinute(machine(12), PDS_REQUESTS_PER_MINUTE)).toBe(12);
+    // The local environment's PDS is this computer's emulator, not NHS England's shared limit.
+    expect(pdsRequestsPerMinute({ environment: 'local', machine: {} }, PDS_REQUESTS_PER_MINUTE)).toBe(240);
+    for (const perMinute of [12, 60]) {
+      let clock = 0;
+      const started: number[] = [];
+      const { client } = fakeClient(async (nhs) => {
+        started.push(clock);
+        return details(nhs);
+      });
+      const directory = createPatientDirectory({
+        client,
+        store: async () => memoryStore(),
+        offline: () => false,
+        log: silentLogger,
+        now: () => clock,
+        sleep: async (ms) => {
+          clock += ms;
+        },
+        concurrency: 2,
+        minIntervalMs: minIntervalForRate(pdsRequestsPerMinute(machine(perMinute), PDS_REQUESTS_PER_MINUTE)),
+      });
+      directory.allow([A, B, C, D]);
+      expect((await directory.summaries([A, B, C, D])).map((r) => r.status)).toEqual(['found', 'found', 'found', 'found']);
+      expect(started).toHaveLength(4);
+      const gaps = started.slice(1).map((at, i) => at - (started[i] ?? 0));
+      // Never faster than the share: 12 a minute is one read every 5 s, 60 a minute one a second.
+      for (const gap of gaps) expect(gap, `${perMinute}/min`).toBeGreaterThanOrEqual(60_000 / perMinute);
+      const elapsed = (started.at(-1) ?? 0) - (started[0] ?? 0);
+      expect(elapsed).toBe(3 * (60_000 / perMinute));
+    }
   });
 
   it('forgets everything at a reset: who may be looked up, what PDS said, and reads still queued', async () => {

@@ -29,6 +29,12 @@ module.exports = {
     onlyLoadAppFromAsar: true,
     grantFileProtocolExtraPrivileges: false,
   },
+  // Rewrites the generated project.wxs before it is compiled: the DESKTOPSHORTCUT property.
+  msiProjectCreated: './build/msi-desktop-shortcut.cjs',
+  // asar integrity: electron-builder hashes app.asar and embeds the hash in the Windows
+  // executable's resources (INTEGRITY/ELECTRONASAR) whenever `asar` is on and
+  // `disableAsarIntegrity` is not set; the EnableEmbeddedAsarIntegrityValidation fuse makes
+  // Electron check it. Never set disableAsarIntegrity (tests/unit/foundation/packaging.test.ts).
   publish: null,
   electronUpdaterCompatibility: '>=99.0.0',
   win: {
@@ -42,9 +48,9 @@ module.exports = {
     oneClick: true,
     // Fixed for the life of the product: Windows Installer uses it to upgrade in place.
     upgradeCode: '3986392d-882c-4cdd-8d98-b130d367d413',
-    // electron-builder's MSI template has no property to leave the desktop shortcut out at
-    // install time (msiexec ... DESKTOPSHORTCUT=0 is not possible); IT removes or adds
-    // shortcuts with Group Policy Preferences instead. The Start menu shortcut always stays.
+    // The desktop shortcut is optional at install time: msiexec /i ... DESKTOPSHORTCUT=0
+    // leaves it out (msiProjectCreated below; electron-builder has no option for it). The
+    // Start menu shortcut always stays.
     createDesktopShortcut: true,
     createStartMenuShortcut: true,
     shortcutName: 'e-RS Triage',

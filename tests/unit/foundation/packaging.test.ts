@@ -70,6 +70,24 @@ describe('packaging configuration', () => {
     ).rejects.toThrow();
   });
 
+  it('keeps asar integrity embedded in the Windows executable, where the fuse makes Electron check it', () => {
+    // electron-builder 26 (app-builder-lib): platformPackager.js hashes the asar unless
+    // `disableAsarIntegrity` is set; on Windows ElectronFramework.js hands the hashes to
+    // electronWin.js's addWinAsarIntegrity, which writes them into the .exe as the
+    // INTEGRITY/ELECTRONASAR resource that EnableEmbeddedAsarIntegrityValidation checks.
+    expect(config.asar).toBe(true);
+    expect(config.disableAsarIntegrity ?? false).toBe(false);
+    expect(config.electronFuses.enableEmbeddedAsarIntegrityValidation).toBe(true);
+    const source = (file: string) => readFileSync(require.resolve(`app-builder-lib/out/${file}`), 'utf8');
+    expect(source('platformPackager.js')).toMatch(
+      /this\.config\.disableAsarIntegrity\)\)\s*\{\s*asarIntegrity = await \(0, integrity_1\.computeData\)/,
+    );
+    expect(source('electron/ElectronFramework.js')).toMatch(
+      /Platform\.WINDOWS\)[\s\S]*?if \(options\.asarIntegrity\)\s*\{\s*await \(0, electronWin_1\.addWinAsarIntegrity\)\(executable, options\.asarIntegrity\)/,
+    );
+    expect(source('electron/electronWin.js')).toMatch(/type: "INTEGRITY",\s*id: "ELECTRONASAR"/);
+  });
+
   it('signs with Azure Trusted Signing, or signtool, or says in one line that it did not', () => {
     expect(windowsSigning(AZURE).method).toBe('azure');
     expect(windowsSigning({ CSC_LINK: 'cert.pfx' }).method).toBe('signtool');

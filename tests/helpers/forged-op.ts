@@ -64,6 +64,10 @@ export interface ForgedOp {
   signing: IdTokenSigning;
   /** Rewrites the claims of each ID token before it is signed. */
   rewriteClaims: ((claims: JWTPayload) => JWTPayload) | null;
+  /** Claims userinfo answers with (besides `sub`), for a bearer token; null: userinfo answers 404. */
+  userinfo: Record<string, unknown> | null;
+  /** How many times userinfo was asked. */
+  userinfoRequests: number;
   /** The `issuer` discovery states, when it should differ from the URL it is served from. */
   discoveryIssuer: string | null;
   /** Answers discovery with this instead (an outage, a wrong address). */
@@ -144,6 +148,8 @@ export async function startForgedOp(options: ForgedOpOptions = {}): Promise<Forg
     clientId,
     signing: options.signing ?? 'real',
     rewriteClaims: null,
+    userinfo: null,
+    userinfoRequests: 0,
     discoveryIssuer: null,
     discoveryResponse: null,
     tokenResponse: null,
@@ -183,6 +189,7 @@ export async function startForgedOp(options: ForgedOpOptions = {}): Promise<Forg
       authorization_endpoint: `${op.issuer}/authorize`,
       token_endpoint: `${op.issuer}/token`,
       jwks_uri: `${op.issuer}/jwks`,
+      userinfo_endpoint: `${op.issuer}/userinfo`,
       response_types_supported: ['code'],
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: algs,
@@ -307,6 +314,11 @@ export async function startForgedOp(options: ForgedOpOptions = {}): Promise<Forg
         return authorize(url, res);
       case 'POST /token':
         return void token(req, res).catch(failed);
+      case 'GET /userinfo':
+        op.userinfoRequests += 1;
+        if (!op.userinfo) return send(res, 404, { error: 'not_found' });
+        if (!/^Bearer \S+$/.test(req.headers.authorization ?? '')) return send(res, 401, { error: 'invalid_token' });
+        return send(res, 200, { sub: '555000000001', ...op.userinfo });
       default:
         return send(res, 404, { error: 'not_found' });
     }

@@ -17,7 +17,7 @@ export interface PdsLoopbackRequest {
 
 export type PdsAnswer =
   | { status: 200; body: unknown }
-  | { status: number; code: string; issue?: string; headers?: Record<string, string> }
+  | { status: number; code: string; issue?: string; diagnostics?: string; headers?: Record<string, string> }
   /** Answer nothing: the connection hangs until the client gives up. */
   | { hang: true };
 
@@ -31,7 +31,7 @@ export interface PdsLoopback {
   close(): Promise<void>;
 }
 
-export function spineOutcome(code: string, issue = 'value', severity = 'error'): unknown {
+export function spineOutcome(code: string, issue = 'value', severity = 'error', diagnostics?: string): unknown {
   return {
     resourceType: 'OperationOutcome',
     issue: [
@@ -39,6 +39,7 @@ export function spineOutcome(code: string, issue = 'value', severity = 'error'):
         severity,
         code: issue,
         details: { coding: [{ system: 'https://fhir.nhs.uk/R4/CodeSystem/Spine-ErrorOrWarningCode', version: '1', code, display: code }] },
+        ...(diagnostics ? { diagnostics } : {}),
       },
     ],
   };
@@ -67,7 +68,10 @@ export async function startPdsLoopback(): Promise<PdsLoopback> {
     const correlationId = req.headers['x-correlation-id'];
     if (typeof requestId === 'string') mirrored['X-Request-ID'] = requestId;
     if (typeof correlationId === 'string') mirrored['X-Correlation-ID'] = correlationId;
-    const body = 'body' in answer ? answer.body : spineOutcome(answer.code, answer.issue, answer.status === 404 ? 'information' : 'error');
+    const body =
+      'body' in answer
+        ? answer.body
+        : spineOutcome(answer.code, answer.issue, answer.status === 404 ? 'information' : 'error', answer.diagnostics);
     res.writeHead(answer.status, { 'Content-Type': 'application/fhir+json', ...mirrored, ...('headers' in answer ? answer.headers : {}) });
     res.end(JSON.stringify(body));
   });

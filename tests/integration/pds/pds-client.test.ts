@@ -14,7 +14,7 @@ import { createPdsClient, MissingRoleProfileError, type PdsClientOptions } from 
 import { expectOneSentence } from '../../helpers/one-sentence';
 import { pdsPatient } from '../../../local-env/src/pds/records';
 import type { Patient } from '../../../local-env/src/seed/model';
-import { spineOutcome, startPdsLoopback, type PdsLoopback } from '../../helpers/pds-loopback';
+import { startPdsLoopback, type PdsLoopback } from '../../helpers/pds-loopback';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
@@ -274,12 +274,11 @@ describe('the role profile (NHSD-Session-URID)', () => {
   });
 
   it('says plainly when PDS refuses the role profile sent, as a missing or invalid NHSD-Session-URID', async () => {
-    const outcome = spineOutcome('INVALID_VALUE') as { issue: Record<string, unknown>[] };
-    outcome.issue[0] = {
-      ...outcome.issue[0],
+    pds.answers.set(SEED_PATIENT.nhsNumber, {
+      status: 400,
+      code: 'INVALID_VALUE',
       diagnostics: "Invalid value - 'NHSD-Session-URID' is not a role profile of the signed-in user",
-    };
-    pds.answers.set(SEED_PATIENT.nhsNumber, { status: 400, body: outcome });
+    });
     const error = await failureOf(
       client({ requireRoleProfile: true, getUser: () => ({ organisationOds: 'R69', roleProfileId: '555100001001' }) }).readPatient(
         SEED_PATIENT.nhsNumber,

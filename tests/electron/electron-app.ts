@@ -28,7 +28,9 @@ export function newProfile(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'ers-electron-profile-'));
 }
 
-export async function launchApp(options: { profile?: string; env?: Record<string, string> } = {}): Promise<LaunchedApp> {
+export async function launchApp(
+  options: { profile?: string; env?: Record<string, string>; /** Chromium switches, e.g. --proxy-server. */ args?: string[] } = {},
+): Promise<LaunchedApp> {
   const profile = options.profile ?? newProfile();
   const executablePath = process.env.ERS_TRIAGE_EXECUTABLE;
   const env: Record<string, string> = {
@@ -40,7 +42,7 @@ export async function launchApp(options: { profile?: string; env?: Record<string
     ...options.env,
   };
   const electron = await _electron.launch({
-    ...(executablePath ? { executablePath, args: [] } : { args: [repoRoot] }),
+    ...(executablePath ? { executablePath, args: [...(options.args ?? [])] } : { args: [...(options.args ?? []), repoRoot] }),
     cwd: repoRoot,
     env,
     timeout: 60_000,

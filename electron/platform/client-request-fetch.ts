@@ -1,12 +1,18 @@
 /**
- * The installed app's fetch, on Electron's `net.request` rather than `net.fetch`, for one
- * reason: a proxy that asks for a sign-in. Chromium answers NTLM and Negotiate challenges
+ * The installed app's fetch, on Electron's `net.request` rather than `net.fetch`, for two
+ * reasons. First, a proxy that asks for a sign-in. Chromium answers NTLM and Negotiate challenges
  * with the signed-in Windows account by itself; a Basic (or Digest) challenge is raised to
  * the app as the request's `login` event. `net.fetch` gives no way to answer it, and the
  * app's `login` event is not emitted for the main process's requests (electron/electron
  * issue 44249), so each request here answers it: with the credentials configured for that
  * proxy, once, and otherwise by cancelling, so the request fails at once with
  * ProxyAuthError's sentence instead of waiting.
+ *
+ * Second, `redirect: 'manual'`, which the e-RS client relies on to follow A042's redirect
+ * to the file store itself (and the connectivity probe uses): fetch hands the 3xx answer
+ * back with its Location. Electron's ClientRequest in manual mode fails the request unless
+ * a 'redirect' listener follows it, so net.fetch fails with "Redirect was cancelled"
+ * (electron/electron issue 43715); here the listener hands the 3xx back.
  *
  * It does not import `electron`: electron-platform.ts hands it `net.request` through
  * RequestLike, and the unit tests hand it a fake.
@@ -27,6 +33,8 @@ export interface RequestLike {
   onResponse(listener: (response: ResponseLike) => void): void;
   onError(listener: (error: Error) => void): void;
   onLogin(listener: (challenge: ProxyChallenge, answer: (username?: string, password?: string) => void) => void): void;
+  /** A redirect the request would follow: its status, the new address and the answer's headers. */
+  onRedirect(listener: (statusCode: number, location: string, headers: Record<string, string[]>) => void): void;
   write(chunk: Uint8Array): void;
   end(): void;
   abort(): void;
@@ -108,6 +116,16 @@ export function createClientRequestFetch(
         answer();
       });
       r.onError((error) => fail(proxyRefused ? new ProxyAuthError(error) : error));
+      r.onRedirect((statusCode, location, redirectHeaders) => {
+        // 'follow' goes on by itself and 'error' fails by itself; 'manual' hands the 3xx back.
+        if (req.redirect !== 'manual' || settled) return;
+        settled = true;
+        const headers = new Headers();
+        for (const [name, values] of Object.entries(redirectHeaders)) headers.set(name, values.join(', '));
+        headers.set('location', location);
+        resolve(new Response(null, { status: statusCode, headers }));
+        r.abort();
+      });
       r.onResponse((response) => {
         if (settled) return;
         settled = true;

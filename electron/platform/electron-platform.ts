@@ -84,6 +84,7 @@ export function createElectronFetch(proxyCredentials: readonly ProxyCredentials[
       onResponse: (listener) => request.on('response', (response) => listener(response as unknown as ResponseLike)),
       onError: (listener) => request.on('error', listener),
       onLogin: (listener) => request.on('login', (authInfo, callback) => listener(authInfo, callback)),
+      onRedirect: (listener) => request.on('redirect', (statusCode, _method, location, headers) => listener(statusCode, location, headers)),
       write: (chunk) => request.write(Buffer.from(chunk)),
       end: () => request.end(),
       abort: () => request.abort(),

@@ -27,6 +27,7 @@ class FakeRequest implements RequestLike {
   private response?: (response: ResponseLike) => void;
   private error?: (error: Error) => void;
   private login?: (challenge: ProxyChallenge, answer: (username?: string, password?: string) => void) => void;
+  private redirect?: (statusCode: number, location: string, headers: Record<string, string[]>) => void;
 
   constructor(
     readonly options: RequestOptionsLike,
@@ -43,6 +44,12 @@ class FakeRequest implements RequestLike {
   }
   onLogin(listener: (challenge: ProxyChallenge, answer: (username?: string, password?: string) => void) => void): void {
     this.login = listener;
+  }
+  onRedirect(listener: (statusCode: number, location: string, headers: Record<string, string[]>) => void): void {
+    this.redirect = listener;
+  }
+  redirectTo(statusCode: number, location: string): void {
+    this.redirect?.(statusCode, location, { 'x-correlation-id': ['corr-1'] });
   }
   write(chunk: Uint8Array): void {
     this.written.push(chunk);
@@ -163,6 +170,23 @@ describe("the installed app's fetch and a proxy that asks for a sign-in", () => 
     const error = await failureOf(refused.fetch('https://api.service.nhs.uk/x', {}));
     expect(error).not.toBeInstanceOf(ProxyAuthError);
     expect((error as Error).message).toBe('net::ERR_CONNECTION_REFUSED');
+  });
+
+  it("hands a redirect back to the caller with its Location when asked for redirect: 'manual', as fetch does", async () => {
+    const { fetch, made } = fetchWith(async (r) => r.redirectTo(302, 'https://files.example.nhs.uk/doc.pdf?sig=1'));
+    const response = await fetch('https://api.service.nhs.uk/referrals/FHIR/R4/Binary/att-1', { redirect: 'manual' });
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe('https://files.example.nhs.uk/doc.pdf?sig=1');
+    expect(response.headers.get('x-correlation-id')).toBe('corr-1');
+    // The request stops there: the caller follows the redirect itself.
+    expect(made[0]?.aborted).toBe(true);
+    expect(made[0]?.options.redirect).toBe('manual');
+    // Followed redirects are the network stack's business: nothing is handed back early.
+    const follow = fetchWith(async (r) => {
+      r.redirectTo(302, 'https://files.example.nhs.uk/doc.pdf');
+      r.respond(200, 'pdf');
+    });
+    expect((await follow.fetch('https://api.service.nhs.uk/x', {})).status).toBe(200);
   });
 
   it('aborts the request when the caller’s signal does', async () => {

@@ -429,7 +429,6 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
         // NHSD-Session-URID: the CIS2 role profile the chosen role is held under. With CIS2
         // sign-in PDS is never asked without it. The combined pattern's identity comes from
         // e-RS, which names no role profile, and the sandbox has no user: no URID there.
-        requireRoleProfile: Boolean(services.cis2),
         getUser: () => {
           const role = activeSession.get().role;
           return role ? { organisationOds: role.organisationOds, roleProfileId: activeSession.roleProfileId() } : null;

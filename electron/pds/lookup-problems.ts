@@ -6,7 +6,6 @@
 import { AppError } from '../app-error';
 import { ErsError } from '../ers/ers-error';
 import type { PatientProblem } from '../../contract';
-import { MissingRoleProfileError } from './pds-client';
 
 export interface LookupProblem {
   problem: PatientProblem;
@@ -53,12 +52,6 @@ export function lookupProblem(error: unknown): LookupProblem {
     message: `The patient's details could not be checked because ${why}, so ${CHECK_LETTER}${extra}.`,
     correlationId,
   });
-  if (error instanceof MissingRoleProfileError) {
-    return unavailable(
-      'NHS Care Identity Service gave no role profile for your organisation',
-      '; sign in again, and if it keeps happening ask your registration authority to check your roles',
-    );
-  }
   if (!(error instanceof ErsError)) return unavailable('of a problem in the app', '; if it keeps happening, tell your IT service desk');
   // PDS refused the role profile id sent as NHSD-Session-URID (missing, or not the signed-in user's).
   if (error.status === 400 && /NHSD-Session-URID/i.test(error.diagnostics ?? '')) {

@@ -5,12 +5,11 @@
  * ids. PDS wants headers of its own besides: X-Request-ID (a UUID, kept the same when the
  * transport retries, as PDS asks), NHSD-End-User-Organisation-ODS and NHSD-Session-URID:
  * the CIS2 role profile id of the role the user chose (auth/role-profiles.ts). PDS's
- * specification calls the URID optional but, in healthcare worker access, it must be the
- * signed-in user's; with `requireRoleProfile` (every environment with sign-in) the client
- * never asks PDS without it, and says why instead (MissingRoleProfileError).
+ * specification calls the URID optional, and when sent it must be the signed-in user's: it
+ * is sent whenever the session knows it (separate sign-in pattern) and left out when it
+ * does not (the combined pattern, where identity comes from e-RS), as the specification allows.
  */
 import { randomUUID } from 'node:crypto';
-import { AppError } from '../app-error';
 import { createErsTransport, type ErsTransport, type FetchLike, type SleepLike } from '../ers/http';
 import type { RetryPolicy } from '../ers/retry-policy';
 import type { Logger } from '../log/logger';
@@ -30,8 +29,6 @@ export interface PdsClientOptions {
   getAccessToken?: () => Promise<string | null>;
   refreshSession?: () => Promise<void>;
   getUser?: () => PdsUser | null;
-  /** Sign-in environments: never ask PDS without the user's role profile id (NHSD-Session-URID). */
-  requireRoleProfile?: boolean;
   /** The platform's fetch (Platform.fetch): the trust's proxy and certificates apply. */
   fetch: FetchLike;
   sleep?: SleepLike;
@@ -60,17 +57,6 @@ export const PDS_TIMEOUT_MS = 10_000;
 /** Reads are retried, but a banner must not sit out a long Retry-After: past 5 s it says "busy". */
 export const PDS_RETRY: Partial<RetryPolicy> = { maxAttempts: 3, maxRetryAfterMs: 5_000 };
 
-/** CIS2 gave no role profile for the organisation of the role in use, so PDS was not asked. */
-export class MissingRoleProfileError extends AppError {
-  constructor() {
-    super(
-      'PDS_NO_ROLE_PROFILE',
-      'NHS Care Identity Service gave no role profile for the organisation of the role you chose, so PDS cannot be asked.',
-    );
-    this.name = 'MissingRoleProfileError';
-  }
-}
-
 export function createPdsClient(options: PdsClientOptions): PdsClient {
   const transport: ErsTransport = createErsTransport({
     baseUrl: options.baseUrl,
@@ -97,7 +83,6 @@ export function createPdsClient(options: PdsClientOptions): PdsClient {
       const headers: Record<string, string> = { 'X-Request-ID': newRequestId() };
       if (user?.organisationOds) headers['NHSD-End-User-Organisation-ODS'] = user.organisationOds;
       if (user?.roleProfileId) headers['NHSD-Session-URID'] = user.roleProfileId;
-      else if (options.requireRoleProfile) throw new MissingRoleProfileError();
       const result = await transport.json({
         operation: 'PDS-READ',
         method: 'GET',

@@ -186,20 +186,14 @@ export async function startPdsEmulator(options: PdsEmulatorOptions): Promise<Pds
         'value',
         "Invalid value - 'X-Request-ID' header must be a UUID",
       );
+    // PDS's specification: the header is optional; when it is sent it must be valid for the
+    // signed-in user (healthcare worker access mode).
     const urid = header(request, 'nhsd-session-urid');
-    if (urid === undefined)
-      throw new PdsProblem(
-        400,
-        'MISSING_VALUE',
-        'Required value is missing',
-        'required',
-        'Invalid request with error - NHSD-Session-URID header must be supplied to access this resource',
-      );
-    if (!/^\d+$/.test(urid))
+    if (urid !== undefined && !/^\d+$/.test(urid))
       throw new PdsProblem(400, 'INVALID_VALUE', 'Provided value is invalid', 'value', "Invalid value - 'NHSD-Session-URID' header");
     // The role profile must be the signed-in user's (the mock CIS2 gave them; synthetic users only).
     const user = findUser(subject);
-    if (user && !(cis2ClaimsFor(user).nhsid_nrbac_roles as NrbacRole[]).some((role) => role.person_roleid === urid))
+    if (urid !== undefined && user && !(cis2ClaimsFor(user).nhsid_nrbac_roles as NrbacRole[]).some((role) => role.person_roleid === urid))
       throw new PdsProblem(
         400,
         'INVALID_VALUE',

@@ -10,7 +10,7 @@ import { testFetch } from '../../helpers/fetch';
 import { silentLogger } from '../../../electron/log/logger';
 import { lookupProblem } from '../../../electron/pds/lookup-problems';
 import { formatNhsNumber, nhsNumberDigits, passesCheckDigit } from '../../../contract';
-import { createPdsClient, MissingRoleProfileError, type PdsClientOptions } from '../../../electron/pds/pds-client';
+import { createPdsClient, type PdsClientOptions } from '../../../electron/pds/pds-client';
 import { expectOneSentence } from '../../helpers/one-sentence';
 import { pdsPatient } from '../../../local-env/src/pds/records';
 import type { Patient } from '../../../local-env/src/seed/model';
@@ -258,19 +258,15 @@ describe('the records PDS sends', () => {
 });
 
 describe('the role profile (NHSD-Session-URID)', () => {
-  it('with sign-in, never asks PDS without the role profile id, and says why in one sentence', async () => {
+  it('without a role profile id (the combined pattern) asks PDS without the header, which its specification makes optional', async () => {
     pds.answers.set(SEED_PATIENT.nhsNumber, { status: 200, body: pdsPatient(SEED_PATIENT, null, { referenceDate: '2026-03-01' }) });
-    const error = await failureOf(
-      client({ requireRoleProfile: true, getUser: () => ({ organisationOds: 'R69', roleProfileId: null }) }).readPatient(
-        SEED_PATIENT.nhsNumber,
-      ),
+    const { patient } = await client({ getUser: () => ({ organisationOds: 'R69', roleProfileId: null }) }).readPatient(
+      SEED_PATIENT.nhsNumber,
     );
-    expect(error).toBeInstanceOf(MissingRoleProfileError);
-    expect(pds.requests).toEqual([]);
-    const problem = lookupProblem(error);
-    expect(problem.problem).toBe('unavailable');
-    expect(problem.message).toMatch(/^The patient's details could not be checked because NHS Care Identity Service gave no role profile/);
-    expectOneSentence(problem.message);
+    expect(patient.name?.family).toBeTruthy();
+    expect(pds.requests).toHaveLength(1);
+    expect(pds.requests[0]?.headers['nhsd-session-urid']).toBeUndefined();
+    expect(pds.requests[0]?.headers['nhsd-end-user-organisation-ods']).toBe('R69');
   });
 
   it('says plainly when PDS refuses the role profile sent, as a missing or invalid NHSD-Session-URID', async () => {
@@ -280,9 +276,7 @@ describe('the role profile (NHSD-Session-URID)', () => {
       diagnostics: "Invalid value - 'NHSD-Session-URID' is not a role profile of the signed-in user",
     });
     const error = await failureOf(
-      client({ requireRoleProfile: true, getUser: () => ({ organisationOds: 'R69', roleProfileId: '555100001001' }) }).readPatient(
-        SEED_PATIENT.nhsNumber,
-      ),
+      client({ getUser: () => ({ organisationOds: 'R69', roleProfileId: '555100001001' }) }).readPatient(SEED_PATIENT.nhsNumber),
     );
     expect(pds.requests[0]?.headers['nhsd-session-urid']).toBe('555100001001');
     const problem = lookupProblem(error);

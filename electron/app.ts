@@ -46,6 +46,8 @@ export interface AppDeps {
     now?: () => number;
     /** Where files for other applications are written; default the OS temp folder. */
     externalFilesDir?: string;
+    /** The most sign-out waits for CIS2 and the platform (session.ts); default 5 s. */
+    remoteSignOutMs?: number;
   };
 }
 
@@ -219,6 +221,7 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
       : {}),
     fixedRole: services.fixedRole,
     ...(deps.options?.now ? { now: deps.options.now } : {}),
+    ...(deps.options?.remoteSignOutMs ? { remoteSignOutMs: deps.options.remoteSignOutMs } : {}),
   });
   const activeSession = session;
 

@@ -71,6 +71,8 @@ export const MachineConfigSchema = v.strictObject({
       tokenEndpoint: Url,
       /** The combined pattern's authorize endpoint; by default the token endpoint's sibling `authorize`. */
       authorizeEndpoint: v.optional(Url),
+      /** RFC 7009 token revocation, where the platform offers it: the refresh token is discarded there at sign-out and lock. */
+      revocationEndpoint: v.optional(Url),
       clientId: v.string(),
       /** Path of the PEM private key that signs client assertions. Never in the repository. */
       privateKeyPath: v.string(),
@@ -266,6 +268,7 @@ export function loadConfig(
       'the CIS2 issuer': machine?.cis2?.issuer,
       'the APIM token endpoint': machine?.apim?.tokenEndpoint,
       'the APIM authorize endpoint': machine?.apim?.authorizeEndpoint,
+      'the APIM revocation endpoint': machine?.apim?.revocationEndpoint,
       'the PDS address': machine?.pdsBaseUrl,
     },
     source,

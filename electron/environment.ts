@@ -48,7 +48,8 @@ export interface LocalServices {
   pdsBaseUrl: string;
   cis2: { issuer: string };
   cis2ClientId: string;
-  apim: { tokenEndpoint: string; authorizeEndpoint: string };
+  /** The mock platform's endpoints; `revocationEndpoint` (RFC 7009) where it offers one. */
+  apim: { tokenEndpoint: string; authorizeEndpoint: string; revocationEndpoint?: string };
   /** The app's registration at the local APIM: client id, key id and private key. */
   apimClient: { clientId: string; kid: string; privateJwk: JWK };
   organisationNames: Record<string, string>;
@@ -84,19 +85,23 @@ export async function resolveEnvironment(
       const key = (await importJWK(local.apimClient.privateJwk, ASSERTION_ALG)) as CryptoKey;
       const signingKey = { key, kid: local.apimClient.kid };
       const combined = config.authPattern === 'combined';
+      const localRevocation = local.apim.revocationEndpoint ? { revocationEndpoint: local.apim.revocationEndpoint } : {};
       return {
         ersBaseUrl: config.ersBaseUrl ?? local.ersBaseUrl,
         pdsBaseUrl: config.pdsBaseUrl ?? local.pdsBaseUrl,
         cis2: combined
           ? null
           : { issuer: local.cis2.issuer, clientId: local.cis2ClientId, acrValues: 'AAL3_ANY', allowInsecureLoopback: true },
-        apim: combined ? null : { tokenEndpoint: local.apim.tokenEndpoint, clientId: local.apimClient.clientId, signingKey },
+        apim: combined
+          ? null
+          : { tokenEndpoint: local.apim.tokenEndpoint, clientId: local.apimClient.clientId, signingKey, ...localRevocation },
         combined: combined
           ? {
               authorizeEndpoint: local.apim.authorizeEndpoint,
               tokenEndpoint: local.apim.tokenEndpoint,
               clientId: local.apimClient.clientId,
               signingKey,
+              ...localRevocation,
             }
           : null,
         fixedRole: null,
@@ -148,6 +153,7 @@ export async function resolveEnvironment(
         );
       }
       const signingKey = await loadAssertionKey(apim.privateKeyPath, apim.keyId);
+      const revocation = apim.revocationEndpoint ? { revocationEndpoint: apim.revocationEndpoint } : {};
       return {
         ersBaseUrl: config.ersBaseUrl,
         pdsBaseUrl: config.pdsBaseUrl,
@@ -162,13 +168,14 @@ export async function resolveEnvironment(
                 ...(machine.cis2.idTokenAlgorithms ? { idTokenAlgorithms: machine.cis2.idTokenAlgorithms } : {}),
                 ...(machine.cis2.maxAgeSeconds === undefined ? {} : { maxAgeSeconds: machine.cis2.maxAgeSeconds }),
               },
-        apim: combined ? null : { tokenEndpoint: apim.tokenEndpoint, clientId: apim.clientId, signingKey },
+        apim: combined ? null : { tokenEndpoint: apim.tokenEndpoint, clientId: apim.clientId, signingKey, ...revocation },
         combined: combined
           ? {
               authorizeEndpoint: apim.authorizeEndpoint ?? new URL('authorize', apim.tokenEndpoint).toString(),
               tokenEndpoint: apim.tokenEndpoint,
               clientId: apim.clientId,
               signingKey,
+              ...revocation,
             }
           : null,
         fixedRole: null,

@@ -120,7 +120,8 @@ export async function roleOptionsFrom(
 export async function createApp(deps: AppDeps): Promise<TriageApp> {
   const { config, platform, log } = deps;
   const events = new EventHub();
-  const services = await resolveEnvironment(config, platform.userDataDir, log, deps.local);
+  // A signing key that ordinary users can read stops the app here (auth/apim-keys.ts).
+  const services = await resolveEnvironment(config, platform.userDataDir, log, deps.local, (file) => platform.ordinaryReaders(file));
 
   const opener = createExternalOpener({
     openPath: (p) => platform.openPath(p),

@@ -75,7 +75,10 @@ export const MachineConfigSchema = v.strictObject({
       revocationEndpoint: v.optional(Url),
       clientId: v.string(),
       /** Path of the PEM private key that signs client assertions. Never in the repository. */
-      privateKeyPath: v.string(),
+      privateKeyPath: v.optional(v.string()),
+      /** A folder of PEM private keys, `<kid>.pem` each, for rotation; when set, privateKeyPath is not used. */
+      keyDirectory: v.optional(v.string()),
+      /** The key that signs: its `kid` at the platform (and, with keyDirectory, its file name). */
       keyId: v.string(),
       /** 'separate' exchanges the CIS2 ID token (RFC 8693); 'combined' authorises at APIM directly. */
       pattern: v.optional(PatternSchema),

@@ -11,13 +11,15 @@ import type { RoleOption } from '../contract';
 import { AppError } from './app-error';
 import type { ApimSettings } from './auth/apim';
 import type { ApimCombinedSettings } from './auth/apim-combined';
-import { ASSERTION_ALG, loadAssertionKey } from './auth/client-assertion';
+import { loadApimSigningKey, type ReadersCheck } from './auth/apim-keys';
+import { ASSERTION_ALG } from './auth/client-assertion';
 import { isProviderFunction } from './auth/session';
 import type { Cis2Settings } from './auth/cis2';
 import type { AppConfig } from './config';
 import { SANDBOX_CODE_SYSTEM_BASE } from './ers/client';
 import type { OperationId } from './ers/operations';
 import type { Logger } from './log/logger';
+import { ordinaryReaders } from './platform/private-file';
 
 export interface EnvironmentServices {
   ersBaseUrl: string;
@@ -74,6 +76,8 @@ export async function resolveEnvironment(
   userDataDir: string,
   log: Logger,
   localSource: LocalEnvironmentSource = {},
+  /** Who besides the app's users can read a key file (Platform.ordinaryReaders): a key anyone can read stops the app. */
+  keyReaders: ReadersCheck = (file) => ordinaryReaders(file),
 ): Promise<EnvironmentServices> {
   const machine = config.machine;
   switch (config.environment) {
@@ -152,7 +156,7 @@ export async function resolveEnvironment(
           `Sign-in is not configured for the ${config.environment} environment on this computer. Ask your IT service desk to complete the trust configuration (${combined ? 'apim' : 'cis2 and apim'}).`,
         );
       }
-      const signingKey = await loadAssertionKey(apim.privateKeyPath, apim.keyId);
+      const signingKey = await loadApimSigningKey(apim, keyReaders);
       const revocation = apim.revocationEndpoint ? { revocationEndpoint: apim.revocationEndpoint } : {};
       return {
         ersBaseUrl: config.ersBaseUrl,

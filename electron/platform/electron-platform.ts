@@ -6,6 +6,7 @@ import { app, safeStorage, session, shell } from 'electron';
 import type { KeyProvider } from '../offline/key-provider';
 import { localUserDataDir } from '../user-data-location';
 import type { FetchLike, Platform } from './platform';
+import { ordinaryReaders } from './private-file';
 
 /**
  * Data keys wrapped by the operating system for the signed-in desktop account: DPAPI on
@@ -75,6 +76,7 @@ export function createElectronPlatform(): Platform {
     fetch: createElectronFetch(),
     keyProvider: safeStorageKeyProvider,
     openPath: (filePath) => shell.openPath(filePath),
+    ordinaryReaders: (filePath) => ordinaryReaders(filePath),
     async openExternal(url: string) {
       if (!isSafeExternalUrl(url)) throw new Error('Refused to open a non-https address in the system browser.');
       // electronegativity-ok: OPEN_EXTERNAL_JS_CHECK — the line above refuses anything but https, or http on loopback for the CIS2 sign-in redirect

@@ -12,7 +12,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../app-error';
-import { AclUnreadable } from '../platform/private-file';
+import { AclUnreadable, POSIX_GROUP, POSIX_OTHERS } from '../platform/private-file';
 import { loadAssertionKey, type AssertionKey } from './client-assertion';
 
 export interface ApimKeyConfig {
@@ -92,9 +92,13 @@ export async function loadApimSigningKey(config: ApimKeyConfig, readers: Readers
       );
     }
     if (found.length > 0) {
+      const posix = found.includes(POSIX_GROUP) || found.includes(POSIX_OTHERS);
+      const fix = posix
+        ? 'to let only its owner read it (chmod 600)'
+        : "to let only Administrators, SYSTEM and the group of the app's users read it";
       throw new AppError(
         'APIM_KEY_EXPOSED',
-        `The app's signing key ${file} can be read by ${listing(found)}, so e-RS Triage will not start; ask your IT service desk to let only Administrators, SYSTEM and the group of the app's users read it.`,
+        `The app's signing key ${file} can be read by ${listing(found)}, so e-RS Triage will not start; ask your IT service desk ${fix}.`,
       );
     }
   }

@@ -37,6 +37,10 @@ const READ_MASK = 0x1 | 0x10000000 | 0x80000000;
 
 export class AclUnreadable extends Error {}
 
+/** How the mode check names who can read, beyond the owner (Linux and macOS). */
+export const POSIX_GROUP = 'its group';
+export const POSIX_OTHERS = 'every account on this computer';
+
 /** One access control entry of an SDDL DACL: `(type;flags;rights;object;inherited object;sid)`. */
 interface Ace {
   type: string;
@@ -142,8 +146,8 @@ export async function ordinaryReaders(
   if (platform !== 'win32') {
     const { mode } = await stat(filePath);
     const readers: string[] = [];
-    if (mode & 0o040) readers.push('its group');
-    if (mode & 0o004) readers.push('every account on this computer');
+    if (mode & 0o040) readers.push(POSIX_GROUP);
+    if (mode & 0o004) readers.push(POSIX_OTHERS);
     return readers;
   }
   const dir = await mkdtemp(path.join(options.tmpDir ?? os.tmpdir(), 'ers-acl-'));

@@ -112,6 +112,7 @@ describe('a signing key ordinary users can read stops the app, with a sentence f
     expect(problem).toContain(
       `The app's signing key ${path.join(keys, 'int-1.pem')} can be read by BUILTIN\\Users, so e-RS Triage will not start`,
     );
+    expect(problem).toMatch(/let only Administrators, SYSTEM and the group of the app's users read it\.$/);
     expectOneSentence(problem);
     const signIn = await dispatch(app, 'session.signIn', {}, silentLogger);
     expect(signIn).toMatchObject({ ok: false, error: { code: 'NOT_CONFIGURED', message: problem } });
@@ -153,7 +154,12 @@ describe('a signing key ordinary users can read stops the app, with a sentence f
       const platform = createNodePlatform({ userDataDir, appVersion: '0.0.0-test', keyProvider: new TestKeyProvider() });
       const app = await startApp({ config: configWith({ privateKeyPath: open, keyId: 'int-1' }), platform, log: silentLogger }, true);
       const info = await dispatch(app, 'app.info', {}, silentLogger);
-      expect(info).toMatchObject({ ok: true, value: { setup: { problem: expect.stringMatching(/every account on this computer/) } } });
+      expect(info).toMatchObject({
+        ok: true,
+        value: {
+          setup: { problem: expect.stringMatching(/can be read by its group and every account on this computer, .*\(chmod 600\)\.$/) },
+        },
+      });
       await app.dispose();
     },
   );

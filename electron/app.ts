@@ -195,7 +195,19 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
           log,
         )
       : null,
-    identifyUser: async () => userFromRoleChoices(await ers.getBusinessFunctions()),
+    // A030 with the new token alone, never through the session: at the lock screen the session's
+    // token and role may still be the previous user's, and neither may mix with this one.
+    identifyUser: async (accessToken) =>
+      userFromRoleChoices(
+        await createErsClient({
+          ...ersOptions,
+          getAccessToken: async () => accessToken,
+          refreshSession: async () => {
+            throw new AppError('SIGN_IN_AGAIN', 'Your sign-in has ended. Sign in again to carry on; your screen and drafts are kept.');
+          },
+          getRole: () => null,
+        }).getBusinessFunctions(),
+      ),
     fetchRoles: async () =>
       roleOptionsFrom(
         await ers.getBusinessFunctions(),

@@ -112,6 +112,9 @@ export class ApimCombinedClient {
       state,
       code_challenge: codeChallenge,
       code_challenge_method: 'S256',
+      // Every sign-in asks for the user's card or authenticator, never a session still live in
+      // the browser: the idle lock must not open for whoever sits at the workstation.
+      prompt: 'login',
       ...(this.settings.scope ? { scope: this.settings.scope } : {}),
     }).toString();
     const authorizationUrl = url.toString();

@@ -138,8 +138,6 @@ export class SessionManager implements SessionAccess {
   private starting: Promise<SessionView> | null = null;
   private deadline: NodeJS.Timeout | null = null;
   private identity: SignedInUser | null = null;
-  /** Combined pattern: the new token, usable (even while locked) only to find out whose it is. */
-  private identifying: ApimTokens | null = null;
   private tokens: ApimTokens | null = null;
   /** The CIS2 ID token of the signed-in user, kept only to end the CIS2 sign-in at sign-out (`id_token_hint`). */
   private idToken: string | null = null;
@@ -337,13 +335,9 @@ export class SessionManager implements SessionAccess {
           'SIGN_IN_MISCONFIGURED',
           'This installation cannot tell who signed in. Ask your IT service desk to check the trust configuration.',
         );
-      this.identifying = tokens;
-      let user: SignedInUser;
-      try {
-        user = await identify(tokens.accessToken);
-      } finally {
-        this.identifying = null;
-      }
+      // The new token goes to this one call only, never to accessToken(): at the lock screen
+      // the previous user's role is still set, and a queued send must not go under this token.
+      const user = await identify(tokens.accessToken);
       if (attempt !== this.attempt) return;
       await this.afterAuthorised(attempt, user, tokens);
     } catch (error) {
@@ -560,7 +554,6 @@ export class SessionManager implements SessionAccess {
   // Tokens, for the e-RS client
 
   async accessToken(): Promise<string> {
-    if (this.identifying) return this.identifying.accessToken;
     // Locking drops the tokens; a sign-in at the lock screen brings new ones (and, for
     // another user, must be able to ask e-RS for that user's roles before unlocking).
     if (this.view.phase === 'locked' && !this.tokens) throw new AppError('LOCKED', 'The app is locked. Sign in again to carry on.');

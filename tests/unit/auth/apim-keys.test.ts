@@ -8,11 +8,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { exportPKCS8, generateKeyPair } from 'jose';
+import { pathToFileURL } from 'node:url';
+import { createLocalJWKSet, exportPKCS8, generateKeyPair, jwtVerify, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppInfo } from '../../../contract';
 import type { TriageApp } from '../../../electron/app';
-import { apimKeyFiles } from '../../../electron/auth/apim-keys';
+import { apimKeyFiles, loadApimSigningKey } from '../../../electron/auth/apim-keys';
+import { signClientAssertion } from '../../../electron/auth/client-assertion';
 import { loadConfig } from '../../../electron/config';
 import { dispatch } from '../../../electron/dispatch';
 import { silentLogger } from '../../../electron/log/logger';
@@ -99,6 +101,30 @@ describe('APIM signing keys by kid', () => {
     expect(info.setup?.problem).toMatch(/There is no signing key int-3\.pem in /);
     expectOneSentence(info.setup?.problem ?? '');
     await app.dispose();
+  });
+});
+
+describe('the JWKS to register with the platform (build/apim-jwks.mjs, for rotation)', () => {
+  interface JwksModule {
+    keyFiles(paths: string[]): string[];
+    publicJwks(files: string[]): { keys: JWK[] };
+  }
+
+  it('lists the public half of every key in the folder under its kid, and verifies what the active key signs', async () => {
+    const { keyFiles, publicJwks } = (await import(
+      pathToFileURL(path.join(import.meta.dirname, '..', '..', '..', 'build', 'apim-jwks.mjs')).href
+    )) as JwksModule;
+    const jwks = publicJwks(keyFiles([keys]));
+    expect(jwks.keys.map((k) => k.kid)).toEqual(['int-1', 'int-2']);
+    for (const key of jwks.keys) {
+      expect(Object.keys(key).sort()).toEqual(['alg', 'e', 'kid', 'kty', 'n', 'use']);
+      expect(key).toMatchObject({ kty: 'RSA', alg: 'RS512', use: 'sig' });
+    }
+    const signingKey = await loadApimSigningKey({ keyDirectory: keys, keyId: 'int-2' }, async () => []);
+    const tokenEndpoint = 'https://int.api.service.nhs.uk/oauth2/token';
+    const assertion = await signClientAssertion({ clientId: 'apim-client', tokenEndpoint, signingKey });
+    const { protectedHeader } = await jwtVerify(assertion, createLocalJWKSet(jwks), { audience: tokenEndpoint, algorithms: ['RS512'] });
+    expect(protectedHeader.kid).toBe('int-2');
   });
 });
 

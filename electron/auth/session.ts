@@ -463,7 +463,8 @@ export class SessionManager implements SessionAccess {
     const userId = this.identity?.uid ?? null;
     const remote = this.takeRemote();
     this.clearUser();
-    this.update({ phase: 'signed-out', notice: null });
+    // True here and now; it becomes the warning below only if CIS2 or the platform cannot be reached.
+    this.update({ phase: 'signed-out', notice: { kind: 'info', message: SIGNED_OUT } });
     const [ended] = await Promise.all([this.endRemote(remote), this.deps.onSignedOut?.(userId)]);
     // A new sign-in started while the remote services were asked: it owns the screen now.
     if (attempt !== this.attempt || this.view.phase !== 'signed-out') return this.view;

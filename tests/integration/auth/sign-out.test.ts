@@ -124,7 +124,7 @@ describe('sign-out ends the sign-in at CIS2 and the platform', () => {
     expect(view.notice?.message).toBe(SIGNED_OUT_CIS2_UNREACHED);
     // The first change after pressing Sign out already shows nobody signed in, before any answer.
     const first = phases(app)[before];
-    expect(first).toMatchObject({ phase: 'signed-out', user: null, role: null, notice: null });
+    expect(first).toMatchObject({ phase: 'signed-out', user: null, role: null, notice: { kind: 'info', message: SIGNED_OUT } });
     expect(local.apim.revokedCount()).toBe(1);
   });
 

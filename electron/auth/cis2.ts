@@ -286,8 +286,10 @@ export class Cis2Client {
    * Ends the user's sign-in at CIS2 (OpenID Connect RP-initiated logout) with a call of the
    * app's own to the `end_session_endpoint` discovery published, the ID token as
    * `id_token_hint`: CIS2 (ForgeRock AM) ends the session the token names without the
-   * browser's cookie, so no browser tab opens at sign-out. Bounded by `timeoutMs`; never
-   * throws: the app's own sign-out does not depend on it.
+   * browser's cookie, so no browser tab opens at sign-out. POST first (the specification's
+   * other required method), which keeps the ID token, with the user's name in it, out of
+   * URLs and proxy logs; GET, as openid-client builds it, where the provider answers 405.
+   * Bounded by `timeoutMs`; never throws: the app's own sign-out does not depend on it.
    */
   async endSession(idToken: string, timeoutMs = REMOTE_SIGN_OUT_TIMEOUT_MS): Promise<RemoteSignOutResult> {
     const signal = AbortSignal.timeout(timeoutMs);
@@ -307,10 +309,21 @@ export class Cis2Client {
       this.log.warn('cis2.end_session_failed', { reason: 'insecure endpoint' });
       return 'refused';
     }
-    const url = oidc.buildEndSessionUrl(configuration, { id_token_hint: idToken, client_id: this.settings.clientId });
+    const parameters = { id_token_hint: idToken, client_id: this.settings.clientId };
     try {
-      const response = await this.settings.fetch(url.href, { method: 'GET', redirect: 'manual', signal });
+      let response = await this.settings.fetch(target.href, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(parameters),
+        redirect: 'manual',
+        signal,
+      });
       await response.body?.cancel().catch(() => undefined);
+      if (response.status === 405) {
+        const url = oidc.buildEndSessionUrl(configuration, parameters);
+        response = await this.settings.fetch(url.href, { method: 'GET', redirect: 'manual', signal });
+        await response.body?.cancel().catch(() => undefined);
+      }
       // A redirect (to a page after sign-out) is AM's way of saying done, as a 200 is.
       if (response.status < 400 || response.type === 'opaqueredirect') return 'done';
       this.log.warn('cis2.end_session_failed', { status: response.status });

@@ -19,6 +19,22 @@ export const END_SESSION_PATH = '/connect/endSession';
 export interface EndSessionHooks {
   /** Test hook: hold every end-session request unanswered, as an IdP that accepts but never replies. */
   holdEndSession?: boolean;
+  /** Test hook: answer POST with 405, as a provider that takes the hint only in the query string. */
+  endSessionGetOnly?: boolean;
+}
+
+const MAX_FORM_BYTES = 64 * 1024;
+
+async function readForm(ctx: KoaContextWithOIDC): Promise<URLSearchParams | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.req) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    size += buffer.length;
+    if (size > MAX_FORM_BYTES) return null;
+    chunks.push(buffer);
+  }
+  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
 
 type Next = () => Promise<unknown>;
@@ -31,7 +47,16 @@ function answer(ctx: KoaContextWithOIDC, status: number, body: unknown): void {
 
 export function endSessionRoute(
   provider: Provider,
-  options: { issuer: string; key: SigningKey; clientIds: () => readonly string[]; hooks: EndSessionHooks; logger: Logger; ended: string[] },
+  options: {
+    issuer: string;
+    key: SigningKey;
+    clientIds: () => readonly string[];
+    hooks: EndSessionHooks;
+    logger: Logger;
+    ended: string[];
+    /** The method of every end-session request, oldest first. */
+    methods: string[];
+  },
 ) {
   return async (ctx: KoaContextWithOIDC, next: Next): Promise<void> => {
     if (ctx.path !== END_SESSION_PATH) {
@@ -43,11 +68,19 @@ export function endSessionRoute(
       await new Promise<void>((resolve) => ctx.req.once('close', resolve));
       return;
     }
-    if (ctx.method !== 'GET' && ctx.method !== 'POST') {
-      answer(ctx, 405, { error: 'invalid_request', error_description: 'end session accepts GET or POST' });
+    options.methods.push(ctx.method);
+    if ((ctx.method !== 'GET' && ctx.method !== 'POST') || (ctx.method === 'POST' && options.hooks.endSessionGetOnly)) {
+      ctx.set('Allow', options.hooks.endSessionGetOnly ? 'GET' : 'GET, POST');
+      answer(ctx, 405, { error: 'invalid_request', error_description: 'method not allowed' });
       return;
     }
-    const hint = typeof ctx.query.id_token_hint === 'string' ? ctx.query.id_token_hint : '';
+    // RP-initiated logout: the parameters in the query (GET) or a form (POST).
+    const params = ctx.method === 'POST' ? await readForm(ctx) : new URLSearchParams(ctx.querystring);
+    if (!params) {
+      answer(ctx, 413, { error: 'invalid_request', error_description: 'the form is too large' });
+      return;
+    }
+    const hint = params.get('id_token_hint') ?? '';
     if (!hint) {
       answer(ctx, 400, { error: 'invalid_request', error_description: 'id_token_hint is required' });
       return;
@@ -61,7 +94,7 @@ export function endSessionRoute(
       return;
     }
     const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-    const clientId = typeof ctx.query.client_id === 'string' ? ctx.query.client_id : null;
+    const clientId = params.get('client_id');
     if (
       claims.iss !== options.issuer ||
       !audiences.some((aud) => typeof aud === 'string' && options.clientIds().includes(aud)) ||

@@ -80,6 +80,8 @@ export interface MockCis2 {
   sessionActive(sid: string): Promise<boolean>;
   /** The sessions the end-session endpoint has ended, oldest first. */
   endedSessions(): readonly string[];
+  /** The HTTP method of each request to the end-session endpoint, oldest first. */
+  endSessionMethods(): readonly string[];
   close(): Promise<void>;
 }
 
@@ -131,6 +133,7 @@ export async function startMockCis2(options: MockCis2Options = {}): Promise<Mock
   const issuer = `http://127.0.0.1:${port}`;
   const sessionIds: string[] = [];
   const ended: string[] = [];
+  const endSessionMethods: string[] = [];
 
   const configuration: Configuration = {
     adapter: createMemoryAdapter(),
@@ -219,6 +222,7 @@ export async function startMockCis2(options: MockCis2Options = {}): Promise<Mock
       hooks: testHooks,
       logger,
       ended,
+      methods: endSessionMethods,
     }),
   );
   provider.use(
@@ -247,6 +251,7 @@ export async function startMockCis2(options: MockCis2Options = {}): Promise<Mock
     sessionIds: () => [...sessionIds],
     sessionActive: async (sid) => (await provider.Session.findByUid(sid)) !== undefined,
     endedSessions: () => [...ended],
+    endSessionMethods: () => [...endSessionMethods],
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

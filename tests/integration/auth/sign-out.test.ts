@@ -89,10 +89,24 @@ describe('sign-out ends the sign-in at CIS2 and the platform', () => {
     expect(view.notice).toEqual({ kind: 'info', message: SIGNED_OUT });
     expect(await local.cis2.sessionActive(sid), 'the CIS2 session is ended').toBe(false);
     expect(local.cis2.endedSessions()).toEqual([sid]);
+    // A form, so the ID token (with the user's name in it) is in no URL or proxy log.
+    expect(local.cis2.endSessionMethods()).toEqual(['POST']);
     expect(local.apim.revokedCount()).toBe(1);
     const refused = await refreshAtPlatform(local, refreshToken);
     expect(refused.status).toBe(400);
     expect(refused.body.error).toBe('invalid_grant');
+  });
+
+  it('ends the CIS2 session with the hint in the query where the provider takes no POST', async () => {
+    const { app, local } = await signedIn();
+    local.cis2.testHooks.endSessionGetOnly = true;
+    const sid = local.cis2.sessionIds().at(-1) ?? '';
+
+    const view = await app.call('session.signOut', {});
+
+    expect(view.notice).toEqual({ kind: 'info', message: SIGNED_OUT });
+    expect(local.cis2.endSessionMethods()).toEqual(['POST', 'GET']);
+    expect(await local.cis2.sessionActive(sid)).toBe(false);
   });
 
   it('signs out at once when CIS2 is down, ends what it can at the platform, and says so in one sentence', async () => {

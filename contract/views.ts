@@ -19,10 +19,11 @@ export interface AppInfo {
   /** Which transport is carrying the contract. */
   transport: 'electron' | 'browser-host';
   /**
-   * Set when this computer has no trust configuration (a packaged build): the app can do
-   * nothing but say so, and where IT must put the configuration.
+   * Set when this computer has no trust configuration (a packaged build), or one the app
+   * must not run with (`problem`: one sentence for IT, such as a signing key ordinary users
+   * can read): the app can do nothing but say so, and where IT keeps the configuration.
    */
-  setup: { expectedPath: string } | null;
+  setup: { expectedPath: string; problem?: string } | null;
 }
 
 export type SessionPhase = 'signed-out' | 'waiting-for-browser' | 'choosing-role' | 'signed-in' | 'locked';

@@ -46,6 +46,8 @@ export interface AppDeps {
     now?: () => number;
     /** Where files for other applications are written; default the OS temp folder. */
     externalFilesDir?: string;
+    /** The most sign-out waits for CIS2 and the platform (session.ts); default 5 s. */
+    remoteSignOutMs?: number;
   };
 }
 
@@ -118,7 +120,8 @@ export async function roleOptionsFrom(
 export async function createApp(deps: AppDeps): Promise<TriageApp> {
   const { config, platform, log } = deps;
   const events = new EventHub();
-  const services = await resolveEnvironment(config, platform.userDataDir, log, deps.local);
+  // A signing key that ordinary users can read stops the app here (auth/apim-keys.ts).
+  const services = await resolveEnvironment(config, platform.userDataDir, log, deps.local, (file) => platform.ordinaryReaders(file));
 
   const opener = createExternalOpener({
     openPath: (p) => platform.openPath(p),
@@ -192,7 +195,19 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
           log,
         )
       : null,
-    identifyUser: async () => userFromRoleChoices(await ers.getBusinessFunctions()),
+    // A030 with the new token alone, never through the session: at the lock screen the session's
+    // token and role may still be the previous user's, and neither may mix with this one.
+    identifyUser: async (accessToken) =>
+      userFromRoleChoices(
+        await createErsClient({
+          ...ersOptions,
+          getAccessToken: async () => accessToken,
+          refreshSession: async () => {
+            throw new AppError('SIGN_IN_AGAIN', 'Your sign-in has ended. Sign in again to carry on; your screen and drafts are kept.');
+          },
+          getRole: () => null,
+        }).getBusinessFunctions(),
+      ),
     fetchRoles: async () =>
       roleOptionsFrom(
         await ers.getBusinessFunctions(),
@@ -219,6 +234,7 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
       : {}),
     fixedRole: services.fixedRole,
     ...(deps.options?.now ? { now: deps.options.now } : {}),
+    ...(deps.options?.remoteSignOutMs ? { remoteSignOutMs: deps.options.remoteSignOutMs } : {}),
   });
   const activeSession = session;
 

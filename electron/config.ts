@@ -71,9 +71,14 @@ export const MachineConfigSchema = v.strictObject({
       tokenEndpoint: Url,
       /** The combined pattern's authorize endpoint; by default the token endpoint's sibling `authorize`. */
       authorizeEndpoint: v.optional(Url),
+      /** RFC 7009 token revocation, where the platform offers it: the refresh token is discarded there at sign-out and lock. */
+      revocationEndpoint: v.optional(Url),
       clientId: v.string(),
       /** Path of the PEM private key that signs client assertions. Never in the repository. */
-      privateKeyPath: v.string(),
+      privateKeyPath: v.optional(v.string()),
+      /** A folder of PEM private keys, `<kid>.pem` each, for rotation; when set, privateKeyPath is not used. */
+      keyDirectory: v.optional(v.string()),
+      /** The key that signs: its `kid` at the platform (and, with keyDirectory, its file name). */
       keyId: v.string(),
       /** 'separate' exchanges the CIS2 ID token (RFC 8693); 'combined' authorises at APIM directly. */
       pattern: v.optional(PatternSchema),
@@ -286,6 +291,7 @@ export function loadConfig(
       'the CIS2 issuer': machine?.cis2?.issuer,
       'the APIM token endpoint': machine?.apim?.tokenEndpoint,
       'the APIM authorize endpoint': machine?.apim?.authorizeEndpoint,
+      'the APIM revocation endpoint': machine?.apim?.revocationEndpoint,
       'the PDS address': machine?.pdsBaseUrl,
     },
     source,

@@ -11,13 +11,15 @@ import type { RoleOption } from '../contract';
 import { AppError } from './app-error';
 import type { ApimSettings } from './auth/apim';
 import type { ApimCombinedSettings } from './auth/apim-combined';
-import { ASSERTION_ALG, loadAssertionKey } from './auth/client-assertion';
+import { loadApimSigningKey, type ReadersCheck } from './auth/apim-keys';
+import { ASSERTION_ALG } from './auth/client-assertion';
 import { isProviderFunction } from './auth/session';
 import type { Cis2Settings } from './auth/cis2';
 import type { AppConfig } from './config';
 import { SANDBOX_CODE_SYSTEM_BASE } from './ers/client';
 import type { OperationId } from './ers/operations';
 import type { Logger } from './log/logger';
+import { ordinaryReaders } from './platform/private-file';
 
 export interface EnvironmentServices {
   ersBaseUrl: string;
@@ -48,7 +50,8 @@ export interface LocalServices {
   pdsBaseUrl: string;
   cis2: { issuer: string };
   cis2ClientId: string;
-  apim: { tokenEndpoint: string; authorizeEndpoint: string };
+  /** The mock platform's endpoints; `revocationEndpoint` (RFC 7009) where it offers one. */
+  apim: { tokenEndpoint: string; authorizeEndpoint: string; revocationEndpoint?: string };
   /** The app's registration at the local APIM: client id, key id and private key. */
   apimClient: { clientId: string; kid: string; privateJwk: JWK };
   organisationNames: Record<string, string>;
@@ -73,6 +76,8 @@ export async function resolveEnvironment(
   userDataDir: string,
   log: Logger,
   localSource: LocalEnvironmentSource = {},
+  /** Who besides the app's users can read a key file (Platform.ordinaryReaders): a key anyone can read stops the app. */
+  keyReaders: ReadersCheck = (file) => ordinaryReaders(file),
 ): Promise<EnvironmentServices> {
   const machine = config.machine;
   switch (config.environment) {
@@ -84,19 +89,23 @@ export async function resolveEnvironment(
       const key = (await importJWK(local.apimClient.privateJwk, ASSERTION_ALG)) as CryptoKey;
       const signingKey = { key, kid: local.apimClient.kid };
       const combined = config.authPattern === 'combined';
+      const localRevocation = local.apim.revocationEndpoint ? { revocationEndpoint: local.apim.revocationEndpoint } : {};
       return {
         ersBaseUrl: config.ersBaseUrl ?? local.ersBaseUrl,
         pdsBaseUrl: config.pdsBaseUrl ?? local.pdsBaseUrl,
         cis2: combined
           ? null
           : { issuer: local.cis2.issuer, clientId: local.cis2ClientId, acrValues: 'AAL3_ANY', allowInsecureLoopback: true },
-        apim: combined ? null : { tokenEndpoint: local.apim.tokenEndpoint, clientId: local.apimClient.clientId, signingKey },
+        apim: combined
+          ? null
+          : { tokenEndpoint: local.apim.tokenEndpoint, clientId: local.apimClient.clientId, signingKey, ...localRevocation },
         combined: combined
           ? {
               authorizeEndpoint: local.apim.authorizeEndpoint,
               tokenEndpoint: local.apim.tokenEndpoint,
               clientId: local.apimClient.clientId,
               signingKey,
+              ...localRevocation,
             }
           : null,
         fixedRole: null,
@@ -147,7 +156,8 @@ export async function resolveEnvironment(
           `Sign-in is not configured for the ${config.environment} environment on this computer. Ask your IT service desk to complete the trust configuration (${combined ? 'apim' : 'cis2 and apim'}).`,
         );
       }
-      const signingKey = await loadAssertionKey(apim.privateKeyPath, apim.keyId);
+      const signingKey = await loadApimSigningKey(apim, keyReaders);
+      const revocation = apim.revocationEndpoint ? { revocationEndpoint: apim.revocationEndpoint } : {};
       return {
         ersBaseUrl: config.ersBaseUrl,
         pdsBaseUrl: config.pdsBaseUrl,
@@ -162,13 +172,14 @@ export async function resolveEnvironment(
                 ...(machine.cis2.idTokenAlgorithms ? { idTokenAlgorithms: machine.cis2.idTokenAlgorithms } : {}),
                 ...(machine.cis2.maxAgeSeconds === undefined ? {} : { maxAgeSeconds: machine.cis2.maxAgeSeconds }),
               },
-        apim: combined ? null : { tokenEndpoint: apim.tokenEndpoint, clientId: apim.clientId, signingKey },
+        apim: combined ? null : { tokenEndpoint: apim.tokenEndpoint, clientId: apim.clientId, signingKey, ...revocation },
         combined: combined
           ? {
               authorizeEndpoint: apim.authorizeEndpoint ?? new URL('authorize', apim.tokenEndpoint).toString(),
               tokenEndpoint: apim.tokenEndpoint,
               clientId: apim.clientId,
               signingKey,
+              ...revocation,
             }
           : null,
         fixedRole: null,

@@ -18,7 +18,7 @@ import {
 } from 'electron';
 import { contextMenuItems, SPELLCHECK_LANGUAGES, spellcheckAvailable, type MenuItemSpec } from './context-menu';
 import { eventNames, type EventName, type Events } from '../contract';
-import { createApp, type AppShell } from './app';
+import type { AppShell } from './app';
 import { AppError } from './app-error';
 import { loadConfig } from './config';
 import type { LocalEnvironmentSource } from './environment';
@@ -29,7 +29,7 @@ import { permissionDecision, shouldBlockNavigation, windowOpenDecision } from '.
 import { createFileLogger } from './log/file-logger';
 import { createElectronPlatform, placeUserDataLocally } from './platform/electron-platform';
 import { readWindowsPolicy } from './policy/windows-policy';
-import { createSetupNeededApp } from './setup-needed';
+import { startApp } from './start-app';
 import { readStaticFile } from './static-files';
 import { moveUserData, type MoveResult } from './user-data-location';
 import { APP_ORIGIN, APP_SCHEME, isAppUrl, windowOptions } from './window-options';
@@ -137,9 +137,11 @@ if (!firstInstance || moveFailure !== null) {
       const policy = await readWindowsPolicy();
       const config = loadConfig(process.env, process.platform, { packaged: app.isPackaged, policy });
       const platform = createElectronPlatform();
-      triage = config.setupNeeded
-        ? createSetupNeededApp({ ...config, setupNeeded: config.setupNeeded }, platform)
-        : await createApp({ config, platform, log, ...(app.isPackaged ? {} : { local: await developmentLocalEnvironment() }) });
+      // Not set up, or set up in a way the app must not run with: the "not set up" screen says what, for IT.
+      triage = await startApp(
+        { config, platform, log, ...(config.setupNeeded || app.isPackaged ? {} : { local: await developmentLocalEnvironment() }) },
+        app.isPackaged,
+      );
       const started = triage;
 
       ipcMain.handle('triage:invoke', (event, channel: unknown, input: unknown) => {

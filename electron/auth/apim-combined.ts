@@ -13,6 +13,7 @@ import type { ErsRoleChoice } from '../ers/view-models';
 import type { Logger } from '../log/logger';
 import type { FetchLike } from '../platform/platform';
 import { ApimClient, type ApimTokens } from './apim';
+import type { RemoteSignOutResult } from './cis2';
 import type { AssertionKey } from './client-assertion';
 import { listenForCallback, signInCancelled, type CallbackWait } from './loopback';
 import type { SignedInUser } from './session';
@@ -26,6 +27,8 @@ export interface ApimCombinedSettings {
   signingKey: AssertionKey;
   /** The platform's fetch: the trust's proxy and certificates apply. */
   fetch: FetchLike;
+  /** RFC 7009 token revocation, where the platform offers it (see ApimSettings). */
+  revocationEndpoint?: string;
   /** Sent only when set: the platform decides the scope from the app's registration. */
   scope?: string;
   /** How long to wait for the browser to come back (default 5 minutes). */
@@ -71,6 +74,7 @@ export class ApimCombinedClient {
         clientId: settings.clientId,
         signingKey: settings.signingKey,
         fetch: settings.fetch,
+        ...(settings.revocationEndpoint ? { revocationEndpoint: settings.revocationEndpoint } : {}),
         ...(settings.requestTimeoutMs ? { timeoutMs: settings.requestTimeoutMs } : {}),
       },
       log,
@@ -80,6 +84,11 @@ export class ApimCombinedClient {
 
   refresh(refreshToken: string): Promise<ApimTokens> {
     return this.tokens.refresh(refreshToken);
+  }
+
+  /** Discards the refresh token at the platform, where it offers revocation (ApimClient.revoke). */
+  revoke(refreshToken: string, timeoutMs?: number): Promise<RemoteSignOutResult> {
+    return this.tokens.revoke(refreshToken, timeoutMs);
   }
 
   /**
@@ -103,6 +112,9 @@ export class ApimCombinedClient {
       state,
       code_challenge: codeChallenge,
       code_challenge_method: 'S256',
+      // Every sign-in asks for the user's card or authenticator, never a session still live in
+      // the browser: the idle lock must not open for whoever sits at the workstation.
+      prompt: 'login',
       ...(this.settings.scope ? { scope: this.settings.scope } : {}),
     }).toString();
     const authorizationUrl = url.toString();

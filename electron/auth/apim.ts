@@ -8,12 +8,19 @@ import { parseRetryAfterMs } from '../ers/retry-policy';
 import type { Logger } from '../log/logger';
 import type { FetchLike } from '../platform/platform';
 import { proxyAuthFailure } from '../platform/proxy-auth';
+import { REMOTE_SIGN_OUT_TIMEOUT_MS, type RemoteSignOutResult } from './cis2';
 import { CLIENT_ASSERTION_TYPE, signClientAssertion, type AssertionKey } from './client-assertion';
 
 export interface ApimSettings {
   tokenEndpoint: string;
   clientId: string;
   signingKey: AssertionKey;
+  /**
+   * RFC 7009 token revocation, where the platform offers it: at sign-out the refresh token
+   * is discarded there. The NHS API platform publishes none today; without one, the refresh
+   * token is only dropped from memory and the access token runs out by itself.
+   */
+  revocationEndpoint?: string;
   /** The platform's fetch: the trust's proxy and certificates apply. */
   fetch: FetchLike;
   timeoutMs?: number;
@@ -90,6 +97,43 @@ export class ApimClient {
 
   refresh(refreshToken: string): Promise<ApimTokens> {
     return this.request('refresh', { grant_type: 'refresh_token', refresh_token: refreshToken });
+  }
+
+  /**
+   * Discards the refresh token at the platform (RFC 7009), authenticated by the same signed
+   * client assertion as a token request (its `aud` the token endpoint, as APIM requires).
+   * Bounded by `timeoutMs`; never throws: the app's own sign-out does not depend on it.
+   */
+  async revoke(refreshToken: string, timeoutMs = REMOTE_SIGN_OUT_TIMEOUT_MS): Promise<RemoteSignOutResult> {
+    const endpoint = this.settings.revocationEndpoint;
+    if (!endpoint) return 'not-offered';
+    try {
+      const assertion = await signClientAssertion({
+        clientId: this.settings.clientId,
+        tokenEndpoint: this.settings.tokenEndpoint,
+        signingKey: this.settings.signingKey,
+        now: this.now(),
+      });
+      const response = await this.settings.fetch(endpoint, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+        body: new URLSearchParams({
+          token: refreshToken,
+          token_type_hint: 'refresh_token',
+          client_id: this.settings.clientId,
+          client_assertion_type: CLIENT_ASSERTION_TYPE,
+          client_assertion: assertion,
+        }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      await response.body?.cancel().catch(() => undefined);
+      if (response.ok) return 'done';
+      this.log.warn('apim.revoke_failed', { status: response.status });
+      return 'refused';
+    } catch (error) {
+      this.log.warn('apim.revoke_failed', { error });
+      return 'unreachable';
+    }
   }
 
   /** The authorization code grant of the combined pattern (the code from APIM's own authorize). */

@@ -61,6 +61,16 @@ export interface PendingSignIn {
 
 export const DEFAULT_SCOPES = 'openid profile nationalrbacaccess';
 
+/**
+ * What became of a request to end the user's sign-in at a remote service (CIS2's end-session
+ * endpoint, the platform's revocation endpoint): done; not offered by that service (nothing
+ * to do); or it could not be reached, or answered with a refusal, within the time allowed.
+ */
+export type RemoteSignOutResult = 'done' | 'not-offered' | 'unreachable' | 'refused';
+
+/** The longest one remote sign-out request may take; sign-out in the app never waits longer. */
+export const REMOTE_SIGN_OUT_TIMEOUT_MS = 5000;
+
 /** AAL3_ANY > AAL2_OR_ABOVE > AAL1_USERPASS: compare by the number after "AAL". */
 function assuranceLevel(acr: string): number {
   const match = /AAL(\d)/i.exec(acr);
@@ -216,6 +226,16 @@ export function explainTokenFailure(error: unknown): AppError {
   );
 }
 
+/** The promise, or a rejection when the signal aborts first. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 export class Cis2Client {
   private configuration: oidc.Configuration | null = null;
   private keys: ProviderKeys | null = null;
@@ -268,6 +288,58 @@ export class Cis2Client {
     this.configuration = configuration;
     this.keys = new ProviderKeys(new URL(jwksUri), this.settings.fetch);
     return { configuration, keys: this.keys };
+  }
+
+  /**
+   * Ends the user's sign-in at CIS2 (OpenID Connect RP-initiated logout) with a call of the
+   * app's own to the `end_session_endpoint` discovery published, the ID token as
+   * `id_token_hint`: CIS2 (ForgeRock AM) ends the session the token names without the
+   * browser's cookie, so no browser tab opens at sign-out. POST first (the specification's
+   * other required method), which keeps the ID token, with the user's name in it, out of
+   * URLs and proxy logs; GET, as openid-client builds it, where the provider answers 405.
+   * Bounded by `timeoutMs`; never throws: the app's own sign-out does not depend on it.
+   */
+  async endSession(idToken: string, timeoutMs = REMOTE_SIGN_OUT_TIMEOUT_MS): Promise<RemoteSignOutResult> {
+    const signal = AbortSignal.timeout(timeoutMs);
+    let configuration: oidc.Configuration;
+    try {
+      // Known from the sign-in; found again only after a restart of the app's configuration.
+      configuration = this.configuration ?? (await abortable(this.discover(), signal)).configuration;
+    } catch (error) {
+      this.log.warn('cis2.end_session_failed', { reason: 'discovery', error });
+      return 'unreachable';
+    }
+    const endpoint = configuration.serverMetadata().end_session_endpoint;
+    if (!endpoint || !URL.canParse(endpoint)) return 'not-offered';
+    const target = new URL(endpoint);
+    // The ID token never travels in the clear.
+    if (!(target.protocol === 'https:' || (this.settings.allowInsecureLoopback === true && target.hostname === '127.0.0.1'))) {
+      this.log.warn('cis2.end_session_failed', { reason: 'insecure endpoint' });
+      return 'refused';
+    }
+    const parameters = { id_token_hint: idToken, client_id: this.settings.clientId };
+    try {
+      let response = await this.settings.fetch(target.href, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(parameters),
+        redirect: 'manual',
+        signal,
+      });
+      await response.body?.cancel().catch(() => undefined);
+      if (response.status === 405) {
+        const url = oidc.buildEndSessionUrl(configuration, parameters);
+        response = await this.settings.fetch(url.href, { method: 'GET', redirect: 'manual', signal });
+        await response.body?.cancel().catch(() => undefined);
+      }
+      // A redirect (to a page after sign-out) is AM's way of saying done, as a 200 is.
+      if (response.status < 400 || response.type === 'opaqueredirect') return 'done';
+      this.log.warn('cis2.end_session_failed', { status: response.status });
+      return 'refused';
+    } catch (error) {
+      this.log.warn('cis2.end_session_failed', { error });
+      return 'unreachable';
+    }
   }
 
   /**

@@ -49,7 +49,7 @@ export async function loadAssertionKey(privateKeyPath: string, kid: string): Pro
   } catch {
     throw new AppError(
       'APIM_KEY_MISSING',
-      `The app's signing key could not be read from ${privateKeyPath}. Ask your IT service desk to check the installation.`,
+      `The app's signing key could not be read from ${privateKeyPath}, so e-RS Triage will not start; ask your IT service desk to check the installation.`,
     );
   }
   try {
@@ -57,7 +57,7 @@ export async function loadAssertionKey(privateKeyPath: string, kid: string): Pro
   } catch {
     throw new AppError(
       'APIM_KEY_INVALID',
-      `The app's signing key at ${privateKeyPath} is not a valid RSA private key. Ask your IT service desk to replace it.`,
+      `The app's signing key at ${privateKeyPath} is not a valid RSA private key, so e-RS Triage will not start; ask your IT service desk to replace it.`,
     );
   }
 }

@@ -11,7 +11,7 @@ import type { Logger } from '../log/logger';
 import { isUnreachableError } from '../offline/connectivity';
 import { isTransientApimError, type ApimClient, type ApimTokens } from './apim';
 import type { ApimCombinedClient, PendingAuthorisation } from './apim-combined';
-import type { Cis2Client, Cis2Identity, PendingSignIn } from './cis2';
+import { REMOTE_SIGN_OUT_TIMEOUT_MS, type Cis2Client, type Cis2Identity, type PendingSignIn, type RemoteSignOutResult } from './cis2';
 import type { RememberedRoles, RememberedRolesStore } from './remembered-roles';
 import { roleProfileFor, type Cis2RoleProfile } from './role-profiles';
 
@@ -65,6 +65,11 @@ export interface SessionDeps {
   onSignedOut?: (userId: string | null) => Promise<void>;
   /** The refresh schedule's timers; tests pass their own to move time on. */
   timers?: SessionTimers;
+  /**
+   * The most sign-out waits for CIS2's end-session endpoint and the platform's revocation
+   * (asked side by side); the app's own sign-out is complete before either is asked.
+   */
+  remoteSignOutMs?: number;
 }
 
 /** Timers for the refresh schedule. */
@@ -90,6 +95,14 @@ const realTimers: SessionTimers = {
  * one, else after 1, 2, 4... seconds up to 30. A retry must land this long before expiry.
  */
 export const REFRESH_RETRY = { baseMs: 1000, maxMs: 30_000, beforeExpiryMs: 5000 };
+
+export const SIGNED_OUT = 'You have signed out.';
+/** CIS2's own sign-in may still be live in the browser: another person could continue it there. */
+export const SIGNED_OUT_CIS2_UNREACHED =
+  'You have signed out of e-RS Triage, but NHS Care Identity Service could not be reached to end your sign-in there, so close your web browser before you leave this computer.';
+/** The refresh token is gone from memory; only this installation's key could use it, and it runs out. */
+export const SIGNED_OUT_PLATFORM_UNREACHED =
+  'You have signed out; the NHS API platform could not be reached to cancel your sign-in there, so it will run out by itself, and you need do nothing.';
 
 const SESSION_ENDED = 'Your sign-in has ended. Sign in again to carry on; your screen and drafts are kept.';
 const RENEWAL_FAILED =
@@ -128,9 +141,9 @@ export class SessionManager implements SessionAccess {
   private starting: Promise<SessionView> | null = null;
   private deadline: NodeJS.Timeout | null = null;
   private identity: SignedInUser | null = null;
-  /** Combined pattern: the new token, usable (even while locked) only to find out whose it is. */
-  private identifying: ApimTokens | null = null;
   private tokens: ApimTokens | null = null;
+  /** The CIS2 ID token of the signed-in user, kept only to end the CIS2 sign-in at sign-out (`id_token_hint`). */
+  private idToken: string | null = null;
   private roles: RoleOption[] = [];
   private activeRole: RoleHeaders | null = null;
   private refreshTimer: unknown = null;
@@ -312,6 +325,7 @@ export class SessionManager implements SessionAccess {
         attempt,
         { uid: cis2Identity.uid, name: cis2Identity.name, roleProfiles: cis2Identity.roleProfiles },
         tokens,
+        cis2Identity.idToken,
       );
     } catch (error) {
       if (attempt === this.attempt) this.failSignIn(error);
@@ -329,13 +343,9 @@ export class SessionManager implements SessionAccess {
           'SIGN_IN_MISCONFIGURED',
           'This installation cannot tell who signed in. Ask your IT service desk to check the trust configuration.',
         );
-      this.identifying = tokens;
-      let user: SignedInUser;
-      try {
-        user = await identify(tokens.accessToken);
-      } finally {
-        this.identifying = null;
-      }
+      // The new token goes to this one call only, never to accessToken(): at the lock screen
+      // the previous user's role is still set, and a queued send must not go under this token.
+      const user = await identify(tokens.accessToken);
       if (attempt !== this.attempt) return;
       await this.afterAuthorised(attempt, user, tokens);
     } catch (error) {
@@ -343,15 +353,18 @@ export class SessionManager implements SessionAccess {
     }
   }
 
-  private async afterAuthorised(attempt: number, identity: SignedInUser, tokens: ApimTokens): Promise<void> {
+  private async afterAuthorised(attempt: number, identity: SignedInUser, tokens: ApimTokens, idToken: string | null = null): Promise<void> {
     if (attempt !== this.attempt) return;
     const returning = this.identity?.uid === identity.uid && (this.view.needsReauth || this.view.phase === 'locked');
     if ((this.view.needsReauth || this.view.phase === 'locked') && !returning) {
-      // Someone else at the workstation: nothing of the previous user's may show.
+      // Someone else at the workstation: nothing of the previous user's may show, and the
+      // previous user's CIS2 sign-in is ended as at sign-out (in the background).
+      void this.endRemote(this.takeRemote());
       this.clearUser();
     }
     this.identity = identity;
     this.tokens = tokens;
+    if (idToken !== null) this.idToken = idToken;
     this.scheduleRefresh();
     if (returning && this.activeRole) {
       this.stopDeadline();
@@ -442,20 +455,64 @@ export class SessionManager implements SessionAccess {
     });
   }
 
+  /**
+   * Signs out here first (no token, no user, nothing on screen), then ends the user's sign-in
+   * remotely, side by side and each bounded: CIS2's session at its end-session endpoint, and
+   * the refresh token at the platform where it offers revocation. An unreachable CIS2 or
+   * platform never holds sign-out up or undoes it; it only changes the sentence.
+   */
   async signOut(): Promise<SessionView> {
     // Where there is no sign-in (the sandbox) there is nothing to sign out of.
     if (!this.signInRequired()) return this.view;
-    this.attempt++;
+    const attempt = ++this.attempt;
     this.stopDeadline();
     this.pending?.cancel();
     this.pending = null;
     const userId = this.identity?.uid ?? null;
+    const remote = this.takeRemote();
     this.clearUser();
-    await this.deps.onSignedOut?.(userId);
-    return this.update({
-      phase: this.signInRequired() ? 'signed-out' : this.view.phase,
-      notice: { kind: 'info', message: 'You have signed out.' },
+    // True here and now; it becomes the warning below only if CIS2 or the platform cannot be reached.
+    this.update({ phase: 'signed-out', notice: { kind: 'info', message: SIGNED_OUT } });
+    const [ended] = await Promise.all([this.endRemote(remote), this.deps.onSignedOut?.(userId)]);
+    // A new sign-in started while the remote services were asked: it owns the screen now.
+    if (attempt !== this.attempt || this.view.phase !== 'signed-out') return this.view;
+    const message = ended.cis2 ? (ended.platform ? SIGNED_OUT : SIGNED_OUT_PLATFORM_UNREACHED) : SIGNED_OUT_CIS2_UNREACHED;
+    return this.update({ notice: { kind: ended.cis2 ? 'info' : 'error', message } });
+  }
+
+  /** The credentials that can end the user's sign-in remotely, taken out of the session. */
+  private takeRemote(): { idToken: string | null; refreshToken: string | null } {
+    const remote = { idToken: this.idToken, refreshToken: this.tokens?.refreshToken ?? null };
+    this.idToken = null;
+    return remote;
+  }
+
+  /**
+   * Asks CIS2 to end the session and the platform to discard the refresh token, at most
+   * `remoteSignOutMs` (each client also bounds its own request). Says, for each, whether it
+   * is settled: done, or nothing to do there; false when it could not be reached or refused.
+   */
+  private async endRemote(remote: { idToken: string | null; refreshToken: string | null }): Promise<{ cis2: boolean; platform: boolean }> {
+    const timeoutMs = this.deps.remoteSignOutMs ?? REMOTE_SIGN_OUT_TIMEOUT_MS;
+    const cis2 = this.deps.cis2;
+    const platform = this.deps.apim ?? this.deps.combined ?? null;
+    const unasked = Promise.resolve<RemoteSignOutResult>('not-offered');
+    const asked = Promise.all([
+      remote.idToken && cis2 && typeof cis2.endSession === 'function' ? cis2.endSession(remote.idToken, timeoutMs) : unasked,
+      remote.refreshToken && platform && typeof platform.revoke === 'function' ? platform.revoke(remote.refreshToken, timeoutMs) : unasked,
+    ]);
+    let timer: NodeJS.Timeout | undefined;
+    // A hard stop over the clients' own time limits: sign-out never waits on the network for longer.
+    const stop = new Promise<RemoteSignOutResult[]>((resolve) => {
+      timer = setTimeout(() => resolve(['unreachable', 'unreachable']), timeoutMs + 1000);
+      timer.unref();
     });
+    const unreached: RemoteSignOutResult[] = ['unreachable', 'unreachable'];
+    const [cis2Result = 'unreachable', platformResult = 'unreachable'] = await Promise.race([asked.catch(() => unreached), stop]);
+    clearTimeout(timer);
+    const settled = (result: RemoteSignOutResult): boolean => result === 'done' || result === 'not-offered';
+    this.deps.log.info('session.remote_sign_out', { cis2: cis2Result, platform: platformResult });
+    return { cis2: settled(cis2Result), platform: settled(platformResult) };
   }
 
   private clearUser(): void {
@@ -485,9 +542,15 @@ export class SessionManager implements SessionAccess {
     this.idleTimer.unref();
   }
 
-  /** Hides patient data until the user signs in again; tokens are dropped at once. */
+  /**
+   * Hides patient data until the user signs in again; tokens are dropped at once, and the
+   * refresh token discarded at the platform too, in the background (the CIS2 ID token is kept
+   * only to end that sign-in at sign-out, or when someone else signs in at the lock).
+   */
   lock(): void {
     if (this.view.phase !== 'signed-in') return;
+    const refreshToken = this.tokens?.refreshToken ?? null;
+    if (refreshToken) void this.endRemote({ idToken: null, refreshToken });
     this.tokens = null;
     this.stopRefresh();
     this.update({
@@ -500,7 +563,6 @@ export class SessionManager implements SessionAccess {
   // Tokens, for the e-RS client
 
   async accessToken(): Promise<string> {
-    if (this.identifying) return this.identifying.accessToken;
     // Locking drops the tokens; a sign-in at the lock screen brings new ones (and, for
     // another user, must be able to ask e-RS for that user's roles before unlocking).
     if (this.view.phase === 'locked' && !this.tokens) throw new AppError('LOCKED', 'The app is locked. Sign in again to carry on.');

@@ -5,12 +5,12 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createApp } from '../app';
 import { AppError } from '../app-error';
 import { loadConfig } from '../config';
 import { stderrLogger } from '../log/logger';
 import { createNodePlatform } from '../platform/node-platform';
 import { startLocalEnvironment, type LocalEnvironment } from '../../local-env/src/index';
+import { startApp } from '../start-app';
 import { startHost } from './server';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -19,12 +19,16 @@ async function main(): Promise<void> {
   const log = stderrLogger(process.env.ERS_LOG_LEVEL === 'debug' ? 'debug' : 'info');
   const config = loadConfig();
   let local: LocalEnvironment | null = null;
-  const app = await createApp({
-    config,
-    platform: createNodePlatform(),
-    log,
-    local: { start: async (options) => (local = await startLocalEnvironment(options)) },
-  });
+  // A signing key others can read (and the like) starts the "not set up" screen with a sentence for IT.
+  const app = await startApp(
+    {
+      config,
+      platform: createNodePlatform(),
+      log,
+      local: { start: async (options) => (local = await startLocalEnvironment(options)) },
+    },
+    false,
+  );
   const port = process.env.PORT ? Number(process.env.PORT) : 0;
   const host = await startHost({ app, events: app.events, staticDir: path.join(root, 'dist', 'renderer'), log, port });
   process.stdout.write(`e-RS Triage (${config.environmentLabel}) is running.\nOpen: ${host.url}\n`);

@@ -8,6 +8,7 @@ import { localUserDataDir } from '../user-data-location';
 import { createClientRequestFetch, type RequestLike, type ResponseLike } from './client-request-fetch';
 import type { FetchLike, Platform } from './platform';
 import { proxyCredentialsFrom, type ProxyCredentials } from './proxy-auth';
+import { ordinaryReaders } from './private-file';
 
 /**
  * Data keys wrapped by the operating system for the signed-in desktop account: DPAPI on
@@ -102,6 +103,7 @@ export function createElectronPlatform(): Platform {
     fetch: createElectronFetch(proxyCredentialsFrom(process.env)),
     keyProvider: safeStorageKeyProvider,
     openPath: (filePath) => shell.openPath(filePath),
+    ordinaryReaders: (filePath) => ordinaryReaders(filePath),
     async openExternal(url: string) {
       if (!isSafeExternalUrl(url)) throw new Error('Refused to open a non-https address in the system browser.');
       // electronegativity-ok: OPEN_EXTERNAL_JS_CHECK — the line above refuses anything but https, or http on loopback for the CIS2 sign-in redirect

@@ -6,6 +6,7 @@ import type { KeyProvider } from '../offline/key-provider';
 import { createDevelopmentKeyProvider } from './development-key-provider';
 import { createNodeFetch } from './node-fetch';
 import type { FetchLike, Platform } from './platform';
+import { ordinaryReaders } from './private-file';
 
 export function packageVersion(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
@@ -28,6 +29,8 @@ export function createNodePlatform(
     env?: NodeJS.ProcessEnv;
     /** Tests that fake the network. */
     fetch?: FetchLike;
+    /** Tests that play another operating system's file permissions. */
+    ordinaryReaders?: (filePath: string) => Promise<string[]>;
   } = {},
 ): Platform {
   const userDataDir = options.userDataDir ?? path.join(os.homedir(), '.ers-triage', 'browser-host');
@@ -49,6 +52,7 @@ export function createNodePlatform(
       keyProvider ??= createDevelopmentKeyProvider(path.join(userDataDir, 'keys'));
       return keyProvider;
     },
+    ordinaryReaders: options.ordinaryReaders ?? ((filePath) => ordinaryReaders(filePath)),
     openExternal:
       options.openExternal ??
       (async (url: string) => {

@@ -33,4 +33,10 @@ export interface Platform {
   openPath(filePath: string): Promise<string>;
   /** Wraps the offline store's data keys for this desktop account. */
   readonly keyProvider: KeyProvider;
+  /**
+   * Which groups of ordinary users can read a secret file (the APIM signing key): [] when
+   * none. On Windows from its ACL (icacls), elsewhere from its mode (private-file.ts).
+   * Throws when it cannot tell.
+   */
+  ordinaryReaders(filePath: string): Promise<string[]>;
 }

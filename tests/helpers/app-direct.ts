@@ -13,6 +13,7 @@ import { dispatch } from '../../electron/dispatch';
 import { startLocalEnvironment, type LocalEnvironment } from '../../local-env/src/index';
 import { silentLogger } from '../../electron/log/logger';
 import { createNodePlatform } from '../../electron/platform/node-platform';
+import type { FetchLike } from '../../electron/platform/platform';
 import { TestKeyProvider } from '../../electron/offline/key-provider';
 import { browse, CookieJar, loginFormAction } from './local-identity';
 import { waitUntil } from './wait-until';
@@ -34,7 +35,14 @@ export interface DirectApp {
 }
 
 export async function startDirectApp(
-  options: { userDataDir?: string; env?: NodeJS.ProcessEnv; appOptions?: AppDeps['options']; localEnvironment?: LocalEnvironment } = {},
+  options: {
+    userDataDir?: string;
+    env?: NodeJS.ProcessEnv;
+    appOptions?: AppDeps['options'];
+    localEnvironment?: LocalEnvironment;
+    /** The platform's fetch, for tests that watch or fault the app's own calls. */
+    fetch?: FetchLike;
+  } = {},
 ): Promise<DirectApp> {
   const userDataDir = options.userDataDir ?? mkdtempSync(path.join(os.tmpdir(), 'ers-app-'));
   const opened: string[] = [];
@@ -50,6 +58,7 @@ export async function startDirectApp(
       keyProvider: new TestKeyProvider(),
       // HTTPS_PROXY, HTTP_PROXY and NO_PROXY from the test only (the machine's own would send loopback calls astray).
       env: options.env ?? {},
+      ...(options.fetch ? { fetch: options.fetch } : {}),
       openExternal: async (url) => {
         opened.push(url);
       },

@@ -170,6 +170,7 @@ export function createCombinedSignIn(options: CombinedSignInOptions) {
     }
     const now = options.now();
     sweep(pending, now);
+    const prompt = params.get('prompt');
     const platformState = random();
     const cis2Verifier = random();
     const nonce = random();
@@ -195,7 +196,9 @@ export function createCombinedSignIn(options: CombinedSignInOptions) {
         code_challenge: s256(cis2Verifier),
         code_challenge_method: 'S256',
         acr_values: options.platform.acrValues ?? 'AAL3_ANY',
-        prompt: 'login',
+        // Passed on as the app asked: without prompt=login, CIS2 may sign the user in from a
+        // session still live in the browser, without their card or authenticator.
+        ...(prompt === 'login' ? { prompt: 'login' } : {}),
       }),
     };
   }

@@ -38,4 +38,15 @@ export class RefreshTokenStore {
     this.grants.delete(token);
     return grant;
   }
+
+  /**
+   * RFC 7009: the client that holds the token is done with it. True when a live token of
+   * that client's was dropped; an unknown token, or another client's, is left as it is.
+   */
+  revoke(token: string, clientId: string): boolean {
+    const grant = this.grants.get(token);
+    if (!grant || grant.clientId !== clientId) return false;
+    this.grants.delete(token);
+    return true;
+  }
 }

@@ -5,7 +5,10 @@
  *    authentication and authorisation" pattern), the client authenticated by a signed JWT;
  *  - refresh_token, for refresh tokens it issued, with the same client authentication;
  *  - authorization_code, for codes from its own /oauth2/authorize (the "combined" pattern,
- *    see combined-sign-in.ts), offered when the platform is registered with CIS2.
+ *    see combined-sign-in.ts), offered when the platform is registered with CIS2;
+ * and POST /oauth2/revoke (RFC 7009), with the same client authentication, which discards a
+ * refresh token so that it is refused from then on. (The NHS API platform documents no
+ * revocation endpoint; the app calls one only where the trust configures it.)
  * Access tokens come from the LocalTokenAuthority the e-RS emulator verifies. Answers and
  * errors have the platform's shapes, including its habit of sending numbers as strings.
  */
@@ -28,6 +31,7 @@ import { ReplayCache } from './replay-cache';
 import { createSubjectTokenVerifier, ID_TOKEN_TYPE, type Cis2Trust } from './subject-token';
 
 export const TOKEN_PATH = '/oauth2/token';
+export const REVOKE_PATH = '/oauth2/revoke';
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 const MAX_BODY_BYTES = 64 * 1024;
@@ -61,6 +65,10 @@ export interface MockApim {
   authorizeEndpoint: string;
   /** Where CIS2 sends the browser back to the platform: register it with CIS2. */
   callbackUrl: string;
+  /** RFC 7009 token revocation. */
+  revocationEndpoint: string;
+  /** How many refresh tokens revocation has discarded. */
+  revokedCount(): number;
   close(): Promise<void>;
 }
 
@@ -210,20 +218,36 @@ export async function startMockApim(options: MockApimOptions): Promise<MockApim>
     };
   }
 
-  async function handleToken(req: IncomingMessage, context: ClientAssertionContext): Promise<TokenResponse> {
+  async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
     if (req.method !== 'POST') throw new OAuthError(405, 'invalid_request', 'The token endpoint accepts POST only');
     const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
     if (contentType !== 'application/x-www-form-urlencoded') {
       throw new OAuthError(415, 'invalid_request', 'Content-Type must be application/x-www-form-urlencoded');
     }
-    let body: string;
     try {
-      body = await readBody(req);
+      return new URLSearchParams(await readBody(req));
     } catch (error) {
       if (error instanceof BodyTooLarge) throw new OAuthError(413, 'invalid_request', 'The request body is too large');
       throw error;
     }
-    const params = new URLSearchParams(body);
+  }
+
+  let revoked = 0;
+  /** RFC 7009 section 2.2: 200 whether or not the token was live, so nobody learns which are. */
+  async function handleRevoke(req: IncomingMessage, context: ClientAssertionContext): Promise<Record<string, never>> {
+    const params = await readForm(req);
+    const token = params.get('token');
+    if (!token) throw invalidRequest('Missing token');
+    const client = await authenticateClient(params, context);
+    if (refreshTokens.revoke(token, client.clientId)) {
+      revoked += 1;
+      logger.info('apim.token.revoked', { clientId: client.clientId });
+    }
+    return {};
+  }
+
+  async function handleToken(req: IncomingMessage, context: ClientAssertionContext): Promise<TokenResponse> {
+    const params = await readForm(req);
     const grantType = params.get('grant_type');
     if (!grantType) throw invalidRequest('grant_type is missing');
     if (grantType === TOKEN_EXCHANGE_GRANT) return exchange(params, context);
@@ -267,11 +291,11 @@ export async function startMockApim(options: MockApimOptions): Promise<MockApim>
         });
       return;
     }
-    if (path !== TOKEN_PATH || !assertionContext) {
+    if ((path !== TOKEN_PATH && path !== REVOKE_PATH) || !assertionContext) {
       sendJson(res, 404, new OAuthError(404, 'invalid_request', 'No such endpoint on the API platform mock').body());
       return;
     }
-    handleToken(req, assertionContext)
+    (path === REVOKE_PATH ? handleRevoke(req, assertionContext) : handleToken(req, assertionContext))
       .then((answer) => sendJson(res, 200, answer))
       .catch((error: unknown) => {
         if (error instanceof OAuthError) {
@@ -303,6 +327,8 @@ export async function startMockApim(options: MockApimOptions): Promise<MockApim>
     tokenEndpoint,
     authorizeEndpoint: `${url}${AUTHORIZE_PATH}`,
     callbackUrl,
+    revocationEndpoint: `${url}${REVOKE_PATH}`,
+    revokedCount: () => revoked,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -8,9 +8,10 @@
  */
 import { decodeJwt, decodeProtectedHeader, importJWK, SignJWT, type JWTPayload } from 'jose';
 import type { KoaContextWithOIDC } from 'oidc-provider';
+import type { EndSessionHooks } from './end-session';
 import { ID_TOKEN_ALG, type SigningKey } from './signing-key';
 
-export interface Cis2TestHooks {
+export interface Cis2TestHooks extends EndSessionHooks {
   /** Rewrites the claims of every ID token the token endpoint returns. */
   rewriteIdTokenClaims?: (claims: JWTPayload) => JWTPayload;
 }

@@ -4,7 +4,9 @@
  * ID tokens with CIS2's acr/amr and claims, refresh tokens, and the app registered as a
  * native public client whose loopback redirect may use any port (RFC 8252 section 7.3).
  * Endpoint paths follow CIS2's (`/authorize`, `/access_token`, `/userinfo`,
- * `/connect/jwk_uri`) though clients should only ever find them through discovery.
+ * `/connect/jwk_uri`, `/connect/endSession`) though clients should only ever find them
+ * through discovery. The end-session endpoint ends the sign-in an `id_token_hint` names, as
+ * CIS2's does (end-session.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type RequestListener, type Server } from 'node:http';
@@ -14,6 +16,7 @@ import Provider, { type ClientMetadata, type Configuration, type KoaContextWithO
 import { silentLogger, type Logger } from '../../../electron/log/logger';
 import { SYNTHETIC_USERS, type SyntheticUser } from '../users';
 import { CIS2_CLAIMS_BY_SCOPE, CIS2_SCOPES, cis2ClaimsFor } from './cis2-claims';
+import { END_SESSION_PATH, endSessionRoute } from './end-session';
 import { idTokenTestHook, type Cis2TestHooks } from './id-token-test-hook';
 import { interactionRoutes, type Authentication } from './interaction-routes';
 import { createMemoryAdapter } from './memory-adapter';
@@ -69,6 +72,16 @@ export interface MockCis2 {
   jwks(): { keys: JWK[] };
   /** Mutable: set `rewriteIdTokenClaims` to make the next ID tokens fail a client's checks. */
   testHooks: Cis2TestHooks;
+  /** `<issuer>/connect/endSession`, as discovery publishes it. */
+  endSessionEndpoint: string;
+  /** The sign-in sessions (their `sid`) that ID tokens were issued for, oldest first. */
+  sessionIds(): readonly string[];
+  /** Whether the sign-in session with this `sid` is still live at the provider. */
+  sessionActive(sid: string): Promise<boolean>;
+  /** The sessions the end-session endpoint has ended, oldest first. */
+  endedSessions(): readonly string[];
+  /** The HTTP method of each request to the end-session endpoint, oldest first. */
+  endSessionMethods(): readonly string[];
   close(): Promise<void>;
 }
 
@@ -118,6 +131,9 @@ export async function startMockCis2(options: MockCis2Options = {}): Promise<Mock
   });
   const port = await listen(server, options.port ?? 0);
   const issuer = `http://127.0.0.1:${port}`;
+  const sessionIds: string[] = [];
+  const ended: string[] = [];
+  const endSessionMethods: string[] = [];
 
   const configuration: Configuration = {
     adapter: createMemoryAdapter(),
@@ -153,6 +169,7 @@ export async function startMockCis2(options: MockCis2Options = {}): Promise<Mock
       // The code or token being redeemed knows its browser session; its uid serves as CIS2's
       // `sid`, so the API platform can tie access tokens to one sign-in.
       const source = token as { sessionUid?: unknown; acr?: unknown } | undefined;
+      if (typeof source?.sessionUid === 'string' && !sessionIds.includes(source.sessionUid)) sessionIds.push(source.sessionUid);
       const signIn = {
         sid: typeof source?.sessionUid === 'string' ? source.sessionUid : undefined,
         acr: typeof source?.acr === 'string' ? source.acr : undefined,
@@ -169,6 +186,8 @@ export async function startMockCis2(options: MockCis2Options = {}): Promise<Mock
     // A native app never calls CIS2 from a web page.
     clientBasedCORS: () => false,
     pkce: { required: () => true },
+    // CIS2 publishes its end-session endpoint; oidc-provider's own needs the browser (see end-session.ts).
+    discovery: { end_session_endpoint: `${issuer}${END_SESSION_PATH}` },
     features: {
       devInteractions: { enabled: false },
       rpInitiatedLogout: { enabled: false },
@@ -196,6 +215,17 @@ export async function startMockCis2(options: MockCis2Options = {}): Promise<Mock
   const provider = new Provider(issuer, configuration);
   provider.use(idTokenTestHook(testHooks, key));
   provider.use(
+    endSessionRoute(provider, {
+      issuer,
+      key,
+      clientIds: () => [clientId, ...(options.confidentialClients ?? []).map((client) => client.clientId)],
+      hooks: testHooks,
+      logger,
+      ended,
+      methods: endSessionMethods,
+    }),
+  );
+  provider.use(
     interactionRoutes(provider, {
       users,
       clientName: (id) =>
@@ -217,6 +247,11 @@ export async function startMockCis2(options: MockCis2Options = {}): Promise<Mock
     clientId,
     jwks: () => ({ keys: [key.publicJwk] }),
     testHooks,
+    endSessionEndpoint: `${issuer}${END_SESSION_PATH}`,
+    sessionIds: () => [...sessionIds],
+    sessionActive: async (sid) => (await provider.Session.findByUid(sid)) !== undefined,
+    endedSessions: () => [...ended],
+    endSessionMethods: () => [...endSessionMethods],
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -155,6 +155,14 @@ describe('configuration of a packaged build', () => {
     expect(() => loadConfig({ ProgramData: programData() }, 'win32', { packaged: true })).toThrow(
       /sets the APIM token endpoint to http:\/\/apim\.example\.org, which is not https/,
     );
+    // The refresh token would travel to a revocation endpoint: the same rule.
+    writeMachineFile({
+      environment: 'int',
+      apim: { ...apim, revocationEndpoint: 'http://apim.example.org/oauth2/revoke', pattern: 'combined' },
+    });
+    expect(() => loadConfig({ ProgramData: programData() }, 'win32', { packaged: true })).toThrow(
+      /sets the APIM revocation endpoint to http:\/\/apim\.example\.org, which is not https/,
+    );
     writeMachineFile({ environment: 'sandbox', ersBaseUrl: 'http://127.0.0.1:9000/referrals' });
     expect(loadConfig({ ProgramData: programData() }, 'win32', { packaged: true }).ersBaseUrl).toBe('http://127.0.0.1:9000/referrals');
   });

@@ -90,6 +90,23 @@ describe('reading reg.exe', () => {
     });
   });
 
+  it('reads the key folder and the revocation endpoint (issue 16: keys by kid, sign-out at the platform)', async () => {
+    const stdout = [
+      KEY_LONG,
+      '    ApimKeyDirectory    REG_EXPAND_SZ    %ProgramData%\\ers-triage\\keys',
+      '    ApimKeyId    REG_SZ    int-2',
+      '    ApimRevocationEndpoint    REG_SZ    https://int.api.service.nhs.uk/oauth2/revoke',
+      '',
+    ].join('\r\n');
+    expect(await readWindowsPolicy({ platform: 'win32', run: recorded(stdout), env: env() })).toEqual({
+      apim: {
+        keyDirectory: `${programData()}\\ers-triage\\keys`,
+        keyId: 'int-2',
+        revocationEndpoint: 'https://int.api.service.nhs.uk/oauth2/revoke',
+      },
+    });
+  });
+
   it('refuses a value of the wrong type in a sentence naming it', async () => {
     const error = await readWindowsPolicy({ platform: 'win32', run: recorded(fixture('wrong-type.txt')), env: env() }).catch(
       (e: unknown) => e,

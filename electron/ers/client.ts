@@ -147,6 +147,9 @@ export function createErsClient(options: ErsClientOptions): ErsClient {
     return cache.get(environment, id, () => fetchCodeSystem(ctx, id, opts.signal));
   }
 
+  ctx.specialtyCodes = async (signal) =>
+    (await getCodeSystem('SPECIALTY', signal ? { signal } : {})).concepts.map((concept) => concept.code);
+
   return {
     baseUrl: transport.baseUrl,
     fetchReferralWorklist: (input, signal) => worklists.fetchReferralWorklist(ctx, input, signal),

@@ -14,18 +14,17 @@ import {
 import {
   defaultFilters,
   filterOptions,
-  filterRows,
   indexRows,
   isFiltering,
   normaliseText,
   searchDigits,
-  sortRows,
   type FilterChange,
   type IndexedRow,
   type Me,
   type SortColumn,
   type WorklistFilters,
 } from './worklist-query';
+import { IncrementalFilter, WorklistIndex } from './worklist-index';
 import { nameSearchKey } from './patient-text';
 import { localDay, updatedAgoText } from './worklist-text';
 import { useSessionStore } from '../session/session-store';
@@ -41,13 +40,16 @@ function createList(kind: WorklistKind, preferences: Ref<RolePreferences>, me: C
   const rows = shallowRef<readonly IndexedRow[]>(markRaw([]));
   const search = ref('');
   const cursorId = ref<string | null>(null);
+  // Sort keys are ranked once per fetch (worklist-index.ts); a sort is then a numeric sort, kept per column and direction.
+  const index = computed(() => markRaw(new WorklistIndex(rows.value)));
   // Sorting depends only on the rows and the sort, so typing in the search box never re-sorts.
-  const sorted = computed(() => markRaw(sortRows(rows.value, preferences.value.lists[kind].sort)));
+  const sorted = computed(() => markRaw(index.value.sorted(preferences.value.lists[kind].sort)));
+  const filter = new IncrementalFilter();
   const shown = computed(() => {
     // Names arrive from PDS after the rows: a search by name looks again as they come, and
     // only then (a number search, or none, never depends on them).
-    if (searchDigits(search.value) === null) void namesVersion.value;
-    return markRaw(filterRows(sorted.value, preferences.value.lists[kind].filters, search.value, me.value));
+    const names = searchDigits(search.value) === null ? namesVersion.value : 0;
+    return markRaw(filter.run(sorted.value, preferences.value.lists[kind].filters, search.value, me.value, names));
   });
   const cursorIndex = computed(() => {
     const list = shown.value;

@@ -76,6 +76,13 @@ function createList(kind: WorklistKind, preferences: Ref<RolePreferences>, me: C
     shown,
     cursorIndex,
     options: computed(() => filterOptions(rows.value)),
+    /** Rows with a name to search by: counted when rows or names arrive, not on every render. */
+    named: computed(() => {
+      void namesVersion.value;
+      let count = 0;
+      for (const row of rows.value) if (row.name !== '') count += 1;
+      return count;
+    }),
     filtering: computed(() => isFiltering(preferences.value.lists[kind].filters, search.value)),
   });
 }
@@ -331,10 +338,7 @@ export const useWorklistsStore = defineStore('worklists', () => {
 
   /** How many rows of a list have a name to search by. */
   function namedCount(kind: WorklistKind): number {
-    void namesVersion.value;
-    let count = 0;
-    for (const row of lists[kind].rows) if (row.name !== '') count += 1;
-    return count;
+    return lists[kind].named;
   }
 
   function filters(kind: WorklistKind): WorklistFilters {

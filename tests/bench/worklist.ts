@@ -248,10 +248,15 @@ function latencyFigures(
   }
 }
 
+/** How many rows the list on screen holds, from its "Showing n of N" line. */
+async function listRows(page: Page): Promise<number> {
+  return Number(/of ([\d,]+)/.exec((await page.getByTestId('worklist-showing').textContent()) ?? '')?.[1]?.replace(/,/g, '') ?? NaN);
+}
+
 export async function interactionBench(ctx: BenchContext, page: Page): Promise<void> {
   ctx.progress('worklist: search keystrokes, filters and sorts');
   await showAll(page);
-  const rows = Number(/of ([\d,]+)/.exec((await page.getByTestId('worklist-showing').textContent()) ?? '')?.[1]?.replace(/,/g, '') ?? NaN);
+  const rows = await listRows(page);
   await page.evaluate(INTERACTION_PROBE);
   const done = { count: 0 };
 
@@ -312,6 +317,7 @@ async function showAll(page: Page): Promise<void> {
 export async function scrollBench(ctx: BenchContext, page: Page): Promise<void> {
   ctx.progress('worklist: flinging through the list');
   await showAll(page);
+  const rows = await listRows(page);
   // Top to bottom of the list in about three seconds at 60 frames a second, and back.
   const scrollHeight = (await page.getByTestId('worklist-scroller').evaluate((el) => el.scrollHeight - el.clientHeight)) as number;
   if (scrollHeight <= 0) throw new Error('The worklist scroller does not scroll: its content is no taller than its box.');
@@ -356,7 +362,7 @@ export async function scrollBench(ctx: BenchContext, page: Page): Promise<void> 
   ] as const) {
     ctx.add({
       id: `worklist.scroll-frame-${which}`,
-      label: `Worklist: frame time while flinging, ${which}`,
+      label: `Worklist: frame time while flinging, ${which} (${rows.toLocaleString('en-GB')} rows)`,
       value: round(value),
       unit: 'ms',
       target: round(FRAME_60HZ_MS, 1),
@@ -366,6 +372,7 @@ export async function scrollBench(ctx: BenchContext, page: Page): Promise<void> 
       ...(which === 'p95'
         ? {
             detail: {
+              rows,
               pixelsPerFrame: perFrame,
               rowsPerFrame: round(perFrame / 56, 1),
               rowsInDom: result.rowsInDom,

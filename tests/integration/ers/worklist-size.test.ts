@@ -119,15 +119,28 @@ describe('e-RS worklist size limit', () => {
     expect(triage).toEqual(wholeIds.triage);
   });
 
-  it('a single list call refused as too large is not retried and says in one sentence what happened and what to do', async () => {
-    await te.restart({ maxResponseBytes: Math.floor(wholeBytes * 0.6) });
-    const error = await failure(client().fetchReferralWorklist({ listType: 'REFERRALS_FOR_REVIEW' }));
+  it('a list call refused as too large that cannot be split further is not retried and says what happened and what to do', async () => {
+    await te.restart({ maxResponseBytes: 2_000 });
+    const error = await failure(
+      client().fetchReferralWorklist({ listType: 'REFERRALS_FOR_REVIEW', specialty: { assigned: true, code: 'CARDIOLOGY' } }),
+    );
     expect(error.code).toBe('ERS_ANSWER_TOO_LARGE');
     expect(error.status).toBe(502);
     expect(error.message).toMatch(
       /^The worklist is larger than the NHS API platform will pass on \(10 MB\), so e-RS could not send it\. Tell your IT service desk/,
     );
     expect(a008Statuses()).toEqual([502]);
+  });
+
+  it('the client’s own A008 call (as prefetch uses it) also asks for a list that large in parts', async () => {
+    await te.restart({ maxResponseBytes: Math.floor(wholeBytes * 0.6) });
+    const items = await client().fetchReferralWorklist({ listType: 'REFERRALS_FOR_REVIEW' });
+    expect(
+      items
+        .filter((item) => item.kind === 'referrals')
+        .map((item) => item.row.id)
+        .sort(),
+    ).toEqual(wholeIds.referrals);
   });
 
   it('when even one specialty is too large, the whole list fails with that sentence rather than showing part of it', async () => {

@@ -2,10 +2,11 @@
  * The sort and filter engine behind a worklist of up to tens of thousands of rows, so that
  * a sort, a filter or a keystroke in the search box reaches the screen within one frame.
  *
- * - Sort keys are ranked once, when a list arrives: for every column of SORT_COLUMNS (a
- *   column added there and to IndexedRow is ranked without more code), each row's key
- *   becomes a small integer, and the tie-break (oldest referral, then UBRN) one rank for
- *   the whole list. A sort is then one typed-array sort of numbers, kept per column and
+ * - Sort keys are ranked once per list: for every column of SORT_COLUMNS (a column added
+ *   there and to IndexedRow is ranked without more code), each row's key becomes a small
+ *   integer, and the tie-break (oldest referral, then UBRN) one rank for the whole list.
+ *   The column the list is sorted by is ranked when it arrives, the others when the
+ *   browser is next idle (rankAhead). A sort is then one typed-array sort of numbers, kept per column and
  *   direction, so sorting by a column again costs nothing.
  * - A search that narrows the last one (a character typed at the end) filters the last
  *   result instead of the whole list; anything else filters the sorted list in one pass.
@@ -65,7 +66,33 @@ export class WorklistIndex {
     this.#byTie = Uint32Array.from(tie);
     this.#tieRank = new Uint32Array(n);
     for (let k = 0; k < n; k += 1) this.#tieRank[tie[k] as number] = k;
-    for (const column of SORT_COLUMNS) this.#ranks.set(column, rankColumn(rows, column));
+  }
+
+  #rank(column: SortColumn): { ranks: Uint32Array; top: number } {
+    let ranked = this.#ranks.get(column);
+    if (!ranked) {
+      ranked = rankColumn(this.rows, column);
+      this.#ranks.set(column, ranked);
+    }
+    return ranked;
+  }
+
+  /** Columns whose keys are not ranked yet. */
+  get unranked(): SortColumn[] {
+    return SORT_COLUMNS.filter((column) => !this.#ranks.has(column));
+  }
+
+  /**
+   * Ranks the columns not ranked yet, while `more()` says there is time: called when the
+   * browser is idle after a list arrives, so the first sort by any column finds its keys
+   * ready and the list's first paint does not wait for them. True when all are ranked.
+   */
+  rankAhead(more: () => boolean = () => true): boolean {
+    for (const column of this.unranked) {
+      if (!more()) return false;
+      this.#rank(column);
+    }
+    return true;
   }
 
   /** The rows in the order sortRows gives; the same array for the same sort until the rows change. */
@@ -73,7 +100,7 @@ export class WorklistIndex {
     const cacheKey = `${sort.column}:${sort.direction}`;
     const cached = this.#sorted.get(cacheKey);
     if (cached) return cached;
-    const column = this.#ranks.get(sort.column) ?? rankColumn(this.rows, sort.column);
+    const column = this.#rank(sort.column);
     const n = this.rows.length;
     const descending = sort.direction === 'descending';
     // rank × n + tie rank: unique, exact in a double up to n = 94 million, and sorted by the engine's numeric sort.

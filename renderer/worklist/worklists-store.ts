@@ -33,6 +33,28 @@ const LOAD_FAILED = 'The worklist could not be loaded. Check your connection, th
 const WRONG_LIST = 'The worklist that came back was not the one asked for. Try again.';
 
 /**
+ * Ranks a list's sort keys in idle time, a column at least per idle period, until all are
+ * ready or the list is replaced (then the old rows are let go at once).
+ */
+function rankWhenIdle(index: WorklistIndex, current: () => boolean): void {
+  const step = (deadline?: IdleDeadline) => {
+    if (!current()) return;
+    let first = true;
+    const more = () => {
+      const go = first || deadline === undefined || deadline.timeRemaining() > 4;
+      first = false;
+      return go;
+    };
+    if (!index.rankAhead(more)) schedule();
+  };
+  const schedule = () => {
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(step, { timeout: 2000 });
+    else setTimeout(() => step(), 50);
+  };
+  if (index.unranked.length > 0) schedule();
+}
+
+/**
  * One list's state. Rows sit in a shallowRef and are marked raw: a fetch replaces the whole
  * array, and nothing watches inside it, so 10,000 rows cost no reactive proxies.
  */
@@ -45,6 +67,8 @@ function createList(kind: WorklistKind, preferences: Ref<RolePreferences>, me: C
   // Sorting depends only on the rows and the sort, so typing in the search box never re-sorts.
   const sorted = computed(() => markRaw(index.value.sorted(preferences.value.lists[kind].sort)));
   const filter = new IncrementalFilter();
+  // The other columns' keys are ranked while the browser is idle, after the list is painted.
+  watch(index, (current) => rankWhenIdle(current, () => rows.value === current.rows));
   const shown = computed(() => {
     // Names arrive from PDS after the rows: a search by name looks again as they come, and
     // only then (a number search, or none, never depends on them).

@@ -151,6 +151,22 @@ describe('WorklistIndex: sorting by precomputed ranks', () => {
     expect(index.sorted({ column: 'service', direction: 'descending' })).toBe(first);
   });
 
+  it('ranks the sorted column when asked and the others ahead, a column at a time, until told to stop', () => {
+    const rows = fc.sample(rowsArb, 1)[0] as IndexedRow[];
+    const index = new WorklistIndex(rows);
+    expect(index.unranked).toEqual([...SORT_COLUMNS]);
+    index.sorted({ column: 'priority', direction: 'ascending' });
+    expect(index.unranked).not.toContain('priority');
+    let budget = 2;
+    expect(index.rankAhead(() => budget-- > 0)).toBe(false);
+    expect(index.unranked).toHaveLength(SORT_COLUMNS.length - 3);
+    expect(index.rankAhead()).toBe(true);
+    expect(index.unranked).toEqual([]);
+    expect(ids(index.sorted({ column: 'specialty', direction: 'descending' }))).toEqual(
+      ids(sortRows(rows, { column: 'specialty', direction: 'descending' })),
+    );
+  });
+
   it('a new list is ranked anew: rows that arrive later sort into place', () => {
     const first = indexRows([0, 1, 2].map((i) => toRow({ ...(fc.sample(rowArb, 1)[0] as RowSpec), ubrn: 10 + i }, i)));
     const before = new WorklistIndex(first).sorted({ column: 'ubrn', direction: 'ascending' });

@@ -151,20 +151,32 @@ async function fetchBySpecialty(ctx: ErsContext, input: ReferralWorklistInput, s
   return items;
 }
 
+/**
+ * The lists each client has found too large for one answer: asked for in parts from then
+ * on, rather than having e-RS build a whole answer only for the platform to refuse it. A
+ * list that has become smaller still comes whole, in more calls.
+ */
+const tooLargeLists = new WeakMap<ErsContext, Set<string>>();
+
 /** A provider list, whole if e-RS can send it in one answer, else in parts by specialty. */
 export async function fetchWholeReferralWorklist(
   ctx: ErsContext,
   input: ReferralWorklistInput,
   signal?: AbortSignal,
 ): Promise<WorklistItem[]> {
+  // Only an unfiltered-by-specialty provider list can be split this way (e-RS refuses filters on the referrer lists).
+  const splittable =
+    input.specialty === undefined && (input.listType === 'REFERRALS_FOR_REVIEW' || input.listType === 'APPOINTMENT_SLOT_ISSUES');
+  const key = JSON.stringify(input);
+  const known = tooLargeLists.get(ctx);
+  if (splittable && known?.has(key)) return fetchBySpecialty(ctx, input, signal);
   try {
     return await fetchReferralWorklist(ctx, input, signal);
   } catch (error) {
-    // Only an unfiltered-by-specialty provider list can be split this way (e-RS refuses filters on the referrer lists).
-    const splittable =
-      input.specialty === undefined && (input.listType === 'REFERRALS_FOR_REVIEW' || input.listType === 'APPOINTMENT_SLOT_ISSUES');
     if (!tooLarge(error) || !splittable) throw error;
     ctx.log?.info('ers.worklist.split', { operation: 'A008', listType: input.listType });
+    if (known) known.add(key);
+    else tooLargeLists.set(ctx, new Set([key]));
     return fetchBySpecialty(ctx, input, signal);
   }
 }

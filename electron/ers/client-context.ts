@@ -10,6 +10,8 @@ export interface ErsContext {
   codeSystemBase(operation: OperationId): string;
   /** A specialty's display name, if the SPECIALTY code system has been loaded. */
   specialtyName(code: string): string | undefined;
+  /** Every code of the SPECIALTY code system (A004, cached): the parts a too-large worklist is asked for in. */
+  specialtyCodes?(signal?: AbortSignal): Promise<string[]>;
   /** For what must be known but not shown, such as a recorded decision's unreadable answer. */
   log?: Logger;
 }

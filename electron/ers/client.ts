@@ -71,6 +71,7 @@ export interface ErsClientOptions extends ErsTransportOptions {
 export interface ErsClient {
   readonly baseUrl: string;
   /** A008 for one referral worklist, with the provider filters. */
+  /** A008; a provider list too large for one answer (10 MB) is asked for in parts by specialty. */
   fetchReferralWorklist(input: worklists.ReferralWorklistInput, signal?: AbortSignal): Promise<WorklistItem[]>;
   /** A023: advice and guidance requests. */
   fetchAdviceWorklist(signal?: AbortSignal): Promise<WorklistRow[]>;
@@ -147,9 +148,12 @@ export function createErsClient(options: ErsClientOptions): ErsClient {
     return cache.get(environment, id, () => fetchCodeSystem(ctx, id, opts.signal));
   }
 
+  ctx.specialtyCodes = async (signal) =>
+    (await getCodeSystem('SPECIALTY', signal ? { signal } : {})).concepts.map((concept) => concept.code);
+
   return {
     baseUrl: transport.baseUrl,
-    fetchReferralWorklist: (input, signal) => worklists.fetchReferralWorklist(ctx, input, signal),
+    fetchReferralWorklist: (input, signal) => worklists.fetchWholeReferralWorklist(ctx, input, signal),
     fetchAdviceWorklist: (signal) => worklists.fetchAdviceWorklist(ctx, signal),
     fetchWorklist: (kind, filters, signal) => worklists.fetchWorklist(ctx, kind, filters, signal),
     getReferral: (input, signal) => referrals.getReferral(ctx, input, signal),

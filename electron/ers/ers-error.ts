@@ -137,6 +137,15 @@ function statusMessage(status: number, outcome: OutcomeDetail | null, context: E
   }
 }
 
+/** Apigee's fault body for an answer over the platform's buffer: `{"fault":{"detail":{"errorcode":"protocol.http.TooBigBody"}}}`. */
+export function isTooBigBodyFault(body: unknown): boolean {
+  if (typeof body !== 'object' || body === null) return false;
+  const fault = (body as { fault?: unknown }).fault;
+  if (typeof fault !== 'object' || fault === null) return false;
+  const detail = (fault as { detail?: unknown }).detail;
+  return typeof detail === 'object' && detail !== null && (detail as { errorcode?: unknown }).errorcode === 'protocol.http.TooBigBody';
+}
+
 export function httpError(status: number, outcome: OutcomeDetail | null, context: ErsErrorContext): ErsError {
   const outcomeUnknown = Boolean(context.stateChanging) && (status === 500 || status === 502 || status === 504);
   return new ErsError(`ERS_${status}`, statusMessage(status, outcome, context), { ...context, status, outcome, outcomeUnknown });
@@ -217,6 +226,18 @@ export function tooLargeError(context: ErsErrorContext, limitBytes: number): Ers
     'ERS_TOO_LARGE',
     `e-RS sent ${aWhat(context)} larger than the app accepts (${mb} MB). Tell your IT service desk and ${REFERENCE}.`,
     context,
+  );
+}
+
+/**
+ * The NHS API platform refused to pass on e-RS's answer because it was over its 10 MB
+ * limit (502 with Apigee's TooBigBody fault): asking again gets the same answer.
+ */
+export function platformTooLargeError(context: ErsErrorContext): ErsError {
+  return new ErsError(
+    'ERS_ANSWER_TOO_LARGE',
+    `The ${what(context)} is larger than the NHS API platform will pass on (10 MB), so e-RS could not send it. Tell your IT service desk and ${REFERENCE}, so the list can be split over more services.`,
+    { ...context, status: 502 },
   );
 }
 

@@ -19,6 +19,8 @@ import {
   sessionEndedError,
   timeoutError,
   tooLargeError,
+  isTooBigBodyFault,
+  platformTooLargeError,
   type ErsErrorContext,
 } from './ers-error';
 import { readOperationOutcome } from './operation-outcome';
@@ -305,6 +307,14 @@ export function createErsTransport(options: ErsTransportOptions): ErsTransport {
     return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   }
 
+  function faultIsTooBigBody(bytes: Uint8Array): boolean {
+    try {
+      return isTooBigBodyFault(parseJsonBytes(bytes));
+    } catch {
+      return false;
+    }
+  }
+
   function outcomeOf(bytes: Uint8Array) {
     if (bytes.byteLength === 0) return null;
     try {
@@ -369,6 +379,9 @@ export function createErsTransport(options: ErsTransportOptions): ErsTransport {
         }
         throw sessionEndedError(context);
       }
+
+      // The platform refusing an answer over its size limit: the same request gets the same refusal.
+      if (response.status === 502 && faultIsTooBigBody(attempt.bytes)) throw platformTooLargeError(context);
 
       if (isRetryableStatus(response.status) && !stateChanging) {
         const outcome = outcomeOf(attempt.bytes);

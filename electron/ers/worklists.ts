@@ -6,6 +6,7 @@ import type { WorklistKind, WorklistRow } from '../../contract';
 import { callContext, type ErsContext } from './client-context';
 import { CODE_SYSTEM, ID_OUT, PROFILE } from './fhir-names';
 import type { ParameterOut } from './fhir-types';
+import { ErsError } from './ers-error';
 import type { ErsRequest } from './http';
 import { mapAdviceWorklist, mapReferralWorklist } from './map-worklist';
 import { codingOf, parametersOf } from './parameters';
@@ -107,6 +108,79 @@ export async function fetchAdviceWorklist(ctx: ErsContext, signal?: AbortSignal)
   return mapAdviceWorklist(result.body, { now: ctx.now(), specialtyName: ctx.specialtyName }, callContext('A023', result.correlationId));
 }
 
+/** Parts of a split list asked for at once: within e-RS's rate limit, and few enough answers held in memory. */
+const SPLIT_CONCURRENCY = 4;
+
+function tooLarge(error: unknown): boolean {
+  return error instanceof ErsError && error.code === 'ERS_ANSWER_TOO_LARGE';
+}
+
+/**
+ * A provider list too large for one answer (the NHS API platform passes on at most 10 MB,
+ * about 6,000 rows), asked for again one specialty at a time with e-RS's own specialty
+ * filter, and the items with no specialty, then put back together. A part still too large
+ * fails the whole list with the platform's sentence: a list shown with rows missing would
+ * look complete.
+ */
+async function fetchBySpecialty(ctx: ErsContext, input: ReferralWorklistInput, signal?: AbortSignal): Promise<WorklistItem[]> {
+  if (!ctx.specialtyCodes) throw new Error('The specialty codes are needed to ask for a large worklist in parts.');
+  const codes = await ctx.specialtyCodes(signal);
+  const parts: ReferralWorklistInput[] = [
+    ...codes.map((code): ReferralWorklistInput => ({ ...input, specialty: { assigned: true, code } })),
+    { ...input, specialty: { assigned: false } },
+  ];
+  const answers: WorklistItem[][] = new Array<WorklistItem[]>(parts.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < parts.length) {
+      const index = next++;
+      const part = parts[index];
+      if (part) answers[index] = await fetchReferralWorklist(ctx, part, signal);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(SPLIT_CONCURRENCY, parts.length) }, worker));
+  const seen = new Set<string>();
+  const items: WorklistItem[] = [];
+  for (const answer of answers) {
+    for (const item of answer ?? []) {
+      if (seen.has(item.row.id)) continue;
+      seen.add(item.row.id);
+      items.push(item);
+    }
+  }
+  return items;
+}
+
+/**
+ * The lists each client has found too large for one answer: asked for in parts from then
+ * on, rather than having e-RS build a whole answer only for the platform to refuse it. A
+ * list that has become smaller still comes whole, in more calls.
+ */
+const tooLargeLists = new WeakMap<ErsContext, Set<string>>();
+
+/** A provider list, whole if e-RS can send it in one answer, else in parts by specialty. */
+export async function fetchWholeReferralWorklist(
+  ctx: ErsContext,
+  input: ReferralWorklistInput,
+  signal?: AbortSignal,
+): Promise<WorklistItem[]> {
+  // Only an unfiltered-by-specialty provider list can be split this way (e-RS refuses filters on the referrer lists).
+  const splittable =
+    input.specialty === undefined && (input.listType === 'REFERRALS_FOR_REVIEW' || input.listType === 'APPOINTMENT_SLOT_ISSUES');
+  const key = JSON.stringify(input);
+  const known = tooLargeLists.get(ctx);
+  if (splittable && known?.has(key)) return fetchBySpecialty(ctx, input, signal);
+  try {
+    return await fetchReferralWorklist(ctx, input, signal);
+  } catch (error) {
+    if (!tooLarge(error) || !splittable) throw error;
+    ctx.log?.info('ers.worklist.split', { operation: 'A008', listType: input.listType });
+    if (known) known.add(key);
+    else tooLargeLists.set(ctx, new Set([key]));
+    return fetchBySpecialty(ctx, input, signal);
+  }
+}
+
 /** One of the app's three lists: referrals and triage share A008's "Referrals for review". */
 export async function fetchWorklist(
   ctx: ErsContext,
@@ -115,6 +189,6 @@ export async function fetchWorklist(
   signal?: AbortSignal,
 ): Promise<WorklistRow[]> {
   if (kind === 'advice') return fetchAdviceWorklist(ctx, signal);
-  const items = await fetchReferralWorklist(ctx, { ...filters, listType: 'REFERRALS_FOR_REVIEW' }, signal);
+  const items = await fetchWholeReferralWorklist(ctx, { ...filters, listType: 'REFERRALS_FOR_REVIEW' }, signal);
   return items.filter((item) => item.kind === kind).map((item) => item.row);
 }

@@ -109,3 +109,11 @@ const GENDER_TEXT: Readonly<Record<PatientGender, string>> = { female: 'Female',
 export function genderText(gender: PatientGender | null): string {
   return gender === null ? 'Not recorded' : GENDER_TEXT[gender];
 }
+
+/** What a worklist row's Patient and Age cells say: PDS's words, or why there are none. */
+export interface PatientCell {
+  name: string | null;
+  note: string | null;
+  age: string | null;
+  flags: string[];
+}

@@ -14,24 +14,45 @@ import {
 import {
   defaultFilters,
   filterOptions,
-  filterRows,
   indexRows,
   isFiltering,
   normaliseText,
   searchDigits,
-  sortRows,
   type FilterChange,
   type IndexedRow,
   type Me,
   type SortColumn,
   type WorklistFilters,
 } from './worklist-query';
+import { IncrementalFilter, WorklistIndex } from './worklist-index';
 import { nameSearchKey } from './patient-text';
 import { localDay, updatedAgoText } from './worklist-text';
 import { useSessionStore } from '../session/session-store';
 
 const LOAD_FAILED = 'The worklist could not be loaded. Check your connection, then try again.';
 const WRONG_LIST = 'The worklist that came back was not the one asked for. Try again.';
+
+/**
+ * Ranks a list's sort keys in idle time, a column at least per idle period, until all are
+ * ready or the list is replaced (then the old rows are let go at once).
+ */
+function rankWhenIdle(index: WorklistIndex, current: () => boolean): void {
+  const step = (deadline?: IdleDeadline) => {
+    if (!current()) return;
+    let first = true;
+    const more = () => {
+      const go = first || deadline === undefined || deadline.timeRemaining() > 4;
+      first = false;
+      return go;
+    };
+    if (!index.rankAhead(more)) schedule();
+  };
+  const schedule = () => {
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(step, { timeout: 2000 });
+    else setTimeout(() => step(), 50);
+  };
+  if (index.unranked.length > 0) schedule();
+}
 
 /**
  * One list's state. Rows sit in a shallowRef and are marked raw: a fetch replaces the whole
@@ -41,13 +62,18 @@ function createList(kind: WorklistKind, preferences: Ref<RolePreferences>, me: C
   const rows = shallowRef<readonly IndexedRow[]>(markRaw([]));
   const search = ref('');
   const cursorId = ref<string | null>(null);
+  // Sort keys are ranked once per fetch (worklist-index.ts); a sort is then a numeric sort, kept per column and direction.
+  const index = computed(() => markRaw(new WorklistIndex(rows.value)));
   // Sorting depends only on the rows and the sort, so typing in the search box never re-sorts.
-  const sorted = computed(() => markRaw(sortRows(rows.value, preferences.value.lists[kind].sort)));
+  const sorted = computed(() => markRaw(index.value.sorted(preferences.value.lists[kind].sort)));
+  const filter = new IncrementalFilter();
+  // The other columns' keys are ranked while the browser is idle, after the list is painted.
+  watch(index, (current) => rankWhenIdle(current, () => rows.value === current.rows));
   const shown = computed(() => {
     // Names arrive from PDS after the rows: a search by name looks again as they come, and
     // only then (a number search, or none, never depends on them).
-    if (searchDigits(search.value) === null) void namesVersion.value;
-    return markRaw(filterRows(sorted.value, preferences.value.lists[kind].filters, search.value, me.value));
+    const names = searchDigits(search.value) === null ? namesVersion.value : 0;
+    return markRaw(filter.run(sorted.value, preferences.value.lists[kind].filters, search.value, me.value, names));
   });
   const cursorIndex = computed(() => {
     const list = shown.value;
@@ -74,6 +100,13 @@ function createList(kind: WorklistKind, preferences: Ref<RolePreferences>, me: C
     shown,
     cursorIndex,
     options: computed(() => filterOptions(rows.value)),
+    /** Rows with a name to search by: counted when rows or names arrive, not on every render. */
+    named: computed(() => {
+      void namesVersion.value;
+      let count = 0;
+      for (const row of rows.value) if (row.name !== '') count += 1;
+      return count;
+    }),
     filtering: computed(() => isFiltering(preferences.value.lists[kind].filters, search.value)),
   });
 }
@@ -329,10 +362,7 @@ export const useWorklistsStore = defineStore('worklists', () => {
 
   /** How many rows of a list have a name to search by. */
   function namedCount(kind: WorklistKind): number {
-    void namesVersion.value;
-    let count = 0;
-    for (const row of lists[kind].rows) if (row.name !== '') count += 1;
-    return count;
+    return lists[kind].named;
   }
 
   function filters(kind: WorklistKind): WorklistFilters {

@@ -21,6 +21,8 @@ export async function fetchAndMapBench(ctx: BenchContext): Promise<void> {
   const { app, config } = ctx.running;
   let networkMs = 0;
   let bodyBytes = 0;
+  let calls = 0;
+  let refused = 0;
   // The body is read here in full, so what the client does after this is parsing and mapping.
   const timedFetch: FetchLike = async (input, init) => {
     const started = performance.now();
@@ -28,6 +30,8 @@ export async function fetchAndMapBench(ctx: BenchContext): Promise<void> {
     const body = await response.arrayBuffer();
     networkMs += performance.now() - started;
     bodyBytes += body.byteLength;
+    calls += 1;
+    if (response.status === 502) refused += 1;
     return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
   };
   const client = createErsClient({
@@ -48,15 +52,23 @@ export async function fetchAndMapBench(ctx: BenchContext): Promise<void> {
   const totals: number[] = [];
   const network: number[] = [];
   const bytes: number[] = [];
+  let callsPerFetch = 0;
+  let refusedPerFetch = 0;
   for (let i = 0; i < 7; i += 1) {
     networkMs = 0;
     bodyBytes = 0;
+    calls = 0;
+    refused = 0;
     const started = performance.now();
     await client.fetchWorklist('referrals');
     totals.push(performance.now() - started);
     network.push(networkMs);
     bytes.push(bodyBytes);
+    callsPerFetch = calls;
+    refusedPerFetch = refused;
   }
+  // Over e-RS's 10 MB the list comes in parts, several at a time: their network times overlap.
+  const split = callsPerFetch > 1;
   // The whole handler the screen calls, through dispatch(): the same fetch plus the encrypted cache of the list.
   const handler: number[] = [];
   for (let i = 0; i < 5; i += 1) {
@@ -77,16 +89,25 @@ export async function fetchAndMapBench(ctx: BenchContext): Promise<void> {
     target: 1000,
     better: 'lower',
     targetBasis: 'One second: the list should arrive within the user’s flow of thought (Nielsen).',
-    limit: `Of the median ${round(total.median)} ms, ${round(net.median)} ms is the A008 call (the emulator, in this same process, building and sending ${round(
-      (bytes[0] ?? 0) / 1048576,
-      1,
-    )} MB of FHIR), and ${round(mapping.median)} ms is parsing and mapping it in the client; the whole worklist.fetch handler, with the encrypted cache of the list, took ${round(
-      handled.median,
-    )} ms (load average ${ctx.load()}).`,
+    limit: split
+      ? `The list is over e-RS's 10 MB answer limit, so each fetch made ${callsPerFetch} A008 calls (${refusedPerFetch} refused by the platform's limit, then one per specialty, 4 at a time), ${round(
+          (bytes[0] ?? 0) / 1048576,
+          1,
+        )} MB of FHIR in all from the emulator in this same process; their network times, overlapping, add up to ${round(net.median)} ms. The whole worklist.fetch handler, with the encrypted cache of the list, took ${round(
+          handled.median,
+        )} ms (load average ${ctx.load()}).`
+      : `Of the median ${round(total.median)} ms, ${round(net.median)} ms is the A008 call (the emulator, in this same process, building and sending ${round(
+          (bytes[0] ?? 0) / 1048576,
+          1,
+        )} MB of FHIR), and ${round(mapping.median)} ms is parsing and mapping it in the client; the whole worklist.fetch handler, with the encrypted cache of the list, took ${round(
+          handled.median,
+        )} ms (load average ${ctx.load()}).`,
     detail: {
       seed: `${LARGE_COUNT} referrals (large mode); the synthetic consultant’s R69 lists hold these rows`,
       rows: rowsOf,
       a008Bytes: bytes[0],
+      a008CallsPerFetch: callsPerFetch,
+      refusedAsTooLarge: refusedPerFetch,
       totalMs: total,
       networkMs: net,
       parseAndMapMs: mapping,
@@ -248,10 +269,15 @@ function latencyFigures(
   }
 }
 
+/** How many rows the list on screen holds, from its "Showing n of N" line. */
+async function listRows(page: Page): Promise<number> {
+  return Number(/of ([\d,]+)/.exec((await page.getByTestId('worklist-showing').textContent()) ?? '')?.[1]?.replace(/,/g, '') ?? NaN);
+}
+
 export async function interactionBench(ctx: BenchContext, page: Page): Promise<void> {
   ctx.progress('worklist: search keystrokes, filters and sorts');
   await showAll(page);
-  const rows = Number(/of ([\d,]+)/.exec((await page.getByTestId('worklist-showing').textContent()) ?? '')?.[1]?.replace(/,/g, '') ?? NaN);
+  const rows = await listRows(page);
   await page.evaluate(INTERACTION_PROBE);
   const done = { count: 0 };
 
@@ -312,6 +338,7 @@ async function showAll(page: Page): Promise<void> {
 export async function scrollBench(ctx: BenchContext, page: Page): Promise<void> {
   ctx.progress('worklist: flinging through the list');
   await showAll(page);
+  const rows = await listRows(page);
   // Top to bottom of the list in about three seconds at 60 frames a second, and back.
   const scrollHeight = (await page.getByTestId('worklist-scroller').evaluate((el) => el.scrollHeight - el.clientHeight)) as number;
   if (scrollHeight <= 0) throw new Error('The worklist scroller does not scroll: its content is no taller than its box.');
@@ -356,7 +383,7 @@ export async function scrollBench(ctx: BenchContext, page: Page): Promise<void> 
   ] as const) {
     ctx.add({
       id: `worklist.scroll-frame-${which}`,
-      label: `Worklist: frame time while flinging, ${which}`,
+      label: `Worklist: frame time while flinging, ${which} (${rows.toLocaleString('en-GB')} rows)`,
       value: round(value),
       unit: 'ms',
       target: round(FRAME_60HZ_MS, 1),
@@ -366,6 +393,7 @@ export async function scrollBench(ctx: BenchContext, page: Page): Promise<void> 
       ...(which === 'p95'
         ? {
             detail: {
+              rows,
               pixelsPerFrame: perFrame,
               rowsPerFrame: round(perFrame / 56, 1),
               rowsInDom: result.rowsInDom,

@@ -20,6 +20,7 @@ import { startObjectStore } from './object-store';
 import { type OperationContext } from './operation-context';
 import { type OperationRecord } from './operation-ids';
 import { ErsError, operationOutcome, type FhirFlavour } from './outcome';
+import { PLATFORM_MAX_RESPONSE_BYTES, throughPlatform } from './platform-limit';
 import { matchRoute, type RouteMatch } from './routes';
 import { ErsStore } from './store';
 
@@ -45,6 +46,11 @@ export interface ErsEmulatorOptions {
   random?: () => number;
   /** Operation records kept for inspection (oldest dropped first). */
   maxOperationRecords?: number;
+  /**
+   * The NHS API platform's limit on an answer (10 MB, as for e-RS's worklists): a larger one
+   * is refused with 502 and Apigee's TooBigBody fault (see platform-limit.ts).
+   */
+  maxResponseBytes?: number;
 }
 
 export interface ErsEmulator {
@@ -95,6 +101,7 @@ export async function startErsEmulator(options: ErsEmulatorOptions): Promise<Ers
   const store = await ErsStore.open(options.dataDir, options.seed ?? {}, logger);
   const files = new FileContent(options.renderDocument, store);
   const maxRecords = options.maxOperationRecords ?? 10_000;
+  const maxResponseBytes = options.maxResponseBytes ?? PLATFORM_MAX_RESPONSE_BYTES;
   let records: OperationRecord[] = [];
   const record = (entry: OperationRecord) => {
     records.push(entry);
@@ -189,7 +196,7 @@ export async function startErsEmulator(options: ErsEmulatorOptions): Promise<Ers
         fault = injected.fault;
         throw injected.error;
       }
-      reply = await answer(request, url, match, flavour);
+      reply = throughPlatform(await answer(request, url, match, flavour), maxResponseBytes);
       // A slow commit: the change is made; the answer takes its time.
       const commitDelay = targeted && reply.status < 300 ? faults.commitDelayMs() : 0;
       if (commitDelay > 0) {

@@ -38,6 +38,14 @@ import { ACTIVE_SPECIALTIES, clinicTypesFor, specialtyDisplay } from './referenc
 export const DEFAULT_SEED = 20240601;
 export const DEFAULT_COUNT = 200;
 export const LARGE_COUNT = 10_000;
+/**
+ * Large mode also makes one list that size: the organisation R69's "Referrals for review"
+ * holds this many booked referrals (the app's Referrals list), as a trust's busiest
+ * services can. One A008 answer for them passes e-RS's 10 MB limit, so the client asks
+ * for the list in parts (see electron/ers/worklists.ts).
+ */
+export const LARGE_LIST_ROWS = 10_000;
+export const LARGE_LIST_ODS = 'R69';
 
 export interface SeedOptions {
   seed?: number;
@@ -215,10 +223,22 @@ function referralFiles(
   return attachments;
 }
 
-function buildReferral(b: Builders, index: number, patients: readonly Patient[]): Referral {
+/** A booked referral awaiting review at the organisation: what the app's Referrals list shows. */
+function isBookedForReview(r: Referral, ods: string): boolean {
+  return (
+    r.status.code === 'BOOKED' &&
+    r.review === undefined &&
+    r.appointment?.status === 'booked' &&
+    (r.appointment.kind === 'DBS' || r.appointment.kind === 'IBS') &&
+    r.serviceId !== null &&
+    SERVICES.some((s) => s.id === r.serviceId && s.ods === ods)
+  );
+}
+
+function buildReferral(b: Builders, index: number, patients: readonly Patient[], force?: { ods: string; archetype: Archetype }): Referral {
   const { prng, clock } = b;
-  const archetype = prng.weighted(ARCHETYPES);
-  const ods = prng.bool(0.6) ? 'R69' : 'R68';
+  const archetype = force?.archetype ?? prng.weighted(ARCHETYPES);
+  const ods = force?.ods ?? (prng.bool(0.6) ? 'R69' : 'R68');
   const specialty = prng.weighted(SPECIALTY_WEIGHTS);
   const clinicType = prng.pick(clinicTypesFor(specialty)).code;
   const priority = prng.weighted(PRIORITY_WEIGHTS);
@@ -589,6 +609,16 @@ export function generateSeed(options: SeedOptions = {}): SeedData {
   const referrals: Referral[] = [...examples.referrals];
   const generated: Referral[] = [];
   for (let i = 0; i < params.count; i += 1) generated.push(buildReferral(builders, i, patients));
+  if (builders.large) {
+    // The busiest list: booked referrals at R69 until its Referrals list holds LARGE_LIST_ROWS.
+    const busiest: Builders = { ...builders, prng: root.fork('busiest') };
+    let onList = generated.filter((r) => isBookedForReview(r, LARGE_LIST_ODS)).length;
+    for (let i = params.count; onList < LARGE_LIST_ROWS; i += 1) {
+      const archetype = busiest.prng.bool(0.8) ? 'BOOKED_DBS' : 'BOOKED_IBS';
+      generated.push(buildReferral(busiest, i, patients, { ods: LARGE_LIST_ODS, archetype }));
+      onList += 1;
+    }
+  }
   // Onward referrals point back at an earlier referral for the same patient (one pathway).
   const relatedPrng = root.fork('related');
   const byPatient = new Map<string, Referral>();

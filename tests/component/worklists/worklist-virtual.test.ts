@@ -89,4 +89,31 @@ describe('the virtualised table', () => {
     expect(isProxy(list.shown[0])).toBe(false);
     expect(isProxy(must(list.shown[0]).row)).toBe(false);
   });
+
+  it('reuses its rows: a new sort and a scroll by one row keep the same row elements, patched in place', async () => {
+    const wrapper = await mountLarge();
+    const elements = () => wrapper.findAll('[data-testid="worklist-row"]').map((row) => row.element);
+    const before = elements();
+    expect(before.length).toBeGreaterThan(5);
+    // A new sort shows other rows in the same elements.
+    await wrapper.get('[data-testid="sort-ubrn"]').trigger('click');
+    await flushPromises();
+    expect(shownUbrns(wrapper)[0]).toBe(ubrnFor(TOTAL));
+    expect(new Set(elements())).toEqual(new Set(before));
+    const scroller = wrapper.get('[data-testid="worklist-scroller"]').element as HTMLElement;
+    // Far enough down that the window has rows above the viewport too, then one row more.
+    scroller.scrollTop = HEADER_HEIGHT + 100 * ROW_HEIGHT;
+    scroller.dispatchEvent(new Event('scroll'));
+    await flushPromises();
+    const scrolled = elements();
+    scroller.scrollTop = HEADER_HEIGHT + 101 * ROW_HEIGHT;
+    scroller.dispatchEvent(new Event('scroll'));
+    await flushPromises();
+    const oneMore = elements();
+    expect(oneMore).toHaveLength(scrolled.length);
+    // The same elements: the row that left the top went to the bottom, none was made anew.
+    expect(new Set(oneMore)).toEqual(new Set(scrolled));
+    expect(oneMore[0]).toBe(scrolled[1]);
+    expect(oneMore.at(-1)).toBe(scrolled[0]);
+  });
 });

@@ -14,6 +14,9 @@ import type { Figure } from './report';
 import { round, summarise, type Summary } from './stats';
 import { waitInPage } from './wait-in-page';
 
+/** Issue 18: the app's first PDF page within this fraction of pdf.js's own viewer's time. */
+const PDF_TARGET_RATIO = 0.8;
+
 interface OpenResult {
   ok: boolean;
   firstPageMs: number;
@@ -186,10 +189,10 @@ export async function viewerBench(ctx: BenchContext): Promise<void> {
       label: `Viewer: 50-page PDF (${round(pdf.byteLength / 1048576, 1)} MB), bytes to first page (median)`,
       value: round(pOurs.median),
       unit: 'ms',
-      target: round(pRef.median),
+      target: round(PDF_TARGET_RATIO * pRef.median),
       better: 'lower',
-      targetText: `≤ pdf.js (${round(pRef.median)} ms)`,
-      targetBasis: "Issue 9: no slower than pdf.js's own PDFViewer on the same file in the same run.",
+      targetText: `≤ 0.8 × pdf.js (${round(PDF_TARGET_RATIO * pRef.median)} ms)`,
+      targetBasis: "Issue 18: at most 0.8 × pdf.js's own PDFViewer's time on the same file in the same run.",
       limit: pdfLimit(pOurs, pRef, oursThread, refThread, oursCanvases, refCanvases),
       detail: {
         ...pdfDetail,
@@ -277,9 +280,9 @@ function pdfLimit(
   const oursIdle = oursRun.result.paintedMs - oursRun.profile.busyMs;
   const refIdle = refRun.result.paintedMs - refRun.profile.busyMs;
   let verdict: string;
-  if (oursRun.result.paintedMs <= refRun.result.paintedMs)
+  if (oursRun.result.paintedMs <= PDF_TARGET_RATIO * refRun.result.paintedMs)
     verdict =
-      'In that profiled pair the app was not the slower, so the gap in the medians is within the run-to-run spread on this machine.';
+      'In that profiled pair the app was within the target, so the miss in the medians is within the run-to-run spread on this machine.';
   else if (oursRun.profile.busyMs > refRun.profile.busyMs)
     verdict = `The app's main thread did ${round(oursRun.profile.busyMs - refRun.profile.busyMs)} ms more work.`;
   else

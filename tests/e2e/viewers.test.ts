@@ -140,7 +140,8 @@ function canvasInfo(selector: string): Promise<CanvasInfo | null> {
 }
 
 const PDF_CANVAS = '[data-testid="pdf-canvas-host"] canvas';
-const RASTER_CANVAS = '[data-testid="raster-canvas"]';
+// Drawn with high-quality smoothing: a new picture is drawn plainly first, then refined when idle.
+const RASTER_CANVAS = '[data-testid="raster-canvas"][data-drawn="high"]';
 
 /** Waits until the canvas exists and differs from `before` (or just exists). */
 async function waitForCanvas(selector: string, before?: CanvasInfo | null): Promise<CanvasInfo> {

@@ -36,28 +36,45 @@ function assetUrl(folder: string): string {
   return new URL(`${import.meta.env.BASE_URL}pdfjs/${folder}/`, window.location.href).href;
 }
 
-/** pdf.js's StreamKind.ERROR (src/shared/message_handler.js): a worker stream, such as a page's operators, failed. */
+/** pdf.js's StreamKind.ERROR (src/shared/message_handler.js): a worker stream failed. */
 const STREAM_ERROR = 5;
 
-/** Errors the worker reported on its streams: how many so far, and the last one's message. */
-export interface DrawErrors {
+/** Operator-list errors the worker reported for one page: how many, and the last one's message. */
+export interface PageErrors {
   count: number;
   message: string;
 }
 
+/** By 1-based page number: the pages whose operators the worker could not read in full. */
+export type DrawErrors = ReadonlyMap<number, PageErrors>;
+
 interface WarmWorker {
   worker: Worker;
-  errors: DrawErrors;
+  errors: Map<number, PageErrors>;
 }
 
+/**
+ * A pdf.js worker, watched: the page of each operator-list stream pdf.js asks for is noted
+ * as the request goes out, and an error on that stream is counted against the page.
+ */
 function startWorker(): WarmWorker {
   const worker = new Worker(workerUrl, { type: 'module', name: 'pdf-worker' });
-  const errors: DrawErrors = { count: 0, message: '' };
+  const errors = new Map<number, PageErrors>();
+  const pageOfStream = new Map<number, number>();
+  const post = worker.postMessage.bind(worker) as (message: unknown, transfer?: Transferable[]) => void;
+  worker.postMessage = ((message: unknown, transfer?: Transferable[]) => {
+    const request = message as { action?: unknown; streamId?: unknown; data?: { pageIndex?: unknown } } | null;
+    if (request?.action === 'GetOperatorList' && typeof request.streamId === 'number' && typeof request.data?.pageIndex === 'number')
+      pageOfStream.set(request.streamId, request.data.pageIndex + 1);
+    post(message, transfer);
+  }) as Worker['postMessage'];
   worker.addEventListener('message', (event: MessageEvent<unknown>) => {
-    const data = event.data as { stream?: unknown; reason?: { message?: unknown } } | null;
-    if (data?.stream !== STREAM_ERROR) return;
-    errors.count += 1;
-    errors.message = typeof data.reason?.message === 'string' ? data.reason.message : '';
+    const data = event.data as { stream?: unknown; streamId?: unknown; reason?: { message?: unknown } } | null;
+    if (data?.stream !== STREAM_ERROR || typeof data.streamId !== 'number') return;
+    const page = pageOfStream.get(data.streamId);
+    if (page === undefined) return;
+    const seen = errors.get(page) ?? { count: 0, message: '' };
+    errors.set(page, { count: seen.count + 1, message: typeof data.reason?.message === 'string' ? data.reason.message : '' });
   });
   return { worker, errors };
 }
@@ -72,8 +89,8 @@ export function prewarmPdfWorker(): void {
 
 export interface OpenedPdf {
   task: PDFDocumentLoadingTask;
-  /** Stream errors from this document's worker (a page's operators that could not be read). */
-  drawErrors: Readonly<DrawErrors>;
+  /** Pages whose operators this document's worker could not read in full. */
+  drawErrors: DrawErrors;
   /** Destroys the document and terminates its worker. */
   destroy(): Promise<void>;
 }

@@ -68,8 +68,8 @@ export function usePdfDocument(bytes: () => Uint8Array, hooks: PdfDocumentHooks)
     void close();
   });
 
-  /** The open document's worker stream errors (see pdf-document.ts), or none. */
-  const drawErrors = (): Readonly<DrawErrors> => opened?.drawErrors ?? { count: 0, message: '' };
+  /** The open document's pages whose operators could not be read in full (see pdf-document.ts). */
+  const drawErrors = (): DrawErrors => opened?.drawErrors ?? new Map();
 
   return { pdf, pageCount, loading, drawErrors };
 }

@@ -46,8 +46,8 @@ export interface PdfPageOptions {
   rendered(page: number): void;
   /** The longest a page may take to draw, in milliseconds. */
   timeoutMs(): number;
-  /** The document worker's stream errors so far: one during a draw means the page ended early. */
-  drawErrors(): Readonly<DrawErrors>;
+  /** Pages whose operators the worker could not read: such a page's drawing ended early. */
+  drawErrors(): DrawErrors;
 }
 
 /** A page being drawn: which, and whether it has taken long enough to offer Stop. */
@@ -196,12 +196,11 @@ export function usePdfPage(options: PdfPageOptions) {
       annotationMode: AnnotationMode.ENABLE,
     });
     renderTask = task;
-    const errorsBefore = options.drawErrors().count;
     try {
       await task.promise;
       // pdf.js finishes the drawing of a page whose operators failed part way, and only its worker says so.
-      const errors = options.drawErrors();
-      if (errors.count > errorsBefore) throw errors.message;
+      const errors = options.drawErrors().get(number);
+      if (errors) throw errors.message;
     } catch (error) {
       releaseCanvas(canvas);
       if (error instanceof RenderingCancelledException || token !== renderToken) return;

@@ -5,8 +5,9 @@
  * of by utif's unbounded pako call. Decoders can still be slow on hostile data; the viewer
  * terminates this worker if a reply takes too long, which is why this runs in a worker.
  *
- * Speed: the first page is decoded as part of opening and sent with the page list, in one
- * reply; grey and bilevel pages (what scanners send) become pixels a word at a time rather
+ * Speed: the worker outlives a scan that behaved and decodes the next (tiff-decoder.ts), so
+ * its compiled code is warm; the first page is decoded as part of opening and sent with the
+ * page list, in one reply; grey and bilevel pages (what scanners send) become pixels a word at a time rather
  * than utif's byte at a time; and the page leaves as an ImageBitmap made here, transferred,
  * so the screen's thread only draws it.
  */
@@ -17,7 +18,12 @@ import { inspectTiff, TiffRefusal, type TiffPage } from './tiff-structure';
 // utif is CommonJS: depending on the bundler's interop its functions are on the namespace or on `default`.
 const UTIF = (utifModule as unknown as { default?: typeof utifModule }).default ?? utifModule;
 
-export type TiffRequest = { type: 'open'; bytes: ArrayBuffer } | { type: 'page'; index: number };
+/** Every request but `close` carries an id its reply repeats: a reply to anything else is never taken for it. */
+export type TiffRequest =
+  | { type: 'open'; id: number; bytes: ArrayBuffer }
+  | { type: 'page'; id: number; index: number }
+  /** The scan is closed: let go of it (the worker may then decode another scan). */
+  | { type: 'close' };
 
 /** A decoded page: an ImageBitmap where the worker can make one, otherwise its RGBA pixels. */
 export interface TiffPageImage {
@@ -28,10 +34,11 @@ export interface TiffPageImage {
   rgba?: ArrayBuffer;
 }
 
-export type TiffReply =
+export type TiffReply = { id: number } & (
   | { type: 'opened'; pages: { width: number; height: number }[]; first: TiffPageImage }
   | ({ type: 'page' } & TiffPageImage)
-  | { type: 'failed'; reason: string };
+  | { type: 'failed'; reason: string }
+);
 
 type Decompress = (
   img: unknown,
@@ -143,16 +150,23 @@ function greyToRgba(ifd: utifModule.IFD): Uint8Array | null {
   return new Uint8Array(out.buffer);
 }
 
-function open(bytes: ArrayBuffer): void {
+function open(id: number, bytes: ArrayBuffer): void {
+  close();
   const structure = inspectTiff(new Uint8Array(bytes));
   ifds = UTIF.decode(bytes);
   file = bytes;
   pages = structure.pages;
   decodePage(0).then(
     ({ image, transfer }) =>
-      scope.postMessage({ type: 'opened', pages: pages.map(({ width, height }) => ({ width, height })), first: image }, transfer),
-    fail,
+      scope.postMessage({ id, type: 'opened', pages: pages.map(({ width, height }) => ({ width, height })), first: image }, transfer),
+    (error: unknown) => fail(id, error),
   );
+}
+
+function close(): void {
+  file = null;
+  ifds = [];
+  pages = [];
 }
 
 async function decodePage(index: number): Promise<{ image: TiffPageImage; transfer: Transferable[] }> {
@@ -173,16 +187,24 @@ async function decodePage(index: number): Promise<{ image: TiffPageImage; transf
   return { image: { index, width, height, rgba: pixels as ArrayBuffer }, transfer: [pixels as ArrayBuffer] };
 }
 
-function fail(error: unknown): void {
-  scope.postMessage({ type: 'failed', reason: reasonOf(error) });
+function fail(id: number, error: unknown): void {
+  scope.postMessage({ id, type: 'failed', reason: reasonOf(error) });
 }
 
 scope.onmessage = (event) => {
   const request = event.data;
+  if (request.type === 'close') {
+    close();
+    return;
+  }
   try {
-    if (request.type === 'open') open(request.bytes);
-    else decodePage(request.index).then(({ image, transfer }) => scope.postMessage({ type: 'page', ...image }, transfer), fail);
+    if (request.type === 'open') open(request.id, request.bytes);
+    else
+      decodePage(request.index).then(
+        ({ image, transfer }) => scope.postMessage({ id: request.id, type: 'page', ...image }, transfer),
+        (error: unknown) => fail(request.id, error),
+      );
   } catch (error) {
-    fail(error);
+    fail(request.id, error);
   }
 };

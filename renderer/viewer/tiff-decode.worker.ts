@@ -102,6 +102,23 @@ function reasonOf(error: unknown): string {
   return error instanceof TiffRefusal ? error.message : DAMAGED;
 }
 
+/** Pages leave as ImageBitmaps where the worker can make them (Chromium can). */
+const BITMAPS = typeof createImageBitmap === 'function' && typeof ImageData === 'function';
+
+/** Scans hold on to this much pixel buffer between them; a larger one goes when its scan closes. */
+const KEEP_PIXELS_BYTES = 64 * 1024 * 1024;
+let pixelBuffer: ArrayBuffer | null = null;
+
+/**
+ * A page's RGBA words, in one buffer reused from page to page (and scan to scan): no
+ * page-sized allocation, zero-fill and garbage for each page. Only where pages leave as
+ * bitmaps, which are copies; every word is written before it is read.
+ */
+function reusablePixels(count: number): Uint32Array {
+  if (!pixelBuffer || pixelBuffer.byteLength < count * 4) pixelBuffer = new ArrayBuffer(count * 4);
+  return new Uint32Array(pixelBuffer, 0, count);
+}
+
 /** One opaque pixel per grey level, as a little-endian RGBA word. */
 const GREY = Uint32Array.from({ length: 256 }, (_, v) => (0xff000000 | (v << 16) | (v << 8) | v) >>> 0);
 
@@ -122,7 +139,7 @@ function greyToRgba(ifd: utifModule.IFD): Uint8Array | null {
   const invert = photometric === 0;
   const rowBytes = Math.ceil((depth * width) / 8);
   if (data.length < rowBytes * height) return null;
-  const out = new Uint32Array(width * height);
+  const out = BITMAPS ? reusablePixels(width * height) : new Uint32Array(width * height);
   // A set bit is white when black is zero, and black when white is.
   const zero = GREY[invert ? 255 : 0] ?? 0;
   const one = GREY[invert ? 0 : 255] ?? 0;
@@ -167,6 +184,7 @@ function close(): void {
   file = null;
   ifds = [];
   pages = [];
+  if (pixelBuffer && pixelBuffer.byteLength > KEEP_PIXELS_BYTES) pixelBuffer = null;
 }
 
 async function decodePage(index: number): Promise<{ image: TiffPageImage; transfer: Transferable[] }> {
@@ -178,13 +196,15 @@ async function decodePage(index: number): Promise<{ image: TiffPageImage; transf
   const rgba = greyToRgba(ifd) ?? UTIF.toRGBA8(ifd);
   // The decoded strips are no longer needed; only the page being shown stays in memory.
   ifd.data = new Uint8Array(0);
-  const pixels = rgba.byteOffset === 0 && rgba.byteLength === rgba.buffer.byteLength ? rgba.buffer : rgba.slice().buffer;
   const { width, height } = page;
-  if (typeof createImageBitmap === 'function' && typeof ImageData === 'function') {
-    const bitmap = await createImageBitmap(new ImageData(new Uint8ClampedArray(pixels as ArrayBuffer), width, height));
+  if (BITMAPS) {
+    const bitmap = await createImageBitmap(
+      new ImageData(new Uint8ClampedArray(rgba.buffer as ArrayBuffer, rgba.byteOffset, rgba.byteLength), width, height),
+    );
     return { image: { index, width, height, bitmap }, transfer: [bitmap] };
   }
-  return { image: { index, width, height, rgba: pixels as ArrayBuffer }, transfer: [pixels as ArrayBuffer] };
+  const pixels = (rgba.byteOffset === 0 && rgba.byteLength === rgba.buffer.byteLength ? rgba.buffer : rgba.slice().buffer) as ArrayBuffer;
+  return { image: { index, width, height, rgba: pixels }, transfer: [pixels] };
 }
 
 function fail(id: number, error: unknown): void {

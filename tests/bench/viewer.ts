@@ -14,6 +14,9 @@ import type { Figure } from './report';
 import { round, summarise, type Summary } from './stats';
 import { waitInPage } from './wait-in-page';
 
+/** Issue 18: the app's first PDF page within this fraction of pdf.js's own viewer's time. */
+const PDF_TARGET_RATIO = 0.8;
+
 interface OpenResult {
   ok: boolean;
   firstPageMs: number;
@@ -158,7 +161,8 @@ export async function viewerBench(ctx: BenchContext): Promise<void> {
     const tiffOurs: number[] = [];
     const tiffMain: number[] = [];
     const tiffWorker: number[] = [];
-    for (let round_ = 0; round_ < 5; round_ += 1) {
+    // Nine rounds: a TIFF opens in well under 100 ms, so single descheduled samples on a loaded machine swing a median of five.
+    for (let round_ = 0; round_ < 9; round_ += 1) {
       const runs = [
         async () => tiffOurs.push((await openOurs(ours, bigTiff)).paintedMs),
         async () => tiffMain.push((await openReference(reference, tiffCall('main'), 'utif on the main thread')).paintedMs),
@@ -186,10 +190,10 @@ export async function viewerBench(ctx: BenchContext): Promise<void> {
       label: `Viewer: 50-page PDF (${round(pdf.byteLength / 1048576, 1)} MB), bytes to first page (median)`,
       value: round(pOurs.median),
       unit: 'ms',
-      target: round(pRef.median),
+      target: round(PDF_TARGET_RATIO * pRef.median),
       better: 'lower',
-      targetText: `≤ pdf.js (${round(pRef.median)} ms)`,
-      targetBasis: "Issue 9: no slower than pdf.js's own PDFViewer on the same file in the same run.",
+      targetText: `≤ 0.8 × pdf.js (${round(PDF_TARGET_RATIO * pRef.median)} ms)`,
+      targetBasis: "Issue 18: at most 0.8 × pdf.js's own PDFViewer's time on the same file in the same run.",
       limit: pdfLimit(pOurs, pRef, oursThread, refThread, oursCanvases, refCanvases),
       detail: {
         ...pdfDetail,
@@ -215,13 +219,7 @@ export async function viewerBench(ctx: BenchContext): Promise<void> {
       better: 'lower',
       targetText: `≤ utif (${round(tMain.median)} ms)`,
       targetBasis: "No slower than utif's own recipe (decode, decodeImage, toRGBA8, putImageData) on the same file in the same run.",
-      limit: `utif alone in a bare worker took ${round(tWorker.median)} ms against ${round(tMain.median)} ms on the main thread, so ${round(
-        tWorker.median - tMain.median,
-      )} ms is the price of decoding off the main thread (worker start, copying the file in and the pixels out); ${
-        tOurs.median > tWorker.median
-          ? `the other ${round(tOurs.median - tWorker.median)} ms is the app viewer's own work beyond a bare worker (the structure check before utif, the decode deadline, drawing at the fitted size).`
-          : "the app's viewer adds nothing measurable beyond that."
-      }`,
+      limit: `utif alone in a bare worker started for the file took ${round(tWorker.median)} ms against ${round(tMain.median)} ms on the main thread. The app's decoder is started before the bytes arrive, decodes the first page as it opens the file, turns grey and bilevel pages into pixels a word at a time and sends an ImageBitmap; what remains is that decode and the bitmap on the worker's thread, the hand-over and the first (plain) draw, at load average ${ctx.load()}. Fastest samples: the app ${round(tOurs.min)} ms, utif on the main thread ${round(tMain.min)} ms.`,
       detail: {
         bytes: tiff.byteLength,
         pages: 20,
@@ -277,9 +275,9 @@ function pdfLimit(
   const oursIdle = oursRun.result.paintedMs - oursRun.profile.busyMs;
   const refIdle = refRun.result.paintedMs - refRun.profile.busyMs;
   let verdict: string;
-  if (oursRun.result.paintedMs <= refRun.result.paintedMs)
+  if (oursRun.result.paintedMs <= PDF_TARGET_RATIO * refRun.result.paintedMs)
     verdict =
-      'In that profiled pair the app was not the slower, so the gap in the medians is within the run-to-run spread on this machine.';
+      'In that profiled pair the app was within the target, so the miss in the medians is within the run-to-run spread on this machine.';
   else if (oursRun.profile.busyMs > refRun.profile.busyMs)
     verdict = `The app's main thread did ${round(oursRun.profile.busyMs - refRun.profile.busyMs)} ms more work.`;
   else

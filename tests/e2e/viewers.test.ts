@@ -26,7 +26,20 @@ import { repoRoot } from '../helpers/repo';
 import { makeDocx, w } from '../unit/convert/docx-fixture';
 import { setDeclaredSize } from '../unit/convert/zip-bytes';
 import { DECODE_TIMEOUT_MS } from '../../renderer/viewer/tiff-decode-limit';
-import { corruptPdf, fontMatrixInjectionPdf, letterPdf, png, scanPage, scriptedPdf, tiff } from './harness/documents';
+import { PAGE_DRAW_TIMEOUT_MS } from '../../renderer/viewer/pdf-page-limit';
+import { buildTiff, LONG, page as tiffPage } from '../unit/viewer/tiff-fixture';
+import {
+  corruptPdf,
+  fontMatrixInjectionPdf,
+  imageBombPdf,
+  letterPdf,
+  nestedArraysPdf,
+  operatorFloodPdf,
+  png,
+  scanPage,
+  scriptedPdf,
+  tiff,
+} from './harness/documents';
 
 const PDF = 'application/pdf';
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
@@ -127,7 +140,8 @@ function canvasInfo(selector: string): Promise<CanvasInfo | null> {
 }
 
 const PDF_CANVAS = '[data-testid="pdf-canvas-host"] canvas';
-const RASTER_CANVAS = '[data-testid="raster-canvas"]';
+// Drawn with high-quality smoothing: a new picture is drawn plainly first, then refined when idle.
+const RASTER_CANVAS = '[data-testid="raster-canvas"][data-drawn="high"]';
 
 /** Waits until the canvas exists and differs from `before` (or just exists). */
 async function waitForCanvas(selector: string, before?: CanvasInfo | null): Promise<CanvasInfo> {
@@ -178,6 +192,17 @@ beforeAll(async () => {
   documents.set('scripted.pdf', await scriptedPdf());
   documents.set('font-matrix.pdf', await fontMatrixInjectionPdf());
   documents.set('corrupt.pdf', corruptPdf());
+  documents.set('flood.pdf', await operatorFloodPdf());
+  documents.set('nested.pdf', await nestedArraysPdf());
+  documents.set('image-bomb.pdf', await imageBombPdf());
+  // 100 pages, each with a 64 K-value table over one shared 256 KB blob: 25 MB of arrays in utif from a 256 KB file.
+  documents.set(
+    'amplified.tif',
+    buildTiff(
+      Array.from({ length: 100 }, () => tiffPage(16, 16, [{ tag: 700, type: LONG, shared: 65_536 }])),
+      256 * 1024,
+    ),
+  );
   documents.set('scan.tif', tiff([scanPage(1), scanPage(2), scanPage(3)]));
   documents.set('looping.tif', tiff([scanPage(1), scanPage(2), scanPage(3)], { loopBackTo: 0 }));
   documents.set('huge.tif', tiff([{ width: 100_000, height: 100_000 }]));
@@ -368,21 +393,85 @@ describe('PDF viewer', () => {
     await expect.poll(() => page.evaluate(() => window.harness.clicks)).toBeGreaterThan(0);
   });
 
-  it('destroys a document and its worker when the viewer moves to another file', async () => {
+  it('destroys a document and its worker when the viewer moves to another file, keeping one spare warm', async () => {
+    const pdfWorkers = async () => (await workerUrls()).filter((url) => url.includes('pdf.worker')).length;
     await show('letter.pdf', PDF, 'Referral letter.pdf');
     await waitForCanvas(PDF_CANVAS);
-    await expect.poll(async () => (await workerUrls()).filter((url) => url.includes('pdf.worker')).length).toBe(1);
+    // The document's worker, and the spare started for the next PDF once the page was up.
+    await expect.poll(pdfWorkers).toBe(2);
     for (let round = 0; round < 3; round += 1) {
       await show('photo.png', 'image/png', 'Photo.png');
       await waitForCanvas(RASTER_CANVAS);
       await show('letter.pdf', PDF, 'Referral letter.pdf');
       await waitForCanvas(PDF_CANVAS);
     }
-    // Opened four times; only the one on screen still has a worker.
-    await expect.poll(async () => (await workerUrls()).filter((url) => url.includes('pdf.worker')).length).toBe(1);
+    // Opened four times; only the one on screen still has a worker, beside the one spare.
+    await expect.poll(pdfWorkers).toBe(2);
     await show('photo.png', 'image/png', 'Photo.png');
     await waitForCanvas(RASTER_CANVAS);
-    await expect.poll(async () => (await workerUrls()).filter((url) => url.includes('pdf.worker')).length).toBe(0);
+    await expect.poll(pdfWorkers).toBe(1);
+  });
+});
+
+describe('hostile PDFs (issue 16 item 11)', () => {
+  const pdfWorkers = async () => (await workerUrls()).filter((url) => url.includes('pdf.worker')).length;
+
+  it('stops drawing a page that floods it with operators at the time limit, says so, and ends its worker', async () => {
+    // The product's limit is 15 s (pinned in tests/component/viewer/pdf-page-limit.test.ts); 3 s here.
+    await page.evaluate((ms) => {
+      window.harness.pdfPageTimeoutMs = ms;
+    }, 3_000);
+    try {
+      await show('flood.pdf', PDF, 'Flood.pdf');
+      // While it draws, the page says so and offers Stop, and the rest of the screen answers.
+      await page.getByTestId('pdf-drawing').waitFor({ timeout: 10_000 });
+      expect(await page.getByTestId('pdf-drawing').textContent()).toContain('Drawing page 1…');
+      const clicks = await page.evaluate(() => window.harness.clicks);
+      await page.getByTestId('other-control').click();
+      await expect.poll(() => page.evaluate(() => window.harness.clicks)).toBe(clicks + 1);
+      expect(await failureText()).toBe(
+        'This attachment could not be shown: page 1 took longer than 3 seconds to draw, which can happen with a damaged or malicious file. Ask the referrer to send it again.',
+      );
+      // The flooded worker is terminated with its document (no spare is started after a failure).
+      await expect.poll(pdfWorkers, { timeout: 10_000 }).toBe(0);
+    } finally {
+      await page.evaluate((ms) => {
+        window.harness.pdfPageTimeoutMs = ms;
+      }, PAGE_DRAW_TIMEOUT_MS);
+    }
+  }, 60_000);
+
+  it('lets the user stop a page that is slow to draw, says so, and offers to try again', async () => {
+    await show('flood.pdf', PDF, 'Flood.pdf');
+    await page.getByTestId('pdf-stop').click({ timeout: 10_000 });
+    const stopped = page.getByTestId('pdf-stopped');
+    await stopped.waitFor();
+    expect(await stopped.textContent()).toContain('Page 1 was not drawn because you stopped it. Go to another page, or try again.');
+    expect(await page.getByTestId('pdf-drawing').count()).toBe(0);
+    expect(await page.getByTestId('viewer-failure').count()).toBe(0);
+    // Try again draws it again (and it can be stopped again).
+    await page.getByTestId('pdf-retry').click();
+    await page.getByTestId('pdf-stop').click({ timeout: 10_000 });
+    await stopped.waitFor();
+    await show('photo.png', 'image/png', 'Photo.png');
+    await waitForCanvas(RASTER_CANVAS);
+    await expect.poll(pdfWorkers, { timeout: 10_000 }).toBe(0);
+  }, 60_000);
+
+  it('says a page could not be drawn when its content nests arrays too deep, instead of drawing part of it', async () => {
+    await show('nested.pdf', PDF, 'Nested.pdf');
+    expect(await failureText()).toBe(
+      'This attachment could not be shown: page 1 of the PDF is damaged and could not be drawn. Ask the referrer to send it again.',
+    );
+    expect(await page.locator(PDF_CANVAS).count()).toBe(0);
+  });
+
+  it('refuses a compressed image bomb before decoding it, with a sentence', async () => {
+    await show('image-bomb.pdf', PDF, 'Picture.pdf');
+    expect(await failureText()).toBe(
+      'This attachment could not be shown: page 1 has a picture too large to show safely. Ask the referrer to send it again.',
+    );
+    await expect.poll(pdfWorkers, { timeout: 10_000 }).toBe(0);
   });
 });
 
@@ -443,6 +532,14 @@ describe('TIFF viewer', () => {
     await show('many-pages.tif', 'image/tiff', 'Many pages.tif');
     expect(await failureText()).toBe('This attachment could not be shown: it has more than 500 pages. Ask the referrer to send it again.');
     // Each refused file's worker is gone.
+    await expect.poll(async () => (await workerUrls()).filter((url) => url.includes('tiff-decode')).length).toBe(0);
+  });
+
+  it('refuses a TIFF whose tags would multiply the memory utif allocates, before utif reads them', async () => {
+    await show('amplified.tif', 'image/tiff', 'Amplified.tif');
+    expect(await failureText()).toBe(
+      'This attachment could not be shown: a page would need more memory than the viewer allows, which is a sign of a damaged or malicious file. Ask the referrer to send it again.',
+    );
     await expect.poll(async () => (await workerUrls()).filter((url) => url.includes('tiff-decode')).length).toBe(0);
   });
 

@@ -5,9 +5,9 @@
  * the viewer goes. When opens overlap, the newest wins and an older one is dropped. Call it
  * from a component's setup: it registers its own watch and lifecycle hooks.
  */
-import type { PDFDocumentLoadingTask, PDFDocumentProxy } from 'pdfjs-dist';
+import type { PDFDocumentProxy } from 'pdfjs-dist';
 import { onBeforeUnmount, onMounted, ref, shallowRef, watch } from 'vue';
-import { openPdf, pdfFailure } from '../pdf-document';
+import { openPdf, pdfFailure, type DrawErrors, type OpenedPdf } from '../pdf-document';
 
 export interface PdfDocumentHooks {
   /** The document is going: drop everything drawn or read from it. */
@@ -26,16 +26,16 @@ export function usePdfDocument(bytes: () => Uint8Array, hooks: PdfDocumentHooks)
   const pageCount = ref(0);
   const loading = ref(true);
 
-  let loadingTask: PDFDocumentLoadingTask | null = null;
+  let opened: OpenedPdf | null = null;
   let documentToken = 0;
 
   async function close(): Promise<void> {
     hooks.release();
-    const task = loadingTask;
-    loadingTask = null;
+    const current = opened;
+    opened = null;
     pdf.value = null;
-    // Destroying the loading task destroys the document and terminates its worker.
-    if (task) await task.destroy().catch(() => undefined);
+    // Destroys the document and terminates its worker, with whatever a hostile file left running there.
+    if (current) await current.destroy();
   }
 
   async function open(): Promise<void> {
@@ -45,10 +45,10 @@ export function usePdfDocument(bytes: () => Uint8Array, hooks: PdfDocumentHooks)
     loading.value = true;
     pageCount.value = 0;
     hooks.reset();
-    const task = openPdf(bytes());
-    loadingTask = task;
+    const current = openPdf(bytes());
+    opened = current;
     try {
-      const doc = await task.promise;
+      const doc = await current.task.promise;
       if (mine !== documentToken) return;
       pdf.value = doc;
       pageCount.value = doc.numPages;
@@ -68,5 +68,8 @@ export function usePdfDocument(bytes: () => Uint8Array, hooks: PdfDocumentHooks)
     void close();
   });
 
-  return { pdf, pageCount, loading };
+  /** The open document's pages whose operators could not be read in full (see pdf-document.ts). */
+  const drawErrors = (): DrawErrors => opened?.drawErrors ?? new Map();
+
+  return { pdf, pageCount, loading, drawErrors };
 }

@@ -3,6 +3,12 @@
  * swapped in when drawn, with pdf.js's text layer over it, for selection and find, and a
  * layer of link boxes (pdf-links.ts), which never navigate: following a link is the
  * viewer's choice. A newer draw cancels one still in flight.
+ *
+ * A page has a time limit (pdf-page-limit.ts): past it the drawing is cancelled and the
+ * viewer fails with a sentence (closing the document takes its worker, and whatever the
+ * page left running there, with it). A page slow to draw says so, with a Stop the user can
+ * press; a stopped page says so and can be tried again. A page pdf.js could not read fails
+ * with a sentence rather than showing what it managed to draw.
  */
 import {
   AnnotationMode,
@@ -13,9 +19,10 @@ import {
   type RenderTask,
 } from 'pdfjs-dist';
 import { computed, ref, type Ref, type ShallowRef } from 'vue';
-import { pdfFailure, PDF_TO_CSS } from '../pdf-document';
+import { pdfFailure, PDF_TO_CSS, type DrawErrors } from '../pdf-document';
 import { linkBoxes, type LinkBox, type PdfViewport } from '../pdf-links';
-import { cannotShow } from '../viewer-failure';
+import { PAGE_DRAW_SLOW_MS } from '../pdf-page-limit';
+import { ASK_AGAIN, cannotShow } from '../viewer-failure';
 import type { Zoom } from './use-zoom';
 
 /** Canvas backing-store limit, as pdf.js's own viewer has: deep zoom lowers resolution instead. */
@@ -37,6 +44,16 @@ export interface PdfPageOptions {
   failed(message: string): void;
   /** The document's first page is on screen. */
   rendered(page: number): void;
+  /** The longest a page may take to draw, in milliseconds. */
+  timeoutMs(): number;
+  /** Pages whose operators the worker could not read: such a page's drawing ended early. */
+  drawErrors(): DrawErrors;
+}
+
+/** A page being drawn: which, and whether it has taken long enough to offer Stop. */
+export interface DrawingState {
+  page: number;
+  slow: boolean;
 }
 
 function releaseCanvas(canvas: HTMLCanvasElement | null): void {
@@ -44,6 +61,13 @@ function releaseCanvas(canvas: HTMLCanvasElement | null): void {
   // Shrinking gives the backing store back at once, not at the next garbage collection.
   canvas.width = 0;
   canvas.height = 0;
+}
+
+/** The sentence for a page pdf.js would not draw: a picture over the size limit, or damage. */
+export function pageFailure(error: unknown, page: number): string {
+  const message = error instanceof Error ? error.message : typeof error === 'string' ? error : '';
+  if (/exceeded maximum allowed size/i.test(message)) return cannotShow(`page ${page} has a picture too large to show safely.`);
+  return cannotShow(`page ${page} of the PDF is damaged and could not be drawn.`);
 }
 
 export function usePdfPage(options: PdfPageOptions) {
@@ -57,10 +81,34 @@ export function usePdfPage(options: PdfPageOptions) {
   let renderToken = 0;
   let shownPage: PDFPageProxy | null = null;
   let firstRenderReported = false;
+  /** The page being drawn, once it is slow, and a page the user stopped. */
+  const drawing = ref<DrawingState | null>(null);
+  const stopped = ref<number | null>(null);
+  let slowTimer: number | undefined;
+  let limitTimer: number | undefined;
+
+  function clearTimers(): void {
+    window.clearTimeout(slowTimer);
+    window.clearTimeout(limitTimer);
+    drawing.value = null;
+  }
+
+  /** The user stops the page being drawn. */
+  function stop(): void {
+    const current = drawing.value;
+    if (!current) return;
+    renderToken += 1;
+    renderTask?.cancel();
+    renderTask = null;
+    clearTimers();
+    stopped.value = current.page;
+  }
 
   /** The document is going: stop drawing and let go of the page, its canvas and layers. */
   function release(): void {
     renderToken += 1;
+    clearTimers();
+    stopped.value = null;
     renderTask?.cancel();
     renderTask = null;
     textLayer?.cancel();
@@ -87,11 +135,34 @@ export function usePdfPage(options: PdfPageOptions) {
     const token = ++renderToken;
     renderTask?.cancel();
     textLayer?.cancel();
+    clearTimers();
+    stopped.value = null;
+    const number = pageNumber.value;
+    const limit = options.timeoutMs();
+    slowTimer = window.setTimeout(() => {
+      if (token === renderToken) drawing.value = { page: number, slow: true };
+    }, PAGE_DRAW_SLOW_MS);
+    limitTimer = window.setTimeout(() => {
+      if (token !== renderToken) return;
+      renderToken += 1;
+      renderTask?.cancel();
+      renderTask = null;
+      clearTimers();
+      options.failed(
+        cannotShow(
+          `page ${number} took longer than ${Math.round(limit / 1000)} seconds to draw, which can happen with a damaged or malicious file.`,
+          ASK_AGAIN,
+        ),
+      );
+    }, limit);
     let page: PDFPageProxy;
     try {
-      page = await doc.getPage(pageNumber.value);
+      page = await doc.getPage(number);
     } catch (error) {
-      if (token === renderToken) options.failed(pdfFailure(error));
+      if (token === renderToken) {
+        clearTimers();
+        options.failed(pdfFailure(error));
+      }
       return;
     }
     if (token !== renderToken) return;
@@ -117,7 +188,7 @@ export function usePdfPage(options: PdfPageOptions) {
     canvas.style.height = `${cssHeight}px`;
     canvas.className = 'pdf-page__canvas';
     canvas.setAttribute('role', 'img');
-    canvas.setAttribute('aria-label', `${options.fileName()}, page ${pageNumber.value}`);
+    canvas.setAttribute('aria-label', `${options.fileName()}, page ${number}`);
     const task = page.render({
       canvas,
       viewport,
@@ -127,16 +198,22 @@ export function usePdfPage(options: PdfPageOptions) {
     renderTask = task;
     try {
       await task.promise;
+      // pdf.js finishes the drawing of a page whose operators failed part way, and only its worker says so.
+      const errors = options.drawErrors().get(number);
+      if (errors) throw errors.message;
     } catch (error) {
       releaseCanvas(canvas);
       if (error instanceof RenderingCancelledException || token !== renderToken) return;
-      options.failed(cannotShow('a page of the PDF is damaged.'));
+      clearTimers();
+      // Part of the page could not be read (pdf.js stops at errors): say so rather than show what was drawn.
+      options.failed(pageFailure(error, number));
       return;
     }
     if (token !== renderToken) {
       releaseCanvas(canvas);
       return;
     }
+    clearTimers();
     renderTask = null;
     pageSize.value = { width: cssWidth, height: cssHeight };
     const box = options.pageBox.value;
@@ -150,7 +227,7 @@ export function usePdfPage(options: PdfPageOptions) {
     options.canvasHost.value?.replaceChildren(canvas);
     if (!firstRenderReported) {
       firstRenderReported = true;
-      options.rendered(pageNumber.value);
+      options.rendered(number);
     }
     await Promise.all([renderTextLayer(page, viewport, token), renderLinks(page, viewport, token)]);
   }
@@ -182,5 +259,5 @@ export function usePdfPage(options: PdfPageOptions) {
     links.value = linkBoxes(annotations, viewport, pageNumber.value);
   }
 
-  return { links, pageStyle, render, release, textLayer: (): TextLayer | null => textLayer };
+  return { links, pageStyle, drawing, stopped, render, release, stop, textLayer: (): TextLayer | null => textLayer };
 }

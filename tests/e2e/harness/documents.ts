@@ -97,6 +97,70 @@ export async function fontMatrixInjectionPdf(): Promise<Uint8Array> {
   return doc.save();
 }
 
+/** A page whose content is `content` (Latin-1), Flate-compressed by zlib, with Helvetica as /F1. */
+async function pdfWithContent(content: Buffer, extra?: (doc: PDFDocument, page: PDFPage) => void): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  const page = doc.addPage([595, 842]);
+  page.node.normalize();
+  page.node.setFontDictionary(PDFName.of('F1'), font.ref);
+  extra?.(doc, page);
+  const stream = doc.context.stream(deflateSync(content), { Filter: 'FlateDecode' });
+  page.node.addContentStream(doc.context.register(stream));
+  return doc.save();
+}
+
+/**
+ * A flood of drawing operators: text, then `count` tiny filled rectangles, in a 100 KB file
+ * (it inflates to about 20 bytes a rectangle). Unbounded, pdf.js is busy with it for a long time.
+ */
+export function operatorFloodPdf(count = 4_000_000): Promise<Uint8Array> {
+  const head = Buffer.from('BT /F1 24 Tf 72 760 Td (Operator flood) Tj ET\n0 0 0 rg\n', 'latin1');
+  const one = Buffer.from('1 1 0.5 0.5 re f\n', 'latin1');
+  const body = Buffer.alloc(one.length * count);
+  for (let at = 0; at < body.length; at += one.length) one.copy(body, at);
+  return pdfWithContent(Buffer.concat([head, body]));
+}
+
+/**
+ * Text, then an array nested `depth` deep (pdf.js's parser recurses into each level), then
+ * more text. pdf.js used to give up on the page quietly and draw what came before.
+ */
+export function nestedArraysPdf(depth = 200_000): Promise<Uint8Array> {
+  return pdfWithContent(
+    Buffer.concat([
+      Buffer.from('BT /F1 24 Tf 72 760 Td (Before the arrays) Tj ET\n', 'latin1'),
+      Buffer.from('['.repeat(depth) + ']'.repeat(depth) + ' pop\n', 'latin1'),
+      Buffer.from('BT /F1 24 Tf 72 700 Td (After the arrays) Tj ET\n', 'latin1'),
+    ]),
+  );
+}
+
+/**
+ * A compressed image bomb: a `side` x `side` RGB picture of zeros (147 MB decoded at 7000,
+ * and 196 MB more as pixels) in a Flate stream of about 150 KB, drawn over the page.
+ */
+export function imageBombPdf(side = 7_000): Promise<Uint8Array> {
+  return pdfWithContent(
+    Buffer.from('BT /F1 24 Tf 72 760 Td (Picture follows) Tj ET\nq 400 0 0 400 100 200 cm /Im1 Do Q\n', 'latin1'),
+    (doc, page) => {
+      const pixels = deflateSync(Buffer.alloc(side * side * 3), { level: 9 });
+      const image = doc.context.register(
+        doc.context.stream(pixels, {
+          Type: 'XObject',
+          Subtype: 'Image',
+          Width: side,
+          Height: side,
+          ColorSpace: 'DeviceRGB',
+          BitsPerComponent: 8,
+          Filter: 'FlateDecode',
+        }),
+      );
+      page.node.setXObject(PDFName.of('Im1'), image);
+    },
+  );
+}
+
 /** Starts like a PDF, then is nothing but noise. */
 export function corruptPdf(): Uint8Array {
   const noise = new Uint8Array(4096);

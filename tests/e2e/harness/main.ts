@@ -7,6 +7,7 @@
  */
 import { createApp, defineComponent, h, ref, shallowRef } from 'vue';
 import AttachmentViewer from '../../../renderer/viewer/components/AttachmentViewer.vue';
+import { PAGE_DRAW_TIMEOUT_KEY, PAGE_DRAW_TIMEOUT_MS } from '../../../renderer/viewer/pdf-page-limit';
 import { DECODE_TIMEOUT_KEY, DECODE_TIMEOUT_MS } from '../../../renderer/viewer/tiff-decode-limit';
 import '../../../renderer/styles/nhs.css';
 import './harness.css';
@@ -32,6 +33,8 @@ interface HarnessState {
   clicks: number;
   /** The TIFF decoder's time limit for what is shown next: the product's unless a test sets a shorter one. */
   tiffDecodeTimeoutMs: number;
+  /** The PDF page drawing time limit, likewise. */
+  pdfPageTimeoutMs: number;
   show(path: string, contentType: string, fileName: string): Promise<void>;
 }
 
@@ -60,6 +63,7 @@ const state: HarnessState = {
   linkDecisions: [],
   clicks: 0,
   tiffDecodeTimeoutMs: DECODE_TIMEOUT_MS,
+  pdfPageTimeoutMs: PAGE_DRAW_TIMEOUT_MS,
   async show(path, contentType, fileName) {
     const response = await fetch(path);
     const bytes = new Uint8Array(await response.arrayBuffer());
@@ -157,4 +161,5 @@ function decide(decision: 'open' | 'cancel'): void {
 
 createApp(Harness)
   .provide(DECODE_TIMEOUT_KEY, () => state.tiffDecodeTimeoutMs)
+  .provide(PAGE_DRAW_TIMEOUT_KEY, () => state.pdfPageTimeoutMs)
   .mount('#app');

@@ -56,6 +56,8 @@ export interface ErsEmulator {
   objectStoreOrigin: string;
   operations(): OperationRecord[];
   clearOperations(): void;
+  /** Seeded documents drawn since start; each is drawn at most once per data directory (file-content.ts). */
+  documentsDrawn(): number;
   faults(): FaultConfig;
   setFaults(faults: Partial<FaultConfig>): void;
   /** Copies of the current records, for inspection. */
@@ -93,7 +95,7 @@ export async function startErsEmulator(options: ErsEmulatorOptions): Promise<Ers
   const now = options.now ?? (() => new Date());
   const faults = new FaultInjector(options.faults ?? {}, options.random);
   const store = await ErsStore.open(options.dataDir, options.seed ?? {}, logger);
-  const files = new FileContent(options.renderDocument, store);
+  const files = new FileContent(options.renderDocument, store, options.dataDir);
   const maxRecords = options.maxOperationRecords ?? 10_000;
   let records: OperationRecord[] = [];
   const record = (entry: OperationRecord) => {
@@ -264,6 +266,7 @@ export async function startErsEmulator(options: ErsEmulatorOptions): Promise<Ers
     clearOperations: () => {
       records = [];
     },
+    documentsDrawn: () => files.rendered,
     faults: () => faults.current(),
     setFaults: (partial) => faults.set(partial),
     referral: (ubrn) => copy(store.referral(ubrn)),

@@ -58,6 +58,8 @@ export interface ErsEmulator {
   clearOperations(): void;
   /** Seeded documents drawn since start; each is drawn at most once per data directory (file-content.ts). */
   documentsDrawn(): number;
+  /** Draws and keeps these Binaries' files now, as e-RS has its files before anyone asks; answers how many were drawn. */
+  prepareDocuments(binaryIds: Iterable<string>): Promise<number>;
   faults(): FaultConfig;
   setFaults(faults: Partial<FaultConfig>): void;
   /** Copies of the current records, for inspection. */
@@ -267,6 +269,14 @@ export async function startErsEmulator(options: ErsEmulatorOptions): Promise<Ers
       records = [];
     },
     documentsDrawn: () => files.rendered,
+    async prepareDocuments(binaryIds) {
+      const before = files.rendered;
+      for (const id of binaryIds) {
+        const binary = store.binary(id);
+        if (binary?.content.source === 'document') await files.size(binary);
+      }
+      return files.rendered - before;
+    },
     faults: () => faults.current(),
     setFaults: (partial) => faults.set(partial),
     referral: (ubrn) => copy(store.referral(ubrn)),

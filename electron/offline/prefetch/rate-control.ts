@@ -127,6 +127,8 @@ export class RateControl {
   #busyMs = 0;
   #busySince = 0;
   #grants = 0;
+  /** Only a caller that reports its tasks has a slot time to measure. */
+  #tasksReported = false;
   readonly #marks: Mark[] = [];
 
   constructor(options: RateControlOptions) {
@@ -163,7 +165,7 @@ export class RateControl {
   slotMsPerRequest(): number | null {
     const first = this.#marks[0];
     const last = this.#marks.at(-1);
-    if (first === undefined || last === undefined || last.grants - first.grants < W_MIN_SAMPLES) return null;
+    if (!this.#tasksReported || first === undefined || last === undefined || last.grants - first.grants < W_MIN_SAMPLES) return null;
     return (last.busyMs - first.busyMs) / (last.grants - first.grants);
   }
 
@@ -185,6 +187,7 @@ export class RateControl {
 
   /** A task took a slot of the pool (its requests count towards W from now). */
   taskStarted(): void {
+    this.#tasksReported = true;
     this.#account();
     this.#busy += 1;
   }

@@ -172,6 +172,12 @@ describe("Little's law: as many at once as the pace and the answers' time need",
     await runTasks(rc, time, 64, 100);
     expect(rc.concurrency()).toBe(5);
 
+    // A caller that does not report its tasks (PDS's transport) has no slot time to measure: the window stands.
+    const unreported = new RateControl({ maxConcurrency: 8, ratePerSecond: 40, now: time.now, sleep: time.sleep });
+    for (let i = 0; i < 20; i += 1) await unreported.acquire(undefined, true);
+    expect(unreported.slotMsPerRequest()).toBeNull();
+    expect(unreported.concurrency()).toBe(4);
+
     const bounded = new RateControl({ maxConcurrency: 8, ratePerSecond: 40, now: time.now, sleep: time.sleep });
     await runTasks(bounded, time, 16, 2000);
     expect(bounded.concurrency()).toBe(8);

@@ -79,7 +79,7 @@ export interface PrefetchSources {
 export interface PrefetcherDeps extends PrefetchSources {
   store: EncryptedStore;
   policy: PrefetchPolicy;
-  /** Most requests at once (the pool adapts below it); default 16. Ignored when `rateControl` is given (it has its own). */
+  /** Most requests at once (the pool adapts below it); default 24. Ignored when `rateControl` is given (it has its own). */
   maxConcurrency?: number;
   /** Larger files are not kept; default 50 MB. */
   maxFileBytes?: number;
@@ -171,8 +171,12 @@ interface Task {
 type FailureClass = 'throttled' | 'unreachable' | 'halt' | 'permanent';
 
 const RANK_STRIDE = 1024;
-/** The most requests at once; the pool runs as many as the pace and e-RS's answer times need (prefetch/rate-control.ts). */
-export const DEFAULT_MAX_CONCURRENCY = 16;
+/**
+ * The most requests at once; the pool runs as many as the pace and e-RS's answer times need
+ * (prefetch/rate-control.ts): 40 a second with 0.4 s answers and downloads (a slow trust
+ * network, or a busy PC) needs about 20. It bounds the files held in memory too.
+ */
+export const DEFAULT_MAX_CONCURRENCY = 24;
 const MAX_THROTTLES = 20;
 const HALTING_CODES = new Set([
   'OFFLINE_DISK_FULL',

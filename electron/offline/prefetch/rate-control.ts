@@ -218,8 +218,13 @@ export class RateControl {
       const rate = this.ratePerSecond();
       const wait = Math.max(this.#pausedUntil - now, rate === null ? 0 : this.#nextSlot - now);
       if (wait <= 0) {
-        // On schedule (timers fire up to a millisecond late), the next slot keeps to it: no drift.
-        if (rate !== null) this.#nextSlot = (now - this.#nextSlot <= 1 ? this.#nextSlot : now) + 1000 / rate;
+        // A token bucket holding one token: a slot granted late (timers fire late on a busy
+        // machine) does not push the schedule back, so the pace is kept on average, but
+        // nothing late by a whole interval or more is made up, so no burst above the pace.
+        if (rate !== null) {
+          const interval = 1000 / rate;
+          this.#nextSlot = (now - this.#nextSlot < interval ? this.#nextSlot : now) + interval;
+        }
         this.#grant();
         return;
       }

@@ -20,7 +20,7 @@
  *    running just under the limit delivers more than running into it again.
  *
  * Concurrency. Once paced, the pool needs as many requests at once as the pace times how
- * long each one holds its slot (Little's law, L = λW), with a quarter more for variation.
+ * long each one holds its slot (Little's law, L = λW), doubled for variation.
  * W is measured, not assumed: the time tasks spent in their slots (`taskStarted` and
  * `taskFinished`), minus the time they spent waiting for a paced slot or a pause, divided
  * by the paced requests they sent, over the last requests. So slower answers (or a slow
@@ -79,8 +79,12 @@ const BURST_MS = 250;
 const WINDOW_MS = 1000;
 /** How long sending times of successes are kept: a window plus answers still on their way. */
 const HISTORY_MS = 5000;
-/** Little's law with a quarter more, for answers slower than the mean. */
-const HEADROOM = 1.25;
+/**
+ * Little's law, doubled: answers and downloads vary (and a busy PC's event loop lags), and a
+ * paced slot that comes while every task is still busy is lost. More at once cannot raise
+ * the rate above the pace; it only keeps a task waiting for each slot.
+ */
+const HEADROOM = 2;
 /** W is measured over this many paced requests... */
 const W_SAMPLES = 64;
 /** ...and trusted once this many have gone. */

@@ -163,14 +163,14 @@ describe("Little's law: as many at once as the pace and the answers' time need",
     expect(rc.concurrency()).toBe(4);
     await runTasks(rc, time, 64, 50);
     expect(rc.slotMsPerRequest()).toBeCloseTo(50, 5);
-    // 38.8 a second x 50 ms x 1.25 = 2.4: three at once.
-    expect(rc.concurrency()).toBe(3);
+    // 38.8 a second x 50 ms x 2 = 3.9: four at once.
+    expect(rc.concurrency()).toBe(4);
     await runTasks(rc, time, 64, 400);
     expect(rc.slotMsPerRequest()).toBeCloseTo(400, 5);
-    // 38.8 x 0.4 s x 1.25 = 19.4.
-    expect(rc.concurrency()).toBe(20);
+    // 38.8 x 0.4 s x 2 = 31.04.
+    expect(rc.concurrency()).toBe(32);
     await runTasks(rc, time, 64, 100);
-    expect(rc.concurrency()).toBe(5);
+    expect(rc.concurrency()).toBe(8);
 
     // A caller that does not report its tasks (PDS's transport) has no slot time to measure: the window stands.
     const unreported = new RateControl({ maxConcurrency: 8, ratePerSecond: 40, now: time.now, sleep: time.sleep });
@@ -216,8 +216,8 @@ describe("Little's law: as many at once as the pace and the answers' time need",
     rc.throttled(1000, time.now());
     expect(rc.pausedUntil()).toBe(time.now() + 1000);
     expect(rc.ratePerSecond()).toBeCloseTo(4 * 0.9, 5);
-    // 3.6 a second x 200 ms x 1.25 = 0.9: one at once.
-    expect(rc.concurrency()).toBe(1);
+    // 3.6 a second x 200 ms x 2 = 1.44: two at once.
+    expect(rc.concurrency()).toBe(2);
     expect(rc.concurrency()).toBeLessThan(before);
   });
 });

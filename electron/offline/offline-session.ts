@@ -24,7 +24,7 @@ import { openSavedTexts, type SavedTexts } from './saved-texts';
 import { anyPartitionHolds, openEncryptedStore, wipeUserOfflineData, type EncryptedStore, type JsonValue } from './encrypted-store';
 import type { KeyProvider } from './key-provider';
 import { openOutbox, OutboxConflictError, OutboxNotSentError, OutboxRejectedError, type Outbox, type OutboxItem } from './outbox';
-import { createPrefetcher, type Prefetcher, type PrefetchPolicy, type PrefetchProgress } from './prefetch';
+import { createPrefetcher, DEFAULT_MAX_CONCURRENCY, type Prefetcher, type PrefetchPolicy, type PrefetchProgress } from './prefetch';
 import { createErsPrefetchSources } from './prefetch/ers-sources';
 import { createFileFetches } from './prefetch/in-flight';
 import { RateControl } from './prefetch/rate-control';
@@ -172,7 +172,7 @@ export class OfflineSession {
       logger: deps.log,
     });
     const fileFetches = createFileFetches();
-    const rateControl = new RateControl({ maxConcurrency: 4 });
+    const rateControl = new RateControl({ maxConcurrency: DEFAULT_MAX_CONCURRENCY });
     const reads = createCachedReads({ store, connectivity, fileFetches, logger: deps.log });
     const prefetcher = createPrefetcher({
       ...createErsPrefetchSources(deps.ersOptions, rateControl),

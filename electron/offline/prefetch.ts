@@ -7,8 +7,9 @@
  *   (prefetch/cache-keys.ts), so a resumed run (after a restart, a sign-out, an outage) asks
  *   only for what is missing. Overlapping refreshes share one pool and one set of names seen,
  *   and a file someone else is already downloading is joined, not fetched again.
- * - A bounded pool, paced by what e-RS accepts (prefetch/rate-control.ts): a 429 pauses the
- *   whole pool for its Retry-After and slows it afterwards.
+ * - A bounded pool, paced by what e-RS accepts (prefetch/rate-control.ts): as many requests
+ *   at once as the pace and e-RS's answer times need (Little's law), a 429 pauses the whole
+ *   pool for its Retry-After and slows it afterwards.
  * - What the user is looking at goes first (`prioritise`) and the pool starts nothing new
  *   while the user's own request runs (`foreground`), so prefetch never competes with it.
  * - Only whole files are kept (prefetch/fetched-file.ts); a cut-off download is retried.
@@ -78,7 +79,7 @@ export interface PrefetchSources {
 export interface PrefetcherDeps extends PrefetchSources {
   store: EncryptedStore;
   policy: PrefetchPolicy;
-  /** Most requests at once; default 4. Ignored when `rateControl` is given (it has its own). */
+  /** Most requests at once (the pool adapts below it); default 24. Ignored when `rateControl` is given (it has its own). */
   maxConcurrency?: number;
   /** Larger files are not kept; default 50 MB. */
   maxFileBytes?: number;
@@ -170,6 +171,12 @@ interface Task {
 type FailureClass = 'throttled' | 'unreachable' | 'halt' | 'permanent';
 
 const RANK_STRIDE = 1024;
+/**
+ * The most requests at once; the pool runs as many as the pace and e-RS's answer times need
+ * (prefetch/rate-control.ts): 40 a second with 0.4 s answers and downloads (a slow trust
+ * network, or a busy PC) needs about 20. It bounds the files held in memory too.
+ */
+export const DEFAULT_MAX_CONCURRENCY = 24;
 const MAX_THROTTLES = 20;
 const HALTING_CODES = new Set([
   'OFFLINE_DISK_FULL',
@@ -287,7 +294,9 @@ class PoolPrefetcher implements Prefetcher {
     this.#sleep = deps.sleep ?? abortableSleep;
     this.#random = deps.random ?? Math.random;
     this.#logger = deps.logger ?? silentLogger;
-    this.#rc = deps.rateControl ?? new RateControl({ maxConcurrency: deps.maxConcurrency ?? 4, now: this.#now, sleep: this.#sleep });
+    this.#rc =
+      deps.rateControl ??
+      new RateControl({ maxConcurrency: deps.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY, now: this.#now, sleep: this.#sleep });
     this.#files = deps.fileFetches ?? createFileFetches();
     this.#maxFileBytes = deps.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     this.#maxAttempts = Math.max(1, deps.maxAttempts ?? 3);
@@ -590,6 +599,7 @@ class PoolPrefetcher implements Prefetcher {
 
   async #execute(task: Task): Promise<void> {
     this.#running += 1;
+    this.#rc.taskStarted();
     this.#emit();
     const startedAt = this.#rc.now();
     try {
@@ -610,6 +620,7 @@ class PoolPrefetcher implements Prefetcher {
     } catch (error) {
       this.#failed(task, error, startedAt);
     } finally {
+      this.#rc.taskFinished();
       this.#running -= 1;
       this.#dispatch();
       this.#changed();

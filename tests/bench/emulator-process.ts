@@ -3,7 +3,8 @@
  * prefetch.ts with fork), because e-RS is a server of its own: the documents it draws for
  * each download must not take turns with the prefetcher on the app's event loop. It opens
  * the same data folder, so it holds the same large seed and accepts the same tokens, and
- * answers its parent over IPC: set faults, clear and hand over its operation records, stop.
+ * answers its parent over IPC: set faults, clear and hand over its operation records, draw documents ahead
+ * and say how many it drew, stop.
  */
 import path from 'node:path';
 import { LocalTokenAuthority } from '../../local-env/src/access-tokens';
@@ -12,7 +13,12 @@ import { startErsEmulator, type FaultConfig } from '../../local-env/src/ers';
 import { LOCAL_ERS_AUDIENCE } from '../../local-env/src/index';
 
 export type EmulatorRequest = { id: number } & (
-  { type: 'faults'; faults: Partial<FaultConfig> } | { type: 'clear' } | { type: 'operations' } | { type: 'close' }
+  | { type: 'faults'; faults: Partial<FaultConfig> }
+  | { type: 'clear' }
+  | { type: 'operations' }
+  | { type: 'drawn' }
+  | { type: 'prepare'; binaryIds: string[] }
+  | { type: 'close' }
 );
 
 async function main(): Promise<void> {
@@ -38,6 +44,12 @@ async function main(): Promise<void> {
           return;
         case 'operations':
           reply({ id: message.id, operations: emulator.operations() });
+          return;
+        case 'prepare':
+          reply({ id: message.id, drawn: await emulator.prepareDocuments(message.binaryIds) });
+          return;
+        case 'drawn':
+          reply({ id: message.id, drawn: emulator.documentsDrawn() });
           return;
         case 'close':
           await emulator.close();

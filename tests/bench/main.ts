@@ -52,7 +52,8 @@ function chosenSections(argv: readonly string[]): Set<string> {
     .split(',')
     .map((name) => name.trim().replace(/-/g, ' '))
     .filter((name) => name !== '');
-  const chosen = new Set(SECTIONS.filter((section) => asked.some((name) => section === name || section.endsWith(name))));
+  const plain = (name: string): string => name.replace(/-/g, ' ');
+  const chosen = new Set(SECTIONS.filter((section) => asked.some((name) => plain(section) === name || plain(section).endsWith(name))));
   if (chosen.size === 0) throw new Error(`--only names no section; the sections are: ${SECTIONS.join(', ')}.`);
   return chosen;
 }

@@ -220,3 +220,38 @@ export function hostCallsScript(warmup: number, durationMs: number): string {
     return { calls: latencies.length, elapsedMs: performance.now() - started, latencies };
   })()`;
 }
+
+/**
+ * The same sequential app.info calls over the host's WebSocket, as renderer/api/host-bridge.ts
+ * makes them (the secret offered as a subprotocol at the upgrade; one message a call).
+ */
+export function hostSocketCallsScript(warmup: number, durationMs: number): string {
+  return `(async () => {
+    const key = sessionStorage.getItem('triage-host-key') ?? '';
+    const ws = new WebSocket('ws://' + location.host + '/api/socket', ['triage-host.v1', 'key.' + key]);
+    await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onclose = () => reject(new Error('The host refused the socket.')); });
+    const waiting = new Map();
+    let next = 0;
+    ws.onmessage = (event) => {
+      const message = JSON.parse(event.data);
+      waiting.get(message.id)?.(message.result);
+      waiting.delete(message.id);
+    };
+    const call = () => new Promise((resolve, reject) => {
+      next += 1;
+      waiting.set(next, (result) => (result.ok ? resolve(result.value) : reject(new Error(result.error.message))));
+      ws.send(JSON.stringify({ id: next, channel: 'app.info', input: {} }));
+    });
+    for (let i = 0; i < ${warmup}; i += 1) await call();
+    const latencies = [];
+    const started = performance.now();
+    while (performance.now() - started < ${durationMs}) {
+      const before = performance.now();
+      await call();
+      latencies.push(performance.now() - before);
+    }
+    const elapsedMs = performance.now() - started;
+    ws.close();
+    return { calls: latencies.length, elapsedMs, latencies };
+  })()`;
+}

@@ -2,13 +2,15 @@
  * Start-up: the renderer's initial JavaScript (what index.html loads before any lazy
  * import, gzipped), whether any viewer (pdf.js, utif, the viewer components) is in it or is
  * fetched by the sign-in screen, and the time from navigation to a usable sign-in screen in
- * a fresh browser context each time.
+ * a fresh browser context each time; and the main process's own start, to its first window
+ * (startup-main.ts).
  */
 import { type ChunkRecord, initialChunks, scriptsNamedByIndex } from './build-pages';
 import { type BenchContext, VIEWPORT } from './bench-context';
 import { PAGE_TIMELINE, STARTUP_PROBE } from './page-scripts';
 import { round, summarise } from './stats';
 import { waitInPage } from './wait-in-page';
+import { mainProcessStartupBench } from './startup-main';
 
 const KB = 1024;
 
@@ -77,6 +79,7 @@ async function sample(ctx: BenchContext): Promise<StartupSample> {
 }
 
 export async function startupBench(ctx: BenchContext): Promise<void> {
+  await mainProcessStartupBench(ctx);
   const { renderer } = ctx;
   const initial = initialChunks(renderer);
   const named = scriptsNamedByIndex(renderer.outDir);

@@ -333,6 +333,33 @@ describe('another origin calling the host', () => {
     }
   });
 
+  it("cannot open the host's WebSocket, even with the secret, and the host dispatches nothing for it", async () => {
+    const other = await context.newPage();
+    try {
+      await other.goto(`${elsewhere.origin}/`);
+      const before = calls.length;
+      const attempt = (protocols: string[]) =>
+        other.evaluate(
+          ({ url, offered }) =>
+            new Promise<string>((resolve) => {
+              const ws = new WebSocket(url, offered);
+              ws.onopen = () => {
+                ws.send(JSON.stringify({ id: 1, channel: 'app.info', input: {} }));
+                resolve('open');
+              };
+              ws.onclose = () => resolve('refused');
+            }),
+          { url: `${running.host.origin.replace('http:', 'ws:')}/api/socket`, offered: protocols },
+        );
+      // WebSockets are not bound by CORS: the host's Origin check is what refuses them.
+      expect(await attempt(['triage-host.v1', `key.${running.host.secret}`])).toBe('refused');
+      expect(await attempt(['triage-host.v1'])).toBe('refused');
+      expect(calls.slice(before).filter((name) => name === 'app.info')).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('the host itself refuses another Origin before the secret is even looked at', async () => {
     const before = calls.length;
     const response = await fetch(`${running.host.origin}/api/invoke/app.info`, {

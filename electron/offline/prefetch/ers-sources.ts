@@ -1,7 +1,8 @@
 /**
  * Prefetch sources on the e-RS client. The client made here is the prefetcher's own: every
- * request it sends (redirect hops included) is paced through the shared RateControl, which
- * therefore sees each 429 with its Retry-After, and it does not retry by itself, so that
+ * request it sends to e-RS is paced through the shared RateControl, which therefore sees
+ * each 429 with its Retry-After (the object store an attachment redirects to is not e-RS and
+ * takes no paced slot), and it does not retry by itself, so that
  * the prefetcher decides about retries for the whole pool. Pass the prefetcher the same
  * `rateControl` with `pacing: 'by-transport'`.
  */
@@ -14,7 +15,7 @@ export function createErsPrefetchSources(clientOptions: ErsClientOptions, rateCo
   const baseFetch: FetchLike = clientOptions.fetch;
   const client = createErsClient({
     ...clientOptions,
-    fetch: rateControlledFetch(baseFetch, rateControl),
+    fetch: rateControlledFetch(baseFetch, rateControl, clientOptions.baseUrl),
     retry: { ...clientOptions.retry, maxAttempts: 1 },
   });
 

@@ -1,20 +1,34 @@
 /**
- * How hard the prefetcher may press on e-RS, learnt from e-RS's own answers (AIMD).
+ * How hard the prefetcher may press on e-RS: how fast (a paced token bucket) and how many
+ * at once (Little's law), learnt from e-RS's own answers.
  *
  * e-RS (through the NHS API platform) answers 429 with Retry-After when a client asks too
  * often. Honouring that per request is not enough for a pool: the other workers would keep
  * asking and collect 429s of their own. So a 429 closes one gate for the whole pool until
- * Retry-After has passed, and the pool slows down for what follows:
- *  - concurrency halves on each 429 burst and creeps back by a quarter of a request per
- *    window's worth of successes (multiplicative decrease, additive increase);
- *  - requests are paced: after a burst the pool goes at 90% of the rate e-RS accepted in
- *    the second before it (what a rate limit lets through is what got through just before
- *    it bit; counted by when requests were sent, so answers still on their way count too),
- *    climbs back to 97% of that within a few seconds, holds there, and only after a minute
- *    without a 429 creeps higher (1% a second) to find out whether the limit rose.
- *    Concurrency alone cannot hold a rate: with 50 ms answers even one worker asks 20
- *    times a second. Each 429 costs a whole Retry-After (a second at least) with nothing
- *    sent, so running just under the limit delivers more than running into it again.
+ * Retry-After has passed, and the pool slows down for what follows.
+ *
+ * Pace. Requests are paced one slot at a time (a token bucket holding one token, so there
+ * is never a burst to push a sliding-window limit over):
+ *  - at a configured rate (the application's e-RS rate limit, when IT knows it), 97% of it,
+ *    never more;
+ *  - otherwise unpaced until e-RS first pushes back; then at 90% of the rate e-RS accepted
+ *    in the second before it (what a rate limit lets through is what got through just
+ *    before it bit; counted by when requests were sent, so answers still on their way count
+ *    too), climbing back to 97% of that within a few seconds, holding there, and only after
+ *    a minute without a 429 creeping higher (1% a second) to find out whether the limit
+ *    rose. Each 429 costs a whole Retry-After (a second at least) with nothing sent, so
+ *    running just under the limit delivers more than running into it again.
+ *
+ * Concurrency. Once paced, the pool needs as many requests at once as the pace times how
+ * long each one holds its slot (Little's law, L = λW), doubled for variation.
+ * W is measured, not assumed: the time tasks spent in their slots (`taskStarted` and
+ * `taskFinished`), minus the time they spent waiting for a paced slot or a pause, divided
+ * by the paced requests they sent, over the last requests. So slower answers (or a slow
+ * download behind each request) bring more at once, faster ones fewer, and a 429, which
+ * lowers the pace, lowers it too. Before the first 429 (unpaced) it is AIMD: a window that
+ * grows by one for each window's worth of successes and halves on each 429 burst. Always
+ * between 1 and `maxConcurrency`.
+ *
  * A burst is one event however many requests it failed: answers to requests already on the
  * wire arrive inside the pause, or within a moment of the first, and are not counted again.
  */
@@ -25,6 +39,10 @@ import { abortableSleep, type Sleep } from './abortable-sleep';
 export interface RateControlOptions {
   /** Never more requests than this at once. */
   maxConcurrency: number;
+  /** Requests at once before anything is measured; default 4 (or `maxConcurrency` if lower). */
+  initialConcurrency?: number;
+  /** The application's e-RS rate limit (requests a second), when known: the pool is paced at 97% of it from the start and never faster. */
+  ratePerSecond?: number | null;
   /** Epoch ms (Retry-After may be an HTTP date). */
   now?: () => number;
   sleep?: Sleep;
@@ -37,8 +55,10 @@ export interface RateControlOptions {
 
 export interface RateControlSnapshot {
   concurrency: number;
-  /** Requests a second the pool is paced to; null until e-RS first pushed back. */
+  /** Requests a second the pool is paced to; null while unpaced. */
   ratePerSecond: number | null;
+  /** Measured slot time per paced request (Little's law's W), ms; null until measured. */
+  slotMsPerRequest: number | null;
   /** Epoch ms until which nothing is sent; null when open. */
   pausedUntil: number | null;
   /** 429 bursts, each counted once. */
@@ -59,6 +79,16 @@ const BURST_MS = 250;
 const WINDOW_MS = 1000;
 /** How long sending times of successes are kept: a window plus answers still on their way. */
 const HISTORY_MS = 5000;
+/**
+ * Little's law, doubled: answers and downloads vary (and a busy PC's event loop lags), and a
+ * paced slot that comes while every task is still busy is lost. More at once cannot raise
+ * the rate above the pace; it only keeps a task waiting for each slot.
+ */
+const HEADROOM = 2;
+/** W is measured over this many paced requests... */
+const W_SAMPLES = 64;
+/** ...and trusted once this many have gone. */
+const W_MIN_SAMPLES = 8;
 
 interface Burst {
   /** Sending times in (from, to] were in e-RS's window when it first refused. */
@@ -69,8 +99,15 @@ interface Burst {
   pace: number | null;
 }
 
+/** The running total of slot time, and paced requests sent, at one grant. */
+interface Mark {
+  busyMs: number;
+  grants: number;
+}
+
 export class RateControl {
   readonly #max: number;
+  readonly #configured: number | null;
   readonly #now: () => number;
   readonly #sleep: Sleep;
   readonly #backoffBaseMs: number;
@@ -88,17 +125,31 @@ export class RateControl {
   #events = 0;
   #throttledResponses = 0;
   readonly #successes: number[] = [];
+  // Little's law: slot time (tasks in slots, less those waiting for a slot or a pause) per paced request.
+  #busy = 0;
+  #waiting = 0;
+  #busyMs = 0;
+  #busySince = 0;
+  #grants = 0;
+  /** Only a caller that reports its tasks has a slot time to measure. */
+  #tasksReported = false;
+  readonly #marks: Mark[] = [];
 
   constructor(options: RateControlOptions) {
     if (!Number.isInteger(options.maxConcurrency) || options.maxConcurrency < 1)
       throw new RangeError('maxConcurrency must be a whole number of at least 1.');
+    const configured = options.ratePerSecond ?? null;
+    if (configured !== null && (!Number.isFinite(configured) || configured <= 0))
+      throw new RangeError('ratePerSecond must be a positive number when given.');
     this.#max = options.maxConcurrency;
-    this.#window = options.maxConcurrency;
+    this.#configured = configured;
+    this.#window = Math.max(1, Math.min(this.#max, options.initialConcurrency ?? 4));
     this.#now = options.now ?? Date.now;
     this.#sleep = options.sleep ?? abortableSleep;
     this.#backoffBaseMs = options.backoffBaseMs ?? 1000;
     this.#backoffMaxMs = options.backoffMaxMs ?? 60_000;
     this.#maxPauseMs = options.maxPauseMs ?? 5 * 60_000;
+    this.#busySince = this.#now();
   }
 
   /** This control's clock, for callers that stamp when they sent a request. */
@@ -106,23 +157,49 @@ export class RateControl {
     return this.#now();
   }
 
+  /** Requests the pool may have at once now. */
   concurrency(): number {
-    return Math.max(1, Math.min(this.#max, Math.floor(this.#window)));
+    const rate = this.ratePerSecond();
+    const slotMs = this.slotMsPerRequest();
+    const target = rate !== null && slotMs !== null ? Math.ceil((rate * slotMs * HEADROOM) / 1000) : Math.floor(this.#window);
+    return Math.max(1, Math.min(this.#max, target));
+  }
+
+  /** Little's law's W: how long a paced request holds a slot, on average over the last ones (ms); null until measured. */
+  slotMsPerRequest(): number | null {
+    const first = this.#marks[0];
+    const last = this.#marks.at(-1);
+    if (!this.#tasksReported || first === undefined || last === undefined || last.grants - first.grants < W_MIN_SAMPLES) return null;
+    return (last.busyMs - first.busyMs) / (last.grants - first.grants);
   }
 
   ratePerSecond(): number | null {
-    if (this.#rateBase === null || this.#ceiling === null) return null;
+    const limit = this.#configured === null ? MAX_RATE : this.#configured * PLATEAU;
+    if (this.#rateBase === null || this.#ceiling === null) return this.#configured === null ? null : limit;
     const seconds = Math.max(0, this.#now() - this.#rateSince) / 1000;
     const plateau = Math.max(this.#rateBase, this.#ceiling * PLATEAU);
     const recovering = this.#rateBase * (1 + RATE_RECOVERY_PER_SECOND * seconds);
-    if (recovering < plateau) return recovering;
+    if (recovering < plateau) return Math.min(limit, recovering);
     const reached = (plateau / this.#rateBase - 1) / RATE_RECOVERY_PER_SECOND;
     const probing = seconds - reached - HOLD_MS / 1000;
-    return Math.min(MAX_RATE, probing <= 0 ? plateau : plateau * (1 + RATE_PROBE_PER_SECOND * probing));
+    return Math.min(limit, probing <= 0 ? plateau : plateau * (1 + RATE_PROBE_PER_SECOND * probing));
   }
 
   pausedUntil(): number | null {
     return this.#pausedUntil > this.#now() ? this.#pausedUntil : null;
+  }
+
+  /** A task took a slot of the pool (its requests count towards W from now). */
+  taskStarted(): void {
+    this.#tasksReported = true;
+    this.#account();
+    this.#busy += 1;
+  }
+
+  /** A task gave its slot back. */
+  taskFinished(): void {
+    this.#account();
+    this.#busy = Math.max(0, this.#busy - 1);
   }
 
   /** Waits out a pause, without taking a paced slot (for callers whose transport paces itself). */
@@ -130,21 +207,33 @@ export class RateControl {
     for (;;) {
       const wait = this.#pausedUntil - this.#now();
       if (wait <= 0) return;
-      await this.#sleep(wait, signal);
+      await this.#sleep(Math.ceil(wait), signal);
     }
   }
 
-  /** Waits until one more request may go: the pause is over and its paced slot has come. */
-  async acquire(signal?: AbortSignal): Promise<void> {
+  /**
+   * Waits until one more request may go: the pause is over and its paced slot has come.
+   * `inSlot`: the caller is a task holding a pool slot (a transport pacing its requests), so
+   * its wait is not counted as slot time.
+   */
+  async acquire(signal?: AbortSignal, inSlot = false): Promise<void> {
     for (;;) {
       const now = this.#now();
       const rate = this.ratePerSecond();
       const wait = Math.max(this.#pausedUntil - now, rate === null ? 0 : this.#nextSlot - now);
       if (wait <= 0) {
-        if (rate !== null) this.#nextSlot = Math.max(this.#nextSlot, now) + 1000 / rate;
+        // Strict spacing (a bucket of one token, never saved up): a slot granted late starts
+        // the next interval from when it went, so two requests are never closer than the pace.
+        // Making up for late timers sent pairs close together, and e-RS's sliding window
+        // counted them: more 429s in the bench, each costing a second and a tenth of the pace.
+        // Only a millisecond of lateness (the timer's own rounding) keeps the schedule.
+        if (rate !== null) this.#nextSlot = (now - this.#nextSlot <= 1 ? this.#nextSlot : now) + 1000 / rate;
+        this.#grant();
         return;
       }
-      await this.#sleep(wait, signal);
+      // Whole milliseconds: a timer of a fraction of one may fire with the clock unmoved.
+      if (inSlot) await this.#waitInSlot(Math.ceil(wait), signal);
+      else await this.#sleep(Math.ceil(wait), signal);
     }
   }
 
@@ -153,7 +242,7 @@ export class RateControl {
     this.#successes.push(sentAt);
     this.#trim();
     this.#consecutive = 0;
-    this.#window = Math.min(this.#max, this.#window + 1 / (4 * this.#window));
+    this.#window = Math.min(this.#max, this.#window + 1 / this.#window);
     const burst = this.#burst;
     if (burst && sentAt > burst.from && sentAt <= burst.to) {
       // Accepted inside the window that filled up: the limit is at least this much higher.
@@ -205,6 +294,7 @@ export class RateControl {
     return {
       concurrency: this.concurrency(),
       ratePerSecond: this.ratePerSecond(),
+      slotMsPerRequest: this.slotMsPerRequest(),
       pausedUntil: this.pausedUntil(),
       throttleEvents: this.#events,
       throttledResponses: this.#throttledResponses,
@@ -224,6 +314,36 @@ export class RateControl {
     this.#rateBase = Math.max(MIN_RATE, this.#ceiling * RATE_KEPT);
   }
 
+  /** Sleeps as a task that holds a slot but is not being served: that time is not slot time. */
+  async #waitInSlot(ms: number, signal?: AbortSignal): Promise<void> {
+    this.#account();
+    this.#waiting += 1;
+    try {
+      await this.#sleep(ms, signal);
+    } finally {
+      this.#account();
+      this.#waiting -= 1;
+    }
+  }
+
+  #grant(): void {
+    this.#grants += 1;
+    this.#marks.push({ busyMs: this.#busyTotal(), grants: this.#grants });
+    if (this.#marks.length > W_SAMPLES) this.#marks.shift();
+  }
+
+  /** Slot time so far: tasks in slots, less those waiting, integrated over time. */
+  #busyTotal(): number {
+    this.#account();
+    return this.#busyMs;
+  }
+
+  #account(): void {
+    const now = this.#now();
+    this.#busyMs += Math.max(0, this.#busy - this.#waiting) * Math.max(0, now - this.#busySince);
+    this.#busySince = now;
+  }
+
   #trim(): void {
     const since = this.#now() - HISTORY_MS;
     while (this.#successes.length > 0 && (this.#successes[0] ?? 0) <= since) this.#successes.shift();
@@ -231,16 +351,30 @@ export class RateControl {
 }
 
 /**
- * Puts every request of an e-RS client through `control`: each waits for its paced slot
- * and each answer informs the pace. Redirect hops and the client's own retries are
- * requests too, so pacing them here (not per prefetched item) keeps the count honest.
+ * Puts every e-RS request of a client through `control`: each waits for its paced slot and
+ * each answer informs the pace. The client's own retries are requests too, so pacing them
+ * here (not per prefetched item) keeps the count honest. Requests to another origin (the
+ * object store an attachment redirects to) are not e-RS's to count: they wait out a pause
+ * but take no paced slot and say nothing about e-RS's limit.
  */
-export function rateControlledFetch(fetch: FetchLike, control: RateControl): FetchLike {
+export function rateControlledFetch(fetch: FetchLike, control: RateControl, ersOrigin?: string): FetchLike {
   return async (input, init) => {
-    await control.acquire(init.signal ?? undefined);
+    if (ersOrigin !== undefined && !sameOrigin(input, ersOrigin)) {
+      await control.waitUntilOpen(init.signal ?? undefined);
+      return fetch(input, init);
+    }
+    await control.acquire(init.signal ?? undefined, true);
     const sentAt = control.now();
     const response = await fetch(input, init);
     control.observe(response.status, response.headers.get('retry-after'), sentAt);
     return response;
   };
+}
+
+function sameOrigin(url: string, origin: string): boolean {
+  try {
+    return new URL(url).origin === new URL(origin).origin;
+  } catch {
+    return false;
+  }
 }

@@ -62,6 +62,10 @@ export interface ErsEmulator {
   objectStoreOrigin: string;
   operations(): OperationRecord[];
   clearOperations(): void;
+  /** Seeded documents drawn since start; each is drawn at most once per data directory (file-content.ts). */
+  documentsDrawn(): number;
+  /** Draws and keeps these Binaries' files now, as e-RS has its files before anyone asks; answers how many were drawn. */
+  prepareDocuments(binaryIds: Iterable<string>): Promise<number>;
   faults(): FaultConfig;
   setFaults(faults: Partial<FaultConfig>): void;
   /** Copies of the current records, for inspection. */
@@ -99,7 +103,7 @@ export async function startErsEmulator(options: ErsEmulatorOptions): Promise<Ers
   const now = options.now ?? (() => new Date());
   const faults = new FaultInjector(options.faults ?? {}, options.random);
   const store = await ErsStore.open(options.dataDir, options.seed ?? {}, logger);
-  const files = new FileContent(options.renderDocument, store);
+  const files = new FileContent(options.renderDocument, store, options.dataDir);
   const maxRecords = options.maxOperationRecords ?? 10_000;
   const maxResponseBytes = options.maxResponseBytes ?? PLATFORM_MAX_RESPONSE_BYTES;
   let records: OperationRecord[] = [];
@@ -270,6 +274,15 @@ export async function startErsEmulator(options: ErsEmulatorOptions): Promise<Ers
     operations: () => records.map((r) => ({ ...r })),
     clearOperations: () => {
       records = [];
+    },
+    documentsDrawn: () => files.rendered,
+    async prepareDocuments(binaryIds) {
+      const before = files.rendered;
+      for (const id of binaryIds) {
+        const binary = store.binary(id);
+        if (binary?.content.source === 'document') await files.size(binary);
+      }
+      return files.rendered - before;
     },
     faults: () => faults.current(),
     setFaults: (partial) => faults.set(partial),

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionView } from '../../../contract';
 import { EventHub } from '../../../electron/handlers';
-import { startHost, type HostServer } from '../../../electron/host/server';
+import { WebSocket } from 'ws';
+import { HOST_SOCKET_PATH, HOST_SOCKET_PROTOCOL, startHost, type HostServer } from '../../../electron/host/server';
 import { silentLogger } from '../../../electron/log/logger';
 import { decodeWire, encodeWire } from '../../../renderer/api/wire';
 import { dispatchTarget, handlersWith } from '../../helpers/handlers';
@@ -167,5 +168,74 @@ describe('browser host', () => {
     controller.abort();
     expect(text).toContain('event: session.changed');
     expect(text).toContain(`data: ${encodeWire(payload)}`);
+  });
+
+  describe('calls over the WebSocket', () => {
+    const socketUrl = () => `${host.origin.replace('http:', 'ws:')}${HOST_SOCKET_PATH}`;
+
+    /** Opens the socket as a page would; resolves with it open, or with the status the upgrade was refused with. */
+    function open(options: { protocols?: string[]; origin?: string | null; host?: string } = {}): Promise<WebSocket | number> {
+      const protocols = options.protocols ?? [HOST_SOCKET_PROTOCOL, 'key.test-secret-123'];
+      const headers: Record<string, string> = options.host ? { Host: options.host } : {};
+      const ws = new WebSocket(socketUrl(), protocols, {
+        ...(options.origin === null ? {} : { origin: options.origin ?? host.origin }),
+        headers,
+      });
+      return new Promise((resolve, reject) => {
+        ws.once('open', () => resolve(ws));
+        ws.once('unexpected-response', (_req, res) => {
+          resolve(res.statusCode ?? 0);
+          ws.terminate();
+        });
+        ws.once('error', reject);
+      });
+    }
+
+    function call(ws: WebSocket, id: number, text: string): Promise<unknown> {
+      return new Promise((resolve) => {
+        ws.once('message', (data: Buffer) => resolve(decodeWire(data.toString('utf8'))));
+        ws.send(text);
+      });
+    }
+
+    it('answers calls through the same dispatch, each by its id, answering with triage-host.v1 and never the key', async () => {
+      const ws = await open();
+      if (typeof ws === 'number') throw new Error(`refused: ${ws}`);
+      expect(ws.protocol).toBe(HOST_SOCKET_PROTOCOL);
+      const before = calls;
+      expect(await call(ws, 7, encodeWire({ id: 7, channel: 'app.info', input: {} }))).toMatchObject({
+        id: 7,
+        result: { ok: true, value: { version: '1.2.3' } },
+      });
+      expect(calls).toBe(before + 1);
+      ws.close();
+    });
+
+    it('refuses the upgrade without the secret, with a wrong one, from another origin or none, or for another Host, before any handler runs', async () => {
+      const before = calls;
+      const port = new URL(host.origin).port;
+      expect(await open({ protocols: [HOST_SOCKET_PROTOCOL] })).toBe(401);
+      expect(await open({ protocols: [HOST_SOCKET_PROTOCOL, 'key.test-secret-124'] })).toBe(401);
+      expect(await open({ origin: 'http://127.0.0.1:1' })).toBe(403);
+      expect(await open({ origin: null })).toBe(403);
+      expect(await open({ host: `evil.example:${port}` })).toBe(421);
+      expect(calls).toBe(before);
+    });
+
+    it('validates input exactly as Electron IPC does, and closes a socket that sends something other than a call', async () => {
+      const ws = await open();
+      if (typeof ws === 'number') throw new Error(`refused: ${ws}`);
+      expect(await call(ws, 1, encodeWire({ id: 1, channel: 'no.such', input: {} }))).toMatchObject({
+        id: 1,
+        result: { ok: false, error: { code: 'UNKNOWN_CHANNEL' } },
+      });
+      expect(await call(ws, 2, encodeWire({ id: 2, channel: 'app.info', input: { x: 1 } }))).toMatchObject({
+        id: 2,
+        result: { ok: false, error: { code: 'INVALID_INPUT' } },
+      });
+      const closed = new Promise<number>((resolve) => ws.once('close', (code: number) => resolve(code)));
+      ws.send('{not json');
+      expect(await closed).toBe(1007);
+    });
   });
 });

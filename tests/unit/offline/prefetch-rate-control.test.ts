@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { RateControl } from '../../../electron/offline/prefetch/rate-control';
+import { describe, expect, it, vi } from 'vitest';
+import { abortableSleep } from '../../../electron/offline/prefetch/abortable-sleep';
+import { RateControl, rateControlledFetch } from '../../../electron/offline/prefetch/rate-control';
 
 /** A clock the test moves: sleeping advances it, so pacing can be read off exactly. */
 function manualTime(start = 1_000_000) {
@@ -15,24 +16,31 @@ function manualTime(start = 1_000_000) {
   };
 }
 
+/** Slots a paced interval apart: each within the millisecond a timer may add, and no drift over them all. */
+function expectPaced(slots: readonly number[], intervalMs: number): void {
+  for (let i = 1; i < slots.length; i += 1) expect(Math.abs((slots[i] ?? 0) - (slots[i - 1] ?? 0) - intervalMs)).toBeLessThanOrEqual(1);
+  expect(((slots.at(-1) ?? 0) - (slots[0] ?? 0)) / (slots.length - 1)).toBeCloseTo(intervalMs, 0);
+}
+
 describe('AIMD on the pool', () => {
-  it('halves concurrency once per 429 burst and brings it back slowly', () => {
+  it('before e-RS has pushed back: starts at four, grows by one per window of successes, halves once per 429 burst', () => {
     const time = manualTime();
     const rc = new RateControl({ maxConcurrency: 8, now: time.now, sleep: time.sleep });
+    expect(rc.concurrency()).toBe(4);
+    // About one more for each window's worth of successes (1/4 each at four), never past the bound.
+    for (let i = 0; i < 4; i += 1) rc.success();
+    expect(rc.concurrency()).toBe(4);
+    rc.success();
+    expect(rc.concurrency()).toBe(5);
+    for (let i = 0; i < 100; i += 1) rc.success();
     expect(rc.concurrency()).toBe(8);
+
     rc.throttled(1000);
     // The other answers of the same burst arrive within the pause: not another decrease.
     rc.throttled(1000);
     rc.throttled(null);
     expect(rc.concurrency()).toBe(4);
     expect(rc.snapshot()).toMatchObject({ throttleEvents: 1, throttledResponses: 3 });
-
-    time.advance(1000);
-    // A quarter of a request per window of successes: back to 5 only after about 4 x 4 of them.
-    for (let i = 0; i < 15; i += 1) rc.success();
-    expect(rc.concurrency()).toBe(4);
-    for (let i = 0; i < 5; i += 1) rc.success();
-    expect(rc.concurrency()).toBe(5);
 
     // Repeated bursts keep cutting, never below one.
     for (let burst = 0; burst < 5; burst += 1) {
@@ -62,7 +70,7 @@ describe('AIMD on the pool', () => {
       slots.push(time.now());
     }
     expect(slots[0]).toBe(pauseEnd);
-    for (let i = 1; i < slots.length; i += 1) expect((slots[i] ?? 0) - (slots[i - 1] ?? 0)).toBeCloseTo(1000 / 18, 0);
+    expectPaced(slots, 1000 / 18);
 
     const at = (secondsAfterPause: number) => time.advance(pauseEnd + secondsAfterPause * 1000 - time.now());
     at(2);
@@ -132,5 +140,258 @@ describe('AIMD on the pool', () => {
     const waiting = rc.acquire(controller.signal);
     controller.abort(new Error('signed out'));
     await expect(waiting).rejects.toThrow('signed out');
+  });
+});
+
+/** `tasks` tasks of one paced request each, every one holding its slot `latencyMs`, run one after another on the manual clock. */
+async function runTasks(rc: RateControl, time: ReturnType<typeof manualTime>, tasks: number, latencyMs: number): Promise<void> {
+  for (let i = 0; i < tasks; i += 1) {
+    rc.taskStarted();
+    await rc.acquire(undefined, true);
+    const sentAt = time.now();
+    time.advance(latencyMs);
+    rc.observe(200, null, sentAt);
+    rc.taskFinished();
+  }
+}
+
+describe("Little's law: as many at once as the pace and the answers' time need", () => {
+  it('rises when e-RS answers more slowly and falls back when it speeds up, within its bound', async () => {
+    const time = manualTime();
+    const rc = new RateControl({ maxConcurrency: 32, ratePerSecond: 40, now: time.now, sleep: time.sleep });
+    // Nothing measured yet: the initial four.
+    expect(rc.concurrency()).toBe(4);
+    await runTasks(rc, time, 64, 50);
+    expect(rc.slotMsPerRequest()).toBeCloseTo(50, 5);
+    // 38.8 a second x 50 ms x 2 = 3.9: four at once.
+    expect(rc.concurrency()).toBe(4);
+    await runTasks(rc, time, 64, 400);
+    expect(rc.slotMsPerRequest()).toBeCloseTo(400, 5);
+    // 38.8 x 0.4 s x 2 = 31.04.
+    expect(rc.concurrency()).toBe(32);
+    await runTasks(rc, time, 64, 100);
+    expect(rc.concurrency()).toBe(8);
+
+    // A caller that does not report its tasks (PDS's transport) has no slot time to measure: the window stands.
+    const unreported = new RateControl({ maxConcurrency: 8, ratePerSecond: 40, now: time.now, sleep: time.sleep });
+    for (let i = 0; i < 20; i += 1) await unreported.acquire(undefined, true);
+    expect(unreported.slotMsPerRequest()).toBeNull();
+    expect(unreported.concurrency()).toBe(4);
+
+    const bounded = new RateControl({ maxConcurrency: 8, ratePerSecond: 40, now: time.now, sleep: time.sleep });
+    await runTasks(bounded, time, 16, 2000);
+    expect(bounded.concurrency()).toBe(8);
+  });
+
+  it('does not count the time a task waits for its paced slot as slot time', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const rc = new RateControl({ maxConcurrency: 32, ratePerSecond: 10, initialConcurrency: 10 });
+      // Ten tasks take their slots at once and each waits its paced turn, about a tenth of a second apart.
+      const tasks = Array.from({ length: 10 }, async () => {
+        rc.taskStarted();
+        await rc.acquire(undefined, true);
+        await abortableSleep(20);
+        rc.observe(200, null);
+        rc.taskFinished();
+      });
+      await vi.runAllTimersAsync();
+      await Promise.all(tasks);
+      // Served for 20 ms each: the queueing in front of the pace is not e-RS's answer time.
+      expect(rc.slotMsPerRequest()).toBeCloseTo(20, 5);
+      expect(rc.concurrency()).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('falls on a 429: the pace drops to what e-RS let through, and concurrency with it', async () => {
+    const time = manualTime();
+    const rc = new RateControl({ maxConcurrency: 32, now: time.now, sleep: time.sleep });
+    // Unpaced and unmeasured: the AIMD window, grown by successes.
+    await runTasks(rc, time, 40, 200);
+    const before = rc.concurrency();
+    expect(before).toBeGreaterThan(4);
+    // e-RS refuses after accepting the four sent in the second before (200 ms apart).
+    rc.throttled(1000, time.now());
+    expect(rc.pausedUntil()).toBe(time.now() + 1000);
+    expect(rc.ratePerSecond()).toBeCloseTo(4 * 0.9, 5);
+    // 3.6 a second x 200 ms x 2 = 1.44: two at once.
+    expect(rc.concurrency()).toBe(2);
+    expect(rc.concurrency()).toBeLessThan(before);
+  });
+});
+
+describe('the token bucket', () => {
+  it('never sends two requests closer than the pace, even when timers fire late, and makes up nothing after a gap', async () => {
+    let now = 1_000_000;
+    let late = 0;
+    // Every sleep ends 10 ms after it should, as on a busy machine.
+    const rc = new RateControl({
+      maxConcurrency: 4,
+      ratePerSecond: 40,
+      now: () => now,
+      sleep: async (ms) => {
+        now += ms + late;
+      },
+    });
+    const slots: number[] = [];
+    late = 10;
+    for (let i = 0; i < 41; i += 1) {
+      await rc.acquire();
+      slots.push(now);
+    }
+    // A sliding one-second window never sees more than the pace: no pair closer than an interval.
+    for (let i = 1; i < slots.length; i += 1) expect((slots[i] ?? 0) - (slots[i - 1] ?? 0)).toBeGreaterThanOrEqual(1000 / 38.8 - 1);
+    // A long gap (nobody asked for a while) is not made up with a burst afterwards.
+    now += 5000;
+    late = 0;
+    const after: number[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      await rc.acquire();
+      after.push(now);
+    }
+    expect((after[2] ?? 0) - (after[0] ?? 0)).toBeGreaterThanOrEqual(2 * (1000 / 38.8) - 1);
+  });
+});
+
+describe('a configured rate', () => {
+  it('paces at 97% of it from the first request, and never faster, even after a long time without a 429', async () => {
+    const time = manualTime();
+    const rc = new RateControl({ maxConcurrency: 8, ratePerSecond: 40, now: time.now, sleep: time.sleep });
+    expect(rc.ratePerSecond()).toBeCloseTo(38.8, 5);
+    const slots: number[] = [];
+    for (let i = 0; i < 40; i += 1) {
+      await rc.acquire();
+      slots.push(time.now());
+    }
+    expectPaced(slots, 1000 / 38.8);
+    // A 429 anyway (another app on the same key): learnt below it, then back up to it and no further.
+    for (let i = 0; i < 30; i += 1) rc.success(time.now() - i * 10);
+    rc.throttled(1000);
+    expect(rc.ratePerSecond()).toBeLessThan(38.8);
+    time.advance(10 * 60_000);
+    expect(rc.ratePerSecond()).toBeCloseTo(38.8, 5);
+  });
+
+  it('refuses a rate that is not a positive number', () => {
+    expect(() => new RateControl({ maxConcurrency: 4, ratePerSecond: 0 })).toThrow(RangeError);
+    expect(() => new RateControl({ maxConcurrency: 4, ratePerSecond: Number.NaN })).toThrow(RangeError);
+  });
+});
+
+describe('rateControlledFetch', () => {
+  it("paces e-RS's requests and learns from them, but not the object store's download an attachment redirects to", async () => {
+    const time = manualTime();
+    const rc = new RateControl({ maxConcurrency: 4, ratePerSecond: 10, now: time.now, sleep: time.sleep });
+    const seen: { url: string; at: number }[] = [];
+    const fetch = rateControlledFetch(
+      async (url) => {
+        seen.push({ url, at: time.now() });
+        return new Response('', { status: url.includes('/Binary/') ? 307 : 200, headers: { location: 'http://127.0.0.1:2/object/1' } });
+      },
+      rc,
+      'http://127.0.0.1:1/ers',
+    );
+    for (let i = 0; i < 3; i += 1) {
+      await fetch('http://127.0.0.1:1/ers/FHIR/R4/Binary/1', {});
+      await fetch('http://127.0.0.1:2/object/1', {});
+    }
+    const ers = seen.filter((s) => s.url.startsWith('http://127.0.0.1:1/'));
+    const objects = seen.filter((s) => s.url.startsWith('http://127.0.0.1:2/'));
+    // e-RS's three a paced slot apart; each download straight after its redirect, taking no slot.
+    expectPaced(
+      ers.map((s) => s.at),
+      1000 / 9.7,
+    );
+    objects.forEach((o, i) => expect(o.at).toBe(ers[i]?.at));
+  });
+});
+
+/**
+ * A pool on the fake clock against a sliding-window limit like the NHS API platform's (and
+ * the emulator's): a deterministic simulation, so it asserts outcomes, never timings of the
+ * machine running it.
+ */
+async function simulate(options: { limit: number; latencyMs: (index: number) => number; tasks: number; maxConcurrency: number }) {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+  try {
+    const rc = new RateControl({ maxConcurrency: options.maxConcurrency });
+    const window: number[] = [];
+    const accepted: number[] = [];
+    const concurrencyAt: { index: number; concurrency: number }[] = [];
+    let throttled = 0;
+    let running = 0;
+    let maxRunning = 0;
+    let next = 0;
+    let finished = 0;
+    const queue: number[] = Array.from({ length: options.tasks }, (_, i) => i);
+    let wake: (() => void) | null = null;
+    const serve = (now: number): number | null => {
+      while (window.length > 0 && (window[0] ?? 0) <= now - 1000) window.shift();
+      if (window.length >= options.limit) return Math.max(1, Math.ceil(((window[0] ?? now) + 1000 - now) / 1000));
+      window.push(now);
+      return null;
+    };
+    const task = async (index: number) => {
+      running += 1;
+      maxRunning = Math.max(maxRunning, running);
+      rc.taskStarted();
+      try {
+        await rc.acquire(undefined, true);
+        const sentAt = Date.now();
+        const retryAfter = serve(sentAt);
+        await abortableSleep(options.latencyMs(next));
+        if (retryAfter === null) {
+          accepted.push(sentAt);
+          rc.observe(200, null, sentAt);
+          finished += 1;
+        } else {
+          throttled += 1;
+          rc.observe(429, String(retryAfter), sentAt);
+          queue.unshift(index);
+        }
+      } finally {
+        rc.taskFinished();
+        running -= 1;
+        wake?.();
+      }
+    };
+    const pool = (async () => {
+      while (finished < options.tasks) {
+        await rc.waitUntilOpen();
+        while (queue.length > 0 && running < rc.concurrency()) {
+          next += 1;
+          if (next % 50 === 0) concurrencyAt.push({ index: next, concurrency: rc.concurrency() });
+          void task(queue.shift() ?? 0);
+        }
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+    })();
+    let done = false;
+    void pool.finally(() => (done = true));
+    for (let step = 0; !done && step < 100_000; step += 1) await vi.advanceTimersToNextTimerAsync();
+    await pool;
+    const spanSeconds = ((accepted.at(-1) ?? 0) - (accepted[0] ?? 0)) / 1000;
+    return { rc, throttled, maxRunning, concurrencyAt, ratePerSecond: (accepted.length - 1) / spanSeconds };
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
+describe('the pool against a sliding-window rate limit (simulated)', () => {
+  it('uses at least 90% of the limit with a handful of 429s, and runs more at once when answers slow down', async () => {
+    // 1,500 requests at 40 a second: 50 ms answers, then from the 600th 300 ms ones.
+    const result = await simulate({ limit: 40, tasks: 1500, maxConcurrency: 16, latencyMs: (i) => (i < 600 ? 50 : 300) });
+    expect(result.throttled).toBeGreaterThan(0);
+    expect(result.throttled).toBeLessThanOrEqual(10);
+    expect(result.rc.snapshot().throttleEvents).toBeLessThanOrEqual(2);
+    expect(result.ratePerSecond).toBeGreaterThanOrEqual(40 * 0.9);
+    expect(result.ratePerSecond).toBeLessThanOrEqual(40);
+    const early = result.concurrencyAt.filter((c) => c.index >= 300 && c.index < 600).map((c) => c.concurrency);
+    const late = result.concurrencyAt.filter((c) => c.index >= 900).map((c) => c.concurrency);
+    expect(Math.max(...early)).toBeLessThanOrEqual(4);
+    expect(Math.min(...late)).toBeGreaterThanOrEqual(12);
+    expect(result.maxRunning).toBeLessThanOrEqual(16);
   });
 });

@@ -107,6 +107,11 @@ function mapEntry(
       daysWaiting: daysSince(referralDate, options.now),
       reviewStatus,
       assignedClinician,
+      // The clocks' own dates, as e-RS gave them: the renderer counts them against today (contract/waiting-clocks.ts).
+      pathwayStart: itemType === 'ReferralRequest' ? dateOf(part(parts, 'eReferralPathwayStart')) : null,
+      appointmentStart: itemType === 'ReferralRequest' ? dateOf(part(parts, 'appointmentStart')) : null,
+      adviceWaitingSince:
+        itemType === 'CommunicationRequest' ? (dateOf(part(parts, 'adviceLastUpdated')) ?? dateOf(part(parts, 'adviceFirstRequested'))) : null,
     },
     referralType: codeOf(part(parts, 'referralType')?.valueCodeableConcept),
   };

@@ -101,7 +101,8 @@ export const CLOCK_FILTER_TEXT: Readonly<Record<ClockFilter, string>> = {
 
 const DAY_MS = 86_400_000;
 const UK_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
-const UK_TEXT = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'short', year: 'numeric' });
+/** Written out by hand: ICU versions differ on "Sep" and "Sept", and the worklist writes "Sep". */
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** The UK calendar day (yyyy-mm-dd) of an ISO date or date-time; null if unreadable. */
 export function londonDay(value: string | number | null | undefined): string | null {
@@ -130,7 +131,8 @@ function isWorkingDay(number: number): boolean {
 
 /** "3 Nov 2026" for a yyyy-mm-dd day. */
 export function dayText(day: string): string {
-  return UK_TEXT.format(new Date(`${day}T00:00:00Z`));
+  const [year, month, date] = day.split('-');
+  return `${Number(date)} ${MONTHS[Number(month) - 1] ?? month} ${year}`;
 }
 
 function plural(count: number, word: string): string {

@@ -111,7 +111,9 @@ function mapEntry(
       pathwayStart: itemType === 'ReferralRequest' ? dateOf(part(parts, 'eReferralPathwayStart')) : null,
       appointmentStart: itemType === 'ReferralRequest' ? dateOf(part(parts, 'appointmentStart')) : null,
       adviceWaitingSince:
-        itemType === 'CommunicationRequest' ? (dateOf(part(parts, 'adviceLastUpdated')) ?? dateOf(part(parts, 'adviceFirstRequested'))) : null,
+        itemType === 'CommunicationRequest'
+          ? (dateOf(part(parts, 'adviceLastUpdated')) ?? dateOf(part(parts, 'adviceFirstRequested')))
+          : null,
     },
     referralType: codeOf(part(parts, 'referralType')?.valueCodeableConcept),
   };

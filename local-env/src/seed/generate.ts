@@ -226,7 +226,10 @@ function buildReferral(b: Builders, index: number, patients: readonly Patient[])
   const referrerPerson = prng.pick(REFERRERS);
   const referrer: RoleRef = { uid: referrerPerson.uid, ods: referrerPerson.ods, businessFunction: 'REFERRING_CLINICIAN' };
   const ubrn = generatedUbrn(index);
-  const created = clock.daysAgo(prng, 1, 150);
+  // A 2WW referral waits weeks, not months, on a real list: spread over 4 weeks, so the 2WW
+  // clock shows within, near (days 11-14) and over its 14 days. One draw either way, so every
+  // other value of the seed stays as it was.
+  const created = priority === 'TWO_WEEK_WAIT' ? clock.daysAgo(prng, 1, 28) : clock.daysAgo(prng, 1, 150);
   const createdIso = iso(created);
 
   const serviceKind: Service['kind'] =

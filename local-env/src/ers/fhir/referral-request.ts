@@ -157,6 +157,14 @@ function stateExtension(ctx: FhirContext, referral: Referral): Json {
   return { url: EXT.referralState, extension: parts };
 }
 
+/**
+ * e-RS derives the pathway start (the RTT clock start) for every referral; the worklist row
+ * (A008, 1..1) and the referral (A005) must tell the same date, as NHS's examples do.
+ */
+export function pathwayStartOf(referral: Referral): string {
+  return referral.pathwayStart ?? referral.clinicalInfoFirstSubmitted ?? referral.created;
+}
+
 export function referralRequestResource(ctx: FhirContext, referral: Referral): Json {
   const extension: Json[] = [];
   if (referral.appointment) {
@@ -167,7 +175,7 @@ export function referralRequestResource(ctx: FhirContext, referral: Referral): J
     extension.push({ url: EXT.clinicalInfoFirstSubmitted, valueDateTime: referral.clinicalInfoFirstSubmitted });
   if (referral.clinicalInfoLastUpdated)
     extension.push({ url: EXT.clinicalInfoLastUpdated, valueDateTime: referral.clinicalInfoLastUpdated });
-  if (referral.pathwayStart) extension.push({ url: EXT.pathwayStart, valueInstant: referral.pathwayStart });
+  extension.push({ url: EXT.pathwayStart, valueInstant: pathwayStartOf(referral) });
   extension.push(priorityExtension(referral.priority));
   extension.push({ url: EXT.shortlist, valueReference: { reference: '#shortlist' } });
   extension.push({ url: EXT.commissioningRuleOrg, valueIdentifier: identifier(ID.ods, referral.commissioningRuleOrg) });

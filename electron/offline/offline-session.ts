@@ -165,7 +165,9 @@ export class OfflineSession {
     await store.sweep();
     const outbox = await openOutbox(base);
     const drafts = await openDrafts({ ...base, retentionMs });
-    const savedTexts = await openSavedTexts(base);
+    // The user's own, in every role: no partition (saved-texts.ts moves any kept per role).
+    const { partition: _role, ...userLevel } = base;
+    const savedTexts = await openSavedTexts(userLevel);
     const audit = await openAuditLog({ ...base, retentionMs });
     const connectivity = createConnectivity({
       probe: createHttpProbe(deps.ersBaseUrl, { fetch: deps.ersOptions.fetch }),

@@ -40,7 +40,7 @@ describe('the Clock column', () => {
     expect(cell(1).text()).toBe('RTT day 50 of 12676 days left'); // two lines: "RTT day 50 of 126", "76 days left"
     expect(cell(3).text()).toBe('No clock');
     expect(cell(4).text()).toContain('2WW day 10 of 14');
-    expect(cell(4).get('[data-testid="waiting-clock-appointment"]').text()).toBe('⚠Appt passed');
+    expect(cell(4).get('[data-testid="waiting-clock-appointment"]').text()).toBe('⚠Appointment passed');
     // The whole story on hover: every clock as a sentence.
     expect(cell(4).get('[data-testid="waiting-clock"]').attributes('title')).toBe(
       'Two week wait: day 10 of 14 since the pathway start on 10 Nov 2026 — 4 days left (day 14 is 24 Nov 2026). ' +

@@ -87,7 +87,7 @@ export interface WorklistRow {
   pathwayStart: string | null;
   /** A008's appointmentStart (ISO time), where the referral is booked. */
   appointmentStart: string | null;
-  /** For A&G: A023's adviceLastUpdated, the referrer's last word, which the reply's clock counts from. */
+  /** For A&G awaiting the provider (PROVIDER_RESPONSE_REQUIRED): A023's adviceLastUpdated, the referrer's last word, which the reply's clock counts from. */
   adviceWaitingSince: string | null;
 }
 

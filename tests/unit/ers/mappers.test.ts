@@ -154,6 +154,8 @@ describe.skipIf(!hasReference)('worklists (A008, A023)', () => {
       adviceWaitingSince: '2021-09-08T13:17:27.655Z',
     });
     expect(rows).toHaveLength(2);
+    // The second waits for the referrer (REFERRER_TO_SUBMIT_FURTHER_INFORMATION): no reply is owed, so no clock.
+    expect(rows[1]?.adviceWaitingSince).toBeNull();
   });
 });
 

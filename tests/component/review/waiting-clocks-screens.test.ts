@@ -51,6 +51,14 @@ describe('waiting clocks on the item screens', () => {
     convo.messages.push({ ...first, id: 'm2', sentBy: 'RESPONDER', sentAt: '2025-03-04T09:00:00Z', attachments: [] });
     const client = fakeReviewClient({ 'advice.open': adviceScreen(adviceRequest(), convo) });
     await mountReview(client, '/advice/200000000001');
-    expect(text('summary-clocks')).toBe('No reply is waiting from you: the referrer has not written since the last reply.');
+    expect(text('summary-clocks')).toBe('No reply is owed now: the last word was the provider’s, or e-RS is waiting for the referrer.');
+  });
+
+  it('counts no reply while e-RS says the referrer owes the next word', async () => {
+    vi.setSystemTime(Date.parse('2025-03-06T12:00:00Z'));
+    const waiting = adviceRequest(undefined, { status: { code: 'REFERRER_TO_SUBMIT_FURTHER_INFORMATION', display: 'Referrer to submit' } });
+    const client = fakeReviewClient({ 'advice.open': adviceScreen(waiting) });
+    await mountReview(client, '/advice/200000000001');
+    expect(text('summary-clocks')).toBe('No reply is owed now: the last word was the provider’s, or e-RS is waiting for the referrer.');
   });
 });

@@ -100,7 +100,43 @@ export const CLOCK_FILTER_TEXT: Readonly<Record<ClockFilter, string>> = {
 };
 
 const DAY_MS = 86_400_000;
-const UK_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
+const HOUR_MS = 3_600_000;
+
+/** Epoch ms of the last Sunday of a month (0-based), at 01:00 UTC: when UK clocks change. */
+function lastSundayOneAm(year: number, month: number): number {
+  const lastDay = Date.UTC(year, month + 1, 0);
+  const weekday = new Date(lastDay).getUTCDay();
+  return lastDay - weekday * DAY_MS + HOUR_MS;
+}
+const summerTime = new Map<number, readonly [number, number]>();
+
+/**
+ * The UK calendar day of an instant, as a day number (days since 1970-01-01). By
+ * arithmetic, not Intl: a 10,000-row list asks it tens of thousands of times, and Intl's
+ * time-zone formatting costs tens of microseconds a call. British Summer Time runs from
+ * 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday of October (the
+ * rule since 1996; the tests check it against Intl's Europe/London).
+ */
+export function londonDayNumber(ms: number): number {
+  // Most calls in a row fall in the year of the last: no Date made then.
+  let year = lastYear;
+  if (!(ms >= year.from && ms < year.to)) {
+    const y = new Date(ms).getUTCFullYear();
+    year = lastYear = { from: Date.UTC(y, 0, 1), to: Date.UTC(y + 1, 0, 1), ...summerTimeOf(y) };
+  }
+  const offset = ms >= year.bstFrom && ms < year.bstTo ? HOUR_MS : 0;
+  return Math.floor((ms + offset) / DAY_MS);
+}
+
+function summerTimeOf(year: number): { bstFrom: number; bstTo: number } {
+  let bst = summerTime.get(year);
+  if (!bst) {
+    bst = [lastSundayOneAm(year, 2), lastSundayOneAm(year, 9)] as const;
+    summerTime.set(year, bst);
+  }
+  return { bstFrom: bst[0], bstTo: bst[1] };
+}
+let lastYear: { from: number; to: number; bstFrom: number; bstTo: number } = { from: 0, to: 0, bstFrom: 0, bstTo: 0 };
 /** Written out by hand: ICU versions differ on "Sep" and "Sept", and the worklist writes "Sep". */
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -110,13 +146,9 @@ export function londonDay(value: string | number | null | undefined): string | n
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
   const at = typeof value === 'number' ? value : Date.parse(value);
   if (Number.isNaN(at)) return null;
-  return UK_DAY.format(new Date(at));
+  return dayOf(londonDayNumber(at));
 }
 
-/** Day number (days since 1970-01-01) of a yyyy-mm-dd day. */
-function dayNumber(day: string): number {
-  return Math.round(Date.parse(`${day}T00:00:00Z`) / DAY_MS);
-}
 function dayOf(number: number): string {
   return new Date(number * DAY_MS).toISOString().slice(0, 10);
 }
@@ -135,6 +167,20 @@ export function dayText(day: string): string {
   return `${Number(date)} ${MONTHS[Number(month) - 1] ?? month} ${year}`;
 }
 
+function dayNumberText(number: number): string {
+  const at = new Date(number * DAY_MS);
+  return `${at.getUTCDate()} ${MONTHS[at.getUTCMonth()] ?? ''} ${at.getUTCFullYear()}`;
+}
+
+/** The UK day number of an ISO date (taken as that day) or date-time; null if unreadable. */
+function dayNumberOf(value: string | null | undefined): number | null {
+  if (!value) return null;
+  const at = Date.parse(value);
+  // A date without a time is that day itself (Date.parse reads it as UTC midnight).
+  if (value.length === 10) return Number.isNaN(at) ? null : Math.round(at / DAY_MS);
+  return Number.isNaN(at) ? null : londonDayNumber(at);
+}
+
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
@@ -142,29 +188,6 @@ function plural(count: number, word: string): string {
 function stateOf(kind: ClockKind, remaining: number): ClockState {
   if (remaining < 0) return 'overdue';
   return remaining <= DUE_SOON[kind] ? 'due-soon' : 'within';
-}
-
-function calendarClock(kind: 'two-week-wait' | 'rtt', start: string, today: string): WaitingClock {
-  const limit = kind === 'two-week-wait' ? TWO_WEEK_WAIT_DAYS : RTT_DAYS;
-  const day = Math.max(0, dayNumber(today) - dayNumber(start));
-  const remaining = limit - day;
-  const state = stateOf(kind, remaining);
-  const dueDate = dayOf(dayNumber(start) + limit);
-  const status = statusText(state, remaining, 'day', 'Last day');
-  const label = `${kind === 'two-week-wait' ? '2WW' : 'RTT'} day ${day} of ${limit}`;
-  const name = kind === 'two-week-wait' ? 'Two week wait' : '18-week referral to treatment';
-  return {
-    kind,
-    day,
-    limit,
-    remaining,
-    state,
-    dueDate,
-    label,
-    status,
-    text: `${label} — ${status.toLowerCase()}`,
-    sentence: `${name}: day ${day} of ${limit} since the pathway start on ${dayText(start)} — ${status.toLowerCase()} (day ${limit} is ${dayText(dueDate)}).`,
-  };
 }
 
 function statusText(state: ClockState, remaining: number, unit: string, lastDay: string): string {
@@ -190,74 +213,144 @@ function addWorkingDays(from: number, days: number): number {
   return d;
 }
 
-function adviceClock(since: string, today: string): WaitingClock {
-  const start = dayNumber(since);
-  const now = dayNumber(today);
+/** One clock as numbers: what sorting and filtering need, with no words. */
+interface ClockCount {
+  kind: ClockKind;
+  /** UK day numbers: the clock's start and its last day within the limit. */
+  start: number;
+  due: number;
+  day: number;
+  limit: number;
+  remaining: number;
+  state: ClockState;
+}
+
+function calendarCount(kind: 'two-week-wait' | 'rtt', start: number, today: number): ClockCount {
+  const limit = kind === 'two-week-wait' ? TWO_WEEK_WAIT_DAYS : RTT_DAYS;
+  const day = Math.max(0, today - start);
+  return { kind, start, due: start + limit, day, limit, remaining: limit - day, state: stateOf(kind, limit - day) };
+}
+
+function adviceCount(start: number, today: number): ClockCount {
   const limit = ADVICE_REPLY_WORKING_DAYS;
   // A long wait is counted by weeks first, so a years-old request costs no more than a new one.
-  const span = Math.max(0, now - start);
-  const weeks = Math.floor(span / 7);
-  const day = weeks * 5 + workingDaysBetween(start + weeks * 7, now);
-  const remaining = limit - day;
-  const state = stateOf('advice', remaining);
-  const dueDate = dayOf(addWorkingDays(start, limit));
-  const status = statusText(state, remaining, 'working day', 'Due today');
-  const label = `A&G reply day ${day} of ${limit}`;
+  const weeks = Math.floor(Math.max(0, today - start) / 7);
+  const day = weeks * 5 + workingDaysBetween(start + weeks * 7, today);
   return {
     kind: 'advice',
+    start,
+    due: addWorkingDays(start, limit),
     day,
     limit,
-    remaining,
-    state,
-    dueDate,
+    remaining: limit - day,
+    state: stateOf('advice', limit - day),
+  };
+}
+
+interface Counted {
+  counts: ClockCount[];
+  /** UK day number of a booked appointment that has passed, else null. */
+  appointmentPassedOn: number | null;
+  urgency: number;
+}
+
+/** The counting both waitingClocks and clockSummary share, so the list and the screens never disagree. */
+function count(dates: ClockDates, now: number): Counted {
+  const today = londonDayNumber(now);
+  const counts: ClockCount[] = [];
+  const advice = dayNumberOf(dates.adviceWaitingSince);
+  if (advice !== null) counts.push(adviceCount(advice, today));
+  const start = dayNumberOf(dates.pathwayStart);
+  if (start !== null) {
+    if (dates.priority === 'TWO_WEEK_WAIT') counts.push(calendarCount('two-week-wait', start, today));
+    counts.push(calendarCount('rtt', start, today));
+  }
+  const appointmentAt = dates.appointmentStart ? Date.parse(dates.appointmentStart) : Number.NaN;
+  const appointmentPassedOn = !Number.isNaN(appointmentAt) && appointmentAt < now ? londonDayNumber(appointmentAt) : null;
+  let urgency = Number.POSITIVE_INFINITY;
+  for (const c of counts) urgency = Math.min(urgency, c.remaining);
+  if (appointmentPassedOn !== null) urgency = Math.min(urgency, 0);
+  return { counts, appointmentPassedOn, urgency };
+}
+
+function describe(c: ClockCount): WaitingClock {
+  const base = { kind: c.kind, day: c.day, limit: c.limit, remaining: c.remaining, state: c.state, dueDate: dayOf(c.due) };
+  if (c.kind === 'advice') {
+    const status = statusText(c.state, c.remaining, 'working day', 'Due today');
+    const label = `A&G reply day ${c.day} of ${c.limit}`;
+    return {
+      ...base,
+      label,
+      status,
+      text: `${label} — ${status.toLowerCase()}`,
+      sentence: `A&G reply: working day ${c.day} of ${c.limit} since the referrer last wrote on ${dayNumberText(c.start)} — ${status.toLowerCase()} (due ${dayNumberText(c.due)}).`,
+    };
+  }
+  const status = statusText(c.state, c.remaining, 'day', 'Last day');
+  const label = `${c.kind === 'two-week-wait' ? '2WW' : 'RTT'} day ${c.day} of ${c.limit}`;
+  const name = c.kind === 'two-week-wait' ? 'Two week wait' : '18-week referral to treatment';
+  return {
+    ...base,
     label,
     status,
     text: `${label} — ${status.toLowerCase()}`,
-    sentence: `A&G reply: working day ${day} of ${limit} since the referrer last wrote on ${dayText(since)} — ${status.toLowerCase()} (due ${dayText(dueDate)}).`,
+    sentence: `${name}: day ${c.day} of ${c.limit} since the pathway start on ${dayNumberText(c.start)} — ${status.toLowerCase()} (day ${c.limit} is ${dayNumberText(c.due)}).`,
   };
 }
 
-/** Every clock that applies to an item, at `now` (milliseconds since the epoch). */
+/** Every clock that applies to an item, at `now` (milliseconds since the epoch), in words. */
 export function waitingClocks(dates: ClockDates, now: number): WaitingClocks {
-  const today = londonDay(now) ?? dayOf(Math.floor(now / DAY_MS));
-  const clocks: WaitingClock[] = [];
-  const advice = londonDay(dates.adviceWaitingSince);
-  if (advice !== null) clocks.push(adviceClock(advice, today));
-  const start = londonDay(dates.pathwayStart);
-  if (start !== null) {
-    if (dates.priority === 'TWO_WEEK_WAIT') clocks.push(calendarClock('two-week-wait', start, today));
-    clocks.push(calendarClock('rtt', start, today));
-  }
-  const appointmentAt = dates.appointmentStart ? Date.parse(dates.appointmentStart) : Number.NaN;
-  const appointmentPassed = !Number.isNaN(appointmentAt) && appointmentAt < now;
-  const appointmentDay = appointmentPassed ? londonDay(appointmentAt) : null;
-  let urgency = Number.POSITIVE_INFINITY;
-  for (const clock of clocks) urgency = Math.min(urgency, clock.remaining);
-  if (appointmentPassed) urgency = Math.min(urgency, 0);
+  const counted = count(dates, now);
   return {
-    clocks,
-    appointmentPassed,
-    appointmentText: appointmentDay === null ? null : `Appointment date passed (${dayText(appointmentDay)})`,
-    urgency,
+    clocks: counted.counts.map(describe),
+    appointmentPassed: counted.appointmentPassedOn !== null,
+    appointmentText:
+      counted.appointmentPassedOn === null ? null : `Appointment date passed (${dayNumberText(counted.appointmentPassedOn)})`,
+    urgency: counted.urgency,
   };
 }
 
-/** Whether an item's clocks answer a clock filter. */
-export function matchesClockFilter(clocks: WaitingClocks, filter: ClockFilter): boolean {
-  switch (filter) {
-    case '':
-      return true;
-    case 'overdue':
-      return clocks.clocks.some((clock) => clock.state === 'overdue');
-    case 'due-soon':
-      return clocks.clocks.some((clock) => clock.state !== 'within');
-    case 'two-week-wait-over':
-      return clocks.clocks.some((clock) => clock.kind === 'two-week-wait' && clock.state === 'overdue');
-    case 'rtt-over':
-      return clocks.clocks.some((clock) => clock.kind === 'rtt' && clock.state === 'overdue');
-    case 'advice-overdue':
-      return clocks.clocks.some((clock) => clock.kind === 'advice' && clock.state === 'overdue');
-    case 'appointment-passed':
-      return clocks.appointmentPassed;
+/**
+ * What a worklist sorts and filters by, for every row when a list arrives: numbers only.
+ * The words (waitingClocks) are written for the rows on screen.
+ */
+export interface ClockSummary {
+  /** As WaitingClocks.urgency. */
+  urgency: number;
+  /** The clock filters this item answers, as bits (CLOCK_FILTER_BIT). */
+  matches: number;
+}
+
+const CLOCK_FILTER_BIT: Readonly<Record<Exclude<ClockFilter, ''>, number>> = {
+  overdue: 1,
+  'due-soon': 2,
+  'two-week-wait-over': 4,
+  'rtt-over': 8,
+  'advice-overdue': 16,
+  'appointment-passed': 32,
+};
+
+function summarise(counts: readonly { kind: ClockKind; state: ClockState }[], appointmentPassed: boolean, urgency: number): ClockSummary {
+  let matches = appointmentPassed ? CLOCK_FILTER_BIT['appointment-passed'] : 0;
+  for (const c of counts) {
+    if (c.state !== 'within') matches |= CLOCK_FILTER_BIT['due-soon'];
+    if (c.state !== 'overdue') continue;
+    matches |= CLOCK_FILTER_BIT.overdue;
+    if (c.kind === 'two-week-wait') matches |= CLOCK_FILTER_BIT['two-week-wait-over'];
+    else if (c.kind === 'rtt') matches |= CLOCK_FILTER_BIT['rtt-over'];
+    else matches |= CLOCK_FILTER_BIT['advice-overdue'];
   }
+  return { urgency, matches };
+}
+
+export function clockSummary(dates: ClockDates, now: number): ClockSummary {
+  const counted = count(dates, now);
+  return summarise(counted.counts, counted.appointmentPassedOn !== null, counted.urgency);
+}
+
+/** Whether an item's clocks (in words, or summarised for a list) answer a clock filter. */
+export function matchesClockFilter(clocks: WaitingClocks | ClockSummary, filter: ClockFilter): boolean {
+  if (filter === '') return true;
+  const summary = 'matches' in clocks ? clocks : summarise(clocks.clocks, clocks.appointmentPassed, clocks.urgency);
+  return (summary.matches & CLOCK_FILTER_BIT[filter]) !== 0;
 }

@@ -6,12 +6,12 @@
  */
 import {
   CLOCK_FILTERS,
+  clockSummary,
   matchesClockFilter,
   PRIORITIES as LEAST_URGENT_FIRST,
-  waitingClocks,
   type ClockFilter,
+  type ClockSummary,
   type Priority,
-  type WaitingClocks,
   type WorklistRow,
 } from '../../contract';
 import { nameSearchKey, passesCheckDigit } from './patient-text';
@@ -90,8 +90,8 @@ export interface IndexedRow {
   readonly reviewStatus: string;
   /** '' when unassigned. */
   readonly assignedClinician: string;
-  /** The item's waiting clocks as of the fetch (or the `now` given to indexRows). */
-  readonly clocks: WaitingClocks;
+  /** The item's waiting clocks as numbers, as of the `now` given to indexRows (the words: waitingClocks, for rows on screen). */
+  readonly clocks: ClockSummary;
   /** Fewest days left on any clock: the clock column's sort key. */
   readonly clock: number;
 }
@@ -106,7 +106,7 @@ export function normaliseText(text: string): string {
 export function indexRows(rows: readonly WorklistRow[], now: number = Date.now()): IndexedRow[] {
   return rows.map((row) => {
     const nhsNumber = row.nhsNumber.replace(/\s+/g, '');
-    const clocks = waitingClocks(row, now);
+    const clocks = clockSummary(row, now);
     return {
       row,
       ubrn: row.ubrn,

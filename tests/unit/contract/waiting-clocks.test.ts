@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchesClockFilter, waitingClocks, type ClockDates } from '../../../contract';
+import { CLOCK_FILTERS, clockSummary, londonDayNumber, matchesClockFilter, waitingClocks, type ClockDates } from '../../../contract';
 
 const at = (iso: string): number => Date.parse(iso);
 const referral = (overrides: Partial<ClockDates>): ClockDates => ({
@@ -87,6 +87,23 @@ describe('waiting clocks (contract/waiting-clocks.ts)', () => {
     expect(waitingClocks(referral({ pathwayStart: 'not a date' }), 0).clocks).toEqual([]);
   });
 
+  it('summarises for a list exactly as it counts in words', () => {
+    const now = at('2026-11-20T12:00:00Z');
+    const cases: ClockDates[] = [
+      referral({ priority: 'TWO_WEEK_WAIT', pathwayStart: '2026-11-01' }),
+      referral({ priority: 'TWO_WEEK_WAIT', pathwayStart: '2026-11-08T23:30:00Z', appointmentStart: '2026-11-19T10:00:00Z' }),
+      referral({ pathwayStart: '2026-05-01T09:00:00Z' }),
+      referral({ adviceWaitingSince: '2026-11-18T09:00:00Z' }),
+      referral({}),
+    ];
+    for (const dates of cases) {
+      const words = waitingClocks(dates, now);
+      const summary = clockSummary(dates, now);
+      expect(summary.urgency).toBe(words.urgency);
+      for (const filter of CLOCK_FILTERS) expect(matchesClockFilter(summary, filter), filter).toBe(matchesClockFilter(words, filter));
+    }
+  });
+
   it('answers each clock filter', () => {
     const now = at('2026-11-20T12:00:00Z');
     const twoWeekOver = waitingClocks(referral({ priority: 'TWO_WEEK_WAIT', pathwayStart: '2026-11-01' }), now);
@@ -100,5 +117,23 @@ describe('waiting clocks (contract/waiting-clocks.ts)', () => {
     expect(matchesClockFilter(fresh, 'overdue')).toBe(false);
     expect(matchesClockFilter(fresh, 'appointment-passed')).toBe(true);
     expect([twoWeekOver, rttOver, adviceOver, fresh].map((c) => matchesClockFilter(c, 'overdue'))).toEqual([true, true, true, false]);
+  });
+});
+
+describe('UK days by arithmetic (londonDayNumber)', () => {
+  it('agrees with Intl’s Europe/London on every hour around each clock change, 2020 to 2030', () => {
+    const uk = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
+    const HOUR = 3_600_000;
+    let checked = 0;
+    for (let year = 2020; year <= 2030; year += 1) {
+      for (const month of [2, 9]) {
+        const from = Date.UTC(year, month, 20);
+        for (let at = from; at < from + 14 * 24 * HOUR; at += HOUR / 2) {
+          expect(new Date(londonDayNumber(at) * 86_400_000).toISOString().slice(0, 10), new Date(at).toISOString()).toBe(uk.format(at));
+          checked += 1;
+        }
+      }
+    }
+    expect(checked).toBe(11 * 2 * 14 * 48);
   });
 });

@@ -460,7 +460,11 @@ function buildReferral(b: Builders, index: number, patients: readonly Patient[])
     clinicalInfoPrinted: prng.bool(0.15),
     history,
   };
-  if (prng.bool(0.7)) referral.pathwayStart = createdIso;
+  // Drawn either way, so every other value of the seed stays as it was: a referral that sits
+  // with a service (booked, deferred, sent for triage) always has its clock start, as in NHS's
+  // examples; an unbooked one sometimes has none (NHS's Unbooked example has none).
+  const hasStart = prng.bool(0.7);
+  if (hasStart || serviceId !== null) referral.pathwayStart = createdIso;
   if (prng.bool(0.2)) referral.clinicalInfoLastUpdated = iso(clock.after(created, 60, 3 * 24 * 60, prng));
   if (appointment) referral.appointment = appointment;
   if (review) referral.review = review;

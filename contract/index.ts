@@ -12,7 +12,7 @@
  * and its own files (a lint rule and tsconfig.contract.json enforce it). This file is the
  * entry; the parts are domain.ts (e-RS's rules: priorities, text lengths, uploads, id
  * formats), channels.ts (inputs and outputs), events.ts, errors.ts, views.ts (the view
- * models), safe-document.ts (converted documents) and bridge.ts (what crosses the
+ * models), waiting-clocks.ts (the 2WW, 18-week and A&G clocks), safe-document.ts (converted documents) and bridge.ts (what crosses the
  * boundary for each call).
  */
 export * from './bridge';
@@ -24,3 +24,4 @@ export * from './nhs-number';
 export * from './patient';
 export * from './safe-document';
 export * from './views';
+export * from './waiting-clocks';

@@ -84,6 +84,12 @@ export interface WorklistRow {
   daysWaiting: number;
   reviewStatus: string;
   assignedClinician: string | null;
+  /** e-RS's eReferralPathwayStart as given (the RTT clock start); null for A&G or where e-RS gave none. */
+  pathwayStart: string | null;
+  /** A008's appointmentStart (ISO time), where the referral is booked. */
+  appointmentStart: string | null;
+  /** For A&G awaiting the provider (PROVIDER_RESPONSE_REQUIRED): A023's adviceLastUpdated, the referrer's last word, which the reply's clock counts from. */
+  adviceWaitingSince: string | null;
 }
 
 export interface WorklistView {

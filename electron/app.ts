@@ -21,6 +21,7 @@ import { EventHub, type Handlers } from './handlers';
 import { createExternalOpener } from './files/open-externally';
 import type { Logger } from './log/logger';
 import { isUnreachableError } from './offline/connectivity';
+import type { JsonValue } from './offline/encrypted-store';
 import { OfflineSession, outboxItemView, type Partition } from './offline/offline-session';
 import { createReadSource } from './offline/read-source';
 import { RateControl, rateControlledFetch } from './offline/prefetch/rate-control';
@@ -58,6 +59,17 @@ export interface AppDeps {
 export interface AppShell extends DispatchTarget {
   events: EventHub;
   dispose(): Promise<void>;
+  /**
+   * The window's size, position and zoom kept with the signed-in user's encrypted data
+   * (window-state.ts decides what they mean; main.ts applies them). Absent where no user
+   * signs in (the app on a computer IT has not set up).
+   */
+  userWindowState?: {
+    /** Whose they are now: the signed-in user with a role chosen, else null. */
+    userId(): Promise<string | null>;
+    read(): Promise<unknown>;
+    write(state: JsonValue): Promise<void>;
+  };
 }
 
 export interface TriageApp extends AppShell {
@@ -579,6 +591,17 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
       return session ? session.audit.entries() : [];
     },
     patients,
+    userWindowState: {
+      async userId() {
+        return (await offlineReady())?.userId ?? null;
+      },
+      async read() {
+        return (await offlineReady())?.preferences.get('window') ?? null;
+      },
+      async write(state) {
+        await (await offlineReady())?.preferences.set('window', state);
+      },
+    },
     async dispose() {
       patients.reset();
       activeSession.dispose();

@@ -2,6 +2,7 @@
  * The Electron main process: window, protocol, IPC transport. It composes the app through
  * app.ts and holds no handler logic of its own.
  */
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
@@ -11,6 +12,7 @@ import {
   ipcMain,
   Menu,
   protocol,
+  screen,
   session,
   type BrowserWindowConstructorOptions,
   type MenuItemConstructorOptions,
@@ -33,6 +35,7 @@ import { startApp } from './start-app';
 import { readStaticFile } from './static-files';
 import { moveUserData, type MoveResult } from './user-data-location';
 import { APP_ORIGIN, APP_SCHEME, isAppUrl, windowOptions } from './window-options';
+import { machineWindowFile, placeWindow, readWindowState, WindowStateKeeper, zoomKey, type Rect, type WindowState } from './window-state';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererDir = path.join(here, '..', 'renderer');
@@ -94,6 +97,13 @@ if (!firstInstance || moveFailure !== null) {
 } else {
   let mainWindow: BrowserWindow | null = null;
   let triage: AppShell | null = null;
+  let windowKeeper: WindowStateKeeper | null = null;
+  // The last window on this computer, for the window before sign-in: no user's identity in it.
+  const machineWindowPath = path.join(app.getPath('userData'), 'window-state.json');
+  const workAreas = (): Rect[] => {
+    const primary = screen.getPrimaryDisplay();
+    return [primary, ...screen.getAllDisplays().filter((d) => d.id !== primary.id)].map((d) => d.workArea);
+  };
 
   app.on('second-instance', () => {
     if (mainWindow) {
@@ -155,19 +165,39 @@ if (!firstInstance || moveFailure !== null) {
       triage.events.subscribe(<E extends EventName>(event: E, payload: Events[E]) => {
         if (eventNames.includes(event))
           if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send('triage:event', event, payload);
+        // A user signed in with a role: their own window comes back (window-state.ts).
+        if (event === 'session.changed') {
+          const view = payload as Events['session.changed'];
+          const userId = view.phase === 'signed-in' && view.role ? (view.user?.id ?? null) : view.phase === 'signed-out' ? null : undefined;
+          if (userId !== undefined) void windowKeeper?.userChanged(userId);
+        }
       });
 
       const spellcheck = spellcheckAvailable(process.platform);
       // en-GB, with the operating system's checker; on macOS the system chooses the language.
       if (spellcheck && process.platform !== 'darwin') session.defaultSession.setSpellCheckerLanguages([...SPELLCHECK_LANGUAGES]);
-      const options: BrowserWindowConstructorOptions = windowOptions({
+      const secure = windowOptions({
         preloadPath: path.join(here, 'preload.cjs'),
         packaged: app.isPackaged,
         spellcheck,
       });
+      const options: BrowserWindowConstructorOptions = secure;
+      const limits = { width: secure.width, height: secure.height, minWidth: secure.minWidth, minHeight: secure.minHeight };
+      const machineState = readWindowState(
+        await readFile(machineWindowPath, 'utf8').then(
+          (text) => JSON.parse(text) as unknown,
+          () => null,
+        ),
+      );
+      const placed = placeWindow(machineState, workAreas(), limits);
       // electronegativity-ok: CONTEXT_ISOLATION_JS_CHECK, SANDBOX_JS_CHECK, AUXCLICK_JS_CHECK — options come from windowOptions(), which the scanner cannot follow: contextIsolation and sandbox on, no Node, disableBlinkFeatures Auxclick (window-options.test.ts pins them)
-      mainWindow = new BrowserWindow(options);
-      mainWindow.once('ready-to-show', () => mainWindow?.show());
+      mainWindow = new BrowserWindow({ ...options, ...placed.bounds });
+      const win = mainWindow;
+      windowKeeper = keepWindowState(win, placed, limits, started);
+      mainWindow.once('ready-to-show', () => {
+        if (placed.maximised) win.maximize();
+        win.show();
+      });
       mainWindow.on('closed', () => {
         mainWindow = null;
       });
@@ -182,6 +212,58 @@ if (!firstInstance || moveFailure !== null) {
       dialog.showErrorBox('e-RS Triage', message);
       app.exit(1);
     });
+
+  /** Size, position, maximised and zoom: kept per user and for the machine (window-state.ts decides). */
+  function keepWindowState(
+    win: BrowserWindow,
+    placed: WindowState,
+    limits: { width: number; height: number; minWidth: number; minHeight: number },
+    shell: AppShell,
+  ): WindowStateKeeper {
+    const keeper = new WindowStateKeeper(
+      placed,
+      {
+        normalBounds: () => win.getNormalBounds(),
+        isMaximised: () => win.isMaximized(),
+        isTransient: () => win.isMinimized() || win.isFullScreen(),
+        apply: (state) => {
+          if (win.isMaximized() && !state.maximised) win.unmaximize();
+          win.setBounds(state.bounds);
+          if (state.maximised) win.maximize();
+          win.webContents.setZoomFactor(state.zoomFactor);
+        },
+        setZoom: (factor) => win.webContents.setZoomFactor(factor),
+        workAreas,
+      },
+      {
+        writeMachine: async (state) => {
+          await writeFile(`${machineWindowPath}.tmp`, machineWindowFile(state), 'utf8');
+          await rename(`${machineWindowPath}.tmp`, machineWindowPath);
+        },
+        userId: async () => (await shell.userWindowState?.userId()) ?? null,
+        readUser: async () => (await shell.userWindowState?.read()) ?? null,
+        writeUser: async (state) => {
+          await shell.userWindowState?.write({ bounds: { ...state.bounds }, maximised: state.maximised, zoomFactor: state.zoomFactor });
+        },
+      },
+      limits,
+      (error) => log.warn('window_state.save_failed', { error }),
+    );
+    win.on('resize', () => keeper.changed());
+    win.on('move', () => keeper.changed());
+    win.on('maximize', () => keeper.changed());
+    win.on('unmaximize', () => keeper.changed());
+    // Zoom is the page's, per origin: set after each load, and by the keys only through the keeper.
+    win.webContents.on('did-finish-load', () => win.webContents.setZoomFactor(keeper.state.zoomFactor));
+    win.webContents.on('before-input-event', (event, input) => {
+      const direction = zoomKey(input);
+      if (!direction) return;
+      event.preventDefault();
+      keeper.zoom(direction);
+    });
+    win.webContents.on('zoom-changed', (_event, direction) => keeper.zoom(direction));
+    return keeper;
+  }
 
   function menuItem(item: MenuItemSpec, contents: WebContents): MenuItemConstructorOptions {
     switch (item.kind) {
@@ -206,7 +288,8 @@ if (!firstInstance || moveFailure !== null) {
     if (disposed) return;
     event.preventDefault();
     disposed = true;
-    void (triage?.dispose() ?? Promise.resolve())
+    void (windowKeeper?.flush() ?? Promise.resolve())
+      .then(() => triage?.dispose())
       .catch((error: unknown) => log.error('app.dispose_failed', { error }))
       .finally(() => {
         log.close();

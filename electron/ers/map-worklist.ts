@@ -107,6 +107,14 @@ function mapEntry(
       daysWaiting: daysSince(referralDate, options.now),
       reviewStatus,
       assignedClinician,
+      // The clocks' own dates, as e-RS gave them: the renderer counts them against today (contract/waiting-clocks.ts).
+      pathwayStart: itemType === 'ReferralRequest' ? dateOf(part(parts, 'eReferralPathwayStart')) : null,
+      appointmentStart: itemType === 'ReferralRequest' ? dateOf(part(parts, 'appointmentStart')) : null,
+      // Only while the reply is the provider's to give (eRS-AdviceAndGuidanceStatus-1), not while the referrer owes the next word.
+      adviceWaitingSince:
+        itemType === 'CommunicationRequest' && codeOf(part(parts, 'category')?.valueCodeableConcept) === 'PROVIDER_RESPONSE_REQUIRED'
+          ? (dateOf(part(parts, 'adviceLastUpdated')) ?? dateOf(part(parts, 'adviceFirstRequested')))
+          : null,
     },
     referralType: codeOf(part(parts, 'referralType')?.valueCodeableConcept),
   };

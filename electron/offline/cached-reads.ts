@@ -85,6 +85,18 @@ const WORKLIST_ROW_STRINGS = [
   'reviewStatus',
 ] as const;
 
+const CLOCK_DATE_FIELDS = ['pathwayStart', 'appointmentStart', 'adviceWaitingSince'] as const;
+
+/** Rows cached before the waiting clocks lack their dates: they come back with none rather than not at all. */
+export function withClockDates(rows: WorklistRow[]): WorklistRow[] {
+  return rows.map((row) => ({
+    ...row,
+    pathwayStart: row.pathwayStart ?? null,
+    appointmentStart: row.appointmentStart ?? null,
+    adviceWaitingSince: row.adviceWaitingSince ?? null,
+  }));
+}
+
 export function isWorklistRows(value: unknown): value is WorklistRow[] {
   return (
     Array.isArray(value) &&
@@ -94,7 +106,9 @@ export function isWorklistRows(value: unknown): value is WorklistRow[] {
       return (
         WORKLIST_ROW_STRINGS.every((name) => typeof r[name] === 'string') &&
         typeof r.daysWaiting === 'number' &&
-        (r.assignedClinician === null || typeof r.assignedClinician === 'string')
+        (r.assignedClinician === null || typeof r.assignedClinician === 'string') &&
+        // Absent in rows cached before the clocks: read as null (withClockDates).
+        CLOCK_DATE_FIELDS.every((name) => r[name] === undefined || r[name] === null || typeof r[name] === 'string')
       );
     })
   );
@@ -132,7 +146,7 @@ class ReadThrough implements CachedReads {
 
   async worklist(kind: WorklistKind, fetchFn: () => Promise<WorklistRow[]>): Promise<WorklistView> {
     const read = await this.readThrough(cacheKeys.worklist(kind), fetchFn, isWorklistRows, { type: 'worklist', kind });
-    return { kind, rows: read.value, fetchedAt: read.fetchedAt, stale: read.stale };
+    return { kind, rows: withClockDates(read.value), fetchedAt: read.fetchedAt, stale: read.stale };
   }
 
   async details<T extends { ubrn: string; version: string }>(

@@ -161,6 +161,33 @@ export async function anyPartitionHolds(location: Omit<StoreLocation, 'partition
   return false;
 }
 
+/**
+ * The directories of every store of this name in the user's role partitions (not the one
+ * directly under the user): for data once kept per role that is now kept per user.
+ */
+export async function partitionStoreDirectories(location: Omit<StoreLocation, 'partition'>, fs: StoreFs = nodeStoreFs): Promise<string[]> {
+  const user = userDirectory(location.root, location.userId, location.environment);
+  const name = location.name ?? 'cache';
+  let children: string[];
+  try {
+    children = await fs.readdir(user);
+  } catch (error) {
+    if (isMissing(error)) return [];
+    throw offlineErrors.readFailed(error);
+  }
+  const found: string[] = [];
+  for (const child of children.filter((c) => c.startsWith('p-')).sort()) {
+    const dir = path.join(user, child, name);
+    try {
+      await fs.readdir(dir);
+      found.push(dir);
+    } catch (error) {
+      if (!isMissing(error)) throw offlineErrors.readFailed(error);
+    }
+  }
+  return found;
+}
+
 /** Sign-out with a wipe policy: removes every store of this user and environment, no key needed. */
 export async function wipeUserOfflineData(location: Omit<StoreLocation, 'name'>, fs: StoreFs = nodeStoreFs): Promise<void> {
   try {
@@ -180,9 +207,30 @@ export async function openEncryptedStore(options: StoreOptions): Promise<Encrypt
   if (!STORE_NAME.test(name)) throw offlineErrors.invalidOptions('store name');
   const maxBytes = checkLimit(options.maxBytes ?? DEFAULT_MAX_BYTES, 'size limit');
   const retentionMs = checkLimit(options.retentionMs ?? DEFAULT_RETENTION_MS, 'retention period');
+  return openStoreIn(storeDirectory({ ...options, name }), { ...options, name, maxBytes, retentionMs });
+}
+
+/**
+ * A store found on disk by partitionStoreDirectories, opened where it is. Its key file
+ * binds its objects to it, not its path, so it opens with the same user's key provider.
+ */
+export async function openEncryptedStoreIn(
+  dir: string,
+  options: Omit<StoreOptions, 'root' | 'userId' | 'environment' | 'partition'> & { name: string },
+): Promise<EncryptedStore> {
+  if (!STORE_NAME.test(options.name)) throw offlineErrors.invalidOptions('store name');
+  const maxBytes = checkLimit(options.maxBytes ?? DEFAULT_MAX_BYTES, 'size limit');
+  const retentionMs = checkLimit(options.retentionMs ?? DEFAULT_RETENTION_MS, 'retention period');
+  return openStoreIn(dir, { ...options, maxBytes, retentionMs });
+}
+
+async function openStoreIn(
+  dir: string,
+  options: Omit<StoreOptions, 'root' | 'userId' | 'environment' | 'partition'> & { name: string; maxBytes: number; retentionMs: number },
+): Promise<EncryptedStore> {
+  const { name, maxBytes, retentionMs } = options;
   const fs = options.fs ?? nodeStoreFs;
   const logger = options.logger ?? silentLogger;
-  const dir = storeDirectory({ ...options, name });
   try {
     await fs.mkdirp(path.join(dir, OBJECTS_DIR));
   } catch (error) {

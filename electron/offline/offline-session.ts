@@ -21,6 +21,7 @@ import { createCachedReads, type CachedReads } from './cached-reads';
 import { createConnectivity, createHttpProbe, offlineBanner, type Connectivity, type ConnectivityStatus } from './connectivity';
 import { openDrafts, type Drafts } from './drafts';
 import { openSavedTexts, type SavedTexts } from './saved-texts';
+import { openUserPreferences, type UserPreferences } from './user-preferences';
 import { anyPartitionHolds, openEncryptedStore, wipeUserOfflineData, type EncryptedStore, type JsonValue } from './encrypted-store';
 import type { KeyProvider } from './key-provider';
 import { openOutbox, OutboxConflictError, OutboxNotSentError, OutboxRejectedError, type Outbox, type OutboxItem } from './outbox';
@@ -139,6 +140,8 @@ export class OfflineSession {
     readonly drafts: Drafts,
     /** The user's saved wording for comments and guidance; kept, never expired. */
     readonly savedTexts: SavedTexts,
+    /** The user's own settings (the window's size and zoom), the same in every role. */
+    readonly preferences: UserPreferences,
     readonly connectivity: Connectivity,
     readonly reads: CachedReads,
     readonly prefetcher: Prefetcher,
@@ -165,7 +168,10 @@ export class OfflineSession {
     await store.sweep();
     const outbox = await openOutbox(base);
     const drafts = await openDrafts({ ...base, retentionMs });
-    const savedTexts = await openSavedTexts(base);
+    // The user's own, in every role: no partition (saved-texts.ts moves any kept per role).
+    const { partition: _role, ...userLevel } = base;
+    const savedTexts = await openSavedTexts(userLevel);
+    const preferences = await openUserPreferences(userLevel);
     const audit = await openAuditLog({ ...base, retentionMs });
     const connectivity = createConnectivity({
       probe: createHttpProbe(deps.ersBaseUrl, { fetch: deps.ersOptions.fetch }),
@@ -192,6 +198,7 @@ export class OfflineSession {
       outbox,
       drafts,
       savedTexts,
+      preferences,
       connectivity,
       reads,
       prefetcher,

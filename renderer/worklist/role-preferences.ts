@@ -5,7 +5,7 @@
  * timestamp per list, not a list of seen items.
  */
 import * as v from 'valibot';
-import type { SessionView, WorklistKind } from '../../contract';
+import { CLOCK_FILTERS, type SessionView, type WorklistKind } from '../../contract';
 import {
   ASSIGNMENTS,
   defaultFilters,
@@ -70,6 +70,8 @@ const StoredList = v.object({
       priority: v.fallback(v.picklist(['', ...PRIORITIES]), ''),
       assignment: v.fallback(v.picklist(ASSIGNMENTS), 'anyone'),
       status: FilterText,
+      // Optional: preferences stored before the clocks have none, and keep their other filters.
+      clock: v.fallback(v.optional(v.picklist(CLOCK_FILTERS), ''), ''),
     }),
     defaultFilters,
   ),
@@ -145,6 +147,7 @@ export function writePreferences(storage: Storage | null, key: string, preferenc
       priority: filters.priority,
       assignment: filters.assignment,
       status: filters.status,
+      clock: filters.clock,
     },
     sort: { column: sort.column, direction: sort.direction },
   });

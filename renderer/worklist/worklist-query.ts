@@ -4,7 +4,16 @@
  * plain comparisons over the sorted rows, and a sort runs only when the sort changes.
  * Patients' names arrive later, from PDS: each is written into its row's index as it comes.
  */
-import { PRIORITIES as LEAST_URGENT_FIRST, type Priority, type WorklistRow } from '../../contract';
+import {
+  CLOCK_FILTERS,
+  clockSummary,
+  matchesClockFilter,
+  PRIORITIES as LEAST_URGENT_FIRST,
+  type ClockFilter,
+  type ClockSummary,
+  type Priority,
+  type WorklistRow,
+} from '../../contract';
 import { nameSearchKey, passesCheckDigit } from './patient-text';
 
 export type Assignment = 'anyone' | 'me' | 'unassigned';
@@ -16,6 +25,8 @@ export interface WorklistFilters {
   priority: Priority | '';
   assignment: Assignment;
   status: string;
+  /** The waiting clocks (contract/waiting-clocks.ts): '' means any. */
+  clock: ClockFilter;
 }
 
 export const SORT_COLUMNS = [
@@ -27,6 +38,7 @@ export const SORT_COLUMNS = [
   'referralDate',
   'reviewStatus',
   'assignedClinician',
+  'clock',
 ] as const;
 export type SortColumn = (typeof SORT_COLUMNS)[number];
 export type SortDirection = 'ascending' | 'descending';
@@ -40,14 +52,15 @@ export interface WorklistSort {
 export type FilterChange =
   | { name: 'specialty' | 'service' | 'status'; value: string }
   | { name: 'priority'; value: Priority | '' }
-  | { name: 'assignment'; value: Assignment };
+  | { name: 'assignment'; value: Assignment }
+  | { name: 'clock'; value: ClockFilter };
 
 /** Most urgent first: the order the filter offers them and the sort ranks them. */
 export const PRIORITIES: readonly Priority[] = [...LEAST_URGENT_FIRST].reverse();
 export const ASSIGNMENTS: readonly Assignment[] = ['anyone', 'me', 'unassigned'];
 
 export function defaultFilters(): WorklistFilters {
-  return { specialty: '', service: '', priority: '', assignment: 'anyone', status: '' };
+  return { specialty: '', service: '', priority: '', assignment: 'anyone', status: '', clock: '' };
 }
 
 /** Most urgent first, and within a priority the longest waiting first: the order of triage. */
@@ -77,6 +90,10 @@ export interface IndexedRow {
   readonly reviewStatus: string;
   /** '' when unassigned. */
   readonly assignedClinician: string;
+  /** The item's waiting clocks as numbers, as of the `now` given to indexRows (the words: waitingClocks, for rows on screen). */
+  readonly clocks: ClockSummary;
+  /** Fewest days left on any clock: the clock column's sort key. */
+  readonly clock: number;
 }
 
 const PRIORITY_RANK = Object.fromEntries(PRIORITIES.map((priority, rank) => [priority, rank])) as Readonly<Record<Priority, number>>;
@@ -86,9 +103,10 @@ export function normaliseText(text: string): string {
   return text.trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
-export function indexRows(rows: readonly WorklistRow[]): IndexedRow[] {
+export function indexRows(rows: readonly WorklistRow[], now: number = Date.now()): IndexedRow[] {
   return rows.map((row) => {
     const nhsNumber = row.nhsNumber.replace(/\s+/g, '');
+    const clocks = clockSummary(row, now);
     return {
       row,
       ubrn: row.ubrn,
@@ -101,6 +119,8 @@ export function indexRows(rows: readonly WorklistRow[]): IndexedRow[] {
       referralDate: row.referralDate,
       reviewStatus: normaliseText(row.reviewStatus),
       assignedClinician: row.assignedClinician === null ? '' : normaliseText(row.assignedClinician),
+      clocks,
+      clock: clocks.urgency,
     };
   });
 }
@@ -158,6 +178,7 @@ export function isFiltering(filters: WorklistFilters, query: string): boolean {
     filters.priority !== '' ||
     filters.assignment !== 'anyone' ||
     filters.status !== '' ||
+    filters.clock !== '' ||
     query.trim() !== ''
   );
 }
@@ -172,6 +193,7 @@ export function filterRows(rows: readonly IndexedRow[], filters: WorklistFilters
   const status = filters.status;
   const priority = filters.priority === '' ? -1 : PRIORITY_RANK[filters.priority];
   const assignment = filters.assignment;
+  const clock = filters.clock;
   const mine = new Set(me.keys);
   return rows.filter(
     (r) =>
@@ -179,6 +201,7 @@ export function filterRows(rows: readonly IndexedRow[], filters: WorklistFilters
       (service === '' || r.row.service === service) &&
       (status === '' || r.row.reviewStatus === status) &&
       (priority === -1 || r.priority === priority) &&
+      (clock === '' || matchesClockFilter(r.clocks, clock)) &&
       (assignment === 'anyone' ||
         (assignment === 'unassigned' ? r.assignedClinician === '' : r.assignedClinician !== '' && mine.has(r.assignedClinician))) &&
       (digits === null ? nameMatches(r.name, words) : digits === '' || r.ubrn.includes(digits) || r.nhsNumber.includes(digits)),
@@ -189,6 +212,8 @@ export interface FilterOptions {
   specialties: string[];
   services: string[];
   statuses: string[];
+  /** The clock filters some row answers (never '': "any" is always offered). */
+  clocks: ClockFilter[];
 }
 
 function distinct(rows: readonly IndexedRow[], pick: (row: WorklistRow) => string): string[] {
@@ -206,5 +231,6 @@ export function filterOptions(rows: readonly IndexedRow[]): FilterOptions {
     specialties: distinct(rows, (row) => row.specialty),
     services: distinct(rows, (row) => row.service),
     statuses: distinct(rows, (row) => row.reviewStatus),
+    clocks: CLOCK_FILTERS.filter((filter) => filter !== '' && rows.some((r) => matchesClockFilter(r.clocks, filter))),
   };
 }

@@ -219,7 +219,9 @@ export const useWorklistsStore = defineStore('worklists', () => {
           state.error = WRONG_LIST;
           return;
         }
-        state.rows = markRaw(indexRows(view.rows));
+        // The clocks count to today: the moment the list arrived.
+        now.value = Date.now();
+        state.rows = markRaw(indexRows(view.rows, now.value));
         for (const row of state.rows) {
           const known = patients.get(row.nhsNumber);
           if (known?.name) row.name = nameSearchKey(known.name);
@@ -227,7 +229,6 @@ export const useWorklistsStore = defineStore('worklists', () => {
         state.fetchedAt = view.fetchedAt;
         state.stale = view.stale;
         state.loaded = true;
-        now.value = Date.now();
         // A refresh asks PDS again about anyone it could not be asked about before.
         if (refresh) forgetUnchecked();
         if (tableShown) fillPatients();

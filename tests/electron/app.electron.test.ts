@@ -6,7 +6,7 @@
  * sent, a second instance focusing the first, and quit flushing the outbox.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -161,6 +161,27 @@ describe('the Electron app', () => {
     expect(state).toEqual({ windows: 1, minimized: false, visible: true });
   });
 
+  it('keeps the window’s size and zoom as the signed-in user changes them (Ctrl+=)', async () => {
+    await app.electron.evaluate(({ BrowserWindow }) =>
+      BrowserWindow.getAllWindows()[0]?.setBounds({ x: 40, y: 40, width: 1200, height: 760 }),
+    );
+    await app.page.keyboard.press('Control+Equal');
+    const zoom = () => app.electron.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.webContents.getZoomFactor() ?? 0);
+    await expect.poll(zoom).toBeCloseTo(1.1, 5);
+    // The machine's last window (no user in it), written a moment after the last change.
+    const file = path.join(await app.userDataDir(), 'window-state.json');
+    await expect
+      .poll(() => (existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { bounds: { width: number } }).bounds.width : 0), {
+        timeout: 10_000,
+      })
+      .toBe(1200);
+    expect(readFileSync(file, 'utf8')).not.toContain(CONSULTANT_UID);
+    await app.page.keyboard.press('Control+0');
+    await expect.poll(zoom).toBeCloseTo(1, 5);
+    await app.page.keyboard.press('Control+Equal');
+    await expect.poll(zoom).toBeCloseTo(1.1, 5);
+  });
+
   it('keeps a decision made offline through quit, and sends it at the next sign-in', async () => {
     // Offline: the app's own network session (net.fetch) reaches nothing, as on a lost network.
     await app.electron.evaluate(({ session }) => session.fromPartition('ers-triage-network').enableNetworkEmulation({ offline: true }));
@@ -180,5 +201,14 @@ describe('the Electron app', () => {
     const rows = await app.page.getByTestId('worklist-row').allTextContents();
     const ubrn = /\d{12}/.exec(heading)?.[0];
     if (ubrn) expect(rows.some((text) => text.includes(ubrn))).toBe(false);
+  });
+
+  it('comes back at the user’s window size and zoom after the restart', async () => {
+    const seen = await app.electron.evaluate(({ BrowserWindow }) => {
+      const win = BrowserWindow.getAllWindows()[0];
+      return win ? { width: win.getNormalBounds().width, zoom: win.webContents.getZoomFactor() } : null;
+    });
+    expect(seen?.width).toBe(1200);
+    expect(seen?.zoom).toBeCloseTo(1.1, 5);
   });
 });

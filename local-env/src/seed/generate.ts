@@ -246,7 +246,10 @@ function buildReferral(b: Builders, index: number, patients: readonly Patient[],
   const referrerPerson = prng.pick(REFERRERS);
   const referrer: RoleRef = { uid: referrerPerson.uid, ods: referrerPerson.ods, businessFunction: 'REFERRING_CLINICIAN' };
   const ubrn = generatedUbrn(index);
-  const created = clock.daysAgo(prng, 1, 150);
+  // A 2WW referral waits weeks, not months, on a real list: spread over 4 weeks, so the 2WW
+  // clock shows within, near (days 11-14) and over its 14 days. One draw either way, so every
+  // other value of the seed stays as it was.
+  const created = priority === 'TWO_WEEK_WAIT' ? clock.daysAgo(prng, 1, 28) : clock.daysAgo(prng, 1, 150);
   const createdIso = iso(created);
 
   const serviceKind: Service['kind'] =
@@ -477,7 +480,11 @@ function buildReferral(b: Builders, index: number, patients: readonly Patient[],
     clinicalInfoPrinted: prng.bool(0.15),
     history,
   };
-  if (prng.bool(0.7)) referral.pathwayStart = createdIso;
+  // Drawn either way, so every other value of the seed stays as it was: a referral that sits
+  // with a service (booked, deferred, sent for triage) always has its clock start, as in NHS's
+  // examples; an unbooked one sometimes has none (NHS's Unbooked example has none).
+  const hasStart = prng.bool(0.7);
+  if (hasStart || serviceId !== null) referral.pathwayStart = createdIso;
   if (prng.bool(0.2)) referral.clinicalInfoLastUpdated = iso(clock.after(created, 60, 3 * 24 * 60, prng));
   if (appointment) referral.appointment = appointment;
   if (review) referral.review = review;

@@ -50,6 +50,9 @@ export function makeRow(n: number, overrides: Partial<WorklistRow> = {}): Workli
     daysWaiting: 90 - ((n * 7) % 90),
     reviewStatus: STATUSES[n % STATUSES.length] ?? 'Awaiting review',
     assignedClinician: CLINICIANS[n % CLINICIANS.length] ?? null,
+    pathwayStart: `${isoDay((n * 7) % 90)}T10:00:00Z`,
+    appointmentStart: null,
+    adviceWaitingSince: null,
     ...overrides,
   };
 }

@@ -16,6 +16,12 @@ import { conceptsInForce, mapCodeSystem, rejectionReasons } from '../../../elect
 import { mapAdviceWorklist, mapReferralWorklist } from '../../../electron/ers/map-worklist';
 import { parseResource } from '../../../electron/ers/parse-fhir';
 import { hasReference, referenceDir, warnIfNoReference } from '../../helpers/repo';
+import { waitingClocks } from '../../../contract';
+
+function must<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error('missing');
+  return value;
+}
 
 const ctx = { operation: null, correlationId: 'test-correlation' };
 const now = new Date('2021-09-13T12:00:00Z');
@@ -61,6 +67,9 @@ describe.skipIf(!hasReference)('worklists (A008, A023)', () => {
           daysWaiting: 10,
           reviewStatus: 'Never Reviewed',
           assignedClinician: null,
+          pathwayStart: '2021-09-03T14:09:15.297Z',
+          appointmentStart: null,
+          adviceWaitingSince: null,
         },
       },
       {
@@ -78,8 +87,27 @@ describe.skipIf(!hasReference)('worklists (A008, A023)', () => {
           daysWaiting: 10,
           reviewStatus: 'Never Reviewed',
           assignedClinician: '021600556514',
+          pathwayStart: '2021-09-03T14:09:11.381Z',
+          appointmentStart: '2021-09-05T15:09:03.971Z',
+          adviceWaitingSince: null,
         },
       },
+    ]);
+  });
+
+  it('gives NHS’s example rows their clocks: the RTT clock from eReferralPathwayStart, a passed appointmentStart, the A&G reply from adviceLastUpdated', () => {
+    const items = mapReferralWorklist(load('examples/stu3/retrieveWorklist/responses/ReferralsForReview.json'), { now }, ctx);
+    const booked = waitingClocks(must(items[1]).row, now.getTime());
+    expect(booked.clocks.map((clock) => clock.text)).toEqual(['RTT day 10 of 126 — 116 days left']);
+    expect(booked.appointmentText).toBe('Appointment date passed (5 Sep 2021)');
+    const advice = mapAdviceWorklist(
+      load('examples/stu3/retrieveAdviceAndGuidanceWorklist/responses/AdviceAndGuidanceRequests.json'),
+      { now },
+      ctx,
+    );
+    // Wednesday 8 September 2021 to Monday 13th: Thursday, Friday and Monday are three working days.
+    expect(waitingClocks(must(advice[0]), now.getTime()).clocks.map((clock) => clock.text)).toEqual([
+      'A&G reply day 3 of 2 — overdue by 1 working day',
     ]);
   });
 
@@ -121,8 +149,13 @@ describe.skipIf(!hasReference)('worklists (A008, A023)', () => {
       daysWaiting: 5,
       reviewStatus: 'Provider response required',
       assignedClinician: null,
+      pathwayStart: null,
+      appointmentStart: null,
+      adviceWaitingSince: '2021-09-08T13:17:27.655Z',
     });
     expect(rows).toHaveLength(2);
+    // The second waits for the referrer (REFERRER_TO_SUBMIT_FURTHER_INFORMATION): no reply is owed, so no clock.
+    expect(rows[1]?.adviceWaitingSince).toBeNull();
   });
 });
 

@@ -10,6 +10,8 @@ import { isTestRangeNhsNumber, isValidNhsNumber, isValidUbrn, nhsNumberCheckDigi
 import { isoInstant } from '../../../local-env/src/seed/instant';
 import { CONSULTANT_UID, SECOND_CONSULTANT_UID } from '../../../local-env/src/users';
 import { findService } from '../../../local-env/src/seed/catalogue';
+import { pathwayStartOf } from '../../../local-env/src/ers/fhir/referral-request';
+import { waitingClocks } from '../../../contract';
 
 const REFERENCE_DATE = '2025-03-03';
 
@@ -175,5 +177,49 @@ describe('seed generator', () => {
     expect(busiest).toBe(LARGE_LIST_ROWS);
     expect(LARGE_LIST_ROWS).toBe(10_000);
     expect(bestCpuMs).toBeLessThan(4000);
+  });
+});
+
+describe('the seed’s waiting clocks', () => {
+  // The rows on "Referrals for review" and the A&G requests awaiting the provider, counted
+  // as the app counts them at noon on the reference date: some within, near and over each limit.
+  const seed = generateSeed({ referenceDate: REFERENCE_DATE });
+  const now = Date.parse(`${REFERENCE_DATE}T12:00:00Z`);
+  const counts = new Map<string, number>();
+  const count = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
+  for (const r of seed.referrals) {
+    const onReviewList =
+      r.status.code === 'AWAITING_TRIAGE' || (r.status.code === 'BOOKED' && r.review === undefined && r.appointment?.status === 'booked');
+    if (!onReviewList) continue;
+    const booked = r.appointment?.status === 'booked' ? (r.appointment.start ?? null) : null;
+    const clocks = waitingClocks(
+      { priority: r.priority, pathwayStart: pathwayStartOf(r), appointmentStart: booked, adviceWaitingSince: null },
+      now,
+    );
+    for (const clock of clocks.clocks) count(`${clock.kind} ${clock.state}`);
+    if (clocks.appointmentPassed) count('appointment passed');
+  }
+  for (const a of seed.advice) {
+    if (a.status !== 'PROVIDER_RESPONSE_REQUIRED') continue;
+    const clocks = waitingClocks(
+      { priority: a.priority, pathwayStart: null, appointmentStart: null, adviceWaitingSince: a.lastUpdated },
+      now,
+    );
+    for (const clock of clocks.clocks) count(`${clock.kind} ${clock.state}`);
+  }
+
+  it.each([
+    'two-week-wait within',
+    'two-week-wait due-soon',
+    'two-week-wait overdue',
+    'rtt within',
+    'rtt due-soon',
+    'rtt overdue',
+    'advice within',
+    'advice due-soon',
+    'advice overdue',
+    'appointment passed',
+  ])('has items with %s', (key) => {
+    expect(counts.get(key) ?? 0).toBeGreaterThan(0);
   });
 });

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../electron/app-error';
 import { openSavedTexts, type SavedTextsOptions } from '../../../electron/offline/saved-texts';
+import { openEncryptedStore, partitionStoreDirectories } from '../../../electron/offline/encrypted-store';
+import { partitionName } from '../../../electron/offline/offline-session';
 import { TestKeyProvider } from '../../../electron/offline/key-provider';
 import { SAVED_TEXTS_PER_USER } from '../../../contract';
 import { diskContains, makeTempRoot, manualClock } from './store-test-kit';
@@ -73,5 +75,40 @@ describe('saved texts', () => {
     await expect(texts.save({ id: 'no-such-text', kind: 'reject', title: 'Gone', text: 'Gone.' })).rejects.toBeInstanceOf(AppError);
     for (let i = 0; i < SAVED_TEXTS_PER_USER; i += 1) await texts.save({ kind: 'reject', title: `Text ${i}`, text: `Text ${i}.` });
     await expect(texts.save({ kind: 'reject', title: 'One more', text: 'One more.' })).rejects.toThrow(/Delete one you no longer use/);
+  });
+
+  it('move the texts an earlier version kept per role into the user’s own, once, keeping their ids and order', async () => {
+    const { root, clock, options } = setup();
+    const role = (ods: string) =>
+      partitionName({ businessFunction: 'SERVICE_PROVIDER_CLINICIAN', organisationOds: ods, onBehalfOfUserId: null });
+    // As the earlier version wrote them: one store per role, { kind, title, text } each.
+    const write = async (ods: string, id: string, body: Record<string, string>) => {
+      const old = await openEncryptedStore({
+        ...options(),
+        partition: role(ods),
+        name: 'saved-texts',
+        maxBytes: Infinity,
+        retentionMs: Infinity,
+      });
+      await old.put(`text/${id}`, Buffer.from(JSON.stringify(body), 'utf8'));
+      await old.flush();
+    };
+    await write('R69', 'a1', { kind: 'reject', title: 'Older at R69', text: 'Written at R69.' });
+    clock.advance(1000);
+    await write('R68', 'b1', { kind: 'reply', title: 'Newer at R68', text: 'Written at R68.' });
+    clock.advance(1000);
+    await write('R68', 'b2', { kind: 'nonsense', title: 'Unreadable', text: 'Not a kind the app knows.' });
+    expect(await partitionStoreDirectories({ ...options(), name: 'saved-texts' })).toHaveLength(2);
+
+    clock.advance(60_000);
+    const texts = await openSavedTexts(options());
+    expect((await texts.list()).map((t) => [t.id, t.title])).toEqual([
+      ['b1', 'Newer at R68'],
+      ['a1', 'Older at R69'],
+    ]);
+    // The per-role stores are gone; opening again neither loses nor doubles anything.
+    expect(await partitionStoreDirectories({ ...options(), name: 'saved-texts' })).toEqual([]);
+    expect((await (await openSavedTexts(options())).list()).map((t) => t.id)).toEqual(['b1', 'a1']);
+    expect(diskContains(root, 'Written at R69')).toBe(false);
   });
 });

@@ -157,6 +157,15 @@ function stateExtension(ctx: FhirContext, referral: Referral): Json {
   return { url: EXT.referralState, extension: parts };
 }
 
+/**
+ * The pathway start (the RTT clock start) a worklist row gives (A008: 1..1). Every referral
+ * on a provider's list has one in the seed (it sits with a service), so the row and the
+ * referral (A005: 0..1) tell the same date; the fallback only keeps a row well-formed.
+ */
+export function pathwayStartOf(referral: Referral): string {
+  return referral.pathwayStart ?? referral.clinicalInfoFirstSubmitted ?? referral.created;
+}
+
 export function referralRequestResource(ctx: FhirContext, referral: Referral): Json {
   const extension: Json[] = [];
   if (referral.appointment) {
@@ -167,6 +176,7 @@ export function referralRequestResource(ctx: FhirContext, referral: Referral): J
     extension.push({ url: EXT.clinicalInfoFirstSubmitted, valueDateTime: referral.clinicalInfoFirstSubmitted });
   if (referral.clinicalInfoLastUpdated)
     extension.push({ url: EXT.clinicalInfoLastUpdated, valueDateTime: referral.clinicalInfoLastUpdated });
+  // Only where e-RS has one (0..1): NHS's unbooked and converted examples carry none.
   if (referral.pathwayStart) extension.push({ url: EXT.pathwayStart, valueInstant: referral.pathwayStart });
   extension.push(priorityExtension(referral.priority));
   extension.push({ url: EXT.shortlist, valueReference: { reference: '#shortlist' } });

@@ -8,6 +8,7 @@ import { findService } from '../../seed/catalogue';
 import { type AdviceRequest, type Referral } from '../../seed/model';
 import { priorityConcept, REFERRAL_STATE_DISPLAY, reasonDisplay } from '../../seed/reference-data';
 import { CODE, codeable, ID, identifier, localCodeSystem, PROFILE, reasonSystemUrl, SD, type Json } from './vocabulary';
+import { pathwayStartOf } from './referral-request';
 
 export type ReferralListType =
   | 'REFERRALS_FOR_REVIEW'
@@ -72,7 +73,7 @@ function referralsForReviewItem(fhirBase: string, r: Referral): Json[] {
   ];
   if (r.allocatedClinician)
     parts.push(part('allocatedClinician', { valueReference: { reference: `#Practitioner-${r.allocatedClinician}` } }));
-  parts.push(part('eReferralPathwayStart', { valueDateTime: r.pathwayStart ?? r.clinicalInfoFirstSubmitted ?? r.created }));
+  parts.push(part('eReferralPathwayStart', { valueDateTime: pathwayStartOf(r) }));
   parts.push(part('clinicalInfoPrinted', { valueBoolean: r.clinicalInfoPrinted }));
   const contextDisplay: Record<string, string> = {
     NEVER_REVIEWED: 'Never Reviewed',
@@ -106,7 +107,7 @@ function slotIssuesItem(fhirBase: string, r: Referral): Json[] {
     part('priority', { valueCodeableConcept: codeable(CODE.priority, r.priority) }),
     part('specialty', { valueCodeableConcept: codeable(localCodeSystem(fhirBase, 'SPECIALTY'), r.specialty) }),
     part('patient', { valueReference: { identifier: identifier(ID.nhsNumber, r.patientNhsNumber) } }),
-    part('eReferralPathwayStart', { valueDateTime: r.pathwayStart ?? r.clinicalInfoFirstSubmitted ?? r.created }),
+    part('eReferralPathwayStart', { valueDateTime: pathwayStartOf(r) }),
     part('clinicalInfoPrinted', { valueBoolean: r.clinicalInfoPrinted }),
     part('ubrnReceived', { valueDateTime: received }),
     part('patientContactExpected', { valueDate: expected.toISOString().slice(0, 10) }),

@@ -127,14 +127,10 @@ interface FilterState {
   result: readonly IndexedRow[];
 }
 
+/** Every filter, so that one added later can never be missed here. */
 function sameFilters(a: WorklistFilters, b: WorklistFilters): boolean {
-  return (
-    a.specialty === b.specialty &&
-    a.service === b.service &&
-    a.priority === b.priority &&
-    a.assignment === b.assignment &&
-    a.status === b.status
-  );
+  const names = Object.keys(a) as (keyof WorklistFilters)[];
+  return names.length === Object.keys(b).length && names.every((name) => a[name] === b[name]);
 }
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {

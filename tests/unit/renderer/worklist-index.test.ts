@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Priority, WorklistRow } from '../../../contract';
+import { CLOCK_FILTERS, type Priority, type WorklistRow } from '../../../contract';
 import { IncrementalFilter, narrows, WorklistIndex } from '../../../renderer/worklist/worklist-index';
 import {
   defaultFilters,
@@ -39,6 +39,7 @@ interface RowSpec {
   status: string;
   clinician: string | null;
   name: string;
+  clockDay: number | null;
 }
 
 /** Few distinct values per column, so ties are common and the tie-break is exercised. */
@@ -52,6 +53,7 @@ const rowArb: fc.Arbitrary<RowSpec> = fc.record({
   status: fc.constantFrom(...STATUSES),
   clinician: fc.constantFrom(...CLINICIANS),
   name: fc.constantFrom(...NAMES, ''),
+  clockDay: fc.constantFrom(null, 1, 10, 20),
 });
 
 function toRow(r: RowSpec, i: number): WorklistRow {
@@ -71,6 +73,9 @@ function toRow(r: RowSpec, i: number): WorklistRow {
     daysWaiting: 10 - r.day,
     reviewStatus: r.status,
     assignedClinician: r.clinician,
+    pathwayStart: r.clockDay === null ? null : `2024-12-${String(r.clockDay).padStart(2, '0')}T10:00:00Z`,
+    appointmentStart: null,
+    adviceWaitingSince: null,
   };
 }
 
@@ -85,6 +90,7 @@ const filtersArb: fc.Arbitrary<WorklistFilters> = fc.record({
   priority: fc.constantFrom<Priority | ''>('', ...PRIORITIES),
   assignment: fc.constantFrom<WorklistFilters['assignment']>('anyone', 'me', 'unassigned'),
   status: fc.constantFrom('', ...STATUSES),
+  clock: fc.constantFrom<WorklistFilters['clock']>(...CLOCK_FILTERS),
 });
 
 const ids = (rows: readonly IndexedRow[]) => rows.map((r) => r.row.id);

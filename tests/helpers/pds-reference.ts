@@ -3,8 +3,11 @@
  * they are published: in the upstream repository the files under
  * specification/components/examples/ are git symbolic links to sandbox/mocks/, so a copy
  * without symlink support holds the link's target path as the file's text. That path is
- * followed; when its target is absent the example is missing, and the tests that need it
- * say plainly that they skipped.
+ * followed. The copy in ../shared does not include sandbox/, so where a link's target is
+ * absent there, and only while ../shared names the same upstream commit, the target is read
+ * from tests/conformance/fixtures/pds-upstream/ (those files copied unchanged from NHS
+ * England's repository at that commit). Without ../shared, or at another commit, the
+ * example is missing and the tests that need it say plainly that they skipped.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,6 +15,21 @@ import { repoRoot } from './repo';
 
 export const pdsReferenceDir = process.env.PDS_REFERENCE_DIR ?? path.resolve(repoRoot, '..', 'shared', 'pds-reference');
 const examplesDir = path.join(pdsReferenceDir, 'specification', 'components', 'examples');
+const upstreamDir = path.join(repoRoot, 'tests', 'conformance', 'fixtures', 'pds-upstream');
+
+function upstreamCommit(dir: string): string | null {
+  const file = path.join(dir, 'UPSTREAM_COMMIT');
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() : null;
+}
+
+/** A link's target inside ../shared, or the same file from NHS England's repository at the same commit. */
+function linkTarget(file: string): string {
+  if (existsSync(file)) return file;
+  const inside = path.relative(pdsReferenceDir, file);
+  const sameCommit = upstreamCommit(pdsReferenceDir) !== null && upstreamCommit(pdsReferenceDir) === upstreamCommit(upstreamDir);
+  if (!sameCommit || inside.startsWith('..') || path.isAbsolute(inside)) return file;
+  return path.join(upstreamDir, inside);
+}
 
 /** The example's JSON, or null when neither it nor the file its link names is present. */
 export function readPdsExample(name: string): unknown {
@@ -22,7 +40,7 @@ export function readPdsExample(name: string): unknown {
     if (text.startsWith('{') || text.startsWith('[')) return JSON.parse(text) as unknown;
     // A symbolic link stored as a file: its text is a relative path, nothing else.
     if (!/^[\w./-]+\.json$/.test(text)) throw new Error(`${name} in ${examplesDir} is neither JSON nor a link to it.`);
-    file = path.resolve(path.dirname(file), text);
+    file = linkTarget(path.resolve(path.dirname(file), text));
   }
   return null;
 }
@@ -37,7 +55,7 @@ export function warnIfNoPdsExamples(what: string): void {
   const missing = missingPdsExamples();
   if (missing.length > 0) {
     console.warn(
-      `SKIPPED: ${what} — ${missing.join(', ')} not readable under ${examplesDir} (the reference copy holds links to sandbox/mocks/, which it does not include; set PDS_REFERENCE_DIR to a copy that does).`,
+      `SKIPPED: ${what} — ${missing.join(', ')} not readable under ${examplesDir} (the reference copy holds links to sandbox/mocks/, which it does not include, and tests/conformance/fixtures/pds-upstream/ is from another upstream commit; set PDS_REFERENCE_DIR to a copy that has them).`,
     );
   }
 }

@@ -189,6 +189,7 @@ export async function createApp(deps: AppDeps): Promise<TriageApp> {
         return null;
       }
     },
+    getUserId: () => session?.get().user?.id ?? null,
   };
   const ers = createErsClient(ersOptions);
 

@@ -66,6 +66,8 @@ export interface ErsClientOptions extends ErsTransportOptions {
   codeSystemBase?: string | ((operation: OperationId) => string);
   /** Share one cache between the clients of a session so reference data survives a role change. */
   referenceData?: ReferenceDataCache;
+  /** The signed-in user's id, or null: with the role, what keys a list shared between callers in flight. */
+  getUserId?: () => string | null;
 }
 
 export interface ErsClient {
@@ -137,6 +139,11 @@ export function createErsClient(options: ErsClientOptions): ErsClient {
     codeSystemBase,
     specialtyName: (code) => cache.stale(environment, 'SPECIALTY')?.concepts.find((concept) => concept.code === code)?.display,
     ...(options.log ? { log: options.log } : {}),
+    identity: () => {
+      const userId = options.getUserId?.() ?? null;
+      const role = options.getRole?.() ?? null;
+      return userId && role ? { userId, role } : null;
+    },
   };
 
   async function getCodeSystem(id: CodeSystemId, opts: { refresh?: boolean; signal?: AbortSignal } = {}): Promise<CodeSystemView> {

@@ -18,14 +18,33 @@ export function formatNhsNumber(digits: string): string {
 export function ukDate(value: string | null | undefined): string | null {
   if (!value) return null;
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
+  // A worklist repeats the same few thousand date-times: Intl formatting is the costly part, so each is formatted once.
+  const known = ukDates.get(value);
+  if (known !== undefined) return known;
   const at = Date.parse(value);
-  if (Number.isNaN(at)) return null;
-  return UK.format(new Date(at));
+  const date = Number.isNaN(at) ? null : UK.format(new Date(at));
+  if (ukDates.size >= UK_DATES_KEPT) ukDates.clear();
+  ukDates.set(value, date);
+  return date;
+}
+const UK_DATES_KEPT = 50_000;
+const ukDates = new Map<string, string | null>();
+
+/** Today in the UK for `now`, formatted once per instant (a list's rows all share one). */
+let lastNow = NaN;
+let lastToday = '';
+function ukToday(now: Date): string {
+  const at = now.getTime();
+  if (at !== lastNow) {
+    lastToday = UK.format(now);
+    lastNow = at;
+  }
+  return lastToday;
 }
 
 /** Whole calendar days from `date` (yyyy-mm-dd) to today in the UK; never negative. */
 export function daysSince(date: string, now: Date): number {
-  const today = UK.format(now);
+  const today = ukToday(now);
   const from = Date.parse(`${date}T00:00:00Z`);
   const to = Date.parse(`${today}T00:00:00Z`);
   if (Number.isNaN(from) || Number.isNaN(to)) return 0;

@@ -7,7 +7,7 @@ import { callContext, type ErsContext } from './client-context';
 import { CODE_SYSTEM, ID_OUT, PROFILE } from './fhir-names';
 import type { ParameterOut } from './fhir-types';
 import { ErsError } from './ers-error';
-import type { ErsRequest } from './http';
+import type { ErsRequest, ErsRole } from './http';
 import { mapAdviceWorklist, mapReferralWorklist } from './map-worklist';
 import { codingOf, parametersOf } from './parameters';
 import * as check from './validate-input';
@@ -97,9 +97,14 @@ export function adviceWorklistRequest(): ErsRequest {
   };
 }
 
-export async function fetchReferralWorklist(ctx: ErsContext, input: ReferralWorklistInput, signal?: AbortSignal): Promise<WorklistItem[]> {
+export async function fetchReferralWorklist(
+  ctx: ErsContext,
+  input: ReferralWorklistInput,
+  signal?: AbortSignal,
+  role?: ErsRole,
+): Promise<WorklistItem[]> {
   const request = referralWorklistRequest(input, ctx.codeSystemBase('A008'));
-  const result = await ctx.transport.json({ ...request, signal });
+  const result = await ctx.transport.json({ ...request, signal, ...(role ? { role } : {}) });
   return mapReferralWorklist(result.body, { now: ctx.now(), specialtyName: ctx.specialtyName }, callContext('A008', result.correlationId));
 }
 
@@ -122,7 +127,12 @@ function tooLarge(error: unknown): boolean {
  * fails the whole list with the platform's sentence: a list shown with rows missing would
  * look complete.
  */
-async function fetchBySpecialty(ctx: ErsContext, input: ReferralWorklistInput, signal?: AbortSignal): Promise<WorklistItem[]> {
+async function fetchBySpecialty(
+  ctx: ErsContext,
+  input: ReferralWorklistInput,
+  signal?: AbortSignal,
+  role?: ErsRole,
+): Promise<WorklistItem[]> {
   if (!ctx.specialtyCodes) throw new Error('The specialty codes are needed to ask for a large worklist in parts.');
   const codes = await ctx.specialtyCodes(signal);
   const parts: ReferralWorklistInput[] = [
@@ -135,7 +145,7 @@ async function fetchBySpecialty(ctx: ErsContext, input: ReferralWorklistInput, s
     while (next < parts.length) {
       const index = next++;
       const part = parts[index];
-      if (part) answers[index] = await fetchReferralWorklist(ctx, part, signal);
+      if (part) answers[index] = await fetchReferralWorklist(ctx, part, signal, role);
     }
   };
   await Promise.all(Array.from({ length: Math.min(SPLIT_CONCURRENCY, parts.length) }, worker));
@@ -158,26 +168,73 @@ async function fetchBySpecialty(ctx: ErsContext, input: ReferralWorklistInput, s
  */
 const tooLargeLists = new WeakMap<ErsContext, Set<string>>();
 
-/** A provider list, whole if e-RS can send it in one answer, else in parts by specialty. */
-export async function fetchWholeReferralWorklist(
-  ctx: ErsContext,
-  input: ReferralWorklistInput,
-  signal?: AbortSignal,
-): Promise<WorklistItem[]> {
+/**
+ * What makes two asks for a list the same ask: the user, the role (business function,
+ * organisation, the clinician acted for) and the list with every filter. Anything not the
+ * same is a different key, so one role's list is never handed to another.
+ */
+export function worklistRequestKey(identity: { userId: string; role: ErsRole }, input: ReferralWorklistInput): string {
+  const { role } = identity;
+  return JSON.stringify([
+    identity.userId,
+    role.businessFunction,
+    role.organisationOds,
+    role.onBehalfOfUserId ?? null,
+    input.listType,
+    input.serviceId ?? null,
+    input.specialty === undefined ? null : input.specialty.assigned ? ['assigned', input.specialty.code] : ['not-assigned'],
+    input.locationOds ?? null,
+    input.clinician === undefined ? null : input.clinician.assigned ? ['assigned', input.clinician.userId] : ['not-assigned'],
+  ]);
+}
+
+/**
+ * Lists on their way from e-RS, by worklistRequestKey: referrals and triage are both A008's
+ * "Referrals for review", so the two screens asking at once make one set of calls. Only while
+ * in flight: the next ask after an answer asks e-RS again.
+ */
+const inFlightLists = new WeakMap<ErsContext, Map<string, Promise<WorklistItem[]>>>();
+
+/**
+ * A provider list, whole if e-RS can send it in one answer, else in parts by specialty;
+ * joined to the same list already on its way for the same user and role. An ask that can be
+ * stopped (with a signal) is never shared, so stopping one caller cannot stop another.
+ */
+export function fetchWholeReferralWorklist(ctx: ErsContext, input: ReferralWorklistInput, signal?: AbortSignal): Promise<WorklistItem[]> {
+  const identity = signal ? null : (ctx.identity?.() ?? null);
+  if (!identity) return fetchWhole(ctx, input, signal);
+  const key = worklistRequestKey(identity, input);
+  let lists = inFlightLists.get(ctx);
+  if (!lists) {
+    lists = new Map();
+    inFlightLists.set(ctx, lists);
+  }
+  const joined = lists.get(key);
+  if (joined) return joined;
+  const inFlight = lists;
+  // Every call of this fetch carries the role it was keyed by, even if the session's role changes meanwhile.
+  const run = fetchWhole(ctx, input, undefined, identity.role).finally(() => {
+    if (inFlight.get(key) === run) inFlight.delete(key);
+  });
+  inFlight.set(key, run);
+  return run;
+}
+
+async function fetchWhole(ctx: ErsContext, input: ReferralWorklistInput, signal?: AbortSignal, role?: ErsRole): Promise<WorklistItem[]> {
   // Only an unfiltered-by-specialty provider list can be split this way (e-RS refuses filters on the referrer lists).
   const splittable =
     input.specialty === undefined && (input.listType === 'REFERRALS_FOR_REVIEW' || input.listType === 'APPOINTMENT_SLOT_ISSUES');
   const key = JSON.stringify(input);
   const known = tooLargeLists.get(ctx);
-  if (splittable && known?.has(key)) return fetchBySpecialty(ctx, input, signal);
+  if (splittable && known?.has(key)) return fetchBySpecialty(ctx, input, signal, role);
   try {
-    return await fetchReferralWorklist(ctx, input, signal);
+    return await fetchReferralWorklist(ctx, input, signal, role);
   } catch (error) {
     if (!tooLarge(error) || !splittable) throw error;
     ctx.log?.info('ers.worklist.split', { operation: 'A008', listType: input.listType });
     if (known) known.add(key);
     else tooLargeLists.set(ctx, new Set([key]));
-    return fetchBySpecialty(ctx, input, signal);
+    return fetchBySpecialty(ctx, input, signal, role);
   }
 }
 

@@ -52,6 +52,15 @@ export const safeStorage = {
   decryptString: (bytes) => Buffer.from(bytes).toString(),
 };
 
+// The installed app's fetch is built on net.request; nothing is fetched before the window.
+export const net = {
+  request: () => {
+    throw new Error('no network before the window');
+  },
+};
+const display = { id: 1, workArea: { x: 0, y: 0, width: 1920, height: 1040 }, bounds: { x: 0, y: 0, width: 1920, height: 1080 } };
+export const screen = { getPrimaryDisplay: () => display, getAllDisplays: () => [display] };
+
 export class BrowserWindow {
   constructor() {
     report({ window: performance.now() });
@@ -68,4 +77,4 @@ function report(message) {
   process.stdout.write(`BENCH-STARTUP ${JSON.stringify(message)}\n`);
 }
 
-export default { app, session, protocol, ipcMain, Menu, dialog, shell, safeStorage, BrowserWindow };
+export default { app, session, protocol, ipcMain, Menu, dialog, shell, safeStorage, net, screen, BrowserWindow };

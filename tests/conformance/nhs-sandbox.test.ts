@@ -377,7 +377,11 @@ describe.skipIf(!hasNhsSandbox)("the sandbox environment (ERS_BASE_URL) against 
       const posts = seen.filter((r) => isDecisionRequest(r, example));
       const post = posts[0];
       if (posts.length !== 1 || !post) {
-        problems.push(`${c.decision}: expected one ${example.path} POST, saw ${posts.length}; ${JSON.stringify(errorOf(result))}`);
+        // What the sandbox logged in the case's window, so a miss says whether the app never sent or the log missed it.
+        const logged = seen.map((r) => `${r.method} ${r.path} ${r.status}`).join(', ') || 'nothing';
+        problems.push(
+          `${c.decision}: expected one ${example.path} POST, saw ${posts.length} (logged: ${logged}); ${JSON.stringify(errorOf(result))}`,
+        );
         continue;
       }
       if (post.businessFunction !== 'SERVICE_PROVIDER_CLINICIAN' || post.ods !== 'R69')

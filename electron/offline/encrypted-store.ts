@@ -139,24 +139,33 @@ export function storeDirectory(location: StoreLocation): string {
   return path.join(partitionDirectory(location), location.name ?? 'cache');
 }
 
+/** The user's role partition folders (`p-…`), sorted; [] when the user has none yet. */
+async function partitionNames(user: string, fs: StoreFs): Promise<string[]> {
+  try {
+    return (await fs.readdir(user)).filter((child) => child.startsWith('p-')).sort();
+  } catch (error) {
+    if (isMissing(error)) return [];
+    throw offlineErrors.readFailed(error);
+  }
+}
+
+/** The folder's entries, or null when it does not exist. */
+async function entriesOf(dir: string, fs: StoreFs): Promise<string[] | null> {
+  try {
+    return await fs.readdir(dir);
+  } catch (error) {
+    if (isMissing(error)) return null;
+    throw offlineErrors.readFailed(error);
+  }
+}
+
 /** True when any store of this name, in any of the user's partitions, holds an object (the outbox: a decision waiting). */
 export async function anyPartitionHolds(location: Omit<StoreLocation, 'partition'>, fs: StoreFs = nodeStoreFs): Promise<boolean> {
   const user = userDirectory(location.root, location.userId, location.environment);
   const name = location.name ?? 'cache';
-  let children: string[];
-  try {
-    children = await fs.readdir(user);
-  } catch (error) {
-    if (isMissing(error)) return false;
-    throw offlineErrors.readFailed(error);
-  }
-  const dirs = [path.join(user, name), ...children.filter((child) => child.startsWith('p-')).map((child) => path.join(user, child, name))];
+  const dirs = [path.join(user, name), ...(await partitionNames(user, fs)).map((child) => path.join(user, child, name))];
   for (const dir of dirs) {
-    try {
-      if ((await fs.readdir(path.join(dir, OBJECTS_DIR))).some((file) => OBJECT_FILE.test(file))) return true;
-    } catch (error) {
-      if (!isMissing(error)) throw offlineErrors.readFailed(error);
-    }
+    if ((await entriesOf(path.join(dir, OBJECTS_DIR), fs))?.some((file) => OBJECT_FILE.test(file))) return true;
   }
   return false;
 }
@@ -168,22 +177,10 @@ export async function anyPartitionHolds(location: Omit<StoreLocation, 'partition
 export async function partitionStoreDirectories(location: Omit<StoreLocation, 'partition'>, fs: StoreFs = nodeStoreFs): Promise<string[]> {
   const user = userDirectory(location.root, location.userId, location.environment);
   const name = location.name ?? 'cache';
-  let children: string[];
-  try {
-    children = await fs.readdir(user);
-  } catch (error) {
-    if (isMissing(error)) return [];
-    throw offlineErrors.readFailed(error);
-  }
   const found: string[] = [];
-  for (const child of children.filter((c) => c.startsWith('p-')).sort()) {
+  for (const child of await partitionNames(user, fs)) {
     const dir = path.join(user, child, name);
-    try {
-      await fs.readdir(dir);
-      found.push(dir);
-    } catch (error) {
-      if (!isMissing(error)) throw offlineErrors.readFailed(error);
-    }
+    if ((await entriesOf(dir, fs)) !== null) found.push(dir);
   }
   return found;
 }

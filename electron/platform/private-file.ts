@@ -11,7 +11,7 @@
  * and rights as the access mask. Reading SIDs is the locale-proof way, and fails closed: a
  * list the parser cannot read is reported, never taken as safe.
  */
-import { execFile } from 'node:child_process';
+import { runSystemTool, systemToolPath, type SystemToolRunner } from './system-tool';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -115,22 +115,12 @@ export function ordinaryReadersFromSavedAcl(text: string): string[] {
 }
 
 /** icacls' answer: its exit code and what it printed. */
-export type CommandRunner = (file: string, args: readonly string[]) => Promise<{ exitCode: number; stdout: string }>;
+export type CommandRunner = SystemToolRunner;
+export const execFileCommand: CommandRunner = runSystemTool;
 
-export const execFileCommand: CommandRunner = (file, args) =>
-  new Promise((resolve, reject) => {
-    execFile(file, [...args], { windowsHide: true, timeout: 10_000, maxBuffer: 1024 * 1024 }, (error, stdout) => {
-      if (error && typeof error.code !== 'number') {
-        reject(error);
-        return;
-      }
-      resolve({ exitCode: error ? Number(error.code) : 0, stdout: String(stdout) });
-    });
-  });
-
+/** The system's own icacls, never whatever an icacls.exe earlier on the PATH would be. */
 export function icaclsPath(env: NodeJS.ProcessEnv = process.env): string {
-  // The system's own icacls, never whatever an icacls.exe earlier on the PATH would be.
-  return path.win32.join(env.SystemRoot ?? env.windir ?? 'C:\\Windows', 'System32', 'icacls.exe');
+  return systemToolPath('icacls.exe', env);
 }
 
 /**

@@ -4,8 +4,7 @@
  * them with reg.exe (no native module) and they take precedence over the ProgramData file.
  * The reg.exe runner is injected, so tests replay recorded output.
  */
-import { execFile } from 'node:child_process';
-import path from 'node:path';
+import { runSystemTool, systemToolPath, type SystemToolRunner } from '../platform/system-tool';
 import { AppError } from '../app-error';
 import type { MachineConfig } from '../config';
 
@@ -19,7 +18,7 @@ export type RegValue =
   | { type: string; value: string };
 
 /** reg.exe's answer: its exit code and what it printed. */
-export type RegRunner = (file: string, args: readonly string[]) => Promise<{ exitCode: number; stdout: string }>;
+export type RegRunner = SystemToolRunner;
 
 /** Each value name under POLICY_KEY and where it goes in the machine configuration. */
 export const POLICY_VALUES = {
@@ -125,19 +124,10 @@ export function policyToMachineConfig(values: ReadonlyMap<string, RegValue>, env
 }
 
 export function regExePath(env: NodeJS.ProcessEnv = process.env): string {
-  return path.win32.join(env.SystemRoot ?? env.windir ?? 'C:\\Windows', 'System32', 'reg.exe');
+  return systemToolPath('reg.exe', env);
 }
 
-export const execFileRunner: RegRunner = (file, args) =>
-  new Promise((resolve, reject) => {
-    execFile(file, [...args], { windowsHide: true, timeout: 10_000, maxBuffer: 1024 * 1024 }, (error, stdout) => {
-      if (error && typeof error.code !== 'number') {
-        reject(error);
-        return;
-      }
-      resolve({ exitCode: error ? Number(error.code) : 0, stdout: String(stdout) });
-    });
-  });
+export const execFileRunner: RegRunner = runSystemTool;
 
 /**
  * The policy's machine configuration, or null where no policy is set (reg.exe exits 1 when

@@ -2,7 +2,7 @@
  * The words and dates the worklist screens show. Dates are built from their parts, not
  * through Date parsing, so a yyyy-mm-dd referral date never shifts a day with the time zone.
  */
-import type { Priority, WorklistKind } from '../../contract';
+import type { Priority, WaitingClock, WaitingClocks, WorklistKind, WorklistRow } from '../../contract';
 
 export interface KindText {
   /** The list's name on its tab and heading. */
@@ -90,4 +90,49 @@ export function dataTimeText(fetchedAt: string, now: number): string {
   const time = `${String(then.getHours()).padStart(2, '0')}:${String(then.getMinutes()).padStart(2, '0')}`;
   if (localDay(then) === localDay(new Date(now))) return time;
   return `${time} on ${then.getDate()} ${LONG_MONTHS[then.getMonth()]}`;
+}
+
+const CLOCK_ICON: Readonly<Record<WaitingClock['state'], string>> = { overdue: '⚠', 'due-soon': '◷', within: '' };
+
+/** The Clock cell of a worklist row in words: the most pressing clock, a passed appointment, and the whole story as hover text. */
+export interface ClockCellText {
+  title: string | undefined;
+  /** The most pressing clock, or null when there is none. */
+  primary: { label: string; status: string; state: WaitingClock['state']; icon: string } | null;
+  appointmentPassed: boolean;
+}
+
+/** The worklist's Clock cell (table-body.ts), worked out once per row rather than on every update. */
+export function clockCellText(clocks: WaitingClocks): ClockCellText {
+  let primary: WaitingClock | null = null;
+  for (const clock of clocks.clocks) if (primary === null || clock.remaining < primary.remaining) primary = clock;
+  const title = [...clocks.clocks.map((clock) => clock.sentence), ...(clocks.appointmentText ? [`${clocks.appointmentText}.`] : [])].join(
+    ' ',
+  );
+  return {
+    title: title || undefined,
+    primary: primary && { label: primary.label, status: primary.status, state: primary.state, icon: CLOCK_ICON[primary.state] },
+    appointmentPassed: clocks.appointmentPassed,
+  };
+}
+
+/** A worklist row's cells that depend only on the row (and the clocks' `now`): formatted once, not on every render. */
+export interface RowCellText {
+  priority: string;
+  date: string;
+  waiting: string;
+  dateTitle: string;
+  clock: ClockCellText;
+}
+
+export function rowCellText(row: WorklistRow, clocks: WaitingClocks): RowCellText {
+  const date = formatReferralDate(row.referralDate);
+  const waiting = daysWaitingText(row.daysWaiting);
+  return {
+    priority: PRIORITY_TEXT[row.priority] ?? row.priority,
+    date,
+    waiting,
+    dateTitle: `${date}, ${waiting}`,
+    clock: clockCellText(clocks),
+  };
 }

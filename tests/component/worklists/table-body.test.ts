@@ -1,0 +1,179 @@
+/**
+ * The worklist's body rows as table-body.ts writes them: the same markup the row component
+ * rendered, parts that come and go between rows, the pool that keeps row elements in place,
+ * and the events it hands back to the table.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { WorklistRow } from '../../../contract';
+import { TableBody, type RowView } from '../../../renderer/worklist/table-body';
+import { indexRows } from '../../../renderer/worklist/worklist-query';
+import type { ClockCellText } from '../../../renderer/worklist/worklist-text';
+import { makeRow, makeRows } from './fixtures';
+
+const NO_CLOCK: ClockCellText = { title: undefined, primary: null, appointmentPassed: false };
+const OVERDUE: ClockCellText = {
+  title: 'Two week wait: day 20 of 14.',
+  primary: { label: '2WW day 20 of 14', status: 'Overdue by 6 days', state: 'overdue', icon: '⚠' },
+  appointmentPassed: true,
+};
+const WITHIN: ClockCellText = {
+  title: '18-week referral to treatment: day 3 of 126.',
+  primary: { label: 'RTT day 3 of 126', status: '123 days left', state: 'within', icon: '' },
+  appointmentPassed: false,
+};
+
+let body: HTMLTableSectionElement;
+let table: TableBody | null = null;
+const opened: string[] = [];
+const cursors: number[] = [];
+
+function setUp(): TableBody {
+  const element = document.createElement('table');
+  body = document.createElement('tbody');
+  element.append(body);
+  document.body.append(element);
+  table = new TableBody(body, { cursor: (index) => cursors.push(index), open: (row) => opened.push(row.ubrn) });
+  return table;
+}
+
+afterEach(() => {
+  table?.destroy();
+  table = null;
+  document.body.replaceChildren();
+  opened.length = 0;
+  cursors.length = 0;
+});
+
+function viewsOf(rows: readonly WorklistRow[], first: number, count: number, overrides: Partial<RowView> = {}): RowView[] {
+  const indexed = indexRows(rows);
+  return Array.from({ length: count }, (_, offset) => {
+    const index = first + offset;
+    const item = indexed[index];
+    if (!item) throw new Error(`no row ${index}`);
+    return {
+      item,
+      index,
+      cursor: false,
+      isNew: false,
+      tabbable: offset === 0,
+      openable: true,
+      openLabel: 'Open referral',
+      href: `#/referral/${item.ubrn}`,
+      patient: { name: null, note: 'Not yet checked', age: null, flags: [] },
+      cells: { priority: 'Routine', date: '1 Nov 2026', waiting: '30 days', dateTitle: '1 Nov 2026, 30 days', clock: NO_CLOCK },
+      ...overrides,
+    };
+  });
+}
+
+const rowsIn = () => [...body.querySelectorAll<HTMLTableRowElement>('tr[data-worklist-row]')];
+
+describe('the worklist body rows', () => {
+  it('writes the row markup: the link with its hidden label, the cells and their hover text', () => {
+    const rows = [
+      makeRow(1, { service: 'Cardiology Clinic', specialty: 'Cardiology', reviewStatus: 'Never Reviewed', assignedClinician: null }),
+    ];
+    setUp().render(viewsOf(rows, 0, 1), 0, 0);
+    const tr = rowsIn()[0] as HTMLTableRowElement;
+    expect(tr.getAttribute('aria-rowindex')).toBe('2');
+    expect(tr.dataset.ubrn).toBe(rows[0]?.ubrn);
+    const link = tr.querySelector<HTMLAnchorElement>('[data-testid="worklist-open"]');
+    expect(link?.textContent).toBe(`Open referral ${rows[0]?.ubrn}`);
+    expect(link?.querySelector('.visually-hidden')?.textContent).toBe('Open referral ');
+    expect(link?.getAttribute('href')).toBe(`#/referral/${rows[0]?.ubrn}`);
+    expect(link?.getAttribute('tabindex')).toBe('0');
+    expect(tr.cells).toHaveLength(11);
+    expect(tr.cells[5]?.textContent).toBe('Cardiology Clinic');
+    expect(tr.cells[5]?.title).toBe('Cardiology Clinic');
+    expect(tr.querySelector('.worklist-unassigned')?.textContent).toBe('Unassigned');
+    expect(tr.cells[10]?.title).toBe('Unassigned');
+    expect(tr.querySelector('[data-testid="cell-patient"]')?.textContent).toBe('Not yet checked');
+    expect(tr.querySelector('[data-testid="waiting-clock"]')?.textContent).toBe('No clock');
+  });
+
+  it('adds and takes away the parts that differ between rows, leaving no trace of the row before', () => {
+    const rows = [makeRow(1, { assignedClinician: 'Dr Alex Consultant' }), makeRow(2, { nhsNumber: '999 999 9990' })];
+    const tableBody = setUp();
+    const first = viewsOf(rows, 0, 1, {
+      isNew: true,
+      patient: { name: 'SMITH, Jane', note: null, age: '48', flags: ['Deceased', 'Restricted'] },
+      cells: { priority: 'Urgent', date: '2 Nov 2026', waiting: '29 days', dateTitle: '2 Nov 2026, 29 days', clock: OVERDUE },
+    });
+    tableBody.render(first, 0, 0);
+    const tr = rowsIn()[0] as HTMLTableRowElement;
+    expect(tr.querySelector('[data-testid="new-marker"]')?.textContent).toBe('New since you last looked');
+    expect(tr.querySelector('[data-testid="cell-patient"]')?.textContent).toBe('SMITH, JaneDeceasedRestricted');
+    expect(tr.querySelector('[data-testid="cell-age"]')?.textContent).toBe('48');
+    expect(tr.querySelector('[data-testid="waiting-clock-status"]')?.textContent).toBe('⚠Overdue by 6 days');
+    expect(tr.querySelector('[data-testid="waiting-clock-appointment"]')?.textContent).toBe('⚠Appointment passed');
+    expect(tr.querySelector('[data-testid="waiting-clock"]')?.getAttribute('title')).toBe(OVERDUE.title);
+    expect(tr.cells[10]?.textContent).toBe('Dr Alex Consultant');
+
+    // The same row element now shows a row without any of those parts.
+    tableBody.render(
+      viewsOf(rows, 1, 1, { cells: { ...first[0]!.cells, clock: WITHIN } }).map((v) => ({ ...v, index: 0 })),
+      0,
+      0,
+    );
+    expect(rowsIn()[0]).toBe(tr);
+    expect(tr.querySelector('[data-testid="new-marker"]')).toBeNull();
+    expect(tr.querySelector('[data-testid="cell-patient"]')?.textContent).toBe('Not yet checked');
+    expect(tr.querySelector('[data-testid="cell-age"]')?.textContent).toBe('');
+    expect(tr.querySelector('[data-testid="cell-nhs-invalid"]')?.textContent).toBe('Invalid number');
+    expect(tr.querySelector('[data-testid="waiting-clock-status"]')?.textContent).toBe('123 days left');
+    expect(tr.querySelector('.waiting-clock__icon')).toBeNull();
+    expect(tr.querySelector('[data-testid="waiting-clock-appointment"]')).toBeNull();
+    expect(tr.cells[10]?.textContent).toBe('Unassigned');
+
+    // Where the role may not open items, the UBRN is a focusable span instead of a link.
+    tableBody.render(viewsOf(rows, 0, 1, { openable: false }), 0, 0);
+    expect(tr.querySelector('[data-testid="worklist-open"]')).toBeNull();
+    expect(tr.querySelector('[data-testid="worklist-ubrn"]')?.textContent).toBe(rows[0]?.ubrn);
+  });
+
+  it('keeps its row elements through a window one row longer or shorter, and moves only the rows that left the window', () => {
+    const rows = makeRows(200);
+    const tableBody = setUp();
+    tableBody.render(viewsOf(rows, 10, 18), 10 * 56, 172 * 56);
+    const before = new Set(rowsIn());
+    let moved = 0;
+    const observer = new MutationObserver((records) => {
+      for (const record of records)
+        moved += [...record.addedNodes].filter((n) => n instanceof HTMLTableRowElement && n.dataset.worklistRow !== undefined).length;
+    });
+    observer.observe(body, { childList: true });
+    // Scrolling down by 2 rows, then a part-row that shows 19 rows, then back to 18.
+    tableBody.render(viewsOf(rows, 12, 18), 12 * 56, 170 * 56);
+    tableBody.render(viewsOf(rows, 13, 19), 13 * 56, 168 * 56);
+    tableBody.render(viewsOf(rows, 14, 18), 14 * 56, 168 * 56);
+    const records = observer.takeRecords();
+    for (const record of records)
+      moved += [...record.addedNodes].filter((n) => n instanceof HTMLTableRowElement && n.dataset.worklistRow !== undefined).length;
+    observer.disconnect();
+    // 2 rows moved for the first step, 1 added for the longer window, 1 moved for the last.
+    expect(moved).toBeLessThanOrEqual(4);
+    const after = rowsIn();
+    expect(after.map((tr) => Number(tr.getAttribute('aria-rowindex')) - 2)).toEqual(Array.from({ length: 18 }, (_, i) => 14 + i));
+    expect(after.filter((tr) => before.has(tr)).length).toBeGreaterThanOrEqual(17);
+    const spacers = [...body.querySelectorAll<HTMLElement>('.worklist-spacer td')].map((td) => td.style.height);
+    expect(spacers).toEqual([`${14 * 56}px`, `${168 * 56}px`]);
+    expect(body.firstElementChild?.classList.contains('worklist-spacer')).toBe(true);
+    expect(body.lastElementChild?.classList.contains('worklist-spacer')).toBe(true);
+  });
+
+  it('hands back a click on a row as the cursor, and on its link as opening the item', () => {
+    const rows = makeRows(5);
+    setUp().render(viewsOf(rows, 0, 5), 0, 0);
+    const third = rowsIn()[2] as HTMLTableRowElement;
+    third.cells[6]?.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
+    expect(cursors).toEqual([2]);
+    expect(opened).toEqual([]);
+    const link = third.querySelector('a') as HTMLAnchorElement;
+    const click = new MouseEvent('click', { bubbles: true, cancelable: true });
+    link.dispatchEvent(click);
+    expect(click.defaultPrevented).toBe(true);
+    expect(opened).toEqual([rows[2]?.ubrn]);
+    link.dispatchEvent(new FocusEvent('focusin', { bubbles: true }));
+    expect(cursors).toEqual([2, 2, 2]);
+  });
+});

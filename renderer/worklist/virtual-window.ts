@@ -23,7 +23,7 @@ export const COMPACT_ROWS: RowMetrics = { row: 32, header: 36 };
  * painted on every sort, filter, search keystroke and fling frame: 3 a side puts 18 rows in
  * the DOM at 1366×900 where 6 put 24.
  */
-export const OVERSCAN = 3;
+export const OVERSCAN = 2;
 /** Used until the scroller has been measured (and where there is no layout, as in tests). */
 export const FALLBACK_VIEWPORT = 640;
 

@@ -117,15 +117,25 @@ export class WorklistIndex {
   }
 }
 
-interface FilterState {
+/** What a filter's answers depend on besides the filters and the search. */
+interface FilterBase {
   source: readonly IndexedRow[];
-  filters: WorklistFilters;
   meKeys: readonly string[];
-  query: string;
   /** Bumped when patients' names change: a name search must look again. */
   namesVersion: number;
+}
+
+interface FilterAnswer {
+  filters: WorklistFilters;
+  query: string;
   result: readonly IndexedRow[];
 }
+
+/**
+ * Answers kept for the same list: enough for a search typed out and deleted again, and for
+ * a few filters tried and put back, each answered without looking at the whole list.
+ */
+const ANSWERS_KEPT = 16;
 
 /** Every filter, so that one added later can never be missed here. */
 function sameFilters(a: WorklistFilters, b: WorklistFilters): boolean {
@@ -155,30 +165,40 @@ export function narrows(previous: string, next: string): boolean {
 
 /** Filters a list as filterRows does, remembering the last answer to narrow it as the user types. */
 export class IncrementalFilter {
-  #last: FilterState | null = null;
+  #base: FilterBase | null = null;
+  /** Recent answers for #base, the latest last. */
+  #answers: FilterAnswer[] = [];
   /** How the last answer was reached, for tests and the bench. */
   lastWas: 'full' | 'narrowed' | 'cached' = 'full';
 
   run(source: readonly IndexedRow[], filters: WorklistFilters, query: string, me: Me, namesVersion = 0): readonly IndexedRow[] {
-    const last = this.#last;
-    const sameBase =
-      last !== null &&
-      last.source === source &&
-      last.namesVersion === namesVersion &&
-      sameFilters(last.filters, filters) &&
-      sameKeys(last.meKeys, me.keys);
-    let result: readonly IndexedRow[];
-    if (sameBase && last.query === query) {
-      this.lastWas = 'cached';
-      return last.result;
-    } else if (sameBase && narrows(last.query, query)) {
-      this.lastWas = 'narrowed';
-      result = filterRows(last.result, filters, query, me);
-    } else {
-      this.lastWas = 'full';
-      result = filterRows(source, filters, query, me);
+    const base = this.#base;
+    if (base === null || base.source !== source || base.namesVersion !== namesVersion || !sameKeys(base.meKeys, me.keys)) {
+      this.#base = { source, meKeys: [...me.keys], namesVersion };
+      this.#answers = [];
     }
-    this.#last = { source, filters: { ...filters }, meKeys: [...me.keys], query, namesVersion, result };
+    const answers = this.#answers;
+    const exact = answers.findIndex((a) => a.query === query && sameFilters(a.filters, filters));
+    if (exact >= 0) {
+      const [answer] = answers.splice(exact, 1) as [FilterAnswer];
+      answers.push(answer);
+      this.lastWas = 'cached';
+      return answer.result;
+    }
+    // The smallest earlier answer that every match of this search is in (a shorter search, typed or deleted back to).
+    let from: FilterAnswer | null = null;
+    for (const answer of answers) {
+      if (
+        sameFilters(answer.filters, filters) &&
+        narrows(answer.query, query) &&
+        (from === null || answer.result.length < from.result.length)
+      )
+        from = answer;
+    }
+    this.lastWas = from ? 'narrowed' : 'full';
+    const result = filterRows(from ? from.result : source, filters, query, me);
+    answers.push({ filters: { ...filters }, query, result });
+    if (answers.length > ANSWERS_KEPT) answers.shift();
     return result;
   }
 }

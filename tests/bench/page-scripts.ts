@@ -157,8 +157,8 @@ export function flingScript(pixelsPerFrame: number, passes: number): string {
       });
       observer.observe({ type: 'long-animation-frame', buffered: false });
     } catch {}
-    // Main-thread work behind each frame delta: the scroll handler with Vue's re-render (timed
-    // by a listener added after Vue's, which runs once Vue's update has flushed) and the
+    // Main-thread work behind each frame delta: the scroll handler with the rows' rewrite (timed
+    // by a listener added after the table's, which runs once Vue's update has flushed) and the
     // rendering of the frame before (from its requestAnimationFrame to a task posted there).
     const work = [];
     let scrollMs = 0;
@@ -167,6 +167,7 @@ export function flingScript(pixelsPerFrame: number, passes: number): string {
     scroller.addEventListener('scroll', onScroll, { passive: true });
     return await new Promise((resolve) => {
       let last = null;
+      let position = 0;
       let direction = 1;
       let turns = 0;
       const step = (time) => {
@@ -178,11 +179,12 @@ export function flingScript(pixelsPerFrame: number, passes: number): string {
         scrollMs = 0;
         renderMs = 0;
         last = time;
-        // Writes only: reading layout here would force it inside the frame being measured.
-        let next = scroller.scrollTop + direction * ${pixelsPerFrame};
+        // Writes only: reading scrollTop here would force the frame's layout inside this callback.
+        let next = position + direction * ${pixelsPerFrame};
         if (next >= max) { next = max; direction = -1; turns += 1; }
         else if (next <= 0) { next = 0; direction = 1; turns += 1; }
         scroller.scrollTop = next;
+        position = next;
         if (turns >= ${passes}) {
           if (observer) observer.disconnect();
           scroller.removeEventListener('scroll', onScroll);

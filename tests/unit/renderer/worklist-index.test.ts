@@ -253,6 +253,29 @@ describe('IncrementalFilter: typing narrows the last result and always equals a 
     expect(ids(after)).toContain(extra.id);
   });
 
+  it('a search deleted back, or a filter put back, gives the answer it gave before without filtering again', () => {
+    const rows = indexRows(Array.from({ length: 30 }, (_, i) => toRow(fc.sample(rowArb, 1)[0] as RowSpec, i)));
+    const sorted = new WorklistIndex(rows).sorted({ column: 'ubrn', direction: 'ascending' });
+    const filter = new IncrementalFilter();
+    const typed = ['9', '99', '999'].map((query) => filter.run(sorted, defaultFilters(), query, ME));
+    expect(filter.lastWas).toBe('narrowed');
+    // Backspace, twice: each shorter search was answered on the way in.
+    expect(filter.run(sorted, defaultFilters(), '99', ME)).toBe(typed[1]);
+    expect(filter.lastWas).toBe('cached');
+    expect(filter.run(sorted, defaultFilters(), '9', ME)).toBe(typed[0]);
+    expect(filter.lastWas).toBe('cached');
+    // A filter tried and put back.
+    const urgent = filter.run(sorted, { ...defaultFilters(), priority: 'URGENT' }, '9', ME);
+    expect(filter.lastWas).toBe('full');
+    expect(ids(urgent)).toEqual(ids(filterRows(sorted, { ...defaultFilters(), priority: 'URGENT' }, '9', ME)));
+    expect(filter.run(sorted, defaultFilters(), '9', ME)).toBe(typed[0]);
+    expect(filter.lastWas).toBe('cached');
+    // A different search after the deletions narrows the smallest answer that holds all its matches.
+    const other = filter.run(sorted, defaultFilters(), '990', ME);
+    expect(filter.lastWas).toBe('narrowed');
+    expect(ids(other)).toEqual(ids(filterRows(sorted, defaultFilters(), '990', ME)));
+  });
+
   it('names arriving from PDS make a name search look again', () => {
     const rows = indexRows(Array.from({ length: 10 }, (_, i) => toRow({ ...(fc.sample(rowArb, 1)[0] as RowSpec), name: '' }, i)));
     const sorted = new WorklistIndex(rows).sorted({ column: 'ubrn', direction: 'ascending' });

@@ -165,6 +165,27 @@ export const useWorklistsStore = defineStore('worklists', () => {
   // Bumped whenever the role changes, so an answer that arrives for the previous role is dropped.
   let generation = 0;
   const pending = new Map<WorklistKind, Promise<void>>();
+  /**
+   * A sort or filter is written to storage once the browser is idle (within half a second),
+   * not in the click: the write was a tenth of the script behind each sort. Writes still
+   * waiting are made before the role changes and when the page is hidden or closed.
+   */
+  let pendingSave: { key: string; preferences: RolePreferences } | null = null;
+  function saveSoon(): void {
+    if (roleKey.value === null) return;
+    const scheduled = pendingSave !== null;
+    pendingSave = { key: roleKey.value, preferences: preferences.value };
+    if (scheduled) return;
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(flushSave, { timeout: 500 });
+    else setTimeout(flushSave, 0);
+  }
+  function flushSave(): void {
+    const waiting = pendingSave;
+    pendingSave = null;
+    if (waiting) writePreferences(storage, waiting.key, waiting.preferences);
+  }
+  if (typeof window !== 'undefined') window.addEventListener('pagehide', flushSave);
+
   /** The storage key of the role in use (a hash), or null when no role is chosen. */
   const roleKey = ref<string | null>(null);
 
@@ -173,6 +194,8 @@ export const useWorklistsStore = defineStore('worklists', () => {
     const role = session.view?.phase === 'locked' ? null : (session.view?.role ?? null);
     const key = role ? preferencesKey(role) : null;
     if (key === roleKey.value) return;
+    // A sort or filter just chosen is kept for the role it was chosen in.
+    flushSave();
     roleKey.value = key;
     generation++;
     pending.clear();
@@ -198,6 +221,7 @@ export const useWorklistsStore = defineStore('worklists', () => {
   watch(() => [session.view?.role ?? null, session.view?.phase], roleChanged, { immediate: true });
 
   function save(): void {
+    pendingSave = null;
     if (roleKey.value !== null) writePreferences(storage, roleKey.value, preferences.value);
   }
 
@@ -373,13 +397,13 @@ export const useWorklistsStore = defineStore('worklists', () => {
   function setFilter(kind: WorklistKind, change: FilterChange): void {
     const current = preferences.value.lists[kind].filters;
     preferences.value.lists[kind].filters = { ...current, [change.name]: change.value };
-    save();
+    saveSoon();
   }
 
   function clearFilters(kind: WorklistKind): void {
     preferences.value.lists[kind].filters = defaultFilters();
     lists[kind].search = '';
-    save();
+    saveSoon();
   }
 
   function setSearch(kind: WorklistKind, text: string): void {
@@ -393,7 +417,7 @@ export const useWorklistsStore = defineStore('worklists', () => {
       sort.column === column
         ? { column, direction: sort.direction === 'ascending' ? 'descending' : 'ascending' }
         : { column, direction: 'ascending' };
-    save();
+    saveSoon();
   }
 
   function setCursor(kind: WorklistKind, index: number): void {

@@ -4,12 +4,23 @@
  */
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, type Pinia } from 'pinia';
+import { afterEach } from 'vitest';
 import { defineComponent, h } from 'vue';
 import { RouterView, type Router } from 'vue-router';
 import type { ChannelInput, Priority, SessionView, WorklistKind, WorklistRow, WorklistView } from '../../../contract';
 import { CLIENT_KEY, TriageError, type TriageClient } from '../../../renderer/api/client';
 import { createAppRouter } from '../../../renderer/router';
 import { useSessionStore } from '../../../renderer/session/session-store';
+
+/**
+ * A page being hidden or closed: the worklists store writes a sort or filter it was still
+ * holding (it writes them when the browser is idle). Each test ends as the page would, so
+ * no write lands in the next test's storage.
+ */
+export function hidePage(): void {
+  window.dispatchEvent(new Event('pagehide'));
+}
+afterEach(hidePage);
 
 const SPECIALTIES = ['Cardiology', 'Dermatology', 'Gastroenterology', 'Neurology', 'Urology'];
 const SERVICES = ['Chest Pain Clinic', 'Skin Lesion Clinic', 'Endoscopy Triage', 'Headache Clinic', 'Prostate Clinic'];

@@ -111,7 +111,7 @@ describe('the worklist body rows', () => {
 
     // The same row element now shows a row without any of those parts.
     tableBody.render(
-      viewsOf(rows, 1, 1, { cells: { ...first[0]!.cells, clock: WITHIN } }).map((v) => ({ ...v, index: 0 })),
+      viewsOf(rows, 1, 1, { cells: { ...(first[0] as RowView).cells, clock: WITHIN } }).map((v) => ({ ...v, index: 0 })),
       0,
       0,
     );

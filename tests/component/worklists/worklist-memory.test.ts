@@ -3,7 +3,18 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { preferencesKey } from '../../../renderer/worklist/role-preferences';
 import { useSessionStore } from '../../../renderer/session/session-store';
 import { useWorklistsStore } from '../../../renderer/worklist/worklists-store';
-import { fakeClient, listView, makeRow, makeRows, mountWorklists, must, shownUbrns, signedInView, type MountedWorklists } from './fixtures';
+import {
+  fakeClient,
+  hidePage,
+  listView,
+  makeRow,
+  makeRows,
+  mountWorklists,
+  must,
+  shownUbrns,
+  signedInView,
+  type MountedWorklists,
+} from './fixtures';
 
 let mounted: MountedWorklists | null = null;
 
@@ -22,6 +33,8 @@ async function remount(role: {
   organisationOds: string;
   businessFunction?: 'SERVICE_PROVIDER_CLINICIAN' | 'SERVICE_PROVIDER_CLINICIAN_ADMIN';
 }) {
+  // As a reload: the page is hidden, then the app starts again from storage.
+  hidePage();
   mounted?.wrapper.unmount();
   mounted = await mountWorklists(fakeClient({ referrals: listView('referrals', rows) }), { role });
   return mounted.wrapper;
@@ -57,13 +70,32 @@ describe('filters remembered per role', () => {
     wrapper = await remount(R68);
     expect((wrapper.get('[data-testid="filter-specialty"]').element as HTMLSelectElement).value).toBe('');
     expect(wrapper.get('[data-testid="sort-header-priority"]').attributes('aria-sort')).toBe('ascending');
-    expect(shownUbrns(wrapper)).toHaveLength(rows.length);
+    expect(wrapper.get('[data-testid="worklist-showing"]').text()).toBe(`Showing ${rows.length} of ${rows.length} referrals`);
 
     wrapper = await remount({ organisationOds: 'R69', businessFunction: 'SERVICE_PROVIDER_CLINICIAN_ADMIN' });
     expect((wrapper.get('[data-testid="filter-specialty"]').element as HTMLSelectElement).value).toBe('');
 
     wrapper = await remount(R69);
     expect((wrapper.get('[data-testid="filter-specialty"]').element as HTMLSelectElement).value).toBe('Cardiology');
+  });
+
+  it('writes a sort or filter once the browser is idle, and before the role changes, never into another role', async () => {
+    const key = preferencesKey({ businessFunction: 'SERVICE_PROVIDER_CLINICIAN', organisationOds: 'R69' });
+    const wrapper = await remount(R69);
+    const stored = () => JSON.stringify(JSON.parse(localStorage.getItem(key) ?? '{}'));
+    await wrapper.get('[data-testid="sort-service"]').trigger('click');
+    // Not in the click itself: the write waits for an idle moment.
+    expect(stored()).not.toContain('"column":"service"');
+    await vi.waitFor(() => expect(stored()).toContain('"column":"service"'));
+
+    await wrapper.get('[data-testid="filter-specialty"]').setValue('Cardiology');
+    expect(stored()).not.toContain('Cardiology');
+    // The role changes before the browser is idle: the filter is written for R69 first.
+    useSessionStore(must(mounted).pinia).view = signedInView(R68);
+    await flushPromises();
+    expect(stored()).toContain('Cardiology');
+    const r68 = preferencesKey({ businessFunction: 'SERVICE_PROVIDER_CLINICIAN', organisationOds: 'R68' });
+    expect(localStorage.getItem(r68) ?? '').not.toContain('Cardiology');
   });
 
   it('keeps each list its own filters', async () => {
@@ -107,7 +139,7 @@ describe('filters remembered per role', () => {
     const key = preferencesKey({ businessFunction: 'SERVICE_PROVIDER_CLINICIAN', organisationOds: 'R69' });
     localStorage.setItem(key, '{not json');
     let wrapper = await remount(R69);
-    expect(shownUbrns(wrapper)).toHaveLength(rows.length);
+    expect(wrapper.get('[data-testid="worklist-showing"]').text()).toBe(`Showing ${rows.length} of ${rows.length} referrals`);
     localStorage.setItem(
       key,
       JSON.stringify({

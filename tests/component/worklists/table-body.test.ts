@@ -3,6 +3,7 @@
  * rendered, parts that come and go between rows, the pool that keeps row elements in place,
  * and the events it hands back to the table.
  */
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WorklistRow } from '../../../contract';
 import { TableBody, type RowView } from '../../../renderer/worklist/table-body';
@@ -175,5 +176,54 @@ describe('the worklist body rows', () => {
     expect(opened).toEqual([rows[2]?.ubrn]);
     link.dispatchEvent(new FocusEvent('focusin', { bubbles: true }));
     expect(cursors).toEqual([2, 2, 2]);
+  });
+
+  it('a reused row shows exactly what a row built fresh for the same item shows, whatever it showed before', () => {
+    const rows = makeRows(400).map((row, i) =>
+      i % 7 === 0 ? { ...row, assignedClinician: null } : i % 11 === 0 ? { ...row, nhsNumber: '999 999 9990' } : row,
+    );
+    const clocks = [NO_CLOCK, OVERDUE, WITHIN, { ...OVERDUE, appointmentPassed: false }, { ...NO_CLOCK, appointmentPassed: true }];
+    const patients = [
+      { name: null, note: 'Not yet checked', age: null, flags: [] },
+      { name: 'SMITH, Jane', note: null, age: '48', flags: ['Deceased'] },
+      { name: 'JONES, Ann', note: null, age: '7', flags: ['Number replaced', 'Restricted'] },
+      { name: null, note: 'Name not recorded', age: '60', flags: [] },
+    ];
+    // Each step: a window (start and length), and which rows are new, open, tabbable or the cursor.
+    const stepArb = fc.record({ start: fc.nat(380), length: fc.integer({ min: 1, max: 20 }), seed: fc.nat(1000), openable: fc.boolean() });
+    const viewsFor = (step: { start: number; length: number; seed: number; openable: boolean }): RowView[] =>
+      viewsOf(rows, step.start, step.length).map((view) => ({
+        ...view,
+        isNew: (view.index + step.seed) % 3 === 0,
+        cursor: view.index === step.start + (step.seed % step.length),
+        tabbable: view.index === step.start,
+        openable: step.openable,
+        patient: patients[(view.index + step.seed) % patients.length] as RowView['patient'],
+        cells: { ...view.cells, clock: clocks[(view.index * 3 + step.seed) % clocks.length] as ClockCellText },
+      }));
+    // Elements with their attributes and classes in order (the order they were set in says nothing), and texts.
+    const normal = (node: Node): string => {
+      if (!(node instanceof Element)) return JSON.stringify(node.textContent);
+      const value = (a: Attr) => (a.name === 'class' ? a.value.split(' ').sort().join(' ') : a.value);
+      const attributes = [...node.attributes].map((a) => `${a.name}=${JSON.stringify(value(a))}`).sort();
+      return `<${node.localName} ${attributes.join(' ')}>${[...node.childNodes].map(normal).join('')}</${node.localName}>`;
+    };
+    const shape = (tbody: HTMLTableSectionElement) => [...tbody.children].map(normal);
+    fc.assert(
+      fc.property(fc.array(stepArb, { minLength: 1, maxLength: 8 }), (steps) => {
+        const reused = setUp();
+        for (const step of steps) reused.render(viewsFor(step), step.start * 56, (rows.length - step.start - step.length) * 56);
+        const last = steps[steps.length - 1] as (typeof steps)[number];
+        const pooled = shape(body);
+        reused.destroy();
+        const fresh = setUp();
+        fresh.render(viewsFor(last), last.start * 56, (rows.length - last.start - last.length) * 56);
+        expect(pooled).toEqual(shape(body));
+        fresh.destroy();
+        table = null;
+        document.body.replaceChildren();
+      }),
+      { numRuns: 60 },
+    );
   });
 });

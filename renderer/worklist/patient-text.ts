@@ -86,7 +86,11 @@ export function ageText(birthDate: string | null, on: string): string | null {
   if (born === null || day === null || day < born) return null;
   const days = Math.round((day - born) / DAY_MS);
   if (days < 28) return `${days}d`;
-  let months = 0;
+  // Whole months from a start a month short of the calendar's count (that day is always on or
+  // before `on`), then at most two steps: a loop from birth took 900 steps for an 80-year-old.
+  const [by, bm] = birthDate.split('-').map(Number) as [number, number];
+  const [oy, om] = on.split('-').map(Number) as [number, number];
+  let months = Math.max(0, (oy - by) * 12 + (om - bm) - 1);
   while (addMonths(birthDate, months + 1) <= day) months += 1;
   if (months < 12) return `${Math.floor(days / 7)}w ${days % 7}d`;
   if (months < 24) return `${months}m ${Math.round((day - addMonths(birthDate, months)) / DAY_MS)}d`;

@@ -8,16 +8,15 @@
  * Retry-After has passed, and the pool slows down for what follows.
  *
  * Pace. Requests are paced one slot at a time (a token bucket holding one token, so there
- * is never a burst to push a sliding-window limit over):
- *  - at a configured rate (the application's e-RS rate limit, when IT knows it), 97% of it,
- *    never more;
- *  - otherwise unpaced until e-RS first pushes back; then at 90% of the rate e-RS accepted
- *    in the second before it (what a rate limit lets through is what got through just
- *    before it bit; counted by when requests were sent, so answers still on their way count
- *    too), climbing back to 97% of that within a few seconds, holding there, and only after
- *    a minute without a 429 creeping higher (1% a second) to find out whether the limit
- *    rose. Each 429 costs a whole Retry-After (a second at least) with nothing sent, so
- *    running just under the limit delivers more than running into it again.
+ * is never a burst to push a sliding-window limit over). Nothing tells the app its e-RS
+ * rate limit beforehand, so the pool is unpaced until e-RS first pushes back; then it is
+ * paced at 90% of the rate e-RS accepted in the second before it (what a rate limit lets
+ * through is what got through just before it bit; counted by when requests were sent, so
+ * answers still on their way count too), climbing back to 97% of that within a few
+ * seconds, holding there, and only after a minute without a 429 creeping higher (1% a
+ * second) to find out whether the limit rose. Each 429 costs a whole Retry-After (a second
+ * at least) with nothing sent, so running just under the limit delivers more than running
+ * into it again.
  *
  * Concurrency. Once paced, the pool needs as many requests at once as the pace times how
  * long each one holds its slot (Little's law, L = λW), doubled for variation.
@@ -41,8 +40,6 @@ export interface RateControlOptions {
   maxConcurrency: number;
   /** Requests at once before anything is measured; default 4 (or `maxConcurrency` if lower). */
   initialConcurrency?: number;
-  /** The application's e-RS rate limit (requests a second), when known: the pool is paced at 97% of it from the start and never faster. */
-  ratePerSecond?: number | null;
   /** Epoch ms (Retry-After may be an HTTP date). */
   now?: () => number;
   sleep?: Sleep;
@@ -107,7 +104,6 @@ interface Mark {
 
 export class RateControl {
   readonly #max: number;
-  readonly #configured: number | null;
   readonly #now: () => number;
   readonly #sleep: Sleep;
   readonly #backoffBaseMs: number;
@@ -138,11 +134,7 @@ export class RateControl {
   constructor(options: RateControlOptions) {
     if (!Number.isInteger(options.maxConcurrency) || options.maxConcurrency < 1)
       throw new RangeError('maxConcurrency must be a whole number of at least 1.');
-    const configured = options.ratePerSecond ?? null;
-    if (configured !== null && (!Number.isFinite(configured) || configured <= 0))
-      throw new RangeError('ratePerSecond must be a positive number when given.');
     this.#max = options.maxConcurrency;
-    this.#configured = configured;
     this.#window = Math.max(1, Math.min(this.#max, options.initialConcurrency ?? 4));
     this.#now = options.now ?? Date.now;
     this.#sleep = options.sleep ?? abortableSleep;
@@ -173,16 +165,16 @@ export class RateControl {
     return (last.busyMs - first.busyMs) / (last.grants - first.grants);
   }
 
+  /** Requests a second the pool is paced to; null until e-RS first pushed back. */
   ratePerSecond(): number | null {
-    const limit = this.#configured === null ? MAX_RATE : this.#configured * PLATEAU;
-    if (this.#rateBase === null || this.#ceiling === null) return this.#configured === null ? null : limit;
+    if (this.#rateBase === null || this.#ceiling === null) return null;
     const seconds = Math.max(0, this.#now() - this.#rateSince) / 1000;
     const plateau = Math.max(this.#rateBase, this.#ceiling * PLATEAU);
     const recovering = this.#rateBase * (1 + RATE_RECOVERY_PER_SECOND * seconds);
-    if (recovering < plateau) return Math.min(limit, recovering);
+    if (recovering < plateau) return Math.min(MAX_RATE, recovering);
     const reached = (plateau / this.#rateBase - 1) / RATE_RECOVERY_PER_SECOND;
     const probing = seconds - reached - HOLD_MS / 1000;
-    return Math.min(limit, probing <= 0 ? plateau : plateau * (1 + RATE_PROBE_PER_SECOND * probing));
+    return Math.min(MAX_RATE, probing <= 0 ? plateau : plateau * (1 + RATE_PROBE_PER_SECOND * probing));
   }
 
   pausedUntil(): number | null {

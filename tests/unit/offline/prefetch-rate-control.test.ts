@@ -271,6 +271,31 @@ describe('the token bucket', () => {
     }
     expect((after[2] ?? 0) - (after[0] ?? 0)).toBeGreaterThanOrEqual(2 * (1000 / 38.8) - 1);
   });
+
+  it('keeps its schedule through timers a few milliseconds late, so the pace is what it says', async () => {
+    let now = 1_000_000;
+    // Every sleep ends 3 ms after it should (after rounding up to a whole millisecond): the usual lateness of a timer.
+    const rc = new RateControl({
+      maxConcurrency: 4,
+      now: () => now,
+      sleep: async (ms) => {
+        now += ms + 3;
+      },
+    });
+    learn(rc, 40, (ms) => (now += ms));
+    const interval = 1000 / 38.8;
+    const slots: number[] = [];
+    for (let i = 0; i < 200; i += 1) {
+      await rc.acquire();
+      slots.push(now);
+    }
+    // Each slot late, none of the lateness lost: 38.8 a second over five seconds (starting each interval afresh from a late slot sent 34.5).
+    expect((slots.length - 1) / (((slots.at(-1) ?? 0) - (slots[0] ?? 0)) / 1000)).toBeCloseTo(38.8, 1);
+    for (let i = 1; i < slots.length; i += 1) expect((slots[i] ?? 0) - (slots[i - 1] ?? 0)).toBeGreaterThanOrEqual(interval * 0.75);
+    // No second holds more than the schedule allows: (1000 ms + a quarter interval) / interval, rounded up.
+    const most = Math.ceil((1000 + interval / 4) / interval);
+    for (const start of slots) expect(slots.filter((at) => at >= start && at < start + 1000).length).toBeLessThanOrEqual(most);
+  });
 });
 
 describe('rateControlledFetch', () => {

@@ -12,7 +12,8 @@
  * rate limit beforehand, so the pool is unpaced until e-RS first pushes back; then it is
  * paced at 90% of the rate e-RS accepted in the second before it (what a rate limit lets
  * through is what got through just before it bit; counted by when requests were sent, so
- * answers still on their way count too), climbing back to 97% of that within a few
+ * answers still on their way count too, and when a transport saw several refused in one
+ * burst, the lowest of their counts), climbing back to 97% of that within a few
  * seconds, holding there, and only after a minute without a 429 creeping higher (1% a
  * second) to find out whether the limit rose. Each 429 costs a whole Retry-After (a second
  * at least) with nothing sent, so running just under the limit delivers more than running
@@ -89,11 +90,17 @@ const W_SAMPLES = 64;
 /** ...and trusted once this many have gone. */
 const W_MIN_SAMPLES = 8;
 
-interface Burst {
-  /** Sending times in (from, to] were in e-RS's window when it first refused. */
+/** What e-RS accepted of the requests sent in the second before one it refused. */
+interface Refusal {
+  /** Sending times in (from, to] were in e-RS's window when it refused the request sent at `to`. */
   from: number;
   to: number;
   accepted: number;
+}
+
+interface Burst {
+  /** The first refusal's window, then those of refusals in the same burst sent after it (seen by a transport). */
+  refusals: Refusal[];
   /** The pace when it refused; null if unpaced. */
   pace: number | null;
 }
@@ -245,15 +252,27 @@ export class RateControl {
     this.#consecutive = 0;
     this.#window = Math.min(this.#max, this.#window + 1 / this.#window);
     const burst = this.#burst;
-    if (burst && sentAt > burst.from && sentAt <= burst.to) {
-      // Accepted inside the window that filled up: the limit is at least this much higher.
-      burst.accepted += 1;
-      this.#learn(burst);
-    }
+    if (!burst) return;
+    // Accepted inside a window that filled up: the limit is at least this much higher.
+    const inside = burst.refusals.filter((refusal) => sentAt > refusal.from && sentAt <= refusal.to);
+    for (const refusal of inside) refusal.accepted += 1;
+    if (inside.length > 0) this.#learn(burst);
   }
 
   /** e-RS asked the app to slow down, waiting `retryAfterMs` if it said how long. */
   throttled(retryAfterMs: number | null, sentAt = this.#now()): void {
+    this.#refused(retryAfterMs, sentAt, false);
+  }
+
+  /** For a transport that sees every answer: what the status of a request sent at `sentAt` says about the pace. */
+  observe(status: number, retryAfterHeader: string | null, sentAt = this.#now()): void {
+    const retryAfter = parseRetryAfterMs(retryAfterHeader, this.#now());
+    if (status === 429 || (status === 503 && retryAfter !== null)) this.#refused(retryAfter, sentAt, true);
+    else if (status < 500) this.success(sentAt);
+  }
+
+  /** `exact`: `sentAt` is when this very request went (a transport's word), not when its task began. */
+  #refused(retryAfterMs: number | null, sentAt: number, exact: boolean): void {
     const now = this.#now();
     this.#throttledResponses += 1;
     const told = retryAfterMs !== null && Number.isFinite(retryAfterMs);
@@ -261,6 +280,18 @@ export class RateControl {
     if (sameBurst) {
       // Only e-RS's own word lengthens a pause already running; a guess does not.
       if (told) this.#pausedUntil = Math.max(this.#pausedUntil, now + Math.min(Math.max(0, retryAfterMs), this.#maxPauseMs));
+      // Another refusal says again that e-RS's window was full, one counted from a later
+      // second: the lowest count is kept. Counting by sending times is off by one now and
+      // then (an answer sent at the window's edge that took longer, or shorter, to arrive),
+      // and one too many costs another 429 and its whole pause later on; one too few costs
+      // a request a second. A refusal sent before the first one is not counted: a late
+      // arrival, its second held less of the burst than e-RS's did.
+      const burst = this.#burst;
+      const first = burst?.refusals[0];
+      if (exact && burst && first && sentAt >= first.to) {
+        burst.refusals.push(this.#refusal(sentAt));
+        this.#learn(burst);
+      }
       return;
     }
     const pause = told
@@ -270,25 +301,11 @@ export class RateControl {
     this.#lastEventAt = now;
     this.#events += 1;
     this.#consecutive += 1;
-    this.#trim();
-    const from = sentAt - WINDOW_MS;
-    const burst: Burst = {
-      from,
-      to: sentAt,
-      accepted: this.#successes.filter((at) => at > from && at <= sentAt).length,
-      pace: this.ratePerSecond(),
-    };
+    const burst: Burst = { refusals: [this.#refusal(sentAt)], pace: this.ratePerSecond() };
     this.#burst = burst;
     this.#rateSince = now + pause;
     this.#learn(burst);
     this.#window = Math.max(1, this.#window * CONCURRENCY_DECREASE);
-  }
-
-  /** For a transport that sees every answer: what the status of a request sent at `sentAt` says about the pace. */
-  observe(status: number, retryAfterHeader: string | null, sentAt = this.#now()): void {
-    const retryAfter = parseRetryAfterMs(retryAfterHeader, this.#now());
-    if (status === 429 || (status === 503 && retryAfter !== null)) this.throttled(retryAfter, sentAt);
-    else if (status < 500) this.success(sentAt);
   }
 
   snapshot(): RateControlSnapshot {
@@ -302,10 +319,18 @@ export class RateControl {
     };
   }
 
-  /** The pace after a burst, from what e-RS let through in the window that filled up. */
+  /** The accepted requests sent in the second before `sentAt`, as far as their answers are in. */
+  #refusal(sentAt: number): Refusal {
+    this.#trim();
+    const from = sentAt - WINDOW_MS;
+    return { from, to: sentAt, accepted: this.#successes.filter((at) => at > from && at <= sentAt).length };
+  }
+
+  /** The pace after a burst, from what e-RS let through in the windows that filled up. */
   #learn(burst: Burst): void {
-    if (burst.accepted > 0) {
-      this.#ceiling = Math.max(MIN_RATE, Math.min(burst.accepted, burst.pace ?? Infinity));
+    const accepted = Math.min(...burst.refusals.map((refusal) => refusal.accepted));
+    if (accepted > 0) {
+      this.#ceiling = Math.max(MIN_RATE, Math.min(accepted, burst.pace ?? Infinity));
     } else if (burst.pace !== null) {
       // Refused with nothing let through while paced: the limit is well below the pace.
       this.#ceiling = Math.max(MIN_RATE, burst.pace * CONCURRENCY_DECREASE);

@@ -117,6 +117,29 @@ describe('AIMD on the pool', () => {
     expect(rc.ratePerSecond()).toBeCloseTo(30 * 0.9, 5);
   });
 
+  it('takes the lowest count of the refusals in a burst that a transport saw, from the first one on', () => {
+    const time = manualTime();
+    const rc = new RateControl({ maxConcurrency: 8, now: time.now, sleep: time.sleep });
+    const refused = time.now();
+    // One accepted request sent just inside the second before the first refusal, 39 more well inside it.
+    rc.observe(200, null, refused - 995);
+    for (let i = 39; i >= 1; i -= 1) rc.observe(200, null, refused - i * 10);
+    time.advance(2);
+    rc.observe(429, '1', refused);
+    expect(rc.ratePerSecond()).toBeCloseTo(40 * 0.9, 5);
+    // Refused too, sent 10 ms later: its second leaves out the one at the edge. e-RS's window held the same, so 39 is the limit.
+    rc.observe(429, '1', refused + 10);
+    expect(rc.ratePerSecond()).toBeCloseTo(39 * 0.9, 5);
+    // A refusal sent before the first (it arrived late) and the prefetcher's own word (a task's start, not a sending time) count nothing.
+    rc.observe(429, '1', refused - 400);
+    rc.throttled(1000, refused + 20);
+    expect(rc.ratePerSecond()).toBeCloseTo(39 * 0.9, 5);
+    // An answer still on its way, sent inside both seconds: each count rises.
+    rc.observe(200, null, refused - 5);
+    expect(rc.ratePerSecond()).toBeCloseTo(40 * 0.9, 5);
+    expect(rc.snapshot()).toMatchObject({ throttleEvents: 1, throttledResponses: 4 });
+  });
+
   it('honours Retry-After seen by a transport, and backs off by itself when e-RS gives none', async () => {
     const time = manualTime();
     const rc = new RateControl({ maxConcurrency: 4, now: time.now, sleep: time.sleep, backoffBaseMs: 1000 });

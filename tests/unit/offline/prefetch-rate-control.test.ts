@@ -19,7 +19,7 @@ function manualTime(start = 1_000_000) {
 /**
  * Teaches `rc` that e-RS takes `limit` requests a second, as the app learns it: e-RS accepted
  * `limit` requests sent in the second before it answered one 429 (Retry-After 0, so nothing
- * pauses). The pace starts at 90% of the limit and holds at 97% of it from four seconds on
+ * pauses). The pace starts at 90% of the limit and holds at 96% of it from four seconds on
  * (for a minute): `settle` moves the clock there.
  */
 function learn(rc: RateControl, limit: number, settle: (ms: number) => void): void {
@@ -64,7 +64,7 @@ describe('AIMD on the pool', () => {
     expect(rc.snapshot().throttleEvents).toBe(6);
   });
 
-  it('paces at 90% of what e-RS accepted, climbs back to 97% of it, holds, and only then probes higher', async () => {
+  it('paces at 90% of what e-RS accepted, climbs back to 96% of it, holds, and only then probes higher', async () => {
     const time = manualTime();
     const rc = new RateControl({ maxConcurrency: 8, now: time.now, sleep: time.sleep });
     expect(rc.ratePerSecond()).toBeNull();
@@ -89,12 +89,12 @@ describe('AIMD on the pool', () => {
     at(2);
     expect(rc.ratePerSecond()).toBeCloseTo(18 * 1.04, 5);
     at(10);
-    expect(rc.ratePerSecond()).toBeCloseTo(20 * 0.97, 5);
+    expect(rc.ratePerSecond()).toBeCloseTo(20 * 0.96, 5);
     at(60);
-    expect(rc.ratePerSecond()).toBeCloseTo(20 * 0.97, 5);
-    // 97% reached after (19.4 / 18 - 1) / 2% = 3.89 s, held a minute, then 1% a second.
-    at(3.8889 + 60 + 10);
-    expect(rc.ratePerSecond()).toBeCloseTo(20 * 0.97 * 1.1, 2);
+    expect(rc.ratePerSecond()).toBeCloseTo(20 * 0.96, 5);
+    // 96% reached after (19.2 / 18 - 1) / 2% = 3.33 s, held a minute, then 1% a second.
+    at(3.3333 + 60 + 10);
+    expect(rc.ratePerSecond()).toBeCloseTo(20 * 0.96 * 1.1, 2);
   });
 
   it('counts requests by when they were sent, so answers still on their way when e-RS refused count too', () => {
@@ -196,17 +196,17 @@ describe("Little's law: as many at once as the pace and the answers' time need",
     const time = manualTime();
     const rc = new RateControl({ maxConcurrency: 32, now: time.now, sleep: time.sleep });
     learn(rc, 40, time.advance);
-    expect(rc.ratePerSecond()).toBeCloseTo(38.8, 5);
+    expect(rc.ratePerSecond()).toBeCloseTo(38.4, 5);
     // Nothing measured yet: the window (four to start with, grown by the successes, halved by the 429).
     expect(rc.concurrency()).toBe(4);
     await runTasks(rc, time, 64, 50);
     expect(rc.slotMsPerRequest()).toBeCloseTo(50, 5);
-    // 38.8 a second x 50 ms x 2 = 3.9: four at once.
+    // 38.4 a second x 50 ms x 2 = 3.84: four at once.
     expect(rc.concurrency()).toBe(4);
     await runTasks(rc, time, 64, 400);
     expect(rc.slotMsPerRequest()).toBeCloseTo(400, 5);
-    // 38.8 x 0.4 s x 2 = 31.04.
-    expect(rc.concurrency()).toBe(32);
+    // 38.4 x 0.4 s x 2 = 30.72.
+    expect(rc.concurrency()).toBe(31);
     await runTasks(rc, time, 64, 100);
     expect(rc.concurrency()).toBe(8);
 
@@ -283,7 +283,7 @@ describe('the token bucket', () => {
       slots.push(now);
     }
     // A sliding one-second window never sees more than the pace: no pair closer than an interval.
-    for (let i = 1; i < slots.length; i += 1) expect((slots[i] ?? 0) - (slots[i - 1] ?? 0)).toBeGreaterThanOrEqual(1000 / 38.8 - 1);
+    for (let i = 1; i < slots.length; i += 1) expect((slots[i] ?? 0) - (slots[i - 1] ?? 0)).toBeGreaterThanOrEqual(1000 / 38.4 - 1);
     // A long gap (nobody asked for a while) is not made up with a burst afterwards.
     now += 5000;
     late = 0;
@@ -292,7 +292,7 @@ describe('the token bucket', () => {
       await rc.acquire();
       after.push(now);
     }
-    expect((after[2] ?? 0) - (after[0] ?? 0)).toBeGreaterThanOrEqual(2 * (1000 / 38.8) - 1);
+    expect((after[2] ?? 0) - (after[0] ?? 0)).toBeGreaterThanOrEqual(2 * (1000 / 38.4) - 1);
   });
 
   it('keeps its schedule through timers a few milliseconds late, so the pace is what it says', async () => {
@@ -306,14 +306,14 @@ describe('the token bucket', () => {
       },
     });
     learn(rc, 40, (ms) => (now += ms));
-    const interval = 1000 / 38.8;
+    const interval = 1000 / 38.4;
     const slots: number[] = [];
     for (let i = 0; i < 200; i += 1) {
       await rc.acquire();
       slots.push(now);
     }
-    // Each slot late, none of the lateness lost: 38.8 a second over five seconds (starting each interval afresh from a late slot sent 34.5).
-    expect((slots.length - 1) / (((slots.at(-1) ?? 0) - (slots[0] ?? 0)) / 1000)).toBeCloseTo(38.8, 1);
+    // Each slot late, none of the lateness lost: 38.4 a second over five seconds (starting each interval afresh from a late slot sent 33.3).
+    expect((slots.length - 1) / (((slots.at(-1) ?? 0) - (slots[0] ?? 0)) / 1000)).toBeCloseTo(38.4, 1);
     for (let i = 1; i < slots.length; i += 1) expect((slots[i] ?? 0) - (slots[i - 1] ?? 0)).toBeGreaterThanOrEqual(interval * 0.75);
     // No second holds more than the schedule allows: (1000 ms + a quarter interval) / interval, rounded up.
     const most = Math.ceil((1000 + interval / 4) / interval);
@@ -344,7 +344,7 @@ describe('rateControlledFetch', () => {
     // e-RS's three a paced slot apart; each download straight after its redirect, taking no slot.
     expectPaced(
       ers.map((s) => s.at),
-      1000 / 9.7,
+      1000 / 9.6,
     );
     objects.forEach((o, i) => expect(o.at).toBe(ers[i]?.at));
   });

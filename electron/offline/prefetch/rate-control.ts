@@ -13,7 +13,8 @@
  * paced at 90% of the rate e-RS accepted in the second before it (what a rate limit lets
  * through is what got through just before it bit; counted by when requests were sent, so
  * answers still on their way count too, and when a transport saw several refused in one
- * burst, the lowest of their counts), climbing back to 96% of that within a few
+ * burst, the lowest of their counts; refused again while paced, the most it accepted in a
+ * second since, never above the pace it refused), climbing back to 96% of that within a few
  * seconds, holding there, and only after a minute without a 429 creeping higher (1% a
  * second) to find out whether the limit rose. Each 429 costs a whole Retry-After (a second
  * at least) with nothing sent, so running just under the limit delivers more than running
@@ -107,6 +108,8 @@ interface Burst {
   refusals: Refusal[];
   /** The pace when it refused; null if unpaced. */
   pace: number | null;
+  /** When paced: the most requests e-RS accepted in one second since the pace last started (0 if unpaced). */
+  lately: number;
 }
 
 /** The running total of slot time, and paced requests sent, at one grant. */
@@ -305,7 +308,8 @@ export class RateControl {
     this.#lastEventAt = now;
     this.#events += 1;
     this.#consecutive += 1;
-    const burst: Burst = { refusals: [this.#refusal(sentAt)], pace: this.ratePerSecond() };
+    const pace = this.ratePerSecond();
+    const burst: Burst = { refusals: [this.#refusal(sentAt)], pace, lately: pace === null ? 0 : this.#mostInASecond(this.#rateSince) };
     this.#burst = burst;
     this.#rateSince = now + pause;
     this.#learn(burst);
@@ -330,9 +334,29 @@ export class RateControl {
     return { from, to: sentAt, accepted: this.#successes.filter((at) => at > from && at <= sentAt).length };
   }
 
-  /** The pace after a burst, from what e-RS let through in the windows that filled up. */
+  /** The most accepted requests sent within one second of each other, of those sent since `since` (as far back as the history goes). */
+  #mostInASecond(since: number): number {
+    this.#trim();
+    const sent = this.#successes.filter((at) => at >= since).sort((a, b) => a - b);
+    let most = 0;
+    for (let first = 0, last = 0; last < sent.length; last += 1) {
+      while ((sent[first] ?? 0) <= (sent[last] ?? 0) - WINDOW_MS) first += 1;
+      most = Math.max(most, last - first + 1);
+    }
+    return most;
+  }
+
+  /**
+   * The pace after a burst, from what e-RS let through in the windows that filled up. Paced,
+   * a refusal never leaves the ceiling above the pace it refused (so each one lowers the
+   * plateau by at least its margin), but the second before it may have been a thin one: a
+   * PC that stalls sends less, and the requests it had granted reach e-RS late and together.
+   * So the ceiling is what e-RS has accepted in a second since the pace last started, when
+   * that is more. Had e-RS's limit fallen, the next refusal comes within a second or two of
+   * the pause, and since then e-RS has accepted only what the new limit lets through.
+   */
   #learn(burst: Burst): void {
-    const accepted = Math.min(...burst.refusals.map((refusal) => refusal.accepted));
+    const accepted = Math.max(Math.min(...burst.refusals.map((refusal) => refusal.accepted)), burst.lately);
     if (accepted > 0) {
       this.#ceiling = Math.max(MIN_RATE, Math.min(accepted, burst.pace ?? Infinity));
     } else if (burst.pace !== null) {

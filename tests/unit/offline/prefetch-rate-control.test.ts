@@ -140,6 +140,32 @@ describe('AIMD on the pool', () => {
     expect(rc.snapshot()).toMatchObject({ throttleEvents: 1, throttledResponses: 4 });
   });
 
+  it('refused while paced: keeps to what e-RS has accepted in a second since the pace started, not a thin second before the 429', () => {
+    const time = manualTime();
+    const rc = new RateControl({ maxConcurrency: 8, now: time.now, sleep: time.sleep });
+    learn(rc, 40, time.advance);
+    expect(rc.ratePerSecond()).toBeCloseTo(38.4, 5);
+    const send = (count: number) => {
+      for (let i = 0; i < count; i += 1) {
+        time.advance(1000 / 38.4);
+        rc.observe(200, null, time.now());
+      }
+    };
+    // Three seconds at the pace, all accepted; then the PC stalls for a quarter of a second and sends 29 in the rest of it.
+    send(115);
+    time.advance(250);
+    send(29);
+    rc.observe(429, '1', time.now());
+    // Not 29: e-RS took 39 a second until then. The pace that was refused is the ceiling now.
+    expect(rc.ratePerSecond()).toBeCloseTo(38.4 * 0.9, 5);
+    // e-RS's limit has fallen to 20: after the pause it takes 20, and refuses the next.
+    time.advance(1000);
+    send(20);
+    rc.observe(429, '1', time.now());
+    expect(rc.ratePerSecond()).toBeCloseTo(20 * 0.9, 5);
+    expect(rc.snapshot().throttleEvents).toBe(3);
+  });
+
   it('honours Retry-After seen by a transport, and backs off by itself when e-RS gives none', async () => {
     const time = manualTime();
     const rc = new RateControl({ maxConcurrency: 4, now: time.now, sleep: time.sleep, backoffBaseMs: 1000 });

@@ -193,11 +193,25 @@ export async function prefetchBench(ctx: BenchContext): Promise<void> {
       const spanSeconds = ((times.at(-1) ?? 0) - (times[0] ?? 0)) / 1000;
       return spanSeconds > 0 ? (times.length - 1) / spanSeconds : NaN;
     };
-    // The measured window: from the first request after the worklists were read (A008 and
-    // A023, one answer each, seconds long on 10,000 referrals, while nothing else can go) to
-    // the last. The whole run, lists included, is reported beside it.
-    const LISTS = new Set(['A008', 'A023']);
-    const rate = perSecond(accepted.filter((r) => !LISTS.has(r.operation)));
+    // The measured window: from the first request after the worklists were read to the last.
+    // Reading them is the specialty code system (A004), which the client pages the 10,000-row
+    // Referrals list by, the A008 pages one specialty at a time and A023: seconds in which
+    // nothing else can go. Nothing of the prefetch is sent before the last of their answers,
+    // so the window starts at the first request that arrived after it. (It used to leave out
+    // only A008 and A023 by name, so A004, sent first, started it: the lists' seconds were in.)
+    // The whole run, lists included, is reported beside it.
+    const LISTS = new Set(['A004', 'A008', 'A023']);
+    const listing = limitedRecords.filter((r) => LISTS.has(r.operation));
+    const listsDone = Math.max(...listing.map((r) => Date.parse(r.time) + r.durationMs));
+    const listsSeconds = (listsDone - Math.min(...listing.map((r) => Date.parse(r.time)))) / 1000;
+    const afterLists = accepted.filter((r) => Date.parse(r.time) >= listsDone);
+    const rate = perSecond(afterLists);
+    // The pool learns the limit from its first 429 (nothing tells it beforehand), so the
+    // window holds that first burst and the Retry-After pause after it; the share after that
+    // pause (the emulator's Retry-After is a whole second) is reported beside it.
+    const firstRefused = Math.min(...limitedRecords.filter((r) => r.fault === 'rate-limited').map((r) => Date.parse(r.time)));
+    const afterFirstPause = Number.isFinite(firstRefused) ? afterLists.filter((r) => Date.parse(r.time) >= firstRefused + 1000) : [];
+    const learntRate = afterFirstPause.length > 1 ? perSecond(afterFirstPause) : NaN;
     const wholeRunRate = perSecond(accepted);
     const byOperation: Record<string, { requests: number; meanMs: number }> = {};
     for (const r of records) {
@@ -232,6 +246,8 @@ export async function prefetchBench(ctx: BenchContext): Promise<void> {
       acceptedRequests: accepted.length,
       acceptedPerSecond: round(rate, 2),
       acceptedPerSecondWholeRunWithLists: round(wholeRunRate, 2),
+      listsSeconds: round(listsSeconds, 2),
+      acceptedPerSecondAfterFirstPause: round(learntRate, 2),
       requestsByOperation: byOperation,
       meanObjectStoreMs: round(meanObjectStoreMs),
       processCpuShareOfOneCore: round(cpuShare, 2),
@@ -250,9 +266,11 @@ export async function prefetchBench(ctx: BenchContext): Promise<void> {
       target: 90,
       better: 'higher',
       targetBasis: 'Issue 7/9: 90% of the rate limit or better.',
-      limit: `${done ? '' : `The run ended ${progress.phase} with ${progress.failed} failed. `}Over the whole run, the lists' ${round(
+      limit: `${done ? '' : `The run ended ${progress.phase} with ${progress.failed} failed. `}The window is the ${
+        afterLists.length
+      } requests after the lists, the first 429 and its pause included (after that pause it was ${round((learntRate / RATE_LIMIT) * 100, 1)}%); over the whole run, with reading the lists (A004, ${byOperation.A008?.requests ?? 0} A008 pages of ${round(
         byOperation.A008?.meanMs ?? NaN,
-      )} ms A008 included, it was ${round((wholeRunRate / RATE_LIMIT) * 100, 1)}%. ${
+      )} ms and A023: ${round(listsSeconds, 1)} s) included, it was ${round((wholeRunRate / RATE_LIMIT) * 100, 1)}%. ${
         ceiling < RATE_LIMIT * 0.9 ? 'Concurrency, not pacing: with' : 'With'
       } at most ${CONCURRENCY} requests at once (it ran up to ${highestConcurrency}; Little's law from the measured ${round(snapshot.slotMsPerRequest ?? NaN)} ms a paced request held its slot), each accepted e-RS request held a slot for ${round(slotMs)} ms on average (its own answer plus, for an attachment, the download it redirects to; the emulator's mean times with the ${LATENCY_MS} ms latency were ${slowest.join(
         ', ',

@@ -8,16 +8,21 @@
  * Retry-After has passed, and the pool slows down for what follows.
  *
  * Pace. Requests are paced one slot at a time (a token bucket holding one token, so there
- * is never a burst to push a sliding-window limit over):
- *  - at a configured rate (the application's e-RS rate limit, when IT knows it), 97% of it,
- *    never more;
- *  - otherwise unpaced until e-RS first pushes back; then at 90% of the rate e-RS accepted
- *    in the second before it (what a rate limit lets through is what got through just
- *    before it bit; counted by when requests were sent, so answers still on their way count
- *    too), climbing back to 97% of that within a few seconds, holding there, and only after
- *    a minute without a 429 creeping higher (1% a second) to find out whether the limit
- *    rose. Each 429 costs a whole Retry-After (a second at least) with nothing sent, so
- *    running just under the limit delivers more than running into it again.
+ * is never a burst to push a sliding-window limit over). Nothing tells the app its e-RS
+ * rate limit beforehand, so the pool is unpaced until e-RS first pushes back; then it is
+ * paced at 90% of the rate e-RS accepted in the second before it (what a rate limit lets
+ * through is what got through just before it bit; counted by when requests were sent, so
+ * answers still on their way count too, and when a transport saw several refused in one
+ * burst, the lowest of their counts; refused again while paced, the most it accepted in a
+ * second since, never above the pace it refused), climbing back to 96% of that within a few
+ * seconds, holding there, and only after a minute without a 429 creeping higher (1% a
+ * second) to find out whether the limit rose. Each 429 costs a whole Retry-After (a second
+ * at least) with nothing sent, so running just under the limit delivers more than running
+ * into it again. How far under: e-RS counts requests as they arrive, and arrivals bunch
+ * (a busy network or server holds some back and lets them through together), so the
+ * request after a second's worth has to be sent with room to spare: 42 ms at 96%, 31 ms at
+ * 97%. Replaying the arrival times of seven bench runs at a steady pace, 97% met a 429 in
+ * two of the four on a quiet machine and 96% in none (under heavier load, neither escaped).
  *
  * Concurrency. Once paced, the pool needs as many requests at once as the pace times how
  * long each one holds its slot (Little's law, L = λW), doubled for variation.
@@ -41,8 +46,6 @@ export interface RateControlOptions {
   maxConcurrency: number;
   /** Requests at once before anything is measured; default 4 (or `maxConcurrency` if lower). */
   initialConcurrency?: number;
-  /** The application's e-RS rate limit (requests a second), when known: the pool is paced at 97% of it from the start and never faster. */
-  ratePerSecond?: number | null;
   /** Epoch ms (Retry-After may be an HTTP date). */
   now?: () => number;
   sleep?: Sleep;
@@ -70,12 +73,14 @@ export interface RateControlSnapshot {
 const CONCURRENCY_DECREASE = 0.5;
 const RATE_KEPT = 0.9;
 const RATE_RECOVERY_PER_SECOND = 0.02;
-const PLATEAU = 0.97;
+const PLATEAU = 0.96;
 const HOLD_MS = 60_000;
 const RATE_PROBE_PER_SECOND = 0.01;
 const MIN_RATE = 0.2;
 const MAX_RATE = 1000;
 const BURST_MS = 250;
+/** A slot granted this share of an interval late, or less, keeps the schedule. */
+const LATE_KEPT = 0.25;
 const WINDOW_MS = 1000;
 /** How long sending times of successes are kept: a window plus answers still on their way. */
 const HISTORY_MS = 5000;
@@ -90,13 +95,21 @@ const W_SAMPLES = 64;
 /** ...and trusted once this many have gone. */
 const W_MIN_SAMPLES = 8;
 
-interface Burst {
-  /** Sending times in (from, to] were in e-RS's window when it first refused. */
+/** What e-RS accepted of the requests sent in the second before one it refused. */
+interface Refusal {
+  /** Sending times in (from, to] were in e-RS's window when it refused the request sent at `to`. */
   from: number;
   to: number;
   accepted: number;
+}
+
+interface Burst {
+  /** The first refusal's window, then those of refusals in the same burst sent after it (seen by a transport). */
+  refusals: Refusal[];
   /** The pace when it refused; null if unpaced. */
   pace: number | null;
+  /** When paced: the most requests e-RS accepted in one second since the pace last started (0 if unpaced). */
+  lately: number;
 }
 
 /** The running total of slot time, and paced requests sent, at one grant. */
@@ -107,7 +120,6 @@ interface Mark {
 
 export class RateControl {
   readonly #max: number;
-  readonly #configured: number | null;
   readonly #now: () => number;
   readonly #sleep: Sleep;
   readonly #backoffBaseMs: number;
@@ -138,11 +150,7 @@ export class RateControl {
   constructor(options: RateControlOptions) {
     if (!Number.isInteger(options.maxConcurrency) || options.maxConcurrency < 1)
       throw new RangeError('maxConcurrency must be a whole number of at least 1.');
-    const configured = options.ratePerSecond ?? null;
-    if (configured !== null && (!Number.isFinite(configured) || configured <= 0))
-      throw new RangeError('ratePerSecond must be a positive number when given.');
     this.#max = options.maxConcurrency;
-    this.#configured = configured;
     this.#window = Math.max(1, Math.min(this.#max, options.initialConcurrency ?? 4));
     this.#now = options.now ?? Date.now;
     this.#sleep = options.sleep ?? abortableSleep;
@@ -173,16 +181,16 @@ export class RateControl {
     return (last.busyMs - first.busyMs) / (last.grants - first.grants);
   }
 
+  /** Requests a second the pool is paced to; null until e-RS first pushed back. */
   ratePerSecond(): number | null {
-    const limit = this.#configured === null ? MAX_RATE : this.#configured * PLATEAU;
-    if (this.#rateBase === null || this.#ceiling === null) return this.#configured === null ? null : limit;
+    if (this.#rateBase === null || this.#ceiling === null) return null;
     const seconds = Math.max(0, this.#now() - this.#rateSince) / 1000;
     const plateau = Math.max(this.#rateBase, this.#ceiling * PLATEAU);
     const recovering = this.#rateBase * (1 + RATE_RECOVERY_PER_SECOND * seconds);
-    if (recovering < plateau) return Math.min(limit, recovering);
+    if (recovering < plateau) return Math.min(MAX_RATE, recovering);
     const reached = (plateau / this.#rateBase - 1) / RATE_RECOVERY_PER_SECOND;
     const probing = seconds - reached - HOLD_MS / 1000;
-    return Math.min(limit, probing <= 0 ? plateau : plateau * (1 + RATE_PROBE_PER_SECOND * probing));
+    return Math.min(MAX_RATE, probing <= 0 ? plateau : plateau * (1 + RATE_PROBE_PER_SECOND * probing));
   }
 
   pausedUntil(): number | null {
@@ -222,12 +230,19 @@ export class RateControl {
       const rate = this.ratePerSecond();
       const wait = Math.max(this.#pausedUntil - now, rate === null ? 0 : this.#nextSlot - now);
       if (wait <= 0) {
-        // Strict spacing (a bucket of one token, never saved up): a slot granted late starts
-        // the next interval from when it went, so two requests are never closer than the pace.
-        // Making up for late timers sent pairs close together, and e-RS's sliding window
-        // counted them: more 429s in the bench, each costing a second and a tenth of the pace.
-        // Only a millisecond of lateness (the timer's own rounding) keeps the schedule.
-        if (rate !== null) this.#nextSlot = (now - this.#nextSlot <= 1 ? this.#nextSlot : now) + 1000 / rate;
+        // A slot granted up to a quarter of an interval late keeps the schedule (the next one
+        // comes that much sooner); one granted later starts the next interval from when it
+        // went, and nothing is ever saved up. Timers fire a millisecond or three late, more on
+        // a busy PC, and starting every interval afresh from a late slot (only a millisecond
+        // was forgiven) lost about 4% of the pace in the bench: paced at 37.8 a second, it sent
+        // 36. Making up whole late slots (a saved token) sent pairs close together, and e-RS's
+        // sliding window counted them. Kept to a quarter, two requests are never closer than
+        // three quarters of an interval, and any T ms hold at most (T + a quarter interval) /
+        // interval of them, rounded up.
+        if (rate !== null) {
+          const interval = 1000 / rate;
+          this.#nextSlot = (now - this.#nextSlot <= interval * LATE_KEPT ? this.#nextSlot : now) + interval;
+        }
         this.#grant();
         return;
       }
@@ -244,15 +259,27 @@ export class RateControl {
     this.#consecutive = 0;
     this.#window = Math.min(this.#max, this.#window + 1 / this.#window);
     const burst = this.#burst;
-    if (burst && sentAt > burst.from && sentAt <= burst.to) {
-      // Accepted inside the window that filled up: the limit is at least this much higher.
-      burst.accepted += 1;
-      this.#learn(burst);
-    }
+    if (!burst) return;
+    // Accepted inside a window that filled up: the limit is at least this much higher.
+    const inside = burst.refusals.filter((refusal) => sentAt > refusal.from && sentAt <= refusal.to);
+    for (const refusal of inside) refusal.accepted += 1;
+    if (inside.length > 0) this.#learn(burst);
   }
 
   /** e-RS asked the app to slow down, waiting `retryAfterMs` if it said how long. */
   throttled(retryAfterMs: number | null, sentAt = this.#now()): void {
+    this.#refused(retryAfterMs, sentAt, false);
+  }
+
+  /** For a transport that sees every answer: what the status of a request sent at `sentAt` says about the pace. */
+  observe(status: number, retryAfterHeader: string | null, sentAt = this.#now()): void {
+    const retryAfter = parseRetryAfterMs(retryAfterHeader, this.#now());
+    if (status === 429 || (status === 503 && retryAfter !== null)) this.#refused(retryAfter, sentAt, true);
+    else if (status < 500) this.success(sentAt);
+  }
+
+  /** `exact`: `sentAt` is when this very request went (a transport's word), not when its task began. */
+  #refused(retryAfterMs: number | null, sentAt: number, exact: boolean): void {
     const now = this.#now();
     this.#throttledResponses += 1;
     const told = retryAfterMs !== null && Number.isFinite(retryAfterMs);
@@ -260,6 +287,18 @@ export class RateControl {
     if (sameBurst) {
       // Only e-RS's own word lengthens a pause already running; a guess does not.
       if (told) this.#pausedUntil = Math.max(this.#pausedUntil, now + Math.min(Math.max(0, retryAfterMs), this.#maxPauseMs));
+      // Another refusal says again that e-RS's window was full, one counted from a later
+      // second: the lowest count is kept. Counting by sending times is off by one now and
+      // then (an answer sent at the window's edge that took longer, or shorter, to arrive),
+      // and one too many costs another 429 and its whole pause later on; one too few costs
+      // a request a second. A refusal sent before the first one is not counted: a late
+      // arrival, its second held less of the burst than e-RS's did.
+      const burst = this.#burst;
+      const first = burst?.refusals[0];
+      if (exact && burst && first && sentAt >= first.to) {
+        burst.refusals.push(this.#refusal(sentAt));
+        this.#learn(burst);
+      }
       return;
     }
     const pause = told
@@ -269,25 +308,12 @@ export class RateControl {
     this.#lastEventAt = now;
     this.#events += 1;
     this.#consecutive += 1;
-    this.#trim();
-    const from = sentAt - WINDOW_MS;
-    const burst: Burst = {
-      from,
-      to: sentAt,
-      accepted: this.#successes.filter((at) => at > from && at <= sentAt).length,
-      pace: this.ratePerSecond(),
-    };
+    const pace = this.ratePerSecond();
+    const burst: Burst = { refusals: [this.#refusal(sentAt)], pace, lately: pace === null ? 0 : this.#mostInASecond(this.#rateSince) };
     this.#burst = burst;
     this.#rateSince = now + pause;
     this.#learn(burst);
     this.#window = Math.max(1, this.#window * CONCURRENCY_DECREASE);
-  }
-
-  /** For a transport that sees every answer: what the status of a request sent at `sentAt` says about the pace. */
-  observe(status: number, retryAfterHeader: string | null, sentAt = this.#now()): void {
-    const retryAfter = parseRetryAfterMs(retryAfterHeader, this.#now());
-    if (status === 429 || (status === 503 && retryAfter !== null)) this.throttled(retryAfter, sentAt);
-    else if (status < 500) this.success(sentAt);
   }
 
   snapshot(): RateControlSnapshot {
@@ -301,10 +327,38 @@ export class RateControl {
     };
   }
 
-  /** The pace after a burst, from what e-RS let through in the window that filled up. */
+  /** The accepted requests sent in the second before `sentAt`, as far as their answers are in. */
+  #refusal(sentAt: number): Refusal {
+    this.#trim();
+    const from = sentAt - WINDOW_MS;
+    return { from, to: sentAt, accepted: this.#successes.filter((at) => at > from && at <= sentAt).length };
+  }
+
+  /** The most accepted requests sent within one second of each other, of those sent since `since` (as far back as the history goes). */
+  #mostInASecond(since: number): number {
+    this.#trim();
+    const sent = this.#successes.filter((at) => at >= since).sort((a, b) => a - b);
+    let most = 0;
+    for (let first = 0, last = 0; last < sent.length; last += 1) {
+      while ((sent[first] ?? 0) <= (sent[last] ?? 0) - WINDOW_MS) first += 1;
+      most = Math.max(most, last - first + 1);
+    }
+    return most;
+  }
+
+  /**
+   * The pace after a burst, from what e-RS let through in the windows that filled up. Paced,
+   * a refusal never leaves the ceiling above the pace it refused (so each one lowers the
+   * plateau by at least its margin), but the second before it may have been a thin one: a
+   * PC that stalls sends less, and the requests it had granted reach e-RS late and together.
+   * So the ceiling is what e-RS has accepted in a second since the pace last started, when
+   * that is more. Had e-RS's limit fallen, the next refusal comes within a second or two of
+   * the pause, and since then e-RS has accepted only what the new limit lets through.
+   */
   #learn(burst: Burst): void {
-    if (burst.accepted > 0) {
-      this.#ceiling = Math.max(MIN_RATE, Math.min(burst.accepted, burst.pace ?? Infinity));
+    const accepted = Math.max(Math.min(...burst.refusals.map((refusal) => refusal.accepted)), burst.lately);
+    if (accepted > 0) {
+      this.#ceiling = Math.max(MIN_RATE, Math.min(accepted, burst.pace ?? Infinity));
     } else if (burst.pace !== null) {
       // Refused with nothing let through while paced: the limit is well below the pace.
       this.#ceiling = Math.max(MIN_RATE, burst.pace * CONCURRENCY_DECREASE);

@@ -171,6 +171,12 @@ export class IncrementalFilter {
   /** How the last answer was reached, for tests and the bench. */
   lastWas: 'full' | 'narrowed' | 'cached' = 'full';
 
+  /** Lets go of every answer kept, and the rows in them (the list was replaced, or emptied as the app locked). */
+  forget(): void {
+    this.#base = null;
+    this.#answers = [];
+  }
+
   run(source: readonly IndexedRow[], filters: WorklistFilters, query: string, me: Me, namesVersion = 0): readonly IndexedRow[] {
     const base = this.#base;
     if (base === null || base.source !== source || base.namesVersion !== namesVersion || !sameKeys(base.meKeys, me.keys)) {

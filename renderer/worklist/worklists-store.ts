@@ -67,6 +67,8 @@ function createList(kind: WorklistKind, preferences: Ref<RolePreferences>, me: C
   // Sorting depends only on the rows and the sort, so typing in the search box never re-sorts.
   const sorted = computed(() => markRaw(index.value.sorted(preferences.value.lists[kind].sort)));
   const filter = new IncrementalFilter();
+  // The answers it keeps hold rows: they go the moment the rows do (a new role, the app locking).
+  watch(rows, () => filter.forget(), { flush: 'sync' });
   // The other columns' keys are ranked while the browser is idle, after the list is painted.
   watch(index, (current) => rankWhenIdle(current, () => rows.value === current.rows));
   const shown = computed(() => {

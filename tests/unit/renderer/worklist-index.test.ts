@@ -276,6 +276,19 @@ describe('IncrementalFilter: typing narrows the last result and always equals a 
     expect(ids(other)).toEqual(ids(filterRows(sorted, defaultFilters(), '990', ME)));
   });
 
+  it('forgets every answer it kept when told to, so no row stays held by it', () => {
+    const rows = indexRows(Array.from({ length: 30 }, (_, i) => toRow(fc.sample(rowArb, 1)[0] as RowSpec, i)));
+    const sorted = new WorklistIndex(rows).sorted({ column: 'ubrn', direction: 'ascending' });
+    const filter = new IncrementalFilter();
+    const first = filter.run(sorted, defaultFilters(), '9', ME);
+    filter.run(sorted, defaultFilters(), '99', ME);
+    filter.forget();
+    const again = filter.run(sorted, defaultFilters(), '9', ME);
+    expect(filter.lastWas).toBe('full');
+    expect(again).not.toBe(first);
+    expect(ids(again)).toEqual(ids(first));
+  });
+
   it('names arriving from PDS make a name search look again', () => {
     const rows = indexRows(Array.from({ length: 10 }, (_, i) => toRow({ ...(fc.sample(rowArb, 1)[0] as RowSpec), name: '' }, i)));
     const sorted = new WorklistIndex(rows).sorted({ column: 'ubrn', direction: 'ascending' });

@@ -317,6 +317,12 @@ export class TableBody {
 
   /** Shows these rows, with space for `above` and `below` rows' worth of pixels around them. */
   render(views: readonly RowView[], above: number, below: number): void {
+    // An empty list (the app locked, the role changed, nothing matches): the pooled rows, and
+    // the patients' details in them, go too.
+    if (views.length === 0) {
+      this.pool.clear();
+      this.modulus = 0;
+    }
     // Rows are pooled by list position modulo the largest window yet: a window one row
     // shorter or longer as the scroll offset moves within a row keeps every row's place.
     if (views.length > this.modulus) {

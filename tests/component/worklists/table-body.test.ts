@@ -162,6 +162,18 @@ describe('the worklist body rows', () => {
     expect(body.lastElementChild?.classList.contains('worklist-spacer')).toBe(true);
   });
 
+  it('lets go of its rows, and the details in them, when the list empties (the app locks, the role changes)', () => {
+    const rows = makeRows(20);
+    const tableBody = setUp();
+    tableBody.render(viewsOf(rows, 0, 10), 0, 10 * 56);
+    const before = rowsIn();
+    tableBody.render([], 0, 0);
+    expect(body.children).toHaveLength(0);
+    tableBody.render(viewsOf(rows, 0, 10), 0, 10 * 56);
+    // Built afresh: none of the elements that showed the earlier rows is kept.
+    expect(rowsIn().filter((tr) => before.includes(tr))).toEqual([]);
+  });
+
   it('hands back a click on a row as the cursor, and on its link as opening the item', () => {
     const rows = makeRows(5);
     setUp().render(viewsOf(rows, 0, 5), 0, 0);

@@ -4,27 +4,12 @@
  * screen; A&G replies overdue, and the reply's clock on the A&G screen. Each screen gets
  * axe (0 serious or critical) and a screenshot in test-results/screenshots/.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seriousViolations } from '../helpers/axe';
-import { startAppHost, type RunningAppHost } from '../helpers/app-host';
-import { launchChromium, type BrowserSession } from '../helpers/chromium';
-import { signInToApp } from '../helpers/sign-in';
+import type { BrowserSession } from '../helpers/chromium';
+import { e2eDesk } from '../helpers/e2e-desk';
 
-let running: RunningAppHost;
-let chrome: BrowserSession;
-
-beforeAll(async () => {
-  running = await startAppHost();
-  chrome = await launchChromium();
-  await chrome.page.goto(running.host.url);
-  await signInToApp(chrome.page, running, 'Dr Amara Okoye', /\(R69\)/);
-  await chrome.page.locator('[data-worklist-row]').first().waitFor();
-}, 60_000);
-
-afterAll(async () => {
-  await chrome?.close();
-  await running?.close();
-});
+const desk = e2eDesk({ signedIn: true, untilRows: true });
 
 /** Opens a row's link by its address, as review.test.ts does (the row's own handlers are tested elsewhere). */
 async function openLink(page: BrowserSession['page'], link: ReturnType<BrowserSession['page']['locator']>): Promise<void> {
@@ -39,7 +24,7 @@ const clockCells = (page: BrowserSession['page']) => page.locator('[data-worklis
 
 describe('waiting clocks', () => {
   it('the worklist sorts by days left and filters to 2WW referrals over 14 days, in words', async () => {
-    const { page } = chrome;
+    const { page } = desk;
     await page.getByTestId('sort-clock').click();
     await expect.poll(() => page.getByTestId('sort-header-clock').getAttribute('aria-sort')).toBe('ascending');
     const first = (await clockCells(page))[0] ?? '';
@@ -58,7 +43,7 @@ describe('waiting clocks', () => {
   }, 60_000);
 
   it('a referral’s screen gives the same clocks as sentences', async () => {
-    const { page } = chrome;
+    const { page } = desk;
     const row = page.locator('[data-worklist-row]').first();
     const listed = (await row.locator('[data-testid="cell-clock"]').textContent()) ?? '';
     const day = /2WW day (\d+) of 14/.exec(listed)?.[1];
@@ -74,7 +59,7 @@ describe('waiting clocks', () => {
   }, 60_000);
 
   it('A&G requests whose reply is overdue, and the reply’s clock on the A&G screen', async () => {
-    const { page } = chrome;
+    const { page } = desk;
     await page.keyboard.press('Alt+3');
     await page.getByTestId('worklist-title').filter({ hasText: 'Advice & guidance' }).waitFor();
     await page.locator('[data-worklist-row]').first().waitFor();

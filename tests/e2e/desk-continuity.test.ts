@@ -3,31 +3,17 @@
  * decision: the route is kept under the lock screen, nothing of the patient stays on the
  * page while locked, and the draft is put back into the form.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seriousViolations } from '../helpers/axe';
-import { startAppHost, type RunningAppHost } from '../helpers/app-host';
-import { launchChromium, type BrowserSession } from '../helpers/chromium';
-import { signInAtMockCis2, signInToApp, waitForOpenedUrl } from '../helpers/sign-in';
+import { e2eDesk } from '../helpers/e2e-desk';
+import { signInAtMockCis2, waitForOpenedUrl } from '../helpers/sign-in';
 
-let running: RunningAppHost;
-let chrome: BrowserSession;
-
-beforeAll(async () => {
-  running = await startAppHost();
-  chrome = await launchChromium();
-  await chrome.page.goto(running.host.url);
-  await signInToApp(chrome.page, running, 'Dr Amara Okoye', /\(R69\)/);
-}, 60_000);
-
-afterAll(async () => {
-  await chrome?.close();
-  await running?.close();
-});
+const desk = e2eDesk({ signedIn: true });
 
 describe('continuity through the idle lock', () => {
   it('comes back to the same referral with the draft, and shows nothing of it while locked', async () => {
-    const { page } = chrome;
-    const [row] = await running.app.ers.fetchWorklist('referrals');
+    const { page } = desk;
+    const [row] = await desk.running.app.ers.fetchWorklist('referrals');
     if (!row) throw new Error('no referral');
     await page.evaluate((hash) => {
       window.location.hash = hash;
@@ -37,7 +23,7 @@ describe('continuity through the idle lock', () => {
     await page.getByTestId('reject-comments').fill(words);
     await page.getByTestId('draft-saved').waitFor();
 
-    running.app.session.lock();
+    desk.running.app.session.lock();
     await page.getByTestId('sign-in').waitFor();
     const locked = (await page.textContent('body')) ?? '';
     expect(locked).not.toContain(row.ubrn);
@@ -45,9 +31,9 @@ describe('continuity through the idle lock', () => {
     expect(await page.evaluate(() => window.location.hash)).toContain(row.ubrn);
     expect(await seriousViolations(page)).toEqual([]);
 
-    const before = running.opened.length;
+    const before = desk.running.opened.length;
     await page.getByTestId('sign-in').click();
-    await signInAtMockCis2(page.context(), await waitForOpenedUrl(running, before + 1), 'Dr Amara Okoye');
+    await signInAtMockCis2(page.context(), await waitForOpenedUrl(desk.running, before + 1), 'Dr Amara Okoye');
     await expect.poll(() => page.getByTestId('item-heading').textContent(), { timeout: 15_000 }).toBe(`Referral ${row.ubrn}`);
     await expect.poll(() => page.getByTestId('reject-comments').inputValue(), { timeout: 15_000 }).toBe(words);
     await page.getByTestId('draft-restored').waitFor();

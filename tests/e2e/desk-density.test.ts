@@ -5,27 +5,11 @@
  * for the selected row in the line under the list; the choices are kept for the user.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seriousViolations } from '../helpers/axe';
-import { startAppHost, type RunningAppHost } from '../helpers/app-host';
-import { launchChromium, type BrowserSession } from '../helpers/chromium';
-import { signInToApp } from '../helpers/sign-in';
+import { e2eDesk } from '../helpers/e2e-desk';
 
-let running: RunningAppHost;
-let chrome: BrowserSession;
-
-beforeAll(async () => {
-  running = await startAppHost();
-  chrome = await launchChromium();
-  await chrome.page.goto(running.host.url);
-  await signInToApp(chrome.page, running, 'Dr Amara Okoye', /\(R69\)/);
-  await chrome.page.locator('[data-worklist-row]').first().waitFor();
-}, 60_000);
-
-afterAll(async () => {
-  await chrome?.close();
-  await running?.close();
-});
+const desk = e2eDesk({ signedIn: true, untilRows: true });
 
 /** Rows wholly on screen: below the sticky header, above the list's and the window's bottom. */
 function fullyVisibleRows(page: Page): Promise<number> {
@@ -57,7 +41,7 @@ function cursorPlacement(page: Page): Promise<{ overlap: number; inside: boolean
 
 describe('worklist density', () => {
   it('standard rows with the filters open show at least 6 whole rows at 1366×900, every filter on one line', async () => {
-    const { page } = chrome;
+    const { page } = desk;
     expect(page.viewportSize()).toEqual({ width: 1366, height: 900 });
     expect(await page.getByTestId('filters-toggle').getAttribute('aria-expanded')).toBe('true');
     expect(await page.getByTestId('compact-toggle').getAttribute('aria-pressed')).toBe('false');
@@ -70,7 +54,7 @@ describe('worklist density', () => {
   }, 60_000);
 
   it('compact rows with the filters closed show at least 12 whole rows at 1366×900', async () => {
-    const { page } = chrome;
+    const { page } = desk;
     const standard = await fullyVisibleRows(page);
 
     await page.getByTestId('filters-toggle').click();
@@ -88,7 +72,7 @@ describe('worklist density', () => {
   }, 60_000);
 
   it('the sticky header never covers the row with the cursor, in either density', async () => {
-    const { page } = chrome;
+    const { page } = desk;
     for (const compact of [true, false]) {
       if ((await page.getByTestId('compact-toggle').getAttribute('aria-pressed')) !== String(compact))
         await page.getByTestId('compact-toggle').click();
@@ -101,7 +85,7 @@ describe('worklist density', () => {
   }, 60_000);
 
   it('shows cut-off values in full: a title on hover, and the selected row in the line under the list', async () => {
-    const { page } = chrome;
+    const { page } = desk;
     const row = page.locator('[data-worklist-row][data-cursor="true"]');
     const cells = row.locator('td');
     // UBRN, priority, NHS number, patient, age, then service (5), specialty, referred, clock (8), status (9).
@@ -117,7 +101,7 @@ describe('worklist density', () => {
   });
 
   it('keeps compact rows and the closed filters for this user after a reload', async () => {
-    const { page } = chrome;
+    const { page } = desk;
     await page.getByTestId('compact-toggle').click();
     expect(await page.getByTestId('compact-toggle').getAttribute('aria-pressed')).toBe('true');
     await page.reload();

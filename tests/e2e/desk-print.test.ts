@@ -4,26 +4,11 @@
  * patient's NHS number, the referral's UBRN and the decision made.
  */
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seriousViolations } from '../helpers/axe';
-import { startAppHost, type RunningAppHost } from '../helpers/app-host';
-import { launchChromium, type BrowserSession } from '../helpers/chromium';
-import { signInToApp } from '../helpers/sign-in';
+import { e2eDesk } from '../helpers/e2e-desk';
 
-let running: RunningAppHost;
-let chrome: BrowserSession;
-
-beforeAll(async () => {
-  running = await startAppHost();
-  chrome = await launchChromium();
-  await chrome.page.goto(running.host.url);
-  await signInToApp(chrome.page, running, 'Dr Amara Okoye', /\(R69\)/);
-}, 60_000);
-
-afterAll(async () => {
-  await chrome?.close();
-  await running?.close();
-});
+const desk = e2eDesk({ signedIn: true });
 
 async function pageOneText(pdf: Uint8Array): Promise<string> {
   const document = await getDocument({ data: pdf, useSystemFonts: true }).promise;
@@ -40,8 +25,8 @@ const digits = (text: string): string => text.replace(/\s+/g, '');
 
 describe('printing a referral', () => {
   it('prints the summary with the decision made: NHS number, UBRN and decision on page 1', async () => {
-    const { page } = chrome;
-    const rows = await running.app.ers.fetchWorklist('referrals');
+    const { page } = desk;
+    const rows = await desk.running.app.ers.fetchWorklist('referrals');
     const row = rows.find((r) => r.reviewStatus !== '');
     if (!row) throw new Error('no referral to accept');
     const open = async (): Promise<void> => {

@@ -1,33 +1,21 @@
 import { PDFDocument } from 'pdf-lib';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ReferralView, WorklistRow } from '../../contract';
 import { renderDocument } from '../../local-env/src/documents/render';
 import { seriousViolations } from '../helpers/axe';
-import { startAppHost, type RunningAppHost } from '../helpers/app-host';
-import { launchChromium, type BrowserSession } from '../helpers/chromium';
-import { signInToApp } from '../helpers/sign-in';
+import { e2eDesk } from '../helpers/e2e-desk';
 
-let running: RunningAppHost;
-let chrome: BrowserSession;
+const desk = e2eDesk({ signedIn: true });
 let referrals: WorklistRow[];
 const used = new Set<string>();
 
 beforeAll(async () => {
-  running = await startAppHost();
-  chrome = await launchChromium();
-  await chrome.page.goto(running.host.url);
-  await signInToApp(chrome.page, running, 'Dr Amara Okoye', /\(R69\)/);
-  referrals = await running.app.ers.fetchWorklist('referrals');
+  referrals = await desk.running.app.ers.fetchWorklist('referrals');
 }, 60_000);
 
-afterAll(async () => {
-  await chrome?.close();
-  await running?.close();
-});
-
 const emulator = () => {
-  const e = running.local?.emulator;
+  const e = desk.running.local?.emulator;
   if (!e) throw new Error('no emulator');
   return e;
 };
@@ -36,7 +24,7 @@ const emulator = () => {
 async function referralWith(contentType: string): Promise<{ referral: ReferralView; attachmentTitle: string; attachmentId: string }> {
   for (const row of referrals) {
     if (used.has(row.ubrn)) continue;
-    const referral = await running.app.ers.openReferral({ ubrn: row.ubrn });
+    const referral = await desk.running.app.ers.openReferral({ ubrn: row.ubrn });
     const attachment = referral.attachments.find((a) => a.available && a.contentType === contentType && a.id);
     if (attachment?.id) return { referral, attachmentTitle: attachment.title, attachmentId: attachment.id };
   }
@@ -103,9 +91,9 @@ async function canvasHasInk(page: Page): Promise<boolean> {
 
 describe('reviewing a referral with its attachments inline, and recording decisions', () => {
   it('renders the PDF letter (drawn pixels, the right page count), then a TIFF and a DOCX', async () => {
-    const { page } = chrome;
+    const { page } = desk;
     const { referral, attachmentTitle, attachmentId } = await referralWith('application/pdf');
-    const pdfBytes = (await running.app.ers.getAttachment({ attachmentId })).bytes;
+    const pdfBytes = (await desk.running.app.ers.getAttachment({ attachmentId })).bytes;
     const pages = (await PDFDocument.load(pdfBytes)).getPageCount();
     await openItem(page, `#/referral/${referral.ubrn}`);
     await page.getByTestId('attachment-item').filter({ hasText: attachmentTitle }).first().click();
@@ -127,11 +115,11 @@ describe('reviewing a referral with its attachments inline, and recording decisi
     await page.getByTestId('attachment-item').filter({ hasText: docx.attachmentTitle }).first().click();
     await page.getByTestId('rich-document-viewer').waitFor();
     expect(await page.locator('[data-testid="rich-document-viewer"] a, [data-testid="rich-document-viewer"] script').count()).toBe(0);
-    expect(chrome.consoleErrors).toEqual([]);
+    expect(desk.chrome.consoleErrors).toEqual([]);
   }, 90_000);
 
   it('accepts one referral: e-RS records it', async () => {
-    const { page } = chrome;
+    const { page } = desk;
     const row = referrals.find((r) => !used.has(r.ubrn) && r.reviewStatus !== '');
     if (!row) throw new Error('no referral to accept');
     used.add(row.ubrn);
@@ -144,7 +132,7 @@ describe('reviewing a referral with its attachments inline, and recording decisi
   });
 
   it('rejects one with a reason: e-RS records the reason and comments', async () => {
-    const { page } = chrome;
+    const { page } = desk;
     const row = referrals.find((r) => !used.has(r.ubrn));
     if (!row) throw new Error('no referral to reject');
     used.add(row.ubrn);
@@ -161,8 +149,8 @@ describe('reviewing a referral with its attachments inline, and recording decisi
   });
 
   it('records a triage outcome with an attachment on a RAS request', async () => {
-    const { page } = chrome;
-    const triage = await running.app.ers.fetchWorklist('triage');
+    const { page } = desk;
+    const triage = await desk.running.app.ers.fetchWorklist('triage');
     const row = triage.find((r) => !used.has(r.ubrn));
     if (!row) throw new Error('no triage request');
     used.add(row.ubrn);
@@ -189,14 +177,14 @@ describe('reviewing a referral with its attachments inline, and recording decisi
   });
 
   it('replies to an A&G request with an attachment: the reply joins the conversation', async () => {
-    const { page } = chrome;
-    const advice = await running.app.ers.fetchWorklist('advice');
+    const { page } = desk;
+    const advice = await desk.running.app.ers.fetchWorklist('advice');
     const row = advice[0];
     if (!row) throw new Error('no A&G request');
     const before = (
-      await running.app.ers.getConversation({
+      await desk.running.app.ers.getConversation({
         ubrn: row.ubrn,
-        version: (await running.app.ers.getAdviceRequest({ ubrn: row.ubrn })).version,
+        version: (await desk.running.app.ers.getAdviceRequest({ ubrn: row.ubrn })).version,
       })
     ).messages.length;
     await openItem(page, `#/advice/${row.id}`);
@@ -211,15 +199,15 @@ describe('reviewing a referral with its attachments inline, and recording decisi
       .setInputFiles({ name: 'leaflet.txt', mimeType: 'text/plain', buffer: Buffer.from('Synthetic patient leaflet.\n') });
     await page.getByTestId('reply-submit').click();
     expect(await confirmAndWait(page)).toMatch(/advice|sent/i);
-    const request = await running.app.ers.getAdviceRequest({ ubrn: row.ubrn });
-    const after = await running.app.ers.getConversation({ ubrn: row.ubrn, version: request.version });
+    const request = await desk.running.app.ers.getAdviceRequest({ ubrn: row.ubrn });
+    const after = await desk.running.app.ers.getConversation({ ubrn: row.ubrn, version: request.version });
     expect(after.messages.length).toBe(before + 1);
     expect(after.messages.at(-1)?.text).toContain('Trial of treatment');
     expect(after.messages.at(-1)?.attachments).toHaveLength(1);
   });
 
   it('a referral changed behind the app: the send gets 412, the conflict shows, and the resend completes', async () => {
-    const { page } = chrome;
+    const { page } = desk;
     const row = referrals.find((r) => !used.has(r.ubrn));
     if (!row) throw new Error('no referral left');
     used.add(row.ubrn);

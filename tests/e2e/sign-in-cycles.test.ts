@@ -4,34 +4,22 @@
  * (so the browser's CIS2 session is often the other person's): every sign-in gets past
  * "Finish signing in" to the role picker, as the right person, and the worklist shows.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAppHost, type RunningAppHost } from '../helpers/app-host';
-import { launchChromium, type BrowserSession } from '../helpers/chromium';
+import { describe, expect, it } from 'vitest';
+import { e2eDesk } from '../helpers/e2e-desk';
 import { signInAtMockCis2, waitForOpenedUrl } from '../helpers/sign-in';
 
-let running: RunningAppHost;
-let chrome: BrowserSession;
-
-beforeAll(async () => {
-  running = await startAppHost();
-  chrome = await launchChromium();
-});
-
-afterAll(async () => {
-  await chrome?.close();
-  await running?.close();
-});
+const desk = e2eDesk();
 
 describe('signing in again after signing out', () => {
   it('completes every time, ten times over', async () => {
-    const { page } = chrome;
-    await page.goto(running.host.url);
+    const { page } = desk;
+    await page.goto(desk.running.host.url);
     for (let cycle = 1; cycle <= 10; cycle++) {
       const who = cycle % 4 < 2 ? 'Dr Amara Okoye' : 'Dr Erik Lindqvist';
       await page.getByTestId('sign-in').click();
-      const url = await waitForOpenedUrl(running, cycle);
+      const url = await waitForOpenedUrl(desk.running, cycle);
       await page.getByTestId('waiting').waitFor();
-      expect(await signInAtMockCis2(chrome.context, url, who)).toContain('Return to e-RS Triage');
+      expect(await signInAtMockCis2(desk.chrome.context, url, who)).toContain('Return to e-RS Triage');
       await page.getByTestId('role-picker').waitFor({ timeout: 10_000 });
       await page.getByLabel(/\(R69\)/).check();
       await page.getByTestId('choose-role').click();
@@ -42,7 +30,7 @@ describe('signing in again after signing out', () => {
       await page.getByTestId('sign-in').waitFor();
       expect(await page.getByTestId('session-notice').textContent()).toBe('You have signed out.');
     }
-    expect(running.opened).toHaveLength(10);
-    expect(chrome.consoleErrors).toEqual([]);
+    expect(desk.running.opened).toHaveLength(10);
+    expect(desk.chrome.consoleErrors).toEqual([]);
   }, 180_000);
 });

@@ -4,31 +4,19 @@
  * be live and to close the browser; the Sign in button works again.
  */
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SIGNED_OUT_CIS2_UNREACHED } from '../../electron/auth/session';
-import { startAppHost, type RunningAppHost } from '../helpers/app-host';
-import { launchChromium, type BrowserSession } from '../helpers/chromium';
+import { e2eDesk } from '../helpers/e2e-desk';
 import { signInToApp } from '../helpers/sign-in';
 
-let running: RunningAppHost;
-let chrome: BrowserSession;
-
-beforeAll(async () => {
-  running = await startAppHost();
-  chrome = await launchChromium();
-});
-
-afterAll(async () => {
-  await chrome?.close();
-  await running?.close();
-});
+const desk = e2eDesk();
 
 describe('signing out while NHS CIS2 cannot be reached', () => {
   it('signs out, says to close the browser, and can sign in again', async () => {
-    const { page } = chrome;
-    await page.goto(running.host.url);
-    await signInToApp(page, running, 'Dr Amara Okoye', /\(R69\)/);
-    await running.local?.cis2.close();
+    const { page } = desk;
+    await page.goto(desk.running.host.url);
+    await signInToApp(page, desk.running, 'Dr Amara Okoye', /\(R69\)/);
+    await desk.running.local?.cis2.close();
 
     await page.getByTestId('sign-out').click();
     await page.getByText(SIGNED_OUT_CIS2_UNREACHED).waitFor();

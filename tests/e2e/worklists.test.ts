@@ -1,31 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { WorklistKind } from '../../contract';
 import { seriousViolations } from '../helpers/axe';
-import { startAppHost, type RunningAppHost } from '../helpers/app-host';
-import { launchChromium, type BrowserSession } from '../helpers/chromium';
-import { signInToApp } from '../helpers/sign-in';
+import { e2eDesk } from '../helpers/e2e-desk';
 
-let running: RunningAppHost;
-let chrome: BrowserSession;
+const desk = e2eDesk({ signedIn: true });
 const expected = new Map<WorklistKind, number>();
 
 beforeAll(async () => {
-  running = await startAppHost();
-  chrome = await launchChromium();
-  await chrome.page.goto(running.host.url);
-  await signInToApp(chrome.page, running, 'Dr Amara Okoye', /\(R69\)/);
   // What e-RS (the emulator) holds for this role, asked directly with the same session.
-  for (const kind of ['referrals', 'triage', 'advice'] as const) expected.set(kind, (await running.app.ers.fetchWorklist(kind)).length);
-});
-
-afterAll(async () => {
-  await chrome?.close();
-  await running?.close();
+  for (const kind of ['referrals', 'triage', 'advice'] as const)
+    expected.set(kind, (await desk.running.app.ers.fetchWorklist(kind)).length);
 });
 
 describe('the three worklists, signed in as the synthetic consultant', () => {
   it('shows each list with the count e-RS holds, and the seeded rows', async () => {
-    const { page } = chrome;
+    const { page } = desk;
     for (const kind of ['referrals', 'triage', 'advice'] as const) {
       const count = expected.get(kind) ?? 0;
       expect(count).toBeGreaterThan(0);
@@ -37,18 +26,18 @@ describe('the three worklists, signed in as the synthetic consultant', () => {
   });
 
   it('has no serious or critical accessibility violations on any list', async () => {
-    const { page } = chrome;
+    const { page } = desk;
     for (const kind of ['referrals', 'triage', 'advice'] as const) {
       await page.getByTestId(`worklist-tab-${kind}`).click();
       await page.waitForURL(new RegExp(`#/worklists/${kind}$`));
       await page.getByTestId('worklist-row').first().waitFor();
       expect(await seriousViolations(page), kind).toEqual([]);
     }
-    expect(chrome.consoleErrors).toEqual([]);
+    expect(desk.chrome.consoleErrors).toEqual([]);
   });
 
   it('narrows the list with a filter and with a search by NHS number', async () => {
-    const { page } = chrome;
+    const { page } = desk;
     await page.getByTestId('worklist-tab-referrals').click();
     await page.getByTestId('worklist-row').first().waitFor();
     const total = expected.get('referrals') ?? 0;
@@ -69,7 +58,7 @@ describe('the three worklists, signed in as the synthetic consultant', () => {
   });
 
   it('opens an item with the keyboard', async () => {
-    const { page } = chrome;
+    const { page } = desk;
     await page.getByTestId('worklist-row').first().waitFor();
     await page.keyboard.press('Escape');
     await page

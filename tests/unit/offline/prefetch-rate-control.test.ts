@@ -20,13 +20,13 @@ function manualTime(start = 1_000_000) {
  * Teaches `rc` that e-RS takes `limit` requests a second, as the app learns it: e-RS accepted
  * `limit` requests sent in the second before it answered one 429 (Retry-After 0, so nothing
  * pauses). The pace starts at 90% of the limit and holds at 96% of it from four seconds on
- * (for a minute): `settle` moves the clock there.
+ * (for a minute): `advanceClock` moves the test's clock there (no real time passes).
  */
-function learn(rc: RateControl, limit: number, settle: (ms: number) => void): void {
+function learn(rc: RateControl, limit: number, advanceClock: (ms: number) => void): void {
   const refusedAt = rc.now();
   for (let i = limit; i >= 1; i -= 1) rc.success(refusedAt - (i * 900) / limit);
   rc.throttled(0, refusedAt);
-  settle(5000);
+  advanceClock(5000);
 }
 
 /** Slots a paced interval apart: each within the millisecond a timer may add, and no drift over them all. */

@@ -201,6 +201,25 @@ export function flingScript(pixelsPerFrame: number, passes: number): string {
   })()`;
 }
 
+/**
+ * An expression for page code that has defined `call`: awaits it `warmup` times, then calls
+ * it one after another for `durationMs`, and resolves to the calls made, the time taken and
+ * each call's latency.
+ */
+function timedCalls(warmup: number, durationMs: number): string {
+  return `(async () => {
+      for (let i = 0; i < ${warmup}; i += 1) await call();
+      const latencies = [];
+      const started = performance.now();
+      while (performance.now() - started < ${durationMs}) {
+        const before = performance.now();
+        await call();
+        latencies.push(performance.now() - before);
+      }
+      return { calls: latencies.length, elapsedMs: performance.now() - started, latencies };
+    })()`;
+}
+
 /** Sequential app.info calls through the browser host, exactly as the renderer's host bridge makes them. */
 export function hostCallsScript(warmup: number, durationMs: number): string {
   return `(async () => {
@@ -211,15 +230,7 @@ export function hostCallsScript(warmup: number, durationMs: number): string {
       if (!result.ok) throw new Error(result.error.message);
       return result.value;
     };
-    for (let i = 0; i < ${warmup}; i += 1) await call();
-    const latencies = [];
-    const started = performance.now();
-    while (performance.now() - started < ${durationMs}) {
-      const before = performance.now();
-      await call();
-      latencies.push(performance.now() - before);
-    }
-    return { calls: latencies.length, elapsedMs: performance.now() - started, latencies };
+    return ${timedCalls(warmup, durationMs)};
   })()`;
 }
 
@@ -244,16 +255,8 @@ export function hostSocketCallsScript(warmup: number, durationMs: number): strin
       waiting.set(next, (result) => (result.ok ? resolve(result.value) : reject(new Error(result.error.message))));
       ws.send(JSON.stringify({ id: next, channel: 'app.info', input: {} }));
     });
-    for (let i = 0; i < ${warmup}; i += 1) await call();
-    const latencies = [];
-    const started = performance.now();
-    while (performance.now() - started < ${durationMs}) {
-      const before = performance.now();
-      await call();
-      latencies.push(performance.now() - before);
-    }
-    const elapsedMs = performance.now() - started;
+    const timed = await ${timedCalls(warmup, durationMs)};
     ws.close();
-    return { calls: latencies.length, elapsedMs, latencies };
+    return timed;
   })()`;
 }

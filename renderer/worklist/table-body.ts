@@ -288,16 +288,21 @@ class RowElement {
 
 /**
  * The body of the worklist table: a spacer row for the rows above the window, the pooled
- * rows, and a spacer for the rows below. Rows are pooled by list position modulo the
- * window's length, so scrolling by one row moves the row that left one edge to the other
- * and rewrites only its cells; a new sort or filter rewrites the rows in place.
+ * rows, and a spacer for the rows below. A row element keeps its item for as long as the
+ * item stays in the window, as a keyed list would: scrolling by one row moves the row that
+ * left one edge to the other and rewrites only its cells; after a new sort or filter, the
+ * rows whose items left the window take the new items where they stand; and a refresh that
+ * moves an item moves its row, with the focus, if it has it, still on it. Focus never stays
+ * on a row that has begun to show another item.
  */
 export class TableBody {
-  private readonly pool = new Map<number, RowElement>();
+  /** The row element showing each item in the window now, by item id, in list order. */
+  private shown = new Map<string, RowElement>();
+  /** Row elements showing nothing, out of the table, for the next items to come into the window. */
+  private spare: RowElement[] = [];
   private readonly byElement = new WeakMap<Element, RowElement>();
   private readonly spacerAbove = TableBody.spacer();
   private readonly spacerBelow = TableBody.spacer();
-  private modulus = 0;
 
   constructor(
     private readonly body: HTMLTableSectionElement,
@@ -317,44 +322,65 @@ export class TableBody {
 
   /** Shows these rows, with space for `above` and `below` rows' worth of pixels around them. */
   render(views: readonly RowView[], above: number, below: number): void {
-    // An empty list (the app locked, the role changed, nothing matches): the pooled rows, and
-    // the patients' details in them, go too.
-    if (views.length === 0) {
-      this.pool.clear();
-      this.modulus = 0;
-    }
-    // Rows are pooled by list position modulo the largest window yet: a window one row
-    // shorter or longer as the scroll offset moves within a row keeps every row's place.
-    if (views.length > this.modulus) {
-      // A longer window than any before: a new modulus, with each row shown now kept for the same item.
-      const byIndex = new Map<number, RowElement>();
-      const spare: RowElement[] = [];
-      for (const row of this.pool.values()) {
-        if (row.view && !byIndex.has(row.view.index)) byIndex.set(row.view.index, row);
-        else spare.push(row);
-      }
-      const wanted = new Set(views.map((view) => view.index));
-      for (const [index, row] of byIndex) if (!wanted.has(index)) spare.push(row);
-      this.pool.clear();
-      this.modulus = views.length;
-      for (const view of views) {
-        const kept = byIndex.get(view.index);
-        this.pool.set(view.index % this.modulus, kept && wanted.has(view.index) ? kept : (spare.pop() ?? new RowElement()));
-      }
-    }
-    const rows: RowElement[] = [];
-    for (const view of views) {
-      const key = view.index % this.modulus;
-      let row = this.pool.get(key);
-      if (!row) {
-        row = new RowElement();
-        this.pool.set(key, row);
-      }
-      this.byElement.set(row.tr, row);
-      row.patch(view);
-      rows.push(row);
-    }
+    const focus = this.focusedRow();
+    // The items still in the window keep their rows.
+    const leaving = new Map(this.shown);
+    const shown = new Map<string, RowElement>();
+    const kept = views.map((view) => {
+      const id = view.item.row.id;
+      const row = shown.has(id) ? undefined : leaving.get(id);
+      if (!row) return null;
+      leaving.delete(id);
+      shown.set(id, row);
+      return row;
+    });
+    // The rows whose items left take the new ones, in the order they stood (so a new sort
+    // rewrites rows in place), then the spare ones; the row with focus is taken last.
+    // An empty list (the app locked, the role changed, nothing matches) keeps none of them:
+    // the pooled rows, and the patients' details in them, go too.
+    const free = views.length === 0 ? [] : [...leaving.values(), ...this.spare];
+    if (focus && free.includes(focus.row)) free.push(...free.splice(free.indexOf(focus.row), 1));
+    let taken = 0;
+    const rows = kept.map((row, i) => {
+      if (row) return row;
+      const fresh = free[taken++] ?? this.create();
+      // Focus leaves a row before it shows another item; the user finds it on the page, as
+      // when a row scrolls away.
+      if (fresh === focus?.row) focus.element.blur();
+      const id = (views[i] as RowView).item.row.id;
+      if (!shown.has(id)) shown.set(id, fresh);
+      return fresh;
+    });
+    this.spare = free.slice(taken);
+    this.shown = shown;
+    for (let i = 0; i < rows.length; i += 1) (rows[i] as RowElement).patch(views[i] as RowView);
     this.place(rows, above, below);
+    // A row whose item left the window goes out of the table: focus goes with it.
+    if (focus && focus.row.tr.parentNode !== this.body && document.activeElement === focus.element) focus.element.blur();
+    // A browser without moveBefore takes focus from a row it moves: the row still shows the
+    // same item, so focus goes back to where it was.
+    if (
+      focus &&
+      document.activeElement !== focus.element &&
+      focus.row.tr.parentNode === this.body &&
+      focus.row.view?.item.row.id === focus.id
+    )
+      focus.element.focus({ preventScroll: true });
+  }
+
+  private create(): RowElement {
+    const row = new RowElement();
+    this.byElement.set(row.tr, row);
+    return row;
+  }
+
+  /** The row holding focus, if any, the focused element in it, and the item it shows. */
+  private focusedRow(): { row: RowElement; element: HTMLElement; id: string } | null {
+    const element = document.activeElement;
+    if (!(element instanceof HTMLElement) || !this.body.contains(element)) return null;
+    const row = this.rowOf(element);
+    const id = row?.view?.item.row.id;
+    return row && id !== undefined ? { row, element, id } : null;
   }
 
   /** Puts the spacers and rows in order, moving as few rows as it can (a scroll by one row moves one). */
@@ -381,7 +407,8 @@ export class TableBody {
     let next: Node | null = this.spacerBelow.tr.parentNode === body ? this.spacerBelow.tr : null;
     for (let i = rows.length - 1; i >= 0; i -= 1) {
       const row = rows[i] as RowElement;
-      if (!stay.has(row) || row.tr.parentNode !== body) body.insertBefore(row.tr, next);
+      if (row.tr.parentNode !== body) body.insertBefore(row.tr, next);
+      else if (!stay.has(row)) move(body, row.tr, next);
       next = row.tr;
     }
     spacer(this.spacerBelow, below, false);
@@ -418,6 +445,15 @@ export class TableBody {
     const view = this.rowOf(event.target)?.view;
     if (view) this.events.cursor(view.index);
   };
+}
+
+/**
+ * Moves a child within its parent: with moveBefore where the browser has it (Chromium 133
+ * on), which keeps focus in what it moves, as insertBefore does not.
+ */
+function move(parent: Node & { moveBefore?: (node: Node, child: Node | null) => void }, node: Node, before: Node | null): void {
+  if (typeof parent.moveBefore === 'function' && parent.isConnected) parent.moveBefore(node, before);
+  else parent.insertBefore(node, before);
 }
 
 /** Indexes (into `values`) of a longest strictly increasing subsequence, ignoring negative values. */

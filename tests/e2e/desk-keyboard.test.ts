@@ -198,6 +198,36 @@ describe('a day at the desk by keyboard', () => {
       .toBe(second);
   }, 60_000);
 
+  it('back on the list, stays on the referral it left when the fresh list moves it: focus and cursor both', async () => {
+    const { page } = chrome;
+    await onWorklist(page, 'referrals');
+    for (const key of ['j', 'j', 'j']) await page.keyboard.press(key);
+    const rowUbrns = () => page.locator('[data-worklist-row]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-ubrn')));
+    const total = async () => Number(/of (\d+)/.exec((await page.getByTestId('worklist-showing').textContent()) ?? '')?.[1] ?? NaN);
+    const cursorUbrn = () => page.locator('[data-worklist-row][data-cursor="true"]').first().getAttribute('data-ubrn');
+    const focusUbrn = () => page.evaluate(() => document.activeElement?.closest('[data-worklist-row]')?.getAttribute('data-ubrn') ?? null);
+    const item = await cursorUbrn();
+    const rows = await rowUbrns();
+    const above = rows.slice(0, rows.indexOf(item)).slice(0, 2);
+    expect(above).toHaveLength(2);
+    const before = await total();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('item-heading').textContent()).toBe(`Referral ${item}`);
+    // Two referrals above it are dealt with elsewhere. The fresh list arrives after the list
+    // already held is back on screen with focus on the row, as it does over a slow network.
+    emulator().setFaults({ latencyMs: 400, onlyOperations: ['A008'] });
+    for (const ubrn of above) await emulator().deleteReferral(ubrn as string);
+    try {
+      await page.keyboard.press('u');
+      await expect.poll(focusUbrn).toBe(item);
+      await expect.poll(total, { timeout: 10_000 }).toBe(before - 2);
+      expect(await focusUbrn()).toBe(item);
+      expect(await cursorUbrn()).toBe(item);
+    } finally {
+      emulator().setFaults({ latencyMs: 0, onlyOperations: null });
+    }
+  }, 60_000);
+
   it('? lists every key; with single-key shortcuts off, j, / and ? do nothing and Alt keys still work', async () => {
     const { page } = chrome;
     await onWorklist(page, 'referrals');

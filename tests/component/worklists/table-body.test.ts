@@ -162,6 +162,49 @@ describe('the worklist body rows', () => {
     expect(body.lastElementChild?.classList.contains('worklist-spacer')).toBe(true);
   });
 
+  it('keeps each item on its row element while the item stays in the window, wherever a refresh moves it', () => {
+    const rows = makeRows(30);
+    const tableBody = setUp();
+    tableBody.render(viewsOf(rows, 0, 10), 0, 20 * 56);
+    const elementOf = new Map(rowsIn().map((tr) => [tr.dataset.ubrn, tr]));
+    // A refresh: the first two items were decided elsewhere and a new one came in at the top.
+    const refreshed = [makeRow(99), ...rows.slice(2)];
+    tableBody.render(viewsOf(refreshed, 0, 10), 0, 19 * 56);
+    const after = rowsIn();
+    expect(after.map((tr) => tr.dataset.ubrn)).toEqual(refreshed.slice(0, 10).map((row) => row.ubrn));
+    // The eight items in both windows are on the rows they were on.
+    const stayed = after.filter((tr) => elementOf.has(tr.dataset.ubrn));
+    expect(stayed).toHaveLength(8);
+    for (const tr of stayed) expect(tr, tr.dataset.ubrn).toBe(elementOf.get(tr.dataset.ubrn));
+    // The rows of the two that left show the two new ones: no row was built.
+    expect(new Set(after)).toEqual(new Set(elementOf.values()));
+    expect(after[0]?.dataset.ubrn).toBe(refreshed[0]?.ubrn);
+    expect(after[0]?.getAttribute('aria-rowindex')).toBe('2');
+  });
+
+  it('keeps focus on the item it was on when a refresh moves the item, and takes it off a row that comes to show another', () => {
+    const rows = makeRows(30);
+    const tableBody = setUp();
+    tableBody.render(viewsOf(rows, 0, 10), 0, 20 * 56);
+    const ubrnOfFocus = () => document.activeElement?.closest<HTMLElement>('[data-worklist-row]')?.dataset.ubrn ?? null;
+    const linkOf = (ubrn: string | undefined) => body.querySelector<HTMLElement>(`[data-ubrn="${ubrn}"] .worklist-open`);
+    linkOf(rows[5]?.ubrn)?.focus();
+    expect(ubrnOfFocus()).toBe(rows[5]?.ubrn);
+    // Two items above it go: it moves up two rows, with focus.
+    tableBody.render(viewsOf(rows.slice(2), 0, 10), 0, 18 * 56);
+    expect(ubrnOfFocus()).toBe(rows[5]?.ubrn);
+    expect(document.activeElement?.closest('tr')?.getAttribute('aria-rowindex')).toBe('5');
+    // A new sort puts it out of the window: its row shows another item, and focus is not on it.
+    tableBody.render(viewsOf([...rows].reverse(), 0, 10), 0, 20 * 56);
+    expect(rowsIn().map((tr) => tr.dataset.ubrn)).not.toContain(rows[5]?.ubrn);
+    expect(ubrnOfFocus()).toBeNull();
+    // Focus on a row that scrolls out of the window goes with it.
+    linkOf(rows[25]?.ubrn)?.focus();
+    expect(ubrnOfFocus()).toBe(rows[25]?.ubrn);
+    tableBody.render(viewsOf(rows, 0, 8), 0, 22 * 56);
+    expect(ubrnOfFocus()).toBeNull();
+  });
+
   it('lets go of its rows, and the details in them, when the list empties (the app locks, the role changes)', () => {
     const rows = makeRows(20);
     const tableBody = setUp();
@@ -202,9 +245,20 @@ describe('the worklist body rows', () => {
       { name: null, note: 'Name not recorded', age: '60', flags: [] },
     ];
     // Each step: a window (start and length), and which rows are new, open, tabbable or the cursor.
-    const stepArb = fc.record({ start: fc.nat(380), length: fc.integer({ min: 1, max: 20 }), seed: fc.nat(1000), openable: fc.boolean() });
-    const viewsFor = (step: { start: number; length: number; seed: number; openable: boolean }): RowView[] =>
-      viewsOf(rows, step.start, step.length).map((view) => ({
+    // The list as a refresh or a new sort may leave it: as it was, reversed, without its first
+    // few items and with new ones, or rotated.
+    const lists = [rows, [...rows].reverse(), [...rows.slice(3), ...makeRows(3, 1001)], [...rows.slice(7), ...rows.slice(0, 7)]];
+    const stepArb = fc.record({
+      list: fc.nat(lists.length - 1),
+      start: fc.nat(380),
+      length: fc.integer({ min: 1, max: 20 }),
+      seed: fc.nat(1000),
+      openable: fc.boolean(),
+      focus: fc.option(fc.nat(19)),
+    });
+    type Step = { list: number; start: number; length: number; seed: number; openable: boolean };
+    const viewsFor = (step: Step): RowView[] =>
+      viewsOf(lists[step.list] ?? rows, step.start, step.length).map((view) => ({
         ...view,
         isNew: (view.index + step.seed) % 3 === 0,
         cursor: view.index === step.start + (step.seed % step.length),
@@ -224,7 +278,19 @@ describe('the worklist body rows', () => {
     fc.assert(
       fc.property(fc.array(stepArb, { minLength: 1, maxLength: 8 }), (steps) => {
         const reused = setUp();
-        for (const step of steps) reused.render(viewsFor(step), step.start * 56, (rows.length - step.start - step.length) * 56);
+        for (const step of steps) {
+          // Focus on one of the rows, if any, as the keyboard cursor puts it.
+          const before = rowsIn();
+          const focused = step.focus === null ? undefined : before[step.focus % Math.max(before.length, 1)];
+          focused?.querySelector<HTMLElement>('.worklist-open')?.focus();
+          const elementOf = new Map(before.map((tr) => [tr.dataset.ubrn, tr]));
+          reused.render(viewsFor(step), step.start * 56, (rows.length - step.start - step.length) * 56);
+          // An item in the window before and after is on the same row element.
+          for (const tr of rowsIn()) if (elementOf.has(tr.dataset.ubrn)) expect(tr).toBe(elementOf.get(tr.dataset.ubrn));
+          // Focus is on the item it was on, or on no row: never on a row showing another item.
+          const focusRow = document.activeElement?.closest<HTMLElement>('[data-worklist-row]');
+          if (focusRow) expect(focusRow.dataset.ubrn).toBe(focused?.dataset.ubrn);
+        }
         const last = steps[steps.length - 1] as (typeof steps)[number];
         const pooled = shape(body);
         reused.destroy();

@@ -325,14 +325,10 @@ export class TableBody {
     const focus = this.focusedRow();
     // The items still in the window keep their rows.
     const leaving = new Map(this.shown);
-    const shown = new Map<string, RowElement>();
     const kept = views.map((view) => {
-      const id = view.item.row.id;
-      const row = shown.has(id) ? undefined : leaving.get(id);
-      if (!row) return null;
-      leaving.delete(id);
-      shown.set(id, row);
-      return row;
+      const row = leaving.get(view.item.row.id);
+      if (row) leaving.delete(view.item.row.id);
+      return row ?? null;
     });
     // The rows whose items left take the new ones, in the order they stood (so a new sort
     // rewrites rows in place), then the spare ones; the row with focus is taken last.
@@ -341,16 +337,20 @@ export class TableBody {
     const free = views.length === 0 ? [] : [...leaving.values(), ...this.spare];
     if (focus && free.includes(focus.row)) free.push(...free.splice(free.indexOf(focus.row), 1));
     let taken = 0;
-    const rows = kept.map((row, i) => {
+    const rows = kept.map((row) => {
       if (row) return row;
       const fresh = free[taken++] ?? this.create();
       // Focus leaves a row before it shows another item; the user finds it on the page, as
       // when a row scrolls away.
       if (fresh === focus?.row) focus.element.blur();
-      const id = (views[i] as RowView).item.row.id;
-      if (!shown.has(id)) shown.set(id, fresh);
       return fresh;
     });
+    // In list order, which is the order they stand in once placed.
+    const shown = new Map<string, RowElement>();
+    for (let i = 0; i < rows.length; i += 1) {
+      const id = (views[i] as RowView).item.row.id;
+      if (!shown.has(id)) shown.set(id, rows[i] as RowElement);
+    }
     this.spare = free.slice(taken);
     this.shown = shown;
     for (let i = 0; i < rows.length; i += 1) (rows[i] as RowElement).patch(views[i] as RowView);

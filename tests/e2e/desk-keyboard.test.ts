@@ -223,6 +223,7 @@ describe('a day at the desk by keyboard', () => {
       await expect.poll(total, { timeout: 10_000 }).toBe(before - 2);
       expect(await focusUbrn()).toBe(item);
       expect(await cursorUbrn()).toBe(item);
+      await page.screenshot({ path: 'test-results/screenshots/worklist-back-after-refresh.png' });
     } finally {
       emulator().setFaults({ latencyMs: 0, onlyOperations: null });
     }

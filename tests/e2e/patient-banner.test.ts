@@ -251,8 +251,11 @@ describe('the patient on the worklist and in the confirmation', () => {
     await local().stopPds();
     await local().stopErs();
     try {
-      // Away and back, so the referral screen opens afresh with nothing reachable.
+      // Away and back, so the referral screen opens afresh with nothing reachable. The app
+      // knows it is offline before the deceased patient's referral opens: PDS's answer of a
+      // few seconds ago would otherwise stand as checked (RECENT_MS), on a busy machine.
       await go(`#/referral/${referralOf(scenarios.restricted).ubrn}`);
+      await page.getByTestId('offline-banner').waitFor({ timeout: 20_000 });
       const text = await bannerIn(`#/referral/${row.ubrn}`, 'deceased', 'offline');
       expect(text).toMatch(/Offline: these are the details PDS gave at \d{2}:\d{2}\. They may have changed since\./);
       expect(text).toMatch(/^Deceased: died /);

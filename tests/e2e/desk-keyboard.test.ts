@@ -5,6 +5,9 @@
  * most 7 each, and the confirmation of exactly what will be sent is still shown every
  * time. Then the single-key setting: with it off, letters do nothing and Alt keys work.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from '../helpers/axe';
@@ -18,7 +21,11 @@ let chrome: BrowserSession;
 const counted: Record<string, number> = {};
 
 beforeAll(async () => {
-  running = await startAppHost();
+  // No background prefetch: its own fetches of the lists would share (in flight) the fresh
+  // list a test waits for, with what e-RS held before the test changed it.
+  const configFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'desk-keyboard-')), 'machine-config.json');
+  writeFileSync(configFile, JSON.stringify({ cache: { prefetch: 'none' } }));
+  running = await startAppHost({ env: { ERS_TRIAGE_CONFIG: configFile } });
   chrome = await launchChromium();
   await chrome.page.goto(running.host.url);
   await signInToApp(chrome.page, running, 'Dr Amara Okoye', /\(R69\)/);
@@ -206,6 +213,8 @@ describe('a day at the desk by keyboard', () => {
     const total = async () => Number(/of (\d+)/.exec((await page.getByTestId('worklist-showing').textContent()) ?? '')?.[1] ?? NaN);
     const cursorUbrn = () => page.locator('[data-worklist-row][data-cursor="true"]').first().getAttribute('data-ubrn');
     const focusUbrn = () => page.evaluate(() => document.activeElement?.closest('[data-worklist-row]')?.getAttribute('data-ubrn') ?? null);
+    // The list on screen is the one e-RS last answered, with no fetch of it still on its way.
+    await expect.poll(() => page.getByTestId('worklist-refresh').isDisabled(), { timeout: 10_000 }).toBe(false);
     const item = await cursorUbrn();
     const rows = await rowUbrns();
     const above = rows.slice(0, rows.indexOf(item)).slice(0, 2);

@@ -18,9 +18,9 @@ export const STANDARD_ROWS: RowMetrics = { row: ROW_HEIGHT, header: HEADER_HEIGH
 export const COMPACT_ROWS: RowMetrics = { row: 32, header: 36 };
 
 /**
- * Rows rendered beyond each edge of the viewport, so a wheel step never shows a gap (3 rows
- * are 168 px, more than one step of 100 px). Each rendered row is written, laid out and
- * painted on every sort, filter, search keystroke and fling frame: 3 a side puts 18 rows in
+ * Rows rendered beyond each edge of the viewport, so a wheel step never shows a gap (2 rows
+ * are 112 px, more than one step of 100 px). Each rendered row is written, laid out and
+ * painted on every sort, filter, search keystroke and fling frame: 2 a side puts 16 rows in
  * the DOM at 1366×900 where 6 put 24.
  */
 export const OVERSCAN = 2;

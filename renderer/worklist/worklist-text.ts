@@ -92,7 +92,8 @@ export function dataTimeText(fetchedAt: string, now: number): string {
   return `${time} on ${then.getDate()} ${LONG_MONTHS[then.getMonth()]}`;
 }
 
-const CLOCK_ICON: Readonly<Record<WaitingClock['state'], string>> = { overdue: '⚠', 'due-soon': '◷', within: '' };
+/** The icon that repeats a clock's state in the worklist's Clock cell and on the item's screen (WaitingClocks.vue). */
+export const CLOCK_ICON: Readonly<Record<WaitingClock['state'], string>> = { overdue: '⚠', 'due-soon': '◷', within: '' };
 
 /** The Clock cell of a worklist row in words: the most pressing clock, a passed appointment, and the whole story as hover text. */
 export interface ClockCellText {

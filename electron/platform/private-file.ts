@@ -114,10 +114,6 @@ export function ordinaryReadersFromSavedAcl(text: string): string[] {
   return readers;
 }
 
-/** icacls' answer: its exit code and what it printed. */
-export type CommandRunner = SystemToolRunner;
-export const execFileCommand: CommandRunner = runSystemTool;
-
 /** The system's own icacls, never whatever an icacls.exe earlier on the PATH would be. */
 export function icaclsPath(env: NodeJS.ProcessEnv = process.env): string {
   return systemToolPath('icacls.exe', env);
@@ -130,7 +126,7 @@ export function icaclsPath(env: NodeJS.ProcessEnv = process.env): string {
  */
 export async function ordinaryReaders(
   filePath: string,
-  options: { platform?: NodeJS.Platform; run?: CommandRunner; env?: NodeJS.ProcessEnv; tmpDir?: string } = {},
+  options: { platform?: NodeJS.Platform; run?: SystemToolRunner; env?: NodeJS.ProcessEnv; tmpDir?: string } = {},
 ): Promise<string[]> {
   const platform = options.platform ?? process.platform;
   if (platform !== 'win32') {
@@ -145,7 +141,7 @@ export async function ordinaryReaders(
     const saved = path.join(dir, 'acl.txt');
     let answer: { exitCode: number; stdout: string };
     try {
-      answer = await (options.run ?? execFileCommand)(icaclsPath(options.env), [filePath, '/save', saved, '/q']);
+      answer = await (options.run ?? runSystemTool)(icaclsPath(options.env), [filePath, '/save', saved, '/q']);
     } catch (cause) {
       throw new AclUnreadable('icacls could not run', { cause });
     }

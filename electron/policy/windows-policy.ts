@@ -17,9 +17,6 @@ export type RegValue =
   | { type: 'REG_DWORD' | 'REG_QWORD'; value: number }
   | { type: string; value: string };
 
-/** reg.exe's answer: its exit code and what it printed. */
-export type RegRunner = SystemToolRunner;
-
 /** Each value name under POLICY_KEY and where it goes in the machine configuration. */
 export const POLICY_VALUES = {
   Environment: 'environment',
@@ -127,18 +124,16 @@ export function regExePath(env: NodeJS.ProcessEnv = process.env): string {
   return systemToolPath('reg.exe', env);
 }
 
-export const execFileRunner: RegRunner = runSystemTool;
-
 /**
  * The policy's machine configuration, or null where no policy is set (reg.exe exits 1 when
  * the key does not exist). On other platforms there is no Group Policy: null.
  */
 export async function readWindowsPolicy(
-  options: { platform?: NodeJS.Platform; run?: RegRunner; env?: NodeJS.ProcessEnv } = {},
+  options: { platform?: NodeJS.Platform; run?: SystemToolRunner; env?: NodeJS.ProcessEnv } = {},
 ): Promise<Record<string, unknown> | null> {
   if ((options.platform ?? process.platform) !== 'win32') return null;
   const env = options.env ?? process.env;
-  const run = options.run ?? execFileRunner;
+  const run = options.run ?? runSystemTool;
   let answer: { exitCode: number; stdout: string };
   try {
     answer = await run(regExePath(env), ['query', POLICY_KEY, '/s', '/reg:64']);

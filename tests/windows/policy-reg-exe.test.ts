@@ -9,14 +9,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  execFileRunner,
-  parseRegQuery,
-  POLICY_KEY,
-  readWindowsPolicy,
-  regExePath,
-  type RegRunner,
-} from '../../electron/policy/windows-policy';
+import { parseRegQuery, POLICY_KEY, readWindowsPolicy, regExePath } from '../../electron/policy/windows-policy';
+import { runSystemTool, type SystemToolRunner } from '../../electron/platform/system-tool';
 import { repoRoot } from '../helpers/repo';
 
 if (process.platform !== 'win32') throw new Error('tests/windows runs only on Windows (windows-msi.yml); it is not part of npm test.');
@@ -43,8 +37,8 @@ afterAll(() => {
 describe('Group Policy read through the real reg.exe', () => {
   it('parses reg.exe’s own answer exactly as the fixture written in its format, and keeps the answer as the recording', async () => {
     let recorded = '';
-    const recording: RegRunner = async (file, args) => {
-      const answer = await execFileRunner(file, args);
+    const recording: SystemToolRunner = async (file, args) => {
+      const answer = await runSystemTool(file, args);
       recorded = answer.stdout;
       return answer;
     };

@@ -20,7 +20,8 @@ import { dispatch } from '../../../electron/dispatch';
 import { silentLogger } from '../../../electron/log/logger';
 import { TestKeyProvider } from '../../../electron/offline/key-provider';
 import { createNodePlatform } from '../../../electron/platform/node-platform';
-import { ordinaryReaders, type CommandRunner } from '../../../electron/platform/private-file';
+import { ordinaryReaders } from '../../../electron/platform/private-file';
+import type { SystemToolRunner } from '../../../electron/platform/system-tool';
 import { startApp } from '../../../electron/start-app';
 import { expectOneSentence } from '../../helpers/one-sentence';
 
@@ -57,7 +58,7 @@ function configWith(apim: Record<string, unknown>) {
 /** Windows, played: each key file's `icacls /save` answer is one of the recorded files. */
 function windowsReaders(recordedFor: (file: string) => string): (file: string) => Promise<string[]> {
   return (file) => {
-    const run: CommandRunner = async (_icacls, args) => {
+    const run: SystemToolRunner = async (_icacls, args) => {
       await writeFile(String(args[2]), readFileSync(path.join(fixtures, recordedFor(file))));
       return { exitCode: 0, stdout: '' };
     };

@@ -8,14 +8,15 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../electron/app-error';
 import { loadConfig } from '../../../electron/config';
-import { parseRegQuery, POLICY_KEY, POLICY_VALUES, readWindowsPolicy, type RegRunner } from '../../../electron/policy/windows-policy';
+import { parseRegQuery, POLICY_KEY, POLICY_VALUES, readWindowsPolicy } from '../../../electron/policy/windows-policy';
+import type { SystemToolRunner } from '../../../electron/platform/system-tool';
 import { repoRoot } from '../../helpers/repo';
 
 const fixture = (name: string): string => readFileSync(path.join(import.meta.dirname, 'fixtures', 'reg-query', name), 'utf8');
 const KEY_LONG = 'HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\NHS\\e-RS Triage';
 
 /** A runner that answers as reg.exe did, and records what it was asked. */
-function recorded(stdout: string, exitCode = 0): RegRunner & { calls: { file: string; args: readonly string[] }[] } {
+function recorded(stdout: string, exitCode = 0): SystemToolRunner & { calls: { file: string; args: readonly string[] }[] } {
   const calls: { file: string; args: readonly string[] }[] = [];
   const run = async (file: string, args: readonly string[]) => {
     calls.push({ file, args });

@@ -15,8 +15,8 @@ import {
   icaclsPath,
   ordinaryReaders,
   ordinaryReadersFromSavedAcl,
-  type CommandRunner,
 } from '../../../electron/platform/private-file';
+import type { SystemToolRunner } from '../../../electron/platform/system-tool';
 
 const fixtures = path.join(import.meta.dirname, 'fixtures');
 const saved = (name: string): string => decodeSavedAcl(readFileSync(path.join(fixtures, name)));
@@ -69,7 +69,7 @@ describe('the Windows check runs the system icacls and reads what it saved', () 
 
   it('asks the system icacls (not one on the PATH) to save the list, and reads it as UTF-16', async () => {
     const calls: { file: string; args: readonly string[] }[] = [];
-    const run: CommandRunner = async (file, args) => {
+    const run: SystemToolRunner = async (file, args) => {
       calls.push({ file, args });
       await writeFile(String(args[2]), readFileSync(path.join(fixtures, 'icacls-save-programdata-inherited.txt')));
       return { exitCode: 0, stdout: 'Successfully processed 1 files; Failed processing 0 files' };
@@ -83,9 +83,9 @@ describe('the Windows check runs the system icacls and reads what it saved', () 
   });
 
   it('an icacls that fails or cannot run is "cannot tell", never "nobody"', async () => {
-    const failing: CommandRunner = async () => ({ exitCode: 5, stdout: '' });
+    const failing: SystemToolRunner = async () => ({ exitCode: 5, stdout: '' });
     await expect(ordinaryReaders(key, { platform: 'win32', run: failing, tmpDir: tmp })).rejects.toBeInstanceOf(AclUnreadable);
-    const missing: CommandRunner = async () => {
+    const missing: SystemToolRunner = async () => {
       throw Object.assign(new Error('spawn ENOENT'), { code: 'ENOENT' });
     };
     await expect(ordinaryReaders(key, { platform: 'win32', run: missing, tmpDir: tmp })).rejects.toBeInstanceOf(AclUnreadable);

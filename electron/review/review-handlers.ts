@@ -87,7 +87,9 @@ function describe(referral: ReferralView): Record<string, string> {
       ? `${referral.appointment.status}${referral.appointment.start ? ` ${referral.appointment.start}` : ''}`
       : 'none',
     Attachments: String(referral.attachments.length),
-    'Allowed actions': (referral.allowedActions ?? []).join(', '),
+    // Not known (A029 refused, as it does when asked about a version that has just moved on)
+    // is left out: not knowing what e-RS allows is not a change in what it allows.
+    ...(referral.allowedActions ? { 'Allowed actions': referral.allowedActions.join(', ') } : {}),
   };
 }
 
@@ -96,7 +98,7 @@ export function diffReferrals(before: ReferralView | null, after: ReferralView):
   const a = describe(before);
   const b = describe(after);
   return Object.keys(b)
-    .filter((field) => a[field] !== b[field])
+    .filter((field) => field in a && a[field] !== b[field])
     .map((field) => ({ field, before: a[field] ?? '', after: b[field] ?? '' }));
 }
 

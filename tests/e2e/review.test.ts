@@ -219,6 +219,10 @@ describe('reviewing a referral with its attachments inline, and recording decisi
     await page.getByTestId('confirm-send').click();
     await page.getByTestId('conflict-panel').waitFor({ timeout: 15_000 });
     // Only the version moved: the panel says an update was recorded, and shows no version number.
+    // Waited for on the panel's words, so a miss shows what the panel said changed instead.
+    await expect
+      .poll(async () => (await page.getByTestId('conflict-panel').innerText()).replace(/\s+/g, ' '))
+      .toContain('e-RS recorded an update to this referral, but nothing shown on this screen changed.');
     await page.getByTestId('conflict-updated-only').waitFor();
     expect(await page.getByTestId('conflict-panel').textContent()).not.toMatch(/version/i);
     expect(await seriousViolations(page)).toEqual([]);

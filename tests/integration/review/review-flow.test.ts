@@ -211,6 +211,34 @@ describe('the review screens against the local e-RS', () => {
     expect(resent.status).toBe('sent');
   });
 
+  it('a conflict lists only real changes: allowed actions e-RS would not give for a version that moved on are not one', async () => {
+    const row = (await direct.call('worklist.fetch', { kind: 'referrals' })).rows[3];
+    if (!row) throw new Error('worklist too short');
+    const read = (ubrn: string) =>
+      emulator()
+        .operations()
+        .some((o) => o.operation === 'A005' && o.path.includes(ubrn));
+    emulator().clearOperations();
+    // The screen's read straddles a change made elsewhere: A005 answers for this version, and
+    // A029, held back, is asked about it after the change (e-RS refuses it, so the actions are not known).
+    emulator().setFaults({ latencyMs: 1500, onlyOperations: ['A029'] });
+    let screen: Awaited<ReturnType<typeof direct.call<'referral.open'>>>;
+    try {
+      const opening = direct.call('referral.open', { ubrn: row.ubrn });
+      await expect.poll(() => read(row.ubrn), { timeout: 10_000 }).toBe(true);
+      await emulator().touchReferral(row.ubrn);
+      screen = await opening;
+    } finally {
+      emulator().setFaults({ latencyMs: 0, onlyOperations: null });
+    }
+    expect(screen.referral.allowedActions).toBeNull();
+    const outcome = await direct.call('referral.accept', { ubrn: row.ubrn, version: screen.referral.version });
+    expect(outcome.status).toBe('conflict');
+    if (outcome.status !== 'conflict') return;
+    expect(outcome.referral.allowedActions).not.toBeNull();
+    expect(outcome.changes.map((c) => c.field)).toEqual(['Version']);
+  });
+
   it('keeps drafts across a restart of the app', async () => {
     await direct.call('draft.save', { itemId: 'r-000000070000', form: { reason: 'X', comments: 'half-written', urgent: true } });
     const userDataDir = direct.userDataDir;

@@ -34,11 +34,25 @@ export function tempFiles(dir: string): string[] {
   return walkFiles(dir).filter((file) => file.endsWith('.tmp'));
 }
 
-/** True if `needle` occurs in any file's bytes or in any path under `dir`. */
+/**
+ * True if `needle` occurs in any file's bytes or in any path under `dir` (relative to it: the
+ * temporary folder's own random name is not the app's). Ciphertext is random bytes, so a
+ * needle of a few bytes turns up in it by chance: search contents for five bytes or more.
+ */
 export function diskContains(dir: string, needle: Uint8Array | string): boolean {
   const bytes = typeof needle === 'string' ? Buffer.from(needle, 'utf8') : Buffer.from(needle);
   const text = typeof needle === 'string' ? needle : null;
-  return walkFiles(dir).some((file) => (text !== null && file.includes(text)) || readFileSync(file).includes(bytes));
+  return walkFiles(dir).some((file) => (text !== null && path.relative(dir, file).includes(text)) || readFileSync(file).includes(bytes));
+}
+
+/** True if `text` occurs in the path, relative to `dir`, of any file or folder under it. */
+export function pathsContain(dir: string, text: string): boolean {
+  const under = (at: string): boolean =>
+    readdirSync(at).some((name) => {
+      const full = path.join(at, name);
+      return path.relative(dir, full).includes(text) || (statSync(full).isDirectory() && under(full));
+    });
+  return under(dir);
 }
 
 /**

@@ -206,9 +206,18 @@ describe.skipIf(!hasNhsSandbox)("the sandbox environment (ERS_BASE_URL) against 
   let direct: DirectApp;
 
   /** What reached the sandbox while `run` ran. */
-  async function traced<T>(run: () => Promise<T>): Promise<{ value: T; seen: SandboxLogEntry[] }> {
+  /**
+   * What `run` answered, and what the sandbox logged meanwhile. With `expected`, the log is
+   * waited on (up to 5 s) for that request first: once on CI a case's whole window came back
+   * empty though the app had its answer, so a miss now waits for the line before it counts.
+   */
+  async function traced<T>(
+    run: () => Promise<T>,
+    expected?: (entry: SandboxLogEntry) => boolean,
+  ): Promise<{ value: T; seen: SandboxLogEntry[] }> {
     const mark = sandbox.requests().length;
     const value = await run();
+    if (expected) await sandbox.waitForRequest(expected, 5_000, mark).catch(() => undefined);
     return { value, seen: await sandbox.since(mark) };
   }
 
@@ -376,7 +385,10 @@ describe.skipIf(!hasNhsSandbox)("the sandbox environment (ERS_BASE_URL) against 
     const problems: string[] = [];
     for (const c of cases) {
       const example = decisionNamed(c.decision);
-      const { value: result, seen } = await traced(() => c.send(direct));
+      const { value: result, seen } = await traced(
+        () => c.send(direct),
+        (r) => isDecisionRequest(r, example),
+      );
       const posts = seen.filter((r) => isDecisionRequest(r, example));
       const post = posts[0];
       if (posts.length !== 1 || !post) {

@@ -8,6 +8,7 @@ import { silentLogger } from '../../electron/log/logger';
 import { startAppHost, type RunningAppHost } from '../helpers/app-host';
 import { launchChromium, type BrowserSession } from '../helpers/chromium';
 import { signInToApp } from '../helpers/sign-in';
+import { withShownTime } from '../helpers/shown-time';
 
 let root: string;
 let env: LocalEnvironment;
@@ -73,7 +74,7 @@ describe('offline attachment review in Chromium', () => {
     await expect.poll(() => page.getByTestId('page-status').textContent(), { timeout: 20_000 }).toMatch(/^Page 1 of \d+$/);
     await expect
       .poll(() => page.getByTestId('offline-banner').textContent(), { timeout: 20_000 })
-      .toMatch(/Offline since \d\d:\d\d, showing data from \d\d:\d\d/);
+      .toMatch(withShownTime(String.raw`Offline since {time}, showing data from {time}`));
   }, 60_000);
 
   it('queues a reject while offline', async () => {

@@ -14,6 +14,7 @@ import { seriousViolations } from '../helpers/axe';
 import { startAppHost, type RunningAppHost } from '../helpers/app-host';
 import { launchChromium, type BrowserSession } from '../helpers/chromium';
 import { signInToApp } from '../helpers/sign-in';
+import { withShownTime } from '../helpers/shown-time';
 
 let running: RunningAppHost;
 let chrome: BrowserSession;
@@ -105,7 +106,7 @@ describe('the patient banner in every state', () => {
     expect(text).toMatch(/Born \d{2}-[A-Z][a-z]{2}-\d{4} \(\d+y\)/);
     expect(text).toContain(`NHS No. ${row.nhsNumber}`);
     expect(text).toMatch(/Address .*Z[XY]\d/);
-    expect(text).toMatch(/Checked with PDS at \d{2}:\d{2}\./);
+    expect(text).toMatch(withShownTime(String.raw`Checked with PDS at {time}\.`));
   });
 
   it('restricted: says so, and no address, telephone or GP', async () => {
@@ -257,7 +258,7 @@ describe('the patient on the worklist and in the confirmation', () => {
       await go(`#/referral/${referralOf(scenarios.restricted).ubrn}`);
       await page.getByTestId('offline-banner').waitFor({ timeout: 20_000 });
       const text = await bannerIn(`#/referral/${row.ubrn}`, 'deceased', 'offline');
-      expect(text).toMatch(/Offline: these are the details PDS gave at \d{2}:\d{2}\. They may have changed since\./);
+      expect(text).toMatch(withShownTime(String.raw`Offline: these are the details PDS gave at {time}\. They may have changed since\.`));
       expect(text).toMatch(/^Deceased: died /);
     } finally {
       await local().startErs();

@@ -22,6 +22,7 @@ import {
   withWorklist,
   cleanUpReviewScreens,
 } from './fixtures';
+import { withShownTime } from '../../helpers/shown-time';
 
 const AG = '200000000001';
 const SENT: DecisionOutcome = { status: 'sent', correlationId: 'c', message: 'Advice sent to the referrer.' };
@@ -264,6 +265,6 @@ describe('converting to a referral', () => {
     document.body.innerHTML = '';
     await mountReview(fakeReviewClient({ 'advice.open': adviceScreen(adviceRequest()) }, drafts), `/advice/${AG}`);
     await until(() => expect(need<HTMLTextAreaElement>('convert-guidance').value).toBe('Draft guidance'));
-    expect(text('draft-restored')).toMatch(/^Your draft from \d\d:\d\d is back\.$/);
+    expect(text('draft-restored')).toMatch(withShownTime(String.raw`^Your draft from {time} is back\.$`));
   });
 });

@@ -21,6 +21,7 @@ import {
   withWorklist,
   cleanUpReviewScreens,
 } from './fixtures';
+import { withShownTime } from '../../helpers/shown-time';
 
 const ITEM = `referral-${UBRN}`;
 
@@ -45,7 +46,7 @@ describe('drafts', () => {
     expect(need('decision-reject').getAttribute('aria-pressed')).toBe('true');
     expect(need<HTMLSelectElement>('reject-reason').value).toBe('WRONG_SERVICE');
     expect(need<HTMLTextAreaElement>('reject-comments').value).toBe('Half-written synthetic comment');
-    expect(text('draft-restored')).toMatch(/^Your draft from \d\d:\d\d is back\.$/);
+    expect(text('draft-restored')).toMatch(withShownTime(String.raw`^Your draft from {time} is back\.$`));
   });
 
   it('says when the referral changed since the draft was written', async () => {

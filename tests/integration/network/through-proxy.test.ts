@@ -16,6 +16,7 @@ import { startLocalEnvironment, type LocalEnvironment } from '../../../local-env
 import { CONSULTANT_UID } from '../../../local-env/src/users';
 import { signInDirect, startDirectApp, type DirectApp } from '../../helpers/app-direct';
 import { startTestProxy, type TestProxy } from '../../helpers/http-proxy';
+import { withShownTime } from '../../helpers/shown-time';
 
 let root: string;
 let env: LocalEnvironment;
@@ -118,7 +119,7 @@ describe('behind an HTTP proxy (HTTP_PROXY / HTTPS_PROXY)', () => {
     expect(list.rows.length).toBeGreaterThan(0);
     const status = await app.call('offline.status', {});
     expect(status.online).toBe(false);
-    expect(status.banner).toMatch(/^Offline since \d\d:\d\d, showing data from \d\d:\d\d/);
+    expect(status.banner).toMatch(withShownTime(String.raw`^Offline since {time}, showing data from {time}`));
     const screen = await app.call('referral.open', { ubrn });
     expect(screen.referral.ubrn).toBe(ubrn);
     expect(screen.stale).toBe(true);

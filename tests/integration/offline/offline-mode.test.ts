@@ -7,6 +7,7 @@ import { startLocalEnvironment, type LocalEnvironment } from '../../../local-env
 import { silentLogger } from '../../../electron/log/logger';
 import { CONSULTANT_UID } from '../../../local-env/src/users';
 import { signInDirect, startDirectApp, type DirectApp } from '../../helpers/app-direct';
+import { withShownTime } from '../../helpers/shown-time';
 
 let env: LocalEnvironment;
 let root: string;
@@ -92,7 +93,7 @@ describe('offline review: cache, stale marking and the durable outbox', () => {
     }
     const status = await app.call('offline.status', {});
     expect(status.online).toBe(false);
-    expect(status.banner).toMatch(/^Offline since \d\d:\d\d, showing data from \d\d:\d\d$/);
+    expect(status.banner).toMatch(withShownTime(String.raw`^Offline since {time}, showing data from {time}$`));
   });
 
   it('queues a reject on disk while offline, keeps it across a restart, and sends it exactly once on reconnect', async () => {
